@@ -1,0 +1,137 @@
+// Activation functions and their derivatives (EpyNN commons/maths.py).
+// Hyper-parameters (alphas, temperature) come from the calling layer: `layer.activate(Z, false, layer.hPars)`.
+import { EpyNNError, ShapeError } from '../commons/errors.js';
+import { NDArray, fmt } from '../commons/ndarray.js';
+import { type HPars, seHPars as DEFAULTS } from '../settings.js';
+
+/**
+ * An activation: `f(x)` or, with `deriv = true`, its derivative `f'(x)` element-wise
+ * (softmax: the per-row Jacobian of shape (m, k, k)). Its `name` is what `layer.activation`
+ * records and what model files store.
+ */
+export type Activation = (x: NDArray, deriv?: boolean, hPars?: HPars) => NDArray;
+
+function unary(x: NDArray, f: (v: number) => number): NDArray {
+  const a = x.data;
+  const out = new Float64Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = f(a[i]);
+  return new NDArray(out, x.shape);
+}
+
+/** Identity: f(x) = x, f'(x) = 1. */
+export function identity(x: NDArray, deriv = false): NDArray {
+  return deriv ? unary(x, () => 1) : x.copy();
+}
+
+/** ReLU: max(0, x); f'(x) = 1 if x > 0 else 0 (0 at x = 0, as EpyNN). */
+export function relu(x: NDArray, deriv = false): NDArray {
+  return deriv ? unary(x, (v) => (v > 0 ? 1 : 0)) : unary(x, (v) => (v > 0 ? v : 0));
+}
+
+/** Leaky ReLU: max(α·x, x) with α = hPars.LRELU_alpha; f'(x) = 1 if x > 0 else α. */
+export function lrelu(x: NDArray, deriv = false, hPars: HPars = DEFAULTS): NDArray {
+  const a = hPars.LRELU_alpha;
+  return deriv ? unary(x, (v) => (v > 0 ? 1 : a)) : unary(x, (v) => Math.max(a * v, v));
+}
+
+/** ELU: x if x > 0 else α(eˣ − 1), α = hPars.ELU_alpha; f'(x) = 1 if x > 0 else α·eˣ. */
+export function elu(x: NDArray, deriv = false, hPars: HPars = DEFAULTS): NDArray {
+  const a = hPars.ELU_alpha;
+  if (!deriv) return unary(x, (v) => (v > 0 ? v : a * (Math.exp(v) - 1)));
+  // EpyNN: elu(x) + α = α(eˣ − 1) + α
+  return unary(x, (v) => (v > 0 ? 1 : a * (Math.exp(v) - 1) + a));
+}
+
+const sigma = (v: number): number => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
+
+/** Sigmoid σ(x) (numerically stable); σ'(x) = σ(x)(1 − σ(x)). */
+export function sigmoid(x: NDArray, deriv = false): NDArray {
+  if (!deriv) return unary(x, sigma);
+  return unary(x, (v) => {
+    const s = sigma(v);
+    return s * (1 - s);
+  });
+}
+
+/**
+ * Hyperbolic tangent; tanh'(x) = 1 − tanh²(x).
+ * NOTE: EpyNN computes (eˣ − e⁻ˣ)/(eˣ + e⁻ˣ), which is NaN for |x| > ~710; Math.tanh is finite everywhere.
+ */
+export function tanh(x: NDArray, deriv = false): NDArray {
+  if (!deriv) return unary(x, Math.tanh);
+  return unary(x, (v) => {
+    const t = Math.tanh(v);
+    return 1 - t * t;
+  });
+}
+
+/**
+ * Softmax over axis 1 of an (m, k) array with temperature T = hPars.softmax_temperature:
+ *   s = exp((x − max x) / T) / Σ exp((x − max x) / T)
+ * Derivative: the per-row Jacobian ds/dx = (diag(s) − s sᵀ) / T, shape (m, k, k).
+ * NOTE: EpyNN omits the 1/T factor; we implement the exact Jacobian (docs/PORTING.md).
+ */
+export function softmax(x: NDArray, deriv = false, hPars: HPars = DEFAULTS): NDArray {
+  if (x.ndim !== 2) throw new ShapeError(`softmax: expected an (m, k) array, got shape ${fmt(x.shape)}`);
+  const T = hPars.softmax_temperature;
+  if (!(T > 0)) throw new EpyNNError(`softmax: softmax_temperature must be > 0, got ${T}`);
+  const [m, k] = x.shape;
+  const a = x.data;
+  const s = new Float64Array(m * k);
+  for (let i = 0; i < m; i++) {
+    const o = i * k;
+    let max = -Infinity;
+    for (let j = 0; j < k; j++) if (a[o + j] > max) max = a[o + j];
+    let total = 0;
+    for (let j = 0; j < k; j++) total += s[o + j] = Math.exp((a[o + j] - max) / T);
+    for (let j = 0; j < k; j++) s[o + j] /= total;
+  }
+  if (!deriv) return new NDArray(s, [m, k]);
+  const J = new Float64Array(m * k * k);
+  for (let i = 0; i < m; i++) {
+    const o = i * k;
+    for (let p = 0; p < k; p++) {
+      const sp = s[o + p];
+      const row = (o + p) * k;
+      for (let q = 0; q < k; q++) J[row + q] = ((p === q ? sp : 0) - sp * s[o + q]) / T;
+    }
+  }
+  return new NDArray(J, [m, k, k]);
+}
+
+const registry = new Map<string, Activation>();
+
+/**
+ * Registers an activation under a name, so models using it can be written and read back.
+ * Built-in activations are registered under their function names.
+ */
+export function registerActivation(name: string, fn: Activation): void {
+  if (typeof fn !== 'function') throw new EpyNNError(`registerActivation: expected a function for '${name}', got ${typeof fn}`);
+  const existing = registry.get(name);
+  if (existing !== undefined && existing !== fn) {
+    throw new EpyNNError(`registerActivation: the name '${name}' is already taken by another function`);
+  }
+  registry.set(name, fn);
+}
+
+/** The activation registered under `name`, or an error listing the known names. */
+export function getActivation(name: string): Activation {
+  const fn = registry.get(name);
+  if (fn === undefined) {
+    throw new EpyNNError(`activation '${name}' is not registered; known: ${[...registry.keys()].join(', ')} (use registerActivation)`);
+  }
+  return fn;
+}
+
+/** The registered name of an activation function, or undefined. */
+export function activationName(fn: Activation): string | undefined {
+  for (const [k, v] of registry) if (v === fn) return k;
+  return undefined;
+}
+
+for (const [name, fn] of Object.entries({ identity, relu, lrelu, elu, sigmoid, tanh, softmax })) registerActivation(name, fn);
+
+/** The name a layer records for an activation (registered name, else the function's own name). */
+export function nameOf(fn: Activation): string {
+  return activationName(fn) ?? (fn.name || 'anonymous');
+}

@@ -1,0 +1,102 @@
+// The abstract Layer (EpyNN commons/models.py): every layer keeps its state in the same dictionaries.
+import type { HPars } from '../settings.js';
+import { defaultHPars } from '../settings.js';
+import { type NDArray, type Shape } from './ndarray.js';
+import { type Rng, seededRng } from './rng.js';
+
+/**
+ * Base class of every layer. State lives in EpyNN's dictionaries, with EpyNN's keys:
+ *
+ * - `d`  dimensions (`m`, `h`, `w`, `d`, `u`, `fh`, ...)
+ * - `fs` forward shapes, `bs` backward shapes (filled from the caches after each pass)
+ * - `p`  parameters (`W`, `b`, `U`, `V`, ...), `g` their gradients (`dW`, `db`, ...)
+ * - `fc` forward cache (`X`, `Z`, `A`, ...), `bc` backward cache (`dA`, `dZ`, `dX`, ...)
+ * - `o`  other scalars (the seed)
+ *
+ * Code comments carry EpyNN's step labels: `(1)`, `(5.1)`; an `s` suffix (`(2s)`) means
+ * "inside the loop over sequence steps" and `hw` (`(5hw)`) "inside the loop over output positions".
+ */
+export abstract class Layer {
+  /** Dimensions (scalars). */
+  d: Record<string, number> = {};
+  /** Forward shapes. */
+  fs: Record<string, Shape> = {};
+  /** Backward shapes. */
+  bs: Record<string, Shape> = {};
+  /** Trainable parameters. */
+  p: Record<string, NDArray> = {};
+  /** Gradients of the loss with respect to `p` (`g['d' + key]`). */
+  g: Record<string, NDArray> = {};
+  /** Forward cache. */
+  fc: Record<string, NDArray> = {};
+  /** Backward cache. */
+  bc: Record<string, NDArray> = {};
+  /** Other quantities (EpyNN keeps the seed here). */
+  o: Record<string, unknown> = {};
+  /** Names of the activation functions, by gate (`{ activate: 'relu' }`). */
+  activation: Record<string, string> = {};
+  /** Layer hyper-parameters; undefined until given or inherited from the model. */
+  seHPars: HPars | undefined;
+  /** Whether updateParameters changes `p`. */
+  trainable = false;
+  /** Layer name (EpyNN: the class name). */
+  name: string;
+  /** Seeded random source (EpyNN `np_rng`); the model assigns seed + layer index. */
+  rng: Rng;
+  /** Learning rate per epoch, from the schedule. */
+  lrate: number[] = [];
+  /** Current epoch (set by the model before each forward). */
+  e = 0;
+  /** True while the model trains (Dropout is only active then). */
+  training = false;
+
+  constructor(name: string, seHPars?: HPars) {
+    this.name = name;
+    this.seHPars = seHPars === undefined ? undefined : { ...seHPars };
+    this.rng = seededRng(0);
+  }
+
+  /** The hyper-parameters in effect: the layer's own, or EpyNN's defaults before a model assigns them. */
+  get hPars(): HPars {
+    return this.seHPars ?? (this.seHPars = defaultHPars());
+  }
+
+  /** Sets `shapes[k]` to the shape of every array in `cache`. */
+  updateShapes(cache: Record<string, NDArray>, shapes: Record<string, Shape>): void {
+    for (const [k, v] of Object.entries(cache)) shapes[k] = v.shape;
+  }
+
+  /** Seeds the layer's random source. */
+  seed(seed: number | undefined): void {
+    this.o.seed = seed;
+    this.rng = seededRng(seed);
+  }
+
+  /**
+   * The layer's constructor options as plain JSON (camelCase keys, activations and
+   * initializations by registered name), such that `new Layer(config)` rebuilds it.
+   */
+  abstract toConfig(): Record<string, unknown>;
+
+  abstract computeShapes(A: NDArray): void;
+  abstract initializeParameters(): void;
+  abstract forward(A: NDArray): NDArray;
+  abstract backward(dX: NDArray): NDArray;
+  abstract computeGradients(): void;
+  abstract updateParameters(): void;
+}
+
+/**
+ * Gradient descent on every parameter: p[k] -= lrate[e] · g['d' + k] (the same loop in every
+ * EpyNN layer's update_parameters).
+ */
+export function sgdUpdate(layer: Layer): void {
+  const lr = layer.lrate[layer.e] ?? layer.hPars.learning_rate;
+  for (const [gradient, dP] of Object.entries(layer.g)) {
+    const P = layer.p[gradient.slice(1)]; // 'dW' -> 'W'
+    if (P === undefined) continue;
+    const p = P.data;
+    const g = dP.data;
+    for (let i = 0; i < p.length; i++) p[i] -= lr * g[i];
+  }
+}

@@ -1,0 +1,319 @@
+// A row-major float64 n-dimensional array: a Float64Array plus a shape, with NumPy's names.
+import { EpyNNError, ShapeError } from './errors.js';
+
+export type Shape = readonly number[];
+
+/** Nested JS arrays of numbers, as `np.array` accepts them. */
+export type Nested = number | boolean | readonly Nested[];
+
+/** Number of elements of an array of this shape. */
+export const size = (shape: Shape): number => {
+  let n = 1;
+  for (const s of shape) n *= s;
+  return n;
+};
+
+/** Formats a shape the way NumPy prints it: `(3, 4)`, `(2,)` or `()`. */
+export const fmt = (shape: Shape): string =>
+  shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+
+/** True when two shapes are equal. */
+export const sameShape = (a: Shape, b: Shape): boolean =>
+  a.length === b.length && a.every((v, i) => v === b[i]);
+
+/** Row-major n-dimensional array of float64 (NumPy's default dtype). */
+export class NDArray {
+  readonly data: Float64Array;
+  readonly shape: number[];
+
+  /** Wraps `data` (no copy) with `shape`; throws ShapeError when the sizes disagree. */
+  constructor(data: Float64Array, shape: Shape) {
+    if (!(data instanceof Float64Array)) {
+      throw new EpyNNError(`NDArray: data must be a Float64Array, got ${describe(data)}`);
+    }
+    for (const s of shape) {
+      if (!Number.isInteger(s) || s < 0) {
+        throw new ShapeError(`NDArray: shape must hold non-negative integers, got [${shape.join(', ')}]`);
+      }
+    }
+    if (size(shape) !== data.length) {
+      throw new ShapeError(`NDArray: cannot make an array of shape ${fmt(shape)} from ${data.length} values`);
+    }
+    this.data = data;
+    this.shape = [...shape];
+  }
+
+  /** Number of dimensions (np.ndim). */
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  /** Number of elements (np.size). */
+  get size(): number {
+    return this.data.length;
+  }
+
+  /** Builds an array from nested JS arrays (`np.array(nested)`); ragged input is rejected. */
+  static from(nested: Nested | NDArray): NDArray {
+    return array(nested);
+  }
+
+  /** Back to nested JS arrays (`ndarray.tolist()`). */
+  toNested(): Nested {
+    return toNested(this);
+  }
+
+  /** Same data, new shape (no copy). */
+  reshape(shape: Shape): NDArray {
+    return reshape(this, shape);
+  }
+
+  /** A deep copy. */
+  copy(): NDArray {
+    return new NDArray(this.data.slice(), this.shape);
+  }
+
+  toString(): string {
+    return `NDArray${fmt(this.shape)}`;
+  }
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an Array';
+  if (typeof v === 'object') return (v as object).constructor?.name ?? 'an object';
+  return typeof v;
+}
+
+/** Shape of a nested array; throws on ragged input. */
+function nestedShape(x: Nested, where: string): number[] {
+  const shape: number[] = [];
+  let cur: Nested = x;
+  while (Array.isArray(cur)) {
+    shape.push(cur.length);
+    if (cur.length === 0) break;
+    cur = cur[0];
+  }
+  // Validate every branch has the same shape
+  const check = (v: Nested, depth: number, path: string): void => {
+    if (depth === shape.length) {
+      if (Array.isArray(v)) throw new ShapeError(`${where}: ragged nested array at ${path || 'top'}: expected a number, got an array`);
+      if (typeof v !== 'number' && typeof v !== 'boolean') {
+        throw new EpyNNError(`${where}: expected numbers, got ${typeof v} at ${path || 'top'}`);
+      }
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== shape[depth]) {
+      const got = Array.isArray(v) ? `length ${v.length}` : 'a number';
+      throw new ShapeError(`${where}: ragged nested array at ${path || 'top'}: expected length ${shape[depth]}, got ${got}`);
+    }
+    for (let i = 0; i < v.length; i++) check(v[i], depth + 1, `${path}[${i}]`);
+  };
+  check(x, 0, '');
+  return shape;
+}
+
+/** np.array: from nested arrays, an NDArray (copied) or a typed array with a shape. */
+export function array(x: Nested | NDArray | ArrayLike<number>, shape?: Shape): NDArray {
+  if (x instanceof NDArray) return shape ? reshape(x.copy(), shape) : x.copy();
+  if (shape !== undefined) {
+    return new NDArray(Float64Array.from(x as ArrayLike<number>), shape);
+  }
+  if (ArrayBuffer.isView(x)) {
+    const data = Float64Array.from(x as ArrayLike<number>);
+    return new NDArray(data, [data.length]);
+  }
+  const s = nestedShape(x as Nested, 'array');
+  const data = new Float64Array(size(s));
+  let k = 0;
+  const fill = (v: Nested): void => {
+    if (Array.isArray(v)) for (const e of v) fill(e);
+    else data[k++] = Number(v);
+  };
+  fill(x as Nested);
+  return new NDArray(data, s);
+}
+
+/** Nested JS arrays (ndarray.tolist()). A 0-d array gives a number. */
+export function toNested(x: NDArray): Nested {
+  const { data, shape } = x;
+  if (shape.length === 0) return data[0];
+  let k = 0;
+  const build = (depth: number): Nested => {
+    const n = shape[depth];
+    const out: Nested[] = new Array(n);
+    if (depth === shape.length - 1) for (let i = 0; i < n; i++) out[i] = data[k++];
+    else for (let i = 0; i < n; i++) out[i] = build(depth + 1);
+    return out;
+  };
+  return build(0);
+}
+
+export function zeros(shape: Shape): NDArray {
+  return new NDArray(new Float64Array(size(shape)), shape);
+}
+
+export function zerosLike(x: NDArray): NDArray {
+  return zeros(x.shape);
+}
+
+export function full(shape: Shape, value: number): NDArray {
+  return new NDArray(new Float64Array(size(shape)).fill(value), shape);
+}
+
+export function ones(shape: Shape): NDArray {
+  return full(shape, 1);
+}
+
+/** Same data, new shape (np.reshape of a contiguous array); one dimension may be -1. */
+export function reshape(x: NDArray, shape: Shape): NDArray {
+  const s = [...shape];
+  const neg = s.indexOf(-1);
+  if (neg >= 0) {
+    const rest = size(s.filter((_, i) => i !== neg));
+    s[neg] = rest === 0 ? 0 : x.data.length / rest;
+  }
+  if (size(s) !== x.data.length || s.some((v) => !Number.isInteger(v) || v < 0)) {
+    throw new ShapeError(`reshape: cannot reshape array of size ${x.data.length} into shape ${fmt(shape)}`);
+  }
+  return new NDArray(x.data, s);
+}
+
+/** Element-wise f(x). */
+export function map(x: NDArray, f: (v: number, i: number) => number): NDArray {
+  const out = new Float64Array(x.data.length);
+  const a = x.data;
+  for (let i = 0; i < a.length; i++) out[i] = f(a[i], i);
+  return new NDArray(out, x.shape);
+}
+
+function sameOrThrow(op: string, a: NDArray, b: NDArray): void {
+  if (!sameShape(a.shape, b.shape)) {
+    throw new ShapeError(`${op}: operands could not be broadcast together with shapes ${fmt(a.shape)} ${fmt(b.shape)}`);
+  }
+}
+
+/** Element-wise f(a, b) for arrays of the same shape. */
+export function map2(a: NDArray, b: NDArray, f: (x: number, y: number) => number, op = 'map2'): NDArray {
+  sameOrThrow(op, a, b);
+  const out = new Float64Array(a.data.length);
+  const x = a.data;
+  const y = b.data;
+  for (let i = 0; i < x.length; i++) out[i] = f(x[i], y[i]);
+  return new NDArray(out, a.shape);
+}
+
+export function add(a: NDArray, b: NDArray): NDArray {
+  sameOrThrow('add', a, b);
+  const out = a.data.slice();
+  const y = b.data;
+  for (let i = 0; i < out.length; i++) out[i] += y[i];
+  return new NDArray(out, a.shape);
+}
+
+export function sub(a: NDArray, b: NDArray): NDArray {
+  sameOrThrow('subtract', a, b);
+  const out = a.data.slice();
+  const y = b.data;
+  for (let i = 0; i < out.length; i++) out[i] -= y[i];
+  return new NDArray(out, a.shape);
+}
+
+export function mul(a: NDArray, b: NDArray): NDArray {
+  sameOrThrow('multiply', a, b);
+  const out = a.data.slice();
+  const y = b.data;
+  for (let i = 0; i < out.length; i++) out[i] *= y[i];
+  return new NDArray(out, a.shape);
+}
+
+/** a · s for a scalar s. */
+export function scale(a: NDArray, s: number): NDArray {
+  const out = a.data.slice();
+  for (let i = 0; i < out.length; i++) out[i] *= s;
+  return new NDArray(out, a.shape);
+}
+
+/** Sum of all elements. */
+export function sum(a: NDArray): number {
+  let s = 0;
+  const x = a.data;
+  for (let i = 0; i < x.length; i++) s += x[i];
+  return s;
+}
+
+/** np.sum(x, axis=0) for an (m, ...rest) array -> (...rest). */
+export function sumAxis0(x: NDArray): NDArray {
+  const m = x.shape[0];
+  const rest = x.shape.slice(1);
+  const n = size(rest);
+  const out = new Float64Array(n);
+  const a = x.data;
+  for (let i = 0; i < m; i++) {
+    const o = i * n;
+    for (let j = 0; j < n; j++) out[j] += a[o + j];
+  }
+  return new NDArray(out, rest);
+}
+
+/** 2-D transpose (m, n) -> (n, m). */
+export function transpose(x: NDArray): NDArray {
+  if (x.ndim !== 2) throw new ShapeError(`transpose: expected a 2-D array, got shape ${fmt(x.shape)}`);
+  const [m, n] = x.shape;
+  const out = new Float64Array(m * n);
+  const a = x.data;
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out[j * m + i] = a[i * n + j];
+  return new NDArray(out, [n, m]);
+}
+
+/** np.argmax(x, axis=1) for a 2-D array -> (m,). Ties take the first index, as NumPy does. */
+export function argmax(x: NDArray): NDArray {
+  if (x.ndim !== 2) throw new ShapeError(`argmax: expected a 2-D array, got shape ${fmt(x.shape)}`);
+  const [m, k] = x.shape;
+  const out = new Float64Array(m);
+  const a = x.data;
+  for (let i = 0; i < m; i++) {
+    let best = 0;
+    let bv = a[i * k];
+    for (let j = 1; j < k; j++) {
+      const v = a[i * k + j];
+      if (v > bv || (Number.isNaN(v) && !Number.isNaN(bv))) {
+        bv = v;
+        best = j;
+      }
+    }
+    out[i] = best;
+  }
+  return new NDArray(out, [m]);
+}
+
+/** np.dot for 2-D arrays: (m, n) · (n, u) -> (m, u). */
+export function dot(a: NDArray, b: NDArray): NDArray {
+  if (a.ndim !== 2 || b.ndim !== 2) {
+    throw new ShapeError(`dot: expected 2-D arrays, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}`);
+  }
+  const [m, n] = a.shape;
+  const [n2, u] = b.shape;
+  if (n !== n2) {
+    throw new ShapeError(`dot: shapes ${fmt(a.shape)} and ${fmt(b.shape)} not aligned: ${n} (dim 1) != ${n2} (dim 0)`);
+  }
+  const out = new Float64Array(m * u);
+  const A = a.data;
+  const B = b.data;
+  for (let i = 0; i < m; i++) {
+    const oi = i * u;
+    for (let k = 0; k < n; k++) {
+      const aik = A[i * n + k];
+      const bk = k * u;
+      for (let j = 0; j < u; j++) out[oi + j] += aik * B[bk + j];
+    }
+  }
+  return new NDArray(out, [m, u]);
+}
+
+/** np.around (half to even) of one number, as EpyNN's metrics and predict use it. */
+export function roundHalfEven(v: number): number {
+  const r = Math.round(v);
+  // Math.round rounds half up; fix exact halves to the even neighbour
+  return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}

@@ -1,0 +1,55 @@
+// Seeded pseudo-random numbers. Nothing in epynn-ts calls Math.random.
+import seedrandom from 'seedrandom';
+
+/** The random source every layer and the embedding draw from. */
+export interface Rng {
+  /** Uniform in [0, 1). */
+  uniform(): number;
+  /** Standard normal N(0, 1). */
+  standardNormal(): number;
+  /** Random permutation of 0..n-1 (Fisher-Yates). */
+  permutation(n: number): number[];
+}
+
+/**
+ * A seeded generator (seedrandom's Alea). The same seed gives the same stream on every
+ * platform. Without a seed, the generator is seeded from the platform's entropy source.
+ * NOTE: streams differ from NumPy's PCG64; tests inject parameters instead of relying on RNG parity.
+ */
+export function seededRng(seed?: number | string): Rng {
+  const next: () => number =
+    seed === undefined || seed === null
+      ? seedrandom.alea(seedrandom(undefined, { entropy: true })().toString())
+      : seedrandom.alea(String(seed));
+  let spare: number | undefined;
+  return {
+    uniform: () => next(),
+    standardNormal(): number {
+      // Marsaglia polar method; the second value of each pair is kept for the next call
+      if (spare !== undefined) {
+        const s = spare;
+        spare = undefined;
+        return s;
+      }
+      let u: number, v: number, s: number;
+      do {
+        u = 2 * next() - 1;
+        v = 2 * next() - 1;
+        s = u * u + v * v;
+      } while (s >= 1 || s === 0);
+      const f = Math.sqrt((-2 * Math.log(s)) / s);
+      spare = v * f;
+      return u * f;
+    },
+    permutation(n: number): number[] {
+      const out = Array.from({ length: n }, (_, i) => i);
+      for (let i = n - 1; i > 0; i--) {
+        const j = Math.floor(next() * (i + 1));
+        const t = out[i];
+        out[i] = out[j];
+        out[j] = t;
+      }
+      return out;
+    },
+  };
+}
