@@ -1,0 +1,91 @@
+// Dropout layer (EpyNN epynn/dropout/models.py).
+import { Layer } from '../commons/models.js';
+import { EpyNNError } from '../commons/errors.js';
+import type { NDArray } from '../commons/ndarray.js';
+import type { HPars } from '../settings.js';
+import { dropoutForward } from './forward.js';
+import { dropoutBackward } from './backward.js';
+import {
+  dropoutComputeShapes,
+  dropoutInitializeParameters,
+  dropoutComputeGradients,
+  dropoutUpdateParameters,
+} from './parameters.js';
+
+export interface DropoutOptions {
+  /** Probability to drop each entry of the mask, in [0, 1). @default 0.5 */
+  dropProb?: number;
+  /**
+   * Axes along which the mask is broadcast (the mask has size 1 there, so whole slices are kept or
+   * dropped together); a number n means [n]. Negative axes count from the end. @default [] (one draw per entry)
+   */
+  axis?: number | readonly number[];
+  /** Layer hyper-parameters; inherits from the model when undefined. */
+  seHPars?: HPars;
+}
+
+/**
+ * Inverted dropout: A = X ⊙ D / (1 − dropProb) with D a 0/1 mask kept where uniform > dropProb.
+ * Active only while the model trains (`layer.training === true`); otherwise forward and backward
+ * are the identity. NOTE: EpyNN has no such flag and also drops during evaluate()/predict().
+ *
+ * The mask is drawn from `layer.rng.uniform()` in row-major order of the mask shape `fs.D`;
+ * tests fix the mask by replacing `layer.rng` with a stub whose uniform() returns chosen values.
+ */
+export class Dropout extends Layer {
+  /** EpyNN `d['a']`: axes on which the mask has size 1 (kept here, as `d` only holds numbers). */
+  axis: number[];
+
+  constructor({ dropProb = 0.5, axis = [], seHPars }: DropoutOptions = {}) {
+    super('Dropout', seHPars);
+    if (typeof dropProb !== 'number' || !(dropProb >= 0 && dropProb < 1)) {
+      throw new EpyNNError(`Dropout: dropProb must be a number in [0, 1), got ${JSON.stringify(dropProb) ?? String(dropProb)}`);
+    }
+    const axes = typeof axis === 'number' ? [axis] : axis;
+    if (!Array.isArray(axes) || !axes.every((a) => typeof a === 'number' && Number.isInteger(a))) {
+      throw new EpyNNError(`Dropout: axis must be an integer or an array of integers, got ${JSON.stringify(axis) ?? String(axis)}`);
+    }
+    this.d.d = dropProb;
+    this.axis = [...axes];
+    this.trainable = false;
+  }
+
+  /** Drop probability (EpyNN `d['d']`). */
+  get dropProb(): number {
+    return this.d.d;
+  }
+
+  computeShapes(A: NDArray): void {
+    dropoutComputeShapes(this, A);
+  }
+
+  initializeParameters(): void {
+    dropoutInitializeParameters(this);
+  }
+
+  forward(A: NDArray): NDArray {
+    // Shapes are recomputed on every call, as in EpyNN (batches may differ in size)
+    this.computeShapes(A);
+    A = this.fc.A = dropoutForward(this, A);
+    this.updateShapes(this.fc, this.fs);
+    return A;
+  }
+
+  backward(dX: NDArray): NDArray {
+    dX = dropoutBackward(this, dX);
+    this.updateShapes(this.bc, this.bs);
+    return dX;
+  }
+
+  computeGradients(): void {
+    dropoutComputeGradients(this);
+  }
+
+  updateParameters(): void {
+    if (this.trainable) dropoutUpdateParameters(this);
+  }
+
+  toConfig(): { dropProb: number; axis: number[] } {
+    return { dropProb: this.d.d, axis: [...this.axis] };
+  }
+}
