@@ -17,6 +17,7 @@ export interface StrArray {
 const num = (v: unknown): number => (v === 'NaN' ? NaN : v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : (v as number));
 
 function convert(v: unknown): any {
+  if (v === 'NaN' || v === 'Infinity' || v === '-Infinity') return num(v);
   if (Array.isArray(v)) return v.map(convert);
   if (v !== null && typeof v === 'object') {
     const o = v as Record<string, unknown>;

@@ -1,0 +1,61 @@
+// Dense backward pass (EpyNN dense/backward.py).
+import { EpyNNError, ShapeError } from '../commons/errors.js';
+import { hadamard } from '../commons/maths.js';
+import { NDArray, fmt } from '../commons/ndarray.js';
+import type { Dense } from './models.js';
+
+/** Backward cache initialization. */
+function initializeBackward(layer: Dense, dX: NDArray): NDArray {
+  const X = layer.fc.X;
+  if (X === undefined || layer.fc.Z === undefined) {
+    throw new EpyNNError('Dense: backward called before forward');
+  }
+  const expected = [X.shape[0], layer.d.u]; // (m, u)
+  if (!(dX instanceof NDArray) || dX.ndim !== 2 || dX.shape[0] !== expected[0] || dX.shape[1] !== expected[1]) {
+    throw new ShapeError(`Dense: backward input dA must have shape ${fmt(expected)} = (m, u), got ${dX instanceof NDArray ? fmt(dX.shape) : typeof dX}`);
+  }
+  const W = layer.p.W;
+  if (W.ndim !== 2 || W.shape[0] !== X.shape[1] || W.shape[1] !== layer.d.u) {
+    throw new ShapeError(`Dense: p.W has shape ${fmt(W.shape)}, expected ${fmt([X.shape[1], layer.d.u])} = (n, u)`);
+  }
+  const dA = (layer.bc.dA = dX);
+  return dA;
+}
+
+/**
+ * Backward propagate error gradients to previous layer.
+ *
+ *   (2) dZ = dA ⊙ f'(Z)    (m, u); softmax: dZ[i, k] = Σ_j dA[i, j] · J[i, j, k], J = ds/dZ (m, u, u)
+ *   (3) dX = dZ · Wᵀ       (m, u) · (u, n) -> (m, n)
+ *
+ * NOTE: EpyNN's softmax Jacobian lacks the 1/T factor (T = softmax_temperature), so its gradient
+ * is T times too large; ours is the exact one.
+ */
+export function denseBackward(layer: Dense, dX: NDArray): NDArray {
+  // (1) Initialize cache
+  const dA = initializeBackward(layer, dX); // (m, u)
+
+  // (2) Gradient of the loss with respect to Z
+  const dZ = (layer.bc.dZ = hadamard(dA, layer.activate(layer.fc.Z, true, layer.hPars))); // dL/dZ (m, u)
+
+  // (3) Gradient of the loss with respect to X
+  // dX[im, in] = Σ_iu dZ[im, iu] · W[in, iu]: a dot product of two contiguous rows, no Wᵀ copy
+  const [m, u] = dZ.shape;
+  const n = layer.p.W.shape[0];
+  const dz = dZ.data;
+  const w = layer.p.W.data;
+  const dx = new Float64Array(m * n);
+  for (let im = 0; im < m; im++) {
+    const zr = im * u;
+    const xr = im * n;
+    for (let in_ = 0; in_ < n; in_++) {
+      const wr = in_ * u;
+      let s = 0;
+      for (let iu = 0; iu < u; iu++) s += dz[zr + iu] * w[wr + iu];
+      dx[xr + in_] = s;
+    }
+  }
+  dX = layer.bc.dX = new NDArray(dx, [m, n]); // dL/dX (m, n)
+
+  return dX; // To previous layer
+}

@@ -1,0 +1,70 @@
+// Dense forward pass (EpyNN dense/forward.py).
+import { EpyNNError, ShapeError } from '../commons/errors.js';
+import { NDArray, fmt, sameShape } from '../commons/ndarray.js';
+import type { Dense } from './models.js';
+
+/** Throws unless W (n, u) and b (1, u) exist with the shapes the layer was built for. */
+function checkParameters(layer: Dense, n: number): void {
+  const { W, b } = layer.p;
+  if (!(W instanceof NDArray) || !(b instanceof NDArray)) {
+    throw new EpyNNError('Dense: parameters p.W and p.b are not set; call computeShapes(A) and initializeParameters() first');
+  }
+  const u = layer.d.u;
+  const wShape = layer.fs.W ?? [n, u]; // (n, u) as built by computeShapes
+  if (!sameShape(W.shape, wShape)) {
+    throw new ShapeError(`Dense: p.W has shape ${fmt(W.shape)}, expected ${fmt(wShape)} = (n, u)`);
+  }
+  if (!sameShape(b.shape, [1, u])) {
+    throw new ShapeError(`Dense: p.b has shape ${fmt(b.shape)}, expected ${fmt([1, u])} = (1, u)`);
+  }
+}
+
+/** Forward cache initialization. */
+function initializeForward(layer: Dense, A: NDArray): NDArray {
+  if (!(A instanceof NDArray) || A.ndim !== 2) {
+    throw new ShapeError(`Dense: forward input A must be a 2-D array (m, n), got ${A instanceof NDArray ? `shape ${fmt(A.shape)}` : typeof A}`);
+  }
+  checkParameters(layer, A.shape[1]);
+  const W = layer.p.W;
+  if (A.shape[1] !== W.shape[0]) {
+    throw new ShapeError(`Dense: forward input A has shape ${fmt(A.shape)}, but W ${fmt(W.shape)} was built for n = ${W.shape[0]} features`);
+  }
+  const X = (layer.fc.X = A); // Kept by reference: never written to
+  return X;
+}
+
+/**
+ * Forward propagate signal to next layer.
+ *
+ *   (2) Z = X · W + b    (m, n) · (n, u) + (1, u) -> (m, u)
+ *   (3) A = f(Z)         (m, u)
+ */
+export function denseForward(layer: Dense, A: NDArray): NDArray {
+  // (1) Initialize cache
+  const X = initializeForward(layer, A); // (m, n)
+  const [m, n] = X.shape; // m from the batch itself
+  const u = layer.d.u;
+  const x = X.data;
+  const w = layer.p.W.data;
+  const b = layer.p.b.data;
+
+  // (2) Linear activation X -> Z
+  // Z[im, iu] = Σ_in X[im, in] · W[in, iu] + b[iu]; rows of W and Z are read contiguously
+  const z = new Float64Array(m * u);
+  for (let im = 0; im < m; im++) {
+    const xr = im * n;
+    const zr = im * u;
+    for (let in_ = 0; in_ < n; in_++) {
+      const xv = x[xr + in_];
+      const wr = in_ * u;
+      for (let iu = 0; iu < u; iu++) z[zr + iu] += xv * w[wr + iu];
+    }
+    for (let iu = 0; iu < u; iu++) z[zr + iu] += b[iu]; // bias after the product, as NumPy does
+  }
+  const Z = (layer.fc.Z = new NDArray(z, [m, u])); // (m, u) This is the weighted sum
+
+  // (3) Non-linear activation Z -> A
+  A = layer.fc.A = layer.activate(Z, false, layer.hPars); // (m, u)
+
+  return A; // To next layer
+}

@@ -1,0 +1,86 @@
+// Dense (fully connected) layer (EpyNN dense/models.py). Math: docs/Dense.md
+import { type Activation, nameOf, sigmoid } from '../activation/functions.js';
+import { EpyNNError } from '../commons/errors.js';
+import { Layer } from '../commons/models.js';
+import type { NDArray } from '../commons/ndarray.js';
+import { type Initializer, initializerName, xavier } from '../initialization/functions.js';
+import type { HPars } from '../settings.js';
+import { denseBackward } from './backward.js';
+import { denseForward } from './forward.js';
+import {
+  denseComputeGradients,
+  denseComputeShapes,
+  denseInitializeParameters,
+  denseUpdateParameters,
+} from './parameters.js';
+
+export interface DenseOptions {
+  /** Number of units in the layer (u). @default 1 */
+  units?: number;
+  /** Non-linear activation of units. @default sigmoid */
+  activate?: Activation;
+  /** Weight initialization function. @default xavier */
+  initialization?: Initializer;
+  /** Layer hyper-parameters; inherits from the model when undefined. @default undefined */
+  seHPars?: HPars;
+}
+
+/**
+ * Fully connected layer: Z = X · W + b, A = f(Z), with X (m, n), W (n, u), b (1, u).
+ * Softmax is supported through its Jacobian (exact gradient, temperature included).
+ */
+export class Dense extends Layer {
+  activate: Activation;
+  initialization: Initializer;
+
+  constructor(opts: DenseOptions = {}) {
+    super('Dense', opts.seHPars);
+    const { units = 1, activate = sigmoid, initialization = xavier } = opts;
+    if (!Number.isInteger(units) || units < 1) {
+      throw new EpyNNError(`Dense: units must be a positive integer, got ${String(units)}`);
+    }
+    if (typeof activate !== 'function') {
+      throw new EpyNNError(`Dense: activate must be an activation function, got ${typeof activate}`);
+    }
+    if (typeof initialization !== 'function') {
+      throw new EpyNNError(`Dense: initialization must be an initializer function, got ${typeof initialization}`);
+    }
+    this.d.u = units;
+    this.activate = activate;
+    this.initialization = initialization;
+    this.activation = { activate: nameOf(activate) };
+    this.trainable = true;
+  }
+
+  computeShapes(A: NDArray): void {
+    denseComputeShapes(this, A);
+  }
+
+  initializeParameters(): void {
+    denseInitializeParameters(this);
+  }
+
+  forward(A: NDArray): NDArray {
+    A = denseForward(this, A);
+    this.updateShapes(this.fc, this.fs);
+    return A;
+  }
+
+  backward(dX: NDArray): NDArray {
+    dX = denseBackward(this, dX);
+    this.updateShapes(this.bc, this.bs);
+    return dX;
+  }
+
+  computeGradients(): void {
+    denseComputeGradients(this);
+  }
+
+  updateParameters(): void {
+    if (this.trainable) denseUpdateParameters(this);
+  }
+
+  toConfig(): { units: number; activate: string; initialization: string } {
+    return { units: this.d.u, activate: nameOf(this.activate), initialization: initializerName(this.initialization) };
+  }
+}

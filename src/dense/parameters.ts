@@ -1,0 +1,71 @@
+// Dense shapes, parameters and gradients (EpyNN dense/parameters.py).
+import { EpyNNError, ShapeError } from '../commons/errors.js';
+import { sgdUpdate } from '../commons/models.js';
+import { NDArray, fmt, zeros } from '../commons/ndarray.js';
+import type { Dense } from './models.js';
+
+/** Compute forward shapes and dimensions from input for layer. */
+export function denseComputeShapes(layer: Dense, A: NDArray): void {
+  const X = A; // Input of current layer
+  if (!(X instanceof NDArray) || X.ndim !== 2) {
+    throw new ShapeError(`Dense: input A must be a 2-D array (m, n), got ${X instanceof NDArray ? `shape ${fmt(X.shape)}` : typeof X}`);
+  }
+
+  layer.fs.X = X.shape; // (m, n)
+
+  layer.d.m = layer.fs.X[0]; // Number of samples  (m)
+  layer.d.n = layer.fs.X[1]; // Number of features (n)
+
+  // Shapes for trainable parameters, units (u)
+  layer.fs.W = [layer.d.n, layer.d.u]; // (n, u)
+  layer.fs.b = [1, layer.d.u]; // (1, u)
+}
+
+/** Initialize trainable parameters from shapes for layer. */
+export function denseInitializeParameters(layer: Dense): void {
+  // For linear activation of inputs (Z)
+  layer.p.W = layer.initialization(layer.fs.W, layer.rng); // (n, u)
+  layer.p.b = zeros(layer.fs.b); // (1, u) Z = X · W + b
+}
+
+/**
+ * Compute gradients with respect to weight and bias for layer.
+ *
+ *   (1.1) dW = Xᵀ · dZ     (n, m) · (m, u) -> (n, u)
+ *   (1.2) db = Σ_m dZ      (1, u)
+ *
+ * NOTE: EpyNN's db is np.sum(dZ, axis=0), shape (u,); ours keeps b's shape (1, u).
+ */
+export function denseComputeGradients(layer: Dense): void {
+  const X = layer.fc.X; // Input of forward propagation (m, n)
+  const dZ = layer.bc.dZ; // Gradient of the loss with respect to Z (m, u)
+  if (X === undefined || dZ === undefined) {
+    throw new EpyNNError('Dense: computeGradients needs forward(A) and backward(dA) to run first');
+  }
+  const [m, n] = X.shape;
+  const u = dZ.shape[1];
+  const x = X.data;
+  const dz = dZ.data;
+
+  // (1) Gradient of the loss with respect to W, b
+  // dW[in, iu] = Σ_im X[im, in] · dZ[im, iu]; rows of dZ and dW are read contiguously
+  const dW = new Float64Array(n * u); // (1.1) dL/dW (n, u)
+  const db = new Float64Array(u); // (1.2) dL/db (1, u)
+  for (let im = 0; im < m; im++) {
+    const xr = im * n;
+    const zr = im * u;
+    for (let iu = 0; iu < u; iu++) db[iu] += dz[zr + iu];
+    for (let in_ = 0; in_ < n; in_++) {
+      const xv = x[xr + in_];
+      const wr = in_ * u;
+      for (let iu = 0; iu < u; iu++) dW[wr + iu] += xv * dz[zr + iu];
+    }
+  }
+  layer.g.dW = new NDArray(dW, [n, u]); // (1.1) dL/dW
+  layer.g.db = new NDArray(db, [1, u]); // (1.2) dL/db
+}
+
+/** Update parameters from gradients for layer: p -= lrate[e] · g. */
+export function denseUpdateParameters(layer: Dense): void {
+  sgdUpdate(layer);
+}
