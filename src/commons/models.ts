@@ -1,7 +1,7 @@
 // The abstract Layer (EpyNN commons/models.py): every layer keeps its state in the same dictionaries.
 import type { HPars } from '../settings.js';
-import { defaultHPars } from '../settings.js';
-import { type NDArray, type Shape } from './ndarray.js';
+import { seHPars } from '../settings.js';
+import { NDArray, type Shape } from './ndarray.js';
 import { type Rng, seededRng } from './rng.js';
 
 /**
@@ -56,9 +56,9 @@ export abstract class Layer {
     this.rng = seededRng(0);
   }
 
-  /** The hyper-parameters in effect: the layer's own, or EpyNN's defaults before a model assigns them. */
-  get hPars(): HPars {
-    return this.seHPars ?? (this.seHPars = defaultHPars());
+  /** The hyper-parameters in effect: the layer's own, or EpyNN's (frozen) defaults before a model assigns them. */
+  get hPars(): Readonly<HPars> {
+    return this.seHPars ?? seHPars;
   }
 
   /** Sets `shapes[k]` to the shape of every array in `cache`. */
@@ -98,5 +98,53 @@ export function sgdUpdate(layer: Layer): void {
     const p = P.data;
     const g = dP.data;
     for (let i = 0; i < p.length; i++) p[i] -= lr * g[i];
+  }
+}
+
+/** Label balance of a dataset: label -> number of samples. */
+export type Balance = Map<number, number>;
+
+/**
+ * A set of samples (EpyNN's dataSet): features X, labels Y (2-D: one-hot (m, k) or single column
+ * (m, 1)), single-digit labels y, label balance b, sample ids, and after a forward pass the
+ * outputs A and decisions P. `active` is false for an empty set.
+ */
+export class DataSet {
+  name: string;
+  active: boolean;
+  X: NDArray;
+  Y: NDArray | undefined;
+  y: NDArray | undefined;
+  b: Balance = new Map();
+  ids: number[];
+  A: NDArray = new NDArray(new Float64Array(0), [0]);
+  P: NDArray = new NDArray(new Float64Array(0), [0]);
+
+  constructor(X: NDArray, Y?: NDArray, name = 'dummy') {
+    this.name = name;
+    this.X = X;
+    this.active = X.shape.length > 0 && X.shape[0] > 0;
+    this.ids = Array.from({ length: this.active ? X.shape[0] : 0 }, (_, i) => i);
+    if (Y !== undefined && this.active) this.setLabels(Y);
+  }
+
+  /** Sets Y (1-D labels become a column), y and the label balance b. */
+  setLabels(Y: NDArray): void {
+    const encoded = Y.ndim === 2 && Y.shape[1] > 1;
+    this.Y = Y.ndim === 1 ? Y.reshape([Y.shape[0], 1]) : Y;
+    const m = this.Y.shape[0];
+    const k = this.Y.shape[1];
+    const y = new Float64Array(m);
+    const Yd = this.Y.data;
+    for (let i = 0; i < m; i++) {
+      if (encoded) {
+        let best = 0;
+        for (let j = 1; j < k; j++) if (Yd[i * k + j] > Yd[i * k + best]) best = j;
+        y[i] = best;
+      } else y[i] = Yd[i * k];
+    }
+    this.y = new NDArray(y, [m]);
+    this.b = new Map();
+    for (const v of y) this.b.set(v, (this.b.get(v) ?? 0) + 1);
   }
 }

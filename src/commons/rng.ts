@@ -9,6 +9,14 @@ export interface Rng {
   standardNormal(): number;
   /** Random permutation of 0..n-1 (Fisher-Yates). */
   permutation(n: number): number[];
+  /** A JSON-able snapshot of the generator; `seededRng(undefined, snapshot)` continues the same stream. */
+  state(): RngState;
+}
+
+/** Snapshot of a generator's internal state (seedrandom Alea state plus the cached normal). */
+export interface RngState {
+  alea: { c: number; s0: number; s1: number; s2: number };
+  spare: number | null;
 }
 
 /**
@@ -16,12 +24,12 @@ export interface Rng {
  * platform. Without a seed, the generator is seeded from the platform's entropy source.
  * NOTE: streams differ from NumPy's PCG64; tests inject parameters instead of relying on RNG parity.
  */
-export function seededRng(seed?: number | string): Rng {
-  const next: () => number =
-    seed === undefined || seed === null
-      ? seedrandom.alea(seedrandom(undefined, { entropy: true })().toString())
-      : seedrandom.alea(String(seed));
-  let spare: number | undefined;
+export function seededRng(seed?: number | string, restore?: RngState): Rng {
+  const gen = restore
+    ? seedrandom.alea('', { state: restore.alea })
+    : seedrandom.alea(seed === undefined || seed === null ? seedrandom(undefined, { entropy: true })().toString() : String(seed), { state: true });
+  const next: () => number = gen;
+  let spare: number | undefined = restore?.spare ?? undefined;
   return {
     uniform: () => next(),
     standardNormal(): number {
@@ -50,6 +58,9 @@ export function seededRng(seed?: number | string): Rng {
         out[j] = t;
       }
       return out;
+    },
+    state(): RngState {
+      return { alea: (gen as unknown as { state(): RngState['alea'] }).state(), spare: spare ?? null };
     },
   };
 }

@@ -1,0 +1,188 @@
+// Embedding: EpyNN's input/data layer. It holds the datasets, builds mini-batches, and passes X through.
+import { EpyNNError } from '../commons/errors.js';
+import { DataSet, Layer } from '../commons/models.js';
+import { NDArray } from '../commons/ndarray.js';
+import { embeddingBackward } from './backward.js';
+import {
+  type Element, type XInput, type YInput,
+  embeddingPrepare, encodeDataset, indexElements, miniBatches, oneHot, scaleFeatures, toArray, toSequences,
+} from './dataset.js';
+import { embeddingForward } from './forward.js';
+import {
+  embeddingComputeGradients, embeddingComputeShapes, embeddingInitializeParameters, embeddingUpdateParameters,
+} from './parameters.js';
+
+export interface EmbeddingOptions {
+  /** Sample features: numbers (any shape per sample), or sequences of elements with XEncode. */
+  XData?: XInput;
+  /** Sample labels: (N,) labels or (N, k) one-hot. Optional for unlabeled data. */
+  YData?: YInput;
+  /** Relative sizes of dtrain, dval, dtest. @default [2, 1, 0] */
+  relativeSize?: readonly [number, number, number];
+  /** Samples per training batch; undefined = one batch of all of dtrain. @default undefined */
+  batchSize?: number;
+  /** One-hot encode the elements of X (sorted unique elements -> index). @default false */
+  XEncode?: boolean;
+  /** One-hot encode labels 0..k−1. @default false */
+  YEncode?: boolean;
+  /** Scale X to [0, 1] over the whole array. @default false */
+  XScale?: boolean;
+}
+
+/** EpyNN's dataset settings, as stored on the layer (se_dataset). */
+export interface SeDataset {
+  dtrain_relative: number;
+  dval_relative: number;
+  dtest_relative: number;
+  batch_size: number | undefined;
+  X_scale: boolean;
+  X_encode: boolean;
+  Y_encode: boolean;
+}
+
+/** Input layer: datasets dtrain / dval / dtest, one-hot encoding, scaling and mini-batches. */
+export class Embedding extends Layer {
+  readonly relativeSize: [number, number, number];
+  readonly batchSize: number | undefined;
+  readonly XEncode: boolean;
+  readonly YEncode: boolean;
+  readonly XScale: boolean;
+  /** EpyNN's se_dataset dictionary. */
+  readonly seDataset: SeDataset;
+  dtrain: DataSet;
+  dval: DataSet;
+  dtest: DataSet;
+  /** The non-empty sets among dtrain, dval, dtest. */
+  dsets: DataSet[];
+  /** Training batches of the current epoch. */
+  batchDtrain: DataSet[] = [];
+  /** Element -> index of the one-hot encoding (XEncode), and the reverse. */
+  e2i: Map<Element, number> = new Map();
+  i2e: Map<number, Element> = new Map();
+  /** Number of label columns of the training data (> 1 means one-hot: predictions take the argmax). */
+  labelColumns = 1;
+
+  constructor({
+    XData, YData, relativeSize = [2, 1, 0], batchSize, XEncode = false, YEncode = false, XScale = false,
+  }: EmbeddingOptions = {}) {
+    super('Embedding');
+    const where = 'Embedding';
+    if (!Array.isArray(relativeSize) || relativeSize.length !== 3 || !relativeSize.every((v) => Number.isFinite(v) && v >= 0)) {
+      throw new EpyNNError(`${where}: relativeSize must be three non-negative numbers [train, val, test], got ${JSON.stringify(relativeSize)}`);
+    }
+    if (relativeSize[0] + relativeSize[1] + relativeSize[2] <= 0) {
+      throw new EpyNNError(`${where}: relativeSize must not be all zero, got ${JSON.stringify(relativeSize)}`);
+    }
+    if (batchSize !== undefined && batchSize !== null && !(Number.isInteger(batchSize) && batchSize >= 1)) {
+      throw new EpyNNError(`${where}: batchSize must be an integer >= 1 (or undefined for one batch), got ${batchSize}`);
+    }
+    this.relativeSize = [...relativeSize] as [number, number, number];
+    this.batchSize = batchSize ?? undefined;
+    this.XEncode = XEncode;
+    this.YEncode = YEncode;
+    this.XScale = XScale;
+    this.seDataset = {
+      dtrain_relative: relativeSize[0],
+      dval_relative: relativeSize[1],
+      dtest_relative: relativeSize[2],
+      batch_size: this.batchSize,
+      X_scale: XScale,
+      X_encode: XEncode,
+      Y_encode: YEncode,
+    };
+    this.trainable = false;
+
+    if (XData === undefined) {
+      // A data-less embedding (e.g. a model read back for predictions only)
+      const empty = new NDArray(new Float64Array(0), [0]);
+      this.dtrain = new DataSet(empty, undefined, 'dtrain');
+      this.dval = new DataSet(empty, undefined, 'dval');
+      this.dtest = new DataSet(empty, undefined, 'dtest');
+      this.dsets = [];
+      return;
+    }
+
+    // embedding_check + embedding_encode
+    let X: NDArray;
+    if (XEncode) {
+      const sequences = toSequences(XData, where);
+      const { elements, e2i } = indexElements(sequences);
+      this.e2i = e2i;
+      this.i2e = new Map(elements.map((e, i) => [i, e]));
+      this.d.e = elements.length;
+      X = encodeDataset(sequences, e2i, where);
+    } else {
+      X = toArray(XData, where, 'XData');
+    }
+    if (X.ndim === 0 || X.shape[0] === 0) throw new EpyNNError(`${where}: XData is empty`);
+    if (XScale) X = scaleFeatures(X, where);
+
+    let Y: NDArray | undefined;
+    if (YData !== undefined && YData !== null) {
+      Y = toArray(YData, where, 'YData');
+      if (Y.shape[0] !== X.shape[0]) {
+        throw new EpyNNError(`${where}: XData and YData must have the same number of samples, got ${X.shape[0]} and ${Y.shape[0]}`);
+      }
+      if (YEncode) Y = oneHot(Y, where);
+      else if (Y.ndim > 2) throw new EpyNNError(`${where}: YData must be (N,) labels or (N, k) one-hot, got ${Y.ndim}-D`);
+    }
+
+    [this.dtrain, this.dval, this.dtest] = embeddingPrepare(this, X, Y);
+    this.dsets = [this.dtrain, this.dval, this.dtest].filter((s) => s.active);
+    this.labelColumns = Y === undefined ? 1 : Y.ndim === 2 ? Y.shape[1] : 1;
+    if (this.batchSize !== undefined && this.dtrain.active && this.batchSize > this.dtrain.X.shape[0]) {
+      throw new EpyNNError(`${where}: batchSize ${this.batchSize} is larger than dtrain (${this.dtrain.X.shape[0]} samples)`);
+    }
+  }
+
+  /** The order in which dtrain samples are visited this epoch (a fresh seeded permutation). */
+  shuffle(n: number): number[] {
+    return this.rng.permutation(n);
+  }
+
+  /** Shuffles dtrain and prepares this epoch's batches (EpyNN training_batches). */
+  trainingBatches(): DataSet[] {
+    if (!this.dtrain.active || this.dtrain.Y === undefined) {
+      throw new EpyNNError('Embedding: no labeled training data (dtrain is empty or has no YData): cannot train');
+    }
+    return (this.batchDtrain = miniBatches(this));
+  }
+
+  toConfig(): Record<string, unknown> {
+    return {
+      relativeSize: this.relativeSize,
+      batchSize: this.batchSize ?? null,
+      XEncode: this.XEncode,
+      YEncode: this.YEncode,
+      XScale: this.XScale,
+    };
+  }
+
+  computeShapes(A: NDArray): void {
+    embeddingComputeShapes(this, A);
+  }
+
+  initializeParameters(): void {
+    embeddingInitializeParameters(this);
+  }
+
+  forward(A: NDArray): NDArray {
+    A = embeddingForward(this, A);
+    this.updateShapes(this.fc, this.fs);
+    return A;
+  }
+
+  backward(dX: NDArray): NDArray {
+    dX = embeddingBackward(this, dX);
+    this.updateShapes(this.bc, this.bs);
+    return dX;
+  }
+
+  computeGradients(): void {
+    embeddingComputeGradients(this);
+  }
+
+  updateParameters(): void {
+    if (this.trainable) embeddingUpdateParameters(this);
+  }
+}

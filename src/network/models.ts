@@ -1,0 +1,230 @@
+// The EpyNN network: a list of layers starting with an Embedding (EpyNN network/models.py).
+import { EpyNNError } from '../commons/errors.js';
+import { type Output, defaultOutput, silentOutput } from '../commons/logs.js';
+import { type Loss, lossFunctions } from '../commons/loss.js';
+import { metricsFunctions } from '../commons/metrics.js';
+import { DataSet, Layer } from '../commons/models.js';
+import { type NDArray, fmt } from '../commons/ndarray.js';
+import { type Shape } from '../commons/ndarray.js';
+import { Embedding } from '../embedding/models.js';
+import { type XInput, encodeDataset, scaleFeatures, toArray, toSequences } from '../embedding/dataset.js';
+import { type HPars, defaultHPars } from '../settings.js';
+import { modelBackward } from './backward.js';
+import { modelForward } from './forward.js';
+import { modelEvaluate } from './evaluate.js';
+import { modelHyperparameters, modelLearningRate } from './hyperparameters.js';
+import { modelAssignSeeds, modelInitialize } from './initialize.js';
+import { decide } from './predict.js';
+import { initializeModelReport, modelReport } from './report.js';
+import { modelTraining } from './training.js';
+
+export interface InitializeOptions {
+  /** Loss function name: 'MSE', 'MAE', 'MSLE', 'CCE', 'BCE'. @default 'MSE' */
+  loss?: string;
+  /** Global hyperparameters (copied); layers with their own seHPars keep theirs. @default seHPars */
+  seHPars?: Partial<HPars>;
+  /** Metrics to evaluate each epoch (any loss name works too). @default ['accuracy'] */
+  metrics?: string[];
+  /** Seed for the embedding's batches and every layer's initialization; undefined = random. */
+  seed?: number;
+  /** Initialize the layers' parameters. @default true */
+  params?: boolean;
+  /** Print nothing. @default false */
+  quiet?: boolean;
+}
+
+export interface TrainOptions {
+  /** Number of epochs to train (a second call continues for this many more). */
+  epochs: number;
+  /** Print the metrics row every `verbose` epochs. @default epochs / 10 (at least 1) */
+  verbose?: number;
+  /** Print the data, architecture and hyperparameter summaries first. @default true */
+  initLogs?: boolean;
+  /** Print nothing. @default false */
+  quiet?: boolean;
+}
+
+export interface PredictOptions {
+  /** One-hot encode X with the training data's element map. @default false */
+  XEncode?: boolean;
+  /** Scale X to [0, 1] (over this X, as EpyNN does). @default false */
+  XScale?: boolean;
+}
+
+/** Summary of one layer after the check pass (EpyNN model.network). */
+export interface LayerSummary {
+  Layer: string;
+  Activation: Record<string, string>;
+  Dimensions: Record<string, number>;
+  FW_Shapes?: Record<string, Shape>;
+  BW_Shapes?: Record<string, Shape>;
+}
+
+/** A neural network in EpyNN's scheme: `new EpyNN([embedding, ...layers], name)`. */
+export class EpyNN {
+  layers: Layer[];
+  embedding: Embedding;
+  /** Timestamp (seconds) and unique name `<ts>_<name>`. */
+  ts: number;
+  name: string;
+  uname: string;
+  initialized = false;
+  /** Per layer: name, activations, dimensions, forward and backward shapes. */
+  network = new Map<Layer, LayerSummary>();
+  /** metrics[name] = [dtrain values, dval values, dtest values], one value per epoch. */
+  metrics: Record<string, number[][]> = {};
+  loss = 'MSE';
+  trainingLoss!: Loss;
+  seHPars: HPars = defaultHPars();
+  seed: number | undefined;
+  /** Current epoch. */
+  e = 0;
+  /** Total epochs of the current training run (including earlier runs). */
+  epochs = 0;
+  /** Epochs completed so far. */
+  epochsDone = 0;
+  verbose = 1;
+  /** Where reports go; `silentOutput` in quiet mode. */
+  output: Output = defaultOutput();
+  /** @internal */
+  inheritedHPars = new Set<Layer>();
+  /** @internal report state */
+  currentLogs: string[][] = [];
+  /** @internal */
+  startTime = 0;
+  /** @internal */
+  startEpoch = 0;
+  /** @internal */
+  lastReport = 0;
+
+  constructor(layers: Layer[], name = 'EpyNN') {
+    if (!Array.isArray(layers) || layers.length === 0) throw new EpyNNError('EpyNN: layers must be a non-empty array of layers');
+    layers.forEach((l, i) => {
+      if (!(l instanceof Layer)) throw new EpyNNError(`EpyNN: layers[${i}] is not a Layer (got ${l === null ? 'null' : typeof l})`);
+    });
+    if (!(layers[0] instanceof Embedding)) {
+      throw new EpyNNError(`EpyNN: the first layer must be an Embedding (the data layer), got ${layers[0].name}`);
+    }
+    if (new Set(layers).size !== layers.length) throw new EpyNNError('EpyNN: the same layer object appears twice in layers');
+    this.layers = layers;
+    this.embedding = layers[0];
+    this.name = name;
+    this.ts = Math.floor(Date.now() / 1000);
+    this.uname = `${this.ts}_${name}`;
+  }
+
+  /** Indices (0 dtrain, 1 dval, 2 dtest) of the sets with labeled samples. */
+  get activeSlots(): number[] {
+    const e = this.embedding;
+    return [e.dtrain, e.dval, e.dtest].flatMap((s, k) => (s.active && s.Y !== undefined ? [k] : []));
+  }
+
+  /** Forward pass through every layer (no dropout unless training). */
+  forward(X: NDArray): NDArray {
+    return modelForward(this, X);
+  }
+
+  /** Backward pass; each layer computes its gradients and updates its parameters. */
+  backward(dA: NDArray): NDArray {
+    return modelBackward(this, dA);
+  }
+
+  /**
+   * Sets loss, metrics, hyperparameters and seeds, then runs EpyNN's check: one dry training step
+   * on the first batch (no update). A failure throws an EpyNNError naming the layer and the stage.
+   */
+  initialize({ loss = 'MSE', seHPars, metrics = ['accuracy'], seed, params = true, quiet = false }: InitializeOptions = {}): this {
+    if (quiet) this.output = silentOutput;
+    if (seed !== undefined && !Number.isInteger(seed)) throw new EpyNNError(`EpyNN.initialize: seed must be an integer, got ${seed}`);
+    if (!Array.isArray(metrics)) throw new EpyNNError(`EpyNN.initialize: metrics must be an array of names, got ${typeof metrics}`);
+    // Check consistency of output activation and loss
+    const outputActivation = this.layers[this.layers.length - 1].activation.activate;
+    this.trainingLoss = lossFunctions(loss, outputActivation);
+    this.loss = loss;
+    const known = { ...metricsFunctions(), ...lossFunctions() };
+    for (const m of metrics) {
+      if (!(m in known)) throw new EpyNNError(`EpyNN.initialize: unknown metric '${m}'; known: ${Object.keys(known).join(', ')}`);
+    }
+    this.metrics = {};
+    for (const m of [...metrics, loss]) this.metrics[m] = [[], [], []];
+
+    // Assign model and layers hyperparameters (a copy: the caller's object is never mutated)
+    this.seHPars = defaultHPars(seHPars);
+    modelHyperparameters(this);
+
+    // Seed model and layers
+    this.seed = seed;
+    modelAssignSeeds(this);
+
+    this.network = new Map();
+    this.setTraining(true);
+    try {
+      modelInitialize(this, params);
+    } finally {
+      this.setTraining(false);
+    }
+    this.e = 0;
+    this.epochs = 0;
+    this.epochsDone = 0;
+    this.initialized = true;
+    return this;
+  }
+
+  /**
+   * Trains for `epochs` epochs (initializing with defaults first if needed). A second call
+   * continues for exactly `epochs` more.
+   */
+  train({ epochs, verbose, initLogs = true, quiet = false }: TrainOptions): this {
+    if (!Number.isInteger(epochs) || epochs < 1) throw new EpyNNError(`EpyNN.train: epochs must be a positive integer, got ${epochs}`);
+    if (verbose !== undefined && !(Number.isInteger(verbose) && verbose >= 1)) {
+      throw new EpyNNError(`EpyNN.train: verbose must be a positive integer, got ${verbose}`);
+    }
+    if (quiet) this.output = silentOutput;
+    if (!this.initialized) this.initialize({ quiet });
+
+    this.startEpoch = this.epochsDone;
+    this.epochs = this.epochsDone + epochs;
+    // Compute learning rate schedule for layers in model
+    modelLearningRate(this);
+    if (initLogs) initializeModelReport(this);
+    this.verbose = verbose ?? Math.max(1, Math.floor(epochs / 10));
+    this.startTime = Date.now();
+    this.lastReport = 0;
+    this.currentLogs = [];
+    modelTraining(this);
+    return this;
+  }
+
+  /** Appends this epoch's metrics for dtrain, dval and dtest to `metrics`. */
+  evaluate(): void {
+    modelEvaluate(this);
+  }
+
+  /** Prints the metrics table (every `verbose` epochs and at the last). */
+  report(): void {
+    modelReport(this);
+  }
+
+  /** @internal Sets the training flag of every layer (Dropout is active only while training). */
+  setTraining(on: boolean): void {
+    for (const layer of this.layers) layer.training = on;
+  }
+
+  /** Predicts unlabeled samples: returns a DataSet with outputs A and decisions P. */
+  predict(XData: XInput, { XEncode = false, XScale = false }: PredictOptions = {}): DataSet {
+    if (!this.initialized) throw new EpyNNError('EpyNN.predict: the model is not initialized (call initialize or train first, or read a model)');
+    const emb = this.embedding;
+    let X: NDArray;
+    if (XEncode) {
+      if (emb.e2i.size === 0) throw new EpyNNError('EpyNN.predict: XEncode needs the element map of an Embedding built with XEncode: true');
+      X = encodeDataset(toSequences(XData, 'EpyNN.predict'), emb.e2i, 'EpyNN.predict');
+    } else X = toArray(XData, 'EpyNN.predict', 'XData');
+    if (XScale) X = scaleFeatures(X, 'EpyNN.predict');
+    const dset = new DataSet(X);
+    if (!dset.active) throw new EpyNNError(`EpyNN.predict: XData is empty (shape ${fmt(X.shape)})`);
+    this.setTraining(false);
+    dset.A = this.forward(dset.X);
+    dset.P = decide(dset.A, emb.labelColumns > 1);
+    return dset;
+  }
+}

@@ -1,0 +1,109 @@
+// Reports printed while training (EpyNN network/report.py and commons/logs.py).
+import { fmt } from '../commons/ndarray.js';
+import { fixed, sci, table } from '../commons/logs.js';
+import { batchEvaluate } from './evaluate.js';
+import type { EpyNN } from './models.js';
+import type { DataSet } from '../commons/models.js';
+
+const SETS = ['dtrain', 'dval', 'dtest'] as const;
+
+/** Header row of the metrics table. */
+function headers(model: EpyNN): string[] {
+  const h = ['epoch'];
+  for (const layer of model.layers) if (Object.keys(layer.p).length > 0) h.push(`lrate\n${layer.name}`);
+  for (const name of Object.keys(model.metrics)) {
+    SETS.forEach((s, k) => {
+      if (model.activeSlots.includes(k)) h.push(`${name}\n${s}`);
+    });
+  }
+  h.push('Experiment');
+  return h;
+}
+
+/** One row of the metrics table for the current epoch. */
+function currentRow(model: EpyNN): string[] {
+  const row = [String(model.e)];
+  for (const layer of model.layers) if (Object.keys(layer.p).length > 0) row.push(sci(layer.lrate[model.e]));
+  for (const values of Object.values(model.metrics)) {
+    for (const k of model.activeSlots) row.push(fixed(values[k][values[k].length - 1]));
+  }
+  row.push(model.uname);
+  return row;
+}
+
+/** Adds the epoch to the metrics table every `verbose` epochs, and prints it when full or at the end. */
+export function modelReport(model: EpyNN): void {
+  const sizeTable = 11;
+  if (model.currentLogs.length === 0) model.currentLogs.push(headers(model));
+  const last = model.e === model.epochs - 1;
+  if (model.e % model.verbose === 0 || last) model.currentLogs.push(currentRow(model));
+  if (model.currentLogs.length === sizeTable + 1 || last) {
+    model.output.line('');
+    model.output.line(table(model.currentLogs));
+    model.currentLogs = [];
+  }
+}
+
+/** The progress line for one batch: epoch, batch, accuracy, cost, elapsed, epochs/s, time to completion. */
+export function singleBatchReport(model: EpyNN, batch: DataSet, A: import('../commons/ndarray.js').NDArray, i: number, n: number): void {
+  const now = Date.now();
+  const isLast = i === n - 1;
+  // Plain (non-TTY) output: at most one line a second, and the last batch of every epoch
+  if (!model.output.tty && !isLast && now - model.lastReport < 1000) return;
+  model.lastReport = now;
+  const { accuracy, cost } = batchEvaluate(model, batch.Y!, A);
+  const elapsed = (now - model.startTime) / 1000;
+  const done = model.e - model.startEpoch + (i + 1) / n;
+  const rate = done / (elapsed + 1e-16);
+  const ttc = Math.round((model.epochs - model.startEpoch - done) / (rate + 1e-16));
+  model.output.redraw(
+    `Epoch ${model.e} - Batch ${i}/${n - 1} - Accuracy: ${fixed(accuracy, 3)} Cost: ${fixed(cost, 5)} - ` +
+      `TIME: ${elapsed.toFixed(2)}s RATE: ${sci(rate)}e/s TTC: ${ttc}s`,
+  );
+}
+
+/** Data, architecture-with-shapes and hyperparameter summaries printed before training (init logs). */
+export function initializeModelReport(model: EpyNN): void {
+  const out = model.output;
+  const emb = model.embedding;
+  const sets = [emb.dtrain, emb.dval, emb.dtest];
+  out.line('');
+  out.line(`----------------------- ${model.uname} -----------------------`);
+  out.line('');
+  out.line('Datasets');
+  out.line(table([
+    ['dtrain', 'dval', 'dtest', 'batch_size'],
+    [...sets.map((s) => (s.active ? s.X.shape[0] : 0)), emb.batchSize ?? 'None'],
+  ]));
+  const labels = new Set<number>();
+  for (const s of sets) for (const k of s.b.keys()) labels.add(k);
+  const sorted = [...labels].sort((a, b) => a - b);
+  out.line(table([['N_LABELS', ...sets.filter((s) => s.active).map((s) => s.name)],
+    ...sorted.map((l) => [l, ...sets.filter((s) => s.active).map((s) => s.b.get(l) ?? 0)])]));
+  out.line('');
+  out.line('Model architecture and shapes');
+  const rows: unknown[][] = [['ID', 'Layer', 'Dimensions', 'Activation', 'FW_Shapes', 'BW_Shapes']];
+  model.layers.forEach((layer, i) => {
+    const info = model.network.get(layer);
+    rows.push([
+      i,
+      layer.name,
+      Object.entries(layer.d).map(([k, v]) => `${k} = ${v}`).join('\n'),
+      Object.entries(layer.activation).map(([k, v]) => `${k}: ${v}`).join('\n'),
+      Object.entries(info?.FW_Shapes ?? {}).map(([k, v]) => `${k}: ${fmt(v)}`).join('\n'),
+      Object.entries(info?.BW_Shapes ?? {}).map(([k, v]) => `${k}: ${fmt(v)}`).join('\n'),
+    ]);
+  });
+  out.line(table(rows));
+  out.line('');
+  out.line('Layers hyperparameters');
+  const hp: unknown[][] = [['Layer', 'epochs', 'schedule', 'decay_k', 'cycle_epochs', 'cycle_descent', 'cycle_number', 'learning_rate (start, end)', 'ELU_alpha', 'LRELU_alpha', 'softmax_temperature']];
+  model.layers.forEach((layer, i) => {
+    if (Object.keys(layer.p).length === 0) return;
+    const h = layer.hPars;
+    hp.push([`${i} ${layer.name}`, h.epochs ?? '', h.schedule, fixed(h.decay_k, 4), h.cycle_epochs, h.cycle_descent, h.cycle_number ?? '',
+      `${sci(layer.lrate[0])}, ${sci(layer.lrate[layer.lrate.length - 1])}`, h.ELU_alpha, h.LRELU_alpha, h.softmax_temperature]);
+  });
+  out.line(table(hp));
+  out.line('');
+}

@@ -1,0 +1,34 @@
+import { modelEvaluate } from './evaluate.js';
+import type { EpyNN } from './models.js';
+import { modelReport, singleBatchReport } from './report.js';
+
+/** Trains from model.epochsDone to model.epochs (EpyNN model_training). */
+export function modelTraining(model: EpyNN): void {
+  // Iterate over training epochs
+  for (model.e = model.startEpoch; model.e < model.epochs; model.e++) {
+    // Shuffle dtrain and prepare new batches
+    const batches = model.embedding.trainingBatches();
+
+    // Iterate over training batches
+    model.setTraining(true);
+    batches.forEach((batch, i) => {
+      // Pass through every layer.forward() methods
+      const A = model.forward(batch.X);
+      // Compute derivative of loss
+      const dA = model.trainingLoss(batch.Y!, A, true);
+      // Pass through every layer.backward() methods (with the update)
+      model.backward(dA);
+      // Accuracy and cost for batch
+      singleBatchReport(model, batch, A, i, batches.length);
+    });
+    model.setTraining(false);
+
+    // Selected metrics and costs for dsets
+    modelEvaluate(model);
+    model.epochsDone = model.e + 1;
+
+    // Tabular report for dsets
+    modelReport(model);
+  }
+  model.e = model.epochs - 1;
+}
