@@ -15,6 +15,9 @@ export function cyclingRng(values: ArrayLike<number>): Rng & { calls: number } {
     permutation(): number[] {
       throw new Error('stub: permutation not expected');
     },
+    state(): never {
+      throw new Error('stub: state not expected');
+    },
   };
   return rng;
 }

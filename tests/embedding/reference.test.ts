@@ -4,14 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { NDArray } from '../../src/commons/ndarray.js';
 import { Embedding } from '../../src/embedding/models.js';
 import { expectClose } from '../helpers/close.js';
-import { fixtureNames, loadFixture } from '../helpers/fixtures.js';
-
-/** Fixture X_data as the user would pass it: nested strings for dtype str, an NDArray otherwise. */
-export function fixtureX(x: any): any {
-  if (x.dtype !== 'str') return x;
-  const [n, s] = x.shape;
-  return Array.from({ length: n }, (_, i) => x.data.slice(i * s, (i + 1) * s));
-}
+import { fixtureNames, fixtureX, loadFixture } from '../helpers/fixtures.js';
 
 describe('Embedding matches EpyNN', () => {
   for (const name of fixtureNames('embedding_')) {

@@ -45,3 +45,10 @@ export function fixtureNames(prefix: string): string[] {
     .map((f) => f.slice(0, -5))
     .sort();
 }
+
+/** Fixture X_data as the user would pass it: nested strings for dtype str, an NDArray otherwise. */
+export function fixtureX(x: any): any {
+  if (x.dtype !== 'str') return x;
+  const [n, s] = x.shape;
+  return Array.from({ length: n }, (_, i) => x.data.slice(i * s, (i + 1) * s));
+}
