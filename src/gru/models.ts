@@ -1,0 +1,138 @@
+// Gated recurrent unit layer (EpyNN gru/models.py).
+import { type Activation, nameOf, sigmoid, tanh } from '../activation/functions.js';
+import { EpyNNError } from '../commons/errors.js';
+import { clipGradient } from '../commons/maths.js';
+import { Layer } from '../commons/models.js';
+import type { NDArray } from '../commons/ndarray.js';
+import { type Initializer, initializerName, orthogonal } from '../initialization/functions.js';
+import type { HPars } from '../settings.js';
+import { gruBackward } from './backward.js';
+import { gruForward } from './forward.js';
+import { gruComputeGradients, gruComputeShapes, gruInitializeParameters, gruUpdateParameters } from './parameters.js';
+
+export interface GRUOptions {
+  /** Number of unit cells (u), EpyNN's `unit_cells`. @default 1 */
+  unitCells?: number;
+  /** Non-linear activation of the hidden hat hh. @default tanh */
+  activate?: Activation;
+  /** Non-linear activation of the update gate z. @default sigmoid */
+  activateUpdate?: Activation;
+  /** Non-linear activation of the reset gate r. @default sigmoid */
+  activateReset?: Activation;
+  /** Weight initialization for every U and V (biases start at zero). @default orthogonal */
+  initialization?: Initializer;
+  /** Rescale the gradients when their global norm exceeds 0.25 (EpyNN's clip_gradient). @default false */
+  clipGradients?: boolean;
+  /** Return the full sequence of hidden states (m, s, u) instead of the last one (m, u). @default false */
+  sequences?: boolean;
+  /** Layer hyper-parameters; inherits from the model when undefined. @default undefined */
+  seHPars?: HPars;
+}
+
+/** JSON form of the options (activations and initialization by registered name). */
+export type GRUConfig = {
+  unitCells: number;
+  activate: string;
+  activateUpdate: string;
+  activateReset: string;
+  initialization: string;
+  clipGradients: boolean;
+  sequences: boolean;
+};
+
+/**
+ * GRU over X (m, s, e). For each step t, with h_{-1} = 0 and U (e, u), V (u, u), b (1, u):
+ *   r = σr(X_t·Ur + h_{t-1}·Vr + br),  z = σz(X_t·Uz + h_{t-1}·Vz + bz),
+ *   hh = φ(X_t·Uhh + (r ⊙ h_{t-1})·Vhh + bhh),  h_t = z ⊙ h_{t-1} + (1 − z) ⊙ hh.
+ * Output: the last hidden state (m, u), or every hidden state (m, s, u) with `sequences`.
+ */
+export class GRU extends Layer {
+  activate: Activation;
+  activateUpdate: Activation;
+  activateReset: Activation;
+  initialization: Initializer;
+  clipGradients: boolean;
+  sequences: boolean;
+
+  constructor(opts: GRUOptions = {}) {
+    super('GRU', opts.seHPars);
+    const {
+      unitCells = 1,
+      activate = tanh,
+      activateUpdate = sigmoid,
+      activateReset = sigmoid,
+      initialization = orthogonal,
+      clipGradients = false,
+      sequences = false,
+    } = opts;
+    if (!Number.isInteger(unitCells) || unitCells < 1) {
+      throw new EpyNNError(`GRU: unitCells must be a positive integer, got ${String(unitCells)}`);
+    }
+    for (const [k, v] of Object.entries({ activate, activateUpdate, activateReset })) {
+      if (typeof v !== 'function') throw new EpyNNError(`GRU: ${k} must be an activation function, got ${typeof v}`);
+    }
+    if (typeof initialization !== 'function') {
+      throw new EpyNNError(`GRU: initialization must be an initializer function, got ${typeof initialization}`);
+    }
+    for (const [k, v] of Object.entries({ clipGradients, sequences })) {
+      if (typeof v !== 'boolean') throw new EpyNNError(`GRU: ${k} must be a boolean, got ${String(v)}`);
+    }
+    this.d.u = unitCells;
+    this.activate = activate;
+    this.activateUpdate = activateUpdate;
+    this.activateReset = activateReset;
+    this.initialization = initialization;
+    this.clipGradients = clipGradients;
+    this.sequences = sequences;
+    this.activation = {
+      activate: nameOf(activate),
+      activate_update: nameOf(activateUpdate),
+      activate_reset: nameOf(activateReset),
+    };
+    this.trainable = true;
+  }
+
+  computeShapes(A: NDArray): void {
+    gruComputeShapes(this, A);
+  }
+
+  initializeParameters(): void {
+    gruInitializeParameters(this);
+  }
+
+  forward(A: NDArray): NDArray {
+    // As EpyNN: shapes are recomputed from every input (m and s may change between calls)
+    this.computeShapes(A);
+    const out = gruForward(this, A); // replaces this.fc: assign fc.A after the call
+    this.fc.A = out;
+    this.updateShapes(this.fc, this.fs);
+    return out;
+  }
+
+  backward(dX: NDArray): NDArray {
+    dX = gruBackward(this, dX);
+    this.updateShapes(this.bc, this.bs);
+    return dX;
+  }
+
+  computeGradients(): void {
+    gruComputeGradients(this);
+    if (this.clipGradients) clipGradient(this);
+  }
+
+  updateParameters(): void {
+    if (this.trainable) gruUpdateParameters(this);
+  }
+
+  toConfig(): GRUConfig {
+    return {
+      unitCells: this.d.u,
+      activate: nameOf(this.activate),
+      activateUpdate: nameOf(this.activateUpdate),
+      activateReset: nameOf(this.activateReset),
+      initialization: initializerName(this.initialization),
+      clipGradients: this.clipGradients,
+      sequences: this.sequences,
+    };
+  }
+}

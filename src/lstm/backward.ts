@@ -1,0 +1,99 @@
+// LSTM backward pass (EpyNN lstm/backward.py).
+import { type NDArray, zeros } from '../commons/ndarray.js';
+import { derivative, rowDot, sequenceGradient } from '../rnn/backward.js';
+import { checkBackwardInput } from '../rnn/parameters.js';
+import type { LSTM } from './models.js';
+
+/**
+ * Fills bc.dA (m, s, u) and zeroed caches (m, s, u) for the state and gate gradients, and dX (m, s, e).
+ * NOTE: EpyNN also allocates a `dz_` cache that it never writes; it is left out here.
+ */
+function initializeBackward(layer: LSTM, dX: NDArray): NDArray {
+  checkBackwardInput(layer, dX, layer.sequences);
+  const hs = layer.fc.h.shape; // (m, s, u)
+  const dA = sequenceGradient(dX, layer.sequences, hs);
+  layer.bc = {};
+  for (const k of ['dh_', 'dh', 'dhn', 'dC_', 'dC', 'dCn', 'do_', 'dg_', 'di_', 'df_']) layer.bc[k] = zeros(hs);
+  layer.bc.dA = dA;
+  layer.bc.dX = zeros(layer.fc.X.shape); // To previous layer
+  return dA;
+}
+
+/**
+ * For each step t, last to first (dh_{s} = dC_{s} = 0):
+ *   (3.1) dhn = dh_{t+1}                    (3.2) dCn = dC_{t+1}
+ *   (4s)  dh_ = dA_t + dhn
+ *   (5s)  dC_ = dh_ ⊙ o ⊙ φ'(C_) + dCn
+ *   (6s)  do_ = dh_ ⊙ C ⊙ σo'(o_)           (7s)  dg_ = dC_ ⊙ i ⊙ φg'(g_)
+ *   (8s)  di_ = dC_ ⊙ g ⊙ σi'(i_)           (9s)  df_ = dC_ ⊙ Cp_ ⊙ σf'(f_)
+ *   (10s) dC  = dC_ ⊙ f
+ *   (11s) dh  = do_·Voᵀ + dg_·Vgᵀ + di_·Viᵀ + df_·Vfᵀ          (m, u)
+ *   (12s) dX_t = dg_·Ugᵀ + do_·Uoᵀ + di_·Uiᵀ + df_·Ufᵀ         (m, e)
+ */
+export function lstmBackward(layer: LSTM, dX: NDArray): NDArray {
+  // (1) Initialize cache, hidden and memory state gradients
+  const dA = initializeBackward(layer, dX);
+  const [m, s, e] = layer.fc.X.shape;
+  const u = layer.d.u;
+  const da = dA.data; // (m, s, u)
+  const b = (k: string): Float64Array => layer.bc[k].data; // (m, s, u)
+  const [dh_, dh, dhn, dC_, dC, dCn, do_, dg_, di_, df_] = ['dh_', 'dh', 'dhn', 'dC_', 'dC', 'dCn', 'do_', 'dg_', 'di_', 'df_'].map(b);
+  const dx = layer.bc.dX.data; // (m, s, e)
+  const c = (k: string): Float64Array => layer.fc[k].data; // (m, s, u)
+  const [o, C, i, g, Cp_, f] = ['o', 'C', 'i', 'g', 'Cp_', 'f'].map(c);
+  const p = (k: string): Float64Array => layer.p[k].data;
+  const [Uo, Ug, Ui, Uf, Vo, Vg, Vi, Vf] = ['Uo', 'Ug', 'Ui', 'Uf', 'Vo', 'Vg', 'Vi', 'Vf'].map(p);
+  // Derivatives of every gate, all steps at once (m, s, u)
+  const fC = derivative(layer, 'activate', layer.activate, layer.fc.C_);
+  const fo = derivative(layer, 'activateOutput', layer.activateOutput, layer.fc.o_);
+  const fg = derivative(layer, 'activateCandidate', layer.activateCandidate, layer.fc.g_);
+  const fi = derivative(layer, 'activateInput', layer.activateInput, layer.fc.i_);
+  const ff = derivative(layer, 'activateForget', layer.activateForget, layer.fc.f_);
+
+  // Reverse iteration over sequence steps
+  for (let is = s - 1; is >= 0; is--) {
+    for (let im = 0; im < m; im++) {
+      // (2s) Slice sequence (m, s, u) w.r.t step: row [im, is, :] starts at r
+      const r = (im * s + is) * u;
+      const rx = (im * s + is) * e;
+
+      // (3s) Gradient of the loss w.r.t. next states
+      if (is < s - 1) {
+        for (let iu = 0; iu < u; iu++) dhn[r + iu] = dh[r + u + iu]; // (3.1) dL/dhn
+        for (let iu = 0; iu < u; iu++) dCn[r + iu] = dC[r + u + iu]; // (3.2) dL/dCn
+      }
+
+      for (let iu = 0; iu < u; iu++) {
+        const k = r + iu;
+        // (4s) Gradient of the loss w.r.t hidden state h_
+        dh_[k] = da[k] + dhn[k];
+        // (5s) Gradient of the loss w.r.t memory state C_
+        dC_[k] = dh_[k] * o[k] * fC[k] + dCn[k];
+        // (6s) Gradient of the loss w.r.t output gate o_
+        do_[k] = dh_[k] * C[k] * fo[k];
+        // (7s) Gradient of the loss w.r.t candidate g_
+        dg_[k] = dC_[k] * i[k] * fg[k];
+        // (8s) Gradient of the loss w.r.t input gate i_
+        di_[k] = dC_[k] * g[k] * fi[k];
+        // (9s) Gradient of the loss w.r.t forget gate f_
+        df_[k] = dC_[k] * Cp_[k] * ff[k];
+        // (10s) Gradient of the loss w.r.t memory state C
+        dC[k] = dC_[k] * f[k];
+      }
+
+      // (11s) Gradient of the loss w.r.t hidden state h
+      for (let j = 0; j < u; j++) {
+        const w = j * u; // row j of each V (u, u)
+        dh[r + j] = rowDot(do_, r, Vo, w, u) + rowDot(dg_, r, Vg, w, u) + rowDot(di_, r, Vi, w, u) + rowDot(df_, r, Vf, w, u);
+      }
+
+      // (12s) Gradient of the loss w.r.t hidden state X
+      for (let ie = 0; ie < e; ie++) {
+        const w = ie * u; // row ie of each U (e, u)
+        dx[rx + ie] = rowDot(dg_, r, Ug, w, u) + rowDot(do_, r, Uo, w, u) + rowDot(di_, r, Ui, w, u) + rowDot(df_, r, Uf, w, u);
+      }
+    }
+  }
+
+  return layer.bc.dX; // To previous layer
+}

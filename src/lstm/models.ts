@@ -1,0 +1,155 @@
+// Long short-term memory layer (EpyNN lstm/models.py).
+import { type Activation, nameOf, sigmoid, tanh } from '../activation/functions.js';
+import { EpyNNError } from '../commons/errors.js';
+import { clipGradient } from '../commons/maths.js';
+import { Layer } from '../commons/models.js';
+import type { NDArray } from '../commons/ndarray.js';
+import { type Initializer, initializerName, orthogonal } from '../initialization/functions.js';
+import type { HPars } from '../settings.js';
+import { lstmBackward } from './backward.js';
+import { lstmForward } from './forward.js';
+import { lstmComputeGradients, lstmComputeShapes, lstmInitializeParameters, lstmUpdateParameters } from './parameters.js';
+
+export interface LSTMOptions {
+  /** Number of unit cells (u), EpyNN's `unit_cells`. @default 1 */
+  unitCells?: number;
+  /** Non-linear activation of the memory state C_ (gives C, and h = o ⊙ C). @default tanh */
+  activate?: Activation;
+  /** Non-linear activation of the output gate. @default sigmoid */
+  activateOutput?: Activation;
+  /** Non-linear activation of the candidate. @default tanh */
+  activateCandidate?: Activation;
+  /** Non-linear activation of the input gate. @default sigmoid */
+  activateInput?: Activation;
+  /** Non-linear activation of the forget gate. @default sigmoid */
+  activateForget?: Activation;
+  /** Weight initialization for every U and V (biases start at zero). @default orthogonal */
+  initialization?: Initializer;
+  /** Rescale the gradients when their global norm exceeds 0.25 (EpyNN's clip_gradient). @default false */
+  clipGradients?: boolean;
+  /** Return the full sequence of hidden states (m, s, u) instead of the last one (m, u). @default false */
+  sequences?: boolean;
+  /** Layer hyper-parameters; inherits from the model when undefined. @default undefined */
+  seHPars?: HPars;
+}
+
+/** JSON form of the options (activations and initialization by registered name). */
+export type LSTMConfig = {
+  unitCells: number;
+  activate: string;
+  activateOutput: string;
+  activateCandidate: string;
+  activateInput: string;
+  activateForget: string;
+  initialization: string;
+  clipGradients: boolean;
+  sequences: boolean;
+};
+
+/**
+ * LSTM over X (m, s, e). For each step t, with h_{-1} = C_{-1} = 0 and U (e, u), V (u, u), b (1, u):
+ *   f = σf(X_t·Uf + h_{t-1}·Vf + bf), i = σi(X_t·Ui + h_{t-1}·Vi + bi),
+ *   g = φg(X_t·Ug + h_{t-1}·Vg + bg), o = σo(X_t·Uo + h_{t-1}·Vo + bo),
+ *   C__t = C__{t-1} ⊙ f + i ⊙ g,  C_t = φ(C__t),  h_t = o ⊙ C_t.
+ * Output: the last hidden state (m, u), or every hidden state (m, s, u) with `sequences`.
+ */
+export class LSTM extends Layer {
+  activate: Activation;
+  activateOutput: Activation;
+  activateCandidate: Activation;
+  activateInput: Activation;
+  activateForget: Activation;
+  initialization: Initializer;
+  clipGradients: boolean;
+  sequences: boolean;
+
+  constructor(opts: LSTMOptions = {}) {
+    super('LSTM', opts.seHPars);
+    const {
+      unitCells = 1,
+      activate = tanh,
+      activateOutput = sigmoid,
+      activateCandidate = tanh,
+      activateInput = sigmoid,
+      activateForget = sigmoid,
+      initialization = orthogonal,
+      clipGradients = false,
+      sequences = false,
+    } = opts;
+    if (!Number.isInteger(unitCells) || unitCells < 1) {
+      throw new EpyNNError(`LSTM: unitCells must be a positive integer, got ${String(unitCells)}`);
+    }
+    for (const [k, v] of Object.entries({ activate, activateOutput, activateCandidate, activateInput, activateForget })) {
+      if (typeof v !== 'function') throw new EpyNNError(`LSTM: ${k} must be an activation function, got ${typeof v}`);
+    }
+    if (typeof initialization !== 'function') {
+      throw new EpyNNError(`LSTM: initialization must be an initializer function, got ${typeof initialization}`);
+    }
+    for (const [k, v] of Object.entries({ clipGradients, sequences })) {
+      if (typeof v !== 'boolean') throw new EpyNNError(`LSTM: ${k} must be a boolean, got ${String(v)}`);
+    }
+    this.d.u = unitCells;
+    this.activate = activate;
+    this.activateOutput = activateOutput;
+    this.activateCandidate = activateCandidate;
+    this.activateInput = activateInput;
+    this.activateForget = activateForget;
+    this.initialization = initialization;
+    this.clipGradients = clipGradients;
+    this.sequences = sequences;
+    this.activation = {
+      activate: nameOf(activate),
+      activate_output: nameOf(activateOutput),
+      activate_candidate: nameOf(activateCandidate),
+      activate_input: nameOf(activateInput),
+      activate_forget: nameOf(activateForget),
+    };
+    this.trainable = true;
+  }
+
+  computeShapes(A: NDArray): void {
+    lstmComputeShapes(this, A);
+  }
+
+  initializeParameters(): void {
+    lstmInitializeParameters(this);
+  }
+
+  forward(A: NDArray): NDArray {
+    // As EpyNN: shapes are recomputed from every input (m and s may change between calls)
+    this.computeShapes(A);
+    const out = lstmForward(this, A); // replaces this.fc: assign fc.A after the call
+    this.fc.A = out;
+    this.updateShapes(this.fc, this.fs);
+    return out;
+  }
+
+  backward(dX: NDArray): NDArray {
+    dX = lstmBackward(this, dX);
+    this.updateShapes(this.bc, this.bs);
+    return dX;
+  }
+
+  computeGradients(): void {
+    lstmComputeGradients(this);
+    if (this.clipGradients) clipGradient(this);
+  }
+
+  updateParameters(): void {
+    if (this.trainable) lstmUpdateParameters(this);
+  }
+
+  toConfig(): LSTMConfig {
+    return {
+      unitCells: this.d.u,
+      activate: nameOf(this.activate),
+      activateOutput: nameOf(this.activateOutput),
+      activateCandidate: nameOf(this.activateCandidate),
+      activateInput: nameOf(this.activateInput),
+      activateForget: nameOf(this.activateForget),
+      initialization: initializerName(this.initialization),
+      clipGradients: this.clipGradients,
+      sequences: this.sequences,
+    };
+  }
+}

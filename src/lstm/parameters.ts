@@ -1,0 +1,111 @@
+// LSTM shapes, parameters and gradients (EpyNN lstm/parameters.py).
+import { sgdUpdate } from '../commons/models.js';
+import { type NDArray, zeros } from '../commons/ndarray.js';
+import { addStepProduct, addStepSum, checkSequenceInput, requireBackward, requireShapes } from '../rnn/parameters.js';
+import type { LSTM } from './models.js';
+
+/** Parameter keys of LSTM, in EpyNN's order (forget, input, candidate, output; gradients follow it). */
+export const LSTM_PARAMETERS = ['Uf', 'Vf', 'bf', 'Ui', 'Vi', 'bi', 'Ug', 'Vg', 'bg', 'Uo', 'Vo', 'bo'] as const;
+
+/**
+ * Sets fs.X (m, s, e), the dimensions m, s, e, the gate parameter shapes U (e, u), V (u, u),
+ * b (1, u) and the shapes of the hidden and memory states h, C (m, s, u).
+ */
+// prettier-ignore
+export function lstmComputeShapes(layer: LSTM, A: NDArray): void {
+  const X = A; // Input of current layer
+  checkSequenceInput(layer, X);
+
+  layer.fs.X = X.shape; // (m, s, e)
+
+  layer.d.m = layer.fs.X[0]; // Number of samples (m)
+  layer.d.s = layer.fs.X[1]; // Steps in sequence (s)
+  layer.d.e = layer.fs.X[2]; // Elements per step (e)
+
+  // Parameter Shapes                Unit cells (u)
+  const eu = [layer.d.e, layer.d.u]; // (e, u)
+  const uu = [layer.d.u, layer.d.u]; // (u, u)
+  const u1 = [1, layer.d.u];         // (1, u)
+  // Forget gate    Input gate       Candidate        Output gate
+  layer.fs.Uf = layer.fs.Ui = layer.fs.Ug = layer.fs.Uo = eu;
+  layer.fs.Vf = layer.fs.Vi = layer.fs.Vg = layer.fs.Vo = uu;
+  layer.fs.bf = layer.fs.bi = layer.fs.bg = layer.fs.bo = u1;
+
+  // Shape of hidden (h) and memory (C) state with respect to steps (s)
+  layer.fs.h = layer.fs.C = [layer.d.m, layer.d.s, layer.d.u]; // (m, s, u)
+}
+
+/** Every U and V from `layer.initialization`, every b zeros (as EpyNN). */
+export function lstmInitializeParameters(layer: LSTM): void {
+  requireShapes(layer, LSTM_PARAMETERS);
+  const init = (k: string): NDArray => layer.initialization(layer.fs[k], layer.rng);
+  // For linear activation of forget gate (f_)
+  layer.p.Uf = init('Uf'); // (e, u)
+  layer.p.Vf = init('Vf'); // (u, u)
+  layer.p.bf = zeros(layer.fs.bf); // (1, u)  dot(X, U) + dot(hp, V) + b
+
+  // For linear activation of input gate (i_)
+  layer.p.Ui = init('Ui');
+  layer.p.Vi = init('Vi');
+  layer.p.bi = zeros(layer.fs.bi);
+
+  // For linear activation of candidate (g_)
+  layer.p.Ug = init('Ug');
+  layer.p.Vg = init('Vg');
+  layer.p.bg = zeros(layer.fs.bg);
+
+  // For linear activation of output gate (o_)
+  layer.p.Uo = init('Uo');
+  layer.p.Vo = init('Vo');
+  layer.p.bo = zeros(layer.fs.bo);
+}
+
+/**
+ * For each gate k in (o, g, i, f), summed over steps t (in reverse, as EpyNN) and samples:
+ *   dUk = Σ_t X_tᵀ · dk__t (e, u),  dVk = Σ_t hp_tᵀ · dk__t (u, u),  dbk = Σ_t Σ_m dk__t (1, u)
+ */
+export function lstmComputeGradients(layer: LSTM): void {
+  requireBackward(layer, 'do_');
+  const { s, e, u } = layer.d;
+  const m = layer.fc.X.shape[0];
+  const X = layer.fc.X.data; // (m, s, e)
+  const hp = layer.fc.hp.data; // (m, s, u)
+
+  // Gradients initialization with respect to parameters
+  for (const k of Object.keys(layer.p)) layer.g[`d${k}`] = zeros(layer.p[k].shape);
+  const g = (k: string): Float64Array => layer.g[k].data;
+  const [dUo, dVo, dbo, dUg, dVg, dbg] = ['dUo', 'dVo', 'dbo', 'dUg', 'dVg', 'dbg'].map(g);
+  const [dUi, dVi, dbi, dUf, dVf, dbf] = ['dUi', 'dVi', 'dbi', 'dUf', 'dVf', 'dbf'].map(g);
+  const do_ = layer.bc.do_.data; // Gradient w.r.t output gate o_      (m, s, u)
+  const dg_ = layer.bc.dg_.data; // Gradient w.r.t candidate g_        (m, s, u)
+  const di_ = layer.bc.di_.data; // Gradient w.r.t input gate i_       (m, s, u)
+  const df_ = layer.bc.df_.data; // Gradient w.r.t forget gate f_      (m, s, u)
+
+  // Reverse iteration over sequence steps
+  for (let is = s - 1; is >= 0; is--) {
+    // (1) Gradients of the loss with respect to U, V, b
+    addStepProduct(dUo, X, do_, is, m, s, e, u); // (1.1) dL/dUo
+    addStepProduct(dVo, hp, do_, is, m, s, u, u); // (1.2) dL/dVo
+    addStepSum(dbo, do_, is, m, s, u); // (1.3) dL/dbo
+
+    // (2) Gradients of the loss with respect to U, V, b
+    addStepProduct(dUg, X, dg_, is, m, s, e, u); // (2.1) dL/dUg
+    addStepProduct(dVg, hp, dg_, is, m, s, u, u); // (2.2) dL/dVg
+    addStepSum(dbg, dg_, is, m, s, u); // (2.3) dL/dbg
+
+    // (3) Gradients of the loss with respect to U, V, b
+    addStepProduct(dUi, X, di_, is, m, s, e, u); // (3.1) dL/dUi
+    addStepProduct(dVi, hp, di_, is, m, s, u, u); // (3.2) dL/dVi
+    addStepSum(dbi, di_, is, m, s, u); // (3.3) dL/dbi
+
+    // (4) Gradients of the loss with respect to U, V, b
+    addStepProduct(dUf, X, df_, is, m, s, e, u); // (4.1) dL/dUf
+    addStepProduct(dVf, hp, df_, is, m, s, u, u); // (4.2) dL/dVf
+    addStepSum(dbf, df_, is, m, s, u); // (4.3) dL/dbf
+  }
+}
+
+/** Gradient descent on every gate's U, V, b. */
+export function lstmUpdateParameters(layer: LSTM): void {
+  sgdUpdate(layer);
+}

@@ -1,0 +1,113 @@
+// Recurrent layer (EpyNN rnn/models.py): h_t = f(X_t · U + h_{t-1} · V + b).
+import { type Activation, nameOf, tanh } from '../activation/functions.js';
+import { EpyNNError } from '../commons/errors.js';
+import { clipGradient } from '../commons/maths.js';
+import { Layer } from '../commons/models.js';
+import type { NDArray } from '../commons/ndarray.js';
+import { type Initializer, initializerName, xavier } from '../initialization/functions.js';
+import type { HPars } from '../settings.js';
+import { rnnBackward } from './backward.js';
+import { rnnForward } from './forward.js';
+import { rnnComputeGradients, rnnComputeShapes, rnnInitializeParameters, rnnUpdateParameters } from './parameters.js';
+
+export interface RNNOptions {
+  /** Number of unit cells (u), EpyNN's `unit_cells`. @default 1 */
+  unitCells?: number;
+  /** Non-linear activation of the hidden state. @default tanh */
+  activate?: Activation;
+  /** Weight initialization for U and V (b starts at zero). @default xavier */
+  initialization?: Initializer;
+  /** Rescale the gradients when their global norm exceeds 0.25 (EpyNN's clip_gradient). @default true */
+  clipGradients?: boolean;
+  /** Return the full sequence of hidden states (m, s, u) instead of the last one (m, u). @default false */
+  sequences?: boolean;
+  /** Layer hyper-parameters; inherits from the model when undefined. @default undefined */
+  seHPars?: HPars;
+}
+
+/** JSON form of the options (activations and initialization by registered name). */
+export type RNNConfig = {
+  unitCells: number;
+  activate: string;
+  initialization: string;
+  clipGradients: boolean;
+  sequences: boolean;
+};
+
+/**
+ * Simple recurrent layer over X (m, s, e): for each step t,
+ * h_t = f(X_t · U + h_{t-1} · V + b) with U (e, u), V (u, u), b (1, u) and h_{-1} = 0.
+ * Output: the last hidden state (m, u), or every hidden state (m, s, u) with `sequences`.
+ */
+export class RNN extends Layer {
+  activate: Activation;
+  initialization: Initializer;
+  clipGradients: boolean;
+  sequences: boolean;
+
+  constructor(opts: RNNOptions = {}) {
+    super('RNN', opts.seHPars);
+    const { unitCells = 1, activate = tanh, initialization = xavier, clipGradients = true, sequences = false } = opts;
+    if (!Number.isInteger(unitCells) || unitCells < 1) {
+      throw new EpyNNError(`RNN: unitCells must be a positive integer, got ${String(unitCells)}`);
+    }
+    if (typeof activate !== 'function') {
+      throw new EpyNNError(`RNN: activate must be an activation function, got ${typeof activate}`);
+    }
+    if (typeof initialization !== 'function') {
+      throw new EpyNNError(`RNN: initialization must be an initializer function, got ${typeof initialization}`);
+    }
+    for (const [k, v] of Object.entries({ clipGradients, sequences })) {
+      if (typeof v !== 'boolean') throw new EpyNNError(`RNN: ${k} must be a boolean, got ${String(v)}`);
+    }
+    this.d.u = unitCells;
+    this.activate = activate;
+    this.initialization = initialization;
+    this.clipGradients = clipGradients;
+    this.sequences = sequences;
+    this.activation = { activate: nameOf(activate) };
+    this.trainable = true;
+  }
+
+  computeShapes(A: NDArray): void {
+    rnnComputeShapes(this, A);
+  }
+
+  initializeParameters(): void {
+    rnnInitializeParameters(this);
+  }
+
+  forward(A: NDArray): NDArray {
+    // As EpyNN: shapes are recomputed from every input (m and s may change between calls)
+    this.computeShapes(A);
+    const out = rnnForward(this, A); // replaces this.fc: assign fc.A after the call
+    this.fc.A = out;
+    this.updateShapes(this.fc, this.fs);
+    return out;
+  }
+
+  backward(dX: NDArray): NDArray {
+    dX = rnnBackward(this, dX);
+    this.updateShapes(this.bc, this.bs);
+    return dX;
+  }
+
+  computeGradients(): void {
+    rnnComputeGradients(this);
+    if (this.clipGradients) clipGradient(this);
+  }
+
+  updateParameters(): void {
+    if (this.trainable) rnnUpdateParameters(this);
+  }
+
+  toConfig(): RNNConfig {
+    return {
+      unitCells: this.d.u,
+      activate: nameOf(this.activate),
+      initialization: initializerName(this.initialization),
+      clipGradients: this.clipGradients,
+      sequences: this.sequences,
+    };
+  }
+}

@@ -1,0 +1,19 @@
+// Fixtures: tests/fixtures/epynn/layer_gru_*.json, written by the reference NumPy EpyNN 1.2.11 (float64):
+// GRU(unit_cells, tanh, sigmoid, sigmoid, orthogonal, clip_gradients, sequences) on a random X (m, s, e),
+// parameters from EpyNN's seeded initializer (biases mostly replaced by uniform(-0.5, 0.5)), a random dA;
+// then forward, backward, compute_gradients. Parameters are injected: no RNG parity.
+import { elu, identity, relu, sigmoid, tanh } from '../../src/activation/functions.js';
+import { GRU } from '../../src/gru/models.js';
+import { fixtureSuite, kernelSuite } from '../rnn/suite.js';
+import { naiveGRU } from './naive.js';
+
+fixtureSuite('GRU', 'layer_gru_', GRU, naiveGRU);
+
+kernelSuite('GRU', GRU, naiveGRU, [
+  [1, 1, 1, 1, false, {}],
+  [3, 5, 4, 2, true, {}],
+  [2, 7, 1, 6, false, { activate: relu }],
+  [4, 3, 6, 5, true, { activateUpdate: tanh, activateReset: identity }],
+  [1, 9, 3, 4, false, { activate: elu, activateReset: sigmoid }],
+  [2, 4, 3, 3, true, {}],
+], 13);

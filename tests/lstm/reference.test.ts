@@ -1,0 +1,20 @@
+// Fixtures: tests/fixtures/epynn/layer_lstm_*.json, written by the reference NumPy EpyNN 1.2.11 (float64):
+// LSTM(unit_cells, tanh, sigmoid, tanh, sigmoid, sigmoid, orthogonal, clip_gradients, sequences) on a
+// random X (m, s, e), parameters from EpyNN's seeded initializer (biases mostly replaced by
+// uniform(-0.5, 0.5)), a random dA; then forward, backward, compute_gradients. Parameters are injected:
+// no RNG parity. The fixtures' bc omits EpyNN's never-written `dz_` (we do not allocate it either).
+import { elu, identity, relu, sigmoid, tanh } from '../../src/activation/functions.js';
+import { LSTM } from '../../src/lstm/models.js';
+import { fixtureSuite, kernelSuite } from '../rnn/suite.js';
+import { naiveLSTM } from './naive.js';
+
+fixtureSuite('LSTM', 'layer_lstm_', LSTM, naiveLSTM);
+
+kernelSuite('LSTM', LSTM, naiveLSTM, [
+  [1, 1, 1, 1, false, {}],
+  [3, 5, 4, 2, true, {}],
+  [2, 7, 1, 6, false, { activate: relu, activateCandidate: identity }],
+  [4, 3, 6, 5, true, { activateOutput: tanh, activateInput: tanh, activateForget: sigmoid }],
+  [1, 9, 3, 4, false, { activate: elu, activateCandidate: sigmoid }],
+  [2, 4, 3, 3, true, {}],
+], 12);

@@ -1,0 +1,30 @@
+// Fixtures: tests/fixtures/epynn/layer_rnn_*.json, written by the reference NumPy EpyNN 1.2.11 (float64):
+// RNN(unit_cells, tanh, xavier, clip_gradients, sequences) on a random X (m, s, e), parameters from
+// EpyNN's seeded initializer (biases mostly replaced by uniform(-0.5, 0.5)), a random dA; then forward,
+// backward, compute_gradients. Parameters are injected: no RNG parity. Fixtures with clipGradients also
+// store gradsUnclipped (checked by a second run with clipGradients = false).
+import { expect, test } from 'vitest';
+import { elu, identity, lrelu, relu, sigmoid, tanh } from '../../src/activation/functions.js';
+import { RNN } from '../../src/rnn/models.js';
+import { fixtureNames, loadFixture } from '../helpers/fixtures.js';
+import { naiveRNN } from './naive.js';
+import { fixtureSuite, kernelSuite } from './suite.js';
+
+fixtureSuite('RNN', 'layer_rnn_', RNN, naiveRNN);
+
+test('RNN: clipping is active in some fixtures and inactive in others', () => {
+  const clipped = fixtureNames('layer_rnn_').map(loadFixture).filter((fx) => fx.gradsUnclipped);
+  const changed = clipped.filter((fx) => fx.grads.dU.data.some((v: number, i: number) => v !== fx.gradsUnclipped.dU.data[i]));
+  expect(changed.length).toBeGreaterThan(0);
+  expect(changed.length).toBeLessThan(clipped.length); // layer_rnn_04: dA scaled down, norm below 0.25
+});
+
+kernelSuite('RNN', RNN, naiveRNN, [
+  [1, 1, 1, 1, false, { activate: tanh }],
+  [3, 5, 4, 2, true, { activate: tanh }],
+  [2, 7, 1, 6, false, { activate: sigmoid }],
+  [4, 3, 6, 5, true, { activate: relu }],
+  [1, 9, 3, 4, false, { activate: lrelu }],
+  [2, 4, 3, 3, true, { activate: elu }],
+  [5, 2, 2, 1, false, { activate: identity }],
+], 11);
