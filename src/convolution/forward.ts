@@ -1,0 +1,61 @@
+// Forward propagation of the Convolution layer (EpyNN convolution/forward.py).
+import { ShapeError } from '../commons/errors.js';
+import { type NDArray, fmt, zeros } from '../commons/ndarray.js';
+import { gemm, im2col } from './kernels.js';
+import type { Convolution } from './models.js';
+import { checkParameters, checkRank4, convDims } from './parameters.js';
+
+/** Forward cache initialization: checks the input against W and caches it (never padded, never copied). */
+function initializeForward(layer: Convolution, A: NDArray): NDArray {
+  checkRank4('forward', 'A', A);
+  checkParameters(layer, 'forward');
+  const d = layer.p.W.shape[2];
+  if (A.shape[3] !== d) {
+    throw new ShapeError(`Convolution: forward: A must have depth d = ${d} (the depth W was built for), got A ${fmt(A.shape)}`);
+  }
+  const X = (layer.fc.X = A);
+  return X;
+}
+
+/**
+ * Forward propagate signal to next layer.
+ *
+ *   (2)-(4) Xb[im, ioh, iow, ifh, ifw, id] = Xpad[im, ioh·sh + ifh, iow·sw + ifw, id]   (m, oh, ow, fh, fw, d)
+ *   (5.1)-(5.2) Z[im, ioh, iow, iu] = Σ_{ifh, ifw, id} Xb[im, ioh, iow, ifh, ifw, id] · W[ifh, ifw, id, iu]
+ *   (5.3) Z += b       (m, oh, ow, u) + (u,)
+ *   (6)   A = f(Z)     (m, oh, ow, u)
+ * with Xpad the input zero-padded by p on both sides of h and w, oh = ⌊(h + 2p − fh)/sh⌋ + 1.
+ */
+export function convolutionForward(layer: Convolution, A: NDArray): NDArray {
+  // (1) Initialize cache and pad image (the padding is done inline by im2col, X stays unpadded)
+  const X = initializeForward(layer, A); // (m, h, w, d)
+  const dm = convDims(layer, X, 'forward');
+  const { m, d, fh, fw, oh, ow } = dm;
+  const u = layer.d.u;
+  const K = fh * fw * d; // one block of Xb = one row of W viewed (fh·fw·d, u)
+  const M = m * oh * ow; // number of blocks
+
+  // (2) Slice input w.r.t. filter size (fh, fw) and strides (sh, sw)   } fused: im2col writes the
+  // (3) Bring back m along axis 0                                      } blocks Xb as the rows of
+  // (4) Add dimension for filter units (u) on axis 6                   } cols (m·oh·ow, fh·fw·d)
+  if (layer.cols.length < M * K) layer.cols = new Float64Array(M * K); // reused while big enough
+  im2col(X.data, dm, layer.cols);
+
+  // (5.1) Linear activation Xb -> Zb    } fused: Zb (m, oh, ow, fh, fw, d, u) is never made,
+  // (5.2) Sum block products            } Z (m·oh·ow, u) = cols (m·oh·ow, fh·fw·d) · W (fh·fw·d, u)
+  const Z = zeros([m, oh, ow, u]); // (m, oh, ow, u)
+  gemm(M, u, K, layer.cols, K, 1, layer.p.W.data, u, 1, Z.data, u);
+
+  // (5.3) Add bias to linear activation product
+  if (layer.useBias) {
+    const z = Z.data;
+    const b = layer.p.b.data;
+    for (let r = 0; r < M * u; r += u) for (let iu = 0; iu < u; iu++) z[r + iu] += b[iu];
+  }
+  layer.fc.Z = Z;
+
+  // (6) Non-linear activation
+  A = layer.fc.A = layer.activate(Z, false, layer.hPars); // (m, oh, ow, u)
+
+  return A; // To next layer
+}

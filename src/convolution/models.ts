@@ -1,0 +1,152 @@
+// Convolution 2D layer (EpyNN convolution/models.py). Math: docs/Convolution.md
+import { type Activation, nameOf, relu } from '../activation/functions.js';
+import { EpyNNError } from '../commons/errors.js';
+import { Layer } from '../commons/models.js';
+import type { NDArray } from '../commons/ndarray.js';
+import { type Initializer, initializerName, xavier } from '../initialization/functions.js';
+import type { HPars } from '../settings.js';
+import { convolutionBackward } from './backward.js';
+import { convolutionForward } from './forward.js';
+import {
+  convolutionComputeGradients,
+  convolutionComputeShapes,
+  convolutionInitializeParameters,
+  convolutionUpdateParameters,
+} from './parameters.js';
+
+export interface ConvolutionOptions {
+  /** Number of unit filters (u). @default 1 */
+  unitFilters?: number;
+  /** Height and width (fh, fw) of the convolution window; a number n means [n, n]. @default [3, 3] */
+  filterSize?: number | readonly [number, number];
+  /**
+   * Height and width (sh, sw) to shift the window by; a number n means [n, n].
+   * @default filterSize (EpyNN's default: non-overlapping windows, not 1)
+   */
+  strides?: number | readonly [number, number];
+  /** Zeros padded on each side of every feature plane (p). @default 0 */
+  padding?: number;
+  /** Non-linear activation of unit filters. @default relu */
+  activate?: Activation;
+  /** Weight initialization function. @default xavier */
+  initialization?: Initializer;
+  /** Whether the layer adds (and learns) the bias b. @default true */
+  useBias?: boolean;
+  /** Layer hyper-parameters; inherits from the model when undefined. @default undefined */
+  seHPars?: HPars;
+}
+
+const isPositiveInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
+
+const show = (v: unknown): string => (typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? String(v)));
+
+/** A number or an [h, w] pair of positive integers, as [h, w]. */
+function pair(option: string, v: unknown): [number, number] {
+  if (isPositiveInt(v)) return [v, v];
+  if (Array.isArray(v) && v.length === 2 && isPositiveInt(v[0]) && isPositiveInt(v[1])) return [v[0], v[1]];
+  throw new EpyNNError(`Convolution: ${option} must be a positive integer or [h, w] of positive integers, got ${show(v)}`);
+}
+
+/**
+ * 2-D convolution over inputs X of shape (m, h, w, d) with u filters W (fh, fw, d, u) and bias b (u,):
+ * Z = conv(X, W) + b of shape (m, oh, ow, u), A = activate(Z), oh = ⌊(h + 2p − fh)/sh⌋ + 1.
+ *
+ * Besides EpyNN's caches, the layer keeps its im2col matrix (the forward blocks Xb as rows) and the
+ * backward block-gradient matrix in reusable buffers outside `fc`/`bc` (see forward.ts).
+ * Differences from EpyNN (docs/Convolution.md): an integer `strides` is honoured, `padding` works
+ * (output size from the padded input, dX returned unpadded), `seHPars` is kept.
+ */
+export class Convolution extends Layer {
+  activate: Activation;
+  initialization: Initializer;
+  useBias: boolean;
+  /** im2col matrix of the last forward, (m·oh·ow, fh·fw·d) in its first entries; grown on demand. */
+  cols: Float64Array = new Float64Array(0);
+  /** Gradient of the loss w.r.t. the blocks of the last backward, same layout as `cols`. */
+  dcols: Float64Array = new Float64Array(0);
+
+  constructor(opts: ConvolutionOptions = {}) {
+    super('Convolution', opts.seHPars);
+    const {
+      unitFilters = 1,
+      filterSize = [3, 3],
+      strides,
+      padding = 0,
+      activate = relu,
+      initialization = xavier,
+      useBias = true,
+    } = opts;
+
+    if (!isPositiveInt(unitFilters)) {
+      throw new EpyNNError(`Convolution: unitFilters must be a positive integer, got ${show(unitFilters)}`);
+    }
+    const [fh, fw] = pair('filterSize', filterSize);
+    // NOTE: EpyNN replaces any non-tuple strides (an int too) by the filter size; we honour ints.
+    const [sh, sw] = strides === undefined || strides === null ? [fh, fw] : pair('strides', strides);
+    if (typeof padding !== 'number' || !Number.isInteger(padding) || padding < 0) {
+      throw new EpyNNError(`Convolution: padding must be a non-negative integer, got ${show(padding)}`);
+    }
+    if (typeof activate !== 'function') {
+      throw new EpyNNError(`Convolution: activate must be an activation function, got ${typeof activate}`);
+    }
+    if (typeof initialization !== 'function') {
+      throw new EpyNNError(`Convolution: initialization must be an initializer function, got ${typeof initialization}`);
+    }
+    if (typeof useBias !== 'boolean') {
+      throw new EpyNNError(`Convolution: useBias must be a boolean, got ${show(useBias)}`);
+    }
+
+    this.d.u = unitFilters;
+    this.d.fh = fh;
+    this.d.fw = fw;
+    this.d.sh = sh;
+    this.d.sw = sw;
+    this.d.p = padding;
+    this.activate = activate;
+    this.initialization = initialization;
+    this.useBias = useBias;
+
+    this.activation = { activate: nameOf(activate) };
+    this.trainable = true;
+  }
+
+  computeShapes(A: NDArray): void {
+    convolutionComputeShapes(this, A);
+  }
+
+  initializeParameters(): void {
+    convolutionInitializeParameters(this);
+  }
+
+  forward(A: NDArray): NDArray {
+    A = convolutionForward(this, A);
+    this.updateShapes(this.fc, this.fs);
+    return A;
+  }
+
+  backward(dX: NDArray): NDArray {
+    dX = convolutionBackward(this, dX);
+    this.updateShapes(this.bc, this.bs);
+    return dX;
+  }
+
+  computeGradients(): void {
+    convolutionComputeGradients(this);
+  }
+
+  updateParameters(): void {
+    if (this.trainable) convolutionUpdateParameters(this);
+  }
+
+  toConfig(): Record<string, unknown> {
+    return {
+      unitFilters: this.d.u,
+      filterSize: [this.d.fh, this.d.fw],
+      strides: [this.d.sh, this.d.sw],
+      padding: this.d.p,
+      activate: nameOf(this.activate),
+      initialization: initializerName(this.initialization),
+      useBias: this.useBias,
+    };
+  }
+}
