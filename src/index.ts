@@ -1,12 +1,16 @@
-// epynn-ts public API: the one entry point.
+// epynn-ts public API: the one entry point (runs in Node and in browsers; Node-only helpers live in src/node).
 export { EpyNNError, ShapeError } from './commons/errors.js';
 export {
   NDArray, type Shape, type Nested, array, toNested, zeros, zerosLike, ones, full, reshape, fmt, size, sameShape,
   map, map2, add, sub, mul, scale, sum, sumAxis0, transpose, argmax, dot, roundHalfEven,
 } from './commons/ndarray.js';
 export { type Rng, seededRng } from './commons/rng.js';
-export { Layer, sgdUpdate } from './commons/models.js';
+export { Layer, DataSet, sgdUpdate } from './commons/models.js';
 export { E_SAFE, hadamard, clipGradient } from './commons/maths.js';
+export { type Loss, MSE, MAE, MSLE, CCE, BCE, lossFunctions } from './commons/loss.js';
+export { type Metric, accuracy, recall, precision, fscore, specificity, NPV, metricsFunctions, evaluateMetric } from './commons/metrics.js';
+export { type Schedule, type ScheduleArgs, scheduleLrate, scheduleFunctions, steady, exp_decay, lin_decay } from './commons/schedule.js';
+export { type Output, defaultOutput, silentOutput, memoryOutput } from './commons/logs.js';
 export { type HPars, seHPars, defaultHPars } from './settings.js';
 export {
   type Activation, identity, relu, lrelu, elu, sigmoid, tanh, softmax,
@@ -15,3 +19,26 @@ export {
 export {
   type Initializer, xavier, orthogonal, registerInitializer, getInitializer, initializerName,
 } from './initialization/functions.js';
+
+export { Embedding, type EmbeddingOptions } from './embedding/models.js';
+export { Convolution, type ConvolutionOptions } from './convolution/models.js';
+export { Dense, type DenseOptions } from './dense/models.js';
+export { Flatten, type FlattenOptions } from './flatten/models.js';
+export { Pooling, type PoolingOptions, type PoolName, POOLS } from './pooling/models.js';
+export { Dropout, type DropoutOptions } from './dropout/models.js';
+export { RNN, type RNNOptions, type RNNConfig } from './rnn/models.js';
+export { LSTM, type LSTMOptions, type LSTMConfig } from './lstm/models.js';
+export { GRU, type GRUOptions, type GRUConfig } from './gru/models.js';
+
+export { EpyNN, type InitializeOptions, type TrainOptions, type PredictOptions } from './network/models.js';
+
+// Models as JSON (browser-safe), the layer registry, plots as SVG strings
+export {
+  type ModelJSON, type LayerJSON, type ArrayJSON, type DataSetJSON, type ToJSONOptions,
+  FORMAT_NAME, FORMAT_VERSION, modelToJSON, modelFromJSON, parseModelJSON, encodeArray, decodeArray,
+} from './io/library.js';
+export { type LayerClass, registerLayer, getLayerClass, layerTypes } from './io/registry.js';
+export { type NodeIO, type WriteOptions, setNodeIO } from './io/adapter.js';
+export {
+  type Series, type ChartOptions, type PlotOptions, lineChartSVG, metricSeries, plotSVG, terminalChart, modelTerminalChart, niceTicks,
+} from './commons/plot.js';

@@ -17,6 +17,9 @@ import { modelAssignSeeds, modelInitialize } from './initialize.js';
 import { decide } from './predict.js';
 import { initializeModelReport, modelReport } from './report.js';
 import { modelTraining } from './training.js';
+import { type PlotOptions, modelTerminalChart } from '../commons/plot.js';
+import { type WriteOptions, nodeIO } from '../io/adapter.js';
+import { type ModelJSON, type ToJSONOptions, modelFromJSON, modelToJSON } from '../io/library.js';
 
 export interface InitializeOptions {
   /** Loss function name: 'MSE', 'MAE', 'MSLE', 'CCE', 'BCE'. @default 'MSE' */
@@ -42,6 +45,8 @@ export interface TrainOptions {
   initLogs?: boolean;
   /** Print nothing. @default false */
   quiet?: boolean;
+  /** Print a text chart of the metrics per epoch at the end. @default false */
+  chart?: boolean;
 }
 
 export interface PredictOptions {
@@ -174,7 +179,7 @@ export class EpyNN {
    * Trains for `epochs` epochs (initializing with defaults first if needed). A second call
    * continues for exactly `epochs` more.
    */
-  train({ epochs, verbose, initLogs = true, quiet = false }: TrainOptions): this {
+  train({ epochs, verbose, initLogs = true, quiet = false, chart = false }: TrainOptions): this {
     if (!Number.isInteger(epochs) || epochs < 1) throw new EpyNNError(`EpyNN.train: epochs must be a positive integer, got ${epochs}`);
     if (verbose !== undefined && !(Number.isInteger(verbose) && verbose >= 1)) {
       throw new EpyNNError(`EpyNN.train: verbose must be a positive integer, got ${verbose}`);
@@ -192,6 +197,7 @@ export class EpyNN {
     this.lastReport = 0;
     this.currentLogs = [];
     modelTraining(this);
+    if (chart) this.output.line('\n' + modelTerminalChart(this));
     return this;
   }
 
@@ -226,5 +232,34 @@ export class EpyNN {
     dset.A = this.forward(dset.X);
     dset.P = decide(dset.A, emb.labelColumns > 1);
     return dset;
+  }
+
+  /**
+   * The model as plain JSON (docs/FORMAT.md): architecture, hyperparameters, bit-exact parameters,
+   * metrics, random states; the datasets only with `includeData`. `JSON.stringify(model)` uses it.
+   */
+  toJSON(options?: ToJSONOptions | string): ModelJSON {
+    return modelToJSON(this, typeof options === 'object' && options !== null ? options : {});
+  }
+
+  /** Rebuilds a model from `toJSON()` output (the object or its JSON text). */
+  static fromJSON(json: ModelJSON | string): EpyNN {
+    return modelFromJSON(json);
+  }
+
+  /**
+   * Writes the model to a JSON file (default `models/<uname>.json`, atomically) and returns the path.
+   * Node only: in a browser use `toJSON()`.
+   */
+  write(path?: string, options?: WriteOptions): string {
+    return nodeIO('EpyNN.write', 'model.toJSON()').writeModel(this, path, options);
+  }
+
+  /**
+   * Writes an SVG chart of every metric and the loss per epoch (default `plots/<uname>.svg`) and
+   * returns the path. Node only: in a browser use `plotSVG(model)`.
+   */
+  plot(options?: PlotOptions): string {
+    return nodeIO('EpyNN.plot', 'plotSVG(model)').writePlot(this, options);
   }
 }

@@ -1,0 +1,244 @@
+// Training curves (EpyNN model.plot, which uses matplotlib): an SVG line chart built as a string,
+// and a small text chart for terminals. Browser-safe: no DOM, no files (src/node writes the SVG).
+import type { EpyNN } from '../network/models.js';
+
+/** One line of a chart. */
+export interface Series {
+  /** Legend text. */
+  label: string;
+  /** y per x step (x = x0, x0 + 1, ...); NaN or infinite values leave a gap. */
+  values: readonly number[];
+  /** Stroke colour. @default from a palette */
+  color?: string;
+  /** SVG stroke-dasharray. @default solid */
+  dash?: string;
+  /** Extra data-* attributes on the series group (e.g. { metric: 'accuracy', dataset: 'dtrain' }). */
+  data?: Record<string, string>;
+}
+
+export interface ChartOptions {
+  title?: string;
+  subtitle?: string;
+  xLabel?: string;
+  yLabel?: string;
+  /** Pixel size. @default 860 x 500 */
+  width?: number;
+  height?: number;
+  /** x of the first value. @default 0 */
+  x0?: number;
+}
+
+export interface PlotOptions extends ChartOptions {
+  /** File to write (Node only). @default plots/<uname>.svg */
+  path?: string;
+}
+
+/** Colour-blind-safe palette (Okabe-Ito), one colour per metric. */
+const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'];
+/** Dash per dataset: dtrain solid, dval dashed, dtest dotted. */
+const DASHES: Record<string, string | undefined> = { dtrain: undefined, dval: '7 4', dtest: '2 3' };
+const SETS = ['dtrain', 'dval', 'dtest'] as const;
+
+/** Escapes text for XML content and attribute values. */
+export function escapeXML(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+}
+
+/** "Nice" tick values covering [lo, hi] (steps of 1, 2 or 5 times a power of ten). */
+export function niceTicks(lo: number, hi: number, count = 6): number[] {
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [0, 1];
+  if (hi === lo) {
+    const pad = lo === 0 ? 1 : Math.abs(lo) * 0.1;
+    lo -= pad;
+    hi += pad;
+  }
+  const raw = (hi - lo) / Math.max(1, count - 1);
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((f) => f * mag).find((s) => s >= raw) ?? 10 * mag;
+  const start = Math.floor(lo / step + 1e-9) * step;
+  const ticks: number[] = [];
+  for (let v = start; v < hi + step * 0.999; v += step) ticks.push(Number(v.toPrecision(12)));
+  return ticks;
+}
+
+/** Integer ticks for epochs 0..n−1. */
+function epochTicks(x0: number, x1: number): number[] {
+  if (x1 <= x0) return [x0];
+  const span = x1 - x0;
+  const step = Math.max(1, niceTicks(0, span, 8)[1]);
+  const ticks: number[] = [];
+  for (let v = Math.ceil(x0 / step) * step; v <= x1 + 1e-9; v += step) ticks.push(Math.round(v));
+  return ticks;
+}
+
+const label = (v: number): string => {
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1e4 || a < 1e-3) return v.toExponential(1);
+  return String(Number(v.toPrecision(6)));
+};
+
+/** An SVG line chart: axes with ticks and labels, grid, title, and a legend on the right. */
+export function lineChartSVG(series: readonly Series[], options: ChartOptions = {}): string {
+  const { title = '', subtitle = '', xLabel = 'epoch', yLabel = 'value', width = 860, height = 500, x0 = 0 } = options;
+  const legendWidth = 190;
+  const left = 70;
+  const right = legendWidth + 20;
+  const top = subtitle ? 62 : 48;
+  const bottom = 58;
+  const pw = width - left - right;
+  const ph = height - top - bottom;
+
+  const n = Math.max(1, ...series.map((s) => s.values.length));
+  const finite = series.flatMap((s) => s.values.filter((v) => Number.isFinite(v)));
+  const yMin = finite.length ? Math.min(...finite) : 0;
+  const yMax = finite.length ? Math.max(...finite) : 1;
+  const yt = niceTicks(yMin, yMax);
+  const [ylo, yhi] = [yt[0], yt[yt.length - 1]];
+  const x1 = x0 + n - 1;
+  const xt = epochTicks(x0, x1);
+  // A small margin inside the frame, so lines at the extremes do not run along it
+  const xPad = x1 === x0 ? 0 : (x1 - x0) * 0.015;
+  const yPad = (yhi - ylo) * 0.03;
+  const xs = (x: number): number => left + (x1 === x0 ? pw / 2 : ((x - x0 + xPad) / (x1 - x0 + 2 * xPad)) * pw);
+  const ys = (y: number): number => top + ph - ((y - ylo + yPad) / (yhi - ylo + 2 * yPad)) * ph;
+  const r = (v: number): string => String(Math.round(v * 100) / 100);
+
+  const out: string[] = [];
+  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="12">`);
+  out.push(`<title>${escapeXML(title || 'chart')}</title>`);
+  out.push(`<rect width="${width}" height="${height}" fill="#ffffff"/>`);
+  if (title) out.push(`<text x="${r(left + pw / 2)}" y="26" text-anchor="middle" font-size="16" font-weight="bold" fill="#222">${escapeXML(title)}</text>`);
+  if (subtitle) out.push(`<text x="${r(left + pw / 2)}" y="45" text-anchor="middle" font-size="11" fill="#666">${escapeXML(subtitle)}</text>`);
+
+  // Grid and ticks
+  out.push('<g class="axes" stroke="#e3e3e3" stroke-width="1">');
+  for (const v of yt) out.push(`<line x1="${left}" y1="${r(ys(v))}" x2="${left + pw}" y2="${r(ys(v))}"/>`);
+  for (const v of xt) out.push(`<line x1="${r(xs(v))}" y1="${top}" x2="${r(xs(v))}" y2="${top + ph}"/>`);
+  out.push('</g>');
+  out.push(`<rect x="${left}" y="${top}" width="${pw}" height="${ph}" fill="none" stroke="#444" stroke-width="1"/>`);
+  out.push('<g class="ticks" fill="#333">');
+  for (const v of yt) {
+    out.push(`<line x1="${left - 5}" y1="${r(ys(v))}" x2="${left}" y2="${r(ys(v))}" stroke="#444"/>`);
+    out.push(`<text x="${left - 8}" y="${r(ys(v) + 4)}" text-anchor="end">${escapeXML(label(v))}</text>`);
+  }
+  for (const v of xt) {
+    out.push(`<line x1="${r(xs(v))}" y1="${top + ph}" x2="${r(xs(v))}" y2="${top + ph + 5}" stroke="#444"/>`);
+    out.push(`<text x="${r(xs(v))}" y="${top + ph + 19}" text-anchor="middle">${v}</text>`);
+  }
+  out.push('</g>');
+  out.push(`<text x="${r(left + pw / 2)}" y="${height - 14}" text-anchor="middle" font-size="13" fill="#222">${escapeXML(xLabel)}</text>`);
+  out.push(`<text transform="translate(18 ${r(top + ph / 2)}) rotate(-90)" text-anchor="middle" font-size="13" fill="#222">${escapeXML(yLabel)}</text>`);
+
+  // Lines (a gap at every non-finite value); markers when there are few points
+  const markers = n <= 30;
+  series.forEach((s, i) => {
+    const color = s.color ?? PALETTE[i % PALETTE.length];
+    const data = Object.entries(s.data ?? {}).map(([k, v]) => ` data-${k}="${escapeXML(v)}"`).join('');
+    let d = '';
+    let pen = false;
+    s.values.forEach((v, k) => {
+      if (!Number.isFinite(v)) return void (pen = false);
+      d += `${pen ? 'L' : 'M'}${r(xs(x0 + k))} ${r(ys(v))}`;
+      pen = true;
+    });
+    out.push(`<g class="series"${data} data-label="${escapeXML(s.label)}">`);
+    out.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2" stroke-linejoin="round" stroke-linecap="round"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>`);
+    if (markers) {
+      s.values.forEach((v, k) => {
+        if (Number.isFinite(v)) out.push(`<circle cx="${r(xs(x0 + k))}" cy="${r(ys(v))}" r="2.5" fill="${color}"/>`);
+      });
+    }
+    out.push('</g>');
+  });
+
+  // Legend
+  const lx = left + pw + 20;
+  out.push(`<g class="legend" font-size="12" fill="#222">`);
+  series.forEach((s, i) => {
+    const color = s.color ?? PALETTE[i % PALETTE.length];
+    const y = top + 8 + i * 20;
+    out.push(`<line x1="${lx}" y1="${y}" x2="${lx + 30}" y2="${y}" stroke="${color}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>`);
+    out.push(`<text x="${lx + 38}" y="${y + 4}">${escapeXML(s.label)}</text>`);
+  });
+  out.push('</g>');
+  out.push('</svg>');
+  return out.join('\n') + '\n';
+}
+
+/** One series per metric (and the loss) × dataset that has values, coloured by metric, dashed by dataset. */
+export function metricSeries(model: Pick<EpyNN, 'metrics'>): Series[] {
+  const series: Series[] = [];
+  Object.entries(model.metrics).forEach(([metric, sets], i) => {
+    SETS.forEach((set, k) => {
+      const values = sets[k] ?? [];
+      if (values.length === 0) return;
+      series.push({ label: `${metric} ${set}`, values, color: PALETTE[i % PALETTE.length], dash: DASHES[set], data: { metric, dataset: set } });
+    });
+  });
+  return series;
+}
+
+/** The model's training curves as an SVG document (what model.plot() writes). */
+export function plotSVG(model: Pick<EpyNN, 'metrics' | 'name' | 'uname' | 'loss'>, options: ChartOptions = {}): string {
+  return lineChartSVG(metricSeries(model), { title: model.name, subtitle: `${model.uname} · loss ${model.loss}`, yLabel: 'metric value', ...options });
+}
+
+const GLYPHS = ['*', 'o', '+', 'x', '#', '@', '%', '&'];
+
+/**
+ * A text chart of the series (ASCII only, so it prints anywhere): y labels on the left, epochs
+ * below, one glyph per series, values between epochs interpolated so curves read as lines.
+ */
+export function terminalChart(series: readonly Series[], { width = 60, height = 12, title = '', x0 = 0 } = {}): string {
+  const n = Math.max(1, ...series.map((s) => s.values.length));
+  const finite = series.flatMap((s) => s.values.filter((v) => Number.isFinite(v)));
+  if (finite.length === 0) return `${title}\n(no values to plot)`;
+  let lo = Math.min(...finite);
+  let hi = Math.max(...finite);
+  if (hi === lo) [lo, hi] = [lo - 0.5, hi + 0.5];
+  const grid = Array.from({ length: height }, () => new Array<string>(width).fill(' '));
+  series.forEach((s, i) => {
+    const glyph = GLYPHS[i % GLYPHS.length];
+    for (let c = 0; c < width; c++) {
+      const x = n === 1 ? 0 : (c / (width - 1)) * (n - 1);
+      const a = Math.floor(x);
+      const b = Math.min(a + 1, s.values.length - 1);
+      if (a >= s.values.length) continue;
+      const va = s.values[a];
+      const vb = s.values[b];
+      if (!Number.isFinite(va) || !Number.isFinite(vb)) continue;
+      const v = va + (vb - va) * (x - a);
+      const row = height - 1 - Math.round(((v - lo) / (hi - lo)) * (height - 1));
+      grid[row][c] = glyph;
+    }
+  });
+  const fmtY = (v: number): string => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : v.toFixed(4));
+  const pad = Math.max(fmtY(hi).length, fmtY(lo).length);
+  const lines: string[] = [];
+  if (title) lines.push(title);
+  grid.forEach((row, k) => {
+    const y = k === 0 ? fmtY(hi) : k === height - 1 ? fmtY(lo) : k === Math.floor(height / 2) ? fmtY(hi - ((hi - lo) * k) / (height - 1)) : '';
+    lines.push(`${y.padStart(pad)} |${row.join('')}`);
+  });
+  lines.push(`${' '.repeat(pad)} +${'-'.repeat(width)}`);
+  const first = String(x0);
+  const last = String(x0 + n - 1);
+  lines.push(`${' '.repeat(pad + 2)}${first}${' '.repeat(Math.max(1, width - first.length - last.length))}${last}  (epoch)`);
+  lines.push(series.map((s, i) => `${GLYPHS[i % GLYPHS.length]} ${s.label}`).join('   '));
+  return lines.join('\n');
+}
+
+/**
+ * The model's curves as a text chart (what `train({ chart: true })` prints at the end): by default
+ * the first metric and the loss, for every dataset with values.
+ */
+export function modelTerminalChart(
+  model: Pick<EpyNN, 'metrics' | 'name' | 'loss'>,
+  { metrics, width, height }: { metrics?: string[]; width?: number; height?: number } = {},
+): string {
+  const names = Object.keys(model.metrics);
+  const shown = metrics ?? [...new Set([names[0], model.loss].filter((k) => k !== undefined && k in model.metrics))];
+  const series = metricSeries(model).filter((s) => shown.includes(s.data?.metric ?? ''));
+  return terminalChart(series, { title: `${model.name}: ${shown.join(' and ')} per epoch`, width, height });
+}

@@ -1,0 +1,4 @@
+// epynn-ts for Node: everything in the core entry, plus files (model.write(), readModel(), model.plot()).
+// Importing this module registers the file-system adapter used by EpyNN.write and EpyNN.plot.
+export * from '../index.js';
+export { MODELS_DIR, PLOTS_DIR, newestModelFile, readModel, writeFileAtomic, writeModel, writePlot, writeSVG } from './fs.js';
