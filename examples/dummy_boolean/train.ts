@@ -1,0 +1,31 @@
+// Perceptron on dummy booleans (EpyNN epynnlive/dummy_boolean/train.py).
+import { Dense, EpyNN, Embedding } from '../../src/node/index.js';
+import type { Example, ExampleOptions } from '../types.js';
+import { prepareDataset } from './prepare_dataset.js';
+
+export function run({ epochs = 100, seed = 1, quiet = false, samples = 50 }: ExampleOptions = {}): EpyNN {
+  const { X, Y } = prepareDataset(samples, seed);
+
+  const embedding = new Embedding({ XData: X, YData: Y, relativeSize: [2, 1, 0] });
+  const dense = new Dense(); // one sigmoid unit
+  const model = new EpyNN([embedding, dense], 'Perceptron_Dense-1-sigmoid');
+
+  model.initialize({ loss: 'MSE', seed, metrics: ['accuracy', 'recall', 'precision'], quiet });
+  model.train({ epochs, initLogs: !quiet, quiet });
+
+  // Predict new samples
+  const fresh = prepareDataset(10, seed + 1000);
+  const dset = model.predict(fresh.X);
+  if (!quiet) {
+    model.output.line('\nid prediction probability features');
+    dset.ids.forEach((n) => model.output.line(`${n} ${dset.P.data[n]} ${dset.A.data[n].toFixed(4)} ${fresh.X[n].join('')}`));
+  }
+  return model;
+}
+
+export const example: Example = {
+  name: 'dummy_boolean',
+  description: 'Perceptron (Dense 1 sigmoid) on random booleans: is True the majority?',
+  variants: { perceptron: 'Embedding -> Dense(1, sigmoid), MSE' },
+  run,
+};

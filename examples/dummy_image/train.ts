@@ -1,0 +1,62 @@
+// Dummy images: feed-forward, Dropout and Convolution networks (EpyNN epynnlive/dummy_image/train.py).
+import {
+  Convolution, Dense, Dropout, EpyNN, Embedding, Flatten, Pooling, relu, seHPars, softmax, type Layer,
+} from '../../src/node/index.js';
+import type { Example, ExampleOptions } from '../types.js';
+import { prepareDataset } from './prepare_dataset.js';
+
+const variants = {
+  dense: 'Flatten -> Dense(64, relu) -> Dense(2, softmax), MSE, lr 0.01',
+  dropout: 'Flatten -> Dropout(0.2) -> Dense(64, relu) -> Dropout(0.5) -> Dense(2, softmax), MSE, lr 0.01',
+  conv: 'Convolution(6, 4x4, relu) -> Pooling(2x2 max) -> Flatten -> Dense(2, softmax), MSE, lr 0.001',
+};
+
+export function run({ epochs = 50, seed = 1, quiet = false, variant = 'dense', samples = 750 }: ExampleOptions = {}): EpyNN {
+  if (!(variant in variants)) throw new Error(`dummy_image: unknown variant '${variant}' (known: ${Object.keys(variants).join(', ')})`);
+  const { X, Y } = prepareDataset(samples, seed);
+  const embedding = new Embedding({ XData: X, YData: Y, XScale: true, YEncode: true, batchSize: 32, relativeSize: [2, 1, 0] });
+
+  let layers: Layer[];
+  let name: string;
+  let learningRate: number;
+  switch (variant) {
+    case 'dense':
+      name = 'Flatten_Dense-64-relu_Dense-2-softmax';
+      layers = [new Flatten(), new Dense({ units: 64, activate: relu }), new Dense({ units: 2, activate: softmax })];
+      learningRate = 0.01;
+      break;
+    case 'dropout':
+      name = 'Flatten_Dropout-02_Dense-64-relu_Dropout-05_Dense-2-softmax';
+      layers = [new Flatten(), new Dropout({ dropProb: 0.2 }), new Dense({ units: 64, activate: relu }),
+        new Dropout({ dropProb: 0.5 }), new Dense({ units: 2, activate: softmax })];
+      learningRate = 0.01;
+      break;
+    case 'conv':
+      name = 'Convolution-6-4_Pooling-2-Max_Flatten_Dense-2-softmax';
+      layers = [new Convolution({ unitFilters: 6, filterSize: [4, 4], activate: relu }), new Pooling({ poolSize: [2, 2] }),
+        new Flatten(), new Dense({ units: 2, activate: softmax })];
+      learningRate = 0.001;
+      break;
+    default:
+      throw new Error(`dummy_image: unknown variant '${variant}' (known: ${Object.keys(variants).join(', ')})`);
+  }
+
+  const model = new EpyNN([embedding, ...layers], name);
+  model.initialize({ loss: 'MSE', seed, seHPars: { ...seHPars, learning_rate: learningRate }, quiet });
+  model.train({ epochs, initLogs: !quiet, quiet });
+
+  const fresh = prepareDataset(10, seed + 1000);
+  const dset = model.predict(fresh.X, { XScale: true });
+  if (!quiet) {
+    model.output.line('\nid prediction (0 = masked image) label probabilities');
+    dset.ids.forEach((n) => model.output.line(`${n} ${dset.P.data[n]} ${fresh.Y[n]} [${dset.A.data[2 * n].toFixed(4)}, ${dset.A.data[2 * n + 1].toFixed(4)}]`));
+  }
+  return model;
+}
+
+export const example: Example = {
+  name: 'dummy_image',
+  description: 'Is a 28x28 image random, or masked by a zero row and column? Feed-forward, Dropout and CNN variants',
+  variants,
+  run,
+};
