@@ -11,46 +11,55 @@ import { type HPars, seHPars as DEFAULTS } from '../settings.js';
  */
 export type Activation = (x: NDArray, deriv?: boolean, hPars?: HPars) => NDArray;
 
-function unary(x: NDArray, f: (v: number) => number): NDArray {
-  const a = x.data;
-  const out = new Float64Array(a.length);
-  for (let i = 0; i < a.length; i++) out[i] = f(a[i]);
-  return new NDArray(out, x.shape);
-}
+// Each activation is its own plain loop over the Float64Array (no per-element closure call): these run
+// on every element of every layer output, forward and backward.
 
 /** Identity: f(x) = x, f'(x) = 1. */
 export function identity(x: NDArray, deriv = false): NDArray {
-  return deriv ? unary(x, () => 1) : x.copy();
+  return deriv ? new NDArray(new Float64Array(x.data.length).fill(1), x.shape) : x.copy();
 }
 
 /** ReLU: max(0, x); f'(x) = 1 if x > 0 else 0 (0 at x = 0, as EpyNN). */
 export function relu(x: NDArray, deriv = false): NDArray {
-  return deriv ? unary(x, (v) => (v > 0 ? 1 : 0)) : unary(x, (v) => (v > 0 ? v : 0));
+  const a = x.data;
+  const out = new Float64Array(a.length);
+  if (deriv) for (let i = 0; i < a.length; i++) out[i] = +(a[i] > 0);
+  // Math.max compiles to a branch-free max: random signs would defeat a branch predictor. NaN stays NaN.
+  else for (let i = 0; i < a.length; i++) out[i] = Math.max(a[i], 0);
+  return new NDArray(out, x.shape);
 }
 
 /** Leaky ReLU: max(α·x, x) with α = hPars.LRELU_alpha; f'(x) = 1 if x > 0 else α. */
 export function lrelu(x: NDArray, deriv = false, hPars: HPars = DEFAULTS): NDArray {
-  const a = hPars.LRELU_alpha;
-  return deriv ? unary(x, (v) => (v > 0 ? 1 : a)) : unary(x, (v) => Math.max(a * v, v));
+  const alpha = hPars.LRELU_alpha;
+  const a = x.data;
+  const out = new Float64Array(a.length);
+  if (deriv) for (let i = 0; i < a.length; i++) out[i] = a[i] > 0 ? 1 : alpha;
+  else for (let i = 0; i < a.length; i++) out[i] = Math.max(alpha * a[i], a[i]);
+  return new NDArray(out, x.shape);
 }
 
-/** ELU: x if x > 0 else α(eˣ − 1), α = hPars.ELU_alpha; f'(x) = 1 if x > 0 else α·eˣ. */
+/** ELU: x if x > 0 else α(eˣ − 1), α = hPars.ELU_alpha; f'(x) = 1 if x > 0 else α(eˣ − 1) + α (EpyNN's elu(x) + α). */
 export function elu(x: NDArray, deriv = false, hPars: HPars = DEFAULTS): NDArray {
-  const a = hPars.ELU_alpha;
-  if (!deriv) return unary(x, (v) => (v > 0 ? v : a * (Math.exp(v) - 1)));
-  // EpyNN: elu(x) + α = α(eˣ − 1) + α
-  return unary(x, (v) => (v > 0 ? 1 : a * (Math.exp(v) - 1) + a));
+  const alpha = hPars.ELU_alpha;
+  const a = x.data;
+  const out = new Float64Array(a.length);
+  if (deriv) for (let i = 0; i < a.length; i++) out[i] = a[i] > 0 ? 1 : alpha * (Math.exp(a[i]) - 1) + alpha;
+  else for (let i = 0; i < a.length; i++) out[i] = a[i] > 0 ? a[i] : alpha * (Math.exp(a[i]) - 1);
+  return new NDArray(out, x.shape);
 }
-
-const sigma = (v: number): number => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
 
 /** Sigmoid σ(x) (numerically stable); σ'(x) = σ(x)(1 − σ(x)). */
 export function sigmoid(x: NDArray, deriv = false): NDArray {
-  if (!deriv) return unary(x, sigma);
-  return unary(x, (v) => {
-    const s = sigma(v);
-    return s * (1 - s);
-  });
+  const a = x.data;
+  const out = new Float64Array(a.length);
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i];
+    // exp of a non-positive number only: no overflow
+    const s = v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
+    out[i] = deriv ? s * (1 - s) : s;
+  }
+  return new NDArray(out, x.shape);
 }
 
 /**
@@ -58,11 +67,15 @@ export function sigmoid(x: NDArray, deriv = false): NDArray {
  * NOTE: EpyNN computes (eˣ − e⁻ˣ)/(eˣ + e⁻ˣ), which is NaN for |x| > ~710; Math.tanh is finite everywhere.
  */
 export function tanh(x: NDArray, deriv = false): NDArray {
-  if (!deriv) return unary(x, Math.tanh);
-  return unary(x, (v) => {
-    const t = Math.tanh(v);
-    return 1 - t * t;
-  });
+  const a = x.data;
+  const out = new Float64Array(a.length);
+  if (deriv) {
+    for (let i = 0; i < a.length; i++) {
+      const t = Math.tanh(a[i]);
+      out[i] = 1 - t * t;
+    }
+  } else for (let i = 0; i < a.length; i++) out[i] = Math.tanh(a[i]);
+  return new NDArray(out, x.shape);
 }
 
 /**
