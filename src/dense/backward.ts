@@ -1,5 +1,6 @@
 // Dense backward pass (EpyNN dense/backward.py).
 import { EpyNNError, ShapeError } from '../commons/errors.js';
+import { gemmNT } from '../commons/gemm.js';
 import { hadamard } from '../commons/maths.js';
 import { NDArray, fmt } from '../commons/ndarray.js';
 import type { Dense } from './models.js';
@@ -39,22 +40,11 @@ export function denseBackward(layer: Dense, dX: NDArray): NDArray {
   const dZ = (layer.bc.dZ = hadamard(dA, layer.activate(layer.fc.Z, true, layer.hPars))); // dL/dZ (m, u)
 
   // (3) Gradient of the loss with respect to X
-  // dX[im, in] = Σ_iu dZ[im, iu] · W[in, iu]: a dot product of two contiguous rows, no Wᵀ copy
+  // dX (m, n) = dZ (m, u) · Wᵀ (u, n): the GEMM reads W (n, u) transposed while packing, no Wᵀ copy
   const [m, u] = dZ.shape;
   const n = layer.p.W.shape[0];
-  const dz = dZ.data;
-  const w = layer.p.W.data;
   const dx = new Float64Array(m * n);
-  for (let im = 0; im < m; im++) {
-    const zr = im * u;
-    const xr = im * n;
-    for (let in_ = 0; in_ < n; in_++) {
-      const wr = in_ * u;
-      let s = 0;
-      for (let iu = 0; iu < u; iu++) s += dz[zr + iu] * w[wr + iu];
-      dx[xr + in_] = s;
-    }
-  }
+  gemmNT(m, n, u, dZ.data, layer.p.W.data, dx);
   dX = layer.bc.dX = new NDArray(dx, [m, n]); // dL/dX (m, n)
 
   return dX; // To previous layer

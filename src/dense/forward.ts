@@ -1,5 +1,6 @@
 // Dense forward pass (EpyNN dense/forward.py).
 import { EpyNNError, ShapeError } from '../commons/errors.js';
+import { gemmNN } from '../commons/gemm.js';
 import { NDArray, fmt, sameShape } from '../commons/ndarray.js';
 import type { Dense } from './models.js';
 
@@ -49,17 +50,12 @@ export function denseForward(layer: Dense, A: NDArray): NDArray {
   const b = layer.p.b.data;
 
   // (2) Linear activation X -> Z
-  // Z[im, iu] = Σ_in X[im, in] · W[in, iu] + b[iu]; rows of W and Z are read contiguously
+  // Z (m, u) = X (m, n) · W (n, u) by the blocked GEMM, then + b on every row (bias after the
+  // product, as NumPy does)
   const z = new Float64Array(m * u);
-  for (let im = 0; im < m; im++) {
-    const xr = im * n;
-    const zr = im * u;
-    for (let in_ = 0; in_ < n; in_++) {
-      const xv = x[xr + in_];
-      const wr = in_ * u;
-      for (let iu = 0; iu < u; iu++) z[zr + iu] += xv * w[wr + iu];
-    }
-    for (let iu = 0; iu < u; iu++) z[zr + iu] += b[iu]; // bias after the product, as NumPy does
+  gemmNN(m, u, n, x, w, z);
+  for (let im = 0, zr = 0; im < m; im++, zr += u) {
+    for (let iu = 0; iu < u; iu++) z[zr + iu] += b[iu];
   }
   const Z = (layer.fc.Z = new NDArray(z, [m, u])); // (m, u) This is the weighted sum
 

@@ -1,0 +1,88 @@
+// The CNN training step (samples/s) and resident memory across epochs of CNN training.
+//   Convolution(32, 3×3, strides 1, relu) -> Pooling(2×2 max) -> Flatten -> Dense(10, softmax), CCE, SGD
+import { NDArray } from '../../src/commons/ndarray.js';
+import type { EpyNN } from '../../src/network/models.js';
+import { naiveTrainStep } from '../reference.js';
+import { randomArray, time } from '../timing.js';
+import type { BenchCase, BenchOptions, Row } from '../types.js';
+import { convFlops } from './conv.js';
+
+export const BATCH = 32;
+export const CLASSES = 10;
+
+/** N samples of 28×28×1 in [0, 1) with labels i mod 10. */
+export function cnnData(N: number, seed = 5): { X: NDArray; Y: number[] } {
+  const X = new NDArray(randomArray(N * 28 * 28, seed).map(Math.abs), [N, 28, 28, 1]);
+  const Y = Array.from({ length: N }, (_, i) => i % CLASSES);
+  return { X, Y };
+}
+
+/** The CNN of the issue, initialized (EpyNN's check step included) on N samples, batches of 32. */
+export async function cnnModel(N: number, quiet = true): Promise<EpyNN> {
+  // Loaded here, not at the top: a broken layer module fails these cases only, not the whole bench
+  const { Convolution, Dense, Embedding, EpyNN, Flatten, Pooling, relu, softmax } = await import('../../src/index.js');
+  const { X, Y } = cnnData(N);
+  const embedding = new Embedding({ XData: X, YData: Y, YEncode: true, batchSize: BATCH, relativeSize: [1, 0, 0] });
+  const model = new EpyNN([
+    embedding,
+    new Convolution({ unitFilters: 32, filterSize: 3, strides: 1, activate: relu }),
+    new Pooling({ poolSize: 2 }),
+    new Flatten(),
+    new Dense({ units: CLASSES, activate: softmax }),
+  ], 'bench_cnn');
+  model.initialize({ loss: 'CCE', seed: 1, seHPars: { learning_rate: 0.01 }, metrics: ['accuracy'], quiet });
+  return model;
+}
+
+/** Matrix-product FLOPs of one training step (conv fwd + dX + dW, dense fwd + dX + dW). */
+export const trainStepFlops = (): number =>
+  3 * convFlops({ id: '', m: BATCH, h: 28, w: 28, d: 1, u: 32, f: 3, s: 1, p: 0 }) + 3 * 2 * BATCH * 13 * 13 * 32 * CLASSES;
+
+async function trainStep(o: BenchOptions): Promise<Row[]> {
+  const model = await cnnModel(BATCH);
+  const batch = model.embedding.trainingBatches()[0];
+  const X = batch.X;
+  const Y = batch.Y!;
+  model.setTraining(true);
+  const step = (): void => {
+    const A = model.forward(X);
+    const dA = model.trainingLoss(Y, A, true);
+    model.backward(dA);
+  };
+  const ours = time(step, { runs: Math.max(o.runs, 15), warmup: Math.max(o.warmup, 10) });
+  model.setTraining(false);
+  const ref = naiveTrainStep(BATCH, 28, 32, 3, CLASSES);
+  const refT = time(() => ref.step(), { runs: 5, warmup: 1, budgetMs: 2000 });
+  const sps = (BATCH * 1000) / ours.median;
+  return [{
+    case: 'CNN train step', ours: ours.median, ref: refT.median, refKind: 'plain loops (tests naive conv/pool + loops)',
+    flops: trainStepFlops(), samples: BATCH, target: '≥ 1,500 samples/s', met: sps >= 1500,
+    note: 'Conv(32,3×3,relu)→Pool(2)→Flatten→Dense(10,softmax), CCE, SGD, batch 32',
+  }];
+}
+
+async function memory(o: BenchOptions): Promise<Row[]> {
+  const epochs = o.quick ? 10 : 50;
+  const N = 320; // 10 batches of 32 per epoch
+  const model = await cnnModel(N);
+  const mb = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MB`;
+  const t0 = performance.now();
+  model.train({ epochs: 1, quiet: true, initLogs: false });
+  const rss1 = process.memoryUsage().rss;
+  const heap1 = process.memoryUsage().heapUsed;
+  for (let e = 1; e < epochs; e++) model.train({ epochs: 1, quiet: true, initLogs: false });
+  const rssN = process.memoryUsage().rss;
+  const heapN = process.memoryUsage().heapUsed;
+  const ms = (performance.now() - t0) / epochs;
+  const growth = (rssN - rss1) / rss1;
+  return [{
+    case: `CNN RSS epoch 1 → ${epochs}`,
+    note: `RSS ${mb(rss1)} → ${mb(rssN)} (${growth >= 0 ? '+' : ''}${(100 * growth).toFixed(1)}%), heap ${mb(heap1)} → ${mb(heapN)}, ${ms.toFixed(0)} ms/epoch (${N} samples + evaluation)`,
+    target: 'RSS flat (< +10%)', met: growth < 0.1,
+  }];
+}
+
+export const trainCases: BenchCase[] = [
+  { name: 'train step', run: trainStep },
+  { name: 'memory', isolated: true, run: memory },
+];

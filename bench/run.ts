@@ -1,0 +1,169 @@
+// epynn-ts benchmark: `npm run bench [-- --quick] [-- --case NAME] [-- --procs N] [-- --peers]`.
+// Not part of `npm test`. Prints median ms over ≥ 5 runs after warm-up, the reference's median, the
+// speed-up over the reference, GFLOP/s (matrix products only) and samples/s where they apply.
+import { spawnSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
+import { convCases } from './cases/conv.js';
+import { layerCases } from './cases/layers.js';
+import { peerCases } from './cases/peers.js';
+import { trainCases } from './cases/train.js';
+import { median } from './timing.js';
+import type { BenchCase, BenchOptions, Row } from './types.js';
+
+const USAGE = `usage: npm run bench -- [options]
+  --quick          fewer runs and epochs (about a minute)
+  --case NAME      only the cases whose name contains NAME (repeatable; e.g. conv, S3, train, memory, dense, LSTM;
+                   =NAME for the exact name)
+  --procs N        run every case in N fresh processes and report the median of their medians (V8 varies per process)
+  --peers          also time TensorFlow.js (CPU, WASM) and ConvNetJS from bench/peers/node_modules
+  --runs N         timed samples per measurement (default 9, quick 5; at least 5)
+  --json           print the rows as JSON (used by --procs)
+  --list           list the case names`;
+
+interface Args extends BenchOptions {
+  filters: string[];
+  procs: number;
+  json: boolean;
+  list: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { quick: false, runs: 0, warmup: 0, peers: false, filters: [], procs: 1, json: false, list: false };
+  for (let i = 0; i < argv.length; i++) {
+    const k = argv[i];
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${k} needs a value\n${USAGE}`);
+      return v;
+    };
+    if (k === '--quick') a.quick = true;
+    else if (k === '--peers') a.peers = true;
+    else if (k === '--json') a.json = true;
+    else if (k === '--list') a.list = true;
+    else if (k === '--case') a.filters.push(value().toLowerCase());
+    else if (k === '--procs') a.procs = Math.max(1, parseInt(value(), 10) || 1);
+    else if (k === '--runs') a.runs = parseInt(value(), 10) || 0;
+    else if (k === '--help' || k === '-h') {
+      console.log(USAGE);
+      process.exit(0);
+    } else throw new Error(`unknown option ${k}\n${USAGE}`);
+  }
+  a.runs = Math.max(5, a.runs || (a.quick ? 5 : 9));
+  a.warmup = a.quick ? 2 : 4;
+  return a;
+}
+
+// Peers right after our train step, so their samples/s sit next to ours
+const ALL: BenchCase[] = [...convCases, trainCases[0], ...peerCases, ...trainCases.slice(1), ...layerCases];
+
+const selected = (a: Args): BenchCase[] =>
+  ALL.filter((c) => a.filters.length === 0 || a.filters.some((f) =>
+    f.startsWith('=') ? c.name.toLowerCase() === f.slice(1) : c.name.toLowerCase().includes(f)))
+    .filter((c) => a.peers || !c.name.startsWith('peers'));
+
+// ---------------------------------------------------------------------------------------------------
+// Table
+
+const fmtMs = (v?: number): string => (v === undefined ? '' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toFixed(3));
+
+function table(rows: Row[]): string {
+  const head = ['case', 'ours ms', 'ref ms', 'ref/ours', 'GFLOP/s', 'samples/s', 'target', 'note'];
+  const body = rows.map((r) => [
+    r.case,
+    fmtMs(r.ours),
+    fmtMs(r.ref),
+    r.ours !== undefined && r.ref !== undefined ? `${(r.ref / r.ours).toFixed(r.ref / r.ours >= 10 ? 0 : 2)}×` : '',
+    r.flops !== undefined && r.ours !== undefined ? (r.flops / r.ours / 1e6).toFixed(2) : '',
+    r.samples !== undefined && r.ours !== undefined ? ((r.samples * 1000) / r.ours).toFixed(0) : '',
+    r.target === undefined ? '' : `${r.met ? 'ok' : 'MISSED'} ${r.target}`,
+    r.note ?? '',
+  ]);
+  const width = head.map((h, j) => Math.max(h.length, ...body.map((b) => b[j].length)));
+  const right = new Set([1, 2, 3, 4, 5]);
+  const line = (cells: string[]): string =>
+    cells.map((c, j) => (j === cells.length - 1 ? c : right.has(j) ? c.padStart(width[j]) : c.padEnd(width[j]))).join('  ').trimEnd();
+  return [line(head), line(width.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+}
+
+function machine(): string {
+  const cpu = cpus()[0]?.model?.trim() ?? 'unknown CPU';
+  return `${cpu}, ${cpus().length} logical CPUs, node ${process.version}, ${process.platform}-${process.arch}`;
+}
+
+/** Median of each numeric field over the processes; the spread of `ours` goes into the note. */
+function aggregate(runs: Row[][]): Row[] {
+  const out: Row[] = [];
+  for (const first of runs[0]) {
+    const same = runs.map((rs) => rs.find((r) => r.case === first.case)).filter((r): r is Row => r !== undefined);
+    const med = (k: 'ours' | 'ref'): number | undefined => {
+      const v = same.map((r) => r[k]).filter((x): x is number => x !== undefined);
+      return v.length ? median(v) : undefined;
+    };
+    const row: Row = { ...first, ours: med('ours'), ref: med('ref') };
+    const ours = same.map((r) => r.ours).filter((x): x is number => x !== undefined);
+    if (ours.length > 1) {
+      const spread = `${same.length} procs: ours ${fmtMs(Math.min(...ours))}–${fmtMs(Math.max(...ours))} ms`;
+      row.note = row.note ? `${row.note}; ${spread}` : spread;
+    }
+    if (row.target !== undefined) row.met = same.filter((r) => r.met).length * 2 > same.length; // majority
+    out.push(row);
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const a = parseArgs(process.argv.slice(2));
+  const cases = selected(a);
+  if (a.list) {
+    for (const c of ALL) console.log(c.name);
+    return;
+  }
+  if (cases.length === 0) throw new Error(`no case matches ${a.filters.join(', ')} (see --list)`);
+
+  if (!a.json) {
+    console.log(`epynn-ts bench — ${machine()}`);
+    const load = loadavg()[0];
+    if (load > cpus().length * 0.6) {
+      console.log(`WARNING: load average ${load.toFixed(1)} on ${cpus().length} CPUs: other processes compete, timings will be slow and noisy`);
+    }
+    console.log(`float64, one thread; ${a.quick ? 'quick, ' : ''}median of ≥ ${a.runs} runs after ${a.warmup} warm-ups${a.procs > 1 ? `, ${a.procs} processes per case` : ''}\n`);
+  }
+
+  const rows: Row[] = [];
+  for (const c of cases) {
+    if (a.procs > 1 || (c.isolated && !a.json)) {
+      // Fresh processes: whether V8 inlines a hot kernel can differ from one process to the next
+      const runs: Row[][] = [];
+      for (let p = 0; p < a.procs; p++) {
+        const args = [...process.execArgv, process.argv[1], '--json', '--case', `=${c.name}`, '--runs', String(a.runs)];
+        if (a.quick) args.push('--quick');
+        if (a.peers) args.push('--peers');
+        const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
+        if (r.status !== 0) throw new Error(`bench child for '${c.name}' failed:\n${r.stderr}`);
+        const all = JSON.parse(r.stdout.trim().split('\n').pop()!) as Row[]; // peers may print banners first
+        runs.push(all);
+      }
+      rows.push(...aggregate(runs));
+    } else {
+      try {
+        rows.push(...(await c.run(a)));
+      } catch (err) {
+        rows.push({ case: c.name, note: `FAILED: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}` });
+      }
+    }
+    if (!a.json) process.stderr.write(`  done: ${c.name}\n`);
+  }
+
+  if (a.json) {
+    console.log(JSON.stringify(rows));
+    return;
+  }
+  console.log(table(rows));
+  console.log('\nref/ours: speed-up over the reference (plain loops for conv and the train step; plain GEMM layers for Dense/RNN/LSTM/GRU).');
+  console.log('GFLOP/s counts the matrix products only (conv fwd = 2·m·oh·ow·fh·fw·d·u, bwd = 2× that).');
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
