@@ -19,7 +19,7 @@ describe('dummy examples run', () => {
     }
   }
   test('unknown variant is a clear error', () => {
-    expect(() => examples.dummy_image.run({ variant: 'nope', quiet: true, samples: 10 })).toThrow(/unknown variant 'nope' \(known: dense, dropout, conv\)/);
+    expect(() => examples.dummy_image.run({ variant: 'nope', quiet: true, samples: 10 })).toThrow(/unknown variant 'nope' \(known: conv, dense, dropout\)/);
   });
 });
 
