@@ -14,6 +14,8 @@ export interface ExampleOptions {
   samples?: number;
   /** Folder with the example's data files, for examples that read real data. */
   dataDir?: string;
+  /** Fetch a real-data example's original dataset into datasets/<name>/ (network; never by default). */
+  download?: boolean;
 }
 
 export interface Example {

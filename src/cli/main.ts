@@ -44,7 +44,7 @@ Run "epynn <command> --help" for the options of a command.`,
 
 Lists the bundled examples with a one-line description and their network variants.`,
   run: `usage: epynn run <example> [--epochs N] [--seed S] [--variant V] [--samples N] [--data DIR]
-                 [--quiet] [--save [FILE]] [--plot [FILE]]
+                 [--download] [--quiet] [--save [FILE]] [--plot [FILE]]
 
 Trains one bundled example (see "epynn examples").
   --epochs N     training epochs (each example has its own default)
@@ -52,6 +52,7 @@ Trains one bundled example (see "epynn examples").
   --variant V    network variant of the example (default: its first)
   --samples N    number of samples to generate
   --data DIR     folder with the example's data files (examples that read real data)
+  --download     fetch a real-data example's original dataset into datasets/ (uses the network)
   --quiet, -q    print nothing but errors
   --save [FILE]  write the trained model (default models/<uname>.json)
   --plot [FILE]  write the training curves as SVG (default plots/<uname>.svg)`,
@@ -63,6 +64,9 @@ name 'epynn-ts', so you can edit and run them:
 They need epynn-ts (and tsx) installed in the folder or one of its parents. The folder must not
 exist or be empty, unless --force.`,
 };
+
+/** Where the examples come from: the bundled ones by default, a copied folder's own from its run.ts. */
+export type ExamplesLoader = () => Promise<Record<string, Example>>;
 
 /** Loads the bundled examples (TypeScript sources, through the tsx loader registered by bin/epynn.js). */
 async function loadExamples(): Promise<Record<string, Example>> {
@@ -113,6 +117,7 @@ function parseRun(argv: string[]): RunArgs {
     else if (a === '--samples') args.options.samples = int(a, argv[++i]);
     else if (a === '--variant') args.options.variant = value(a, argv[++i]);
     else if (a === '--data') args.options.dataDir = value(a, argv[++i]);
+    else if (a === '--download') args.options.download = true;
     else if (a === '--save' || a === '--plot') {
       const v = optional(i);
       if (v !== true) i++;
@@ -124,7 +129,7 @@ function parseRun(argv: string[]): RunArgs {
   return args;
 }
 
-async function commandRun(argv: string[], io: CliIO): Promise<number> {
+async function commandRun(argv: string[], io: CliIO, load: ExamplesLoader): Promise<number> {
   let args: RunArgs;
   try {
     args = parseRun(argv);
@@ -132,7 +137,7 @@ async function commandRun(argv: string[], io: CliIO): Promise<number> {
     io.err(`epynn run: ${(err as Error).message}\n\n${HELP.run}`);
     return USAGE;
   }
-  const examples = await loadExamples();
+  const examples = await load();
   if (args.name === undefined) {
     io.err(`epynn run: which example? known: ${Object.keys(examples).join(', ')}\n\n${HELP.run}`);
     return USAGE;
@@ -161,9 +166,14 @@ async function commandRun(argv: string[], io: CliIO): Promise<number> {
   return 0;
 }
 
-/** Rewrites the examples' imports of the sources ('../../src/index.js', '../../src/node/index.js') to the package name. */
+/**
+ * Rewrites the examples' imports of the sources to the package: '../../src/index.js' and
+ * '../../src/node/index.js' to 'epynn-ts', '../src/cli/main.js' (run.ts) to 'epynn-ts/cli'.
+ */
 export function rewriteImports(source: string): string {
-  return source.replace(/(from\s+|import\s*\(\s*|import\s+)(['"])(?:\.\.\/)+src\/(?:node\/)?index\.js\2/g, '$1$2epynn-ts$2');
+  return source
+    .replace(/(from\s+|import\s*\(\s*|import\s+)(['"])(?:\.\.\/)+src\/(?:node\/)?index\.js\2/g, '$1$2epynn-ts$2')
+    .replace(/(from\s+|import\s*\(\s*|import\s+)(['"])(?:\.\.\/)+src\/cli\/main\.js\2/g, '$1$2epynn-ts/cli$2');
 }
 
 const SKIP = new Set(['node_modules', 'models', 'plots', 'datasets', '.DS_Store']);
@@ -255,7 +265,7 @@ function commandCopy(argv: string[], io: CliIO): number {
 }
 
 /** Runs the command line `argv` (without node and the script); returns the exit code. */
-export async function main(argv: string[], io: CliIO = consoleIO): Promise<number> {
+export async function main(argv: string[], io: CliIO = consoleIO, load: ExamplesLoader = loadExamples): Promise<number> {
   const [command, ...rest] = argv;
   const wantsHelp = rest.includes('--help') || rest.includes('-h');
   if (command === undefined || command === '--help' || command === '-h') {
@@ -285,10 +295,10 @@ export async function main(argv: string[], io: CliIO = consoleIO): Promise<numbe
         io.err(`epynn examples: unexpected argument ${rest[0]}\n\n${HELP.examples}`);
         return USAGE;
       }
-      io.out(listExamples(await loadExamples()));
+      io.out(listExamples(await load()));
       return 0;
     }
-    if (command === 'run') return await commandRun(rest, io);
+    if (command === 'run') return await commandRun(rest, io, load);
     return commandCopy(rest, io);
   } catch (err) {
     io.err(`epynn ${command}: ${err instanceof Error ? err.message : String(err)}`);

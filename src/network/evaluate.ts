@@ -1,5 +1,6 @@
 import { evaluateMetric } from '../commons/metrics.js';
 import type { NDArray } from '../commons/ndarray.js';
+import { modelForwardBatched } from './forward.js';
 import { decide } from './predict.js';
 import type { EpyNN } from './models.js';
 
@@ -13,7 +14,7 @@ export function modelEvaluate(model: EpyNN): void {
   const emb = model.embedding;
   [emb.dtrain, emb.dval, emb.dtest].forEach((dset, k) => {
     if (!dset.active || dset.Y === undefined) return;
-    dset.A = model.forward(dset.X);
+    dset.A = modelForwardBatched(model, dset.X);
     dset.P = decide(dset.A, dset.Y.shape[1] > 1);
     for (const name of Object.keys(model.metrics)) {
       model.metrics[name][k].push(evaluateMetric(name, dset.Y, dset.A));

@@ -1,4 +1,4 @@
-import type { NDArray } from '../commons/ndarray.js';
+import { NDArray } from '../commons/ndarray.js';
 import type { EpyNN } from './models.js';
 
 /** Forward propagate X through every layer; returns the output of the last layer. */
@@ -13,4 +13,32 @@ export function modelForward(model: EpyNN, X: NDArray): NDArray {
   }
 
   return A; // To derivative of loss function
+}
+
+/** Samples per forward pass when evaluating or predicting: bounds the memory of the layer caches. */
+export const EVAL_BATCH = 512;
+
+/**
+ * Forward pass over many samples, `batch` at a time, with the outputs concatenated. Gives the same
+ * outputs as one forward pass (outside training every layer treats samples independently), with the
+ * caches of a single batch instead of the whole set in memory.
+ */
+export function modelForwardBatched(model: EpyNN, X: NDArray, batch = EVAL_BATCH): NDArray {
+  const m = X.shape[0];
+  if (m <= batch) return modelForward(model, X);
+  const xRow = X.data.length / m;
+  let out: Float64Array | undefined;
+  let outShape: number[] = [];
+  for (let start = 0; start < m; start += batch) {
+    const end = Math.min(m, start + batch);
+    const chunk = new NDArray(X.data.subarray(start * xRow, end * xRow), [end - start, ...X.shape.slice(1)]);
+    const A = modelForward(model, chunk);
+    const aRow = A.data.length / (end - start);
+    if (out === undefined) {
+      out = new Float64Array(m * aRow);
+      outShape = [m, ...A.shape.slice(1)];
+    }
+    out.set(A.data, start * aRow);
+  }
+  return new NDArray(out!, outShape);
 }

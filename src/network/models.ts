@@ -10,7 +10,7 @@ import { Embedding } from '../embedding/models.js';
 import { type XInput, encodeDataset, scaleFeatures, toArray, toSequences } from '../embedding/dataset.js';
 import { type HPars, defaultHPars } from '../settings.js';
 import { modelBackward } from './backward.js';
-import { modelForward } from './forward.js';
+import { modelForward, modelForwardBatched } from './forward.js';
 import { modelEvaluate } from './evaluate.js';
 import { modelHyperparameters, modelLearningRate } from './hyperparameters.js';
 import { modelAssignSeeds, modelInitialize } from './initialize.js';
@@ -229,7 +229,7 @@ export class EpyNN {
     const dset = new DataSet(X);
     if (!dset.active) throw new EpyNNError(`EpyNN.predict: XData is empty (shape ${fmt(X.shape)})`);
     this.setTraining(false);
-    dset.A = this.forward(dset.X);
+    dset.A = modelForwardBatched(this, dset.X);
     dset.P = decide(dset.A, emb.labelColumns > 1);
     return dset;
   }

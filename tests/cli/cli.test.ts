@@ -59,7 +59,8 @@ describe('epynn', () => {
     expect(cmd.stderr).toContain('usage: epynn <command>');
     const ex = await cli(['run', 'no_such_example']);
     expect(ex.code).toBe(2);
-    expect(ex.stderr).toContain("epynn run: unknown example 'no_such_example'; known: dummy_boolean");
+    expect(ex.stderr).toContain("epynn run: unknown example 'no_such_example'; known: ");
+    expect(ex.stderr).toMatch(/known: .*dummy_boolean.*\(see "epynn examples"\)/);
     const opt = await cli(['run', 'dummy_boolean', '--epochs', 'many']);
     expect(opt.code).toBe(2);
     expect(opt.stderr).toContain('epynn run: --epochs needs an integer, got many');
@@ -134,6 +135,7 @@ describe('rewriteImports', () => {
       "import type { EpyNN } from '../src/index.js';",
       "import { prepareDataset } from './prepare_dataset.js';",
       "const m = await import('../../src/index.js');",
+      "import { main } from '../src/cli/main.js';",
     ].join('\n');
     expect(rewriteImports(src).split('\n')).toEqual([
       "import { Dense } from 'epynn-ts';",
@@ -141,6 +143,7 @@ describe('rewriteImports', () => {
       "import type { EpyNN } from 'epynn-ts';",
       "import { prepareDataset } from './prepare_dataset.js';",
       "const m = await import('epynn-ts');",
+      "import { main } from 'epynn-ts/cli';",
     ]);
   });
 });

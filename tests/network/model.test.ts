@@ -7,6 +7,8 @@ import { Dense } from '../../src/dense/models.js';
 import { Embedding } from '../../src/embedding/models.js';
 import { Flatten } from '../../src/flatten/models.js';
 import { EpyNN } from '../../src/network/models.js';
+import { modelForward, modelForwardBatched } from '../../src/network/forward.js';
+import { NDArray } from '../../src/commons/ndarray.js';
 import { Pooling } from '../../src/pooling/models.js';
 import { seededRng } from '../../src/commons/rng.js';
 import { defaultHPars } from '../../src/settings.js';
@@ -90,6 +92,18 @@ describe('EpyNN model', () => {
     expect(dset.A.shape).toEqual([5, 2]);
     expect(dset.P.shape).toEqual([5]);
     for (let i = 0; i < 5; i++) expect(dset.P.data[i]).toBe(dset.A.data[2 * i] >= dset.A.data[2 * i + 1] ? 0 : 1);
+  });
+
+  test('evaluation in chunks gives the same outputs as one forward pass', () => {
+    const rng = seededRng(8);
+    const imgs = new NDArray(Float64Array.from({ length: 23 * 6 * 6 * 2 }, () => rng.uniform()), [23, 6, 6, 2]);
+    const m = new EpyNN([new Embedding({ XData: imgs, YData: Array.from({ length: 23 }, (_, i) => i % 2), YEncode: true }),
+      new Convolution({ unitFilters: 3, filterSize: 3, strides: 1, activate: relu }), new Pooling(), new Flatten(), new Dense({ units: 2, activate: softmax })]);
+    m.initialize({ quiet: true, seed: 3 });
+    const whole = Array.from(modelForward(m, imgs).data);
+    const chunked = modelForwardBatched(m, imgs, 5);
+    expect(chunked.shape).toEqual([23, 2]);
+    expect(Array.from(chunked.data)).toEqual(whole);
   });
 
   test('single-column outputs are rounded half to even', () => {

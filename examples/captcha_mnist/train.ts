@@ -1,0 +1,92 @@
+// Handwritten digits: feed-forward and convolutional networks (EpyNN epynnlive/captcha_mnist/train.py).
+// The CNN is the flagship example: real data, the Convolution layer, >= 97% on held-out digits.
+import {
+  Convolution, Dense, Dropout, EpyNN, Embedding, Flatten, NDArray, Pooling, relu, seHPars, softmax, type Layer,
+} from '../../src/node/index.js';
+import type { Fetcher } from '../download.js';
+import type { Example, ExampleOptions } from '../types.js';
+import { type Digits, downloadMnist, loadDigits, prepareDataset } from './prepare_dataset.js';
+
+/** Options of the real-data examples: the common ones plus the download switch. */
+export interface CaptchaMnistOptions extends ExampleOptions {
+  /** Download EpyNN's MNIST archive into `cacheDir` first (network!). @default false */
+  download?: boolean;
+  /** @default datasets/captcha_mnist */
+  cacheDir?: string;
+  /** Replaces fetch for the download (tests). */
+  fetcher?: Fetcher;
+  /** Ready digits (skips loading; tests). */
+  digits?: Digits;
+}
+
+const variants = {
+  conv: 'Convolution(32, 5x5, stride 1, relu) -> Pooling(2x2 max) -> Flatten -> Dense(10, softmax), CCE, lr 0.01, batch 32',
+  dropout: 'Flatten -> Dropout(0.2) -> Dense(64, relu) -> Dropout(0.5) -> Dense(10, softmax), CCE, lr 0.005, batch 32',
+};
+
+/** Default epochs per variant (measured in examples/captcha_mnist/README.md). */
+const EPOCHS: Record<string, number> = { conv: 8, dropout: 20 };
+
+export async function run({
+  epochs, seed = 1, quiet = false, variant = 'conv', samples = 10000, dataDir, download = false, cacheDir, fetcher, digits,
+}: CaptchaMnistOptions = {}): Promise<EpyNN> {
+  if (!(variant in variants)) throw new Error(`captcha_mnist: unknown variant '${variant}' (known: ${Object.keys(variants).join(', ')})`);
+  if (download && dataDir === undefined) cacheDir = await downloadMnist(cacheDir, fetcher);
+  const { X, Y, source } = prepareDataset(samples, seed, digits ?? loadDigits({ dataDir, cacheDir }));
+
+  // dtrain 4/5, dval 1/5: with the default 10,000 digits, 2,000 digits are never trained on
+  const embedding = new Embedding({ XData: X, YData: Y, XScale: true, YEncode: true, batchSize: 32, relativeSize: [4, 1, 0] });
+
+  let layers: Layer[];
+  let name: string;
+  let learningRate: number;
+  if (variant === 'conv') {
+    name = 'Convolution-32-5-1_Pooling-2-2-Max_Flatten_Dense-10-softmax';
+    layers = [
+      new Convolution({ unitFilters: 32, filterSize: [5, 5], strides: [1, 1], activate: relu }),
+      new Pooling({ poolSize: [2, 2] }),
+      new Flatten(),
+      new Dense({ units: 10, activate: softmax }),
+    ];
+    learningRate = 0.01;
+  } else {
+    name = 'Flatten_Dropout-02_Dense-64-relu_Dropout-05_Dense-10-softmax';
+    layers = [
+      new Flatten(), new Dropout({ dropProb: 0.2 }), new Dense({ units: 64, activate: relu }),
+      new Dropout({ dropProb: 0.5 }), new Dense({ units: 10, activate: softmax }),
+    ];
+    learningRate = 0.005;
+  }
+
+  const model = new EpyNN([embedding, ...layers], name);
+  if (!quiet) model.output.line(`captcha_mnist: ${X.shape[0]} digits from ${source}`);
+  model.initialize({ loss: 'CCE', seed, metrics: ['accuracy'], seHPars: { ...seHPars, learning_rate: learningRate }, quiet });
+  const t0 = Date.now();
+  model.train({ epochs: epochs ?? EPOCHS[variant], initLogs: !quiet, quiet });
+  const seconds = (Date.now() - t0) / 1000;
+
+  if (!quiet) {
+    const val = model.metrics.accuracy[1];
+    const nval = embedding.dval.active ? embedding.dval.X.shape[0] : 0;
+    if (nval > 0) model.output.line(`\nHeld-out accuracy (dval, ${nval} digits never trained on): ${val[val.length - 1].toFixed(4)} after ${model.epochsDone} epochs, ${seconds.toFixed(1)} s`);
+
+    // Predict ten held-out digits (the first ones of dval, already scaled by the Embedding)
+    const k = Math.min(10, nval);
+    if (k > 0) {
+      const size = 28 * 28;
+      const fresh = new NDArray(embedding.dval.X.data.slice(0, k * size), [k, 28, 28, 1]);
+      const dset = model.predict(fresh);
+      const ntrain = embedding.dtrain.X.shape[0];
+      model.output.line('\nid prediction label probability');
+      dset.ids.forEach((n) => model.output.line(`${n} ${dset.P.data[n]} ${Y[ntrain + n]} ${dset.A.data[n * 10 + dset.P.data[n]].toFixed(4)}`));
+    }
+  }
+  return model;
+}
+
+export const example: Example = {
+  name: 'captcha_mnist',
+  description: 'Real MNIST handwritten digits (offline from the mnist package, or IDX files): feed-forward and CNN',
+  variants,
+  run,
+};
