@@ -1,6 +1,8 @@
 // Cache-blocked GEMM on Float64Array (one thread, float64): C = op(A) · op(B), accumulate or overwrite.
 // The plain triple loop it is tested against lives in tests/commons/gemm.test.ts.
 //
+// Overwrite mode writes C without a zero-fill pass (the first KC block stores, the next ones add).
+//
 // Scheme (Goto/BLIS): B is packed into KC×4 column panels and A into 4×KC row panels (zero-filled past
 // the edges, so the micro-kernel never branches), then a 4×4 register block of C is accumulated over KC.
 // Transposed operands cost nothing extra: they are transposed while packing.
@@ -36,9 +38,11 @@ export function gemmStrided(
   accumulate = false,
 ): void {
   if (M <= 0 || N <= 0) return;
-  if (!accumulate) {
-    if (ldc === N) c.fill(0, cOff, cOff + M * N);
-    else for (let i = 0; i < M; i++) c.fill(0, cOff + i * ldc, cOff + i * ldc + N);
+  if (K <= 0 || M * N * K <= SMALL) {
+    if (!accumulate) {
+      if (ldc === N) c.fill(0, cOff, cOff + M * N);
+      else for (let i = 0; i < M; i++) c.fill(0, cOff + i * ldc, cOff + i * ldc + N);
+    }
   }
   if (K <= 0) return;
 
@@ -67,6 +71,8 @@ export function gemmStrided(
     const nc = Math.min(NC, N - jc);
     for (let pc = 0; pc < K; pc += KC) {
       const kc = Math.min(KC, K - pc);
+      // Overwrite: the first depth block stores its sums (C never read, no zero-fill pass), later ones add
+      const store = !accumulate && pc === 0;
 
       // Pack B[pc:pc+kc, jc:jc+nc] into panels of 4 columns: Bp[(jr/4·kc + k)·4 + jj]
       for (let jr = 0; jr < nc; jr += 4) {
@@ -132,11 +138,22 @@ export function gemmStrided(
             const rows = Math.min(4, M - i0);
             let ci = cOff + i0 * ldc + j0;
             if (rows === 4 && cols === 4) {
-              c[ci] += c00; c[ci + 1] += c01; c[ci + 2] += c02; c[ci + 3] += c03; ci += ldc;
-              c[ci] += c10; c[ci + 1] += c11; c[ci + 2] += c12; c[ci + 3] += c13; ci += ldc;
-              c[ci] += c20; c[ci + 1] += c21; c[ci + 2] += c22; c[ci + 3] += c23; ci += ldc;
-              c[ci] += c30; c[ci + 1] += c31; c[ci + 2] += c32; c[ci + 3] += c33;
+              if (store) {
+                c[ci] = c00; c[ci + 1] = c01; c[ci + 2] = c02; c[ci + 3] = c03; ci += ldc;
+                c[ci] = c10; c[ci + 1] = c11; c[ci + 2] = c12; c[ci + 3] = c13; ci += ldc;
+                c[ci] = c20; c[ci + 1] = c21; c[ci + 2] = c22; c[ci + 3] = c23; ci += ldc;
+                c[ci] = c30; c[ci + 1] = c31; c[ci + 2] = c32; c[ci + 3] = c33;
+              } else {
+                c[ci] += c00; c[ci + 1] += c01; c[ci + 2] += c02; c[ci + 3] += c03; ci += ldc;
+                c[ci] += c10; c[ci + 1] += c11; c[ci + 2] += c12; c[ci + 3] += c13; ci += ldc;
+                c[ci] += c20; c[ci + 1] += c21; c[ci + 2] += c22; c[ci + 3] += c23; ci += ldc;
+                c[ci] += c30; c[ci + 1] += c31; c[ci + 2] += c32; c[ci + 3] += c33;
+              }
             } else {
+              if (store) {
+                // Zero the edge block's window first, then add like the accumulating case
+                for (let ii = 0; ii < rows; ii++) c.fill(0, ci + ii * ldc, ci + ii * ldc + cols);
+              }
               // Edge block: store only rows < M and columns < N
               c[ci] += c00;
               if (cols > 1) c[ci + 1] += c01;

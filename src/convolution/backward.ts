@@ -1,9 +1,11 @@
 // Backward propagation of the Convolution layer (EpyNN convolution/backward.py).
+import { elu, identity, lrelu, relu, sigmoid, tanh } from '../activation/functions.js';
 import { EpyNNError, ShapeError } from '../commons/errors.js';
-import { type NDArray, fmt, mul, sameShape, zeros } from '../commons/ndarray.js';
-import { col2im, gemm } from './kernels.js';
+import { gemmStrided } from '../commons/gemm.js';
+import { NDArray, fmt, mul, sameShape } from '../commons/ndarray.js';
+import { col2im, cropPadding, directGradX, useDirect } from './kernels.js';
 import type { Convolution } from './models.js';
-import { checkParameters, convDims } from './parameters.js';
+import { checkParameters, prepareBlocks } from './parameters.js';
 
 /** Backward cache initialization: dA must have the shape of the last forward output. */
 function initializeBackward(layer: Convolution, dX: NDArray): NDArray {
@@ -20,40 +22,89 @@ function initializeBackward(layer: Convolution, dX: NDArray): NDArray {
 }
 
 /**
+ * dZ = dA ⊙ f'(Z) in one pass for the built-in element-wise activations (f'(Z) is never allocated),
+ * each with the same expression as its `deriv = true` branch in src/activation/functions.ts, so the
+ * result is bit-for-bit `mul(dA, f(Z, true))`. Other activations go through the generic call.
+ */
+export function activationGrad(layer: Convolution, dA: NDArray, Z: NDArray): NDArray {
+  const f = layer.activate;
+  const g = dA.data;
+  const a = Z.data;
+  const n = a.length;
+  const out = new Float64Array(n);
+  if (f === relu) {
+    for (let i = 0; i < n; i++) out[i] = g[i] * +(a[i] > 0);
+  } else if (f === identity) {
+    for (let i = 0; i < n; i++) out[i] = g[i] * 1;
+  } else if (f === lrelu) {
+    const alpha = layer.hPars.LRELU_alpha;
+    for (let i = 0; i < n; i++) out[i] = g[i] * (a[i] > 0 ? 1 : alpha);
+  } else if (f === elu) {
+    const alpha = layer.hPars.ELU_alpha;
+    for (let i = 0; i < n; i++) out[i] = g[i] * (a[i] > 0 ? 1 : alpha * (Math.exp(a[i]) - 1) + alpha);
+  } else if (f === sigmoid) {
+    for (let i = 0; i < n; i++) {
+      const v = a[i];
+      const s = v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
+      out[i] = g[i] * (s * (1 - s));
+    }
+  } else if (f === tanh) {
+    for (let i = 0; i < n; i++) {
+      const t = Math.tanh(a[i]);
+      out[i] = g[i] * (1 - t * t);
+    }
+  } else {
+    return mul(dA, f(Z, true, layer.hPars));
+  }
+  return new NDArray(out, Z.shape);
+}
+
+/**
  * Backward propagate error gradients to previous layer.
  *
  *   (2)   dZ = dA ⊙ f'(Z)                                              (m, oh, ow, u)
  *   (5hw) dXb[im, ioh, iow, ifh, ifw, id] = Σ_iu dZ[im, ioh, iow, iu] · W[ifh, ifw, id, iu]
  *   (6hw) dX[im, ioh·sh + ifh − p, iow·sw + ifw − p, id] += dXb[im, ioh, iow, ifh, ifw, id]
- * (the sum over iu of (6hw) is inside the GEMM); entries landing in the padding are dropped,
+ * (the sum over iu of (6hw) is inside the block products); entries landing in the padding are dropped,
  * so dX has the unpadded input shape (m, h, w, d).
  */
 export function convolutionBackward(layer: Convolution, dX: NDArray): NDArray {
   // (1) Initialize cache
   const dA = initializeBackward(layer, dX); // (m, oh, ow, u)
   const X = layer.fc.X; // (m, h, w, d), unpadded
-  const dm = convDims(layer, X, 'backward');
-  const { m, d, fh, fw, oh, ow } = dm;
+  const { dm, M, K } = prepareBlocks(layer, X, 'backward', 'no');
+  const { h, w, d, p } = dm;
   const u = layer.d.u;
-  const K = fh * fw * d;
-  const M = m * oh * ow;
 
   // (2) Gradient of the loss w.r.t. Z
-  const dZ = (layer.bc.dZ = mul(dA, layer.activate(layer.fc.Z, true, layer.hPars))); // dL/dZ (m, oh, ow, u)
+  const dZ = (layer.bc.dZ = activationGrad(layer, dA, layer.fc.Z)); // dL/dZ (m, oh, ow, u)
 
   // (3) Restore kernel dimensions: nothing to do, dZ read as a (m·oh·ow, u) matrix broadcasts
-  //     over (fh, fw, d) inside the GEMM below
+  //     over (fh, fw, d) inside the block products below
 
-  // (4) Initialize backward output dL/dX
-  dX = zeros(X.shape); // (m, h, w, d)
+  // (4) Initialize backward output dL/dX (zeros), and its padded scratch when p > 0
+  dX = new NDArray(new Float64Array(X.size), X.shape); // (m, h, w, d)
+  let dxp = dX.data;
+  if (p > 0) {
+    const n = dm.m * (h + 2 * p) * (w + 2 * p) * d;
+    if (layer.dxpad.length < n) layer.dxpad = new Float64Array(n);
+    dxp = layer.dxpad;
+    dxp.fill(0, 0, n);
+  }
 
-  // (5hw) Gradient of the loss w.r.t Xb   } for all (oh, ow) at once: dcols (m·oh·ow, fh·fw·d)
-  // (6hw) Sum over units axis             } = dZ (m·oh·ow, u) · Wᵀ (u, fh·fw·d), the sum over u
-  if (layer.dcols.length < M * K) layer.dcols = new Float64Array(M * K); // reused while big enough
-  const dcols = layer.dcols; // overwritten, no need to zero it
-  gemm(M, K, u, dZ.data, u, 1, layer.p.W.data, 1, u, dcols, K);
-  // ... then the += of step 6hw: each window's dXb into dX[:, hs:he, ws:we, :] (col2im, padding cropped)
-  col2im(dcols, dm, dX.data);
+  if (useDirect(dm)) {
+    // (5hw) Gradient of the loss w.r.t Xb   } fused, 4×4 blocks of (rows, entries) summed over u,
+    // (6hw) Sum over units axis             } then added at their window positions
+    directGradX(dZ.data, layer.xoff, layer.koff, M, K, u, layer.p.W.data, dxp);
+  } else {
+    // (5hw) Gradient of the loss w.r.t Xb   } for all (oh, ow) at once: dcols (m·oh·ow, fh·fw·d)
+    // (6hw) Sum over units axis             } = dZ (m·oh·ow, u) · Wᵀ (u, fh·fw·d), overwritten
+    if (layer.dcols.length < M * K) layer.dcols = new Float64Array(M * K); // reused while big enough
+    gemmStrided(M, K, u, dZ.data, 0, u, 1, layer.p.W.data, 0, 1, u, layer.dcols, 0, K, false);
+    // ... then the += of step 6hw: each window's dXb into dX[:, hs:he, ws:we, :]
+    col2im(layer.dcols, layer.xoff, layer.koff, M, K, d, dxp);
+  }
+  if (p > 0) cropPadding(dxp, dm, dX.data); // gradient of the padding zeros dropped
 
   layer.bc.dX = dX;
 

@@ -1,6 +1,16 @@
-// Fast kernels of the Convolution layer: im2col (blocks of the padded input as rows of a matrix),
-// col2im (its adjoint, a scatter-add) and a cache-blocked, packed GEMM on Float64Array.
+// Fast kernels of the Convolution layer, on Float64Array, one thread.
 // The plain reference loops they are tested against live in tests/convolution/naive.ts.
+//
+// Two paths, chosen by K = fh·fw·d (see `kernelOptions`):
+//  - direct ("implicit GEMM"): the blocks Xb are never copied. Output row r = (im, ioh, iow) starts at
+//    xoff[r] in the (padded) input and window entry k = (ifh, ifw, id) sits koff[k] further, so
+//    Xb[r, k] = x[xoff[r] + koff[k]]. Forward, dW and dX are 4×4 register blocks over those gathers.
+//    For small K this avoids the im2col copy (K values per row) and the GEMM's C traffic.
+//  - GEMM: im2col (the blocks as rows of `cols`), then the packed GEMM of src/commons/gemm.ts, and
+//    col2im for dX.
+//
+// NOTE (V8): the 4×4 micro-kernels are written out inside the loops on purpose (see src/commons/gemm.ts):
+// a separate micro-kernel function was inlined in some processes only, the others ran ~2.4× slower.
 
 /** Integer sizes of one convolution, as in `layer.d` (m, h, w, d from the input itself). */
 export interface ConvDims {
@@ -18,73 +28,126 @@ export interface ConvDims {
 }
 
 /**
- * (1) padding, (2) slicing, (3) moveaxis and (4) expand_dims of EpyNN's forward, fused: the blocks Xb
- * are written as the rows of one matrix, the padding zeros are written inline (X is never padded).
- *
- *   cols[(im·oh + ioh)·ow + iow, (ifh·fw + ifw)·d + id] = X[im, ioh·sh + ifh − p, iow·sw + ifw − p, id]
- *                                                        (0 outside X)
- *   cols: (m·oh·ow, fh·fw·d), the row-major layout of Xb (m, oh, ow, fh, fw, d, 1)
+ * Path selection: convolutions with K = fh·fw·d ≤ directMaxK use the direct kernels, larger ones
+ * im2col + GEMM. Mutable so that tests (and benchmarks) can force either path on any shape.
  */
-export function im2col(x: Float64Array, dm: ConvDims, cols: Float64Array): void {
-  const { m, h, w, d, fh, fw, sh, sw, p, oh, ow } = dm;
-  const fwd = fw * d;
-  let r = 0; // cols is written in its own row-major order
+export const kernelOptions = { directMaxK: 96 };
+
+/** Whether the direct kernels handle this convolution (else im2col + GEMM). */
+export const useDirect = (dm: ConvDims): boolean => dm.fh * dm.fw * dm.d <= kernelOptions.directMaxK;
+
+// Rows of output positions handled per chunk: the 4-row blocks of one chunk reuse the same 4 columns
+// of W (forward) or of dZ (dW) from L1.
+const RC = 128;
+
+/**
+ * X zero-padded by p on both sides of h and w, (m, h + 2p, w + 2p, d), into `out` (returned when
+ * p = 0: x itself, never written).
+ */
+export function padInput(x: Float64Array, dm: ConvDims, out: Float64Array): Float64Array {
+  const { m, h, w, d, p } = dm;
+  if (p === 0) return x;
+  const hp = h + 2 * p;
+  const wp = w + 2 * p;
+  out.fill(0, 0, m * hp * wp * d);
+  const rowLen = w * d;
   for (let im = 0; im < m; im++) {
-    for (let ioh = 0; ioh < oh; ioh++) {
-      for (let iow = 0; iow < ow; iow++) {
-        const w0 = iow * sw - p; // first input column of the window (may be in the padding)
-        for (let ifh = 0; ifh < fh; ifh++) {
-          const hh = ioh * sh + ifh - p;
-          if (hh < 0 || hh >= h) {
-            for (let t = 0; t < fwd; t++) cols[r++] = 0; // whole filter row in the padding
-            continue;
-          }
-          const rowBase = (im * h + hh) * w; // X[im, hh, 0, 0] / d
-          for (let ifw = 0; ifw < fw; ifw++) {
-            const ww = w0 + ifw;
-            if (ww < 0 || ww >= w) {
-              for (let id = 0; id < d; id++) cols[r++] = 0;
-            } else {
-              const s = (rowBase + ww) * d;
-              for (let id = 0; id < d; id++) cols[r++] = x[s + id];
-            }
-          }
-        }
-      }
+    for (let ih = 0; ih < h; ih++) {
+      const s = (im * h + ih) * rowLen;
+      out.set(x.subarray(s, s + rowLen), ((im * hp + ih + p) * wp + p) * d);
     }
   }
+  return out;
 }
 
 /**
- * (6hw) for every output position at once: the adjoint of im2col. Each row of dcols (one window's
- * gradient dXb) is added into dX at the window's coordinates; entries that fall in the padding are
- * dropped, so dX has the unpadded input shape. dx must be zeroed by the caller.
- *
- *   dX[im, ioh·sh + ifh − p, iow·sw + ifw − p, id] += dcols[(im·oh + ioh)·ow + iow, (ifh·fw + ifw)·d + id]
+ * Offsets into the padded input (m, hp, wp, d): xoff[r] of the window of output row
+ * r = (im·oh + ioh)·ow + iow, padded to a multiple of 4 entries by repeating the last one (so 4-row
+ * blocks read valid memory), and koff[k] of window entry k = (ifh·fw + ifw)·d + id inside a window,
+ * padded likewise. k follows W's (fh, fw, d) order, so W viewed (K, u) has row k.
  */
-export function col2im(dcols: Float64Array, dm: ConvDims, dx: Float64Array): void {
+export function offsets(dm: ConvDims, xoff: Int32Array, koff: Int32Array): void {
   const { m, h, w, d, fh, fw, sh, sw, p, oh, ow } = dm;
-  const fwd = fw * d;
+  const hp = h + 2 * p;
+  const wp = w + 2 * p;
   let r = 0;
   for (let im = 0; im < m; im++) {
     for (let ioh = 0; ioh < oh; ioh++) {
-      for (let iow = 0; iow < ow; iow++) {
-        const w0 = iow * sw - p;
-        for (let ifh = 0; ifh < fh; ifh++) {
-          const hh = ioh * sh + ifh - p;
-          if (hh < 0 || hh >= h) {
-            r += fwd; // gradient of padding zeros: dropped
-            continue;
-          }
-          const rowBase = (im * h + hh) * w;
-          for (let ifw = 0; ifw < fw; ifw++) {
-            const ww = w0 + ifw;
-            if (ww < 0 || ww >= w) {
-              r += d;
-            } else {
-              const s = (rowBase + ww) * d;
-              for (let id = 0; id < d; id++) dx[s + id] += dcols[r++];
-            }
+      const base = (im * hp + ioh * sh) * wp;
+      for (let iow = 0; iow < ow; iow++) xoff[r++] = (base + iow * sw) * d;
+    }
+  }
+  for (const end = (r + 3) & ~3; r < end; r++) xoff[r] = xoff[r - 1];
+  let k = 0;
+  for (let ifh = 0; ifh < fh; ifh++) {
+    for (let ifw = 0; ifw < fw; ifw++) {
+      for (let id = 0; id < d; id++) koff[k++] = (ifh * wp + ifw) * d + id;
+    }
+  }
+  for (const end = (k + 3) & ~3; k < end; k++) koff[k] = koff[k - 1];
+}
+
+/**
+ * W (K, u) packed into panels of 4 columns, zero-filled past u: wp[(ub·K + k)·4 + j] = W[k, 4·ub + j].
+ */
+export function packW(W: Float64Array, K: number, u: number, wp: Float64Array): void {
+  let o = 0;
+  for (let u0 = 0; u0 < u; u0 += 4) {
+    const un = Math.min(4, u - u0);
+    for (let k = 0; k < K; k++) {
+      const s = k * u + u0;
+      for (let j = 0; j < 4; j++) wp[o++] = j < un ? W[s + j] : 0;
+    }
+  }
+}
+
+/**
+ * (2)-(5.3) direct: Z[r, iu] = b[iu] + Σ_k x[xoff[r] + koff[k]] · W[k, iu]      Z: (M, u), M = m·oh·ow
+ * `wp` is W packed by packW, `b` null for no bias. Z is overwritten (its previous content never read).
+ * Register block: 2 rows × 4 units (8 accumulators). NOTE: measured ~15% faster than 4×4 here: with
+ * the gathered x loads, 16 accumulators make V8 spill.
+ */
+export function directForward(
+  x: Float64Array, xoff: Int32Array, koff: Int32Array, M: number, K: number, u: number,
+  wp: Float64Array, b: Float64Array | null, z: Float64Array,
+): void {
+  for (let r0 = 0; r0 < M; r0 += RC) {
+    const rEnd = Math.min(M, r0 + RC);
+    for (let u0 = 0; u0 < u; u0 += 4) {
+      const un = Math.min(4, u - u0);
+      const wBase = u0 * K; // = (u0/4)·K·4
+      const b0 = b === null ? 0 : b[u0];
+      const b1 = b === null || un < 2 ? 0 : b[u0 + 1];
+      const b2 = b === null || un < 3 ? 0 : b[u0 + 2];
+      const b3 = b === null || un < 4 ? 0 : b[u0 + 3];
+      for (let r = r0; r < rEnd; r += 2) {
+        const o0 = xoff[r], o1 = xoff[r + 1]; // xoff is padded: r + 1 is readable past M
+        let c00 = b0, c01 = b1, c02 = b2, c03 = b3;
+        let c10 = b0, c11 = b1, c12 = b2, c13 = b3;
+        for (let k = 0, wi = wBase; k < K; k++, wi += 4) {
+          const kk = koff[k];
+          const w0 = wp[wi], w1 = wp[wi + 1], w2 = wp[wi + 2], w3 = wp[wi + 3];
+          const a0 = x[o0 + kk];
+          c00 += a0 * w0; c01 += a0 * w1; c02 += a0 * w2; c03 += a0 * w3;
+          const a1 = x[o1 + kk];
+          c10 += a1 * w0; c11 += a1 * w1; c12 += a1 * w2; c13 += a1 * w3;
+        }
+        let ci = r * u + u0;
+        if (un === 4 && r + 2 <= M) {
+          z[ci] = c00; z[ci + 1] = c01; z[ci + 2] = c02; z[ci + 3] = c03; ci += u;
+          z[ci] = c10; z[ci + 1] = c11; z[ci + 2] = c12; z[ci + 3] = c13;
+        } else {
+          // Edge block: only the rows < M and the columns < u
+          z[ci] = c00;
+          if (un > 1) z[ci + 1] = c01;
+          if (un > 2) z[ci + 2] = c02;
+          if (un > 3) z[ci + 3] = c03;
+          ci += u;
+          if (r + 1 < M) {
+            z[ci] = c10;
+            if (un > 1) z[ci + 1] = c11;
+            if (un > 2) z[ci + 2] = c12;
+            if (un > 3) z[ci + 3] = c13;
           }
         }
       }
@@ -92,156 +155,179 @@ export function col2im(dcols: Float64Array, dm: ConvDims, dx: Float64Array): voi
   }
 }
 
-// Block sizes of the GEMM: a KC×4 panel of packed B (8 KB) stays in L1 while MC×KC of packed A
-// (256 KB at most) streams from L2; packed B (KC×NC) is capped at BMAX values (512 KB).
-const MC = 128;
-const KC = 256;
-const BMAX = 65536;
-
-// Packing scratch, grown on demand and reused by every call (single-threaded, never escapes gemm).
-let packA = new Float64Array(MC * KC);
-const packB = new Float64Array(BMAX);
-const edge = new Float64Array(16); // one 4×4 block of C at the matrix edges
+/**
+ * (1.1) direct: dW[k, iu] = Σ_r x[xoff[r] + koff[k]] · dZ[r, iu]      dW: (K, u), overwritten
+ * `dz` is dZ (M, u) with rows of length `ldz` ≥ u rounded up to a multiple of 4 (the columns past u are
+ * read and their sums dropped: pass a zero-padded copy when u is not a multiple of 4).
+ * Register block: 2 entries k × 4 units, summed over a chunk of rows (2×4 measured ~20% faster than 4×4).
+ */
+export function directGradW(
+  x: Float64Array, xoff: Int32Array, koff: Int32Array, M: number, K: number, u: number,
+  dz: Float64Array, ldz: number, dW: Float64Array,
+): void {
+  dW.fill(0, 0, K * u);
+  for (let r0 = 0; r0 < M; r0 += RC) {
+    const rEnd = Math.min(M, r0 + RC);
+    for (let k0 = 0; k0 < K; k0 += 2) {
+      const q0 = koff[k0], q1 = koff[k0 + 1]; // koff is padded: k0 + 1 is readable past K
+      const k1 = k0 + 1 < K;
+      for (let u0 = 0; u0 < u; u0 += 4) {
+        const un = Math.min(4, u - u0);
+        let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
+        let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+        for (let r = r0, zi = r0 * ldz + u0; r < rEnd; r++, zi += ldz) {
+          const o = xoff[r];
+          const g0 = dz[zi], g1 = dz[zi + 1], g2 = dz[zi + 2], g3 = dz[zi + 3];
+          const a0 = x[o + q0];
+          c00 += a0 * g0; c01 += a0 * g1; c02 += a0 * g2; c03 += a0 * g3;
+          const a1 = x[o + q1];
+          c10 += a1 * g0; c11 += a1 * g1; c12 += a1 * g2; c13 += a1 * g3;
+        }
+        let ci = k0 * u + u0;
+        if (un === 4 && k1) {
+          dW[ci] += c00; dW[ci + 1] += c01; dW[ci + 2] += c02; dW[ci + 3] += c03; ci += u;
+          dW[ci] += c10; dW[ci + 1] += c11; dW[ci + 2] += c12; dW[ci + 3] += c13;
+        } else {
+          // Edge block: only the entries k < K and the columns < u
+          dW[ci] += c00;
+          if (un > 1) dW[ci + 1] += c01;
+          if (un > 2) dW[ci + 2] += c02;
+          if (un > 3) dW[ci + 3] += c03;
+          ci += u;
+          if (k1) {
+            dW[ci] += c10;
+            if (un > 1) dW[ci + 1] += c11;
+            if (un > 2) dW[ci + 2] += c12;
+            if (un > 3) dW[ci + 3] += c13;
+          }
+        }
+      }
+    }
+  }
+}
 
 /**
- * C (M, N) = A (M, K) · B (K, N), or C += A · B when `accumulate` is true, on strided operands:
- *   A[i, k] = a[i·aRs + k·aCs],  B[k, j] = b[k·bRs + j·bCs],  C[i, j] = c[i·ldc + j]
- * so transposed operands cost nothing extra (they are transposed while packing). Without
- * `accumulate`, C's previous content is never read (it may hold anything, NaN included).
- *
- * Goto/BLIS scheme: B is packed into KC×4 column panels, A into 4×KC row panels (zero-filled past the
- * edges), and a 4×4 register block of C is accumulated over KC.
- * NOTE: the 4×4 micro-kernel is written out inline on purpose. As a separate function, V8 inlined it
- * in some processes only, and those that did not ran ~2.4× slower.
+ * (5hw)-(6hw) direct: dx[xoff[r] + koff[k]] += Σ_iu dZ[r, iu] · W[k, iu]   for every row r and entry k
+ * dx is the (padded) input gradient, zeroed by the caller; W is (K, u) unpacked, dz is dZ (M, u).
+ * Overlapping windows add up in sequence, so aliasing targets inside one 4×4 block are fine.
  */
-export function gemm(
-  M: number, N: number, K: number,
-  a: Float64Array, aRs: number, aCs: number,
-  b: Float64Array, bRs: number, bCs: number,
-  c: Float64Array, ldc: number,
-  accumulate = false,
+export function directGradX(
+  dz: Float64Array, xoff: Int32Array, koff: Int32Array, M: number, K: number, u: number,
+  W: Float64Array, dx: Float64Array,
 ): void {
-  if (M === 0 || N === 0) return;
-  if (K === 0) {
-    if (!accumulate) for (let i = 0; i < M; i++) c.fill(0, i * ldc, i * ldc + N);
-    return;
-  }
-  const kcMax = Math.min(KC, K);
-  // Column block: as wide as packed B allows (a short K makes room for all of N at once)
-  const NC = Math.max(4, Math.floor(BMAX / kcMax) & ~3);
-  if (packA.length < kcMax * MC) packA = new Float64Array(kcMax * MC);
-  const Ap = packA;
-  const Bp = packB;
-
-  for (let jc = 0; jc < N; jc += NC) {
-    const nc = Math.min(NC, N - jc);
-    for (let pc = 0; pc < K; pc += KC) {
-      const kc = Math.min(KC, K - pc);
-      const add = accumulate || pc > 0; // C += block, else C = block
-
-      // Pack B[pc:pc+kc, jc:jc+nc] into panels of 4 columns: Bp[(jp·kc + k)·4 + jj]
-      for (let jr = 0; jr < nc; jr += 4) {
-        let o = jr * kc; // = (jr/4)·kc·4
-        const jn = Math.min(4, nc - jr);
-        const j0 = jc + jr;
-        let bk = pc * bRs + j0 * bCs;
-        if (jn === 4) {
-          for (let k = 0; k < kc; k++, o += 4, bk += bRs) {
-            Bp[o] = b[bk];
-            Bp[o + 1] = b[bk + bCs];
-            Bp[o + 2] = b[bk + 2 * bCs];
-            Bp[o + 3] = b[bk + 3 * bCs];
-          }
+  for (let r0 = 0; r0 < M; r0 += RC) {
+    const rEnd = Math.min(M, r0 + RC);
+    for (let k0 = 0; k0 < K; k0 += 4) {
+      const kn = Math.min(4, K - k0);
+      const q0 = koff[k0], q1 = koff[k0 + 1], q2 = koff[k0 + 2], q3 = koff[k0 + 3];
+      // W rows k0..k0+3, the last one repeated past K (its sums are dropped)
+      const w0r = k0 * u;
+      const w1r = (kn > 1 ? k0 + 1 : k0) * u;
+      const w2r = (kn > 2 ? k0 + 2 : k0) * u;
+      const w3r = (kn > 3 ? k0 + 3 : k0) * u;
+      for (let r = r0; r < rEnd; r += 4) {
+        const rn = Math.min(4, M - r);
+        const z0 = r * u;
+        const z1 = (rn > 1 ? r + 1 : r) * u;
+        const z2 = (rn > 2 ? r + 2 : r) * u;
+        const z3 = (rn > 3 ? r + 3 : r) * u;
+        let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
+        let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+        let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
+        let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+        for (let iu = 0; iu < u; iu++) {
+          const w0 = W[w0r + iu], w1 = W[w1r + iu], w2 = W[w2r + iu], w3 = W[w3r + iu];
+          const g0 = dz[z0 + iu];
+          c00 += g0 * w0; c01 += g0 * w1; c02 += g0 * w2; c03 += g0 * w3;
+          const g1 = dz[z1 + iu];
+          c10 += g1 * w0; c11 += g1 * w1; c12 += g1 * w2; c13 += g1 * w3;
+          const g2 = dz[z2 + iu];
+          c20 += g2 * w0; c21 += g2 * w1; c22 += g2 * w2; c23 += g2 * w3;
+          const g3 = dz[z3 + iu];
+          c30 += g3 * w0; c31 += g3 * w1; c32 += g3 * w2; c33 += g3 * w3;
+        }
+        const o0 = xoff[r], o1 = xoff[r + 1], o2 = xoff[r + 2], o3 = xoff[r + 3];
+        if (rn === 4 && kn === 4) {
+          dx[o0 + q0] += c00; dx[o0 + q1] += c01; dx[o0 + q2] += c02; dx[o0 + q3] += c03;
+          dx[o1 + q0] += c10; dx[o1 + q1] += c11; dx[o1 + q2] += c12; dx[o1 + q3] += c13;
+          dx[o2 + q0] += c20; dx[o2 + q1] += c21; dx[o2 + q2] += c22; dx[o2 + q3] += c23;
+          dx[o3 + q0] += c30; dx[o3 + q1] += c31; dx[o3 + q2] += c32; dx[o3 + q3] += c33;
         } else {
-          for (let k = 0; k < kc; k++, bk += bRs) {
-            for (let jj = 0; jj < 4; jj++) Bp[o++] = jj < jn ? b[bk + jj * bCs] : 0;
+          // Edge block: only the rows < M and the entries k < K
+          dx[o0 + q0] += c00;
+          if (kn > 1) dx[o0 + q1] += c01;
+          if (kn > 2) dx[o0 + q2] += c02;
+          if (kn > 3) dx[o0 + q3] += c03;
+          if (rn > 1) {
+            dx[o1 + q0] += c10;
+            if (kn > 1) dx[o1 + q1] += c11;
+            if (kn > 2) dx[o1 + q2] += c12;
+            if (kn > 3) dx[o1 + q3] += c13;
+          }
+          if (rn > 2) {
+            dx[o2 + q0] += c20;
+            if (kn > 1) dx[o2 + q1] += c21;
+            if (kn > 2) dx[o2 + q2] += c22;
+            if (kn > 3) dx[o2 + q3] += c23;
+          }
+          if (rn > 3) {
+            dx[o3 + q0] += c30;
+            if (kn > 1) dx[o3 + q1] += c31;
+            if (kn > 2) dx[o3 + q2] += c32;
+            if (kn > 3) dx[o3 + q3] += c33;
           }
         }
       }
+    }
+  }
+}
 
-      for (let ic = 0; ic < M; ic += MC) {
-        const mc = Math.min(MC, M - ic);
+/**
+ * GEMM path, (1) padding, (2) slicing, (3) moveaxis and (4) expand_dims of EpyNN's forward, fused: the
+ * blocks Xb are written as the rows of one matrix, from the padded input (see padInput/offsets):
+ *   cols[r, k] = xp[xoff[r] + koff[k]]      cols: (M, K), the row-major layout of Xb (m, oh, ow, fh, fw, d)
+ * Consecutive k of one (ifh, ifw) are d adjacent values, so rows are copied in runs of d.
+ */
+export function im2col(
+  xp: Float64Array, xoff: Int32Array, koff: Int32Array, M: number, K: number, d: number, cols: Float64Array,
+): void {
+  let c = 0;
+  for (let r = 0; r < M; r++) {
+    const o = xoff[r];
+    for (let k = 0; k < K; k += d) {
+      const s = o + koff[k];
+      for (let id = 0; id < d; id++) cols[c++] = xp[s + id];
+    }
+  }
+}
 
-        // Pack A[ic:ic+mc, pc:pc+kc] into panels of 4 rows: Ap[(ip·kc + k)·4 + ii]
-        for (let ir = 0; ir < mc; ir += 4) {
-          const o0 = ir * kc;
-          const iN = Math.min(4, mc - ir);
-          if (iN === 4) {
-            // 4 values of a column at a time (adjacent when A is stored transposed, colsᵀ in dW)
-            let ai = (ic + ir) * aRs + pc * aCs;
-            for (let k = 0, o = o0; k < kc; k++, o += 4, ai += aCs) {
-              Ap[o] = a[ai];
-              Ap[o + 1] = a[ai + aRs];
-              Ap[o + 2] = a[ai + 2 * aRs];
-              Ap[o + 3] = a[ai + 3 * aRs];
-            }
-            continue;
-          }
-          for (let ii = 0; ii < 4; ii++) {
-            let o = o0 + ii;
-            if (ii < iN) {
-              let ai = (ic + ir + ii) * aRs + pc * aCs;
-              for (let k = 0; k < kc; k++, o += 4, ai += aCs) Ap[o] = a[ai];
-            } else {
-              for (let k = 0; k < kc; k++, o += 4) Ap[o] = 0;
-            }
-          }
-        }
+/**
+ * GEMM path, the += of (6hw) for every window at once (adjoint of im2col): dxp (padded, zeroed by the
+ * caller) += each row of dcols at its window:  dxp[xoff[r] + koff[k]] += dcols[r, k]
+ */
+export function col2im(
+  dcols: Float64Array, xoff: Int32Array, koff: Int32Array, M: number, K: number, d: number, dxp: Float64Array,
+): void {
+  let c = 0;
+  for (let r = 0; r < M; r++) {
+    const o = xoff[r];
+    for (let k = 0; k < K; k += d) {
+      const s = o + koff[k];
+      for (let id = 0; id < d; id++) dxp[s + id] += dcols[c++];
+    }
+  }
+}
 
-        // Micro-kernel over 4×4 blocks of C
-        for (let jr = 0; jr < nc; jr += 4) {
-          const bBase = jr * kc;
-          const j0 = jc + jr;
-          const cols = Math.min(4, N - j0);
-          for (let ir = 0; ir < mc; ir += 4) {
-            let ai = ir * kc;
-            let bi = bBase;
-            let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
-            let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-            let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
-            let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
-            for (let k = 0; k < kc; k++, ai += 4, bi += 4) {
-              const b0 = Bp[bi], b1 = Bp[bi + 1], b2 = Bp[bi + 2], b3 = Bp[bi + 3];
-              const a0 = Ap[ai];
-              c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-              const a1 = Ap[ai + 1];
-              c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-              const a2 = Ap[ai + 2];
-              c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-              const a3 = Ap[ai + 3];
-              c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
-            }
-            const i0 = ic + ir;
-            const rows = Math.min(4, M - i0);
-            let ci = i0 * ldc + j0;
-            if (rows === 4 && cols === 4) {
-              if (add) {
-                c[ci] += c00; c[ci + 1] += c01; c[ci + 2] += c02; c[ci + 3] += c03; ci += ldc;
-                c[ci] += c10; c[ci + 1] += c11; c[ci + 2] += c12; c[ci + 3] += c13; ci += ldc;
-                c[ci] += c20; c[ci + 1] += c21; c[ci + 2] += c22; c[ci + 3] += c23; ci += ldc;
-                c[ci] += c30; c[ci + 1] += c31; c[ci + 2] += c32; c[ci + 3] += c33;
-              } else {
-                c[ci] = c00; c[ci + 1] = c01; c[ci + 2] = c02; c[ci + 3] = c03; ci += ldc;
-                c[ci] = c10; c[ci + 1] = c11; c[ci + 2] = c12; c[ci + 3] = c13; ci += ldc;
-                c[ci] = c20; c[ci + 1] = c21; c[ci + 2] = c22; c[ci + 3] = c23; ci += ldc;
-                c[ci] = c30; c[ci + 1] = c31; c[ci + 2] = c32; c[ci + 3] = c33;
-              }
-            } else {
-              // Edge block: store only the rows < M and the columns < N
-              edge[0] = c00; edge[1] = c01; edge[2] = c02; edge[3] = c03;
-              edge[4] = c10; edge[5] = c11; edge[6] = c12; edge[7] = c13;
-              edge[8] = c20; edge[9] = c21; edge[10] = c22; edge[11] = c23;
-              edge[12] = c30; edge[13] = c31; edge[14] = c32; edge[15] = c33;
-              for (let ii = 0; ii < rows; ii++, ci += ldc) {
-                for (let jj = 0; jj < cols; jj++) {
-                  if (add) c[ci + jj] += edge[ii * 4 + jj];
-                  else c[ci + jj] = edge[ii * 4 + jj];
-                }
-              }
-            }
-          }
-        }
-      }
+/** dX (m, h, w, d) = the interior of the padded gradient dxp (m, h + 2p, w + 2p, d). */
+export function cropPadding(dxp: Float64Array, dm: ConvDims, dx: Float64Array): void {
+  const { m, h, w, d, p } = dm;
+  const hp = h + 2 * p;
+  const wp = w + 2 * p;
+  const rowLen = w * d;
+  for (let im = 0; im < m; im++) {
+    for (let ih = 0; ih < h; ih++) {
+      const s = ((im * hp + ih + p) * wp + p) * d;
+      dx.set(dxp.subarray(s, s + rowLen), (im * h + ih) * rowLen);
     }
   }
 }

@@ -2,7 +2,8 @@
 import { EpyNNError, ShapeError } from '../commons/errors.js';
 import { sgdUpdate } from '../commons/models.js';
 import { type NDArray, fmt, sameShape, zeros } from '../commons/ndarray.js';
-import { type ConvDims, gemm } from './kernels.js';
+import { gemmStrided } from '../commons/gemm.js';
+import { type ConvDims, directGradW, im2col, offsets, padInput, useDirect } from './kernels.js';
 import type { Convolution } from './models.js';
 
 /** Throws a ShapeError unless `X` is 4-D (m, h, w, d). */
@@ -29,6 +30,38 @@ export function convDims(layer: Convolution, X: NDArray, where: string): ConvDim
   const oh = Math.floor((h + 2 * p - fh) / sh) + 1;
   const ow = Math.floor((w + 2 * p - fw) / sw) + 1;
   return { m, h, w, d, fh, fw, sh, sw, p, oh, ow };
+}
+
+/**
+ * Sizes and block offsets of one convolution of X, in the layer's reusable scratch: `xoff`, `koff`
+ * (see kernels.ts offsets) and, when p > 0, the zero-padded copy of X in `xpad`: `pad` 'always'
+ * (forward: X may have changed in place since), 'stale' (only when xpad does not hold this X) or 'no'. Returns the padded input (X's own data when p = 0), M = m·oh·ow rows and
+ * K = fh·fw·d entries per block.
+ */
+export function prepareBlocks(
+  layer: Convolution, X: NDArray, where: string, pad: 'always' | 'stale' | 'no',
+): { dm: ConvDims; xp: Float64Array; M: number; K: number } {
+  const dm = convDims(layer, X, where);
+  const { m, h, w, d, fh, fw, p, oh, ow } = dm;
+  const M = m * oh * ow;
+  const K = fh * fw * d;
+  const M4 = (M + 3) & ~3;
+  const K4 = (K + 3) & ~3;
+  if (layer.xoff.length < M4) layer.xoff = new Int32Array(M4); // reused while big enough
+  if (layer.koff.length < K4) layer.koff = new Int32Array(K4);
+  offsets(dm, layer.xoff, layer.koff);
+  let xp = X.data;
+  if (pad !== 'no' && p > 0) {
+    const n = m * (h + 2 * p) * (w + 2 * p) * d;
+    if (layer.xpad.length < n) {
+      layer.xpad = new Float64Array(n);
+      layer.xpadOf = undefined;
+    }
+    if (pad === 'always' || layer.xpadOf !== X) padInput(X.data, dm, layer.xpad);
+    layer.xpadOf = X;
+    xp = layer.xpad;
+  }
+  return { dm, xp, M, K };
 }
 
 /** Throws unless p.W is (fh, fw, d, u) and p.b is (u,) as computeShapes set them in fs. */
@@ -85,10 +118,11 @@ export function convolutionInitializeParameters(layer: Convolution): void {
 
 /**
  * Compute gradients with respect to weight and bias for layer, from the blocks Xb of the last
- * forward (the im2col matrix `layer.cols`) and dZ of the last backward.
+ * forward (read in place from the padded input, or the im2col matrix `layer.cols` on the GEMM path)
+ * and dZ of the last backward.
  *
  *   (1.1) dW[ifh, ifw, id, iu] = Σ_{im, ioh, iow} Xb[im, ioh, iow, ifh, ifw, id] · dZ[im, ioh, iow, iu]
- *         as a GEMM: dW (fh·fw·d, u) = colsᵀ (fh·fw·d, m·oh·ow) · dZ (m·oh·ow, u)
+ *         i.e. dW (fh·fw·d, u) = Xbᵀ (fh·fw·d, m·oh·ow) · dZ (m·oh·ow, u)
  *   (1.2) db[iu] = Σ_{im, ioh, iow} dZ[im, ioh, iow, iu]        (zeros when useBias is false)
  */
 export function convolutionComputeGradients(layer: Convolution): void {
@@ -99,10 +133,9 @@ export function convolutionComputeGradients(layer: Convolution): void {
   }
   checkParameters(layer, 'computeGradients');
   const u = layer.d.u;
-  const K = layer.d.fh * layer.d.fw * X.shape[3]; // one block of Xb, one row of W viewed (fh·fw·d, u)
-  const M = dZ.data.length / u; // m·oh·ow blocks
-  if (layer.cols.length < M * K) {
-    throw new EpyNNError('Convolution: computeGradients: the forward blocks do not match dZ, call forward and backward again');
+  const { dm, xp, M, K } = prepareBlocks(layer, X, 'computeGradients', 'stale');
+  if (dZ.size !== M * u) {
+    throw new ShapeError(`Convolution: computeGradients: dZ ${fmt(dZ.shape)} does not match the forward input X ${fmt(X.shape)}, call forward and backward again`);
   }
 
   // Gradients initialization with respect to parameters
@@ -110,7 +143,31 @@ export function convolutionComputeGradients(layer: Convolution): void {
   const db = zeros(layer.p.b.shape); // (u,)
 
   // (1) Gradient of the loss with respect to W, b
-  gemm(K, u, M, layer.cols, 1, K, dZ.data, u, 1, dW.data, u); // (1.1) dL/dW
+  // (1.1) dL/dW
+  if (useDirect(dm)) {
+    let dz = dZ.data;
+    let ldz = u;
+    if (u % 4 !== 0) {
+      // Rows padded to a multiple of 4 columns with zeros: the 4-column blocks never read past a row
+      ldz = (u + 3) & ~3;
+      if (layer.dzpad.length < M * ldz) layer.dzpad = new Float64Array(M * ldz);
+      dz = layer.dzpad;
+      const z = dZ.data;
+      for (let r = 0, s = 0, o = 0; r < M; r++, o += ldz) {
+        for (let j = 0; j < u; j++) dz[o + j] = z[s++];
+        for (let j = u; j < ldz; j++) dz[o + j] = 0;
+      }
+    }
+    directGradW(xp, layer.xoff, layer.koff, M, K, u, dz, ldz, dW.data);
+  } else {
+    if (layer.colsOf !== X || layer.cols.length < M * K) {
+      // cols is not the blocks of this X (another forward in between): rebuild it
+      if (layer.cols.length < M * K) layer.cols = new Float64Array(M * K);
+      im2col(xp, layer.xoff, layer.koff, M, K, dm.d, layer.cols);
+      layer.colsOf = X;
+    }
+    gemmStrided(K, u, M, layer.cols, 0, 1, K, dZ.data, 0, u, 1, dW.data, 0, u, false);
+  }
   if (layer.useBias) {
     const z = dZ.data;
     const g = db.data;

@@ -48,6 +48,7 @@ export function poolingBackward(layer: Pooling, dX: NDArray): NDArray {
 
   const pool = layer.pool;
   const n = ph * pw; // window size, for 'mean'
+  const rowStep = (w - pw) * d; // from the end of one window row to the start of the next
   let zrow = 0; // Z[im, ioh, iow, 0] and dA[im, ioh, iow, 0]
   for (let im = 0; im < m; im++) {
     // Iterate over forward output height
@@ -55,21 +56,37 @@ export function poolingBackward(layer: Pooling, dX: NDArray): NDArray {
       // Iterate over forward output width
       for (let iow = 0; iow < ow; iow++, zrow += d) {
         const x0 = ((im * h + ioh * sh) * w + iow * sw) * d; // X[im, ioh·sh, iow·sw, 0]
-        // (4hw) Retrieve input block             } read in place at x0
-        // (5hw) Retrieve pooled value            } z[zrow + id]
-        for (let iph = 0; iph < ph; iph++) {
-          for (let ipw = 0; ipw < pw; ipw++) {
-            const xrow = x0 + (iph * w + ipw) * d; // X[im, ioh·sh + iph, iow·sw + ipw, 0]
-            if (pool === 'mean') {
-              // Every window position gets an equal share of dA
-              for (let id = 0; id < d; id++) dx[xrow + id] += da[zrow + id] / n;
+        // (4hw) Retrieve input block             } read in place from x0, one channel at a time
+        // (5hw) Retrieve pooled value            } zv = Z[im, ioh, iow, id]
+        if (pool === 'mean') {
+          for (let id = 0; id < d; id++) {
+            // Every window position gets an equal share of dA
+            const g = da[zrow + id] / n;
+            let xi = x0 + id;
+            for (let iph = 0; iph < ph; iph++, xi += rowStep) {
+              for (let ipw = 0; ipw < pw; ipw++, xi += d) dx[xi] += g;
+            }
+          }
+        } else {
+          for (let id = 0; id < d; id++) {
+            const zv = z[zrow + id];
+            const g = da[zrow + id]; // (7hw) Retrieve gradient w.r.t Z
+            let xi = x0 + id;
+            if (g - g === 0) {
+              // g finite: the mask as a factor, branch-free (the match position is random, a branch
+              // mispredicts); g · 0 = ±0 leaves dx unchanged
+              for (let iph = 0; iph < ph; iph++, xi += rowStep) {
+                for (let ipw = 0; ipw < pw; ipw++, xi += d) {
+                  // (6hw) Match pooled value in Zb against Xb (mask Z == X, all ties included)
+                  // (8hw) Keep dXb values where Zb = Xb
+                  // (9hw) Gradient of the loss w.r.t Xb, accumulated (overlapping windows)
+                  dx[xi] += g * +(x[xi] === zv);
+                }
+              }
             } else {
-              // (6hw) Match pooled value in Zb against Xb (mask Z == X, all ties included)
-              // (7hw) Retrieve gradient w.r.t Z
-              // (8hw) Keep dXb values where Zb = Xb
-              // (9hw) Gradient of the loss w.r.t Xb, accumulated (overlapping windows)
-              for (let id = 0; id < d; id++) {
-                if (x[xrow + id] === z[zrow + id]) dx[xrow + id] += da[zrow + id];
+              // g = ±∞ or NaN: ∞ · 0 would be NaN outside the mask, so add only where it matches
+              for (let iph = 0; iph < ph; iph++, xi += rowStep) {
+                for (let ipw = 0; ipw < pw; ipw++, xi += d) if (x[xi] === zv) dx[xi] += g;
               }
             }
           }

@@ -33,33 +33,47 @@ export function poolingForward(layer: Pooling, A: NDArray): NDArray {
   //     innermost so that both X and Z are walked contiguously.
   const pool = layer.pool;
   const n = ph * pw; // window size, for 'mean'
+  const rowStep = (w - pw) * d; // from the end of one window row to the start of the next
   let zrow = 0; // Z[im, ioh, iow, 0]
+  // The reduction of one (window, channel) runs in a register, channels in the middle loop; one loop
+  // nest per pool so that the innermost loops carry no dispatch.
   for (let im = 0; im < m; im++) {
     for (let ioh = 0; ioh < oh; ioh++) {
       for (let iow = 0; iow < ow; iow++, zrow += d) {
         const x0 = ((im * h + ioh * sh) * w + iow * sw) * d; // X[im, ioh·sh, iow·sw, 0]
-        // First window element initializes the reduction
-        for (let id = 0; id < d; id++) z[zrow + id] = x[x0 + id];
-        for (let iph = 0; iph < ph; iph++) {
-          for (let ipw = iph === 0 ? 1 : 0; ipw < pw; ipw++) {
-            const xrow = x0 + (iph * w + ipw) * d; // X[im, ioh·sh + iph, iow·sw + ipw, 0]
-            if (pool === 'max') {
-              // NaN propagates as with np.max: once z is NaN it stays NaN
-              for (let id = 0; id < d; id++) {
-                const v = x[xrow + id];
-                if (v > z[zrow + id] || v !== v) z[zrow + id] = v;
-              }
-            } else if (pool === 'min') {
-              for (let id = 0; id < d; id++) {
-                const v = x[xrow + id];
-                if (v < z[zrow + id] || v !== v) z[zrow + id] = v;
-              }
-            } else {
-              for (let id = 0; id < d; id++) z[zrow + id] += x[xrow + id];
+        if (pool === 'max') {
+          for (let id = 0; id < d; id++) {
+            // First window element initializes the reduction. Math.max is branch-free (a compare
+            // and branch mispredicts on random data) and propagates NaN as np.max does.
+            // NOTE: Math.max(-0, +0) is +0 where a first-wins compare keeps -0; equal under ===.
+            let xi = x0 + id;
+            let v = x[xi];
+            for (let iph = 0; iph < ph; iph++, xi += rowStep) {
+              for (let ipw = 0; ipw < pw; ipw++, xi += d) v = Math.max(v, x[xi]);
             }
+            z[zrow + id] = v;
+          }
+        } else if (pool === 'min') {
+          for (let id = 0; id < d; id++) {
+            let xi = x0 + id;
+            let v = x[xi];
+            for (let iph = 0; iph < ph; iph++, xi += rowStep) {
+              for (let ipw = 0; ipw < pw; ipw++, xi += d) v = Math.min(v, x[xi]); // as max, above
+            }
+            z[zrow + id] = v;
+          }
+        } else {
+          for (let id = 0; id < d; id++) {
+            // Summed in window order from the first element, as before: (((x0 + x1) + x2) + …) / n
+            let xi = x0 + id;
+            let v = x[xi];
+            xi += d;
+            for (let iph = 0, first = 1; iph < ph; iph++, xi += rowStep, first = 0) {
+              for (let ipw = first; ipw < pw; ipw++, xi += d) v += x[xi];
+            }
+            z[zrow + id] = v / n;
           }
         }
-        if (pool === 'mean') for (let id = 0; id < d; id++) z[zrow + id] /= n;
       }
     }
   }

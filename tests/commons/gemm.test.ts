@@ -100,3 +100,31 @@ describe('gemmStrided', () => {
     }
   });
 });
+
+describe('overwrite mode never reads C', () => {
+  // Overwrite stores the first depth block's sums directly (no zero-fill pass): C full of NaN must not
+  // leak, whatever the shape: small loops, one or several KC = 256 depth blocks, edge blocks, several
+  // NC = 512 column blocks, transposed operands, and a window of a wider C (ldc > N).
+  const shapes: [number, number, number][] = [[1, 1, 1], [5, 3, 7], [130, 9, 300], [17, 70, 260], [3, 600, 5], [257, 5, 513], [6, 1030, 20]];
+  for (const [M, N, K] of shapes) {
+    test(`M=${M} N=${N} K=${K}, all transposes, ldc > N`, () => {
+      const a = rand(M * K);
+      const b = rand(K * N);
+      for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
+        const [aRs, aCs] = ta ? [1, M] : [K, 1];
+        const [bRs, bCs] = tb ? [1, K] : [N, 1];
+        const want = new Float64Array(M * N);
+        plainGemm(M, N, K, (i, k) => a[i * aRs + k * aCs], (k, j) => b[k * bRs + j * bCs], want, false);
+        const ldc = N + 3;
+        const c = new Float64Array(M * ldc).fill(NaN);
+        gemmStrided(M, N, K, a, 0, aRs, aCs, b, 0, bRs, bCs, c, 0, ldc, false);
+        const got = new Float64Array(M * N);
+        for (let i = 0; i < M; i++) {
+          got.set(c.subarray(i * ldc, i * ldc + N), i * N);
+          for (let j = N; j < ldc; j++) expect(c[i * ldc + j], `c outside the window (${i}, ${j})`).toBeNaN();
+        }
+        expectClose(wrap(got, M, N), wrap(want, M, N), `C ta=${ta} tb=${tb}`, { atol: 1e-12, rtol: 1e-9 });
+      }
+    });
+  }
+});

@@ -1,14 +1,29 @@
-// Property tests (fast-check, fixed seeds): the output-shape law, and the fast path (im2col + packed
-// GEMM + col2im, src/convolution/kernels.ts) against the plain loops of ./naive.ts.
+// Property tests (fast-check, fixed seeds): the output-shape law, and both fast paths of
+// src/convolution/kernels.ts (direct register-blocked kernels; im2col + the GEMM of src/commons/gemm.ts
+// + col2im), each forced on every configuration, against the plain loops of ./naive.ts.
 import * as fcheck from 'fast-check'; // not `fc`: that name is the forward cache
-import { describe, expect, test } from 'vitest';
-import { identity } from '../../src/activation/functions.js';
-import { NDArray, zeros } from '../../src/commons/ndarray.js';
+import { afterEach, describe, expect, test } from 'vitest';
+import { type Activation, elu, identity, lrelu, relu, sigmoid, softmax, tanh } from '../../src/activation/functions.js';
+import { NDArray, map, mul, zeros } from '../../src/commons/ndarray.js';
+import { activationGrad } from '../../src/convolution/backward.js';
+import { kernelOptions } from '../../src/convolution/kernels.js';
+import { defaultHPars } from '../../src/settings.js';
 import { type Rng, seededRng } from '../../src/commons/rng.js';
-import { gemm } from '../../src/convolution/kernels.js';
 import { Convolution } from '../../src/convolution/models.js';
 import { expectClose } from '../helpers/close.js';
 import { naiveBackward, naiveForward } from './naive.js';
+
+const DEFAULT_DIRECT_MAX_K = kernelOptions.directMaxK;
+afterEach(() => {
+  kernelOptions.directMaxK = DEFAULT_DIRECT_MAX_K;
+});
+
+/** Forces one kernel path for every K: 'direct' (no im2col) or 'gemm' (im2col + GEMM + col2im). */
+const PATHS = { direct: Infinity, gemm: 0 } as const;
+type Path = keyof typeof PATHS;
+const force = (path: Path): void => {
+  kernelOptions.directMaxK = PATHS[path];
+};
 
 const randn = (shape: number[], rng: Rng): NDArray => {
   const n = shape.reduce((a, b) => a * b, 1);
@@ -83,8 +98,9 @@ function compareWithNaive(
   expectClose(layer.g.db, c.bias ? ref.db : zeros([c.u]), 'db');
 }
 
-describe('fast kernels equal the naive loops', () => {
+describe.each(['direct', 'gemm'] as const)('%s kernels equal the naive loops', (path) => {
   test('random configurations (non-square, strides > filter, padding, odd batch sizes)', () => {
+    force(path);
     const rng = seededRng(5);
     fcheck.assert(
       fcheck.property(
@@ -110,16 +126,25 @@ describe('fast kernels equal the naive loops', () => {
     );
   });
 
-  // Sizes past the GEMM blocks (MC = 128 rows, KC = 256 depth, NC = 256 columns) and not multiples of 4
+  // Sizes past the blocks (row chunks of 128, GEMM MC = 128, KC = 256, NC = 512; register blocks of
+  // 2 and 4), odd M, u and K not multiples of 4
   test.each([
-    { m: 3, h: 9, w: 9, d: 30, u: 7, fh: 3, fw: 3, sh: 1, sw: 1, p: 1, bias: true }, // K = 270 > KC, dcols N = 270 > NC
-    { m: 5, h: 13, w: 11, d: 1, u: 33, fh: 3, fw: 2, sh: 1, sw: 2, p: 2, bias: true }, // M = 5·15·7 = 525 > MC
+    { m: 3, h: 9, w: 9, d: 30, u: 7, fh: 3, fw: 3, sh: 1, sw: 1, p: 1, bias: true }, // K = 270 > KC, dcols N = 270
+    { m: 5, h: 13, w: 11, d: 1, u: 33, fh: 3, fw: 2, sh: 1, sw: 2, p: 2, bias: true }, // M = 5·15·7 = 525 > 128
     { m: 2, h: 17, w: 9, d: 29, u: 3, fh: 3, fw: 4, sh: 2, sw: 1, p: 0, bias: false }, // K = 348, u < 4
-  ])('large case m=$m $h x $w x $d u=$u f=$fh x $fw s=$sh x $sw p=$p', (c) => {
+    { m: 3, h: 28, w: 28, d: 1, u: 32, fh: 3, fw: 3, sh: 1, sw: 1, p: 0, bias: true }, // S3-like, K = 9, M = 2028
+    { m: 3, h: 28, w: 28, d: 1, u: 6, fh: 4, fw: 4, sh: 4, sw: 4, p: 0, bias: true }, // S1-like, u = 6, M = 147
+    { m: 1, h: 14, w: 14, d: 12, u: 10, fh: 3, fw: 3, sh: 1, sw: 1, p: 1, bias: true }, // K = 108, padding
+    { m: 2, h: 11, w: 12, d: 3, u: 5, fh: 5, fw: 5, sh: 1, sw: 1, p: 0, bias: false }, // S5-like, K = 75, u = 5
+    { m: 3, h: 13, w: 13, d: 2, u: 9, fh: 2, fw: 3, sh: 5, sw: 4, p: 1, bias: true }, // strides > filter
+    { m: 7, h: 5, w: 5, d: 1, u: 1, fh: 1, fw: 1, sh: 1, sw: 1, p: 0, bias: true }, // K = 1, u = 1, M = 175
+  ])('case m=$m $h x $w x $d u=$u f=$fh x $fw s=$sh x $sw p=$p', (c) => {
+    force(path);
     compareWithNaive(c, seededRng(11));
   });
 
   test('a smaller batch after a larger one reuses the buffers and stays correct', () => {
+    force(path);
     const rng = seededRng(3);
     const c = { m: 6, h: 7, w: 6, d: 2, u: 5, fh: 3, fw: 3, sh: 1, sw: 1, p: 1, bias: true };
     const layer = new Convolution({ unitFilters: c.u, filterSize: 3, strides: 1, padding: 1, activate: identity });
@@ -128,49 +153,78 @@ describe('fast kernels equal the naive loops', () => {
     layer.initializeParameters();
     layer.forward(X6);
     layer.backward(randn([6, 7, 6, 5], rng));
-    const cols = layer.cols;
+    layer.computeGradients();
+    const buffers = { xoff: layer.xoff, xpad: layer.xpad, dxpad: layer.dxpad, cols: layer.cols, dcols: layer.dcols };
+    expect(path === 'gemm' ? layer.cols.length : layer.xoff.length).toBeGreaterThan(0);
     const X1 = randn([1, 7, 6, 2], rng);
     const A = layer.forward(X1);
-    expect(layer.cols).toBe(cols); // no reallocation for a smaller batch
     const dA = randn(A.shape, rng);
     const dX = layer.backward(dA);
     layer.computeGradients();
+    // no reallocation for a smaller batch
+    expect({ xoff: layer.xoff, xpad: layer.xpad, dxpad: layer.dxpad, cols: layer.cols, dcols: layer.dcols }).toEqual(buffers);
+    expect(layer.xoff).toBe(buffers.xoff);
+    expect(layer.xpad).toBe(buffers.xpad);
+    expect(layer.cols).toBe(buffers.cols);
     const ref = naiveBackward(X1, layer.p.W, dA, c);
     expectClose(A, naiveForward(X1, layer.p.W, layer.p.b, c), 'Z');
     expectClose(dX, ref.dX, 'dX');
     expectClose(layer.g.dW, ref.dW, 'dW');
     expectClose(layer.g.db, ref.db, 'db');
   });
+
+  test('computeGradients after a forward on another input uses the input of the cached forward', () => {
+    force(path);
+    const rng = seededRng(13);
+    const c = { fh: 3, fw: 2, sh: 1, sw: 2, p: 2 };
+    const layer = new Convolution({ unitFilters: 6, filterSize: [3, 2], strides: [1, 2], padding: 2, activate: tanh });
+    const Xa = randn([2, 6, 7, 3], rng);
+    const Xb = randn([3, 6, 7, 3], rng);
+    layer.computeShapes(Xa);
+    layer.initializeParameters();
+    const A = layer.forward(Xa);
+    const dA = randn(A.shape, rng);
+    layer.backward(dA);
+    const dZ = layer.bc.dZ;
+    // a forward on Xb (fills the scratch with Xb), then the caches are put back to the Xa pass
+    layer.forward(Xb);
+    const Z = layer.fc.Z;
+    layer.fc.X = Xa;
+    layer.bc.dZ = dZ;
+    layer.computeGradients();
+    expectClose(layer.g.dW, naiveBackward(Xa, layer.p.W, dZ, c).dW, 'dW of Xa');
+    // X mutated in place between two forwards: the second forward sees the new values
+    Xb.data[0] += 1;
+    layer.fc.Z = Z;
+    expectClose(layer.forward(Xb), tanh(naiveForward(Xb, layer.p.W, layer.p.b, c)), 'A after in-place change');
+  });
 });
 
-describe('gemm', () => {
-  // C = A·B or C += A·B with any of A, B transposed through their strides
-  const naiveGemm = (M: number, N: number, K: number, a: Float64Array, aRs: number, aCs: number, b: Float64Array, bRs: number, bCs: number, c: Float64Array) => {
-    for (let i = 0; i < M; i++)
-      for (let j = 0; j < N; j++) {
-        let s = 0;
-        for (let k = 0; k < K; k++) s += a[i * aRs + k * aCs] * b[k * bRs + j * bCs];
-        c[i * N + j] += s;
-      }
-  };
-  test('equals the triple loop for transposed operands, edges, blocks and accumulate', () => {
-    const rng = seededRng(9);
-    const rand = (n: number) => Float64Array.from({ length: n }, () => rng.standardNormal());
-    for (const [M, N, K] of [[1, 1, 1], [5, 3, 7], [130, 9, 300], [17, 70, 260], [3, 600, 5], [4, 4, 0], [257, 5, 513]]) {
-      const a = rand(M * K);
-      const b = rand(K * N);
-      for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
-        const [aRs, aCs] = ta ? [1, M] : [K, 1];
-        const [bRs, bCs] = tb ? [1, K] : [N, 1];
-        const expected = new Float64Array(M * N);
-        naiveGemm(M, N, K, a, aRs, aCs, b, bRs, bCs, expected);
-        const c = new Float64Array(M * N).fill(NaN); // overwritten: previous content never read
-        gemm(M, N, K, a, aRs, aCs, b, bRs, bCs, c, N);
-        expectClose(new NDArray(c, [M, N]), new NDArray(expected, [M, N]), `C ${M}x${N}x${K} ta=${ta} tb=${tb}`);
-        const c2 = Float64Array.from(expected, () => 1);
-        gemm(M, N, K, a, aRs, aCs, b, bRs, bCs, c2, N, true);
-        expectClose(new NDArray(c2, [M, N]), new NDArray(expected.map((v) => v + 1), [M, N]), 'C += A·B');
-      }
-    }
+describe('fused dZ = dA ⊙ f\'(Z)', () => {
+  const custom: Activation = (x, deriv = false) => (deriv ? map(x, (v) => 2 * v) : map(x, (v) => v * v));
+  test.each([
+    ['identity', identity], ['relu', relu], ['lrelu', lrelu], ['elu', elu], ['sigmoid', sigmoid], ['tanh', tanh], ['custom', custom],
+  ] as [string, Activation][])('%s: bit for bit mul(dA, f(Z, true, hPars))', (_name, f) => {
+    const rng = seededRng(17);
+    const hPars = defaultHPars({ LRELU_alpha: 0.37, ELU_alpha: 1.7 });
+    const layer = new Convolution({ unitFilters: 2, activate: f, seHPars: hPars });
+    const Z = randn([2, 3, 3, 2], rng);
+    Z.data[0] = 0;
+    Z.data[1] = -0;
+    Z.data[2] = 800; // sigmoid/tanh saturate
+    Z.data[3] = -800;
+    const dA = randn(Z.shape, rng);
+    dA.data[4] = Infinity; // ∞ · f'(z) as in the generic product
+    dA.data[5] = NaN;
+    const got = activationGrad(layer, dA, Z);
+    const want = mul(dA, f(Z, true, layer.hPars));
+    expect(got.shape).toEqual(Z.shape);
+    expect(Array.from(got.data)).toEqual(Array.from(want.data)); // toEqual: NaN equals NaN, +0 ≠ −0
+  });
+
+  test('softmax (not element-wise) is rejected by the generic product as before', () => {
+    const layer = new Convolution({ unitFilters: 2, activate: softmax });
+    const Z = zeros([1, 2, 2, 2]);
+    expect(() => activationGrad(layer, Z, Z)).toThrow();
   });
 });
