@@ -1,5 +1,6 @@
 // Dense backward pass (EpyNN dense/backward.py).
 import { EpyNNError, ShapeError } from '../commons/errors.js';
+import { softmax } from '../activation/functions.js';
 import { gemmNT } from '../commons/gemm.js';
 import { hadamard } from '../commons/maths.js';
 import { NDArray, fmt } from '../commons/ndarray.js';
@@ -27,6 +28,9 @@ function initializeBackward(layer: Dense, dX: NDArray): NDArray {
  * Backward propagate error gradients to previous layer.
  *
  *   (2) dZ = dA ⊙ f'(Z)    (m, u); softmax: dZ[i, k] = Σ_j dA[i, j] · J[i, j, k], J = ds/dZ (m, u, u)
+ *       The built-in softmax takes the fused form dZ[i, k] = s[i, k] · (dA[i, k] − Σ_j dA[i, j] · s[i, j]) / T
+ *       (s = fc.A): O(m·u) instead of building the (m, u, u) Jacobian; custom activations keep the
+ *       generic dA ⊙ f'(Z) (hadamard) path.
  *   (3) dX = dZ · Wᵀ       (m, u) · (u, n) -> (m, n)
  *
  * NOTE: EpyNN's softmax Jacobian lacks the 1/T factor (T = softmax_temperature), so its gradient
@@ -37,7 +41,9 @@ export function denseBackward(layer: Dense, dX: NDArray): NDArray {
   const dA = initializeBackward(layer, dX); // (m, u)
 
   // (2) Gradient of the loss with respect to Z
-  const dZ = (layer.bc.dZ = hadamard(dA, layer.activate(layer.fc.Z, true, layer.hPars))); // dL/dZ (m, u)
+  const dZ = (layer.bc.dZ = layer.activate === softmax
+    ? softmaxGradient(dA, layer.fc.A, layer.hPars.softmax_temperature) // fused: no (m, u, u) Jacobian
+    : hadamard(dA, layer.activate(layer.fc.Z, true, layer.hPars))); // dL/dZ (m, u)
 
   // (3) Gradient of the loss with respect to X
   // dX (m, n) = dZ (m, u) · Wᵀ (u, n): the GEMM reads W (n, u) transposed while packing, no Wᵀ copy
@@ -48,4 +54,22 @@ export function denseBackward(layer: Dense, dX: NDArray): NDArray {
   dX = layer.bc.dX = new NDArray(dx, [m, n]); // dL/dX (m, n)
 
   return dX; // To previous layer
+}
+
+/**
+ * dZ (m, u) = J_softmax · dA row by row without the Jacobian, from the softmax output S = fc.A:
+ *   dZ[i, k] = S[i, k] · (dA[i, k] − Σ_j dA[i, j] · S[i, j]) / T
+ * Same as Σ_j dA[i, j] · J[i, j, k] with J = (diag(S) − S Sᵀ) / T up to rounding (tests/dense compare).
+ */
+export function softmaxGradient(dA: NDArray, S: NDArray, T: number): NDArray {
+  const [m, u] = dA.shape;
+  const a = dA.data;
+  const sm = S.data;
+  const dz = new Float64Array(m * u);
+  for (let im = 0, r = 0; im < m; im++, r += u) {
+    let dot = 0; // Σ_j dA[im, j] · S[im, j]
+    for (let j = 0; j < u; j++) dot += a[r + j] * sm[r + j];
+    for (let k = 0; k < u; k++) dz[r + k] = (sm[r + k] * (a[r + k] - dot)) / T;
+  }
+  return new NDArray(dz, [m, u]);
 }

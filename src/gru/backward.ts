@@ -1,6 +1,7 @@
 // GRU backward pass (EpyNN gru/backward.py).
+import { gemmNT, gemmStrided } from '../commons/gemm.js';
 import { type NDArray, zeros } from '../commons/ndarray.js';
-import { derivative, rowDot, sequenceGradient } from '../rnn/backward.js';
+import { derivativeOf, sequenceGradient, stepProductT } from '../rnn/backward.js';
 import { checkBackwardInput } from '../rnn/parameters.js';
 import type { GRU } from './models.js';
 
@@ -25,6 +26,7 @@ function initializeBackward(layer: GRU, dX: NDArray): NDArray {
  *   (7s) dr_  = (dhh_·Vhhᵀ) ⊙ hp ⊙ σr'(r_)
  *   (8s) dh   = (dhh_·Vhhᵀ) ⊙ r + dz_·Vzᵀ + dh_ ⊙ z + dr_·Vrᵀ     (m, u)
  *   (9s) dX_t = dhh_·Uhhᵀ + dz_·Uzᵀ + dr_·Urᵀ                       (m, e)
+ * Step (9s) needs nothing from the recurrence: it is one GEMM per gate over all m·s rows after the loop.
  */
 export function gruBackward(layer: GRU, dX: NDArray): NDArray {
   // (1) Initialize cache and hidden state gradients
@@ -34,23 +36,21 @@ export function gruBackward(layer: GRU, dX: NDArray): NDArray {
   const da = dA.data; // (m, s, u)
   const b = (k: string): Float64Array => layer.bc[k].data; // (m, s, u)
   const [dh_, dh, dhn, dhh_, dz_, dr_] = ['dh_', 'dh', 'dhn', 'dhh_', 'dz_', 'dr_'].map(b);
-  const dx = layer.bc.dX.data; // (m, s, e)
   const c = (k: string): Float64Array => layer.fc[k].data; // (m, s, u)
   const [z, hp, hh, r] = ['z', 'hp', 'hh', 'r'].map(c);
   const p = (k: string): Float64Array => layer.p[k].data;
   const [Uhh, Uz, Ur, Vhh, Vz, Vr] = ['Uhh', 'Uz', 'Ur', 'Vhh', 'Vz', 'Vr'].map(p);
   // Derivatives of every gate, all steps at once (m, s, u)
-  const fhh = derivative(layer, 'activate', layer.activate, layer.fc.hh_);
-  const fz = derivative(layer, 'activateUpdate', layer.activateUpdate, layer.fc.z_);
-  const fr = derivative(layer, 'activateReset', layer.activateReset, layer.fc.r_);
-  const t = new Float64Array(u); // (u,) dhh_[im, is] · Vhhᵀ, shared by steps 7s and 8s, reused
+  const fhh = derivativeOf(layer, 'activate', layer.activate, layer.fc.hh_, hh);
+  const fz = derivativeOf(layer, 'activateUpdate', layer.activateUpdate, layer.fc.z_, z);
+  const fr = derivativeOf(layer, 'activateReset', layer.activateReset, layer.fc.r_, r);
+  const t = new Float64Array(m * u); // (m, u) dhh_[:, is] · Vhhᵀ, shared by steps 7s and 8s, reused
 
   // Reverse iteration over sequence steps
   for (let is = s - 1; is >= 0; is--) {
     for (let im = 0; im < m; im++) {
       // (2s) Slice sequence (m, s, u) w.r.t step: row [im, is, :] starts at o
       const o = (im * s + is) * u;
-      const ox = (im * s + is) * e;
 
       // (3s) Retrieve previous hidden state
       if (is < s - 1) for (let iu = 0; iu < u; iu++) dhn[o + iu] = dh[o + u + iu]; // dhn[:, is] = dh[:, is + 1]
@@ -64,24 +64,29 @@ export function gruBackward(layer: GRU, dX: NDArray): NDArray {
         // (6s) Gradient of the loss w.r.t update gate z_
         dz_[k] = dh_[k] * (hp[k] - hh[k]) * fz[k];
       }
-
-      // (7s) Gradient of the loss w.r.t reset gate
-      for (let j = 0; j < u; j++) t[j] = rowDot(dhh_, o, Vhh, j * u, u);
-      for (let iu = 0; iu < u; iu++) dr_[o + iu] = t[iu] * hp[o + iu] * fr[o + iu];
-
-      // (8s) Gradient of the loss w.r.t previous hidden state
-      for (let j = 0; j < u; j++) {
-        const w = j * u; // row j of each V (u, u)
-        dh[o + j] = t[j] * r[o + j] + rowDot(dz_, o, Vz, w, u) + dh_[o + j] * z[o + j] + rowDot(dr_, o, Vr, w, u);
-      }
-
-      // (9s) Gradient of the loss w.r.t to X
-      for (let ie = 0; ie < e; ie++) {
-        const w = ie * u; // row ie of each U (e, u)
-        dx[ox + ie] = rowDot(dhh_, o, Uhh, w, u) + rowDot(dz_, o, Uz, w, u) + rowDot(dr_, o, Ur, w, u);
-      }
     }
+
+    // (7s) Gradient of the loss w.r.t reset gate
+    gemmStrided(m, u, u, dhh_, is * u, s * u, 1, Vhh, 0, 1, u, t, 0, u, false); // t = dhh_[:, is] · Vhhᵀ (m, u)
+    for (let im = 0; im < m; im++) {
+      const o = (im * s + is) * u;
+      const ot = im * u;
+      for (let iu = 0; iu < u; iu++) dr_[o + iu] = t[ot + iu] * hp[o + iu] * fr[o + iu];
+
+      // (8s) Gradient of the loss w.r.t previous hidden state: the element-wise terms here ...
+      for (let iu = 0; iu < u; iu++) dh[o + iu] = t[ot + iu] * r[o + iu] + dh_[o + iu] * z[o + iu];
+    }
+    // (8s) ... then + dz_·Vzᵀ + dr_·Vrᵀ
+    stepProductT(dh, dz_, Vz, is, m, s, u, true);
+    stepProductT(dh, dr_, Vr, is, m, s, u, true);
   }
+
+  // (9s) Gradient of the loss w.r.t to X, fused over all steps: dX (m·s, e) = Σ_gates d·_ · U·ᵀ
+  const ms = m * s;
+  const dx = layer.bc.dX.data; // (m, s, e)
+  gemmNT(ms, e, u, dhh_, Uhh, dx);
+  gemmNT(ms, e, u, dz_, Uz, dx, true);
+  gemmNT(ms, e, u, dr_, Ur, dx, true);
 
   return layer.bc.dX; // To previous layer
 }

@@ -1,6 +1,7 @@
 // GRU forward pass (EpyNN gru/forward.py).
+import { gemmStrided } from '../commons/gemm.js';
 import { type NDArray, zeros } from '../commons/ndarray.js';
-import { activateStep, copyPreviousStep, lastStep, setStep, stepLinear } from '../rnn/forward.js';
+import { addHiddenProduct, copyPreviousStep, inputProduct, lastStep, stepActivation } from '../rnn/forward.js';
 import { checkParameters } from '../rnn/parameters.js';
 import type { GRU } from './models.js';
 import { GRU_PARAMETERS } from './parameters.js';
@@ -24,6 +25,8 @@ function initializeForward(layer: GRU, A: NDArray): NDArray {
  *   (6s) hh = φ(X_t·Uhh + (r ⊙ hp)·Vhh + bhh)
  *   (7s) h  = z ⊙ hp + (1 − z) ⊙ hh                      all (m, u)
  * Returns h (m, s, u) with `sequences`, else the last step (m, u).
+ * The X_t·U products of all steps are one GEMM per gate before the loop (rows (m·s, e)), written
+ * straight into the gate caches r_, z_, hh_; the loop adds the recurrent product + b and activates.
  */
 export function gruForward(layer: GRU, A: NDArray): NDArray {
   // (1) Initialize cache and hidden state
@@ -35,35 +38,42 @@ export function gruForward(layer: GRU, A: NDArray): NDArray {
   const [Ur, Vr, br, Uz, Vz, bz, Uhh, Vhh, bhh] = ['Ur', 'Vr', 'br', 'Uz', 'Vz', 'bz', 'Uhh', 'Vhh', 'bhh'].map(p);
   const c = (k: string): Float64Array => layer.fc[k].data; // (m, s, u)
   const [h, hp, hh_, hh, z, z_, r, r_] = ['h', 'hp', 'hh_', 'hh', 'z', 'z_', 'r', 'r_'].map(c);
-  const Z = zeros([m, u]); // (m, u) one step of a linear part, reused
-  const zb = Z.data;
+  const actR = stepActivation(layer, 'activateReset', layer.activateReset, m, u);
+  const actZ = stepActivation(layer, 'activateUpdate', layer.activateUpdate, m, u);
+  const actHH = stepActivation(layer, 'activate', layer.activate, m, u);
   const rhp = new Float64Array(m * u); // (m, u) one step of r ⊙ hp, reused
+
+  // (2s) + (4.1s) (5.1s) (6.1s) fused over all steps: the X · U part of every gate, one GEMM each
+  const ms = m * s;
+  inputProduct(r_, x, Ur, ms, e, u); // (m, s, u)
+  inputProduct(z_, x, Uz, ms, e, u);
+  inputProduct(hh_, x, Uhh, ms, e, u);
 
   // Iterate over sequence steps
   for (let is = 0; is < s; is++) {
-    // (2s) Slice sequence (m, s, e) with respect to step: rows X[im, is, :] are read in place
+    // (2s) Slice sequence (m, s, e) with respect to step: done above for the X · U parts
 
     // (3s) Retrieve previous hidden state
     copyPreviousStep(hp, h, is, m, s, u);
 
     // (4s) Activate reset gate
-    stepLinear(zb, x, Ur, hp, is * u, s * u, Vr, br, is, m, s, e, u); // (4.1s)
-    setStep(r_, zb, is, m, s, u);
-    setStep(r, activateStep(layer, 'activateReset', layer.activateReset, Z), is, m, s, u); // (4.2s)
+    addHiddenProduct(r_, hp, Vr, is, m, s, u); // (4.1s) r_ += hp · Vr
+    actR(r_, br, r, is, s); // (4.1s) + br, (4.2s)
 
     // (5s) Activate update gate
-    stepLinear(zb, x, Uz, hp, is * u, s * u, Vz, bz, is, m, s, e, u); // (5.1s)
-    setStep(z_, zb, is, m, s, u);
-    setStep(z, activateStep(layer, 'activateUpdate', layer.activateUpdate, Z), is, m, s, u); // (5.2s)
+    addHiddenProduct(z_, hp, Vz, is, m, s, u); // (5.1s)
+    actZ(z_, bz, z, is, s); // (5.1s) + bz, (5.2s)
 
     // (6s) Activate hidden hat
-    for (let im = 0; im < m; im++) {
-      const oc = (im * s + is) * u; // [im, is, 0] of a (m, s, u) cache
-      for (let iu = 0; iu < u; iu++) rhp[im * u + iu] = r[oc + iu] * hp[oc + iu];
+    if (is > 0) {
+      for (let im = 0; im < m; im++) {
+        const oc = (im * s + is) * u; // [im, is, 0] of a (m, s, u) cache
+        for (let iu = 0; iu < u; iu++) rhp[im * u + iu] = r[oc + iu] * hp[oc + iu];
+      }
+      // (6.1s) hh_[:, is] += (r ⊙ hp) · Vhh (hp = 0 at the first step)
+      gemmStrided(m, u, u, rhp, 0, u, 1, Vhh, 0, u, 1, hh_, is * u, s * u, true);
     }
-    stepLinear(zb, x, Uhh, rhp, 0, u, Vhh, bhh, is, m, s, e, u); // (6.1s)
-    setStep(hh_, zb, is, m, s, u);
-    setStep(hh, activateStep(layer, 'activate', layer.activate, Z), is, m, s, u); // (6.2s)
+    actHH(hh_, bhh, hh, is, s); // (6.1s) + bhh, (6.2s)
 
     // (7s) Compute current hidden state
     for (let im = 0; im < m; im++) {

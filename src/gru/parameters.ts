@@ -1,7 +1,7 @@
 // GRU shapes, parameters and gradients (EpyNN gru/parameters.py).
 import { sgdUpdate } from '../commons/models.js';
 import { type NDArray, zeros } from '../commons/ndarray.js';
-import { addStepProduct, addStepSum, checkSequenceInput, requireBackward, requireShapes } from '../rnn/parameters.js';
+import { checkSequenceInput, requireBackward, requireShapes, stepsProduct, stepsSum } from '../rnn/parameters.js';
 import type { GRU } from './models.js';
 
 /** Parameter keys of GRU, in EpyNN's order (update, reset, hidden hat; gradients follow it). */
@@ -56,15 +56,16 @@ export function gruInitializeParameters(layer: GRU): void {
 }
 
 /**
- * Summed over steps t (in reverse, as EpyNN) and samples:
+ * Summed over steps t and samples:
  *   dUhh = Σ X_tᵀ·dhh_,  dVhh = Σ (r ⊙ hp)_tᵀ·dhh_,  dbhh = Σ dhh_
  *   dUz  = Σ X_tᵀ·dz_,   dVz  = Σ hp_tᵀ·dz_,         dbz  = Σ dz_
  *   dUr  = Σ X_tᵀ·dr_,   dVr  = Σ hp_tᵀ·dr_,         dbr  = Σ dr_
+ * EpyNN loops over the steps (in reverse); each sum here is one GEMM over all m·s rows instead.
  */
 export function gruComputeGradients(layer: GRU): void {
   requireBackward(layer, 'dhh_');
   const { s, e, u } = layer.d;
-  const m = layer.fc.X.shape[0];
+  const ms = layer.fc.X.shape[0] * s; // m·s rows
   const X = layer.fc.X.data; // (m, s, e)
   const hp = layer.fc.hp.data; // (m, s, u)
   const r = layer.fc.r.data; // (m, s, u)
@@ -79,23 +80,21 @@ export function gruComputeGradients(layer: GRU): void {
   const dz_ = layer.bc.dz_.data; // Gradient w.r.t update gate z_      (m, s, u)
   const dr_ = layer.bc.dr_.data; // Gradient w.r.t reset gate r_       (m, s, u)
 
-  // Reverse iteration over sequence steps
-  for (let is = s - 1; is >= 0; is--) {
-    // (1) Gradients of the loss with respect to U, V, b
-    addStepProduct(dUhh, X, dhh_, is, m, s, e, u); // (1.1) dL/dUhh
-    addStepProduct(dVhh, rhp, dhh_, is, m, s, u, u); // dL/dVhh (unnumbered in EpyNN; step 1.2)
-    addStepSum(dbhh, dhh_, is, m, s, u); // (1.3) dL/dbhh
+  // Sums over the steps fused: one GEMM over the m·s rows each
+  // (1) Gradients of the loss with respect to U, V, b
+  stepsProduct(dUhh, X, dhh_, ms, e, u); // (1.1) dL/dUhh
+  stepsProduct(dVhh, rhp, dhh_, ms, u, u); // dL/dVhh (unnumbered in EpyNN; step 1.2)
+  stepsSum(dbhh, dhh_, ms, u); // (1.3) dL/dbhh
 
-    // (2) Gradients of the loss with respect to U, V, b
-    addStepProduct(dUz, X, dz_, is, m, s, e, u); // (2.1) dL/dUz
-    addStepProduct(dVz, hp, dz_, is, m, s, u, u); // (2.2) dL/dVz
-    addStepSum(dbz, dz_, is, m, s, u); // (2.3) dL/dbz
+  // (2) Gradients of the loss with respect to U, V, b
+  stepsProduct(dUz, X, dz_, ms, e, u); // (2.1) dL/dUz
+  stepsProduct(dVz, hp, dz_, ms, u, u); // (2.2) dL/dVz
+  stepsSum(dbz, dz_, ms, u); // (2.3) dL/dbz
 
-    // (3) Gradients of the loss with respect to U, V, b
-    addStepProduct(dUr, X, dr_, is, m, s, e, u); // (3.1) dL/dUr
-    addStepProduct(dVr, hp, dr_, is, m, s, u, u); // (3.2) dL/dVr
-    addStepSum(dbr, dr_, is, m, s, u); // (3.3) dL/dbr
-  }
+  // (3) Gradients of the loss with respect to U, V, b
+  stepsProduct(dUr, X, dr_, ms, e, u); // (3.1) dL/dUr
+  stepsProduct(dVr, hp, dr_, ms, u, u); // (3.2) dL/dVr
+  stepsSum(dbr, dr_, ms, u); // (3.3) dL/dbr
 }
 
 /** Gradient descent on every gate's U, V, b. */

@@ -1,6 +1,7 @@
 // LSTM backward pass (EpyNN lstm/backward.py).
+import { gemmNT } from '../commons/gemm.js';
 import { type NDArray, zeros } from '../commons/ndarray.js';
-import { derivative, rowDot, sequenceGradient } from '../rnn/backward.js';
+import { derivativeOf, sequenceGradient, stepProductT } from '../rnn/backward.js';
 import { checkBackwardInput } from '../rnn/parameters.js';
 import type { LSTM } from './models.js';
 
@@ -29,6 +30,7 @@ function initializeBackward(layer: LSTM, dX: NDArray): NDArray {
  *   (10s) dC  = dC_ ⊙ f
  *   (11s) dh  = do_·Voᵀ + dg_·Vgᵀ + di_·Viᵀ + df_·Vfᵀ          (m, u)
  *   (12s) dX_t = dg_·Ugᵀ + do_·Uoᵀ + di_·Uiᵀ + df_·Ufᵀ         (m, e)
+ * Step (12s) needs nothing from the recurrence: it is one GEMM per gate over all m·s rows after the loop.
  */
 export function lstmBackward(layer: LSTM, dX: NDArray): NDArray {
   // (1) Initialize cache, hidden and memory state gradients
@@ -38,24 +40,22 @@ export function lstmBackward(layer: LSTM, dX: NDArray): NDArray {
   const da = dA.data; // (m, s, u)
   const b = (k: string): Float64Array => layer.bc[k].data; // (m, s, u)
   const [dh_, dh, dhn, dC_, dC, dCn, do_, dg_, di_, df_] = ['dh_', 'dh', 'dhn', 'dC_', 'dC', 'dCn', 'do_', 'dg_', 'di_', 'df_'].map(b);
-  const dx = layer.bc.dX.data; // (m, s, e)
   const c = (k: string): Float64Array => layer.fc[k].data; // (m, s, u)
   const [o, C, i, g, Cp_, f] = ['o', 'C', 'i', 'g', 'Cp_', 'f'].map(c);
   const p = (k: string): Float64Array => layer.p[k].data;
   const [Uo, Ug, Ui, Uf, Vo, Vg, Vi, Vf] = ['Uo', 'Ug', 'Ui', 'Uf', 'Vo', 'Vg', 'Vi', 'Vf'].map(p);
   // Derivatives of every gate, all steps at once (m, s, u)
-  const fC = derivative(layer, 'activate', layer.activate, layer.fc.C_);
-  const fo = derivative(layer, 'activateOutput', layer.activateOutput, layer.fc.o_);
-  const fg = derivative(layer, 'activateCandidate', layer.activateCandidate, layer.fc.g_);
-  const fi = derivative(layer, 'activateInput', layer.activateInput, layer.fc.i_);
-  const ff = derivative(layer, 'activateForget', layer.activateForget, layer.fc.f_);
+  const fC = derivativeOf(layer, 'activate', layer.activate, layer.fc.C_, C);
+  const fo = derivativeOf(layer, 'activateOutput', layer.activateOutput, layer.fc.o_, o);
+  const fg = derivativeOf(layer, 'activateCandidate', layer.activateCandidate, layer.fc.g_, g);
+  const fi = derivativeOf(layer, 'activateInput', layer.activateInput, layer.fc.i_, i);
+  const ff = derivativeOf(layer, 'activateForget', layer.activateForget, layer.fc.f_, f);
 
   // Reverse iteration over sequence steps
   for (let is = s - 1; is >= 0; is--) {
     for (let im = 0; im < m; im++) {
       // (2s) Slice sequence (m, s, u) w.r.t step: row [im, is, :] starts at r
       const r = (im * s + is) * u;
-      const rx = (im * s + is) * e;
 
       // (3s) Gradient of the loss w.r.t. next states
       if (is < s - 1) {
@@ -80,20 +80,22 @@ export function lstmBackward(layer: LSTM, dX: NDArray): NDArray {
         // (10s) Gradient of the loss w.r.t memory state C
         dC[k] = dC_[k] * f[k];
       }
-
-      // (11s) Gradient of the loss w.r.t hidden state h
-      for (let j = 0; j < u; j++) {
-        const w = j * u; // row j of each V (u, u)
-        dh[r + j] = rowDot(do_, r, Vo, w, u) + rowDot(dg_, r, Vg, w, u) + rowDot(di_, r, Vi, w, u) + rowDot(df_, r, Vf, w, u);
-      }
-
-      // (12s) Gradient of the loss w.r.t hidden state X
-      for (let ie = 0; ie < e; ie++) {
-        const w = ie * u; // row ie of each U (e, u)
-        dx[rx + ie] = rowDot(dg_, r, Ug, w, u) + rowDot(do_, r, Uo, w, u) + rowDot(di_, r, Ui, w, u) + rowDot(df_, r, Uf, w, u);
-      }
     }
+
+    // (11s) Gradient of the loss w.r.t hidden state h: dh[:, is] = Σ_gates d·_[:, is] · V·ᵀ
+    stepProductT(dh, do_, Vo, is, m, s, u, false);
+    stepProductT(dh, dg_, Vg, is, m, s, u, true);
+    stepProductT(dh, di_, Vi, is, m, s, u, true);
+    stepProductT(dh, df_, Vf, is, m, s, u, true);
   }
+
+  // (12s) Gradient of the loss w.r.t hidden state X, fused over all steps: dX (m·s, e) = Σ_gates d·_ · U·ᵀ
+  const ms = m * s;
+  const dx = layer.bc.dX.data; // (m, s, e)
+  gemmNT(ms, e, u, dg_, Ug, dx);
+  gemmNT(ms, e, u, do_, Uo, dx, true);
+  gemmNT(ms, e, u, di_, Ui, dx, true);
+  gemmNT(ms, e, u, df_, Uf, dx, true);
 
   return layer.bc.dX; // To previous layer
 }

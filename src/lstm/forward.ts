@@ -1,6 +1,6 @@
 // LSTM forward pass (EpyNN lstm/forward.py).
 import { type NDArray, zeros } from '../commons/ndarray.js';
-import { activateStep, copyPreviousStep, lastStep, setStep, stepLinear } from '../rnn/forward.js';
+import { addHiddenProduct, copyPreviousStep, inputProduct, lastStep, stepActivation } from '../rnn/forward.js';
 import { checkParameters } from '../rnn/parameters.js';
 import type { LSTM } from './models.js';
 import { LSTM_PARAMETERS } from './parameters.js';
@@ -24,6 +24,8 @@ function initializeForward(layer: LSTM, A: NDArray): NDArray {
  *   (8.1s) C_ = Cp_ ⊙ f + i ⊙ g        (8.2s) C = φ(C_)
  *   (9s)   h = o ⊙ C                                         all (m, u)
  * Returns h (m, s, u) with `sequences`, else the last step (m, u).
+ * The X_t·U products of all steps are one GEMM per gate before the loop (rows (m·s, e)), written
+ * straight into the gate caches f_, i_, g_, o_; the loop adds hp·V + b and activates.
  */
 export function lstmForward(layer: LSTM, A: NDArray): NDArray {
   // (1) Initialize cache, hidden and memory states
@@ -32,47 +34,52 @@ export function lstmForward(layer: LSTM, A: NDArray): NDArray {
   const u = layer.d.u;
   const x = X.data; // (m, s, e)
   const p = (k: string): Float64Array => layer.p[k].data;
+  const [Uf, Vf, bf, Ui, Vi, bi, Ug, Vg, bg, Uo, Vo, bo] = ['Uf', 'Vf', 'bf', 'Ui', 'Vi', 'bi', 'Ug', 'Vg', 'bg', 'Uo', 'Vo', 'bo'].map(p);
   const c = (k: string): Float64Array => layer.fc[k].data; // (m, s, u)
   const [h, hp, o_, o, i_, i, f_, f, g_, g, C_, Cp_, C] = ['h', 'hp', 'o_', 'o', 'i_', 'i', 'f_', 'f', 'g_', 'g', 'C_', 'Cp_', 'C'].map(c);
-  const Z = zeros([m, u]); // (m, u) one step of a linear part, reused
-  const z = Z.data;
-  const hOff = (is: number): number => is * u; // hp[:, is] rows: offset is·u, stride s·u
+  const actF = stepActivation(layer, 'activateForget', layer.activateForget, m, u);
+  const actI = stepActivation(layer, 'activateInput', layer.activateInput, m, u);
+  const actG = stepActivation(layer, 'activateCandidate', layer.activateCandidate, m, u);
+  const actO = stepActivation(layer, 'activateOutput', layer.activateOutput, m, u);
+  const actC = stepActivation(layer, 'activate', layer.activate, m, u);
+
+  // (2s) + (4.1s) (5.1s) (6.1s) (7.1s) fused over all steps: the X · U part of every gate, one GEMM each
+  const ms = m * s;
+  inputProduct(f_, x, Uf, ms, e, u); // (m, s, u)
+  inputProduct(i_, x, Ui, ms, e, u);
+  inputProduct(g_, x, Ug, ms, e, u);
+  inputProduct(o_, x, Uo, ms, e, u);
 
   // Iterate over sequence steps
   for (let is = 0; is < s; is++) {
-    // (2s) Slice sequence (m, s, e) w.r.t to step: rows X[im, is, :] are read in place
+    // (2s) Slice sequence (m, s, e) w.r.t to step: done above for the X · U parts
 
     // (3s) Retrieve previous states
     copyPreviousStep(hp, h, is, m, s, u); // (3.1s) Hidden
     copyPreviousStep(Cp_, C_, is, m, s, u); // (3.2s) Memory
 
     // (4s) Activate forget gate
-    stepLinear(z, x, p('Uf'), hp, hOff(is), s * u, p('Vf'), p('bf'), is, m, s, e, u); // (4.1s)
-    setStep(f_, z, is, m, s, u);
-    setStep(f, activateStep(layer, 'activateForget', layer.activateForget, Z), is, m, s, u); // (4.2s)
+    addHiddenProduct(f_, hp, Vf, is, m, s, u); // (4.1s) f_ += hp · Vf
+    actF(f_, bf, f, is, s); // (4.1s) + bf, (4.2s)
 
     // (5s) Activate input gate
-    stepLinear(z, x, p('Ui'), hp, hOff(is), s * u, p('Vi'), p('bi'), is, m, s, e, u); // (5.1s)
-    setStep(i_, z, is, m, s, u);
-    setStep(i, activateStep(layer, 'activateInput', layer.activateInput, Z), is, m, s, u); // (5.2s)
+    addHiddenProduct(i_, hp, Vi, is, m, s, u); // (5.1s)
+    actI(i_, bi, i, is, s); // (5.1s) + bi, (5.2s)
 
     // (6s) Activate candidate
-    stepLinear(z, x, p('Ug'), hp, hOff(is), s * u, p('Vg'), p('bg'), is, m, s, e, u); // (6.1s)
-    setStep(g_, z, is, m, s, u);
-    setStep(g, activateStep(layer, 'activateCandidate', layer.activateCandidate, Z), is, m, s, u); // (6.2s)
+    addHiddenProduct(g_, hp, Vg, is, m, s, u); // (6.1s)
+    actG(g_, bg, g, is, s); // (6.1s) + bg, (6.2s)
 
     // (7s) Activate output gate
-    stepLinear(z, x, p('Uo'), hp, hOff(is), s * u, p('Vo'), p('bo'), is, m, s, e, u); // (7.1s)
-    setStep(o_, z, is, m, s, u);
-    setStep(o, activateStep(layer, 'activateOutput', layer.activateOutput, Z), is, m, s, u); // (7.2s)
+    addHiddenProduct(o_, hp, Vo, is, m, s, u); // (7.1s)
+    actO(o_, bo, o, is, s); // (7.1s) + bo, (7.2s)
 
     // (8s) Compute current memory state
     for (let im = 0; im < m; im++) {
       const oc = (im * s + is) * u; // [im, is, 0] of a (m, s, u) cache
-      for (let iu = 0; iu < u; iu++) z[im * u + iu] = Cp_[oc + iu] * f[oc + iu] + i[oc + iu] * g[oc + iu]; // (8.1s)
+      for (let iu = 0; iu < u; iu++) C_[oc + iu] = Cp_[oc + iu] * f[oc + iu] + i[oc + iu] * g[oc + iu]; // (8.1s)
     }
-    setStep(C_, z, is, m, s, u);
-    setStep(C, activateStep(layer, 'activate', layer.activate, Z), is, m, s, u); // (8.2s)
+    actC(C_, null, C, is, s); // (8.2s)
 
     // (9s) Compute current hidden state
     for (let im = 0; im < m; im++) {

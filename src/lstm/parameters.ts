@@ -1,7 +1,7 @@
 // LSTM shapes, parameters and gradients (EpyNN lstm/parameters.py).
 import { sgdUpdate } from '../commons/models.js';
 import { type NDArray, zeros } from '../commons/ndarray.js';
-import { addStepProduct, addStepSum, checkSequenceInput, requireBackward, requireShapes } from '../rnn/parameters.js';
+import { checkSequenceInput, requireBackward, requireShapes, stepsProduct, stepsSum } from '../rnn/parameters.js';
 import type { LSTM } from './models.js';
 
 /** Parameter keys of LSTM, in EpyNN's order (forget, input, candidate, output; gradients follow it). */
@@ -61,13 +61,14 @@ export function lstmInitializeParameters(layer: LSTM): void {
 }
 
 /**
- * For each gate k in (o, g, i, f), summed over steps t (in reverse, as EpyNN) and samples:
+ * For each gate k in (o, g, i, f), summed over steps t and samples:
  *   dUk = Σ_t X_tᵀ · dk__t (e, u),  dVk = Σ_t hp_tᵀ · dk__t (u, u),  dbk = Σ_t Σ_m dk__t (1, u)
+ * EpyNN loops over the steps (in reverse); each sum here is one GEMM over all m·s rows instead.
  */
 export function lstmComputeGradients(layer: LSTM): void {
   requireBackward(layer, 'do_');
   const { s, e, u } = layer.d;
-  const m = layer.fc.X.shape[0];
+  const ms = layer.fc.X.shape[0] * s; // m·s rows
   const X = layer.fc.X.data; // (m, s, e)
   const hp = layer.fc.hp.data; // (m, s, u)
 
@@ -81,28 +82,26 @@ export function lstmComputeGradients(layer: LSTM): void {
   const di_ = layer.bc.di_.data; // Gradient w.r.t input gate i_       (m, s, u)
   const df_ = layer.bc.df_.data; // Gradient w.r.t forget gate f_      (m, s, u)
 
-  // Reverse iteration over sequence steps
-  for (let is = s - 1; is >= 0; is--) {
-    // (1) Gradients of the loss with respect to U, V, b
-    addStepProduct(dUo, X, do_, is, m, s, e, u); // (1.1) dL/dUo
-    addStepProduct(dVo, hp, do_, is, m, s, u, u); // (1.2) dL/dVo
-    addStepSum(dbo, do_, is, m, s, u); // (1.3) dL/dbo
+  // Sums over the steps fused: one GEMM over the m·s rows each
+  // (1) Gradients of the loss with respect to U, V, b
+  stepsProduct(dUo, X, do_, ms, e, u); // (1.1) dL/dUo
+  stepsProduct(dVo, hp, do_, ms, u, u); // (1.2) dL/dVo
+  stepsSum(dbo, do_, ms, u); // (1.3) dL/dbo
 
-    // (2) Gradients of the loss with respect to U, V, b
-    addStepProduct(dUg, X, dg_, is, m, s, e, u); // (2.1) dL/dUg
-    addStepProduct(dVg, hp, dg_, is, m, s, u, u); // (2.2) dL/dVg
-    addStepSum(dbg, dg_, is, m, s, u); // (2.3) dL/dbg
+  // (2) Gradients of the loss with respect to U, V, b
+  stepsProduct(dUg, X, dg_, ms, e, u); // (2.1) dL/dUg
+  stepsProduct(dVg, hp, dg_, ms, u, u); // (2.2) dL/dVg
+  stepsSum(dbg, dg_, ms, u); // (2.3) dL/dbg
 
-    // (3) Gradients of the loss with respect to U, V, b
-    addStepProduct(dUi, X, di_, is, m, s, e, u); // (3.1) dL/dUi
-    addStepProduct(dVi, hp, di_, is, m, s, u, u); // (3.2) dL/dVi
-    addStepSum(dbi, di_, is, m, s, u); // (3.3) dL/dbi
+  // (3) Gradients of the loss with respect to U, V, b
+  stepsProduct(dUi, X, di_, ms, e, u); // (3.1) dL/dUi
+  stepsProduct(dVi, hp, di_, ms, u, u); // (3.2) dL/dVi
+  stepsSum(dbi, di_, ms, u); // (3.3) dL/dbi
 
-    // (4) Gradients of the loss with respect to U, V, b
-    addStepProduct(dUf, X, df_, is, m, s, e, u); // (4.1) dL/dUf
-    addStepProduct(dVf, hp, df_, is, m, s, u, u); // (4.2) dL/dVf
-    addStepSum(dbf, df_, is, m, s, u); // (4.3) dL/dbf
-  }
+  // (4) Gradients of the loss with respect to U, V, b
+  stepsProduct(dUf, X, df_, ms, e, u); // (4.1) dL/dUf
+  stepsProduct(dVf, hp, df_, ms, u, u); // (4.2) dL/dVf
+  stepsSum(dbf, df_, ms, u); // (4.3) dL/dbf
 }
 
 /** Gradient descent on every gate's U, V, b. */

@@ -1,7 +1,8 @@
 // RNN backward pass (EpyNN rnn/backward.py).
 // The helpers exported here are shared by the recurrent family (RNN, LSTM, GRU).
-import type { Activation } from '../activation/functions.js';
+import { type Activation, sigmoid, tanh } from '../activation/functions.js';
 import { EpyNNError } from '../commons/errors.js';
+import { gemmNT, gemmStrided } from '../commons/gemm.js';
 import type { Layer } from '../commons/models.js';
 import { NDArray, fmt, zeros } from '../commons/ndarray.js';
 import type { RNN } from './models.js';
@@ -22,6 +23,7 @@ function initializeBackward(layer: RNN, dX: NDArray): NDArray {
  *   (4s) dh__t = (dA_t + dhn_t) ⊙ f'(h__t)     (m, u)
  *   (5s) dh_t  = dh__t · Vᵀ                     (m, u)  to the previous step
  *   (6s) dX_t  = dh__t · Uᵀ                     (m, e)  to the previous layer
+ * Step (6s) needs nothing from the recurrence: it is one GEMM over all m·s rows after the loop.
  */
 export function rnnBackward(layer: RNN, dX: NDArray): NDArray {
   // (1) Initialize cache and hidden state gradient
@@ -32,31 +34,29 @@ export function rnnBackward(layer: RNN, dX: NDArray): NDArray {
   const dh_ = layer.bc.dh_.data; // (m, s, u)
   const dh = layer.bc.dh.data; // (m, s, u)
   const dhn = layer.bc.dhn.data; // (m, s, u)
-  const dx = layer.bc.dX.data; // (m, s, e)
   const U = layer.p.U.data; // (e, u)
   const V = layer.p.V.data; // (u, u)
-  const fh = derivative(layer, 'activate', layer.activate, layer.fc.h_); // f'(h_) (m, s, u), all steps at once
+  const fh = derivativeOf(layer, 'activate', layer.activate, layer.fc.h_, layer.fc.h.data); // f'(h_) (m, s, u), all steps at once
 
   // Reverse iteration over sequence steps
   for (let is = s - 1; is >= 0; is--) {
     for (let im = 0; im < m; im++) {
       // (2s) Slice sequence (m, s, u) w.r.t step: row [im, is, :] starts at o
       const o = (im * s + is) * u;
-      const ox = (im * s + is) * e;
 
       // (3s) Gradient of the loss w.r.t. next hidden state
       if (is < s - 1) for (let iu = 0; iu < u; iu++) dhn[o + iu] = dh[o + u + iu]; // dhn[:, is] = dh[:, is + 1]
 
       // (4s) Gradient of the loss w.r.t hidden state h_
       for (let iu = 0; iu < u; iu++) dh_[o + iu] = (da[o + iu] + dhn[o + iu]) * fh[o + iu];
-
-      // (5s) Gradient of the loss w.r.t hidden state h
-      for (let j = 0; j < u; j++) dh[o + j] = rowDot(dh_, o, V, j * u, u); // dh[im, is, j] = Σ dh_[im, is, :] · V[j, :]
-
-      // (6s) Gradient of the loss w.r.t X
-      for (let ie = 0; ie < e; ie++) dx[ox + ie] = rowDot(dh_, o, U, ie * u, u); // dX[im, is, ie] = Σ dh_[im, is, :] · U[ie, :]
     }
+
+    // (5s) Gradient of the loss w.r.t hidden state h
+    stepProductT(dh, dh_, V, is, m, s, u, false); // dh[:, is] = dh_[:, is] · Vᵀ
   }
+
+  // (6s) Gradient of the loss w.r.t X, fused over all steps: dX (m·s, e) = dh_ (m·s, u) · Uᵀ
+  gemmNT(m * s, e, u, dh_, U, layer.bc.dX.data);
 
   return layer.bc.dX; // To previous layer
 }
@@ -64,11 +64,14 @@ export function rnnBackward(layer: RNN, dX: NDArray): NDArray {
 // ---------------------------------------------------------------------------------------------
 // Shared by RNN, LSTM and GRU
 
-/** Σ_k a[ao + k] · b[bo + k] for k < n: one entry of G · Wᵀ when both rows are contiguous. */
-export function rowDot(a: Float64Array, ao: number, b: Float64Array, bo: number, n: number): number {
-  let acc = 0;
-  for (let k = 0; k < n; k++) acc += a[ao + k] * b[bo + k];
-  return acc;
+/**
+ * dH[:, is] = [dH[:, is] +] G[:, is] · Vᵀ for (m, s, u) arrays dH and G and V (u, u): the gradient
+ * sent back through one step's recurrent product (rows at stride s·u, in place).
+ */
+export function stepProductT(
+  dH: Float64Array, G: Float64Array, V: Float64Array, is: number, m: number, s: number, u: number, accumulate: boolean,
+): void {
+  gemmStrided(m, u, u, G, is * u, s * u, 1, V, 0, 1, u, dH, is * u, s * u, accumulate);
 }
 
 /**
@@ -81,6 +84,25 @@ export function sequenceGradient(dX: NDArray, sequences: boolean, hShape: readon
   const dA = zeros(hShape); // Empty full length sequence
   for (let im = 0; im < m; im++) dA.data.set(dX.data.subarray(im * u, (im + 1) * u), (im * s + s - 1) * u); // Assign to last index
   return dA;
+}
+
+/**
+ * fn'(Z) for a whole (m, s, u) cache in one call, where A = fn(Z) is the cached activation.
+ * The built-in tanh and sigmoid take it from A (1 − A², A·(1 − A)): the same values to the bit as
+ * their `deriv` branch, which recomputes A from Z. Other activations go through `derivative`.
+ */
+export function derivativeOf(layer: Layer, gate: string, fn: Activation, Z: NDArray, A: Float64Array): Float64Array {
+  if (fn === tanh) {
+    const d = new Float64Array(A.length);
+    for (let k = 0; k < A.length; k++) d[k] = 1 - A[k] * A[k];
+    return d;
+  }
+  if (fn === sigmoid) {
+    const d = new Float64Array(A.length);
+    for (let k = 0; k < A.length; k++) d[k] = A[k] * (1 - A[k]);
+    return d;
+  }
+  return derivative(layer, gate, fn, Z);
 }
 
 /**

@@ -1,7 +1,8 @@
 // RNN forward pass (EpyNN rnn/forward.py).
 // The step kernels exported here are shared by the recurrent family (RNN, LSTM, GRU).
-import type { Activation } from '../activation/functions.js';
+import { type Activation, sigmoid, tanh } from '../activation/functions.js';
 import { EpyNNError } from '../commons/errors.js';
+import { gemmNN, gemmStrided } from '../commons/gemm.js';
 import type { Layer } from '../commons/models.js';
 import { NDArray, fmt, zeros } from '../commons/ndarray.js';
 import type { RNN } from './models.js';
@@ -23,6 +24,8 @@ function initializeForward(layer: RNN, A: NDArray): NDArray {
  *   (4.1s) h__t = X_t · U + hp_t · V + b     (m, u)
  *   (4.2s) h_t  = f(h__t)                    (m, u)
  * Returns h (m, s, u) with `sequences`, else the last step h_{s-1} (m, u).
+ * The X_t · U products of all steps are one GEMM before the loop (rows (m·s, e)); only hp_t · V
+ * needs a product per step.
  */
 export function rnnForward(layer: RNN, A: NDArray): NDArray {
   // (1) Initialize cache and hidden state
@@ -36,21 +39,21 @@ export function rnnForward(layer: RNN, A: NDArray): NDArray {
   const h_ = layer.fc.h_.data; // (m, s, u)
   const h = layer.fc.h.data; // (m, s, u)
   const hp = layer.fc.hp.data; // (m, s, u)
-  const Z = zeros([m, u]); // (m, u) one step of h_, reused
+  const act = stepActivation(layer, 'activate', layer.activate, m, u);
+
+  // (2s) + (4.1s) fused over all steps: h_[:, is] = X[:, is] · U for every step, one GEMM
+  inputProduct(h_, x, U, m * s, e, u); // (m, s, u)
 
   // Iterate over sequence steps
   for (let is = 0; is < s; is++) {
-    // (2s) Slice sequence (m, s, e) with respect to step: rows X[im, is, :] are read in place
+    // (2s) Slice sequence (m, s, e) with respect to step: done above for the X · U part
 
     // (3s) Retrieve previous hidden state
     copyPreviousStep(hp, h, is, m, s, u); // hp[:, is] = h[:, is - 1] (zeros at is = 0)
 
     // (4s) Activate current hidden state
-    stepLinear(Z.data, x, U, hp, is * u, s * u, V, b, is, m, s, e, u); // (4.1s) Linear
-    setStep(h_, Z.data, is, m, s, u);
-
-    const H = activateStep(layer, 'activate', layer.activate, Z); // (4.2s) Non-linear
-    setStep(h, H, is, m, s, u);
+    addHiddenProduct(h_, hp, V, is, m, s, u); // (4.1s) Linear: h_[:, is] += hp[:, is] · V
+    act(h_, b, h, is, s); // (4.1s) + b, (4.2s) Non-linear: h[:, is] = f(h_[:, is])
   }
 
   // Return the last hidden state or the full sequence
@@ -60,38 +63,62 @@ export function rnnForward(layer: RNN, A: NDArray): NDArray {
 // ---------------------------------------------------------------------------------------------
 // Shared by RNN, LSTM and GRU
 
-/**
- * The linear part of one step `is`, for every sample:
- *   Z[im, iu] = Σ_ie X[im, is, ie] · U[ie, iu] + Σ_j H[hOff + im·hStride + j] · V[j, iu] + b[0, iu]
- * X (m, s, e), U (e, u), V (u, u), b (1, u); Z is an (m, u) buffer. H is the previous hidden
- * state (row im at hOff + im·hStride): a (m, s, u) cache with hOff = is·u, hStride = s·u, or
- * an (m, u) buffer with hOff = 0, hStride = u. Grouping as NumPy: (X·U + H·V) + b.
- */
-export function stepLinear(
-  Z: Float64Array, X: Float64Array, U: Float64Array, H: Float64Array, hOff: number, hStride: number,
-  V: Float64Array, b: Float64Array, is: number, m: number, s: number, e: number, u: number,
-): void {
-  for (let im = 0; im < m; im++) {
-    const ox = (im * s + is) * e; // X[im, is, 0]
-    const oh = hOff + im * hStride; // H[im, 0]
-    const oz = im * u; // Z[im, 0]
-    for (let iu = 0; iu < u; iu++) {
-      let xu = 0;
-      for (let ie = 0; ie < e; ie++) xu += X[ox + ie] * U[ie * u + iu];
-      let hv = 0;
-      for (let j = 0; j < u; j++) hv += H[oh + j] * V[j * u + iu];
-      Z[oz + iu] = xu + hv + b[iu];
-    }
-  }
+/** P (m·s, u) = X (m·s, e) · U (e, u): the input products of every step at once (overwrites P). */
+export function inputProduct(P: Float64Array, X: Float64Array, U: Float64Array, ms: number, e: number, u: number): void {
+  gemmNN(ms, u, e, X, U, P);
 }
 
-/** cache[:, is] = buf for a (m, s, u) cache and an (m, u) buffer. */
-export function setStep(cache: Float64Array, buf: Float64Array, is: number, m: number, s: number, u: number): void {
-  for (let im = 0; im < m; im++) {
-    const oc = (im * s + is) * u;
-    const ob = im * u;
-    for (let iu = 0; iu < u; iu++) cache[oc + iu] = buf[ob + iu];
+/**
+ * P[:, is] += H[:, is] · V for (m, s, u) arrays P and H and V (u, u): the recurrent product of one
+ * step, read and written in place (rows at stride s·u). Added after X · U, as NumPy's (X·U + hp·V).
+ */
+export function addHiddenProduct(P: Float64Array, H: Float64Array, V: Float64Array, is: number, m: number, s: number, u: number): void {
+  if (is === 0) return; // hp = 0 at the first step
+  gemmStrided(m, u, u, H, is * u, s * u, 1, V, 0, u, 1, P, is * u, s * u, true);
+}
+
+/**
+ * One step's bias and activation, `(Z, b, A, is, s)`: Z[:, is] += b (in place: the stored linear
+ * part; b null: no bias), then A[:, is] = fn(Z[:, is]), for (m, s, u) arrays Z and A.
+ */
+export type StepActivation = (Z: Float64Array, b: Float64Array | null, A: Float64Array, is: number, s: number) => void;
+
+/**
+ * The step activation of one gate. The built-in tanh and sigmoid are applied in place (same
+ * expressions as src/activation/functions.ts, so the same values to the bit); any other activation
+ * is called with the layer's hyper-parameters on a copy of the step (m, u), as EpyNN does.
+ */
+export function stepActivation(layer: Layer, gate: string, fn: Activation, m: number, u: number): StepActivation {
+  const addBias = (Z: Float64Array, b: Float64Array | null, is: number, s: number): void => {
+    if (b === null) return;
+    for (let im = 0, o = is * u; im < m; im++, o += s * u) for (let iu = 0; iu < u; iu++) Z[o + iu] += b[iu];
+  };
+  if (fn === tanh) {
+    return (Z, b, A, is, s) => {
+      addBias(Z, b, is, s);
+      for (let im = 0, o = is * u; im < m; im++, o += s * u) for (let iu = 0; iu < u; iu++) A[o + iu] = Math.tanh(Z[o + iu]);
+    };
   }
+  if (fn === sigmoid) {
+    return (Z, b, A, is, s) => {
+      addBias(Z, b, is, s);
+      for (let im = 0, o = is * u; im < m; im++, o += s * u) {
+        for (let iu = 0; iu < u; iu++) {
+          const v = Z[o + iu];
+          // Stable sigmoid, the expression of activation/functions.ts
+          A[o + iu] = v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
+        }
+      }
+    };
+  }
+  const buf = zeros([m, u]); // (m, u) one step of Z, reused
+  const z = buf.data;
+  return (Z, b, A, is, s) => {
+    addBias(Z, b, is, s);
+    for (let im = 0, o = is * u; im < m; im++, o += s * u) for (let iu = 0; iu < u; iu++) z[im * u + iu] = Z[o + iu];
+    const out = activateStep(layer, gate, fn, buf);
+    for (let im = 0, o = is * u; im < m; im++, o += s * u) for (let iu = 0; iu < u; iu++) A[o + iu] = out[im * u + iu];
+  };
 }
 
 /** prev[:, is] = cur[:, is - 1] for (m, s, u) caches; left at zero for is = 0. */

@@ -1,6 +1,7 @@
 // RNN shapes, parameters and gradients (EpyNN rnn/parameters.py).
 // The step kernels and checks exported here are shared by the recurrent family (RNN, LSTM, GRU).
 import { EpyNNError, ShapeError } from '../commons/errors.js';
+import { gemmTN } from '../commons/gemm.js';
 import type { Layer } from '../commons/models.js';
 import { sgdUpdate } from '../commons/models.js';
 import { type NDArray, fmt, sameShape, zeros } from '../commons/ndarray.js';
@@ -43,32 +44,27 @@ export function rnnInitializeParameters(layer: RNN): void {
 }
 
 /**
- * Sums over steps t (in reverse, as EpyNN) and samples:
+ * Summed over steps t and samples:
  *   (1.1) dU = Σ_t X_tᵀ · dh__t     (e, u)
  *   (1.2) dV = Σ_t hp_tᵀ · dh__t    (u, u)
  *   (1.3) db = Σ_t Σ_m dh__t        (1, u)
+ * EpyNN loops over the steps (in reverse); each sum here is one GEMM over all m·s rows instead.
  */
 export function rnnComputeGradients(layer: RNN): void {
   requireBackward(layer, 'dh_');
   const { s, e, u } = layer.d;
-  const m = layer.fc.X.shape[0];
+  const ms = layer.fc.X.shape[0] * s; // m·s rows
   const X = layer.fc.X.data; // (m, s, e)
   const hp = layer.fc.hp.data; // (m, s, u)
   const dh_ = layer.bc.dh_.data; // (m, s, u)
 
   // Gradients initialization with respect to parameters
   for (const k of Object.keys(layer.p)) layer.g[`d${k}`] = zeros(layer.p[k].shape);
-  const dU = layer.g.dU.data;
-  const dV = layer.g.dV.data;
-  const db = layer.g.db.data;
 
-  // Reverse iteration over sequence steps
-  for (let is = s - 1; is >= 0; is--) {
-    // (1) Gradients of the loss with respect to U, V, b
-    addStepProduct(dU, X, dh_, is, m, s, e, u); // (1.1) dL/dU
-    addStepProduct(dV, hp, dh_, is, m, s, u, u); // (1.2) dL/dV
-    addStepSum(db, dh_, is, m, s, u); // (1.3) dL/db
-  }
+  // (1) Gradients of the loss with respect to U, V, b, fused over the steps
+  stepsProduct(layer.g.dU.data, X, dh_, ms, e, u); // (1.1) dL/dU
+  stepsProduct(layer.g.dV.data, hp, dh_, ms, u, u); // (1.2) dL/dV
+  stepsSum(layer.g.db.data, dh_, ms, u); // (1.3) dL/db
 }
 
 /** Gradient descent on U, V, b. */
@@ -80,31 +76,17 @@ export function rnnUpdateParameters(layer: RNN): void {
 // Shared by RNN, LSTM and GRU
 
 /**
- * dW[j, iu] += Σ_im A[im, is, j] · G[im, is, iu] for one step `is`: the step's Aᵀ · G, with
- * A (m, s, n), G (m, s, u), dW (n, u). Summed over samples first, then added (NumPy's grouping).
+ * dW (n, u) = Aᵀ · G summed over all m·s rows (overwrites dW), with A (m, s, n) and G (m, s, u):
+ * Σ_t A_tᵀ · G_t over every step in one GEMM.
  */
-export function addStepProduct(
-  dW: Float64Array, A: Float64Array, G: Float64Array, is: number, m: number, s: number, n: number, u: number,
-): void {
-  const sa = s * n; // sample stride of A
-  const sg = s * u; // sample stride of G
-  for (let j = 0; j < n; j++) {
-    for (let iu = 0; iu < u; iu++) {
-      let acc = 0;
-      for (let im = 0, ia = is * n + j, ig = is * u + iu; im < m; im++, ia += sa, ig += sg) acc += A[ia] * G[ig];
-      dW[j * u + iu] += acc;
-    }
-  }
+export function stepsProduct(dW: Float64Array, A: Float64Array, G: Float64Array, ms: number, n: number, u: number): void {
+  gemmTN(n, u, ms, A, G, dW);
 }
 
-/** db[0, iu] += Σ_im G[im, is, iu] for one step `is` (G (m, s, u)). */
-export function addStepSum(db: Float64Array, G: Float64Array, is: number, m: number, s: number, u: number): void {
-  const sg = s * u;
-  for (let iu = 0; iu < u; iu++) {
-    let acc = 0;
-    for (let im = 0, ig = is * u + iu; im < m; im++, ig += sg) acc += G[ig];
-    db[iu] += acc;
-  }
+/** db (1, u) = Σ over all m·s rows of G (m, s, u) (overwrites db). */
+export function stepsSum(db: Float64Array, G: Float64Array, ms: number, u: number): void {
+  db.fill(0);
+  for (let r = 0, o = 0; r < ms; r++, o += u) for (let iu = 0; iu < u; iu++) db[iu] += G[o + iu];
 }
 
 /** Throws ShapeError unless X is a sequence batch (m, s, e) with at least one step. */

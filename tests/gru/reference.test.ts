@@ -4,7 +4,7 @@
 // then forward, backward, compute_gradients. Parameters are injected: no RNG parity.
 import { elu, identity, relu, sigmoid, tanh } from '../../src/activation/functions.js';
 import { GRU } from '../../src/gru/models.js';
-import { fixtureSuite, kernelSuite } from '../rnn/suite.js';
+import { fastPathSuite, fixtureSuite, kernelSuite } from '../rnn/suite.js';
 import { naiveGRU } from './naive.js';
 
 fixtureSuite('GRU', 'layer_gru_', GRU, naiveGRU);
@@ -16,4 +16,10 @@ kernelSuite('GRU', GRU, naiveGRU, [
   [4, 3, 6, 5, true, { activateUpdate: tanh, activateReset: identity }],
   [1, 9, 3, 4, false, { activate: elu, activateReset: sigmoid }],
   [2, 4, 3, 3, true, {}],
+  // Large enough for the packed GEMM path (edges: sizes not multiples of 4; m·s > 256: K split in dU, dV)
+  [13, 23, 17, 21, true, {}],
+  [9, 6, 33, 30, false, { activate: relu, activateUpdate: tanh }],
 ], 13);
+
+fastPathSuite('GRU', GRU, { activate: tanh, activateUpdate: sigmoid, activateReset: sigmoid }, 35);
+fastPathSuite('GRU (swapped)', GRU, { activate: sigmoid, activateUpdate: tanh, activateReset: tanh }, 36);

@@ -5,7 +5,7 @@
 // no RNG parity. The fixtures' bc omits EpyNN's never-written `dz_` (we do not allocate it either).
 import { elu, identity, relu, sigmoid, tanh } from '../../src/activation/functions.js';
 import { LSTM } from '../../src/lstm/models.js';
-import { fixtureSuite, kernelSuite } from '../rnn/suite.js';
+import { fastPathSuite, fixtureSuite, kernelSuite } from '../rnn/suite.js';
 import { naiveLSTM } from './naive.js';
 
 fixtureSuite('LSTM', 'layer_lstm_', LSTM, naiveLSTM);
@@ -17,4 +17,10 @@ kernelSuite('LSTM', LSTM, naiveLSTM, [
   [4, 3, 6, 5, true, { activateOutput: tanh, activateInput: tanh, activateForget: sigmoid }],
   [1, 9, 3, 4, false, { activate: elu, activateCandidate: sigmoid }],
   [2, 4, 3, 3, true, {}],
+  // Large enough for the packed GEMM path (edges: sizes not multiples of 4; m·s > 256: K split in dU, dV)
+  [13, 23, 17, 21, true, {}],
+  [9, 6, 33, 30, false, { activate: relu, activateInput: tanh }],
 ], 12);
+
+fastPathSuite('LSTM', LSTM, { activate: tanh, activateOutput: sigmoid, activateCandidate: tanh, activateInput: sigmoid, activateForget: sigmoid }, 33);
+fastPathSuite('LSTM (swapped)', LSTM, { activate: sigmoid, activateOutput: tanh, activateCandidate: sigmoid, activateInput: tanh, activateForget: tanh }, 34);

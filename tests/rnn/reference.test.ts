@@ -8,7 +8,7 @@ import { elu, identity, lrelu, relu, sigmoid, tanh } from '../../src/activation/
 import { RNN } from '../../src/rnn/models.js';
 import { fixtureNames, loadFixture } from '../helpers/fixtures.js';
 import { naiveRNN } from './naive.js';
-import { fixtureSuite, kernelSuite } from './suite.js';
+import { fastPathSuite, fixtureSuite, kernelSuite } from './suite.js';
 
 fixtureSuite('RNN', 'layer_rnn_', RNN, naiveRNN);
 
@@ -27,4 +27,11 @@ kernelSuite('RNN', RNN, naiveRNN, [
   [1, 9, 3, 4, false, { activate: lrelu }],
   [2, 4, 3, 3, true, { activate: elu }],
   [5, 2, 2, 1, false, { activate: identity }],
+  // Large enough for the packed GEMM path (edges: sizes not multiples of 4; m·s > 256: K split in dU, dV)
+  [13, 23, 17, 21, true, { activate: tanh }],
+  [9, 6, 33, 30, false, { activate: sigmoid }],
+  [11, 5, 5, 26, true, { activate: elu }],
 ], 11);
+
+fastPathSuite('RNN', RNN, { activate: tanh }, 31);
+fastPathSuite('RNN (sigmoid)', RNN, { activate: sigmoid }, 32);

@@ -409,3 +409,43 @@ export function propertySuite(
     });
   });
 }
+
+/**
+ * The built-in tanh and sigmoid run on a fast path (applied in place in forward, derivatives taken
+ * from the cached activations in backward); any other function goes through the generic call. The
+ * same activations wrapped in a closure (so not recognized) must give the same values to the bit.
+ * `acts` are the activation options with built-in tanh/sigmoid to compare.
+ */
+export function fastPathSuite(layerName: string, Ctor: RecurrentCtor, acts: Record<string, Activation>, seed: number): void {
+  describe(`${layerName} fast path for built-in tanh/sigmoid`, () => {
+    for (const sequences of [false, true]) {
+      test(`equals the generic activation call to the bit (sequences=${sequences})`, () => {
+        const rng = seededRng(seed);
+        const [m, s, e, u] = [6, 5, 7, 9];
+        const wrapped = Object.fromEntries(Object.entries(acts).map(([k, f]) => [k, (x: NDArray, d?: boolean, h?: HPars) => f(x, d, h)]));
+        const fast = new Ctor({ unitCells: u, sequences, clipGradients: false, ...acts });
+        const slow = new Ctor({ unitCells: u, sequences, clipGradients: false, ...wrapped });
+        const X = randn(rng, [m, s, e], 2); // large enough for both branches of the stable sigmoid
+        fast.computeShapes(X);
+        fast.initializeParameters();
+        for (const [k, P] of Object.entries(fast.p)) fast.p[k] = randn(rng, P.shape, k.startsWith('b') ? 0.5 : 0.9);
+        slow.computeShapes(X);
+        for (const [k, P] of Object.entries(fast.p)) slow.p[k] = P.copy();
+        const dA = randn(rng, sequences ? [m, s, u] : [m, u]);
+        const out = [fast, slow].map((l) => {
+          const A = l.forward(X);
+          const dX = l.backward(dA);
+          l.computeGradients();
+          return { A, dX };
+        });
+        expect(out[0].A.data).toEqual(out[1].A.data);
+        expect(out[0].dX.data).toEqual(out[1].dX.data);
+        for (const k of Object.keys(fast.fc)) expect(fast.fc[k].data, `fc.${k}`).toEqual(slow.fc[k].data);
+        for (const k of Object.keys(fast.bc)) expect(fast.bc[k].data, `bc.${k}`).toEqual(slow.bc[k].data);
+        for (const k of Object.keys(fast.g)) expect(fast.g[k].data, `g.${k}`).toEqual(slow.g[k].data);
+        const sig = Array.from(X.data).some((v) => v < 0) && Array.from(X.data).some((v) => v > 0);
+        expect(sig).toBe(true);
+      });
+    }
+  });
+}
