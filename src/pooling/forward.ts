@@ -32,47 +32,41 @@ export function poolingForward(layer: Pooling, A: NDArray): NDArray {
   //     } fused: blocks Xb are never materialized; each window is read in place from X, channels
   //     innermost so that both X and Z are walked contiguously.
   const pool = layer.pool;
-  const n = ph * pw; // window size, for 'mean'
-  const rowStep = (w - pw) * d; // from the end of one window row to the start of the next
+  const n = ph * pw; // window size
+  // Offsets of the window positions from the window's first element X[im, ioh·sh, iow·sw, id]
+  const offs = new Int32Array(n);
+  for (let iph = 0, k = 0; iph < ph; iph++) for (let ipw = 0; ipw < pw; ipw++) offs[k++] = (iph * w + ipw) * d;
+  // NOTE: max/min select with arithmetic, v·(1 − s) + x·s with s = +(x > v): exact for finite values
+  // and branch-free (on random data a compare-and-branch mispredicts about half the time, ~3× slower).
+  // With an infinity in X, ∞·0 would be NaN: that case takes Math.max/min (NaN propagates either way).
+  let finite = true;
+  for (let i = 0; i < x.length && finite; i++) finite = x[i] - x[i] === 0 || x[i] !== x[i];
+  const sign = pool === 'min' ? -1 : 1; // compares −b > −v for min: negation is exact
   let zrow = 0; // Z[im, ioh, iow, 0]
-  // The reduction of one (window, channel) runs in a register, channels in the middle loop; one loop
-  // nest per pool so that the innermost loops carry no dispatch.
   for (let im = 0; im < m; im++) {
     for (let ioh = 0; ioh < oh; ioh++) {
       for (let iow = 0; iow < ow; iow++, zrow += d) {
         const x0 = ((im * h + ioh * sh) * w + iow * sw) * d; // X[im, ioh·sh, iow·sw, 0]
-        if (pool === 'max') {
-          for (let id = 0; id < d; id++) {
-            // First window element initializes the reduction. Math.max is branch-free (a compare
-            // and branch mispredicts on random data) and propagates NaN as np.max does.
-            // NOTE: Math.max(-0, +0) is +0 where a first-wins compare keeps -0; equal under ===.
-            let xi = x0 + id;
-            let v = x[xi];
-            for (let iph = 0; iph < ph; iph++, xi += rowStep) {
-              for (let ipw = 0; ipw < pw; ipw++, xi += d) v = Math.max(v, x[xi]);
+        for (let id = 0; id < d; id++) {
+          const xi = x0 + id;
+          // The reduction of one (window, channel) runs in a register; the first element initializes it
+          let v = x[xi];
+          if (pool === 'mean') {
+            // Summed in window order, (((x0 + x1) + x2) + …) / n
+            for (let k = 1; k < n; k++) v += x[xi + offs[k]];
+            v /= n;
+          } else if (finite) {
+            for (let k = 1; k < n; k++) {
+              const b = x[xi + offs[k]];
+              const t = +(sign * b > sign * v); // b beats v (max: b > v, min: b < v); NaN never beats
+              v = v * (1 - t) + b * t;
             }
-            z[zrow + id] = v;
+          } else if (pool === 'max') {
+            for (let k = 1; k < n; k++) v = Math.max(v, x[xi + offs[k]]);
+          } else {
+            for (let k = 1; k < n; k++) v = Math.min(v, x[xi + offs[k]]);
           }
-        } else if (pool === 'min') {
-          for (let id = 0; id < d; id++) {
-            let xi = x0 + id;
-            let v = x[xi];
-            for (let iph = 0; iph < ph; iph++, xi += rowStep) {
-              for (let ipw = 0; ipw < pw; ipw++, xi += d) v = Math.min(v, x[xi]); // as max, above
-            }
-            z[zrow + id] = v;
-          }
-        } else {
-          for (let id = 0; id < d; id++) {
-            // Summed in window order from the first element, as before: (((x0 + x1) + x2) + …) / n
-            let xi = x0 + id;
-            let v = x[xi];
-            xi += d;
-            for (let iph = 0, first = 1; iph < ph; iph++, xi += rowStep, first = 0) {
-              for (let ipw = first; ipw < pw; ipw++, xi += d) v += x[xi];
-            }
-            z[zrow + id] = v / n;
-          }
+          z[zrow + id] = v;
         }
       }
     }
