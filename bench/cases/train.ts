@@ -2,6 +2,7 @@
 //   Convolution(32, 3×3, strides 1, relu) -> Pooling(2×2 max) -> Flatten -> Dense(10, softmax), CCE, SGD
 import { NDArray } from '../../src/commons/ndarray.js';
 import type { EpyNN } from '../../src/network/models.js';
+import { modelBackward } from '../../src/network/backward.js';
 import { naiveTrainStep } from '../reference.js';
 import { randomArray, time } from '../timing.js';
 import type { BenchCase, BenchOptions, Row } from '../types.js';
@@ -34,9 +35,12 @@ export async function cnnModel(N: number, quiet = true): Promise<EpyNN> {
   return model;
 }
 
-/** Matrix-product FLOPs of one training step (conv fwd + dX + dW, dense fwd + dX + dW). */
+/**
+ * Matrix-product FLOPs of one training step as model.train() runs it: conv fwd + dW (the gradient
+ * with respect to the network input is not computed in training), dense fwd + dX + dW.
+ */
 export const trainStepFlops = (): number =>
-  3 * convFlops({ id: '', m: BATCH, h: 28, w: 28, d: 1, u: 32, f: 3, s: 1, p: 0 }) + 3 * 2 * BATCH * 13 * 13 * 32 * CLASSES;
+  2 * convFlops({ id: '', m: BATCH, h: 28, w: 28, d: 1, u: 32, f: 3, s: 1, p: 0 }) + 3 * 2 * BATCH * 13 * 13 * 32 * CLASSES;
 
 async function trainStep(o: BenchOptions): Promise<Row[]> {
   const model = await cnnModel(BATCH);
@@ -44,10 +48,11 @@ async function trainStep(o: BenchOptions): Promise<Row[]> {
   const X = batch.X;
   const Y = batch.Y!;
   model.setTraining(true);
+  // One batch exactly as model.train() runs it (src/network/training.ts)
   const step = (): void => {
     const A = model.forward(X);
     const dA = model.trainingLoss(Y, A, true);
-    model.backward(dA);
+    modelBackward(model, dA, { inputGradient: false });
   };
   const ours = time(step, { runs: Math.max(o.runs, 15), warmup: Math.max(o.warmup, 10) });
   model.setTraining(false);

@@ -49,6 +49,12 @@ export abstract class Layer {
   e = 0;
   /** True while the model trains (Dropout is only active then). */
   training = false;
+  /**
+   * Set by the network, during training only, on the layer right after the Embedding: nothing uses the
+   * gradient with respect to the network's input, so the layer may skip computing dX (Convolution does:
+   * it is a third of its backward work). Such a backward leaves `bc.dX` unset and returns an empty array.
+   */
+  skipDX = false;
 
   constructor(name: string, seHPars?: HPars) {
     this.name = name;

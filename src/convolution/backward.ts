@@ -79,6 +79,12 @@ export function convolutionBackward(layer: Convolution, dX: NDArray): NDArray {
   // (2) Gradient of the loss w.r.t. Z
   const dZ = (layer.bc.dZ = activationGrad(layer, dA, layer.fc.Z)); // dL/dZ (m, oh, ow, u)
 
+  if (layer.skipDX) {
+    // Training, right after the Embedding: dL/dX is not needed (see Layer.skipDX)
+    delete layer.bc.dX;
+    return new NDArray(new Float64Array(0), [0]);
+  }
+
   // (3) Restore kernel dimensions: nothing to do, dZ read as a (m·oh·ow, u) matrix broadcasts
   //     over (fh, fw, d) inside the block products below
 

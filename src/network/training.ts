@@ -1,3 +1,4 @@
+import { modelBackward } from './backward.js';
 import { modelEvaluate } from './evaluate.js';
 import type { EpyNN } from './models.js';
 import { modelReport, singleBatchReport } from './report.js';
@@ -16,8 +17,8 @@ export function modelTraining(model: EpyNN): void {
       const A = model.forward(batch.X);
       // Compute derivative of loss
       const dA = model.trainingLoss(batch.Y!, A, true);
-      // Pass through every layer.backward() methods (with the update)
-      model.backward(dA);
+      // Pass through every layer.backward() methods (with the update); dL/dX of the input is not needed
+      modelBackward(model, dA, { inputGradient: false });
       // Accuracy and cost for batch
       singleBatchReport(model, batch, A, i, batches.length);
     });

@@ -8,6 +8,7 @@ import { Embedding } from '../../src/embedding/models.js';
 import { Flatten } from '../../src/flatten/models.js';
 import { EpyNN } from '../../src/network/models.js';
 import { modelForward, modelForwardBatched } from '../../src/network/forward.js';
+import { modelBackward } from '../../src/network/backward.js';
 import { NDArray } from '../../src/commons/ndarray.js';
 import { Pooling } from '../../src/pooling/models.js';
 import { seededRng } from '../../src/commons/rng.js';
@@ -104,6 +105,30 @@ describe('EpyNN model', () => {
     const chunked = modelForwardBatched(m, imgs, 5);
     expect(chunked.shape).toEqual([23, 2]);
     expect(Array.from(chunked.data)).toEqual(whole);
+  });
+
+  test('training skips the gradient w.r.t. the network input, and nothing else changes', () => {
+    const rng = seededRng(9);
+    const imgs = new NDArray(Float64Array.from({ length: 10 * 6 * 6 * 1 }, () => rng.uniform()), [10, 6, 6, 1]);
+    const build = () => {
+      const m = new EpyNN([new Embedding({ XData: imgs, YData: Array.from({ length: 10 }, (_, i) => i % 2), YEncode: true, relativeSize: [1, 0, 0] }),
+        new Convolution({ unitFilters: 3, filterSize: 3, strides: 1, activate: relu }), new Flatten(), new Dense({ units: 2, activate: softmax })]);
+      m.initialize({ quiet: true, seed: 4 });
+      return m;
+    };
+    const [a, b] = [build(), build()];
+    const X = a.embedding.dtrain.X;
+    const Y = a.embedding.dtrain.Y!;
+    for (const [m, inputGradient] of [[a, true], [b, false]] as const) {
+      const A = m.forward(X);
+      const dX = modelBackward(m, m.trainingLoss(Y, A, true), { inputGradient });
+      expect(dX.shape).toEqual(inputGradient ? [10, 6, 6, 1] : [0]);
+    }
+    expect(params(b)).toEqual(params(a));
+    expect(a.layers[1].bc.dX?.shape).toEqual([10, 6, 6, 1]);
+    expect(b.layers[1].bc.dX).toBeUndefined();
+    expect(b.layers[1].bs.dX).toEqual([10, 6, 6, 1]); // recorded by the check pass
+    expect(b.layers[1].skipDX).toBe(false);
   });
 
   test('single-column outputs are rounded half to even', () => {
