@@ -1,4 +1,5 @@
 // Forward propagation of the Convolution layer (EpyNN convolution/forward.py).
+import { relu } from '../activation/functions.js';
 import { ShapeError } from '../commons/errors.js';
 import { gemmStrided } from '../commons/gemm.js';
 import { NDArray, fmt } from '../commons/ndarray.js';
@@ -44,7 +45,14 @@ export function convolutionForward(layer: Convolution, A: NDArray): NDArray {
     // (5.3) Add bias to linear activation product (as the accumulators' initial value)
     if (layer.wpack.length < K * ((u + 3) & ~3)) layer.wpack = new Float64Array(K * ((u + 3) & ~3));
     packW(layer.p.W.data, K, u, layer.wpack);
-    directForward(xp, layer.xoff, layer.koff, M, K, u, layer.wpack, layer.useBias ? layer.p.b.data : null, Z.data);
+    // (6) with the built-in relu: A = max(Z, 0) written in the same pass (bit for bit relu(Z))
+    const fused = layer.activate === relu ? new NDArray(new Float64Array(M * u), [m, oh, ow, u]) : null;
+    directForward(xp, layer.xoff, layer.koff, M, K, u, layer.wpack, layer.useBias ? layer.p.b.data : null, Z.data, fused === null ? null : fused.data);
+    if (fused !== null) {
+      layer.fc.Z = Z;
+      A = layer.fc.A = fused; // (m, oh, ow, u)
+      return A; // To next layer
+    }
   } else {
     // The blocks Xb as the rows of cols (m·oh·ow, fh·fw·d), kept for computeGradients
     if (layer.cols.length < M * K) layer.cols = new Float64Array(M * K); // reused while big enough

@@ -66,6 +66,8 @@ export class Convolution extends Layer {
   xoff: Int32Array = new Int32Array(0);
   /** Offset of each window entry (ifh, ifw, id) inside a window, (fh·fw·d) rounded up to 4. */
   koff: Int32Array = new Int32Array(0);
+  /** The sizes xoff and koff were last computed for (m, h, w, d, fh, fw, sh, sw, p), to skip recomputing. */
+  offsFor = '';
   /** Input of the last forward zero-padded by p (unused when p = 0), and which X it holds. */
   xpad: Float64Array = new Float64Array(0);
   xpadOf: NDArray | undefined = undefined;

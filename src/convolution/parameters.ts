@@ -47,9 +47,14 @@ export function prepareBlocks(
   const K = fh * fw * d;
   const M4 = (M + 3) & ~3;
   const K4 = (K + 3) & ~3;
-  if (layer.xoff.length < M4) layer.xoff = new Int32Array(M4); // reused while big enough
-  if (layer.koff.length < K4) layer.koff = new Int32Array(K4);
-  offsets(dm, layer.xoff, layer.koff);
+  const key = `${m},${h},${w},${d},${fh},${fw},${dm.sh},${dm.sw},${p}`;
+  if (layer.xoff.length < M4 || layer.koff.length < K4 || layer.offsFor !== key) {
+    // Recomputed only when the sizes change (forward, backward and computeGradients share them)
+    if (layer.xoff.length < M4) layer.xoff = new Int32Array(M4); // reused while big enough
+    if (layer.koff.length < K4) layer.koff = new Int32Array(K4);
+    offsets(dm, layer.xoff, layer.koff);
+    layer.offsFor = key;
+  }
   let xp = X.data;
   if (pad !== 'no' && p > 0) {
     const n = m * (h + 2 * p) * (w + 2 * p) * d;
@@ -158,7 +163,8 @@ export function convolutionComputeGradients(layer: Convolution): void {
         for (let j = u; j < ldz; j++) dz[o + j] = 0;
       }
     }
-    directGradW(xp, layer.xoff, layer.koff, M, K, u, dz, ldz, dW.data);
+    // (1.2) dL/db fused (summed chunk by chunk while dZ is in cache), when b is used
+    directGradW(xp, layer.xoff, layer.koff, M, K, u, dz, ldz, dW.data, layer.useBias ? db.data : null);
   } else {
     if (layer.colsOf !== X || layer.cols.length < M * K) {
       // cols is not the blocks of this X (another forward in between): rebuild it
@@ -168,7 +174,7 @@ export function convolutionComputeGradients(layer: Convolution): void {
     }
     gemmStrided(K, u, M, layer.cols, 0, 1, K, dZ.data, 0, u, 1, dW.data, 0, u, false);
   }
-  if (layer.useBias) {
+  if (layer.useBias && !useDirect(dm)) {
     const z = dZ.data;
     const g = db.data;
     for (let r = 0; r < z.length; r += u) for (let iu = 0; iu < u; iu++) g[iu] += z[r + iu]; // (1.2) dL/db

@@ -1,7 +1,7 @@
 // Dense backward pass (EpyNN dense/backward.py).
 import { EpyNNError, ShapeError } from '../commons/errors.js';
 import { softmax } from '../activation/functions.js';
-import { gemmNT } from '../commons/gemm.js';
+import { gemmNT, gemmNTSmallK, smallN } from '../commons/gemm.js';
 import { hadamard } from '../commons/maths.js';
 import { NDArray, fmt } from '../commons/ndarray.js';
 import type { Dense } from './models.js';
@@ -50,7 +50,8 @@ export function denseBackward(layer: Dense, dX: NDArray): NDArray {
   const [m, u] = dZ.shape;
   const n = layer.p.W.shape[0];
   const dx = new Float64Array(m * n);
-  gemmNT(m, n, u, dZ.data, layer.p.W.data, dx);
+  if (smallN(m, u, n * u)) gemmNTSmallK(m, n, u, dZ.data, layer.p.W.data, dx); // inner dimension u ≤ 16: no packing
+  else gemmNT(m, n, u, dZ.data, layer.p.W.data, dx);
   dX = layer.bc.dX = new NDArray(dx, [m, n]); // dL/dX (m, n)
 
   return dX; // To previous layer

@@ -1,6 +1,6 @@
 // Dense forward pass (EpyNN dense/forward.py).
 import { EpyNNError, ShapeError } from '../commons/errors.js';
-import { gemmNN } from '../commons/gemm.js';
+import { gemmNN, gemmNNSmallN, smallN } from '../commons/gemm.js';
 import { NDArray, fmt, sameShape } from '../commons/ndarray.js';
 import type { Dense } from './models.js';
 
@@ -53,7 +53,8 @@ export function denseForward(layer: Dense, A: NDArray): NDArray {
   // Z (m, u) = X (m, n) · W (n, u) by the blocked GEMM, then + b on every row (bias after the
   // product, as NumPy does)
   const z = new Float64Array(m * u);
-  gemmNN(m, u, n, x, w, z);
+  if (smallN(m, u, n * u)) gemmNNSmallN(m, u, n, x, w, z); // a small batch through few units: no packing
+  else gemmNN(m, u, n, x, w, z);
   for (let im = 0, zr = 0; im < m; im++, zr += u) {
     for (let iu = 0; iu < u; iu++) z[zr + iu] += b[iu];
   }

@@ -1,6 +1,6 @@
 // Dense shapes, parameters and gradients (EpyNN dense/parameters.py).
 import { EpyNNError, ShapeError } from '../commons/errors.js';
-import { gemmTN } from '../commons/gemm.js';
+import { gemmTN, gemmTNSmallN, smallN } from '../commons/gemm.js';
 import { sgdUpdate } from '../commons/models.js';
 import { NDArray, fmt, zeros } from '../commons/ndarray.js';
 import type { Dense } from './models.js';
@@ -56,7 +56,8 @@ export function denseComputeGradients(layer: Dense): void {
   const dW = gW.data;
   const db = gb.data;
   // (1.1) dW (n, u) = Xᵀ (n, m) · dZ (m, u): the GEMM reads X (m, n) transposed while packing
-  gemmTN(n, u, m, x, dz, dW);
+  if (smallN(m, u)) gemmTNSmallN(n, u, m, x, dz, dW); // a small batch and few units: no packing
+  else gemmTN(n, u, m, x, dz, dW);
   // (1.2) db[iu] = Σ_im dZ[im, iu]
   db.fill(0);
   for (let im = 0, zr = 0; im < m; im++, zr += u) {

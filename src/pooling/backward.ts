@@ -48,6 +48,13 @@ export function poolingBackward(layer: Pooling, dX: NDArray): NDArray {
 
   const pool = layer.pool;
   const n = ph * pw; // window size, for 'mean'
+  if (pool !== 'mean' && n === 4 && sh >= ph && sw >= pw) {
+    // Windows of 4 that do not overlap (the usual 2×2, strides 2): every dX element gets at most one
+    // term, stored (0 + term, as the += onto the zeros: −0 becomes +0) instead of read-added
+    maskStore4(x, z, da, dx, m, h, w, d, oh, ow, sh, sw, pw);
+    layer.bc.dX = dX;
+    return dX; // To previous layer
+  }
   const rowStep = (w - pw) * d; // from the end of one window row to the start of the next
   let zrow = 0; // Z[im, ioh, iow, 0] and dA[im, ioh, iow, 0]
   for (let im = 0; im < m; im++) {
@@ -98,4 +105,52 @@ export function poolingBackward(layer: Pooling, dX: NDArray): NDArray {
   layer.bc.dX = dX;
 
   return dX; // To previous layer
+}
+
+/**
+ * (4hw)-(9hw) for max/min with non-overlapping windows of 4 elements: each dX element of a window is
+ * written once, dx = 0 + dA · [X == Z] (all ties get dA, as EpyNN); elements outside every window
+ * keep the zeros of the fresh dX.
+ */
+function maskStore4(
+  x: Float64Array, z: Float64Array, da: Float64Array, dx: Float64Array, m: number, h: number, w: number,
+  d: number, oh: number, ow: number, sh: number, sw: number, pw: number,
+): void {
+  // Offsets of the 4 window positions from the first, in window order (pw = 1, 2 or 4)
+  const o1 = pw === 1 ? w * d : d;
+  const o2 = pw === 4 ? 2 * d : pw === 2 ? w * d : 2 * w * d;
+  const o3 = pw === 4 ? 3 * d : pw === 2 ? (w + 1) * d : 3 * w * d;
+  let zrow = 0; // Z[im, ioh, iow, 0] and dA[im, ioh, iow, 0]
+  for (let im = 0; im < m; im++) {
+    // Iterate over forward output height
+    for (let ioh = 0; ioh < oh; ioh++) {
+      // Iterate over forward output width
+      for (let iow = 0; iow < ow; iow++, zrow += d) {
+        const x0 = ((im * h + ioh * sh) * w + iow * sw) * d; // X[im, ioh·sh, iow·sw, 0]
+        for (let id = 0; id < d; id++) {
+          // (4hw) Retrieve input block       } read in place at x0 + id + (0, o1, o2, o3)
+          // (5hw) Retrieve pooled value      } zv
+          const zv = z[zrow + id];
+          const g = da[zrow + id]; // (7hw) Retrieve gradient w.r.t Z
+          const i0 = x0 + id, i1 = i0 + o1, i2 = i0 + o2, i3 = i0 + o3;
+          // (6hw) Match pooled value in Zb against Xb (mask Z == X, all ties included)
+          // (8hw) Keep dXb values where Zb = Xb
+          // (9hw) Gradient of the loss w.r.t Xb (one window per element: stored)
+          if (g - g === 0) {
+            // g finite: the mask as a factor, branch-free
+            dx[i0] = g * +(x[i0] === zv) + 0;
+            dx[i1] = g * +(x[i1] === zv) + 0;
+            dx[i2] = g * +(x[i2] === zv) + 0;
+            dx[i3] = g * +(x[i3] === zv) + 0;
+          } else {
+            // g = ±∞ or NaN: ∞ · 0 would be NaN outside the mask
+            dx[i0] = x[i0] === zv ? 0 + g : 0;
+            dx[i1] = x[i1] === zv ? 0 + g : 0;
+            dx[i2] = x[i2] === zv ? 0 + g : 0;
+            dx[i3] = x[i3] === zv ? 0 + g : 0;
+          }
+        }
+      }
+    }
+  }
 }

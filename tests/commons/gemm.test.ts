@@ -1,7 +1,7 @@
 // The blocked GEMM against a plain triple loop, on random shapes (odd sizes, edges of every block,
 // sizes on both sides of the small-matrix cut-off), every transpose variant, accumulate and overwrite.
 import { describe, expect, test } from 'vitest';
-import { gemmNN, gemmNT, gemmStrided, gemmTN } from '../../src/commons/gemm.js';
+import { gemmNN, gemmNNSmallN, gemmNT, gemmNTSmallK, gemmStrided, gemmTN, gemmTNSmallN, smallN } from '../../src/commons/gemm.js';
 import { seededRng } from '../../src/commons/rng.js';
 import { expectClose } from '../helpers/close.js';
 import { NDArray } from '../../src/commons/ndarray.js';
@@ -127,4 +127,61 @@ describe('overwrite mode never reads C', () => {
       }
     });
   }
+});
+
+// The unpacked kernels for a small batch through few units (Dense output layers): each sum runs over
+// k in order from 0, exactly as the plain loop, so the results are equal bit for bit; C is overwritten.
+describe('small-N / small-K kernels vs plain triple loop', () => {
+  const Ms = [1, 2, 3, 5, 32, 33];
+  const Ns = [1, 2, 3, 4, 5, 7, 10, 16];
+  const Ks = [0, 1, 3, 10, 301];
+  test('smallN chooses them for M ≤ 64, N ≤ 16 and a re-read operand of ≤ 2^17 values only', () => {
+    expect([smallN(32, 10), smallN(64, 16), smallN(65, 10), smallN(32, 17)]).toEqual([true, true, false, false]);
+    expect([smallN(32, 10, 5408 * 10), smallN(32, 10, 20000 * 10)]).toEqual([true, false]);
+  });
+  for (const M of Ms) {
+    test(`M=${M}: every N in ${Ns.join(',')} and K in ${Ks.join(',')}, NaN-filled C overwritten`, () => {
+      for (const N of Ns) {
+        for (const K of Ks) {
+          const A = rand(M * K); // (M, K)
+          const B = rand(K * N); // (K, N)
+          const At = rand(K * M); // (K, M): the Aᵀ · B operand
+          const cases: [string, (c: Float64Array) => void, (i: number, k: number) => number, (k: number, j: number) => number][] = [
+            ['NN small N', (c) => gemmNNSmallN(M, N, K, A, B, c), (i, k) => A[i * K + k], (k, j) => B[k * N + j]],
+            ['TN small N', (c) => gemmTNSmallN(M, N, K, At, B, c), (i, k) => At[k * M + i], (k, j) => B[k * N + j]],
+          ];
+          for (const [label, fast, ga, gb] of cases) {
+            const got = new Float64Array(M * N).fill(NaN);
+            fast(got);
+            const want = new Float64Array(M * N);
+            plainGemm(M, N, K, ga, gb, want, false);
+            expect(Array.from(got), `${label} M=${M} N=${N} K=${K}`).toEqual(Array.from(want));
+          }
+          // A · Bᵀ with a short inner dimension: the roles of N and K swapped (K ≤ 16, N any)
+          const Kt = N; // ≤ 16
+          const Nt = K + 1;
+          const A2 = rand(M * Kt); // (M, Kt)
+          const Bt = rand(Nt * Kt); // (Nt, Kt)
+          const got = new Float64Array(M * Nt).fill(NaN);
+          gemmNTSmallK(M, Nt, Kt, A2, Bt, got);
+          const want = new Float64Array(M * Nt);
+          plainGemm(M, Nt, Kt, (i, k) => A2[i * Kt + k], (k, j) => Bt[j * Kt + k], want, false);
+          expect(Array.from(got), `NT small K M=${M} N=${Nt} K=${Kt}`).toEqual(Array.from(want));
+        }
+      }
+    });
+  }
+  test('NaN and Infinity propagate as in the plain loop', () => {
+    const M = 3, N = 5, K = 6;
+    const A = rand(M * K);
+    const B = rand(K * N);
+    A[2] = Infinity;
+    A[9] = NaN;
+    B[7] = -Infinity;
+    const got = new Float64Array(M * N);
+    gemmNNSmallN(M, N, K, A, B, got);
+    const want = new Float64Array(M * N);
+    plainGemm(M, N, K, (i, k) => A[i * K + k], (k, j) => B[k * N + j], want, false);
+    expect(Array.from(got)).toEqual(Array.from(want));
+  });
 });

@@ -228,3 +228,60 @@ describe('fused dZ = dA ⊙ f\'(Z)', () => {
     expect(() => activationGrad(layer, Z, Z)).toThrow();
   });
 });
+
+// Direct path with the built-in relu: Z and A come out of one pass (kernels.ts directForwardRelu).
+// Z must equal the naive loops, A must be relu(Z) bit for bit (−0 → +0, NaN stays, relu(−∞) = 0).
+describe('fused relu in the direct forward', () => {
+  const bitwise = (got: NDArray, want: NDArray, label: string): void => {
+    expect(got.shape, label).toEqual(want.shape);
+    expect(Array.from(got.data), label).toEqual(Array.from(want.data)); // NaN equals NaN, +0 ≠ −0
+  };
+  test.each([
+    { m: 3, h: 28, w: 28, d: 1, u: 32, fh: 3, fw: 3, sh: 1, sw: 1, p: 0, bias: true }, // S3-like, K = 9
+    { m: 3, h: 9, w: 8, d: 1, u: 5, fh: 3, fw: 3, sh: 1, sw: 1, p: 0, bias: true }, // u = 5, M = 126 odd rows per chunk
+    { m: 1, h: 7, w: 7, d: 1, u: 7, fh: 2, fw: 2, sh: 1, sw: 1, p: 1, bias: false }, // K = 4, M = 64, padding
+    { m: 2, h: 9, w: 11, d: 3, u: 6, fh: 3, fw: 3, sh: 2, sw: 2, p: 1, bias: true }, // K = 27, strides 2
+    { m: 5, h: 13, w: 11, d: 1, u: 33, fh: 3, fw: 2, sh: 1, sw: 2, p: 2, bias: true }, // M = 525 > 128, u = 33
+  ])('m=$m $h x $w x $d u=$u f=$fh x $fw s=$sh p=$p: Z as the naive loops, A = relu(Z)', (c) => {
+    force('direct');
+    const rng = seededRng(23);
+    const layer = new Convolution({
+      unitFilters: c.u, filterSize: [c.fh, c.fw], strides: [c.sh, c.sw], padding: c.p, activate: relu, useBias: c.bias,
+    });
+    const X = randn([c.m, c.h, c.w, c.d], rng);
+    layer.computeShapes(X);
+    layer.p.W = randn(layer.fs.W as number[], rng);
+    layer.p.b = c.bias ? randn([c.u], rng) : zeros([c.u]);
+    const A = layer.forward(X);
+    const cfg = { fh: c.fh, fw: c.fw, sh: c.sh, sw: c.sw, p: c.p };
+    expectClose(layer.fc.Z, naiveForward(X, layer.p.W, c.bias ? layer.p.b : null, cfg), 'Z');
+    bitwise(A, relu(layer.fc.Z), 'A');
+    expect(A).not.toBe(layer.fc.Z);
+    expect(layer.fc.A).toBe(A);
+  });
+
+  test.each([1, 6])('−∞, +∞, NaN and −0 in Z (u = %i): A = relu(Z) bit for bit', (u) => {
+    force('direct');
+    const rng = seededRng(29);
+    const layer = new Convolution({ unitFilters: u, filterSize: 3, strides: 1, activate: relu });
+    const X = new NDArray(Float64Array.from({ length: 2 * 8 * 8 }, () => rng.uniform()), [2, 8, 8, 1]);
+    X.data[0] = -Infinity; // windows of the first corner: Z = −∞ (W > 0)
+    X.data[64 + 27] = Infinity; // second sample: +∞
+    X.data[64 + 60] = NaN;
+    for (let i = 64 + 32; i < 64 + 56; i++) X.data[i] = 0; // 3 rows of zeros: Z = b + Σ 0 · w
+    layer.computeShapes(X);
+    layer.p.W = new NDArray(Float64Array.from({ length: 9 * u }, () => 0.1 + rng.uniform()), [3, 3, 1, u]);
+    layer.p.b = new NDArray(new Float64Array(u).fill(-0), [u]); // −0 + 0·w = +0; see −0 below
+    let A = layer.forward(X);
+    const Z = layer.fc.Z;
+    expect(Z.data[0]).toBe(-Infinity);
+    expect(Array.from(Z.data).some((v) => Number.isNaN(v))).toBe(true);
+    bitwise(A, relu(Z), 'A');
+    bitwise(Z, naiveForward(X, layer.p.W, layer.p.b, { fh: 3, fw: 3, sh: 1, sw: 1, p: 0 }), 'Z');
+    // −0: negative weights on zeros, bias −0 (−0 + −0 = −0)
+    layer.p.W = new NDArray(layer.p.W.data.map((v) => -v), layer.p.W.shape);
+    A = layer.forward(X);
+    expect(Array.from(layer.fc.Z.data).some((v) => Object.is(v, -0))).toBe(true);
+    bitwise(A, relu(layer.fc.Z), 'A with −0');
+  });
+});
