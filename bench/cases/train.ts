@@ -47,8 +47,10 @@ async function trainStep(o: BenchOptions): Promise<Row[]> {
   const batch = model.embedding.trainingBatches()[0];
   const X = batch.X;
   const Y = batch.Y!;
+  // One batch exactly as model.train() runs it (src/network/training.ts): training mode, output
+  // buffers reused from batch to batch, no gradient for the network input
   model.setTraining(true);
-  // One batch exactly as model.train() runs it (src/network/training.ts)
+  for (const layer of model.layers) layer.reuseOutputs = true;
   const step = (): void => {
     const A = model.forward(X);
     const dA = model.trainingLoss(Y, A, true);
@@ -56,6 +58,7 @@ async function trainStep(o: BenchOptions): Promise<Row[]> {
   };
   const ours = time(step, { runs: Math.max(o.runs, 15), warmup: Math.max(o.warmup, 10) });
   model.setTraining(false);
+  for (const layer of model.layers) layer.reuseOutputs = false;
   const ref = naiveTrainStep(BATCH, 28, 32, 3, CLASSES);
   const refT = time(() => ref.step(), { runs: 5, warmup: 1, budgetMs: 2000 });
   const sps = (BATCH * 1000) / ours.median;

@@ -1,7 +1,7 @@
 // The abstract Layer (EpyNN commons/models.py): every layer keeps its state in the same dictionaries.
 import type { HPars } from '../settings.js';
 import { seHPars } from '../settings.js';
-import { NDArray, type Shape } from './ndarray.js';
+import { NDArray, type Shape, size } from './ndarray.js';
 import { type Rng, seededRng } from './rng.js';
 
 /**
@@ -55,6 +55,13 @@ export abstract class Layer {
    * it is a third of its backward work). Such a backward leaves `bc.dX` unset and returns an empty array.
    */
   skipDX = false;
+  /**
+   * Set by the network around its training batches: every output of a layer is then consumed within
+   * the same step, so a layer may hand out the same buffers again on the next batch (see outputArray).
+   */
+  reuseOutputs = false;
+  /** Buffers handed out by outputArray while reuseOutputs is on, by key. */
+  private readonly outputBuffers = new Map<string, Float64Array>();
 
   constructor(name: string, seHPars?: HPars) {
     this.name = name;
@@ -70,6 +77,23 @@ export abstract class Layer {
   /** Sets `shapes[k]` to the shape of every array in `cache`. */
   updateShapes(cache: Record<string, NDArray>, shapes: Record<string, Shape>): void {
     for (const [k, v] of Object.entries(cache)) shapes[k] = v.shape;
+  }
+
+  /**
+   * A zero-filled array for one of this call's results (e.g. 'Z', 'A', 'dZ', 'dX'). Normally a fresh
+   * array: callers keep what forward and backward return (model.predict() hands A to the user). During
+   * training batches (reuseOutputs) the buffer of the previous batch is zeroed and handed out again:
+   * a fresh 5 MB array costs its page faults every step, a reused one does not.
+   */
+  outputArray(key: string, shape: Shape): NDArray {
+    const n = size(shape);
+    if (!this.reuseOutputs) return new NDArray(new Float64Array(n), shape);
+    let buf = this.outputBuffers.get(key);
+    if (buf === undefined || buf.length !== n) {
+      buf = new Float64Array(n);
+      this.outputBuffers.set(key, buf);
+    } else buf.fill(0);
+    return new NDArray(buf, shape);
   }
 
   /** Seeds the layer's random source. */

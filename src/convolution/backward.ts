@@ -31,7 +31,10 @@ export function activationGrad(layer: Convolution, dA: NDArray, Z: NDArray): NDA
   const g = dA.data;
   const a = Z.data;
   const n = a.length;
-  const out = new Float64Array(n);
+  if (f !== relu && f !== identity && f !== lrelu && f !== elu && f !== sigmoid && f !== tanh) {
+    return mul(dA, f(Z, true, layer.hPars)); // a custom activation: its own derivative
+  }
+  const out = layer.outputArray('dZ', Z.shape).data;
   if (f === relu) {
     for (let i = 0; i < n; i++) out[i] = g[i] * +(a[i] > 0);
   } else if (f === identity) {
@@ -53,8 +56,6 @@ export function activationGrad(layer: Convolution, dA: NDArray, Z: NDArray): NDA
       const t = Math.tanh(a[i]);
       out[i] = g[i] * (1 - t * t);
     }
-  } else {
-    return mul(dA, f(Z, true, layer.hPars));
   }
   return new NDArray(out, Z.shape);
 }

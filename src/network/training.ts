@@ -10,19 +10,27 @@ export function modelTraining(model: EpyNN): void {
     // Shuffle dtrain and prepare new batches
     const batches = model.embedding.trainingBatches();
 
-    // Iterate over training batches
-    model.setTraining(true);
-    batches.forEach((batch, i) => {
-      // Pass through every layer.forward() methods
-      const A = model.forward(batch.X);
-      // Compute derivative of loss
-      const dA = model.trainingLoss(batch.Y!, A, true);
-      // Pass through every layer.backward() methods (with the update); dL/dX of the input is not needed
-      modelBackward(model, dA, { inputGradient: false });
-      // Accuracy and cost for batch
-      singleBatchReport(model, batch, A, i, batches.length);
-    });
-    model.setTraining(false);
+    // Iterate over training batches. Every layer output is consumed within its step, so layers may
+    // reuse their output buffers from batch to batch (Layer.reuseOutputs); evaluation gets fresh arrays.
+    const batchMode = (on: boolean): void => {
+      model.setTraining(on);
+      for (const layer of model.layers) layer.reuseOutputs = on;
+    };
+    batchMode(true);
+    try {
+      batches.forEach((batch, i) => {
+        // Pass through every layer.forward() methods
+        const A = model.forward(batch.X);
+        // Compute derivative of loss
+        const dA = model.trainingLoss(batch.Y!, A, true);
+        // Pass through every layer.backward() methods (with the update); dL/dX of the input is not needed
+        modelBackward(model, dA, { inputGradient: false });
+        // Accuracy and cost for batch
+        singleBatchReport(model, batch, A, i, batches.length);
+      });
+    } finally {
+      batchMode(false);
+    }
 
     // Selected metrics and costs for dsets
     modelEvaluate(model);

@@ -1,6 +1,6 @@
 // Pooling layer backward pass (EpyNN epynn/pooling/backward.py).
 import { ShapeError } from '../commons/errors.js';
-import { type NDArray, fmt, sameShape, zeros } from '../commons/ndarray.js';
+import { type NDArray, fmt, sameShape } from '../commons/ndarray.js';
 import type { Pooling } from './models.js';
 
 /** Backward cache initialization. */
@@ -43,7 +43,7 @@ export function poolingBackward(layer: Pooling, dX: NDArray): NDArray {
   //     } nothing to do: dA[im, ioh, iow, id] is read directly for every window position
 
   // (3) Initialize backward output dL/dX
-  dX = zeros([m, h, w, d]); // (m, h, w, d)
+  dX = layer.outputArray('dX', [m, h, w, d]); // (m, h, w, d)
   const dx = dX.data;
 
   const pool = layer.pool;

@@ -1,5 +1,5 @@
 // Pooling layer forward pass (EpyNN epynn/pooling/forward.py).
-import { type NDArray, zeros } from '../commons/ndarray.js';
+import type { NDArray } from '../commons/ndarray.js';
 import type { Pooling } from './models.js';
 
 /** Forward cache initialization. */
@@ -23,7 +23,7 @@ export function poolingForward(layer: Pooling, A: NDArray): NDArray {
   const { ph, pw, sh, sw, oh, ow } = layer.d;
   const x = X.data;
 
-  const Z = zeros([m, oh, ow, d]); // (m, oh, ow, d)
+  const Z = layer.outputArray('Z', [m, oh, ow, d]); // (m, oh, ow, d)
   const z = Z.data;
 
   // (2) Slice input w.r.t. pool size (ph, pw) and strides (sh, sw)

@@ -131,6 +131,33 @@ describe('EpyNN model', () => {
     expect(b.layers[1].skipDX).toBe(false);
   });
 
+  test('training reuses layer output buffers between batches, never arrays handed to the user', () => {
+    const rng = seededRng(12);
+    const imgs = new NDArray(Float64Array.from({ length: 24 * 6 * 6 * 1 }, () => rng.uniform()), [24, 6, 6, 1]);
+    const m = new EpyNN([new Embedding({ XData: imgs, YData: Array.from({ length: 24 }, (_, i) => i % 2), YEncode: true, batchSize: 8, relativeSize: [1, 0, 0] }),
+      new Convolution({ unitFilters: 3, filterSize: 3, strides: 1, activate: relu }), new Pooling(), new Flatten(), new Dense({ units: 2, activate: softmax })]);
+    m.initialize({ quiet: true, seed: 2 });
+    const conv = m.layers[1];
+    // predictions belong to the caller: later training must not write into them
+    const dset = m.predict(imgs);
+    const before = Array.from(dset.A.data);
+    const fromPredict = conv.fc.Z;
+    m.train({ epochs: 2, quiet: true });
+    expect(Array.from(dset.A.data)).toEqual(before);
+    expect(conv.fc.Z).not.toBe(fromPredict);
+    expect(m.layers.every((l) => !l.reuseOutputs && !l.training)).toBe(true); // train() leaves batch mode
+    // two training batches in a row hand out the same buffers (zeroed first)
+    conv.reuseOutputs = true;
+    const Z1 = conv.outputArray('Z', [2, 2]);
+    Z1.data.fill(7);
+    const Z2 = conv.outputArray('Z', [2, 2]);
+    expect(Z2.data).toBe(Z1.data);
+    expect(Array.from(Z2.data)).toEqual([0, 0, 0, 0]);
+    expect(conv.outputArray('Z', [3, 2]).data).not.toBe(Z1.data); // a new size gets a new buffer
+    conv.reuseOutputs = false;
+    expect(conv.outputArray('Z', [3, 2]).data).not.toBe(conv.outputArray('Z', [3, 2]).data);
+  });
+
   test('single-column outputs are rounded half to even', () => {
     const { X, Y } = data();
     const m = new EpyNN([new Embedding({ XData: X, YData: Y }), new Dense({ activate: sigmoid })]);
