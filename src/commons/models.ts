@@ -83,16 +83,17 @@ export abstract class Layer {
    * A zero-filled array for one of this call's results (e.g. 'Z', 'A', 'dZ', 'dX'). Normally a fresh
    * array: callers keep what forward and backward return (model.predict() hands A to the user). During
    * training batches (reuseOutputs) the buffer of the previous batch is zeroed and handed out again:
-   * a fresh 5 MB array costs its page faults every step, a reused one does not.
+   * a fresh 5 MB array costs its page faults every step, a reused one does not. With `zero = false`
+   * the caller promises to write every element, and a reused buffer is handed out as it is.
    */
-  outputArray(key: string, shape: Shape): NDArray {
+  outputArray(key: string, shape: Shape, zero = true): NDArray {
     const n = size(shape);
     if (!this.reuseOutputs) return new NDArray(new Float64Array(n), shape);
     let buf = this.outputBuffers.get(key);
     if (buf === undefined || buf.length !== n) {
       buf = new Float64Array(n);
       this.outputBuffers.set(key, buf);
-    } else buf.fill(0);
+    } else if (zero) buf.fill(0);
     return new NDArray(buf, shape);
   }
 

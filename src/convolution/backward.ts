@@ -34,7 +34,7 @@ export function activationGrad(layer: Convolution, dA: NDArray, Z: NDArray): NDA
   if (f !== relu && f !== identity && f !== lrelu && f !== elu && f !== sigmoid && f !== tanh) {
     return mul(dA, f(Z, true, layer.hPars)); // a custom activation: its own derivative
   }
-  const out = layer.outputArray('dZ', Z.shape).data;
+  const out = layer.outputArray('dZ', Z.shape, false).data; // every element written below
   if (f === relu) {
     for (let i = 0; i < n; i++) out[i] = g[i] * +(a[i] > 0);
   } else if (f === identity) {

@@ -38,7 +38,7 @@ export function convolutionForward(layer: Convolution, A: NDArray): NDArray {
   const { m, oh, ow } = dm;
   const u = layer.d.u;
 
-  const Z = layer.outputArray('Z', [m, oh, ow, u]); // (m, oh, ow, u)
+  const Z = layer.outputArray('Z', [m, oh, ow, u], false); // (m, oh, ow, u), every element written below
   if (useDirect(dm)) {
     // (5.1) Linear activation Xb -> Zb    } fused: Z (m·oh·ow, u) = b + Σ_k Xb[:, k] · W[k, :]
     // (5.2) Sum block products            } read in place from Xpad, 4×4 register blocks
@@ -46,7 +46,7 @@ export function convolutionForward(layer: Convolution, A: NDArray): NDArray {
     if (layer.wpack.length < K * ((u + 3) & ~3)) layer.wpack = new Float64Array(K * ((u + 3) & ~3));
     packW(layer.p.W.data, K, u, layer.wpack);
     // (6) with the built-in relu: A = max(Z, 0) written in the same pass (bit for bit relu(Z))
-    const fused = layer.activate === relu ? layer.outputArray('A', [m, oh, ow, u]) : null;
+    const fused = layer.activate === relu ? layer.outputArray('A', [m, oh, ow, u], false) : null;
     directForward(xp, layer.xoff, layer.koff, M, K, u, layer.wpack, layer.useBias ? layer.p.b.data : null, Z.data, fused === null ? null : fused.data);
     if (fused !== null) {
       layer.fc.Z = Z;
