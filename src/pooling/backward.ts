@@ -42,12 +42,15 @@ export function poolingBackward(layer: Pooling, dX: NDArray): NDArray {
   // (2) Restore pooling block axes
   //     } nothing to do: dA[im, ioh, iow, id] is read directly for every window position
 
-  // (3) Initialize backward output dL/dX
-  dX = layer.outputArray('dX', [m, h, w, d]); // (m, h, w, d)
-  const dx = dX.data;
-
   const pool = layer.pool;
   const n = ph * pw; // window size, for 'mean'
+
+  // (3) Initialize backward output dL/dX. When 4-element windows tile X exactly, maskStore4 writes
+  //     every element and a reused buffer needs no zeroing (Layer.outputArray)
+  const tiles = pool !== 'mean' && n === 4 && sh === ph && sw === pw && oh * sh === h && ow * sw === w;
+  dX = layer.outputArray('dX', [m, h, w, d], !tiles); // (m, h, w, d)
+  const dx = dX.data;
+
   if (pool !== 'mean' && n === 4 && sh >= ph && sw >= pw) {
     // Windows of 4 that do not overlap (the usual 2×2, strides 2): every dX element gets at most one
     // term, stored (0 + term, as the += onto the zeros: −0 becomes +0) instead of read-added
