@@ -261,6 +261,31 @@ export function gemmNNSmallN(
 }
 
 /**
+ * Stores a 4 × 2 register block of C at c[ci] (row stride N): only the first `rn` rows, and the second
+ * column only when `two`. Called once per block, after its K loop (not inside it), so it costs nothing
+ * whether or not V8 inlines it.
+ */
+function store4x2(
+  c: Float64Array, ci: number, N: number, rn: number, two: boolean,
+  c00: number, c01: number, c10: number, c11: number, c20: number, c21: number, c30: number, c31: number,
+): void {
+  c[ci] = c00;
+  if (two) c[ci + 1] = c01;
+  if (rn > 1) {
+    c[ci + N] = c10;
+    if (two) c[ci + N + 1] = c11;
+  }
+  if (rn > 2) {
+    c[ci + 2 * N] = c20;
+    if (two) c[ci + 2 * N + 1] = c21;
+  }
+  if (rn > 3) {
+    c[ci + 3 * N] = c30;
+    if (two) c[ci + 3 * N + 1] = c31;
+  }
+}
+
+/**
  * C (M, N) = A (M, K) · Bᵀ with B stored (N, K), for a short inner dimension (K ≤ 16, e.g. the
  * gradient through a Dense output layer), C overwritten, all contiguous row-major. No packing: 4 rows ×
  * 2 columns of C in registers, each summed over K in order; A's 4 rows and B's 2 rows are cache-resident.
@@ -291,24 +316,7 @@ export function gemmNTSmallK(
         g = a[r3 + k];
         c30 += g * b0; c31 += g * b1;
       }
-      let ci = i * N + n;
-      c[ci] = c00;
-      if (two) c[ci + 1] = c01;
-      if (rn > 1) {
-        ci += N;
-        c[ci] = c10;
-        if (two) c[ci + 1] = c11;
-      }
-      if (rn > 2) {
-        ci += N;
-        c[ci] = c20;
-        if (two) c[ci + 1] = c21;
-      }
-      if (rn > 3) {
-        ci += N;
-        c[ci] = c30;
-        if (two) c[ci + 1] = c31;
-      }
+      store4x2(c, i * N + n, N, rn, two, c00, c01, c10, c11, c20, c21, c30, c31);
     }
   }
 }
@@ -340,24 +348,7 @@ export function gemmTNSmallN(
         x = a[ai + d3];
         c30 += x * g0; c31 += x * g1;
       }
-      let ci = i * N + j;
-      c[ci] = c00;
-      if (two) c[ci + 1] = c01;
-      if (rn > 1) {
-        ci += N;
-        c[ci] = c10;
-        if (two) c[ci + 1] = c11;
-      }
-      if (rn > 2) {
-        ci += N;
-        c[ci] = c20;
-        if (two) c[ci + 1] = c21;
-      }
-      if (rn > 3) {
-        ci += N;
-        c[ci] = c30;
-        if (two) c[ci + 1] = c31;
-      }
+      store4x2(c, i * N + j, N, rn, two, c00, c01, c10, c11, c20, c21, c30, c31);
     }
   }
 }
