@@ -3,21 +3,15 @@
 // gradients still equal those of a fresh layer, on both kernel paths (direct, and im2col + GEMM).
 import { describe, expect, test } from 'vitest';
 import { relu, tanh } from '../../src/activation/functions.js';
-import { NDArray } from '../../src/commons/ndarray.js';
-import { seededRng } from '../../src/commons/rng.js';
+import { uniformArray } from '../helpers/random.js';
 import { Convolution } from '../../src/convolution/models.js';
-
-const rand = (shape: number[], seed: number): NDArray => {
-  const rng = seededRng(seed);
-  return new NDArray(Float64Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.uniform() - 0.5), shape);
-};
 
 describe('Convolution output buffers reused between training batches', () => {
   for (const [label, d, f, activate] of [['direct relu', 1, 3, relu], ['direct tanh', 2, 3, tanh], ['im2col relu', 16, 3, relu]] as const) {
     test(label, () => {
       const make = () => {
         const layer = new Convolution({ unitFilters: 5, filterSize: f, strides: 1, padding: 1, activate });
-        layer.computeShapes(rand([3, 7, 7, d], 1));
+        layer.computeShapes(uniformArray([3, 7, 7, d], 1));
         layer.initializeParameters();
         return layer;
       };
@@ -27,8 +21,8 @@ describe('Convolution output buffers reused between training batches', () => {
       reused.skipDX = true;
       for (const key of ['Z', 'A', 'dZ']) reused.outputArray(key, [3, 7, 7, 5], false).data.fill(NaN); // poison
       for (let batch = 0; batch < 2; batch++) {
-        const X = rand([3, 7, 7, d], 10 + batch);
-        const dA = rand([3, 7, 7, 5], 20 + batch);
+        const X = uniformArray([3, 7, 7, d], 10 + batch);
+        const dA = uniformArray([3, 7, 7, 5], 20 + batch);
         const A1 = fresh.forward(X);
         const A2 = reused.forward(X);
         expect(Array.from(A2.data)).toEqual(Array.from(A1.data));

@@ -1,20 +1,10 @@
 // Bad options and bad inputs: typed errors whose message names the layer, the option or argument,
 // what was expected and what was received.
 import { describe, expect, test } from 'vitest';
+import { throwsWith } from '../helpers/errors.js';
 import { EpyNNError, ShapeError } from '../../src/commons/errors.js';
 import { zeros } from '../../src/commons/ndarray.js';
 import { Dropout } from '../../src/dropout/models.js';
-
-const throwsWith = (f: () => unknown, type: typeof EpyNNError, ...parts: string[]): void => {
-  let err: unknown;
-  try {
-    f();
-  } catch (e) {
-    err = e;
-  }
-  expect(err, 'should throw').toBeInstanceOf(type);
-  for (const p of parts) expect((err as Error).message).toContain(p);
-};
 
 describe('Dropout option errors', () => {
   test.each([[1, 'got 1'], [1.5, 'got 1.5'], [-0.1, 'got -0.1'], [NaN, 'got null'], ['0.5', 'got "0.5"']])('dropProb %s', (p, got) => {

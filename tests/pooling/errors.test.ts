@@ -1,20 +1,10 @@
 // Bad options and bad inputs: typed errors whose message names the layer, the option or argument,
 // what was expected and what was received.
 import { describe, expect, test } from 'vitest';
+import { throwsWith } from '../helpers/errors.js';
 import { EpyNNError, ShapeError } from '../../src/commons/errors.js';
 import { NDArray, zeros } from '../../src/commons/ndarray.js';
 import { Pooling } from '../../src/pooling/models.js';
-
-const throwsWith = (f: () => unknown, type: typeof EpyNNError, ...parts: (string | RegExp)[]): void => {
-  let err: unknown;
-  try {
-    f();
-  } catch (e) {
-    err = e;
-  }
-  expect(err, 'should throw').toBeInstanceOf(type);
-  for (const p of parts) expect((err as Error).message).toMatch(p);
-};
 
 describe('Pooling option errors', () => {
   test.each([

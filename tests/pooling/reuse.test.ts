@@ -2,14 +2,8 @@
 // windows tile X exactly, dX is not zeroed first (every element is written). Poison the buffers with NaN
 // and compare with a fresh layer, for tiling and non-tiling shapes.
 import { describe, expect, test } from 'vitest';
-import { NDArray } from '../../src/commons/ndarray.js';
-import { seededRng } from '../../src/commons/rng.js';
+import { uniformArray } from '../helpers/random.js';
 import { Pooling } from '../../src/pooling/models.js';
-
-const rand = (shape: number[], seed: number): NDArray => {
-  const rng = seededRng(seed);
-  return new NDArray(Float64Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.uniform() - 0.5), shape);
-};
 
 describe('Pooling output buffers reused between training batches', () => {
   const cases: [string, number, number[], 'max' | 'min' | 'mean'][] = [
@@ -23,7 +17,7 @@ describe('Pooling output buffers reused between training batches', () => {
     test(label, () => {
       const fresh = new Pooling({ poolSize: poolSize as [number, number], pool });
       const reused = new Pooling({ poolSize: poolSize as [number, number], pool });
-      const X0 = rand([2, hw, hw, 3], 1);
+      const X0 = uniformArray([2, hw, hw, 3], 1);
       fresh.computeShapes(X0);
       reused.computeShapes(X0);
       reused.reuseOutputs = true;
@@ -31,10 +25,10 @@ describe('Pooling output buffers reused between training batches', () => {
       reused.outputArray('Z', A0.shape, false).data.fill(NaN); // poison
       reused.outputArray('dX', X0.shape, false).data.fill(NaN);
       for (let batch = 0; batch < 2; batch++) {
-        const X = rand([2, hw, hw, 3], 10 + batch);
+        const X = uniformArray([2, hw, hw, 3], 10 + batch);
         const A1 = fresh.forward(X);
         expect(Array.from(reused.forward(X).data)).toEqual(Array.from(A1.data));
-        const dA = rand(A1.shape, 20 + batch);
+        const dA = uniformArray(A1.shape, 20 + batch);
         expect(Array.from(reused.backward(dA).data)).toEqual(Array.from(fresh.backward(dA).data));
       }
     });
