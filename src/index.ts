@@ -13,7 +13,7 @@ export { type Schedule, type ScheduleArgs, scheduleLrate, scheduleFunctions, ste
 export { type Output, defaultOutput, silentOutput, memoryOutput } from './commons/logs.js';
 export { type HPars, seHPars, defaultHPars } from './settings.js';
 export {
-  type Activation, identity, relu, lrelu, elu, sigmoid, tanh, softmax,
+  type Activation, identity, relu, lrelu, elu, sigmoid, tanh, softmax, activationBackward,
   registerActivation, getActivation, activationName, nameOf,
 } from './activation/functions.js';
 export {

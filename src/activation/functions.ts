@@ -1,6 +1,7 @@
 // Activation functions and their derivatives (EpyNN commons/maths.py).
 // Hyper-parameters (alphas, temperature) come from the calling layer: `layer.activate(Z, false, layer.hPars)`.
 import { EpyNNError, ShapeError } from '../commons/errors.js';
+import { hadamard } from '../commons/maths.js';
 import { NDArray, fmt } from '../commons/ndarray.js';
 import { type HPars, seHPars as DEFAULTS } from '../settings.js';
 
@@ -110,6 +111,53 @@ export function softmax(x: NDArray, deriv = false, hPars: HPars = DEFAULTS): NDA
     }
   }
   return new NDArray(J, [m, k, k]);
+}
+
+/**
+ * dZ = dA ⊙ f'(Z), the first step of every layer's backward pass. For the built-in element-wise
+ * activations it is one fused loop (f'(Z) is never allocated), each with the same expression as its
+ * `deriv = true` branch above, so the result is bit for bit `hadamard(dA, f(Z, true))`; the output array
+ * comes from `alloc` (a layer may hand out a reused buffer: every element is written). Any other
+ * activation (softmax, a custom one) goes through `hadamard(dA, f(Z, true, hPars))`, which also takes a
+ * per-row Jacobian (m, k, k).
+ */
+export function activationBackward(
+  f: Activation, dA: NDArray, Z: NDArray, hPars: HPars = DEFAULTS, alloc: () => NDArray = () => new NDArray(new Float64Array(Z.size), Z.shape),
+): NDArray {
+  if (f !== relu && f !== identity && f !== lrelu && f !== elu && f !== sigmoid && f !== tanh) {
+    return hadamard(dA, f(Z, true, hPars));
+  }
+  if (dA.size !== Z.size || dA.ndim !== Z.ndim) {
+    throw new ShapeError(`activationBackward: dA ${fmt(dA.shape)} does not match Z ${fmt(Z.shape)}`);
+  }
+  const g = dA.data;
+  const a = Z.data;
+  const n = a.length;
+  const dZ = alloc();
+  const out = dZ.data;
+  if (f === relu) {
+    for (let i = 0; i < n; i++) out[i] = g[i] * +(a[i] > 0);
+  } else if (f === identity) {
+    for (let i = 0; i < n; i++) out[i] = g[i] * 1;
+  } else if (f === lrelu) {
+    const alpha = hPars.LRELU_alpha;
+    for (let i = 0; i < n; i++) out[i] = g[i] * (a[i] > 0 ? 1 : alpha);
+  } else if (f === elu) {
+    const alpha = hPars.ELU_alpha;
+    for (let i = 0; i < n; i++) out[i] = g[i] * (a[i] > 0 ? 1 : alpha * (Math.exp(a[i]) - 1) + alpha);
+  } else if (f === sigmoid) {
+    for (let i = 0; i < n; i++) {
+      const v = a[i];
+      const s = v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
+      out[i] = g[i] * (s * (1 - s));
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const t = Math.tanh(a[i]);
+      out[i] = g[i] * (1 - t * t);
+    }
+  }
+  return dZ;
 }
 
 const registry = new Map<string, Activation>();

@@ -1,8 +1,8 @@
 // Backward propagation of the Convolution layer (EpyNN convolution/backward.py).
-import { elu, identity, lrelu, relu, sigmoid, tanh } from '../activation/functions.js';
+import { activationBackward } from '../activation/functions.js';
 import { EpyNNError, ShapeError } from '../commons/errors.js';
 import { gemmStrided } from '../commons/gemm.js';
-import { NDArray, fmt, mul, sameShape } from '../commons/ndarray.js';
+import { NDArray, fmt, sameShape } from '../commons/ndarray.js';
 import { col2im, cropPadding, directGradX, useDirect } from './kernels.js';
 import type { Convolution } from './models.js';
 import { checkParameters, prepareBlocks } from './parameters.js';
@@ -22,42 +22,11 @@ function initializeBackward(layer: Convolution, dX: NDArray): NDArray {
 }
 
 /**
- * dZ = dA ⊙ f'(Z) in one pass for the built-in element-wise activations (f'(Z) is never allocated),
- * each with the same expression as its `deriv = true` branch in src/activation/functions.ts, so the
- * result is bit-for-bit `mul(dA, f(Z, true))`. Other activations go through the generic call.
+ * dZ = dA ⊙ f'(Z) (activationBackward); for the built-in activations the result goes into the layer's
+ * 'dZ' output buffer (reused between training batches, every element written).
  */
 export function activationGrad(layer: Convolution, dA: NDArray, Z: NDArray): NDArray {
-  const f = layer.activate;
-  const g = dA.data;
-  const a = Z.data;
-  const n = a.length;
-  if (f !== relu && f !== identity && f !== lrelu && f !== elu && f !== sigmoid && f !== tanh) {
-    return mul(dA, f(Z, true, layer.hPars)); // a custom activation: its own derivative
-  }
-  const out = layer.outputArray('dZ', Z.shape, false).data; // every element written below
-  if (f === relu) {
-    for (let i = 0; i < n; i++) out[i] = g[i] * +(a[i] > 0);
-  } else if (f === identity) {
-    for (let i = 0; i < n; i++) out[i] = g[i] * 1;
-  } else if (f === lrelu) {
-    const alpha = layer.hPars.LRELU_alpha;
-    for (let i = 0; i < n; i++) out[i] = g[i] * (a[i] > 0 ? 1 : alpha);
-  } else if (f === elu) {
-    const alpha = layer.hPars.ELU_alpha;
-    for (let i = 0; i < n; i++) out[i] = g[i] * (a[i] > 0 ? 1 : alpha * (Math.exp(a[i]) - 1) + alpha);
-  } else if (f === sigmoid) {
-    for (let i = 0; i < n; i++) {
-      const v = a[i];
-      const s = v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
-      out[i] = g[i] * (s * (1 - s));
-    }
-  } else if (f === tanh) {
-    for (let i = 0; i < n; i++) {
-      const t = Math.tanh(a[i]);
-      out[i] = g[i] * (1 - t * t);
-    }
-  }
-  return new NDArray(out, Z.shape);
+  return activationBackward(layer.activate, dA, Z, layer.hPars, () => layer.outputArray('dZ', Z.shape, false));
 }
 
 /**

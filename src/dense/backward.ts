@@ -1,8 +1,7 @@
 // Dense backward pass (EpyNN dense/backward.py).
 import { EpyNNError, ShapeError } from '../commons/errors.js';
-import { softmax } from '../activation/functions.js';
+import { activationBackward, softmax } from '../activation/functions.js';
 import { gemmNT, gemmNTSmallK, smallN } from '../commons/gemm.js';
-import { hadamard } from '../commons/maths.js';
 import { NDArray, fmt } from '../commons/ndarray.js';
 import type { Dense } from './models.js';
 
@@ -43,7 +42,7 @@ export function denseBackward(layer: Dense, dX: NDArray): NDArray {
   // (2) Gradient of the loss with respect to Z
   const dZ = (layer.bc.dZ = layer.activate === softmax
     ? softmaxGradient(dA, layer.fc.A, layer.hPars.softmax_temperature) // fused: no (m, u, u) Jacobian
-    : hadamard(dA, layer.activate(layer.fc.Z, true, layer.hPars))); // dL/dZ (m, u)
+    : activationBackward(layer.activate, dA, layer.fc.Z, layer.hPars)); // dL/dZ (m, u), hadamard for custom ones
 
   // (3) Gradient of the loss with respect to X
   // dX (m, n) = dZ (m, u) · Wᵀ (u, n): the GEMM reads W (n, u) transposed while packing, no Wᵀ copy

@@ -1,6 +1,6 @@
 // Bad options and bad inputs: typed errors whose message names the layer, the option or argument,
 // what was expected and what was received.
-import { describe, expect, test } from 'vitest';
+import { describe, test } from 'vitest';
 import { throwsWith } from '../helpers/errors.js';
 import { EpyNNError, ShapeError } from '../../src/commons/errors.js';
 import { zeros } from '../../src/commons/ndarray.js';
