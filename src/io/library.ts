@@ -10,6 +10,7 @@ import type { Element } from '../embedding/dataset.js';
 import { Embedding } from '../embedding/models.js';
 import { getInitializer, initializerName, type Initializer } from '../initialization/functions.js';
 import { EpyNN } from '../network/models.js';
+import { setModelFormat } from '../network/hooks.js';
 import type { HPars } from '../settings.js';
 import { base64Decode, base64Encode, bytesToFloat64, crc32, float64ToBytes } from './bytes.js';
 import { getLayerClass, layerTypes } from './registry.js';
@@ -392,3 +393,6 @@ export function modelFromJSON(input: ModelJSON | string, where = 'EpyNN.fromJSON
   model.initialized = m.initialized;
   return model;
 }
+
+// The network reaches this format through src/network/hooks.ts (it does not import src/io).
+setModelFormat({ toJSON: modelToJSON, fromJSON: (json) => modelFromJSON(json) });

@@ -18,8 +18,8 @@ import { decide } from './predict.js';
 import { initializeModelReport, modelReport } from './report.js';
 import { modelTraining } from './training.js';
 import { type PlotOptions, modelTerminalChart } from '../commons/plot.js';
-import { type WriteOptions, nodeIO } from '../io/adapter.js';
-import { type ModelJSON, type ToJSONOptions, modelFromJSON, modelToJSON } from '../io/library.js';
+import type { ModelJSON, ToJSONOptions } from '../io/library.js';
+import { type WriteOptions, modelFormat, nodeIO } from './hooks.js';
 
 export interface InitializeOptions {
   /** Loss function name: 'MSE', 'MAE', 'MSLE', 'CCE', 'BCE'. @default 'MSE' */
@@ -239,12 +239,12 @@ export class EpyNN {
    * metrics, random states; the datasets only with `includeData`. `JSON.stringify(model)` uses it.
    */
   toJSON(options?: ToJSONOptions | string): ModelJSON {
-    return modelToJSON(this, typeof options === 'object' && options !== null ? options : {});
+    return modelFormat('EpyNN.toJSON').toJSON(this, typeof options === 'object' && options !== null ? options : {});
   }
 
   /** Rebuilds a model from `toJSON()` output (the object or its JSON text). */
   static fromJSON(json: ModelJSON | string): EpyNN {
-    return modelFromJSON(json);
+    return modelFormat('EpyNN.fromJSON').fromJSON(json);
   }
 
   /**
