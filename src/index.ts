@@ -44,3 +44,9 @@ export { type NodeIO, type WriteOptions, setNodeIO } from './io/adapter.js';
 export {
   type Series, type ChartOptions, type PlotOptions, lineChartSVG, metricSeries, plotSVG, terminalChart, modelTerminalChart, niceTicks,
 } from './commons/plot.js';
+
+// Interchange formats over one portable description (src/io/portable.ts): TF.js (export and import), ONNX (export)
+export {
+  type PortableModel, type PortableLayer, type PortableActivation, type Preprocessing, describeModel, buildModel, preprocess,
+} from './io/portable.js';
+export { type TFJSModelJSON, type TFJSArtifacts, type TFJSWeightSpec, TFJS_WEIGHTS_FILE, toTFJS, fromTFJS } from './io/tfjs.js';

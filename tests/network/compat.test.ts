@@ -88,7 +88,7 @@ describe("compat: 'epynn' reproduces EpyNN's training fixtures from the seed alo
     const back = EpyNN.fromJSON(json);
     expect(back.compat).toBe('epynn');
     expect(back.layers.every((l) => l.epynnCompat)).toBe(true);
-    back.output = first.output;
+    back.logger = first.logger;
     back.train({ epochs: fx.epochs - 3, initLogs: false, quiet: true });
     straight.layers.forEach((layer, i) => {
       for (const [k, v] of Object.entries(layer.p)) expect(Array.from(back.layers[i].p[k].data), `layer ${i} p.${k}`).toEqual(Array.from(v.data));
