@@ -79,6 +79,8 @@ export interface ModelJSON {
     labelColumns: number;
     /** One-hot encoding of XEncode: [element, index] pairs. */
     elements: [Element, number][];
+    /** XScale: the training data's [min, max], which predict and setData scale new data with (null without XScale). */
+    XScaleRange?: [NumberJSON, NumberJSON] | null;
     /** The datasets, only when written with includeData. */
     data: { dtrain: DataSetJSON | null; dval: DataSetJSON | null; dtest: DataSetJSON | null } | null;
   };
@@ -234,6 +236,7 @@ export function modelToJSON(model: EpyNN, { includeData = false }: ToJSONOptions
       inputShape: emb.fs.X === undefined ? null : emb.fs.X.slice(1),
       labelColumns: emb.labelColumns,
       elements: [...emb.e2i.entries()],
+      XScaleRange: emb.XScaleRange === undefined ? null : [encodeNumber(emb.XScaleRange[0]), encodeNumber(emb.XScaleRange[1])],
       data: includeData ? { dtrain: dataset(emb.dtrain), dval: dataset(emb.dval), dtest: dataset(emb.dtest) } : null,
     },
   };
@@ -326,6 +329,12 @@ export function modelFromJSON(input: ModelJSON | string, where = 'EpyNN.fromJSON
   emb.e2i = new Map(elements);
   emb.i2e = new Map(elements.map(([e, i]) => [i, e]));
   emb.labelColumns = json.embedding.labelColumns ?? 1;
+  const range = json.embedding.XScaleRange;
+  if (range !== undefined && range !== null) {
+    const [lo, hi] = Array.isArray(range) && range.length === 2 ? range.map(decodeNumber) : [NaN, NaN];
+    if (!(Number.isFinite(lo) && Number.isFinite(hi) && hi > lo)) throw new EpyNNError(`${where}: embedding.XScaleRange must be [min, max] with min < max, got ${JSON.stringify(range)}`);
+    emb.XScaleRange = [lo, hi];
+  }
   const data = json.embedding.data;
   if (data) {
     const names = ['dtrain', 'dval', 'dtest'] as const;
