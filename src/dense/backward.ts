@@ -49,6 +49,8 @@ export function denseBackward(layer: Dense, dX: NDArray): NDArray {
   const [m, u] = dZ.shape;
   const n = layer.p.W.shape[0];
   const dx = new Float64Array(m * n);
+  // smallN(rows, narrow, reread): m rows of dZ; the narrow dimension is u, here the INNER dimension (K of
+  // gemmNTSmallK); W (n·u values) is read again for every quad of rows
   if (smallN(m, u, n * u)) gemmNTSmallK(m, n, u, dZ.data, layer.p.W.data, dx); // inner dimension u ≤ 16: no packing
   else gemmNT(m, n, u, dZ.data, layer.p.W.data, dx);
   dX = layer.bc.dX = new NDArray(dx, [m, n]); // dL/dX (m, n)

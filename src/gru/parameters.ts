@@ -11,7 +11,6 @@ export const GRU_PARAMETERS = ['Uz', 'Vz', 'bz', 'Ur', 'Vr', 'br', 'Uhh', 'Vhh',
  * Sets fs.X (m, s, e), the dimensions m, s, e, the gate parameter shapes U (e, u), V (u, u),
  * b (1, u) and the shape of the hidden state h (m, s, u).
  */
-// prettier-ignore
 export function gruComputeShapes(layer: GRU, A: NDArray): void {
   const X = A; // Input of current layer
   checkSequenceInput(layer, X);

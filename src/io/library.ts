@@ -5,7 +5,7 @@ import { EpyNNError } from '../commons/errors.js';
 import { lossFunctions } from '../commons/loss.js';
 import { DataSet, type Layer } from '../commons/models.js';
 import { NDArray, fmt, sameShape, size, zeros, type Shape } from '../commons/ndarray.js';
-import { type RngState, seededRng } from '../commons/rng.js';
+import { type RngState, restoreRng } from '../commons/rng.js';
 import type { Element } from '../embedding/dataset.js';
 import { Embedding } from '../embedding/models.js';
 import { getInitializer, initializerName, type Initializer } from '../initialization/functions.js';
@@ -396,7 +396,7 @@ export function modelFromJSON(input: ModelJSON | string, where = 'EpyNN.fromJSON
     layer.g = {};
     layer.trainable = entry.trainable ?? layer.trainable;
     layer.e = m.e;
-    if (entry.rng) layer.rng = seededRng(undefined, entry.rng);
+    if (entry.rng) layer.rng = restoreRng(entry.rng);
     model.network.set(layer, { Layer: layer.name, Activation: { ...layer.activation }, Dimensions: layer.d, FW_Shapes: layer.fs, BW_Shapes: layer.bs });
   });
   model.initialized = m.initialized;

@@ -11,7 +11,6 @@ export const LSTM_PARAMETERS = ['Uf', 'Vf', 'bf', 'Ui', 'Vi', 'bi', 'Ug', 'Vg', 
  * Sets fs.X (m, s, e), the dimensions m, s, e, the gate parameter shapes U (e, u), V (u, u),
  * b (1, u) and the shapes of the hidden and memory states h, C (m, s, u).
  */
-// prettier-ignore
 export function lstmComputeShapes(layer: LSTM, A: NDArray): void {
   const X = A; // Input of current layer
   checkSequenceInput(layer, X);

@@ -43,7 +43,7 @@ export function modelInitialize(model: EpyNN, params = true): void {
   const batch = model.embedding.trainingBatches()[0];
   let A = batch.X; // Features
   const Y = batch.Y!; // Labels
-  const out = model.output;
+  const out = model.logger;
 
   out.line('--- EpyNN Check ---');
   for (const layer of model.layers) {

@@ -109,8 +109,9 @@ export class EpyNN {
   /** Epochs completed so far. */
   epochsDone = 0;
   verbose = 1;
-  /** Where reports go; `silentOutput` in quiet mode. */
-  output: Output = defaultOutput();
+  /** Where reports and messages go (a line sink; `silentOutput` in quiet mode). EpyNN has no such
+   * attribute; its `model.output` is the output activation, which here is `layers[layers.length - 1].activation.activate`. */
+  logger: Output = defaultOutput();
   /** @internal */
   inheritedHPars = new Set<Layer>();
   /** @internal report state */
@@ -159,7 +160,7 @@ export class EpyNN {
    * on the first batch (no update). A failure throws an EpyNNError naming the layer and the stage.
    */
   initialize({ loss = 'MSE', seHPars, metrics = ['accuracy'], seed, params = true, quiet = false }: InitializeOptions = {}): this {
-    if (quiet) this.output = silentOutput;
+    if (quiet) this.logger = silentOutput;
     if (seed !== undefined && !Number.isInteger(seed)) throw new EpyNNError(`EpyNN.initialize: seed must be an integer, got ${seed}`);
     if (!Array.isArray(metrics)) throw new EpyNNError(`EpyNN.initialize: metrics must be an array of names, got ${typeof metrics}`);
     // Check consistency of output activation and loss
@@ -205,7 +206,7 @@ export class EpyNN {
     if (verbose !== undefined && !(Number.isInteger(verbose) && verbose >= 1)) {
       throw new EpyNNError(`EpyNN.train: verbose must be a positive integer, got ${verbose}`);
     }
-    if (quiet) this.output = silentOutput;
+    if (quiet) this.logger = silentOutput;
     if (!this.initialized) this.initialize({ quiet });
 
     this.startEpoch = this.epochsDone;
@@ -218,7 +219,7 @@ export class EpyNN {
     this.lastReport = 0;
     this.currentLogs = [];
     modelTraining(this);
-    if (chart) this.output.line('\n' + modelTerminalChart(this));
+    if (chart) this.logger.line('\n' + modelTerminalChart(this));
     return this;
   }
 

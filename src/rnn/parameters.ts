@@ -11,7 +11,6 @@ export const RNN_PARAMETERS = ['U', 'V', 'b'] as const;
  * Sets fs.X (m, s, e), the dimensions m, s, e and the shapes of U (e, u), V (u, u), b (1, u)
  * and of the hidden state h (m, s, u).
  */
-// prettier-ignore
 export function rnnComputeShapes(layer: RNN, A: NDArray): void {
   const X = A; // Input of current layer
   checkSequenceInput(layer, X);
