@@ -2,6 +2,7 @@
 import { EpyNNError } from '../commons/errors.js';
 import { DataSet, Layer } from '../commons/models.js';
 import { NDArray } from '../commons/ndarray.js';
+import { NumpyRng } from '../commons/numpy_rng.js';
 import { embeddingBackward } from './backward.js';
 import {
   type Element, type XInput, type YInput,
@@ -196,10 +197,22 @@ export class Embedding extends Layer {
     this.dsets = split.dsets;
     this.labelColumns = split.labelColumns;
     this.batchDtrain = [];
+    if (this.zipOrder !== undefined) this.zipOrder = this.dtrain.active ? [...Array(this.dtrain.X.shape[0]).keys()] : [];
   }
 
-  /** The order in which dtrain samples are visited this epoch (a fresh seeded permutation). */
+  /**
+   * compat: 'epynn' mode only: EpyNN's `dtrain_zip` as indices into dtrain. Reset to dtrain's order by
+   * initialize(), then shuffled in place by NumPy's shuffle at every call of trainingBatches().
+   */
+  zipOrder: number[] | undefined;
+
+  /** The order in which dtrain samples are visited this epoch (a fresh seeded permutation; EpyNN's in compat mode). */
   shuffle(n: number): number[] {
+    if (this.zipOrder !== undefined && this.rng instanceof NumpyRng) {
+      if (this.zipOrder.length !== n) throw new EpyNNError(`Embedding: the EpyNN batch order has ${this.zipOrder.length} samples but dtrain has ${n} (initialize the model again)`);
+      this.rng.shuffle(this.zipOrder);
+      return [...this.zipOrder];
+    }
     return this.rng.permutation(n);
   }
 

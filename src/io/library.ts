@@ -71,6 +71,8 @@ export interface ModelJSON {
     seHPars: HPars;
     /** metrics[name] = [dtrain, dval, dtest] values per epoch. */
     metrics: Record<string, NumberJSON[][]>;
+    /** 'epynn' for a model initialized with compat: 'epynn' (absent or null otherwise). */
+    compat?: 'epynn' | null;
   };
   layers: LayerJSON[];
   embedding: {
@@ -83,6 +85,8 @@ export interface ModelJSON {
     XScaleRange?: [NumberJSON, NumberJSON] | null;
     /** The datasets, only when written with includeData. */
     data: { dtrain: DataSetJSON | null; dval: DataSetJSON | null; dtest: DataSetJSON | null } | null;
+    /** compat: 'epynn' only: EpyNN's current dtrain order (indices into dtrain). */
+    zipOrder?: number[] | null;
   };
 }
 
@@ -230,6 +234,7 @@ export function modelToJSON(model: EpyNN, { includeData = false }: ToJSONOptions
       epochsDone: model.epochsDone,
       seHPars: { ...model.seHPars },
       metrics,
+      compat: model.compat ?? null,
     },
     layers,
     embedding: {
@@ -238,6 +243,7 @@ export function modelToJSON(model: EpyNN, { includeData = false }: ToJSONOptions
       elements: [...emb.e2i.entries()],
       XScaleRange: emb.XScaleRange === undefined ? null : [encodeNumber(emb.XScaleRange[0]), encodeNumber(emb.XScaleRange[1])],
       data: includeData ? { dtrain: dataset(emb.dtrain), dval: dataset(emb.dval), dtest: dataset(emb.dtest) } : null,
+      zipOrder: emb.zipOrder === undefined ? null : [...emb.zipOrder],
     },
   };
 }
@@ -399,6 +405,14 @@ export function modelFromJSON(input: ModelJSON | string, where = 'EpyNN.fromJSON
     if (entry.rng) layer.rng = restoreRng(entry.rng);
     model.network.set(layer, { Layer: layer.name, Activation: { ...layer.activation }, Dimensions: layer.d, FW_Shapes: layer.fs, BW_Shapes: layer.bs });
   });
+  // (7) compat: 'epynn' mode and EpyNN's dtrain order
+  if (m.compat !== undefined && m.compat !== null && m.compat !== 'epynn') throw new EpyNNError(`${where}: model.compat must be 'epynn' or null, got ${JSON.stringify(m.compat)}`);
+  model.setCompat(m.compat ?? undefined);
+  const zip = json.embedding.zipOrder;
+  if (zip !== undefined && zip !== null && !(Array.isArray(zip) && zip.every((v) => Number.isInteger(v) && v >= 0))) {
+    throw new EpyNNError(`${where}: embedding.zipOrder must be an array of sample indices or null`);
+  }
+  emb.zipOrder = zip === null || zip === undefined ? undefined : [...zip];
   model.initialized = m.initialized;
   return model;
 }

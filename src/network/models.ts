@@ -34,6 +34,12 @@ export interface InitializeOptions {
   params?: boolean;
   /** Print nothing. @default false */
   quiet?: boolean;
+  /**
+   * 'epynn': reproduce EpyNN's numbers from the seed alone (docs/PORTING.md): NumPy's generator with
+   * EpyNN's seeds and order of draws, Dropout masks in every forward (evaluation and predict too),
+   * EpyNN's softmax gradient without 1/T. @default undefined (the port's own behaviour)
+   */
+  compat?: 'epynn';
 }
 
 export interface TrainOptions {
@@ -102,6 +108,8 @@ export class EpyNN {
   trainingLoss!: Loss;
   seHPars: HPars = defaultHPars();
   seed: number | undefined;
+  /** 'epynn' after `initialize({ compat: 'epynn' })` (see InitializeOptions.compat). */
+  compat: 'epynn' | undefined;
   /** Current epoch. */
   e = 0;
   /** Total epochs of the current training run (including earlier runs). */
@@ -159,9 +167,13 @@ export class EpyNN {
    * Sets loss, metrics, hyperparameters and seeds, then runs EpyNN's check: one dry training step
    * on the first batch (no update). A failure throws an EpyNNError naming the layer and the stage.
    */
-  initialize({ loss = 'MSE', seHPars, metrics = ['accuracy'], seed, params = true, quiet = false }: InitializeOptions = {}): this {
+  initialize({ loss = 'MSE', seHPars, metrics = ['accuracy'], seed, params = true, quiet = false, compat }: InitializeOptions = {}): this {
     if (quiet) this.logger = silentOutput;
     if (seed !== undefined && !Number.isInteger(seed)) throw new EpyNNError(`EpyNN.initialize: seed must be an integer, got ${seed}`);
+    if (compat !== undefined && compat !== 'epynn') {
+      throw new EpyNNError(`EpyNN.initialize: compat must be 'epynn' or undefined, got ${JSON.stringify(compat) ?? String(compat)}`);
+    }
+    if (compat === 'epynn' && seed !== undefined && seed < 0) throw new EpyNNError(`EpyNN.initialize: with compat 'epynn' the seed must be non-negative (NumPy's), got ${seed}`);
     if (!Array.isArray(metrics)) throw new EpyNNError(`EpyNN.initialize: metrics must be an array of names, got ${typeof metrics}`);
     // Check consistency of output activation and loss
     const outputActivation = this.layers[this.layers.length - 1].activation.activate;
@@ -180,6 +192,7 @@ export class EpyNN {
 
     // Seed model and layers
     this.seed = seed;
+    this.setCompat(compat);
     modelAssignSeeds(this);
 
     this.network = new Map();
@@ -233,6 +246,12 @@ export class EpyNN {
     modelReport(this);
   }
 
+  /** @internal Sets the compatibility mode on the model and every layer. */
+  setCompat(compat: 'epynn' | undefined): void {
+    this.compat = compat;
+    for (const layer of this.layers) layer.epynnCompat = compat === 'epynn';
+  }
+
   /** @internal Sets the training flag of every layer (Dropout is active only while training). */
   setTraining(on: boolean): void {
     for (const layer of this.layers) layer.training = on;
@@ -276,7 +295,7 @@ export class EpyNN {
   predict(XData: XInput, options: PredictOptions = {}): DataSet {
     if (!this.initialized) throw new EpyNNError('EpyNN.predict: the model is not initialized (call initialize or train first, or read a model)');
     const emb = this.embedding;
-    const epynn = (this as unknown as { compat?: string }).compat === 'epynn';
+    const epynn = this.compat === 'epynn';
     const XEncode = options.XEncode ?? (epynn ? false : emb.XEncode);
     const XScale = options.XScale ?? (epynn ? false : emb.XScale);
     let X: NDArray;
@@ -297,7 +316,8 @@ export class EpyNN {
     const dset = new DataSet(X);
     if (!dset.active) throw new EpyNNError(`EpyNN.predict: XData is empty (shape ${fmt(X.shape)})`);
     this.setTraining(false);
-    dset.A = modelForwardBatched(this, dset.X);
+    // compat: 'epynn': one forward over all samples, as EpyNN (Dropout draws its masks here too)
+    dset.A = this.compat === 'epynn' ? modelForward(this, dset.X) : modelForwardBatched(this, dset.X);
     dset.P = decide(dset.A, emb.labelColumns > 1);
     return dset;
   }

@@ -60,6 +60,17 @@ describe('predict applies the training embedding transformation', () => {
     expect(Array.from(model.predict(XNew, { XScale: true }).A.data)).toEqual(Array.from(model.predict(scaled).A.data));
   });
 
+  test("compat: 'epynn' follows EpyNN's arguments: no transformation unless asked, XScale over the new X", () => {
+    const { X, Y } = raw(60, 4);
+    const model = new EpyNN([new Embedding({ XData: X, YData: Y, XScale: true, YEncode: true }), new Dense({ units: 2, activate: softmax })], 'compat');
+    model.initialize({ quiet: true, seed: 1, compat: 'epynn' });
+    const XNew = [[100, 200, 300], [150, 120, 290]];
+    const asGiven = model.predict(XNew);
+    expect(Array.from(asGiven.A.data)).toEqual(Array.from(model.predict(XNew, { XScale: false }).A.data));
+    const own = XNew.map((x) => x.map((v) => (v - 100) / 200));
+    expect(Array.from(model.predict(XNew, { XScale: true }).A.data)).toEqual(Array.from(model.predict(own).A.data));
+  });
+
   test('XEncode: sequences are one-hot encoded with the training element map', () => {
     const words = ['abc', 'cab', 'bca', 'aab', 'bbc', 'cca', 'abb', 'cac'];
     const XData = Array.from({ length: 48 }, (_, i) => words[i % words.length]);
