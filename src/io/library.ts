@@ -71,6 +71,8 @@ export interface ModelJSON {
     seHPars: HPars;
     /** metrics[name] = [dtrain, dval, dtest] values per epoch. */
     metrics: Record<string, NumberJSON[][]>;
+    /** 'epynn' for a model initialized with compat: 'epynn' (absent or null otherwise). */
+    compat?: 'epynn' | null;
   };
   layers: LayerJSON[];
   embedding: {
@@ -79,8 +81,12 @@ export interface ModelJSON {
     labelColumns: number;
     /** One-hot encoding of XEncode: [element, index] pairs. */
     elements: [Element, number][];
+    /** XScale: the training data's [min, max], which predict and setData scale new data with (null without XScale). */
+    XScaleRange?: [NumberJSON, NumberJSON] | null;
     /** The datasets, only when written with includeData. */
     data: { dtrain: DataSetJSON | null; dval: DataSetJSON | null; dtest: DataSetJSON | null } | null;
+    /** compat: 'epynn' only: EpyNN's current dtrain order (indices into dtrain). */
+    zipOrder?: number[] | null;
   };
 }
 
@@ -228,13 +234,16 @@ export function modelToJSON(model: EpyNN, { includeData = false }: ToJSONOptions
       epochsDone: model.epochsDone,
       seHPars: { ...model.seHPars },
       metrics,
+      compat: model.compat ?? null,
     },
     layers,
     embedding: {
       inputShape: emb.fs.X === undefined ? null : emb.fs.X.slice(1),
       labelColumns: emb.labelColumns,
       elements: [...emb.e2i.entries()],
+      XScaleRange: emb.XScaleRange === undefined ? null : [encodeNumber(emb.XScaleRange[0]), encodeNumber(emb.XScaleRange[1])],
       data: includeData ? { dtrain: dataset(emb.dtrain), dval: dataset(emb.dval), dtest: dataset(emb.dtest) } : null,
+      zipOrder: emb.zipOrder === undefined ? null : [...emb.zipOrder],
     },
   };
 }
@@ -326,6 +335,12 @@ export function modelFromJSON(input: ModelJSON | string, where = 'EpyNN.fromJSON
   emb.e2i = new Map(elements);
   emb.i2e = new Map(elements.map(([e, i]) => [i, e]));
   emb.labelColumns = json.embedding.labelColumns ?? 1;
+  const range = json.embedding.XScaleRange;
+  if (range !== undefined && range !== null) {
+    const [lo, hi] = Array.isArray(range) && range.length === 2 ? range.map(decodeNumber) : [NaN, NaN];
+    if (!(Number.isFinite(lo) && Number.isFinite(hi) && hi > lo)) throw new EpyNNError(`${where}: embedding.XScaleRange must be [min, max] with min < max, got ${JSON.stringify(range)}`);
+    emb.XScaleRange = [lo, hi];
+  }
   const data = json.embedding.data;
   if (data) {
     const names = ['dtrain', 'dval', 'dtest'] as const;
@@ -390,6 +405,14 @@ export function modelFromJSON(input: ModelJSON | string, where = 'EpyNN.fromJSON
     if (entry.rng) layer.rng = restoreRng(entry.rng);
     model.network.set(layer, { Layer: layer.name, Activation: { ...layer.activation }, Dimensions: layer.d, FW_Shapes: layer.fs, BW_Shapes: layer.bs });
   });
+  // (7) compat: 'epynn' mode and EpyNN's dtrain order
+  if (m.compat !== undefined && m.compat !== null && m.compat !== 'epynn') throw new EpyNNError(`${where}: model.compat must be 'epynn' or null, got ${JSON.stringify(m.compat)}`);
+  model.setCompat(m.compat ?? undefined);
+  const zip = json.embedding.zipOrder;
+  if (zip !== undefined && zip !== null && !(Array.isArray(zip) && zip.every((v) => Number.isInteger(v) && v >= 0))) {
+    throw new EpyNNError(`${where}: embedding.zipOrder must be an array of sample indices or null`);
+  }
+  emb.zipOrder = zip === null || zip === undefined ? undefined : [...zip];
   model.initialized = m.initialized;
   return model;
 }
