@@ -6,11 +6,12 @@ import { lossFunctions } from '../commons/loss.js';
 import { DataSet, type Layer } from '../commons/models.js';
 import { Convolution } from '../convolution/models.js';
 import { NDArray, fmt, sameShape, size, zeros, type Shape } from '../commons/ndarray.js';
-import { type RngState, seededRng } from '../commons/rng.js';
+import { type RngState, restoreRng } from '../commons/rng.js';
 import type { Element } from '../embedding/dataset.js';
 import { Embedding } from '../embedding/models.js';
 import { getInitializer, initializerName, type Initializer } from '../initialization/functions.js';
 import { EpyNN } from '../network/models.js';
+import { setModelFormat } from '../network/hooks.js';
 import type { HPars } from '../settings.js';
 import { base64Decode, base64Encode, bytesToFloat64, crc32, crc32Text, float64ToBytes } from './bytes.js';
 import { getLayerClass, layerTypes } from './registry.js';
@@ -74,6 +75,8 @@ export interface ModelJSON {
     seHPars: HPars;
     /** metrics[name] = [dtrain, dval, dtest] values per epoch. */
     metrics: Record<string, NumberJSON[][]>;
+    /** 'epynn' for a model initialized with compat: 'epynn' (absent or null otherwise). */
+    compat?: 'epynn' | null;
   };
   layers: LayerJSON[];
   embedding: {
@@ -82,8 +85,12 @@ export interface ModelJSON {
     labelColumns: number;
     /** One-hot encoding of XEncode: [element, index] pairs. */
     elements: [Element, number][];
+    /** XScale: the training data's [min, max], which predict and setData scale new data with (null without XScale). */
+    XScaleRange?: [NumberJSON, NumberJSON] | null;
     /** The datasets, only when written with includeData. */
     data: { dtrain: DataSetJSON | null; dval: DataSetJSON | null; dtest: DataSetJSON | null } | null;
+    /** compat: 'epynn' only: EpyNN's current dtrain order (indices into dtrain). */
+    zipOrder?: number[] | null;
   };
 }
 
@@ -232,13 +239,16 @@ export function modelToJSON(model: EpyNN, { includeData = false }: ToJSONOptions
       epochsDone: model.epochsDone,
       seHPars: { ...model.seHPars },
       metrics,
+      compat: model.compat ?? null,
     },
     layers,
     embedding: {
       inputShape: emb.fs.X === undefined ? null : emb.fs.X.slice(1),
       labelColumns: emb.labelColumns,
       elements: [...emb.e2i.entries()],
+      XScaleRange: emb.XScaleRange === undefined ? null : [encodeNumber(emb.XScaleRange[0]), encodeNumber(emb.XScaleRange[1])],
       data: includeData ? { dtrain: dataset(emb.dtrain), dval: dataset(emb.dval), dtest: dataset(emb.dtest) } : null,
+      zipOrder: emb.zipOrder === undefined ? null : [...emb.zipOrder],
     },
   };
   doc.checksum = modelChecksum(doc);
@@ -405,6 +415,10 @@ function restoreEmbedding(model: EpyNN, json: ModelJSON, where: string): void {
   emb.e2i = new Map(elements);
   emb.i2e = new Map(elements.map(([e, i]) => [i, e]));
   emb.labelColumns = labelColumns;
+  const range = json.embedding.XScaleRange;
+  emb.XScaleRange = range === undefined || range === null ? undefined : [decodeNumber(range[0]), decodeNumber(range[1])];
+  const zip = json.embedding.zipOrder;
+  emb.zipOrder = zip === undefined || zip === null ? undefined : [...zip];
   const e = json.layers[0].d.e;
   if (e !== undefined && e !== elements.length) {
     throw new ModelFileError(`${where}: layers[0].d.e: ${e} elements but embedding.elements has ${elements.length}`);
@@ -427,6 +441,9 @@ function restoreEmbedding(model: EpyNN, json: ModelJSON, where: string): void {
   });
   [emb.dtrain, emb.dval, emb.dtest] = sets;
   emb.dsets = sets.filter((s) => s.active);
+  if (emb.zipOrder !== undefined && emb.dtrain.active && emb.zipOrder.length !== emb.dtrain.X.shape[0]) {
+    throw new ModelFileError(`${where}: embedding.zipOrder has ${emb.zipOrder.length} indices but dtrain has ${emb.dtrain.X.shape[0]} samples`);
+  }
 }
 
 /**
@@ -536,7 +553,7 @@ function restoreLayerState(model: EpyNN, json: ModelJSON, where: string): void {
     layer.g = {};
     layer.trainable = entry.trainable;
     layer.e = json.model.e;
-    layer.rng = seededRng(undefined, entry.rng);
+    layer.rng = restoreRng(entry.rng);
     model.network.set(layer, { Layer: layer.name, Activation: { ...layer.activation }, Dimensions: layer.d, FW_Shapes: layer.fs, BW_Shapes: layer.bs });
   });
 }
@@ -562,9 +579,14 @@ export function modelFromJSON(input: ModelJSON | string, where = 'EpyNN.fromJSON
     restoreEmbedding(model, json, where);
     if (json.model.initialized) restoreParameters(model, json, where);
     restoreLayerState(model, json, where);
+    // (7) compat: 'epynn' mode (checked by the schema)
+    model.setCompat(json.model.compat ?? undefined);
     model.initialized = json.model.initialized;
     return model;
   } catch (err) {
     throw asModelFileError(err, where);
   }
 }
+
+// The network reaches this format through src/network/hooks.ts (it does not import src/io).
+setModelFormat({ toJSON: modelToJSON, fromJSON: (json) => modelFromJSON(json) });

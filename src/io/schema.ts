@@ -168,8 +168,25 @@ export function checkHPars(v: unknown, where: string, path: string): void {
   if (h.cycle_number !== undefined) checkNumber(h.cycle_number, where, `${path}.cycle_number`, { int: true, min: 0, max: MAX_EPOCHS });
 }
 
-/** A random generator state (seededRng): Alea's three fractions in [0, 1) and its carry, the cached normal. */
+/**
+ * A random generator state: the default generator's (seededRng: Alea's three fractions in [0, 1),
+ * its carry, the cached normal) or NumPy's PCG64 (numpyRng, compat: 'epynn': 128-bit state and odd
+ * increment as decimal strings, the cached 32-bit half).
+ */
 export function checkRngState(v: unknown, where: string, path: string): void {
+  if (isObject(v) && Object.hasOwn(v, 'bit_generator')) {
+    const r = checkObject(v, where, path, ['bit_generator', 'state', 'has_uint32', 'uinteger']);
+    if (r.bit_generator !== 'PCG64') fail(where, `${path}.bit_generator`, `expected "PCG64", got ${shown(r.bit_generator)}`);
+    const st = checkObject(r.state, where, `${path}.state`, ['state', 'inc']);
+    for (const k of ['state', 'inc']) {
+      const x = st[k];
+      if (typeof x !== 'string' || !/^\d{1,39}$/.test(x) || BigInt(x) >= 1n << 128n) fail(where, `${path}.state.${k}`, `expected a decimal string of a 128-bit integer, got ${shown(x)}`);
+    }
+    if ((BigInt(st.inc as string) & 1n) === 0n) fail(where, `${path}.state.inc`, 'must be odd');
+    if (r.has_uint32 !== 0 && r.has_uint32 !== 1) fail(where, `${path}.has_uint32`, `expected 0 or 1, got ${shown(r.has_uint32)}`);
+    checkNumber(r.uinteger, where, `${path}.uinteger`, { int: true, min: 0, max: 2 ** 32 - 1 });
+    return;
+  }
   const r = checkObject(v, where, path, ['alea', 'spare']);
   const a = checkObject(r.alea, where, `${path}.alea`, ['c', 's0', 's1', 's2']);
   checkNumber(a.c, where, `${path}.alea.c`, { int: true, min: 0, max: 2 ** 32 });
@@ -183,7 +200,8 @@ export function checkRngState(v: unknown, where: string, path: string): void {
 /** The `model` section. */
 function checkModelSection(v: unknown, where: string): Record<string, unknown> {
   const path = 'model';
-  const m = checkObject(v, where, path, ['name', 'uname', 'ts', 'loss', 'seed', 'initialized', 'e', 'epochs', 'epochsDone', 'seHPars', 'metrics']);
+  const m = checkObject(v, where, path, ['name', 'uname', 'ts', 'loss', 'seed', 'initialized', 'e', 'epochs', 'epochsDone', 'seHPars', 'metrics'], ['compat']);
+  if (m.compat !== undefined && m.compat !== null && m.compat !== 'epynn') fail(where, `${path}.compat`, `expected "epynn" or null, got ${shown(m.compat)}`);
   checkString(m.name, where, `${path}.name`);
   checkString(m.uname, where, `${path}.uname`);
   checkNumber(m.ts, where, `${path}.ts`, { min: 0 });
@@ -240,7 +258,22 @@ function checkDataSet(v: unknown, where: string, path: string): void {
 /** The `embedding` section. */
 function checkEmbeddingSection(v: unknown, where: string, initialized: boolean): void {
   const path = 'embedding';
-  const e = checkObject(v, where, path, ['inputShape', 'labelColumns', 'elements', 'data']);
+  const e = checkObject(v, where, path, ['inputShape', 'labelColumns', 'elements', 'data'], ['XScaleRange', 'zipOrder']);
+  if (e.XScaleRange !== undefined && e.XScaleRange !== null) {
+    const r = e.XScaleRange;
+    if (!Array.isArray(r) || r.length !== 2) fail(where, `${path}.XScaleRange`, `expected [min, max], got ${shown(r)}`);
+    const [lo, hi] = [checkNumber(r[0], where, `${path}.XScaleRange[0]`), checkNumber(r[1], where, `${path}.XScaleRange[1]`)];
+    if (!(hi > lo)) fail(where, `${path}.XScaleRange`, `min must be < max, got [${lo}, ${hi}]`);
+  }
+  if (e.zipOrder !== undefined && e.zipOrder !== null) {
+    const z = e.zipOrder;
+    if (!Array.isArray(z)) fail(where, `${path}.zipOrder`, `expected a list of sample indices, got ${shown(z)}`);
+    const seen = new Uint8Array(z.length);
+    z.forEach((k, i) => {
+      checkNumber(k, where, `${path}.zipOrder[${i}]`, { int: true, min: 0, max: z.length - 1 });
+      if (seen[k as number]++) fail(where, `${path}.zipOrder[${i}]`, `the index ${k} appears twice (expected an order of 0..${z.length - 1})`);
+    });
+  }
   if (e.inputShape === null) {
     if (initialized) fail(where, `${path}.inputShape`, 'required for an initialized model, got null');
   } else checkShape(e.inputShape, where, `${path}.inputShape`, { positive: true });
