@@ -50,3 +50,4 @@ export {
   type PortableModel, type PortableLayer, type PortableActivation, type Preprocessing, describeModel, buildModel, preprocess,
 } from './io/portable.js';
 export { type TFJSModelJSON, type TFJSArtifacts, type TFJSWeightSpec, TFJS_WEIGHTS_FILE, toTFJS, fromTFJS } from './io/tfjs.js';
+export { ONNX_OPSET, ONNX_IR_VERSION, toONNX } from './io/onnx.js';
