@@ -6,7 +6,6 @@ import { convGradW } from '../kernels/conv.js';
 import { checkParameters, checkRank4, convDims } from './dims.js';
 import type { Convolution } from './models.js';
 
-// prettier-ignore
 /** Compute forward shapes and dimensions from input for layer. */
 export function convolutionComputeShapes(layer: Convolution, A: NDArray): void {
   const X = A; // Input of current layer

@@ -5,8 +5,8 @@
 // Two paths, chosen by K = fh·fw·d (see `kernelOptions` in src/kernels/conv.ts):
 //  - direct ("implicit GEMM"): the blocks Xb are never copied. Output row r = (im, ioh, iow) starts at
 //    xoff[r] in the (padded) input and window entry k = (ifh, ifw, id) sits koff[k] further, so
-//    Xb[r, k] = x[xoff[r] + koff[k]]. Forward, dW and dX are small register blocks over those gathers
-//    (2×4, 2×4 or 3×4, and 4×4: see each kernel).
+//    Xb[r, k] = x[xoff[r] + koff[k]]. Register blocks over those gathers: forward 2 rows × 4 units,
+//    dW 2 (or 3) entries × 4 units, dX 4 rows × 4 entries.
 //    For small K this avoids the im2col copy (K values per row) and the GEMM's C traffic.
 //  - GEMM: im2col (the blocks as rows of `cols`), then the packed GEMM of src/commons/gemm.ts, and
 //    col2im for dX.
