@@ -1,6 +1,7 @@
 // epynn-ts public API: the one entry point (runs in Node and in browsers; Node-only helpers live in src/node).
 export { EpyNNError, ShapeError } from './commons/errors.js';
 export { FileWriteError, ModelFileError, NonFiniteError } from './commons/errors.js';
+export { type Backend, getBackend, setBackend } from './commons/backend.js';
 export {
   NDArray, type Shape, type Nested, array, toNested, zeros, zerosLike, ones, full, reshape, fmt, size, sameShape,
   map, map2, add, sub, mul, scale, sum, sumAxis0, transpose, argmax, dot, roundHalfEven,
@@ -56,3 +57,4 @@ export {
   type PortableModel, type PortableLayer, type PortableActivation, type Preprocessing, describeModel, buildModel, preprocess,
 } from './io/portable.js';
 export { type TFJSModelJSON, type TFJSArtifacts, type TFJSWeightSpec, TFJS_WEIGHTS_FILE, toTFJS, fromTFJS } from './io/tfjs.js';
+export { ONNX_OPSET, ONNX_IR_VERSION, toONNX } from './io/onnx.js';

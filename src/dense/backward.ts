@@ -41,7 +41,7 @@ export function denseBackward(layer: Dense, dX: NDArray): NDArray {
 
   // (2) Gradient of the loss with respect to Z
   const dZ = (layer.bc.dZ = layer.activate === softmax
-    ? softmaxGradient(dA, layer.fc.A, layer.hPars.softmax_temperature) // fused: no (m, u, u) Jacobian
+    ? softmaxGradient(dA, layer.fc.A, layer.epynnCompat ? 1 : layer.hPars.softmax_temperature) // fused: no (m, u, u) Jacobian; compat: EpyNN's (no 1/T)
     : activationBackward(layer.activate, dA, layer.fc.Z, layer.hPars)); // dL/dZ (m, u), hadamard for custom ones
 
   // (3) Gradient of the loss with respect to X
