@@ -11,7 +11,8 @@
 //   RNN                   -> SimpleRNN: kernel U, recurrent_kernel V, bias b
 //   LSTM                  -> LSTM: columns [i | f | c | o] of [U], [V], [b] (EpyNN's g is Keras's c)
 //   GRU                   -> GRU(reset_after = false): columns [z | r | h] (EpyNN's hh is Keras's h)
-//   elu (α ≠ 1), lrelu    -> activation 'linear' + ELU(alpha) / LeakyReLU(alpha) layer (not in recurrent cells)
+//   lrelu                 -> activation 'linear' + LeakyReLU(alpha) layer (not in recurrent cells)
+//   elu                   -> 'elu' with ELU_alpha 1 only (tfjs-layers refuses other alphas; ONNX takes any)
 import { EpyNNError } from '../commons/errors.js';
 import { NDArray, fmt, size } from '../commons/ndarray.js';
 import type { EpyNN } from '../network/models.js';
@@ -45,6 +46,9 @@ export interface TFJSArtifacts {
   weightData: ArrayBuffer;
 }
 
+/** The EpyNN layer each portable kind comes from (for messages). */
+const EPYNN_NAMES: Record<PortableLayer['kind'], string> = { Conv2D: 'Convolution', Pool2D: 'Pooling', Flatten: 'Flatten', Dense: 'Dense', Dropout: 'Dropout', SimpleRNN: 'RNN', LSTM: 'LSTM', GRU: 'GRU' };
+
 type KerasLayer = { class_name: string; config: Record<string, unknown> };
 
 const INIT_UNIFORM = { class_name: 'VarianceScaling', config: { scale: 1, mode: 'fan_avg', distribution: 'uniform', seed: null } };
@@ -75,9 +79,12 @@ function splitColumns(a: NDArray, k: number): NDArray[] {
 }
 
 /** Keras's activation string, plus the separate layer elu (α ≠ 1) and leaky_relu need. */
-function kerasActivation(a: PortableActivation): { activation: string; extra: KerasLayer | null } {
+function kerasActivation(a: PortableActivation, w: string): { activation: string; extra: KerasLayer | null } {
+  if (a.name === 'elu' && a.alpha !== 1) {
+    // Python Keras's ELU layer takes any alpha, but tfjs-layers 4.x refuses to load one other than 1
+    throw new EpyNNError(`${w}: elu with ELU_alpha = ${a.alpha}: TF.js's ELU layer supports alpha = 1 only (export to ONNX instead, or train with ELU_alpha 1)`);
+  }
   if (a.name === 'leaky_relu') return { activation: 'linear', extra: { class_name: 'LeakyReLU', config: { alpha: a.alpha } } };
-  if (a.name === 'elu' && a.alpha !== 1) return { activation: 'linear', extra: { class_name: 'ELU', config: { alpha: a.alpha } } };
   return { activation: a.name, extra: null };
 }
 
@@ -113,18 +120,19 @@ export function portableToTFJS(desc: PortableModel): TFJSArtifacts {
     }
   };
   const activationLayer = (extra: KerasLayer | null): void => {
-    if (extra !== null) push(extra.class_name, extra.class_name === 'ELU' ? 'elu' : 'leaky_re_lu', extra.config);
+    if (extra !== null) push(extra.class_name, 'leaky_re_lu', extra.config);
   };
   const recurrentCommon = (l: { units: number; sequences: boolean }) => ({
     units: l.units, use_bias: true, kernel_initializer: INIT_UNIFORM, recurrent_initializer: INIT_UNIFORM, bias_initializer: INIT_ZEROS,
     dropout: 0, recurrent_dropout: 0, return_sequences: l.sequences, return_state: false, go_backwards: false, stateful: false, unroll: false,
   });
 
-  for (const l of desc.layers) {
+  desc.layers.forEach((l, i) => {
+    const w = `toTFJS: layer ${i + 1} (${EPYNN_NAMES[l.kind]})`;
     switch (l.kind) {
       case 'Conv2D': {
         if (l.padding > 0) push('ZeroPadding2D', 'zero_padding2d', { padding: [[l.padding, l.padding], [l.padding, l.padding]], data_format: 'channels_last' });
-        const { activation, extra } = kerasActivation(l.activation);
+        const { activation, extra } = kerasActivation(l.activation, w);
         push('Conv2D', 'conv2d', {
           filters: l.filters, kernel_size: l.kernel, strides: l.strides, padding: 'valid', data_format: 'channels_last', dilation_rate: [1, 1],
           activation, use_bias: l.useBias, kernel_initializer: INIT_UNIFORM, bias_initializer: INIT_ZEROS,
@@ -144,7 +152,7 @@ export function portableToTFJS(desc: PortableModel): TFJSArtifacts {
         push('Dropout', 'dropout', { rate: l.rate, noise_shape: null, seed: null });
         break;
       case 'Dense': {
-        const { activation, extra } = kerasActivation(l.activation);
+        const { activation, extra } = kerasActivation(l.activation, w);
         push('Dense', 'dense', { units: l.units, activation, use_bias: true, kernel_initializer: INIT_UNIFORM, bias_initializer: INIT_ZEROS }, [['kernel', l.p.W], ['bias', l.p.b]]);
         activationLayer(extra);
         break;
@@ -171,7 +179,7 @@ export function portableToTFJS(desc: PortableModel): TFJSArtifacts {
         break;
       }
     }
-  }
+  });
 
   const total = arrays.reduce((n, a) => n + a.size, 0);
   const weightData = new ArrayBuffer(total * 4);

@@ -7,7 +7,7 @@ import { DataSet, Layer } from '../commons/models.js';
 import { type NDArray, fmt } from '../commons/ndarray.js';
 import { type Shape } from '../commons/ndarray.js';
 import { Embedding } from '../embedding/models.js';
-import { type XInput, encodeDataset, scaleFeatures, toArray, toSequences } from '../embedding/dataset.js';
+import { type XInput, type YInput, encodeDataset, scaleFeatures, toArray, toSequences } from '../embedding/dataset.js';
 import { type HPars, defaultHPars } from '../settings.js';
 import { modelBackward } from './backward.js';
 import { modelForward, modelForwardBatched } from './forward.js';
@@ -15,7 +15,7 @@ import { modelEvaluate } from './evaluate.js';
 import { modelHyperparameters, modelLearningRate } from './hyperparameters.js';
 import { modelAssignSeeds, modelInitialize } from './initialize.js';
 import { decide } from './predict.js';
-import { initializeModelReport, modelReport } from './report.js';
+import { initializeModelReport, modelReport, singleBatchReport } from './report.js';
 import { modelTraining } from './training.js';
 import { type PlotOptions, modelTerminalChart } from '../commons/plot.js';
 import type { ModelJSON, ToJSONOptions } from '../io/library.js';
@@ -53,12 +53,32 @@ export interface TrainOptions {
   quiet?: boolean;
   /** Print a text chart of the metrics per epoch at the end. @default false */
   chart?: boolean;
+  /** New data to train on (see `setData`), e.g. for a model read from a file written without data. */
+  data?: TrainData;
 }
 
+/** Labeled data for `EpyNN.setData` and `train({ data })`: raw features and labels, as given to the Embedding. */
+export interface TrainData {
+  /** Sample features, untransformed (the embedding applies its XEncode/XScale as for the training data). */
+  XData: XInput;
+  /** Sample labels (labels 0..k−1 with YEncode, or one-hot). */
+  YData?: YInput;
+}
+
+/**
+ * How `predict` transforms X. By default it applies the training embedding's transformation (one-hot
+ * with the training element map if the Embedding had XEncode, scaling with the training data's
+ * min/max if it had XScale), so raw data goes in as raw training data did. In `compat: 'epynn'` mode
+ * both default to false and XScale scales over the new X itself, as EpyNN's predict does.
+ */
 export interface PredictOptions {
-  /** One-hot encode X with the training data's element map. @default false */
+  /** One-hot encode X with the training data's element map. @default the Embedding's XEncode (false in compat: 'epynn') */
   XEncode?: boolean;
-  /** Scale X to [0, 1] (over this X, as EpyNN does). @default false */
+  /**
+   * Scale X with the training data's [min, max] (`Embedding.XScaleRange`); false = X is already scaled.
+   * In compat: 'epynn' mode (or if the range is unknown and XScale is passed explicitly): over this X.
+   * @default the Embedding's XScale (false in compat: 'epynn')
+   */
   XScale?: boolean;
 }
 
@@ -193,8 +213,9 @@ export class EpyNN {
    * Trains for `epochs` epochs (initializing with defaults first if needed). A second call
    * continues for exactly `epochs` more.
    */
-  train({ epochs, verbose, initLogs = true, quiet = false, chart = false }: TrainOptions): this {
+  train({ epochs, verbose, initLogs = true, quiet = false, chart = false, data }: TrainOptions): this {
     if (!Number.isInteger(epochs) || epochs < 1) throw new EpyNNError(`EpyNN.train: epochs must be a positive integer, got ${epochs}`);
+    if (data !== undefined) this.setData(data, 'EpyNN.train: data');
     if (verbose !== undefined && !(Number.isInteger(verbose) && verbose >= 1)) {
       throw new EpyNNError(`EpyNN.train: verbose must be a positive integer, got ${verbose}`);
     }
@@ -236,16 +257,62 @@ export class EpyNN {
     for (const layer of this.layers) layer.training = on;
   }
 
-  /** Predicts unlabeled samples: returns a DataSet with outputs A and decisions P. */
-  predict(XData: XInput, { XEncode = false, XScale = false }: PredictOptions = {}): DataSet {
+  /**
+   * Gives the model new labeled data: dtrain, dval and dtest are replaced by `XData`/`YData`,
+   * transformed as the training data was (the embedding's element map and scaling range) and split
+   * with the embedding's relativeSize. A model read from a file written without data can then train.
+   */
+  setData(data: TrainData, where = 'EpyNN.setData'): this {
+    if (data === null || typeof data !== 'object' || !('XData' in data)) {
+      throw new EpyNNError(`${where}: expected { XData, YData }, got ${data === null ? 'null' : typeof data}`);
+    }
+    const emb = this.embedding;
+    const before = { columns: emb.labelColumns, sample: emb.fs.X?.slice(1) };
+    const kept = { dtrain: emb.dtrain, dval: emb.dval, dtest: emb.dtest, dsets: emb.dsets, labelColumns: emb.labelColumns };
+    try {
+      emb.setData(data.XData, data.YData, where);
+      if (this.initialized && before.sample !== undefined) {
+        const sample = emb.dsets[0]?.X.shape.slice(1);
+        if (sample !== undefined && fmt(sample) !== fmt(before.sample)) {
+          throw new EpyNNError(`${where}: XData samples have shape ${fmt(sample)} but the model was built for ${fmt(before.sample)}`);
+        }
+        if (emb.dtrain.Y !== undefined && emb.labelColumns !== before.columns) {
+          throw new EpyNNError(`${where}: YData has ${emb.labelColumns} label column(s) but the model outputs ${before.columns}`);
+        }
+      }
+    } catch (err) {
+      Object.assign(emb, kept); // the model keeps its data when the new data is refused
+      emb.batchDtrain = [];
+      throw err;
+    }
+    return this;
+  }
+
+  /**
+   * Predicts unlabeled samples: returns a DataSet with outputs A and decisions P. Raw X goes in as
+   * the raw training data did: the embedding's XEncode/XScale are applied (see PredictOptions).
+   */
+  predict(XData: XInput, options: PredictOptions = {}): DataSet {
     if (!this.initialized) throw new EpyNNError('EpyNN.predict: the model is not initialized (call initialize or train first, or read a model)');
     const emb = this.embedding;
+    const epynn = this.compat === 'epynn';
+    const XEncode = options.XEncode ?? (epynn ? false : emb.XEncode);
+    const XScale = options.XScale ?? (epynn ? false : emb.XScale);
     let X: NDArray;
     if (XEncode) {
       if (emb.e2i.size === 0) throw new EpyNNError('EpyNN.predict: XEncode needs the element map of an Embedding built with XEncode: true');
       X = encodeDataset(toSequences(XData, 'EpyNN.predict'), emb.e2i, 'EpyNN.predict');
     } else X = toArray(XData, 'EpyNN.predict', 'XData');
-    if (XScale) X = scaleFeatures(X, 'EpyNN.predict');
+    if (XScale) {
+      if (!epynn && emb.XScaleRange !== undefined) X = scaleFeatures(X, 'EpyNN.predict', emb.XScaleRange);
+      else if (options.XScale === true) X = scaleFeatures(X, 'EpyNN.predict'); // over this X (EpyNN)
+      else {
+        throw new EpyNNError(
+          "EpyNN.predict: the model's Embedding has XScale but the training data's range is unknown (a model file without it): " +
+            'pass { XScale: false } with X scaled as the training data was, or { XScale: true } to scale over this X as EpyNN does',
+        );
+      }
+    }
     const dset = new DataSet(X);
     if (!dset.active) throw new EpyNNError(`EpyNN.predict: XData is empty (shape ${fmt(X.shape)})`);
     this.setTraining(false);
@@ -277,10 +344,31 @@ export class EpyNN {
   }
 
   /**
-   * Writes an SVG chart of every metric and the loss per epoch (default `plots/<uname>.svg`) and
-   * returns the path. Node only: in a browser use `plotSVG(model)`.
+   * Reports one training batch (EpyNN's `batch_report(batch, A)`): the progress line with epoch, batch,
+   * accuracy and cost of A against batch.Y, elapsed time and rate. For a training loop of your own over
+   * `model.embedding.trainingBatches()`; `train()` reports its batches itself.
    */
-  plot(options?: PlotOptions): string {
-    return nodeIO('EpyNN.plot', 'plotSVG(model)').writePlot(this, options);
+  batchReport(batch: DataSet, A: NDArray): void {
+    const batches = this.embedding?.batchDtrain ?? [];
+    const i = batches.indexOf(batch);
+    if (i < 0) throw new EpyNNError('EpyNN.batchReport: batch must be one of model.embedding.batchDtrain (from model.embedding.trainingBatches())');
+    if (batch.Y === undefined) throw new EpyNNError(`EpyNN.batchReport: batch ${batch.name} has no labels Y`);
+    if (this.startTime === 0) this.startTime = Date.now();
+    singleBatchReport(this, batch, A, i, batches.length);
+  }
+
+  /**
+   * Writes an SVG chart of every metric and the loss per epoch (default `plots/<uname>.svg`) and
+   * returns the path. Node only: in a browser use `plotSVG(model)`. With `path: false` (EpyNN's
+   * `plot(path=False)`), writes nothing: prints the terminal chart to `logger` and returns its text
+   * (in the browser too).
+   */
+  plot(options?: Omit<PlotOptions, 'path'> & { path?: string | false }): string {
+    if (options?.path === false) {
+      const chart = modelTerminalChart(this);
+      this.logger.line(chart);
+      return chart;
+    }
+    return nodeIO('EpyNN.plot', 'plotSVG(model)').writePlot(this, options as PlotOptions | undefined);
   }
 }

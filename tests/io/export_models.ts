@@ -49,7 +49,7 @@ export function build(name: string, inputShape: number[], layers: Layer[], { see
 export const zoo: Record<string, () => EpyNN> = {
   conv_relu_valid: () => build('conv_relu_valid', [6, 5, 2], [new Convolution({ unitFilters: 3, filterSize: 2, strides: 1, activate: relu }), new Flatten(), new Dense({ units: 2, activate: softmax })]),
   conv_pad_strides_elu: () =>
-    build('conv_pad_strides_elu', [7, 6, 3], [new Convolution({ unitFilters: 4, filterSize: [3, 2], strides: [2, 1], padding: 1, activate: elu }), new Pooling({ poolSize: 2, pool: 'mean' }), new Flatten(), new Dense({ units: 2, activate: sigmoid })], { hPars: { ELU_alpha: 0.7 } }),
+    build('conv_pad_strides_elu', [7, 6, 3], [new Convolution({ unitFilters: 4, filterSize: [3, 2], strides: [2, 1], padding: 1, activate: elu }), new Pooling({ poolSize: 2, pool: 'mean' }), new Flatten(), new Dense({ units: 2, activate: sigmoid })]),
   conv_default_strides_nobias_lrelu: () =>
     build('conv_default_strides_nobias_lrelu', [8, 8, 1], [new Convolution({ unitFilters: 2, filterSize: 2, useBias: false, activate: lrelu }), new Pooling({ poolSize: [2, 2], strides: 1, pool: 'max' }), new Flatten(), new Dense({ units: 2, activate: tanh })], { hPars: { LRELU_alpha: 0.2 } }),
   conv_tanh_sigmoid_identity: () =>
@@ -68,4 +68,10 @@ export const zoo: Record<string, () => EpyNN> = {
   mnist_cnn: () =>
     // The architecture of examples/captcha_mnist (variant conv) on 28x28x1 images
     build('mnist_cnn', [28, 28, 1], [new Convolution({ unitFilters: 32, filterSize: [5, 5], strides: [1, 1], activate: relu }), new Pooling({ poolSize: [2, 2] }), new Flatten(), new Dense({ units: 10, activate: softmax })], { labels: 10 }),
+};
+
+/** Models ONNX can express but TF.js cannot load (tfjs-layers's ELU takes alpha = 1 only). */
+export const onnxOnlyZoo: Record<string, () => EpyNN> = {
+  dense_elu_alpha: () => build('dense_elu_alpha', [5], [new Dense({ units: 4, activate: elu }), new Dense({ units: 2, activate: softmax })], { hPars: { ELU_alpha: 0.7 } }),
+  conv_elu_alpha: () => build('conv_elu_alpha', [5, 5, 2], [new Convolution({ unitFilters: 2, filterSize: 2, strides: 1, activate: elu }), new Flatten(), new Dense({ units: 2, activate: softmax })], { hPars: { ELU_alpha: 1.5 } }),
 };

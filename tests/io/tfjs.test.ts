@@ -17,7 +17,7 @@ import { LSTM } from '../../src/lstm/models.js';
 import { EpyNN } from '../../src/network/models.js';
 import { Pooling } from '../../src/pooling/models.js';
 import { expectClose } from '../helpers/close.js';
-import { build, samples, zoo } from './export_models.js';
+import { build, onnxOnlyZoo, samples, zoo } from './export_models.js';
 
 /** A copy of the model's predictions with every parameter rounded to float32 (and softmax T folded like the export). */
 function float32Predictions(model: EpyNN, X: NDArray): NDArray {
@@ -74,10 +74,13 @@ describe('toTFJS: Keras layout', () => {
   it('writes Keras Sequential layers, ZeroPadding2D before a padded Conv2D, activation layers for lrelu and elu', () => {
     const { modelJSON } = toTFJS(zoo.conv_pad_strides_elu());
     const layers = (modelJSON.modelTopology.config as { layers: { class_name: string; config: Record<string, unknown> }[] }).layers;
-    expect(layers.map((l) => l.class_name)).toEqual(['ZeroPadding2D', 'Conv2D', 'ELU', 'AveragePooling2D', 'Flatten', 'Dense']);
+    expect(layers.map((l) => l.class_name)).toEqual(['ZeroPadding2D', 'Conv2D', 'AveragePooling2D', 'Flatten', 'Dense']);
     expect(layers[0].config.batch_input_shape).toEqual([null, 7, 6, 3]);
-    expect(layers[1].config).toMatchObject({ kernel_size: [3, 2], strides: [2, 1], padding: 'valid', activation: 'linear' });
-    expect(layers[2].config.alpha).toBe(0.7);
+    expect(layers[1].config).toMatchObject({ kernel_size: [3, 2], strides: [2, 1], padding: 'valid', activation: 'elu' });
+    const lrelu = (toTFJS(zoo.conv_default_strides_nobias_lrelu()).modelJSON.modelTopology.config as { layers: typeof layers }).layers;
+    expect(lrelu.map((l) => l.class_name)).toEqual(['Conv2D', 'LeakyReLU', 'MaxPooling2D', 'Flatten', 'Dense']);
+    expect(lrelu[0].config).toMatchObject({ activation: 'linear', use_bias: false });
+    expect(lrelu[1].config.alpha).toBe(0.2);
     expect(modelJSON.weightsManifest[0].weights.map((w) => `${w.name} ${w.shape.join('x')}`)).toEqual([
       'conv2d_1/kernel 3x2x3x4', 'conv2d_1/bias 4', 'dense_1/kernel 24x2', 'dense_1/bias 2',
     ]);
@@ -135,6 +138,7 @@ describe('toTFJS refusals', () => {
     refuse(() => build('custom', [3], [new Dense({ units: 2, activate: swish })]), /layer 1 \(Dense\): activate 'swish_export_test' is a custom activation/);
   });
   it('lrelu with alpha > 1 (max(αx, x) is not LeakyReLU)', () => refuse(() => build('lrelu2', [3], [new Dense({ units: 2, activate: lrelu })], { hPars: { LRELU_alpha: 2 } }), /LRELU_alpha = 2/));
+  it("elu with alpha != 1 (tfjs-layers's ELU refuses it)", () => refuse(onnxOnlyZoo.dense_elu_alpha, /toTFJS: layer 1 \(Dense\): elu with ELU_alpha = 0.7: TF.js's ELU layer supports alpha = 1 only/));
   it('LSTM gates with different activations', () =>
     refuse(() => build('lstm_mixed', [4, 2], [new LSTM({ unitCells: 2, activateForget: relu }), new Dense({ units: 2, activate: softmax })]), /layer 1 \(LSTM\): the gate activations differ/));
   it('LSTM candidate and memory activations that differ', () =>
