@@ -2,3 +2,4 @@
 // Importing this module registers the file-system adapter used by EpyNN.write and EpyNN.plot.
 export * from '../index.js';
 export { MODELS_DIR, PLOTS_DIR, newestModelFile, readModel, writeFileAtomic, writeModel, writePlot, writeSVG } from './fs.js';
+export { readTFJS, writeONNX, writeTFJS } from './formats.js';
