@@ -1,5 +1,5 @@
 // Node-only files of the interchange formats: TF.js (folder with model.json + weights) and ONNX.
-// Each file is written atomically by writeFileAtomic (temporary file, flush, rename).
+// Each file is written durably by writeFileAtomic (temporary file, every byte, fsync, rename).
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { EpyNNError } from '../commons/errors.js';
@@ -8,8 +8,6 @@ import { TFJS_WEIGHTS_FILE, type TFJSModelJSON, fromTFJS, toTFJS } from '../io/t
 import type { EpyNN } from '../network/models.js';
 import { writeFileAtomic } from './fs.js';
 
-// writeFileAtomic writes bytes as well as text (fs.writeSync takes both)
-const writeAtomic = writeFileAtomic as (path: string, data: string | Uint8Array) => void;
 
 /** Largest model.json / weights file readTFJS reads (1 GiB). */
 const MAX_BYTES = 2 ** 30;
@@ -36,9 +34,9 @@ function readBytes(file: string, where: string): Uint8Array {
 export function writeTFJS(model: EpyNN, dir: string): string {
   if (typeof dir !== 'string' || dir === '') throw new EpyNNError(`writeTFJS: dir must be a folder path, got ${JSON.stringify(dir)}`);
   const { modelJSON, weightData } = toTFJS(model);
-  writeAtomic(join(dir, TFJS_WEIGHTS_FILE), new Uint8Array(weightData));
+  writeFileAtomic(join(dir, TFJS_WEIGHTS_FILE), new Uint8Array(weightData), 'writeTFJS');
   const file = join(dir, 'model.json');
-  writeAtomic(file, JSON.stringify(modelJSON));
+  writeFileAtomic(file, JSON.stringify(modelJSON), 'writeTFJS');
   return file;
 }
 
@@ -85,6 +83,6 @@ export function readTFJS(path: string, options: { loss?: string } = {}): EpyNN {
 /** Writes the model as ONNX (opset 13, float32) to `path`; returns the path. See toONNX. */
 export function writeONNX(model: EpyNN, path: string): string {
   if (typeof path !== 'string' || path === '') throw new EpyNNError(`writeONNX: path must be a file path, got ${JSON.stringify(path)}`);
-  writeAtomic(path, toONNX(model));
+  writeFileAtomic(path, toONNX(model), 'writeONNX');
   return path;
 }
