@@ -66,7 +66,7 @@ function run(): void {
       if (stopFlag && Atomics.load(stopFlag, 0) === 1) throw new Stopped('stopped');
     },
   };
-  m.output = output;
+  m.logger = output;
   try {
     m.train({ epochs: remaining, initLogs: m.epochsDone === 0, verbose: 1 });
     postEpoch(m, rate());
@@ -87,7 +87,7 @@ ctx.onmessage = (ev) => {
       stopFlag = msg.stop ? new Int32Array(msg.stop) : undefined;
       model = buildModel(session, msg.mnist);
       const { loss, learningRate, schedule, seed } = session.train;
-      model.output = { tty: false, line: (text) => post({ type: 'log', text }), redraw: () => {} };
+      model.logger = { tty: false, line: (text) => post({ type: 'log', text }), redraw: () => {} };
       model.initialize({ loss, seed, metrics: msg.metrics, seHPars: { learning_rate: learningRate, schedule } });
       post({ type: 'ready', json: JSON.stringify(model.toJSON()) });
       run();

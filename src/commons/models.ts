@@ -3,6 +3,7 @@ import type { HPars } from '../settings.js';
 import { seHPars } from '../settings.js';
 import { NDArray, type Shape, size } from './ndarray.js';
 import { type Rng, seededRng } from './rng.js';
+import { kernelArray } from '../kernels/backend.js';
 
 /**
  * Base class of every layer. State lives in EpyNN's dictionaries, with EpyNN's keys:
@@ -50,6 +51,11 @@ export abstract class Layer {
   /** True while the model trains (Dropout is only active then). */
   training = false;
   /**
+   * Set by `model.initialize({ compat: 'epynn' })`: the layer does what EpyNN does where the port
+   * otherwise differs (Dropout drops outside training too; Dense's softmax gradient omits 1/T).
+   */
+  epynnCompat = false;
+  /**
    * Set by the network, during training only, on the layer right after the Embedding: nothing uses the
    * gradient with respect to the network's input, so the layer may skip computing dX (Convolution does:
    * it is a third of its backward work). Such a backward leaves `bc.dX` unset and returns an empty array.
@@ -91,7 +97,7 @@ export abstract class Layer {
     if (!this.reuseOutputs) return new NDArray(new Float64Array(n), shape);
     let buf = this.outputBuffers.get(key);
     if (buf === undefined || buf.length !== n) {
-      buf = new Float64Array(n);
+      buf = kernelArray(n); // in the WebAssembly kernels' memory when they can work on it in place
       this.outputBuffers.set(key, buf);
     } else if (zero) buf.fill(0);
     return new NDArray(buf, shape);

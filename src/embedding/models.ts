@@ -2,10 +2,11 @@
 import { EpyNNError } from '../commons/errors.js';
 import { DataSet, Layer } from '../commons/models.js';
 import { NDArray } from '../commons/ndarray.js';
+import { NumpyRng } from '../commons/numpy_rng.js';
 import { embeddingBackward } from './backward.js';
 import {
   type Element, type XInput, type YInput,
-  embeddingPrepare, encodeDataset, indexElements, miniBatches, oneHot, scaleFeatures, toArray, toSequences,
+  embeddingPrepare, encodeDataset, featureRange, indexElements, miniBatches, oneHot, scaleFeatures, toArray, toSequences,
 } from './dataset.js';
 import { embeddingForward } from './forward.js';
 import {
@@ -61,6 +62,11 @@ export class Embedding extends Layer {
   i2e: Map<number, Element> = new Map();
   /** Number of label columns of the training data (> 1 means one-hot: predictions take the argmax). */
   labelColumns = 1;
+  /**
+   * With XScale: the [min, max] of the training data that XScale mapped to [0, 1]. `EpyNN.predict` and
+   * `EpyNN.setData` scale new data with it (saved with the model). Undefined without XScale or data.
+   */
+  XScaleRange: [number, number] | undefined = undefined;
 
   constructor({
     XData, YData, relativeSize = [2, 1, 0], batchSize, XEncode = false, YEncode = false, XScale = false,
@@ -115,7 +121,10 @@ export class Embedding extends Layer {
       X = toArray(XData, where, 'XData');
     }
     if (X.ndim === 0 || X.shape[0] === 0) throw new EpyNNError(`${where}: XData is empty`);
-    if (XScale) X = scaleFeatures(X, where);
+    if (XScale) {
+      this.XScaleRange = featureRange(X, where);
+      X = scaleFeatures(X, where, this.XScaleRange);
+    }
 
     let Y: NDArray | undefined;
     if (YData !== undefined && YData !== null) {
@@ -135,15 +144,86 @@ export class Embedding extends Layer {
     }
   }
 
-  /** The order in which dtrain samples are visited this epoch (a fresh seeded permutation). */
+  /**
+   * X as this embedding transforms it: one-hot with the element map (XEncode) and scaled with the
+   * training data's range (XScale). Without an element map or range yet (a data-less embedding), they
+   * are made from this X and kept.
+   */
+  transform(XData: XInput, where: string): NDArray {
+    let X: NDArray;
+    if (this.XEncode) {
+      const sequences = toSequences(XData, where);
+      if (this.e2i.size === 0) {
+        const { elements, e2i } = indexElements(sequences);
+        this.e2i = e2i;
+        this.i2e = new Map(elements.map((e, i) => [i, e]));
+        this.d.e = elements.length;
+      }
+      X = encodeDataset(sequences, this.e2i, where);
+    } else X = toArray(XData, where, 'XData');
+    if (X.ndim === 0 || X.shape[0] === 0) throw new EpyNNError(`${where}: XData is empty`);
+    if (this.XScale) {
+      this.XScaleRange ??= featureRange(X, where);
+      X = scaleFeatures(X, where, this.XScaleRange);
+    }
+    return X;
+  }
+
+  /**
+   * Replaces dtrain, dval and dtest with new data, transformed as the training data was (the same
+   * element map and scaling range) and split with the same relativeSize (use `EpyNN.setData`).
+   */
+  setData(XData: XInput, YData: YInput | undefined, where = 'Embedding.setData'): void {
+    const X = this.transform(XData, where);
+    let Y: YInput | undefined = YData ?? undefined;
+    let YEncode = this.YEncode;
+    if (Y !== undefined && YEncode && this.labelColumns > 1) {
+      // one-hot over the model's label count, even when the new data lacks a label
+      const labels = toArray(Y, where, 'YData');
+      if (labels.ndim !== 1) throw new EpyNNError(`${where}: YEncode expects 1-D labels of shape (N,), got ${labels.ndim}-D`);
+      const k = this.labelColumns;
+      const out = new Float64Array(labels.data.length * k);
+      labels.data.forEach((v, i) => {
+        if (!Number.isInteger(v) || v < 0 || v >= k) throw new EpyNNError(`${where}: YData label ${i} is ${v}; the model has labels 0..${k - 1}`);
+        out[i * k + v] = 1;
+      });
+      Y = new NDArray(out, [labels.data.length, k]);
+      YEncode = false;
+    }
+    const split = new Embedding({ XData: X, YData: Y, relativeSize: this.relativeSize, batchSize: this.batchSize, YEncode });
+    this.dtrain = split.dtrain;
+    this.dval = split.dval;
+    this.dtest = split.dtest;
+    this.dsets = split.dsets;
+    this.labelColumns = split.labelColumns;
+    this.batchDtrain = [];
+    if (this.zipOrder !== undefined) this.zipOrder = this.dtrain.active ? [...Array(this.dtrain.X.shape[0]).keys()] : [];
+  }
+
+  /**
+   * compat: 'epynn' mode only: EpyNN's `dtrain_zip` as indices into dtrain. Reset to dtrain's order by
+   * initialize(), then shuffled in place by NumPy's shuffle at every call of trainingBatches().
+   */
+  zipOrder: number[] | undefined;
+
+  /** The order in which dtrain samples are visited this epoch (a fresh seeded permutation; EpyNN's in compat mode). */
   shuffle(n: number): number[] {
+    if (this.zipOrder !== undefined && this.rng instanceof NumpyRng) {
+      if (this.zipOrder.length !== n) throw new EpyNNError(`Embedding: the EpyNN batch order has ${this.zipOrder.length} samples but dtrain has ${n} (initialize the model again)`);
+      this.rng.shuffle(this.zipOrder);
+      return [...this.zipOrder];
+    }
     return this.rng.permutation(n);
   }
 
   /** Shuffles dtrain and prepares this epoch's batches (EpyNN training_batches). */
   trainingBatches(): DataSet[] {
     if (!this.dtrain.active || this.dtrain.Y === undefined) {
-      throw new EpyNNError('Embedding: no labeled training data (dtrain is empty or has no YData): cannot train');
+      throw new EpyNNError(
+        'Embedding: no labeled training data (dtrain is empty or has no YData): cannot train. Give the model data with ' +
+          'model.train({ epochs, data: { XData, YData } }) or model.setData({ XData, YData }) (a model written without ' +
+          'includeData, then read, has no data)',
+      );
     }
     return (this.batchDtrain = miniBatches(this));
   }
