@@ -66,8 +66,11 @@ export abstract class Layer {
    * the same step, so a layer may hand out the same buffers again on the next batch (see outputArray).
    */
   reuseOutputs = false;
-  /** Buffers handed out by outputArray while reuseOutputs is on, by key. */
-  private readonly outputBuffers = new Map<string, Float64Array>();
+  /**
+   * Buffers handed out by outputArray while reuseOutputs is on, by key: the last few sizes (training
+   * batches, evaluation chunks, a last partial batch), most recent first.
+   */
+  private readonly outputBuffers = new Map<string, Float64Array[]>();
 
   constructor(name: string, seHPars?: HPars) {
     this.name = name;
@@ -95,11 +98,19 @@ export abstract class Layer {
   outputArray(key: string, shape: Shape, zero = true): NDArray {
     const n = size(shape);
     if (!this.reuseOutputs) return new NDArray(new Float64Array(n), shape);
-    let buf = this.outputBuffers.get(key);
-    if (buf === undefined || buf.length !== n) {
+    let bufs = this.outputBuffers.get(key);
+    if (bufs === undefined) this.outputBuffers.set(key, (bufs = []));
+    const i = bufs.findIndex((b) => b.length === n);
+    let buf: Float64Array;
+    if (i < 0) {
       buf = kernelArray(n); // in the WebAssembly kernels' memory when they can work on it in place
-      this.outputBuffers.set(key, buf);
-    } else if (zero) buf.fill(0);
+      bufs.unshift(buf);
+      if (bufs.length > 3) bufs.pop();
+    } else {
+      buf = bufs[i];
+      if (i > 0) bufs.unshift(...bufs.splice(i, 1));
+      if (zero) buf.fill(0);
+    }
     return new NDArray(buf, shape);
   }
 
