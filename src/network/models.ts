@@ -120,6 +120,8 @@ export class EpyNN {
   /** Where reports and messages go (a line sink; `silentOutput` in quiet mode). EpyNN has no such
    * attribute; its `model.output` is the output activation, which here is `layers[layers.length - 1].activation.activate`. */
   logger: Output = defaultOutput();
+  /** Warnings of training (finite divergence: the loss growing or frozen for several epochs), also printed to `logger`. */
+  trainingWarnings: string[] = [];
   /** @internal */
   inheritedHPars = new Set<Layer>();
   /** @internal report state */
