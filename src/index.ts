@@ -1,5 +1,5 @@
 // epynn-ts public API: the one entry point (runs in Node and in browsers; Node-only helpers live in src/node).
-export { EpyNNError, ShapeError } from './commons/errors.js';
+export { EpyNNError, ShapeError, StateError, NonFiniteError, ModelFileError } from './commons/errors.js';
 export {
   NDArray, type Shape, type Nested, array, toNested, zeros, zerosLike, ones, full, reshape, fmt, size, sameShape,
   map, map2, add, sub, mul, scale, sum, sumAxis0, transpose, argmax, dot, roundHalfEven,

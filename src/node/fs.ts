@@ -2,8 +2,9 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { checkOptions } from '../commons/checks.js';
 import { EpyNNError } from '../commons/errors.js';
-import { type PlotOptions, plotSVG } from '../commons/plot.js';
+import { PLOT_OPTIONS, type PlotOptions, plotSVG } from '../commons/plot.js';
 import { type NodeIO, type WriteOptions, setNodeIO } from '../io/adapter.js';
 import { modelFromJSON, modelToJSON, parseModelJSON } from '../io/library.js';
 import type { EpyNN } from '../network/models.js';
@@ -35,7 +36,8 @@ export function writeFileAtomic(path: string, text: string): void {
 }
 
 /** Writes the model as JSON (docs/FORMAT.md); default `models/<uname>.json`. Returns the path. */
-export function writeModel(model: EpyNN, path?: string, options: WriteOptions = {}): string {
+export function writeModel(model: EpyNN, path?: string, options?: WriteOptions): string {
+  options = checkOptions('writeModel', options, ['includeData'], { call: 'writeModel', lead: 'model, path, ', primary: 'includeData', example: 'true' });
   const file = path ?? join(MODELS_DIR, `${model.uname}.json`);
   const text = JSON.stringify(modelToJSON(model, options));
   writeFileAtomic(file, text);
@@ -76,7 +78,8 @@ export function writeSVG(svg: string, path: string): string {
 }
 
 /** Writes the model's training curves; default `plots/<uname>.svg`. Returns the path. */
-export function writePlot(model: EpyNN, { path, ...chart }: PlotOptions = {}): string {
+export function writePlot(model: EpyNN, options?: PlotOptions): string {
+  const { path, ...chart } = checkOptions('writePlot', options, PLOT_OPTIONS, { call: 'writePlot', lead: 'model, ', primary: 'path', example: "'plots/model.svg'" });
   return writeSVG(plotSVG(model, chart), path ?? join(PLOTS_DIR, `${model.uname}.svg`));
 }
 
