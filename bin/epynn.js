@@ -1,14 +1,21 @@
 #!/usr/bin/env node
-// The `epynn` command. The examples are TypeScript sources, so the CLI runs through tsx's loader.
-import { fileURLToPath } from 'node:url';
+// The `epynn` command. In the package: the compiled CLI (dist/cli/main.js) with the examples compiled to
+// dist/examples, so it runs with plain node. In a clone of epynn-ts before `npm run build`: the
+// TypeScript sources through tsx (a development dependency).
+import { existsSync } from 'node:fs';
 
-let register;
-try {
-  ({ register } = await import('tsx/esm/api'));
-} catch {
-  console.error('epynn: this command needs tsx to load the TypeScript examples; install it with "npm install tsx"');
-  process.exit(1);
+const compiled = new URL('../dist/cli/main.js', import.meta.url);
+const built = existsSync(compiled) && existsSync(new URL('../dist/examples/index.js', import.meta.url));
+let entry = compiled;
+if (!built) {
+  try {
+    const { register } = await import('tsx/esm/api');
+    register();
+    entry = new URL('../src/cli/main.ts', import.meta.url);
+  } catch {
+    console.error('epynn: dist/ is missing; in a clone of epynn-ts run "npm run build" (or "npm ci" to get tsx)');
+    process.exit(1);
+  }
 }
-register();
-const { main } = await import(fileURLToPath(new URL('../src/cli/main.ts', import.meta.url)));
+const { main } = await import(entry.href);
 process.exitCode = await main(process.argv.slice(2));

@@ -1,10 +1,12 @@
 // epynn-ts public API: the one entry point (runs in Node and in browsers; Node-only helpers live in src/node).
-export { EpyNNError, ShapeError, StateError, NonFiniteError, ModelFileError } from './commons/errors.js';
+export { EpyNNError, ShapeError, StateError } from './commons/errors.js';
+export { FileWriteError, ModelFileError, NonFiniteError } from './commons/errors.js';
 export {
   NDArray, type Shape, type Nested, array, toNested, zeros, zerosLike, ones, full, reshape, fmt, size, sameShape,
   map, map2, add, sub, mul, scale, sum, sumAxis0, transpose, argmax, dot, roundHalfEven,
 } from './commons/ndarray.js';
-export { type Rng, seededRng } from './commons/rng.js';
+export { type Rng, type RngState, restoreRng, seededRng } from './commons/rng.js';
+export { NumpyRng, type NumpyRngState, numpyRng } from './commons/numpy_rng.js';
 export { Layer, DataSet, sgdUpdate } from './commons/models.js';
 export { E_SAFE, hadamard, clipGradient } from './commons/maths.js';
 export { type Loss, MSE, MAE, MSLE, CCE, BCE, lossFunctions } from './commons/loss.js';
@@ -42,3 +44,9 @@ export { type NodeIO, type WriteOptions, setNodeIO } from './io/adapter.js';
 export {
   type Series, type ChartOptions, type PlotOptions, lineChartSVG, metricSeries, plotSVG, terminalChart, modelTerminalChart, niceTicks,
 } from './commons/plot.js';
+
+// Interchange formats over one portable description (src/io/portable.ts): TF.js (export and import), ONNX (export)
+export {
+  type PortableModel, type PortableLayer, type PortableActivation, type Preprocessing, describeModel, buildModel, preprocess,
+} from './io/portable.js';
+export { type TFJSModelJSON, type TFJSArtifacts, type TFJSWeightSpec, TFJS_WEIGHTS_FILE, toTFJS, fromTFJS } from './io/tfjs.js';

@@ -48,7 +48,7 @@ export async function run({
   }
 
   const model = new EpyNN([embedding, ...layers], name);
-  if (!quiet) model.output.line(`author_music: ${X.length} clips from ${source}`);
+  if (!quiet) model.logger.line(`author_music: ${X.length} clips from ${source}`);
   model.initialize({
     loss: 'MSE', seed, metrics: ['accuracy', 'recall', 'precision'],
     seHPars: { ...seHPars, learning_rate: 0.01, softmax_temperature: temperature }, quiet,
@@ -61,8 +61,8 @@ export async function run({
     const fresh = X.slice(ntrain, ntrain + 10);
     if (fresh.length > 0) {
       const dset = model.predict(fresh, { XEncode: true });
-      model.output.line('\nid prediction (0 = true author) label probabilities');
-      dset.ids.forEach((n) => model.output.line(`${n} ${dset.P.data[n]} ${Y[ntrain + n]} [${dset.A.data[2 * n].toFixed(4)}, ${dset.A.data[2 * n + 1].toFixed(4)}]`));
+      model.logger.line('\nid prediction (0 = true author) label probabilities');
+      dset.ids.forEach((n) => model.logger.line(`${n} ${dset.P.data[n]} ${Y[ntrain + n]} [${dset.A.data[2 * n].toFixed(4)}, ${dset.A.data[2 * n + 1].toFixed(4)}]`));
     }
   }
   return model;

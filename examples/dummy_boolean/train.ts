@@ -17,8 +17,8 @@ export function run({ epochs = 100, seed = 1, quiet = false, samples = 50 }: Exa
   const fresh = prepareDataset(10, seed + 1000);
   const dset = model.predict(fresh.X);
   if (!quiet) {
-    model.output.line('\nid prediction probability features');
-    dset.ids.forEach((n) => model.output.line(`${n} ${dset.P.data[n]} ${dset.A.data[n].toFixed(4)} ${fresh.X[n].join('')}`));
+    model.logger.line('\nid prediction probability features');
+    dset.ids.forEach((n) => model.logger.line(`${n} ${dset.P.data[n]} ${dset.A.data[n].toFixed(4)} ${fresh.X[n].join('')}`));
   }
   return model;
 }

@@ -46,10 +46,10 @@ export function run({ epochs = 40, seed = 1, quiet = false, variant = 'conv', sa
   model.train({ epochs, initLogs: !quiet, quiet });
 
   const fresh = prepareDataset(10, seed + 1000);
-  const dset = model.predict(fresh.X, { XScale: true });
+  const dset = model.predict(fresh.X); // scaled with the training data's range (the Embedding's XScale)
   if (!quiet) {
-    model.output.line('\nid prediction (0 = masked image) label probabilities');
-    dset.ids.forEach((n) => model.output.line(`${n} ${dset.P.data[n]} ${fresh.Y[n]} [${dset.A.data[2 * n].toFixed(4)}, ${dset.A.data[2 * n + 1].toFixed(4)}]`));
+    model.logger.line('\nid prediction (0 = masked image) label probabilities');
+    dset.ids.forEach((n) => model.logger.line(`${n} ${dset.P.data[n]} ${fresh.Y[n]} [${dset.A.data[2 * n].toFixed(4)}, ${dset.A.data[2 * n + 1].toFixed(4)}]`));
   }
   return model;
 }

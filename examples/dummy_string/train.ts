@@ -34,8 +34,8 @@ export function run({ epochs = 50, seed = 1, quiet = false, variant = 'flatten',
   const fresh = prepareDataset(10, seed + 1000);
   const dset = model.predict(fresh.X, { XEncode: true });
   if (!quiet) {
-    model.output.line('\nid prediction label sequence');
-    dset.ids.forEach((n) => model.output.line(`${n} ${dset.P.data[n]} ${fresh.Y[n]} ${fresh.X[n].join('')}`));
+    model.logger.line('\nid prediction label sequence');
+    dset.ids.forEach((n) => model.logger.line(`${n} ${dset.P.data[n]} ${fresh.Y[n]} ${fresh.X[n].join('')}`));
   }
   return model;
 }

@@ -43,8 +43,8 @@ export function run({ epochs = 50, seed = 1, quiet = false, variant = 'dense', s
   const fresh = prepareDataset(10, seed + 1000);
   const dset = model.predict(fresh.X);
   if (!quiet) {
-    model.output.line('\nid prediction (0 = signal) label probabilities');
-    dset.ids.forEach((n) => model.output.line(`${n} ${dset.P.data[n]} ${fresh.Y[n]} [${dset.A.data[2 * n].toFixed(4)}, ${dset.A.data[2 * n + 1].toFixed(4)}]`));
+    model.logger.line('\nid prediction (0 = signal) label probabilities');
+    dset.ids.forEach((n) => model.logger.line(`${n} ${dset.P.data[n]} ${fresh.Y[n]} [${dset.A.data[2 * n].toFixed(4)}, ${dset.A.data[2 * n + 1].toFixed(4)}]`));
   }
   return model;
 }

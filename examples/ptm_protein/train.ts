@@ -64,7 +64,7 @@ export async function run({
   }
 
   const model = new EpyNN([embedding, ...layers], name);
-  if (!quiet) model.output.line(`ptm_protein: ${X.length} peptides from ${source}`);
+  if (!quiet) model.logger.line(`ptm_protein: ${X.length} peptides from ${source}`);
   model.initialize({
     loss: 'MSE', seed, metrics: ['accuracy', 'recall', 'precision'],
     seHPars: { ...seHPars, learning_rate: learningRate, softmax_temperature: temperature }, quiet,
@@ -77,8 +77,8 @@ export async function run({
     const fresh = X.slice(ntrain, ntrain + 10);
     if (fresh.length > 0) {
       const dset = model.predict(fresh, { XEncode: true });
-      model.output.line('\nid prediction (0 = modified) label probabilities peptide');
-      dset.ids.forEach((n) => model.output.line(
+      model.logger.line('\nid prediction (0 = modified) label probabilities peptide');
+      dset.ids.forEach((n) => model.logger.line(
         `${n} ${dset.P.data[n]} ${Y[ntrain + n]} [${dset.A.data[2 * n].toFixed(4)}, ${dset.A.data[2 * n + 1].toFixed(4)}] ${fresh[n].join('')}`,
       ));
     }

@@ -1,5 +1,6 @@
 // The `epynn` command: list, run and copy the bundled examples (EpyNN's `epynn` copies its live
-// examples). Started by bin/epynn.js, which registers tsx so the TypeScript examples load as they are.
+// examples). Started by bin/epynn.js from the compiled dist/cli/main.js, which runs the examples compiled
+// to dist/examples (scripts/build-examples.mjs); from the sources (tests, tsx) it runs examples/*.ts.
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -26,7 +27,13 @@ const consoleIO: CliIO = { out: (t) => console.log(t), err: (t) => console.error
 
 /** The package root (this file is src/cli/main.ts, or dist/cli/main.js once compiled). */
 export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The example sources (what `epynn copy` copies). */
 const examplesDir = join(packageRoot, 'examples');
+/** Compiled (dist/cli/main.js): the examples compiled next to it; from the sources: examples/index.ts. */
+const compiled = fileURLToPath(import.meta.url).endsWith('.js');
+const examplesEntry = compiled
+  ? resolve(dirname(fileURLToPath(import.meta.url)), '..', 'examples', 'index.js')
+  : join(examplesDir, 'index.ts');
 
 /** Exit codes: 0 ok, 1 failure while running, 2 bad usage. */
 const USAGE = 2;
@@ -62,16 +69,19 @@ Trains one bundled example (see "epynn examples").
 Copies the examples into dir (default ./epynnlive) with their imports pointing at the package
 name 'epynn-ts', so you can edit and run them:
   cd <dir> && npx tsx run.ts <example> [--epochs N] ...
-They need epynn-ts (and tsx) installed in the folder or one of its parents. The folder must not
-exist or be empty, unless --force.`,
+They need epynn-ts and tsx installed in the folder or one of its parents (the copied README.md
+says how). The folder must not exist or be empty, unless --force.`,
 };
 
 /** Where the examples come from: the bundled ones by default, a copied folder's own from its run.ts. */
 export type ExamplesLoader = () => Promise<Record<string, Example>>;
 
-/** Loads the bundled examples (TypeScript sources, through the tsx loader registered by bin/epynn.js). */
+/** Loads the bundled examples (compiled JavaScript from dist/, or the TypeScript sources under tsx/vitest). */
 async function loadExamples(): Promise<Record<string, Example>> {
-  const mod = (await import(pathToFileURL(join(examplesDir, 'index.ts')).href)) as { examples: Record<string, Example> };
+  if (!existsSync(examplesEntry)) {
+    throw new Error(`the compiled examples are missing (${examplesEntry}); in a clone of epynn-ts run "npm run build"`);
+  }
+  const mod = (await import(pathToFileURL(examplesEntry).href)) as { examples: Record<string, Example> };
   return mod.examples;
 }
 
@@ -236,8 +246,15 @@ Run one (from this folder):
 
     npx tsx run.ts ${'<example>'} [--epochs N] [--seed S] [--variant V] [--quiet]
 
-This needs \`epynn-ts\` and \`tsx\` installed here or in a parent folder (\`npm install epynn-ts tsx\`),
-or this folder inside a clone of epynn-ts where \`npm ci\` was run (it builds dist/).
+The examples need the packages \`epynn-ts\` and \`tsx\` (which runs TypeScript) installed here or in a
+parent folder. If you ran \`npx epynn copy\` in a project where epynn-ts is installed, \`npm install tsx\`
+is all that is missing. Otherwise, until epynn-ts is on the npm registry, install it from a clone:
+
+    git clone <epynn-ts repository> epynn-ts && cd epynn-ts && npm ci && npm pack   # builds, writes epynn-ts-<version>.tgz
+    cd <this folder> && npm install <path to>/epynn-ts-<version>.tgz tsx
+
+(or \`npm install <path to the clone> tsx\`, which links the clone: run \`npm run build\` in the clone first).
+Inside a clone of epynn-ts, the clone itself provides both.
 Trained models can be saved with \`model.write()\` (models/) and plotted with \`model.plot()\` (plots/).
 `,
     );
@@ -265,7 +282,7 @@ function commandCopy(argv: string[], io: CliIO): number {
   }
   const files = copyExamples(target);
   io.out(`Copied ${files.length} files from ${examplesDir} to ${target}`);
-  io.out(`Run one with:\n  cd ${relative(process.cwd(), target) || '.'} && npx tsx run.ts <example> --epochs 10`);
+  io.out(`Run one with (it needs tsx; ${join(relative(process.cwd(), target) || '.', 'README.md')} says how to install it):\n  cd ${relative(process.cwd(), target) || '.'} && npx tsx run.ts <example> --epochs 10`);
   return 0;
 }
 

@@ -51,6 +51,11 @@ export abstract class Layer {
   /** True while the model trains (Dropout is only active then). */
   training = false;
   /**
+   * Set by `model.initialize({ compat: 'epynn' })`: the layer does what EpyNN does where the port
+   * otherwise differs (Dropout drops outside training too; Dense's softmax gradient omits 1/T).
+   */
+  epynnCompat = false;
+  /**
    * Set by the network, during training only, on the layer right after the Embedding: nothing uses the
    * gradient with respect to the network's input, so the layer may skip computing dX (Convolution does:
    * it is a third of its backward work). Such a backward leaves `bc.dX` unset and returns an empty array.

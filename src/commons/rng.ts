@@ -1,5 +1,7 @@
 // Seeded pseudo-random numbers. Nothing in epynn-ts calls Math.random.
 import seedrandom from 'seedrandom';
+import { EpyNNError } from './errors.js';
+import { NumpyRng, type NumpyRngState } from './numpy_rng.js';
 
 /** The random source every layer and the embedding draw from. */
 export interface Rng {
@@ -9,14 +11,24 @@ export interface Rng {
   standardNormal(): number;
   /** Random permutation of 0..n-1 (Fisher-Yates). */
   permutation(n: number): number[];
-  /** A JSON-able snapshot of the generator; `seededRng(undefined, snapshot)` continues the same stream. */
+  /** A JSON-able snapshot of the generator; `restoreRng(snapshot)` continues the same stream. */
   state(): RngState;
 }
 
-/** Snapshot of a generator's internal state (seedrandom Alea state plus the cached normal). */
-export interface RngState {
+/** Snapshot of the default generator's internal state (seedrandom Alea state plus the cached normal). */
+export interface AleaRngState {
   alea: { c: number; s0: number; s1: number; s2: number };
   spare: number | null;
+}
+
+/** Snapshot of a generator: the default (Alea) one, or NumPy's PCG64 (`numpyRng`, compat: 'epynn'). */
+export type RngState = AleaRngState | NumpyRngState;
+
+/** A generator continuing from a `state()` snapshot of either kind. */
+export function restoreRng(state: RngState): Rng {
+  if (state !== null && typeof state === 'object' && 'bit_generator' in state) return NumpyRng.fromState(state);
+  if (state !== null && typeof state === 'object' && 'alea' in state) return seededRng(undefined, state);
+  throw new EpyNNError(`restoreRng: expected a generator state ({ alea, spare } or { bit_generator: 'PCG64', ... }), got ${JSON.stringify(state)}`);
 }
 
 /**
@@ -24,7 +36,7 @@ export interface RngState {
  * platform. Without a seed, the generator is seeded from the platform's entropy source.
  * NOTE: streams differ from NumPy's PCG64; tests inject parameters instead of relying on RNG parity.
  */
-export function seededRng(seed?: number | string, restore?: RngState): Rng {
+export function seededRng(seed?: number | string, restore?: AleaRngState): Rng {
   const gen = restore
     ? seedrandom.alea('', { state: restore.alea })
     : seedrandom.alea(seed === undefined || seed === null ? seedrandom(undefined, { entropy: true })().toString() : String(seed), { state: true });
@@ -59,8 +71,8 @@ export function seededRng(seed?: number | string, restore?: RngState): Rng {
       }
       return out;
     },
-    state(): RngState {
-      return { alea: (gen as unknown as { state(): RngState['alea'] }).state(), spare: spare ?? null };
+    state(): AleaRngState {
+      return { alea: (gen as unknown as { state(): AleaRngState['alea'] }).state(), spare: spare ?? null };
     },
   };
 }

@@ -41,7 +41,7 @@ export function convolutionForward(layer: Convolution, A: NDArray): NDArray {
   const Z = layer.outputArray('Z', [m, oh, ow, u], false); // (m, oh, ow, u), every element written below
   if (useDirect(dm)) {
     // (5.1) Linear activation Xb -> Zb    } fused: Z (m·oh·ow, u) = b + Σ_k Xb[:, k] · W[k, :]
-    // (5.2) Sum block products            } read in place from Xpad, 4×4 register blocks
+    // (5.2) Sum block products            } read in place from Xpad, 2×4 register blocks (rows × units)
     // (5.3) Add bias to linear activation product (as the accumulators' initial value)
     if (layer.wpack.length < K * ((u + 3) & ~3)) layer.wpack = new Float64Array(K * ((u + 3) & ~3));
     packW(layer.p.W.data, K, u, layer.wpack);

@@ -4,12 +4,13 @@
 // Two paths, chosen by K = fh·fw·d (see `kernelOptions`):
 //  - direct ("implicit GEMM"): the blocks Xb are never copied. Output row r = (im, ioh, iow) starts at
 //    xoff[r] in the (padded) input and window entry k = (ifh, ifw, id) sits koff[k] further, so
-//    Xb[r, k] = x[xoff[r] + koff[k]]. Forward, dW and dX are 4×4 register blocks over those gathers.
+//    Xb[r, k] = x[xoff[r] + koff[k]]. Register blocks over those gathers: forward 2 rows × 4 units,
+//    dW 2 (or 3) entries × 4 units, dX 4 rows × 4 entries.
 //    For small K this avoids the im2col copy (K values per row) and the GEMM's C traffic.
 //  - GEMM: im2col (the blocks as rows of `cols`), then the packed GEMM of src/commons/gemm.ts, and
 //    col2im for dX.
 //
-// NOTE (V8): the 4×4 micro-kernels are written out inside the loops on purpose (see src/commons/gemm.ts):
+// NOTE (V8): the micro-kernels are written out inside the loops on purpose (see src/commons/gemm.ts):
 // a separate micro-kernel function was inlined in some processes only, the others ran ~2.4× slower.
 
 /** Integer sizes of one convolution, as in `layer.d` (m, h, w, d from the input itself). */

@@ -71,7 +71,7 @@ export class Convolution extends Layer {
   wpack: Float64Array = new Float64Array(0);
   /** dZ with rows padded to a multiple of 4 columns (direct dW when u is not a multiple of 4). */
   dzpad: Float64Array = new Float64Array(0);
-  /** GEMM path (K > DIRECT_MAX_K): im2col matrix of the last forward (m·oh·ow, fh·fw·d), and its X. */
+  /** GEMM path (K > kernelOptions.directMaxK): im2col matrix of the last forward (m·oh·ow, fh·fw·d), and its X. */
   cols: Float64Array = new Float64Array(0);
   colsOf: NDArray | undefined = undefined;
   /** GEMM path: gradient of the loss w.r.t. the blocks of the last backward, same layout as `cols`. */

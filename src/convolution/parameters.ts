@@ -86,7 +86,6 @@ export function checkParameters(layer: Convolution, where: string): void {
   }
 }
 
-// prettier-ignore
 /** Compute forward shapes and dimensions from input for layer. */
 export function convolutionComputeShapes(layer: Convolution, A: NDArray): void {
   const X = A; // Input of current layer

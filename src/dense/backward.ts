@@ -41,7 +41,7 @@ export function denseBackward(layer: Dense, dX: NDArray): NDArray {
 
   // (2) Gradient of the loss with respect to Z
   const dZ = (layer.bc.dZ = layer.activate === softmax
-    ? softmaxGradient(dA, layer.fc.A, layer.hPars.softmax_temperature) // fused: no (m, u, u) Jacobian
+    ? softmaxGradient(dA, layer.fc.A, layer.epynnCompat ? 1 : layer.hPars.softmax_temperature) // fused: no (m, u, u) Jacobian; compat: EpyNN's (no 1/T)
     : activationBackward(layer.activate, dA, layer.fc.Z, layer.hPars)); // dL/dZ (m, u), hadamard for custom ones
 
   // (3) Gradient of the loss with respect to X
@@ -49,6 +49,8 @@ export function denseBackward(layer: Dense, dX: NDArray): NDArray {
   const [m, u] = dZ.shape;
   const n = layer.p.W.shape[0];
   const dx = new Float64Array(m * n);
+  // smallN(rows, narrow, reread): m rows of dZ; the narrow dimension is u, here the INNER dimension (K of
+  // gemmNTSmallK); W (n·u values) is read again for every quad of rows
   if (smallN(m, u, n * u)) gemmNTSmallK(m, n, u, dZ.data, layer.p.W.data, dx); // inner dimension u ≤ 16: no packing
   else gemmNT(m, n, u, dZ.data, layer.p.W.data, dx);
   dX = layer.bc.dX = new NDArray(dx, [m, n]); // dL/dX (m, n)

@@ -53,6 +53,7 @@ export function denseForward(layer: Dense, A: NDArray): NDArray {
   // Z (m, u) = X (m, n) · W (n, u) by the blocked GEMM, then + b on every row (bias after the
   // product, as NumPy does)
   const z = new Float64Array(m * u);
+  // smallN(rows, narrow, reread): m rows of Z, u narrow columns of Z, W (n·u values) read again per pair of rows
   if (smallN(m, u, n * u)) gemmNNSmallN(m, u, n, x, w, z); // a small batch through few units: no packing
   else gemmNN(m, u, n, x, w, z);
   for (let im = 0, zr = 0; im < m; im++, zr += u) {

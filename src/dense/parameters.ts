@@ -56,6 +56,7 @@ export function denseComputeGradients(layer: Dense): void {
   const dW = gW.data;
   const db = gb.data;
   // (1.1) dW (n, u) = Xᵀ (n, m) · dZ (m, u): the GEMM reads X (m, n) transposed while packing
+  // smallN(rows, narrow): here the m rows are the INNER dimension (the batch, K of gemmTNSmallN), u the narrow columns of dW
   if (smallN(m, u)) gemmTNSmallN(n, u, m, x, dz, dW); // a small batch and few units: no packing
   else gemmTN(n, u, m, x, dz, dW);
   // (1.2) db[iu] = Σ_im dZ[im, iu]

@@ -65,8 +65,8 @@ export function dropoutForward(layer: Dropout, A: NDArray): NDArray {
   // (1) Initialize cache
   const X = initializeForward(layer, A); // (m, ...)
 
-  if (!layer.training) {
-    // Evaluation: identity (EpyNN drops here too; the port does not)
+  if (!layer.training && !layer.epynnCompat) {
+    // Evaluation: identity (EpyNN drops here too; the port does only in compat: 'epynn' mode)
     delete layer.fc.D;
     return X.copy(); // (m, ...)
   }
@@ -78,10 +78,11 @@ export function dropoutForward(layer: Dropout, A: NDArray): NDArray {
   //     } fused: one uniform per mask entry, row-major, kept where u > p
   const D = zeros(layer.fs.D); // fs.D
   const dm = D.data;
+  const compat = layer.epynnCompat;
   for (let i = 0; i < dm.length; i++) {
     const u = layer.rng.uniform();
-    // NOTE: p = 0 keeps everything even if u is exactly 0 (EpyNN's `u > 0` would drop it)
-    dm[i] = u > p || p === 0 ? 1 : 0;
+    // NOTE: p = 0 keeps everything even if u is exactly 0 (EpyNN's `u > 0` would drop it; compat mode does)
+    dm[i] = u > p || (p === 0 && !compat) ? 1 : 0;
   }
   layer.fc.D = D;
 

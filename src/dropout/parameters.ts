@@ -20,7 +20,6 @@ export function dropoutAxes(layer: Dropout, X: NDArray): number[] {
   });
 }
 
-// prettier-ignore
 /** Compute forward shapes and dimensions from input for layer. */
 export function dropoutComputeShapes(layer: Dropout, A: NDArray): void {
   const X = A; // Input of current layer

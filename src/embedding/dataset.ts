@@ -62,8 +62,8 @@ export function encodeDataset(sequences: Element[][], e2i: Map<Element, number>,
   return new NDArray(out, [n, s, e]);
 }
 
-/** Scales the whole array to [0, 1]: (X − min) / (max − min) (EpyNN scale_features). */
-export function scaleFeatures(X: NDArray, where = 'scaleFeatures'): NDArray {
+/** The smallest and largest value of the whole array: the range XScale maps to [0, 1]. */
+export function featureRange(X: NDArray, where = 'scaleFeatures'): [number, number] {
   let min = Infinity;
   let max = -Infinity;
   for (const v of X.data) {
@@ -71,6 +71,16 @@ export function scaleFeatures(X: NDArray, where = 'scaleFeatures'): NDArray {
     if (v > max) max = v;
   }
   if (!(max > min)) throw new EpyNNError(`${where}: XScale needs at least two distinct feature values, got constant data (min = max = ${min})`);
+  return [min, max];
+}
+
+/**
+ * Scales the whole array: (X − min) / (max − min) (EpyNN scale_features). By default min and max are
+ * this array's own; pass `range` (the training data's, `Embedding.XScaleRange`) to scale new data the
+ * way the training data was scaled (values may then fall outside [0, 1]).
+ */
+export function scaleFeatures(X: NDArray, where = 'scaleFeatures', range: readonly [number, number] = featureRange(X, where)): NDArray {
+  const [min, max] = range;
   const r = max - min;
   return new NDArray(X.data.map((v) => (v - min) / r), X.shape);
 }

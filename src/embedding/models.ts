@@ -3,10 +3,11 @@ import { checkBoolean, checkOptions, show } from '../commons/checks.js';
 import { EpyNNError } from '../commons/errors.js';
 import { DataSet, Layer } from '../commons/models.js';
 import { NDArray } from '../commons/ndarray.js';
+import { NumpyRng } from '../commons/numpy_rng.js';
 import { embeddingBackward } from './backward.js';
 import {
   type Element, type XInput, type YInput,
-  embeddingPrepare, encodeDataset, indexElements, miniBatches, oneHot, scaleFeatures, toArray, toSequences,
+  embeddingPrepare, encodeDataset, featureRange, indexElements, miniBatches, oneHot, scaleFeatures, toArray, toSequences,
 } from './dataset.js';
 import { embeddingForward } from './forward.js';
 import {
@@ -65,6 +66,11 @@ export class Embedding extends Layer {
   i2e: Map<number, Element> = new Map();
   /** Number of label columns of the training data (> 1 means one-hot: predictions take the argmax). */
   labelColumns = 1;
+  /**
+   * With XScale: the [min, max] of the training data that XScale mapped to [0, 1]. `EpyNN.predict` and
+   * `EpyNN.setData` scale new data with it (saved with the model). Undefined without XScale or data.
+   */
+  XScaleRange: [number, number] | undefined = undefined;
 
   constructor(options?: EmbeddingOptions) {
     super('Embedding');
@@ -111,7 +117,7 @@ export class Embedding extends Layer {
     }
 
     // EpyNN's embedding_check, then embedding_encode, then embedding_prepare
-    const checked = embeddingCheck(XData, YData, XScale, XEncode);
+    const checked = embeddingCheck(XData, YData, XEncode);
     const { X, Y } = embeddingEncode(this, checked.X, checked.Y, XEncode, YEncode, XScale);
 
     [this.dtrain, this.dval, this.dtest] = embeddingPrepare(this, X, Y);
@@ -122,15 +128,86 @@ export class Embedding extends Layer {
     }
   }
 
-  /** The order in which dtrain samples are visited this epoch (a fresh seeded permutation). */
+  /**
+   * X as this embedding transforms it: one-hot with the element map (XEncode) and scaled with the
+   * training data's range (XScale). Without an element map or range yet (a data-less embedding), they
+   * are made from this X and kept.
+   */
+  transform(XData: XInput, where: string): NDArray {
+    let X: NDArray;
+    if (this.XEncode) {
+      const sequences = toSequences(XData, where);
+      if (this.e2i.size === 0) {
+        const { elements, e2i } = indexElements(sequences);
+        this.e2i = e2i;
+        this.i2e = new Map(elements.map((e, i) => [i, e]));
+        this.d.e = elements.length;
+      }
+      X = encodeDataset(sequences, this.e2i, where);
+    } else X = toArray(XData, where, 'XData');
+    if (X.ndim === 0 || X.shape[0] === 0) throw new EpyNNError(`${where}: XData is empty`);
+    if (this.XScale) {
+      this.XScaleRange ??= featureRange(X, where);
+      X = scaleFeatures(X, where, this.XScaleRange);
+    }
+    return X;
+  }
+
+  /**
+   * Replaces dtrain, dval and dtest with new data, transformed as the training data was (the same
+   * element map and scaling range) and split with the same relativeSize (use `EpyNN.setData`).
+   */
+  setData(XData: XInput, YData: YInput | undefined, where = 'Embedding.setData'): void {
+    const X = this.transform(XData, where);
+    let Y: YInput | undefined = YData ?? undefined;
+    let YEncode = this.YEncode;
+    if (Y !== undefined && YEncode && this.labelColumns > 1) {
+      // one-hot over the model's label count, even when the new data lacks a label
+      const labels = toArray(Y, where, 'YData');
+      if (labels.ndim !== 1) throw new EpyNNError(`${where}: YEncode expects 1-D labels of shape (N,), got ${labels.ndim}-D`);
+      const k = this.labelColumns;
+      const out = new Float64Array(labels.data.length * k);
+      labels.data.forEach((v, i) => {
+        if (!Number.isInteger(v) || v < 0 || v >= k) throw new EpyNNError(`${where}: YData label ${i} is ${v}; the model has labels 0..${k - 1}`);
+        out[i * k + v] = 1;
+      });
+      Y = new NDArray(out, [labels.data.length, k]);
+      YEncode = false;
+    }
+    const split = new Embedding({ XData: X, YData: Y, relativeSize: this.relativeSize, batchSize: this.batchSize, YEncode });
+    this.dtrain = split.dtrain;
+    this.dval = split.dval;
+    this.dtest = split.dtest;
+    this.dsets = split.dsets;
+    this.labelColumns = split.labelColumns;
+    this.batchDtrain = [];
+    if (this.zipOrder !== undefined) this.zipOrder = this.dtrain.active ? [...Array(this.dtrain.X.shape[0]).keys()] : [];
+  }
+
+  /**
+   * compat: 'epynn' mode only: EpyNN's `dtrain_zip` as indices into dtrain. Reset to dtrain's order by
+   * initialize(), then shuffled in place by NumPy's shuffle at every call of trainingBatches().
+   */
+  zipOrder: number[] | undefined;
+
+  /** The order in which dtrain samples are visited this epoch (a fresh seeded permutation; EpyNN's in compat mode). */
   shuffle(n: number): number[] {
+    if (this.zipOrder !== undefined && this.rng instanceof NumpyRng) {
+      if (this.zipOrder.length !== n) throw new EpyNNError(`Embedding: the EpyNN batch order has ${this.zipOrder.length} samples but dtrain has ${n} (initialize the model again)`);
+      this.rng.shuffle(this.zipOrder);
+      return [...this.zipOrder];
+    }
     return this.rng.permutation(n);
   }
 
   /** Shuffles dtrain and prepares this epoch's batches (EpyNN training_batches). */
   trainingBatches(): DataSet[] {
     if (!this.dtrain.active || this.dtrain.Y === undefined) {
-      throw new EpyNNError('Embedding: no labeled training data (dtrain is empty or has no YData): cannot train');
+      throw new EpyNNError(
+        'Embedding: no labeled training data (dtrain is empty or has no YData): cannot train. Give the model data with ' +
+          'model.train({ epochs, data: { XData, YData } }) or model.setData({ XData, YData }) (a model written without ' +
+          'includeData, then read, has no data)',
+      );
     }
     return (this.batchDtrain = miniBatches(this));
   }
@@ -175,11 +252,11 @@ export class Embedding extends Layer {
 }
 
 /**
- * EpyNN's embedding_check: XData and YData as arrays (copies), every number finite, one sample count;
- * X scaled to [0, 1] with XScale. With XEncode, X stays sequences of elements for embeddingEncode.
+ * EpyNN's embedding_check: XData and YData as arrays (copies), every number finite, one sample
+ * count. With XEncode, X stays sequences of elements for embeddingEncode.
  */
 export function embeddingCheck(
-  XData: unknown, YData: unknown, XScale: boolean, XEncode: boolean,
+  XData: unknown, YData: unknown, XEncode: boolean,
 ): { X: NDArray | Element[][]; Y: NDArray | undefined } {
   const where = 'Embedding';
   let X: NDArray | Element[][];
@@ -191,7 +268,6 @@ export function embeddingCheck(
     X = toArray(XData, where, 'XData');
     if (X.ndim === 0) throw new EpyNNError(`${where}: XData must be an array of samples, got the single number ${show(X.data[0])}`);
     n = X.shape[0];
-    if (n > 0 && XScale) X = scaleFeatures(X, where);
   }
   if (n === 0) throw new EpyNNError(`${where}: XData is empty (no samples)`);
   let Y: NDArray | undefined;
@@ -207,7 +283,8 @@ export function embeddingCheck(
 
 /**
  * EpyNN's embedding_encode: one-hot X (XEncode: the sorted unique elements give the layer's e2i and
- * i2e, and d.e) and Y (YEncode: labels 0..k−1 to (N, k)).
+ * i2e, and d.e), X scaled to [0, 1] (XScale: the range is kept on the layer as XScaleRange, for
+ * predict), and Y one-hot (YEncode: labels 0..k−1 to (N, k)).
  */
 export function embeddingEncode(
   layer: Embedding, X: NDArray | Element[][], Y: NDArray | undefined, XEncode: boolean, YEncode: boolean, XScale = false,
@@ -221,8 +298,11 @@ export function embeddingEncode(
     layer.i2e = new Map(elements.map((e, i) => [i, e]));
     layer.d.e = elements.length;
     out = encodeDataset(sequences, e2i, where);
-    if (XScale) out = scaleFeatures(out, where); // one-hot is already in [0, 1]
   } else out = X as NDArray;
+  if (XScale) {
+    layer.XScaleRange = featureRange(out, where);
+    out = scaleFeatures(out, where, layer.XScaleRange);
+  }
   if (Y !== undefined) {
     if (YEncode) Y = oneHot(Y, where);
     else if (Y.ndim > 2) throw new EpyNNError(`${where}: YData must be (N,) labels or (N, k) one-hot, got ${Y.ndim}-D`);

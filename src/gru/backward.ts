@@ -1,9 +1,13 @@
 // GRU backward pass (EpyNN gru/backward.py).
+import { derivativeOf } from '../activation/steps.js';
 import { gemmNT, gemmStrided } from '../commons/gemm.js';
 import { type NDArray, zeros } from '../commons/ndarray.js';
-import { derivativeOf, sequenceGradient, stepProductT } from '../rnn/backward.js';
-import { checkBackwardInput } from '../rnn/parameters.js';
+import { checkBackwardInput, dataOf, sequenceGradient, stepProductT } from '../commons/recurrent.js';
 import type { GRU } from './models.js';
+import { GRU_PARAMETERS } from './parameters.js';
+
+/** The backward caches (m, s, u) of the state and gate gradients. */
+const GRU_GRADIENT_CACHES = ['dh_', 'dh', 'dhn', 'dhh_', 'dz_', 'dr_'] as const;
 
 /** Fills bc.dA (m, s, u) and zeroed caches (m, s, u) for the state and gate gradients, and dX (m, s, e). */
 function initializeBackward(layer: GRU, dX: NDArray): NDArray {
@@ -11,7 +15,7 @@ function initializeBackward(layer: GRU, dX: NDArray): NDArray {
   const hs = layer.fc.h.shape; // (m, s, u)
   const dA = sequenceGradient(dX, layer.sequences, hs);
   layer.bc = {};
-  for (const k of ['dh_', 'dh', 'dhn', 'dhh_', 'dz_', 'dr_']) layer.bc[k] = zeros(hs);
+  for (const k of GRU_GRADIENT_CACHES) layer.bc[k] = zeros(hs);
   layer.bc.dA = dA;
   layer.bc.dX = zeros(layer.fc.X.shape); // To previous layer
   return dA;
@@ -34,12 +38,9 @@ export function gruBackward(layer: GRU, dX: NDArray): NDArray {
   const [m, s, e] = layer.fc.X.shape;
   const u = layer.d.u;
   const da = dA.data; // (m, s, u)
-  const b = (k: string): Float64Array => layer.bc[k].data; // (m, s, u)
-  const [dh_, dh, dhn, dhh_, dz_, dr_] = ['dh_', 'dh', 'dhn', 'dhh_', 'dz_', 'dr_'].map(b);
-  const c = (k: string): Float64Array => layer.fc[k].data; // (m, s, u)
-  const [z, hp, hh, r] = ['z', 'hp', 'hh', 'r'].map(c);
-  const p = (k: string): Float64Array => layer.p[k].data;
-  const [Uhh, Uz, Ur, Vhh, Vz, Vr] = ['Uhh', 'Uz', 'Ur', 'Vhh', 'Vz', 'Vr'].map(p);
+  const { dh_, dh, dhn, dhh_, dz_, dr_ } = dataOf(layer, layer.bc, GRU_GRADIENT_CACHES); // (m, s, u) each
+  const { z, hp, hh, r } = dataOf(layer, layer.fc, ['z', 'hp', 'hh', 'r']); // (m, s, u) each
+  const { Uhh, Uz, Ur, Vhh, Vz, Vr } = dataOf(layer, layer.p, GRU_PARAMETERS);
   // Derivatives of every gate, all steps at once (m, s, u)
   const fhh = derivativeOf(layer, 'activate', layer.activate, layer.fc.hh_, hh);
   const fz = derivativeOf(layer, 'activateUpdate', layer.activateUpdate, layer.fc.z_, z);

@@ -1,10 +1,13 @@
 // GRU forward pass (EpyNN gru/forward.py).
+import { stepActivation } from '../activation/steps.js';
 import { gemmStrided } from '../commons/gemm.js';
 import { type NDArray, zeros } from '../commons/ndarray.js';
-import { addHiddenProduct, copyPreviousStep, inputProduct, lastStep, stepActivation } from '../rnn/forward.js';
-import { checkParameters } from '../rnn/parameters.js';
+import { addHiddenProduct, checkParameters, copyPreviousStep, dataOf, inputProduct, lastStep } from '../commons/recurrent.js';
 import type { GRU } from './models.js';
 import { GRU_PARAMETERS } from './parameters.js';
+
+/** The forward caches (m, s, u) of the hidden state and every gate. */
+const GRU_CACHES = ['h', 'hp', 'hh_', 'hh', 'z', 'z_', 'r', 'r_'] as const;
 
 /** Fills fc.X and zeroed caches (m, s, u) for the hidden state and every gate. */
 function initializeForward(layer: GRU, A: NDArray): NDArray {
@@ -13,7 +16,7 @@ function initializeForward(layer: GRU, A: NDArray): NDArray {
   const [m, s] = X.shape;
   const hs = [m, s, layer.d.u]; // (m, s, u)
   layer.fc = { X };
-  for (const k of ['h', 'hp', 'hh_', 'hh', 'z', 'z_', 'r', 'r_']) layer.fc[k] = zeros(hs);
+  for (const k of GRU_CACHES) layer.fc[k] = zeros(hs);
   return X;
 }
 
@@ -34,10 +37,8 @@ export function gruForward(layer: GRU, A: NDArray): NDArray {
   const [m, s, e] = X.shape;
   const u = layer.d.u;
   const x = X.data; // (m, s, e)
-  const p = (k: string): Float64Array => layer.p[k].data;
-  const [Ur, Vr, br, Uz, Vz, bz, Uhh, Vhh, bhh] = ['Ur', 'Vr', 'br', 'Uz', 'Vz', 'bz', 'Uhh', 'Vhh', 'bhh'].map(p);
-  const c = (k: string): Float64Array => layer.fc[k].data; // (m, s, u)
-  const [h, hp, hh_, hh, z, z_, r, r_] = ['h', 'hp', 'hh_', 'hh', 'z', 'z_', 'r', 'r_'].map(c);
+  const { Ur, Vr, br, Uz, Vz, bz, Uhh, Vhh, bhh } = dataOf(layer, layer.p, GRU_PARAMETERS);
+  const { h, hp, hh_, hh, z, z_, r, r_ } = dataOf(layer, layer.fc, GRU_CACHES); // (m, s, u) each
   const actR = stepActivation(layer, 'activateReset', layer.activateReset, m, u);
   const actZ = stepActivation(layer, 'activateUpdate', layer.activateUpdate, m, u);
   const actHH = stepActivation(layer, 'activate', layer.activate, m, u);

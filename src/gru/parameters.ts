@@ -1,7 +1,7 @@
 // GRU shapes, parameters and gradients (EpyNN gru/parameters.py).
 import { sgdUpdate } from '../commons/models.js';
 import { type NDArray, zeros } from '../commons/ndarray.js';
-import { checkSequenceInput, requireBackward, requireShapes, stepsProduct, stepsSum } from '../rnn/parameters.js';
+import { checkSequenceInput, dataOf, requireBackward, requireShapes, stepsProduct, stepsSum } from '../commons/recurrent.js';
 import type { GRU } from './models.js';
 
 /** Parameter keys of GRU, in EpyNN's order (update, reset, hidden hat; gradients follow it). */
@@ -11,7 +11,6 @@ export const GRU_PARAMETERS = ['Uz', 'Vz', 'bz', 'Ur', 'Vr', 'br', 'Uhh', 'Vhh',
  * Sets fs.X (m, s, e), the dimensions m, s, e, the gate parameter shapes U (e, u), V (u, u),
  * b (1, u) and the shape of the hidden state h (m, s, u).
  */
-// prettier-ignore
 export function gruComputeShapes(layer: GRU, A: NDArray): void {
   const X = A; // Input of current layer
   checkSequenceInput(layer, X);
@@ -74,11 +73,9 @@ export function gruComputeGradients(layer: GRU): void {
 
   // Gradients initialization with respect to parameters
   for (const k of Object.keys(layer.p)) layer.g[`d${k}`] = zeros(layer.p[k].shape);
-  const g = (k: string): Float64Array => layer.g[k].data;
-  const [dUhh, dVhh, dbhh, dUz, dVz, dbz, dUr, dVr, dbr] = ['dUhh', 'dVhh', 'dbhh', 'dUz', 'dVz', 'dbz', 'dUr', 'dVr', 'dbr'].map(g);
-  const dhh_ = layer.bc.dhh_.data; // Gradient w.r.t hidden hat hh_    (m, s, u)
-  const dz_ = layer.bc.dz_.data; // Gradient w.r.t update gate z_      (m, s, u)
-  const dr_ = layer.bc.dr_.data; // Gradient w.r.t reset gate r_       (m, s, u)
+  const { dUhh, dVhh, dbhh, dUz, dVz, dbz, dUr, dVr, dbr } = dataOf(layer, layer.g, GRU_PARAMETERS.map((k) => `d${k}` as const));
+  // Gradients w.r.t hidden hat hh_, update gate z_, reset gate r_      (m, s, u) each
+  const { dhh_, dz_, dr_ } = dataOf(layer, layer.bc, ['dhh_', 'dz_', 'dr_']);
 
   // Sums over the steps fused: one GEMM over the m·s rows each
   // (1) Gradients of the loss with respect to U, V, b

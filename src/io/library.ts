@@ -5,11 +5,12 @@ import { EpyNNError } from '../commons/errors.js';
 import { lossFunctions } from '../commons/loss.js';
 import { DataSet, type Layer } from '../commons/models.js';
 import { NDArray, fmt, sameShape, size, zeros, type Shape } from '../commons/ndarray.js';
-import { type RngState, seededRng } from '../commons/rng.js';
+import { type RngState, restoreRng } from '../commons/rng.js';
 import type { Element } from '../embedding/dataset.js';
 import { Embedding } from '../embedding/models.js';
 import { getInitializer, initializerName, type Initializer } from '../initialization/functions.js';
 import { EpyNN } from '../network/models.js';
+import { setModelFormat } from '../network/hooks.js';
 import type { HPars } from '../settings.js';
 import { base64Decode, base64Encode, bytesToFloat64, crc32, float64ToBytes } from './bytes.js';
 import { getLayerClass, layerTypes } from './registry.js';
@@ -70,6 +71,8 @@ export interface ModelJSON {
     seHPars: HPars;
     /** metrics[name] = [dtrain, dval, dtest] values per epoch. */
     metrics: Record<string, NumberJSON[][]>;
+    /** 'epynn' for a model initialized with compat: 'epynn' (absent or null otherwise). */
+    compat?: 'epynn' | null;
   };
   layers: LayerJSON[];
   embedding: {
@@ -78,8 +81,12 @@ export interface ModelJSON {
     labelColumns: number;
     /** One-hot encoding of XEncode: [element, index] pairs. */
     elements: [Element, number][];
+    /** XScale: the training data's [min, max], which predict and setData scale new data with (null without XScale). */
+    XScaleRange?: [NumberJSON, NumberJSON] | null;
     /** The datasets, only when written with includeData. */
     data: { dtrain: DataSetJSON | null; dval: DataSetJSON | null; dtest: DataSetJSON | null } | null;
+    /** compat: 'epynn' only: EpyNN's current dtrain order (indices into dtrain). */
+    zipOrder?: number[] | null;
   };
 }
 
@@ -227,13 +234,16 @@ export function modelToJSON(model: EpyNN, { includeData = false }: ToJSONOptions
       epochsDone: model.epochsDone,
       seHPars: { ...model.seHPars },
       metrics,
+      compat: model.compat ?? null,
     },
     layers,
     embedding: {
       inputShape: emb.fs.X === undefined ? null : emb.fs.X.slice(1),
       labelColumns: emb.labelColumns,
       elements: [...emb.e2i.entries()],
+      XScaleRange: emb.XScaleRange === undefined ? null : [encodeNumber(emb.XScaleRange[0]), encodeNumber(emb.XScaleRange[1])],
       data: includeData ? { dtrain: dataset(emb.dtrain), dval: dataset(emb.dval), dtest: dataset(emb.dtest) } : null,
+      zipOrder: emb.zipOrder === undefined ? null : [...emb.zipOrder],
     },
   };
 }
@@ -325,6 +335,12 @@ export function modelFromJSON(input: ModelJSON | string, where = 'EpyNN.fromJSON
   emb.e2i = new Map(elements);
   emb.i2e = new Map(elements.map(([e, i]) => [i, e]));
   emb.labelColumns = json.embedding.labelColumns ?? 1;
+  const range = json.embedding.XScaleRange;
+  if (range !== undefined && range !== null) {
+    const [lo, hi] = Array.isArray(range) && range.length === 2 ? range.map(decodeNumber) : [NaN, NaN];
+    if (!(Number.isFinite(lo) && Number.isFinite(hi) && hi > lo)) throw new EpyNNError(`${where}: embedding.XScaleRange must be [min, max] with min < max, got ${JSON.stringify(range)}`);
+    emb.XScaleRange = [lo, hi];
+  }
   const data = json.embedding.data;
   if (data) {
     const names = ['dtrain', 'dval', 'dtest'] as const;
@@ -386,9 +402,20 @@ export function modelFromJSON(input: ModelJSON | string, where = 'EpyNN.fromJSON
     layer.g = {};
     layer.trainable = entry.trainable ?? layer.trainable;
     layer.e = m.e;
-    if (entry.rng) layer.rng = seededRng(undefined, entry.rng);
+    if (entry.rng) layer.rng = restoreRng(entry.rng);
     model.network.set(layer, { Layer: layer.name, Activation: { ...layer.activation }, Dimensions: layer.d, FW_Shapes: layer.fs, BW_Shapes: layer.bs });
   });
+  // (7) compat: 'epynn' mode and EpyNN's dtrain order
+  if (m.compat !== undefined && m.compat !== null && m.compat !== 'epynn') throw new EpyNNError(`${where}: model.compat must be 'epynn' or null, got ${JSON.stringify(m.compat)}`);
+  model.setCompat(m.compat ?? undefined);
+  const zip = json.embedding.zipOrder;
+  if (zip !== undefined && zip !== null && !(Array.isArray(zip) && zip.every((v) => Number.isInteger(v) && v >= 0))) {
+    throw new EpyNNError(`${where}: embedding.zipOrder must be an array of sample indices or null`);
+  }
+  emb.zipOrder = zip === null || zip === undefined ? undefined : [...zip];
   model.initialized = m.initialized;
   return model;
 }
+
+// The network reaches this format through src/network/hooks.ts (it does not import src/io).
+setModelFormat({ toJSON: modelToJSON, fromJSON: (json) => modelFromJSON(json) });

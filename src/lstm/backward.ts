@@ -1,9 +1,13 @@
 // LSTM backward pass (EpyNN lstm/backward.py).
+import { derivativeOf } from '../activation/steps.js';
 import { gemmNT } from '../commons/gemm.js';
 import { type NDArray, zeros } from '../commons/ndarray.js';
-import { derivativeOf, sequenceGradient, stepProductT } from '../rnn/backward.js';
-import { checkBackwardInput } from '../rnn/parameters.js';
+import { checkBackwardInput, dataOf, sequenceGradient, stepProductT } from '../commons/recurrent.js';
 import type { LSTM } from './models.js';
+import { LSTM_PARAMETERS } from './parameters.js';
+
+/** The backward caches (m, s, u) of the state and gate gradients. */
+const LSTM_GRADIENT_CACHES = ['dh_', 'dh', 'dhn', 'dC_', 'dC', 'dCn', 'do_', 'dg_', 'di_', 'df_'] as const;
 
 /**
  * Fills bc.dA (m, s, u) and zeroed caches (m, s, u) for the state and gate gradients, and dX (m, s, e).
@@ -14,7 +18,7 @@ function initializeBackward(layer: LSTM, dX: NDArray): NDArray {
   const hs = layer.fc.h.shape; // (m, s, u)
   const dA = sequenceGradient(dX, layer.sequences, hs);
   layer.bc = {};
-  for (const k of ['dh_', 'dh', 'dhn', 'dC_', 'dC', 'dCn', 'do_', 'dg_', 'di_', 'df_']) layer.bc[k] = zeros(hs);
+  for (const k of LSTM_GRADIENT_CACHES) layer.bc[k] = zeros(hs);
   layer.bc.dA = dA;
   layer.bc.dX = zeros(layer.fc.X.shape); // To previous layer
   return dA;
@@ -38,12 +42,9 @@ export function lstmBackward(layer: LSTM, dX: NDArray): NDArray {
   const [m, s, e] = layer.fc.X.shape;
   const u = layer.d.u;
   const da = dA.data; // (m, s, u)
-  const b = (k: string): Float64Array => layer.bc[k].data; // (m, s, u)
-  const [dh_, dh, dhn, dC_, dC, dCn, do_, dg_, di_, df_] = ['dh_', 'dh', 'dhn', 'dC_', 'dC', 'dCn', 'do_', 'dg_', 'di_', 'df_'].map(b);
-  const c = (k: string): Float64Array => layer.fc[k].data; // (m, s, u)
-  const [o, C, i, g, Cp_, f] = ['o', 'C', 'i', 'g', 'Cp_', 'f'].map(c);
-  const p = (k: string): Float64Array => layer.p[k].data;
-  const [Uo, Ug, Ui, Uf, Vo, Vg, Vi, Vf] = ['Uo', 'Ug', 'Ui', 'Uf', 'Vo', 'Vg', 'Vi', 'Vf'].map(p);
+  const { dh_, dh, dhn, dC_, dC, dCn, do_, dg_, di_, df_ } = dataOf(layer, layer.bc, LSTM_GRADIENT_CACHES); // (m, s, u) each
+  const { o, C, i, g, Cp_, f } = dataOf(layer, layer.fc, ['o', 'C', 'i', 'g', 'Cp_', 'f']); // (m, s, u) each
+  const { Uo, Ug, Ui, Uf, Vo, Vg, Vi, Vf } = dataOf(layer, layer.p, LSTM_PARAMETERS);
   // Derivatives of every gate, all steps at once (m, s, u)
   const fC = derivativeOf(layer, 'activate', layer.activate, layer.fc.C_, C);
   const fo = derivativeOf(layer, 'activateOutput', layer.activateOutput, layer.fc.o_, o);

@@ -1,9 +1,12 @@
 // LSTM forward pass (EpyNN lstm/forward.py).
+import { stepActivation } from '../activation/steps.js';
 import { type NDArray, zeros } from '../commons/ndarray.js';
-import { addHiddenProduct, copyPreviousStep, inputProduct, lastStep, stepActivation } from '../rnn/forward.js';
-import { checkParameters } from '../rnn/parameters.js';
+import { addHiddenProduct, checkParameters, copyPreviousStep, dataOf, inputProduct, lastStep } from '../commons/recurrent.js';
 import type { LSTM } from './models.js';
 import { LSTM_PARAMETERS } from './parameters.js';
+
+/** The forward caches (m, s, u) of the states and every gate. */
+const LSTM_CACHES = ['h', 'hp', 'o_', 'o', 'i_', 'i', 'f_', 'f', 'g_', 'g', 'C_', 'Cp_', 'C'] as const;
 
 /** Fills fc.X and zeroed caches (m, s, u) for the states and every gate. */
 function initializeForward(layer: LSTM, A: NDArray): NDArray {
@@ -12,7 +15,7 @@ function initializeForward(layer: LSTM, A: NDArray): NDArray {
   const [m, s] = X.shape;
   const hs = [m, s, layer.d.u]; // (m, s, u)
   layer.fc = { X };
-  for (const k of ['h', 'hp', 'o_', 'o', 'i_', 'i', 'f_', 'f', 'g_', 'g', 'C_', 'Cp_', 'C']) layer.fc[k] = zeros(hs);
+  for (const k of LSTM_CACHES) layer.fc[k] = zeros(hs);
   return X;
 }
 
@@ -33,10 +36,8 @@ export function lstmForward(layer: LSTM, A: NDArray): NDArray {
   const [m, s, e] = X.shape;
   const u = layer.d.u;
   const x = X.data; // (m, s, e)
-  const p = (k: string): Float64Array => layer.p[k].data;
-  const [Uf, Vf, bf, Ui, Vi, bi, Ug, Vg, bg, Uo, Vo, bo] = ['Uf', 'Vf', 'bf', 'Ui', 'Vi', 'bi', 'Ug', 'Vg', 'bg', 'Uo', 'Vo', 'bo'].map(p);
-  const c = (k: string): Float64Array => layer.fc[k].data; // (m, s, u)
-  const [h, hp, o_, o, i_, i, f_, f, g_, g, C_, Cp_, C] = ['h', 'hp', 'o_', 'o', 'i_', 'i', 'f_', 'f', 'g_', 'g', 'C_', 'Cp_', 'C'].map(c);
+  const { Uf, Vf, bf, Ui, Vi, bi, Ug, Vg, bg, Uo, Vo, bo } = dataOf(layer, layer.p, LSTM_PARAMETERS);
+  const { h, hp, o_, o, i_, i, f_, f, g_, g, C_, Cp_, C } = dataOf(layer, layer.fc, LSTM_CACHES); // (m, s, u) each
   const actF = stepActivation(layer, 'activateForget', layer.activateForget, m, u);
   const actI = stepActivation(layer, 'activateInput', layer.activateInput, m, u);
   const actG = stepActivation(layer, 'activateCandidate', layer.activateCandidate, m, u);

@@ -1,7 +1,7 @@
 // LSTM shapes, parameters and gradients (EpyNN lstm/parameters.py).
 import { sgdUpdate } from '../commons/models.js';
 import { type NDArray, zeros } from '../commons/ndarray.js';
-import { checkSequenceInput, requireBackward, requireShapes, stepsProduct, stepsSum } from '../rnn/parameters.js';
+import { checkSequenceInput, dataOf, requireBackward, requireShapes, stepsProduct, stepsSum } from '../commons/recurrent.js';
 import type { LSTM } from './models.js';
 
 /** Parameter keys of LSTM, in EpyNN's order (forget, input, candidate, output; gradients follow it). */
@@ -11,7 +11,6 @@ export const LSTM_PARAMETERS = ['Uf', 'Vf', 'bf', 'Ui', 'Vi', 'bi', 'Ug', 'Vg', 
  * Sets fs.X (m, s, e), the dimensions m, s, e, the gate parameter shapes U (e, u), V (u, u),
  * b (1, u) and the shapes of the hidden and memory states h, C (m, s, u).
  */
-// prettier-ignore
 export function lstmComputeShapes(layer: LSTM, A: NDArray): void {
   const X = A; // Input of current layer
   checkSequenceInput(layer, X);
@@ -74,13 +73,9 @@ export function lstmComputeGradients(layer: LSTM): void {
 
   // Gradients initialization with respect to parameters
   for (const k of Object.keys(layer.p)) layer.g[`d${k}`] = zeros(layer.p[k].shape);
-  const g = (k: string): Float64Array => layer.g[k].data;
-  const [dUo, dVo, dbo, dUg, dVg, dbg] = ['dUo', 'dVo', 'dbo', 'dUg', 'dVg', 'dbg'].map(g);
-  const [dUi, dVi, dbi, dUf, dVf, dbf] = ['dUi', 'dVi', 'dbi', 'dUf', 'dVf', 'dbf'].map(g);
-  const do_ = layer.bc.do_.data; // Gradient w.r.t output gate o_      (m, s, u)
-  const dg_ = layer.bc.dg_.data; // Gradient w.r.t candidate g_        (m, s, u)
-  const di_ = layer.bc.di_.data; // Gradient w.r.t input gate i_       (m, s, u)
-  const df_ = layer.bc.df_.data; // Gradient w.r.t forget gate f_      (m, s, u)
+  const { dUo, dVo, dbo, dUg, dVg, dbg, dUi, dVi, dbi, dUf, dVf, dbf } = dataOf(layer, layer.g, LSTM_PARAMETERS.map((k) => `d${k}` as const));
+  // Gradients w.r.t output gate o_, candidate g_, input gate i_, forget gate f_      (m, s, u) each
+  const { do_, dg_, di_, df_ } = dataOf(layer, layer.bc, ['do_', 'dg_', 'di_', 'df_']);
 
   // Sums over the steps fused: one GEMM over the m·s rows each
   // (1) Gradients of the loss with respect to U, V, b

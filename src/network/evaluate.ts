@@ -1,6 +1,6 @@
 import { evaluateMetric } from '../commons/metrics.js';
 import type { NDArray } from '../commons/ndarray.js';
-import { modelForwardBatched } from './forward.js';
+import { modelForward, modelForwardBatched } from './forward.js';
 import { decide } from './predict.js';
 import type { EpyNN } from './models.js';
 
@@ -14,7 +14,8 @@ export function modelEvaluate(model: EpyNN): void {
   const emb = model.embedding;
   [emb.dtrain, emb.dval, emb.dtest].forEach((dset, k) => {
     if (!dset.active || dset.Y === undefined) return;
-    dset.A = modelForwardBatched(model, dset.X);
+    // compat: 'epynn': one forward per set, as EpyNN (Dropout draws its masks here too, in EpyNN's order)
+    dset.A = model.compat === 'epynn' ? modelForward(model, dset.X) : modelForwardBatched(model, dset.X);
     dset.P = decide(dset.A, dset.Y.shape[1] > 1);
     for (const name of Object.keys(model.metrics)) {
       model.metrics[name][k].push(evaluateMetric(name, dset.Y, dset.A));

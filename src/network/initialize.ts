@@ -2,11 +2,28 @@
 import { EpyNNError } from '../commons/errors.js';
 import type { Layer } from '../commons/models.js';
 import { type Shape, fmt } from '../commons/ndarray.js';
+import { numpyRng } from '../commons/numpy_rng.js';
 import type { EpyNN } from './models.js';
 
-/** Seeds every layer: layer i gets seed + i + 1 (EpyNN model_assign_seeds; see docs/PORTING.md for seed 0). */
+/**
+ * Seeds every layer: layer i gets seed + i + 1 (EpyNN model_assign_seeds; see docs/PORTING.md for seed 0).
+ * In compat: 'epynn' mode each layer gets NumPy's default_rng with EpyNN's seeds, `if seed: seed += 1`
+ * included (seed 0 gives every layer seed 0), and the Embedding's dtrain order restarts from dtrain's.
+ */
 export function modelAssignSeeds(model: EpyNN): void {
   const seed = model.seed;
+  if (model.compat === 'epynn') {
+    let s = seed;
+    for (const layer of model.layers) {
+      if (s) s += 1;
+      layer.o.seed = s;
+      layer.rng = numpyRng(s);
+    }
+    const n = model.embedding.dtrain.active ? model.embedding.dtrain.X.shape[0] : 0;
+    model.embedding.zipOrder = Array.from({ length: n }, (_, i) => i);
+    return;
+  }
+  model.embedding.zipOrder = undefined;
   model.layers.forEach((layer, i) => layer.seed(seed === undefined ? undefined : seed + i + 1));
 }
 
@@ -43,7 +60,7 @@ export function modelInitialize(model: EpyNN, params = true): void {
   const batch = model.embedding.trainingBatches()[0];
   let A = batch.X; // Features
   const Y = batch.Y!; // Labels
-  const out = model.output;
+  const out = model.logger;
 
   out.line('--- EpyNN Check ---');
   for (const layer of model.layers) {

@@ -8,7 +8,7 @@ import { DataSet, Layer } from '../commons/models.js';
 import { type NDArray, fmt } from '../commons/ndarray.js';
 import { type Shape } from '../commons/ndarray.js';
 import { Embedding } from '../embedding/models.js';
-import { type XInput, encodeDataset, scaleFeatures, toArray, toSequences } from '../embedding/dataset.js';
+import { type XInput, type YInput, encodeDataset, scaleFeatures, toArray, toSequences } from '../embedding/dataset.js';
 import { type HPars, defaultHPars } from '../settings.js';
 import { modelBackward } from './backward.js';
 import { modelForward, modelForwardBatched } from './forward.js';
@@ -19,8 +19,8 @@ import { decide } from './predict.js';
 import { initializeModelReport, modelReport } from './report.js';
 import { modelTraining } from './training.js';
 import { PLOT_OPTIONS, type PlotOptions, modelTerminalChart } from '../commons/plot.js';
-import { type WriteOptions, nodeIO } from '../io/adapter.js';
-import { type ModelJSON, type ToJSONOptions, modelFromJSON, modelToJSON } from '../io/library.js';
+import type { ModelJSON, ToJSONOptions } from '../io/library.js';
+import { type WriteOptions, modelFormat, nodeIO } from './hooks.js';
 
 export interface InitializeOptions {
   /** Loss function name: 'MSE', 'MAE', 'MSLE', 'CCE', 'BCE'. @default 'MSE' */
@@ -35,6 +35,12 @@ export interface InitializeOptions {
   params?: boolean;
   /** Print nothing. @default false */
   quiet?: boolean;
+  /**
+   * 'epynn': reproduce EpyNN's numbers from the seed alone (docs/PORTING.md): NumPy's generator with
+   * EpyNN's seeds and order of draws, Dropout masks in every forward (evaluation and predict too),
+   * EpyNN's softmax gradient without 1/T. @default undefined (the port's own behaviour)
+   */
+  compat?: 'epynn';
 }
 
 export interface TrainOptions {
@@ -48,18 +54,38 @@ export interface TrainOptions {
   quiet?: boolean;
   /** Print a text chart of the metrics per epoch at the end. @default false */
   chart?: boolean;
+  /** New data to train on (see `setData`), e.g. for a model read from a file written without data. */
+  data?: TrainData;
 }
 
+/** Labeled data for `EpyNN.setData` and `train({ data })`: raw features and labels, as given to the Embedding. */
+export interface TrainData {
+  /** Sample features, untransformed (the embedding applies its XEncode/XScale as for the training data). */
+  XData: XInput;
+  /** Sample labels (labels 0..k−1 with YEncode, or one-hot). */
+  YData?: YInput;
+}
+
+/**
+ * How `predict` transforms X. By default it applies the training embedding's transformation (one-hot
+ * with the training element map if the Embedding had XEncode, scaling with the training data's
+ * min/max if it had XScale), so raw data goes in as raw training data did. In `compat: 'epynn'` mode
+ * both default to false and XScale scales over the new X itself, as EpyNN's predict does.
+ */
 export interface PredictOptions {
-  /** One-hot encode X with the training data's element map. @default false */
+  /** One-hot encode X with the training data's element map. @default the Embedding's XEncode (false in compat: 'epynn') */
   XEncode?: boolean;
-  /** Scale X to [0, 1] (over this X, as EpyNN does). @default false */
+  /**
+   * Scale X with the training data's [min, max] (`Embedding.XScaleRange`); false = X is already scaled.
+   * In compat: 'epynn' mode (or if the range is unknown and XScale is passed explicitly): over this X.
+   * @default the Embedding's XScale (false in compat: 'epynn')
+   */
   XScale?: boolean;
 }
 
 /** The option names of `initialize`, `train`, `predict`, `write` and `toJSON` (strictly checked). */
-export const INITIALIZE_OPTIONS = ['loss', 'seHPars', 'metrics', 'seed', 'params', 'quiet'] as const;
-export const TRAIN_OPTIONS = ['epochs', 'verbose', 'initLogs', 'quiet', 'chart'] as const;
+export const INITIALIZE_OPTIONS = ['loss', 'seHPars', 'metrics', 'seed', 'params', 'quiet', 'compat'] as const;
+export const TRAIN_OPTIONS = ['epochs', 'verbose', 'initLogs', 'quiet', 'chart', 'data'] as const;
 export const PREDICT_OPTIONS = ['XEncode', 'XScale'] as const;
 export const WRITE_OPTIONS = ['includeData'] as const;
 
@@ -89,6 +115,8 @@ export class EpyNN {
   trainingLoss!: Loss;
   seHPars: HPars = defaultHPars();
   seed: number | undefined;
+  /** 'epynn' after `initialize({ compat: 'epynn' })` (see InitializeOptions.compat). */
+  compat: 'epynn' | undefined;
   /** Current epoch. */
   e = 0;
   /** Total epochs of the current training run (including earlier runs). */
@@ -96,8 +124,9 @@ export class EpyNN {
   /** Epochs completed so far. */
   epochsDone = 0;
   verbose = 1;
-  /** Where reports go; `silentOutput` in quiet mode. */
-  output: Output = defaultOutput();
+  /** Where reports and messages go (a line sink; `silentOutput` in quiet mode). EpyNN has no such
+   * attribute; its `model.output` is the output activation, which here is `layers[layers.length - 1].activation.activate`. */
+  logger: Output = defaultOutput();
   /** @internal */
   inheritedHPars = new Set<Layer>();
   /** @internal report state */
@@ -148,16 +177,20 @@ export class EpyNN {
   initialize(options?: InitializeOptions): this {
     const where = 'EpyNN.initialize';
     const opts = checkOptions(where, options, INITIALIZE_OPTIONS, { call: 'model.initialize', primary: 'loss', example: "'MSE'" });
-    const { loss = 'MSE', seHPars, metrics = ['accuracy'], seed, params = true, quiet = false } = opts;
+    const { loss = 'MSE', seHPars, metrics = ['accuracy'], seed, params = true, quiet = false, compat } = opts;
     checkBoolean(where, 'quiet', quiet);
     checkBoolean(where, 'params', params);
     if (seed !== undefined && !(typeof seed === 'number' && Number.isSafeInteger(seed))) {
       throw new EpyNNError(`${where}: seed must be an integer (or undefined for a random seed), got ${show(seed)}`);
     }
+    if (compat !== undefined && compat !== 'epynn') {
+      throw new EpyNNError(`${where}: compat must be 'epynn' or undefined, got ${show(compat)}`);
+    }
+    if (compat === 'epynn' && seed !== undefined && seed < 0) throw new EpyNNError(`${where}: with compat 'epynn' the seed must be non-negative (NumPy's), got ${seed}`);
     if (typeof loss !== 'string') throw new EpyNNError(`${where}: loss must be a loss name such as 'MSE', got ${show(loss)}`);
     if (!Array.isArray(metrics)) throw new EpyNNError(`${where}: metrics must be an array of names, got ${show(metrics)}`);
     const hPars = seHPars === undefined ? {} : checkHPars(where, seHPars);
-    if (quiet) this.output = silentOutput;
+    if (quiet) this.logger = silentOutput;
     // Check consistency of output activation and loss
     const outputActivation = this.layers[this.layers.length - 1].activation.activate;
     this.trainingLoss = lossFunctions(loss, outputActivation);
@@ -177,6 +210,7 @@ export class EpyNN {
 
     // Seed model and layers
     this.seed = seed;
+    this.setCompat(compat);
     modelAssignSeeds(this);
 
     this.network = new Map();
@@ -200,14 +234,15 @@ export class EpyNN {
   train(options: TrainOptions): this {
     const where = 'EpyNN.train';
     const opts = checkOptions(where, options, TRAIN_OPTIONS, { call: 'model.train', primary: 'epochs', example: '10' });
-    const { epochs, verbose, initLogs = true, quiet = false, chart = false } = opts;
+    const { epochs, verbose, initLogs = true, quiet = false, chart = false, data } = opts;
     if (epochs === undefined) throw new EpyNNError(`${where}: epochs is required, e.g. model.train({ epochs: 10 })`);
     checkInteger(where, 'epochs', epochs);
     if (verbose !== undefined) checkInteger(where, 'verbose', verbose);
     checkBoolean(where, 'initLogs', initLogs);
     checkBoolean(where, 'quiet', quiet);
     checkBoolean(where, 'chart', chart);
-    if (quiet) this.output = silentOutput;
+    if (data !== undefined) this.setData(data, 'EpyNN.train: data');
+    if (quiet) this.logger = silentOutput;
     if (!this.initialized) this.initialize({ quiet });
 
     this.startEpoch = this.epochsDone;
@@ -220,7 +255,7 @@ export class EpyNN {
     this.lastReport = 0;
     this.currentLogs = [];
     modelTraining(this);
-    if (chart) this.output.line('\n' + modelTerminalChart(this));
+    if (chart) this.logger.line('\n' + modelTerminalChart(this));
     return this;
   }
 
@@ -234,28 +269,82 @@ export class EpyNN {
     modelReport(this);
   }
 
+  /** @internal Sets the compatibility mode on the model and every layer. */
+  setCompat(compat: 'epynn' | undefined): void {
+    this.compat = compat;
+    for (const layer of this.layers) layer.epynnCompat = compat === 'epynn';
+  }
+
   /** @internal Sets the training flag of every layer (Dropout is active only while training). */
   setTraining(on: boolean): void {
     for (const layer of this.layers) layer.training = on;
   }
 
-  /** Predicts unlabeled samples: returns a DataSet with outputs A and decisions P. */
-  predict(XData: XInput, options?: PredictOptions): DataSet {
-    const { XEncode = false, XScale = false } = checkOptions('EpyNN.predict', options, PREDICT_OPTIONS, { call: 'model.predict', lead: 'X, ', primary: 'XEncode', example: 'true' });
-    checkBoolean('EpyNN.predict', 'XEncode', XEncode);
-    checkBoolean('EpyNN.predict', 'XScale', XScale);
+  /**
+   * Gives the model new labeled data: dtrain, dval and dtest are replaced by `XData`/`YData`,
+   * transformed as the training data was (the embedding's element map and scaling range) and split
+   * with the embedding's relativeSize. A model read from a file written without data can then train.
+   */
+  setData(data: TrainData, where = 'EpyNN.setData'): this {
+    if (data === null || typeof data !== 'object' || !('XData' in data)) {
+      throw new EpyNNError(`${where}: expected { XData, YData }, got ${data === null ? 'null' : typeof data}`);
+    }
+    checkOptions(where, data, ['XData', 'YData'], { call: 'model.setData', primary: 'XData', example: 'X' });
+    const emb = this.embedding;
+    const before = { columns: emb.labelColumns, sample: emb.fs.X?.slice(1) };
+    const kept = { dtrain: emb.dtrain, dval: emb.dval, dtest: emb.dtest, dsets: emb.dsets, labelColumns: emb.labelColumns };
+    try {
+      emb.setData(data.XData, data.YData, where);
+      if (this.initialized && before.sample !== undefined) {
+        const sample = emb.dsets[0]?.X.shape.slice(1);
+        if (sample !== undefined && fmt(sample) !== fmt(before.sample)) {
+          throw new EpyNNError(`${where}: XData samples have shape ${fmt(sample)} but the model was built for ${fmt(before.sample)}`);
+        }
+        if (emb.dtrain.Y !== undefined && emb.labelColumns !== before.columns) {
+          throw new EpyNNError(`${where}: YData has ${emb.labelColumns} label column(s) but the model outputs ${before.columns}`);
+        }
+      }
+    } catch (err) {
+      Object.assign(emb, kept); // the model keeps its data when the new data is refused
+      emb.batchDtrain = [];
+      throw err;
+    }
+    return this;
+  }
+
+  /**
+   * Predicts unlabeled samples: returns a DataSet with outputs A and decisions P. Raw X goes in as
+   * the raw training data did: the embedding's XEncode/XScale are applied (see PredictOptions).
+   */
+  predict(XData: XInput, predictOptions?: PredictOptions): DataSet {
+    const options = checkOptions('EpyNN.predict', predictOptions, PREDICT_OPTIONS, { call: 'model.predict', lead: 'X, ', primary: 'XEncode', example: 'true' });
+    if (options.XEncode !== undefined) checkBoolean('EpyNN.predict', 'XEncode', options.XEncode);
+    if (options.XScale !== undefined) checkBoolean('EpyNN.predict', 'XScale', options.XScale);
     if (!this.initialized) throw new StateError('EpyNN.predict: the model is not initialized (call initialize or train first, or read a model)');
     const emb = this.embedding;
+    const epynn = this.compat === 'epynn';
+    const XEncode = options.XEncode ?? (epynn ? false : emb.XEncode);
+    const XScale = options.XScale ?? (epynn ? false : emb.XScale);
     let X: NDArray;
     if (XEncode) {
       if (emb.e2i.size === 0) throw new EpyNNError('EpyNN.predict: XEncode needs the element map of an Embedding built with XEncode: true');
       X = encodeDataset(toSequences(XData, 'EpyNN.predict'), emb.e2i, 'EpyNN.predict');
     } else X = toArray(XData, 'EpyNN.predict', 'XData');
-    if (XScale) X = scaleFeatures(X, 'EpyNN.predict');
+    if (XScale) {
+      if (!epynn && emb.XScaleRange !== undefined) X = scaleFeatures(X, 'EpyNN.predict', emb.XScaleRange);
+      else if (options.XScale === true) X = scaleFeatures(X, 'EpyNN.predict'); // over this X (EpyNN)
+      else {
+        throw new EpyNNError(
+          "EpyNN.predict: the model's Embedding has XScale but the training data's range is unknown (a model file without it): " +
+            'pass { XScale: false } with X scaled as the training data was, or { XScale: true } to scale over this X as EpyNN does',
+        );
+      }
+    }
     const dset = new DataSet(X);
     if (!dset.active) throw new EpyNNError(`EpyNN.predict: XData is empty (shape ${fmt(X.shape)})`);
     this.setTraining(false);
-    dset.A = modelForwardBatched(this, dset.X);
+    // compat: 'epynn': one forward over all samples, as EpyNN (Dropout draws its masks here too)
+    dset.A = this.compat === 'epynn' ? modelForward(this, dset.X) : modelForwardBatched(this, dset.X);
     dset.P = decide(dset.A, emb.labelColumns > 1);
     return dset;
   }
@@ -266,12 +355,13 @@ export class EpyNN {
    */
   toJSON(options?: ToJSONOptions | string): ModelJSON {
     // JSON.stringify(model) calls toJSON(key) with a string key: no options then
-    return modelToJSON(this, typeof options === 'string' ? {} : checkOptions('EpyNN.toJSON', options, WRITE_OPTIONS, { call: 'model.toJSON' }));
+    const opts = typeof options === 'string' ? {} : checkOptions('EpyNN.toJSON', options, WRITE_OPTIONS, { call: 'model.toJSON' });
+    return modelFormat('EpyNN.toJSON').toJSON(this, opts);
   }
 
   /** Rebuilds a model from `toJSON()` output (the object or its JSON text). */
   static fromJSON(json: ModelJSON | string): EpyNN {
-    return modelFromJSON(json);
+    return modelFormat('EpyNN.fromJSON').fromJSON(json);
   }
 
   /**

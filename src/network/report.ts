@@ -38,8 +38,8 @@ export function modelReport(model: EpyNN): void {
   const last = model.e === model.epochs - 1;
   if (model.e % model.verbose === 0 || last) model.currentLogs.push(currentRow(model));
   if (model.currentLogs.length === sizeTable + 1 || last) {
-    model.output.line('');
-    model.output.line(table(model.currentLogs));
+    model.logger.line('');
+    model.logger.line(table(model.currentLogs));
     model.currentLogs = [];
   }
 }
@@ -49,14 +49,14 @@ export function singleBatchReport(model: EpyNN, batch: DataSet, A: import('../co
   const now = Date.now();
   const isLast = i === n - 1;
   // Plain (non-TTY) output: at most one line a second, and the last batch of every epoch
-  if (!model.output.tty && !isLast && now - model.lastReport < 1000) return;
+  if (!model.logger.tty && !isLast && now - model.lastReport < 1000) return;
   model.lastReport = now;
   const { accuracy, cost } = batchEvaluate(model, batch.Y!, A);
   const elapsed = (now - model.startTime) / 1000;
   const done = model.e - model.startEpoch + (i + 1) / n;
   const rate = done / (elapsed + 1e-16);
   const ttc = Math.round((model.epochs - model.startEpoch - done) / (rate + 1e-16));
-  model.output.redraw(
+  model.logger.redraw(
     `Epoch ${model.e} - Batch ${i}/${n - 1} - Accuracy: ${fixed(accuracy, 3)} Cost: ${fixed(cost, 5)} - ` +
       `TIME: ${elapsed.toFixed(2)}s RATE: ${sci(rate)}e/s TTC: ${ttc}s`,
   );
@@ -64,7 +64,7 @@ export function singleBatchReport(model: EpyNN, batch: DataSet, A: import('../co
 
 /** Data, architecture-with-shapes and hyperparameter summaries printed before training (init logs). */
 export function initializeModelReport(model: EpyNN): void {
-  const out = model.output;
+  const out = model.logger;
   const emb = model.embedding;
   const sets = [emb.dtrain, emb.dval, emb.dtest];
   out.line('');

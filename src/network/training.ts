@@ -39,5 +39,8 @@ export function modelTraining(model: EpyNN): void {
     // Tabular report for dsets
     modelReport(model);
   }
+  // EpyNN's `for model.e in range(...)` leaves e on the last epoch trained; this for loop leaves it
+  // one past. Set it back, so that the report row (lrate[e]), the written model's `e` and a later
+  // forward's learning rate refer to the last epoch trained, as in EpyNN.
   model.e = model.epochs - 1;
 }

@@ -3,7 +3,6 @@ import { ShapeError } from '../commons/errors.js';
 import { type NDArray, fmt } from '../commons/ndarray.js';
 import type { Pooling } from './models.js';
 
-// prettier-ignore
 /** Compute forward shapes and dimensions from input for layer. */
 export function poolingComputeShapes(layer: Pooling, A: NDArray): void {
   const X = A; // Input of current layer

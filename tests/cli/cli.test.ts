@@ -105,8 +105,8 @@ describe('epynn', () => {
     expect(again.stderr).toContain(`epynn copy: ${target} already exists and is not empty (use --force to copy over it)`);
   });
 
-  // The copied examples import 'epynn-ts', which resolves to the built package (dist/, made by `npm ci`'s
-  // prepare script; built here when missing)
+  // The copied examples import 'epynn-ts', which resolves to the built package (dist/, built by the
+  // tests' global setup, tests/setup/dist.ts; built here too when missing)
   it('a copied example runs where epynn-ts is installed', () => {
     if (!existsSync(join(root, 'dist', 'node', 'index.js'))) {
       const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');

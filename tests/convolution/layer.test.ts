@@ -31,7 +31,7 @@ describe('updateParameters', () => {
     layer.lrate = [0.5, 0.25, 0.125];
     layer.e = 2;
     const X = randn([2, 4, 4, 2]);
-    // b non-zero before the step so that bias handling shows
+    // b starts at zero; db is non-zero (checked below), so the bias update shows in b
     layer.computeShapes(X);
     const { W0, b0 } = step(layer, X);
     const { dW, db } = layer.g;

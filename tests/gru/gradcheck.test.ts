@@ -1,7 +1,7 @@
 // GRU: dX and the gradients of the update, reset and hidden-hat U, V, b against central differences.
 import { sigmoid, tanh } from '../../src/activation/functions.js';
 import { GRU } from '../../src/gru/models.js';
-import { gradcheckSuite } from '../rnn/suite.js';
+import { gradcheckSuite } from '../helpers/recurrent.js';
 
 const grid: [number, number, number, number][] = [
   [1, 1, 1, 1],

@@ -3,7 +3,7 @@
 import type { Activation } from '../../src/activation/functions.js';
 import { type NDArray, add, dot, mul, sub, sumAxis0, transpose, zeros } from '../../src/commons/ndarray.js';
 import { type HPars, defaultHPars } from '../../src/settings.js';
-import { type NaiveResult, addRow, fullDA, hidden, oneMinus, plus, put, step } from '../rnn/naive.js';
+import { type NaiveResult, addRow, fullDA, hidden, oneMinus, plus, put, step } from '../helpers/recurrent_naive.js';
 
 export function naiveGRU(
   X: NDArray, p: Record<string, NDArray>, dAin: NDArray,

@@ -1,6 +1,6 @@
 // GRU: shape laws, option and input validation, no mutation of inputs, clipping and update.
 import { GRU } from '../../src/gru/models.js';
-import { propertySuite } from '../rnn/suite.js';
+import { propertySuite } from '../helpers/recurrent.js';
 
 propertySuite('GRU', GRU, {
   U: 'Uz',

@@ -4,7 +4,7 @@
 // then forward, backward, compute_gradients. Parameters are injected: no RNG parity.
 import { elu, identity, relu, sigmoid, tanh } from '../../src/activation/functions.js';
 import { GRU } from '../../src/gru/models.js';
-import { fastPathSuite, fixtureSuite, kernelSuite } from '../rnn/suite.js';
+import { fastPathSuite, fixtureSuite, kernelSuite } from '../helpers/recurrent.js';
 import { naiveGRU } from './naive.js';
 
 fixtureSuite('GRU', 'layer_gru_', GRU, naiveGRU);

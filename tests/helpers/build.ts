@@ -3,6 +3,7 @@ import { getActivation } from '../../src/activation/functions.js';
 import type { Layer } from '../../src/commons/models.js';
 import { Convolution } from '../../src/convolution/models.js';
 import { Dense } from '../../src/dense/models.js';
+import { Dropout } from '../../src/dropout/models.js';
 import { Flatten } from '../../src/flatten/models.js';
 import { getInitializer } from '../../src/initialization/functions.js';
 import { Pooling } from '../../src/pooling/models.js';
@@ -28,6 +29,7 @@ export function buildLayer(spec: { layer: string; config: Record<string, any> })
   switch (spec.layer) {
     case 'Dense': return new Dense(o);
     case 'Flatten': return new Flatten();
+    case 'Dropout': return new Dropout(o);
     case 'Convolution': return new Convolution(o);
     case 'Pooling': return new Pooling(o);
     case 'RNN': return new RNN(o);

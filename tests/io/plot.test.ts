@@ -89,7 +89,7 @@ describe('ticks and the terminal chart', () => {
   it('train({ chart: true }) ends with the first metric and the loss per epoch', () => {
     const model = imageModel(3);
     const out = memoryOutput();
-    model.output = out;
+    model.logger = out;
     model.train({ epochs: 3, initLogs: false, chart: true });
     const chart = out.lines.at(-1)!;
     expect(chart).toContain('io_image: accuracy and CCE per epoch');

@@ -1,7 +1,7 @@
 // LSTM: dX and the gradients of all four gates' U, V, b against central differences of L = Σ A ⊙ R.
 import { sigmoid, tanh } from '../../src/activation/functions.js';
 import { LSTM } from '../../src/lstm/models.js';
-import { gradcheckSuite } from '../rnn/suite.js';
+import { gradcheckSuite } from '../helpers/recurrent.js';
 
 const grid: [number, number, number, number][] = [
   [1, 1, 1, 1],

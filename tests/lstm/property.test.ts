@@ -1,6 +1,6 @@
 // LSTM: shape laws, option and input validation, no mutation of inputs, clipping and update.
 import { LSTM } from '../../src/lstm/models.js';
-import { propertySuite } from '../rnn/suite.js';
+import { propertySuite } from '../helpers/recurrent.js';
 
 propertySuite('LSTM', LSTM, {
   U: 'Uf',

@@ -5,7 +5,7 @@
 // no RNG parity. The fixtures' bc omits EpyNN's never-written `dz_` (we do not allocate it either).
 import { elu, identity, relu, sigmoid, tanh } from '../../src/activation/functions.js';
 import { LSTM } from '../../src/lstm/models.js';
-import { fastPathSuite, fixtureSuite, kernelSuite } from '../rnn/suite.js';
+import { fastPathSuite, fixtureSuite, kernelSuite } from '../helpers/recurrent.js';
 import { naiveLSTM } from './naive.js';
 
 fixtureSuite('LSTM', 'layer_lstm_', LSTM, naiveLSTM);

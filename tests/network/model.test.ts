@@ -25,7 +25,7 @@ function model(seed: number | undefined = 1, out = memoryOutput()) {
   const { X, Y } = data();
   const emb = new Embedding({ XData: X, YData: Y, YEncode: true, batchSize: 8, relativeSize: [2, 1, 1] });
   const m = new EpyNN([emb, new Dense({ units: 6, activate: tanh }), new Dense({ units: 2, activate: softmax })], 'tiny');
-  m.output = out;
+  m.logger = out;
   m.initialize({ loss: 'CCE', seed, seHPars: { learning_rate: 0.1 }, metrics: ['accuracy', 'recall'] });
   return m;
 }
@@ -179,7 +179,7 @@ describe('EpyNN model', () => {
     expect(text).toContain('dtest');
     const q = model(1);
     const lines = memoryOutput();
-    q.output = lines;
+    q.logger = lines;
     q.train({ epochs: 2, quiet: true });
     expect(lines.lines).toEqual([]);
   });

@@ -30,7 +30,8 @@ function setup(fx: any): EpyNN {
   };
   const layers = fx.architecture.slice(1).map(buildLayer);
   const model = new EpyNN([embedding, ...layers], 'fixture');
-  model.initialize({ loss: fx.loss, seHPars: fx.hPars, metrics: fx.metrics, seed: fx.seed, quiet: true });
+  // Fixtures with Dropout (needsNumpyRng) need EpyNN's masks: NumPy's generator (compat mode) draws them
+  model.initialize({ loss: fx.loss, seHPars: fx.hPars, metrics: fx.metrics, seed: fx.seed, quiet: true, compat: fx.needsNumpyRng ? 'epynn' : undefined });
   fx.paramsInitial.forEach((params: Record<string, NDArray>, i: number) => {
     for (const [k, v] of Object.entries(params)) model.layers[i].p[k] = v.copy();
   });

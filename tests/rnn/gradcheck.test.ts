@@ -1,7 +1,7 @@
 // RNN: dX, dU, dV, db against central differences of L = Σ A ⊙ R (clipping off).
 import { sigmoid } from '../../src/activation/functions.js';
 import { RNN } from '../../src/rnn/models.js';
-import { gradcheckSuite } from './suite.js';
+import { gradcheckSuite } from '../helpers/recurrent.js';
 
 const grid: [number, number, number, number][] = [
   [1, 1, 1, 1],

@@ -8,7 +8,7 @@ import { elu, identity, lrelu, relu, sigmoid, tanh } from '../../src/activation/
 import { RNN } from '../../src/rnn/models.js';
 import { fixtureNames, loadFixture } from '../helpers/fixtures.js';
 import { naiveRNN } from './naive.js';
-import { fastPathSuite, fixtureSuite, kernelSuite } from './suite.js';
+import { fastPathSuite, fixtureSuite, kernelSuite } from '../helpers/recurrent.js';
 
 fixtureSuite('RNN', 'layer_rnn_', RNN, naiveRNN);
 

@@ -1,5 +1,5 @@
 // Test suites shared by the recurrent layers (RNN, LSTM, GRU): EpyNN fixtures, and the fast kernels
-// against the plain step-by-step versions of naive.ts.
+// against the plain step-by-step versions of tests/<layer>/naive.ts.
 import * as fcheck from 'fast-check'; // not `fc`: that name is the forward cache
 import { describe, expect, test } from 'vitest';
 import { type Activation, getActivation } from '../../src/activation/functions.js';
@@ -9,10 +9,10 @@ import { NDArray, map } from '../../src/commons/ndarray.js';
 import { type Rng, seededRng } from '../../src/commons/rng.js';
 import { getInitializer } from '../../src/initialization/functions.js';
 import { type HPars, defaultHPars } from '../../src/settings.js';
-import { expectClose } from '../helpers/close.js';
-import { gradcheck } from '../helpers/gradcheck.js';
-import { fixtureNames, loadFixture } from '../helpers/fixtures.js';
-import type { NaiveResult } from './naive.js';
+import { expectClose } from './close.js';
+import { gradcheck } from './gradcheck.js';
+import { fixtureNames, loadFixture } from './fixtures.js';
+import type { NaiveResult } from './recurrent_naive.js';
 
 /** What the suites need of a recurrent layer class. */
 export interface RecurrentLayer extends Layer {

@@ -1,0 +1,97 @@
+// Activations over the (m, s, u) caches of the recurrent layers (RNN, LSTM, GRU): one step's
+// activation, in place, and the derivative over every step at once. Like activationBackward, the
+// built-in tanh and sigmoid get loops of their own; any other activation is called as EpyNN calls it.
+import { EpyNNError } from '../commons/errors.js';
+import type { Layer } from '../commons/models.js';
+import { NDArray, fmt, zeros } from '../commons/ndarray.js';
+import { type Activation, sigmoid, tanh } from './functions.js';
+
+/**
+ * One step's bias and activation, `(Z, b, A, is, s)`: Z[:, is] += b (in place: the stored linear
+ * part; b null: no bias), then A[:, is] = fn(Z[:, is]), for (m, s, u) arrays Z and A.
+ */
+export type StepActivation = (Z: Float64Array, b: Float64Array | null, A: Float64Array, is: number, s: number) => void;
+
+/**
+ * The step activation of one gate. The built-in tanh and sigmoid are applied in place (same
+ * expressions as src/activation/functions.ts, so the same values to the bit); any other activation
+ * is called with the layer's hyper-parameters on a copy of the step (m, u), as EpyNN does.
+ */
+export function stepActivation(layer: Layer, gate: string, fn: Activation, m: number, u: number): StepActivation {
+  const addBias = (Z: Float64Array, b: Float64Array | null, is: number, s: number): void => {
+    if (b === null) return;
+    for (let im = 0, o = is * u; im < m; im++, o += s * u) for (let iu = 0; iu < u; iu++) Z[o + iu] += b[iu];
+  };
+  if (fn === tanh) {
+    return (Z, b, A, is, s) => {
+      addBias(Z, b, is, s);
+      for (let im = 0, o = is * u; im < m; im++, o += s * u) for (let iu = 0; iu < u; iu++) A[o + iu] = Math.tanh(Z[o + iu]);
+    };
+  }
+  if (fn === sigmoid) {
+    return (Z, b, A, is, s) => {
+      addBias(Z, b, is, s);
+      for (let im = 0, o = is * u; im < m; im++, o += s * u) {
+        for (let iu = 0; iu < u; iu++) {
+          const v = Z[o + iu];
+          // Stable sigmoid, the expression of activation/functions.ts
+          A[o + iu] = v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
+        }
+      }
+    };
+  }
+  const buf = zeros([m, u]); // (m, u) one step of Z, reused
+  const z = buf.data;
+  return (Z, b, A, is, s) => {
+    addBias(Z, b, is, s);
+    for (let im = 0, o = is * u; im < m; im++, o += s * u) for (let iu = 0; iu < u; iu++) z[im * u + iu] = Z[o + iu];
+    const out = activateStep(layer, gate, fn, buf);
+    for (let im = 0, o = is * u; im < m; im++, o += s * u) for (let iu = 0; iu < u; iu++) A[o + iu] = out[im * u + iu];
+  };
+}
+
+/**
+ * fn(Z) with the layer's hyper-parameters, for one step Z (m, u). The result must keep Z's
+ * shape (the recurrent layers need element-wise, or at most row-wise, activations).
+ */
+export function activateStep(layer: Layer, gate: string, fn: Activation, Z: NDArray): Float64Array {
+  const out = fn(Z, false, layer.hPars);
+  if (!(out instanceof NDArray) || out.data.length !== Z.data.length) {
+    throw new EpyNNError(`${layer.name}: ${gate} must return an array of the input's shape ${fmt(Z.shape)}, got ${out instanceof NDArray ? fmt(out.shape) : typeof out}`);
+  }
+  return out.data;
+}
+
+/**
+ * fn'(Z) for a whole (m, s, u) cache in one call, where A = fn(Z) is the cached activation.
+ * The built-in tanh and sigmoid take it from A (1 − A², A·(1 − A)): the same values to the bit as
+ * their `deriv` branch, which recomputes A from Z. Other activations go through `derivative`.
+ */
+export function derivativeOf(layer: Layer, gate: string, fn: Activation, Z: NDArray, A: Float64Array): Float64Array {
+  if (fn === tanh) {
+    const d = new Float64Array(A.length);
+    for (let k = 0; k < A.length; k++) d[k] = 1 - A[k] * A[k];
+    return d;
+  }
+  if (fn === sigmoid) {
+    const d = new Float64Array(A.length);
+    for (let k = 0; k < A.length; k++) d[k] = A[k] * (1 - A[k]);
+    return d;
+  }
+  return derivative(layer, gate, fn, Z);
+}
+
+/**
+ * fn'(Z) for a whole (m, s, u) cache in one call, on the (m·s, u) view. EpyNN calls the
+ * derivative step by step; element-wise (and row-wise) derivatives give the same values.
+ */
+export function derivative(layer: Layer, gate: string, fn: Activation, Z: NDArray): Float64Array {
+  const [m, s, u] = Z.shape;
+  const d = fn(Z.reshape([m * s, u]), true, layer.hPars);
+  if (!(d instanceof NDArray) || d.data.length !== Z.data.length) {
+    throw new EpyNNError(
+      `${layer.name}: the derivative of ${gate} must be element-wise (shape ${fmt([m * s, u])}), got ${d instanceof NDArray ? fmt(d.shape) : typeof d}`,
+    );
+  }
+  return d.data;
+}

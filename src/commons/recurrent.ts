@@ -1,0 +1,170 @@
+// Machinery shared by the recurrent layers RNN, LSTM and GRU: step kernels over (m, s, u) caches,
+// the fused sums over steps, and the shape/state checks. EpyNN writes these lines out in each of
+// rnn/, lstm/ and gru/; here they live once, so the three layer folders import only from commons.
+// The activation of one step and the derivatives over a whole cache are in activation/steps.ts
+// (they know the built-in activations; commons does not import activation).
+import { EpyNNError, ShapeError } from './errors.js';
+import { gemmNN, gemmStrided, gemmTN } from './gemm.js';
+import type { Layer } from './models.js';
+import { type NDArray, fmt, sameShape, zeros } from './ndarray.js';
+
+// ---------------------------------------------------------------------------------------------
+// Named access to a layer's dictionaries
+
+/**
+ * The data of `dict[k]` for every key in `keys`, as an object keyed by name, for destructuring by
+ * name: `const { Uf, Vf, bf } = dataOf(layer.p, LSTM_PARAMETERS)`. Unlike a positional
+ * destructuring, the order of the names cannot swap arrays; a key that the layer lacks throws.
+ */
+export function dataOf<K extends string>(layer: Layer, dict: Record<string, NDArray>, keys: readonly K[]): Record<K, Float64Array> {
+  const out = {} as Record<K, Float64Array>;
+  for (const k of keys) {
+    const v = dict[k];
+    if (v === undefined) throw new EpyNNError(`${layer.name}: array ${k} is not set (expected one of ${keys.join(', ')})`);
+    out[k] = v.data;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Forward
+
+/** P (m·s, u) = X (m·s, e) · U (e, u): the input products of every step at once (overwrites P). */
+export function inputProduct(P: Float64Array, X: Float64Array, U: Float64Array, ms: number, e: number, u: number): void {
+  gemmNN(ms, u, e, X, U, P);
+}
+
+/**
+ * P[:, is] += H[:, is] · V for (m, s, u) arrays P and H and V (u, u): the recurrent product of one
+ * step, read and written in place (rows at stride s·u). Added after X · U, as NumPy's (X·U + hp·V).
+ */
+export function addHiddenProduct(P: Float64Array, H: Float64Array, V: Float64Array, is: number, m: number, s: number, u: number): void {
+  if (is === 0) return; // hp = 0 at the first step
+  gemmStrided(m, u, u, H, is * u, s * u, 1, V, 0, u, 1, P, is * u, s * u, true);
+}
+
+/** prev[:, is] = cur[:, is - 1] for (m, s, u) caches; left at zero for is = 0. */
+export function copyPreviousStep(prev: Float64Array, cur: Float64Array, is: number, m: number, s: number, u: number): void {
+  if (is === 0) return;
+  for (let im = 0; im < m; im++) {
+    const o = (im * s + is) * u;
+    for (let iu = 0; iu < u; iu++) prev[o + iu] = cur[o - u + iu];
+  }
+}
+
+/** A copy of the last step h[:, -1] of a (m, s, u) array: (m, u). */
+export function lastStep(h: NDArray): NDArray {
+  const [m, s, u] = h.shape;
+  const out = zeros([m, u]);
+  for (let im = 0; im < m; im++) out.data.set(h.data.subarray((im * s + s - 1) * u, (im * s + s) * u), im * u);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Backward
+
+/**
+ * dH[:, is] = [dH[:, is] +] G[:, is] · Vᵀ for (m, s, u) arrays dH and G and V (u, u): the gradient
+ * sent back through one step's recurrent product (rows at stride s·u, in place).
+ */
+export function stepProductT(
+  dH: Float64Array, G: Float64Array, V: Float64Array, is: number, m: number, s: number, u: number, accumulate: boolean,
+): void {
+  gemmStrided(m, u, u, G, is * u, s * u, 1, V, 0, 1, u, dH, is * u, s * u, accumulate);
+}
+
+/**
+ * The upstream gradient as a full sequence (m, s, u): dX itself with `sequences`, else zeros
+ * with dX (m, u) at the last step (EpyNN: dA[:, -1] = dX). dX is never written to.
+ */
+export function sequenceGradient(dX: NDArray, sequences: boolean, hShape: readonly number[]): NDArray {
+  if (sequences) return dX; // Full length sequence
+  const [m, s, u] = hShape;
+  const dA = zeros(hShape); // Empty full length sequence
+  for (let im = 0; im < m; im++) dA.data.set(dX.data.subarray(im * u, (im + 1) * u), (im * s + s - 1) * u); // Assign to last index
+  return dA;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Gradients of the parameters
+
+/**
+ * dW (n, u) = Aᵀ · G summed over all m·s rows (overwrites dW), with A (m, s, n) and G (m, s, u):
+ * Σ_t A_tᵀ · G_t over every step in one GEMM.
+ */
+export function stepsProduct(dW: Float64Array, A: Float64Array, G: Float64Array, ms: number, n: number, u: number): void {
+  gemmTN(n, u, ms, A, G, dW);
+}
+
+/** db (1, u) = Σ over all m·s rows of G (m, s, u) (overwrites db). */
+export function stepsSum(db: Float64Array, G: Float64Array, ms: number, u: number): void {
+  db.fill(0);
+  for (let r = 0, o = 0; r < ms; r++, o += u) for (let iu = 0; iu < u; iu++) db[iu] += G[o + iu];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks
+
+/** Throws ShapeError unless X is a sequence batch (m, s, e) with at least one step. */
+export function checkSequenceInput(layer: Layer, X: NDArray): void {
+  if (X.ndim !== 3) {
+    throw new ShapeError(`${layer.name}: input X must be 3-D (m, s, e) = (samples, steps, elements), got shape ${fmt(X.shape)}`);
+  }
+  if (X.shape[1] < 1) throw new ShapeError(`${layer.name}: input X must have at least one step (s >= 1), got shape ${fmt(X.shape)}`);
+}
+
+/** Throws unless computeShapes has set the shape of every parameter in `keys`. */
+export function requireShapes(layer: Layer, keys: readonly string[]): void {
+  for (const k of keys) {
+    if (layer.fs[k] === undefined) throw new EpyNNError(`${layer.name}: shape of ${k} unknown; call computeShapes(X) first`);
+  }
+}
+
+/**
+ * Before a forward pass: every parameter in `keys` must exist with the shape computed from the
+ * input (fs, from computeShapes). U-type parameters (first dimension e) get a message about the
+ * input width, since that is the usual cause.
+ */
+export function checkParameters(layer: Layer, keys: readonly string[]): void {
+  const X = layer.fs.X;
+  for (const k of keys) {
+    const P = layer.p[k];
+    if (P === undefined) throw new EpyNNError(`${layer.name}: parameter ${k} is not set; call initializeParameters() first`);
+    const want = layer.fs[k];
+    if (sameShape(P.shape, want)) continue;
+    if (k.startsWith('U') && P.ndim === 2 && P.shape[1] === want[1]) {
+      throw new ShapeError(
+        `${layer.name}: input X of shape ${fmt(X)} has e = ${X[2]} elements per step, but parameter ${k} was built for e = ${P.shape[0]} (shape ${fmt(P.shape)})`,
+      );
+    }
+    throw new ShapeError(
+      `${layer.name}: parameter ${k} has shape ${fmt(P.shape)}, expected ${fmt(want)} (e = ${X[2]} from input X ${fmt(X)}, u = ${layer.d.u})`,
+    );
+  }
+}
+
+/**
+ * Before a backward pass: forward must have run, and dA must be (m, s, u) with `sequences`,
+ * else (m, u), with m and s from the forward input.
+ */
+export function checkBackwardInput(layer: Layer, dA: NDArray, sequences: boolean): void {
+  const X = layer.fc.X;
+  if (X === undefined || layer.fc.h === undefined) throw new EpyNNError(`${layer.name}: backward() called before forward()`);
+  const [m, s] = X.shape;
+  const u = layer.d.u;
+  const want = sequences ? [m, s, u] : [m, u];
+  if (!sameShape(dA.shape, want)) {
+    throw new ShapeError(
+      `${layer.name}: backward input dA must have shape ${fmt(want)} ${sequences ? '(m, s, u) with sequences' : '(m, u) without sequences'}, got ${fmt(dA.shape)}`,
+    );
+  }
+}
+
+/** Before computeGradients: backward must have run on the current forward input. */
+export function requireBackward(layer: Layer, key: string): void {
+  const dK = layer.bc[key];
+  const X = layer.fc.X;
+  if (dK === undefined || X === undefined || layer.bc.dX === undefined || !sameShape(layer.bc.dX.shape, X.shape)) {
+    throw new EpyNNError(`${layer.name}: computeGradients() called before backward()`);
+  }
+}

@@ -1,0 +1,449 @@
+// TensorFlow.js Layers format (what `tf.loadLayersModel` reads, and `tensorflowjs_converter` turns
+// into a Python Keras .h5/.keras): a Keras Sequential topology in model.json plus float32 weights.
+// Browser-safe: bytes in, bytes out; src/node/formats.ts writes and reads the files.
+//
+// Mapping (EpyNN -> Keras; fromTFJS maps back):
+//   Convolution p > 0     -> ZeroPadding2D(p) + Conv2D(valid)      (EpyNN pads symmetrically, windows from the top-left)
+//   Convolution p = 0     -> Conv2D(padding 'valid', strides (sh, sw)); kernel (fh, fw, d, u) as EpyNN's W
+//   Pooling max / mean    -> MaxPooling2D / AveragePooling2D (valid)
+//   Flatten, Dropout      -> Flatten, Dropout(rate = dropProb)
+//   Dense                 -> Dense; softmax with temperature T as W/T, b/T
+//   RNN                   -> SimpleRNN: kernel U, recurrent_kernel V, bias b
+//   LSTM                  -> LSTM: columns [i | f | c | o] of [U], [V], [b] (EpyNN's g is Keras's c)
+//   GRU                   -> GRU(reset_after = false): columns [z | r | h] (EpyNN's hh is Keras's h)
+//   lrelu                 -> activation 'linear' + LeakyReLU(alpha) layer (not in recurrent cells)
+//   elu                   -> 'elu' with ELU_alpha 1 only (tfjs-layers refuses other alphas; ONNX takes any)
+import { EpyNNError } from '../commons/errors.js';
+import { NDArray, fmt, size } from '../commons/ndarray.js';
+import type { EpyNN } from '../network/models.js';
+import {
+  type PortableActivation, type PortableActivationName, type PortableLayer, type PortableModel, type Preprocessing,
+  buildModel, checkPreprocessing, describeModel,
+} from './portable.js';
+
+/** The weights file name written next to model.json. */
+export const TFJS_WEIGHTS_FILE = 'group1-shard1of1.bin';
+
+export interface TFJSWeightSpec {
+  name: string;
+  shape: number[];
+  dtype: string;
+}
+
+/** model.json of the TF.js Layers format (the parts we write and read). */
+export interface TFJSModelJSON {
+  format?: string;
+  generatedBy?: string;
+  convertedBy?: string | null;
+  modelTopology: Record<string, unknown>;
+  weightsManifest: { paths: string[]; weights: TFJSWeightSpec[] }[];
+  userDefinedMetadata?: { epynn?: Preprocessing } & Record<string, unknown>;
+}
+
+export interface TFJSArtifacts {
+  modelJSON: TFJSModelJSON;
+  /** float32 little-endian weights, in the order of weightsManifest. */
+  weightData: ArrayBuffer;
+}
+
+/** The EpyNN layer each portable kind comes from (for messages). */
+const EPYNN_NAMES: Record<PortableLayer['kind'], string> = { Conv2D: 'Convolution', Pool2D: 'Pooling', Flatten: 'Flatten', Dense: 'Dense', Dropout: 'Dropout', SimpleRNN: 'RNN', LSTM: 'LSTM', GRU: 'GRU' };
+
+type KerasLayer = { class_name: string; config: Record<string, unknown> };
+
+const INIT_UNIFORM = { class_name: 'VarianceScaling', config: { scale: 1, mode: 'fan_avg', distribution: 'uniform', seed: null } };
+const INIT_ZEROS = { class_name: 'Zeros', config: {} };
+
+/** Columns side by side: each (r, u) array -> one (r, k·u) array (vectors: (k·u,)). */
+function concatColumns(parts: NDArray[]): NDArray {
+  const u = parts[0].shape[parts[0].ndim - 1];
+  const r = parts[0].size / u;
+  const k = parts.length;
+  const out = new Float64Array(r * k * u);
+  parts.forEach((p, j) => {
+    for (let i = 0; i < r; i++) for (let c = 0; c < u; c++) out[i * k * u + j * u + c] = p.data[i * u + c];
+  });
+  return new NDArray(out, parts[0].ndim === 1 ? [k * u] : [r, k * u]);
+}
+
+/** The inverse of concatColumns: (r, k·u) -> k arrays (r, u) (vectors: (u,)). */
+function splitColumns(a: NDArray, k: number): NDArray[] {
+  const ku = a.shape[a.ndim - 1];
+  const u = ku / k;
+  const r = a.size / ku;
+  return Array.from({ length: k }, (_, j) => {
+    const out = new Float64Array(r * u);
+    for (let i = 0; i < r; i++) for (let c = 0; c < u; c++) out[i * u + c] = a.data[i * ku + j * u + c];
+    return new NDArray(out, a.ndim === 1 ? [u] : [r, u]);
+  });
+}
+
+/** Keras's activation string, plus the separate layer elu (α ≠ 1) and leaky_relu need. */
+function kerasActivation(a: PortableActivation, w: string): { activation: string; extra: KerasLayer | null } {
+  if (a.name === 'elu' && a.alpha !== 1) {
+    // Python Keras's ELU layer takes any alpha, but tfjs-layers 4.x refuses to load one other than 1
+    throw new EpyNNError(`${w}: elu with ELU_alpha = ${a.alpha}: TF.js's ELU layer supports alpha = 1 only (export to ONNX instead, or train with ELU_alpha 1)`);
+  }
+  if (a.name === 'leaky_relu') return { activation: 'linear', extra: { class_name: 'LeakyReLU', config: { alpha: a.alpha } } };
+  return { activation: a.name, extra: null };
+}
+
+/**
+ * The model in the TF.js Layers format: `{ modelJSON, weightData }` as `tf.io.fromMemory` and
+ * `tf.loadLayersModel` take them. float32 weights; the Embedding's preprocessing in
+ * `modelJSON.userDefinedMetadata.epynn` (see `preprocess`). Throws an EpyNNError naming the layer
+ * for what Keras cannot express (min pooling, custom activations, ...).
+ */
+export function toTFJS(model: EpyNN): TFJSArtifacts {
+  return portableToTFJS(describeModel(model, 'toTFJS'));
+}
+
+/** The TF.js artifacts of a portable description. */
+export function portableToTFJS(desc: PortableModel): TFJSArtifacts {
+  const layers: KerasLayer[] = [];
+  const specs: TFJSWeightSpec[] = [];
+  const arrays: NDArray[] = [];
+  const counts = new Map<string, number>();
+  const name = (base: string): string => {
+    const n = (counts.get(base) ?? 0) + 1;
+    counts.set(base, n);
+    return `${base}_${n}`;
+  };
+  const push = (className: string, base: string, config: Record<string, unknown>, weights: [string, NDArray][] = []): void => {
+    const layerName = name(base);
+    const full: Record<string, unknown> = { name: layerName, trainable: true, dtype: 'float32', ...config };
+    if (layers.length === 0) full.batch_input_shape = [null, ...desc.inputShape];
+    layers.push({ class_name: className, config: full });
+    for (const [w, a] of weights) {
+      specs.push({ name: `${layerName}/${w}`, shape: [...a.shape], dtype: 'float32' });
+      arrays.push(a);
+    }
+  };
+  const activationLayer = (extra: KerasLayer | null): void => {
+    if (extra !== null) push(extra.class_name, 'leaky_re_lu', extra.config);
+  };
+  const recurrentCommon = (l: { units: number; sequences: boolean }) => ({
+    units: l.units, use_bias: true, kernel_initializer: INIT_UNIFORM, recurrent_initializer: INIT_UNIFORM, bias_initializer: INIT_ZEROS,
+    dropout: 0, recurrent_dropout: 0, return_sequences: l.sequences, return_state: false, go_backwards: false, stateful: false, unroll: false,
+  });
+
+  desc.layers.forEach((l, i) => {
+    const w = `toTFJS: layer ${i + 1} (${EPYNN_NAMES[l.kind]})`;
+    switch (l.kind) {
+      case 'Conv2D': {
+        if (l.padding > 0) push('ZeroPadding2D', 'zero_padding2d', { padding: [[l.padding, l.padding], [l.padding, l.padding]], data_format: 'channels_last' });
+        const { activation, extra } = kerasActivation(l.activation, w);
+        push('Conv2D', 'conv2d', {
+          filters: l.filters, kernel_size: l.kernel, strides: l.strides, padding: 'valid', data_format: 'channels_last', dilation_rate: [1, 1],
+          activation, use_bias: l.useBias, kernel_initializer: INIT_UNIFORM, bias_initializer: INIT_ZEROS,
+        }, l.p.b === null ? [['kernel', l.p.W]] : [['kernel', l.p.W], ['bias', l.p.b]]);
+        activationLayer(extra);
+        break;
+      }
+      case 'Pool2D':
+        push(l.op === 'max' ? 'MaxPooling2D' : 'AveragePooling2D', l.op === 'max' ? 'max_pooling2d' : 'average_pooling2d', {
+          pool_size: l.size, strides: l.strides, padding: 'valid', data_format: 'channels_last',
+        });
+        break;
+      case 'Flatten':
+        push('Flatten', 'flatten', {});
+        break;
+      case 'Dropout':
+        push('Dropout', 'dropout', { rate: l.rate, noise_shape: null, seed: null });
+        break;
+      case 'Dense': {
+        const { activation, extra } = kerasActivation(l.activation, w);
+        push('Dense', 'dense', { units: l.units, activation, use_bias: true, kernel_initializer: INIT_UNIFORM, bias_initializer: INIT_ZEROS }, [['kernel', l.p.W], ['bias', l.p.b]]);
+        activationLayer(extra);
+        break;
+      }
+      case 'SimpleRNN':
+        push('SimpleRNN', 'simple_rnn', { ...recurrentCommon(l), activation: l.activation.name }, [['kernel', l.p.U], ['recurrent_kernel', l.p.V], ['bias', l.p.b]]);
+        break;
+      case 'LSTM': {
+        const p = l.p;
+        push('LSTM', 'lstm', { ...recurrentCommon(l), activation: l.activation.name, recurrent_activation: l.recurrentActivation.name, unit_forget_bias: false, implementation: 1 }, [
+          ['kernel', concatColumns([p.Ui, p.Uf, p.Ug, p.Uo])],
+          ['recurrent_kernel', concatColumns([p.Vi, p.Vf, p.Vg, p.Vo])],
+          ['bias', concatColumns([p.bi, p.bf, p.bg, p.bo])],
+        ]);
+        break;
+      }
+      case 'GRU': {
+        const p = l.p;
+        push('GRU', 'gru', { ...recurrentCommon(l), activation: l.activation.name, recurrent_activation: l.recurrentActivation.name, reset_after: false, implementation: 1 }, [
+          ['kernel', concatColumns([p.Uz, p.Ur, p.Uhh])],
+          ['recurrent_kernel', concatColumns([p.Vz, p.Vr, p.Vhh])],
+          ['bias', concatColumns([p.bz, p.br, p.bhh])],
+        ]);
+        break;
+      }
+    }
+  });
+
+  const total = arrays.reduce((n, a) => n + a.size, 0);
+  const weightData = new ArrayBuffer(total * 4);
+  const view = new DataView(weightData);
+  let o = 0;
+  for (const a of arrays) for (let i = 0; i < a.size; i++, o += 4) view.setFloat32(o, a.data[i], true);
+
+  return {
+    modelJSON: {
+      format: 'layers-model',
+      generatedBy: 'epynn-ts',
+      convertedBy: null,
+      modelTopology: {
+        class_name: 'Sequential',
+        config: { name: desc.name, layers },
+        keras_version: 'tfjs-layers 4.22.0',
+        backend: 'tensor_flow.js',
+      },
+      weightsManifest: [{ paths: [TFJS_WEIGHTS_FILE], weights: specs }],
+      userDefinedMetadata: { epynn: desc.preprocessing },
+    },
+    weightData,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// TF.js -> EpyNN
+
+const FN = 'fromTFJS';
+
+/** Keras's activation name (snake_case or TF.js camelCase) -> ours, or a refusal naming it. */
+function activationFromKeras(name: unknown, w: string, option = 'activation'): PortableActivation {
+  const n = name === undefined || name === null ? 'linear' : name;
+  const known: Record<string, PortableActivationName> = { linear: 'linear', relu: 'relu', sigmoid: 'sigmoid', tanh: 'tanh', softmax: 'softmax', elu: 'elu' };
+  if (typeof n === 'string' && Object.hasOwn(known, n)) return n === 'elu' ? { name: 'elu', alpha: 1 } : { name: known[n] };
+  throw new EpyNNError(`${w}: ${option} ${JSON.stringify(n)} has no EpyNN equivalent (importable: linear, relu, sigmoid, tanh, softmax, elu, plus LeakyReLU/ELU layers)`);
+}
+
+const pairOf = (v: unknown, w: string, what: string): [number, number] => {
+  const p = typeof v === 'number' ? [v, v] : v;
+  if (!Array.isArray(p) || p.length !== 2 || !p.every((x) => Number.isInteger(x) && x > 0)) throw new EpyNNError(`${w}: ${what} must be two positive integers, got ${JSON.stringify(v)}`);
+  return [p[0], p[1]];
+};
+
+function expect(cond: boolean, w: string, message: string): void {
+  if (!cond) throw new EpyNNError(`${w}: ${message}`);
+}
+
+/** The float32 weights of a TF.js model by name, as float64 arrays. */
+function readWeights(modelJSON: TFJSModelJSON, weightData: ArrayBuffer | Uint8Array): Map<string, NDArray> {
+  const bytes = weightData instanceof Uint8Array ? weightData : new Uint8Array(weightData);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Map<string, NDArray>();
+  let o = 0;
+  const manifest = modelJSON.weightsManifest;
+  if (!Array.isArray(manifest)) throw new EpyNNError(`${FN}: modelJSON.weightsManifest must be an array`);
+  for (const group of manifest) {
+    for (const spec of group.weights ?? []) {
+      const s = spec as TFJSWeightSpec & { quantization?: unknown };
+      if (s.dtype !== 'float32' || s.quantization !== undefined) {
+        throw new EpyNNError(`${FN}: weight ${s.name} has dtype ${JSON.stringify(s.dtype)}${s.quantization !== undefined ? ' (quantized)' : ''}; only float32 weights are read`);
+      }
+      const n = size(s.shape);
+      if (o + n * 4 > bytes.byteLength) throw new EpyNNError(`${FN}: weightData holds ${bytes.byteLength} bytes, too few for weight ${s.name} ${fmt(s.shape)} (the file is truncated)`);
+      const data = new Float64Array(n);
+      for (let i = 0; i < n; i++, o += 4) data[i] = view.getFloat32(o, true);
+      out.set(s.name, new NDArray(data, [...s.shape]));
+    }
+  }
+  if (o !== bytes.byteLength) throw new EpyNNError(`${FN}: weightData holds ${bytes.byteLength} bytes but the manifest describes ${o}`);
+  return out;
+}
+
+/** The Sequential layer list of a topology (TF.js and Python Keras spellings). */
+function sequentialLayers(modelJSON: TFJSModelJSON): { name: string; layers: KerasLayer[] } {
+  if (modelJSON === null || typeof modelJSON !== 'object') throw new EpyNNError(`${FN}: modelJSON must be the parsed model.json object, got ${modelJSON === null ? 'null' : typeof modelJSON}`);
+  let topo = modelJSON.modelTopology as Record<string, unknown> | undefined;
+  if (topo === null || typeof topo !== 'object') throw new EpyNNError(`${FN}: modelJSON.modelTopology is missing`);
+  if ('model_config' in topo) topo = topo.model_config as Record<string, unknown>;
+  if (topo.class_name !== 'Sequential') {
+    throw new EpyNNError(`${FN}: model class ${JSON.stringify(topo.class_name)} is not read; only Sequential models (one input, one chain of layers) map to EpyNN`);
+  }
+  const config = topo.config as Record<string, unknown> | unknown[];
+  const layers = (Array.isArray(config) ? config : (config as { layers?: unknown }).layers) as KerasLayer[] | undefined;
+  if (!Array.isArray(layers) || layers.length === 0) throw new EpyNNError(`${FN}: the Sequential model has no layers`);
+  const name = Array.isArray(config) ? 'TFJS' : String((config as { name?: unknown }).name ?? 'TFJS');
+  return { name, layers };
+}
+
+/** A TF.js Layers model (model.json object + weights) as a portable description. */
+export function tfjsToPortable(modelJSON: TFJSModelJSON, weightData: ArrayBuffer | Uint8Array): PortableModel {
+  const { name, layers: keras } = sequentialLayers(modelJSON);
+  const weights = readWeights(modelJSON, weightData);
+  const used = new Set<string>();
+  const weight = (layerName: string, w: string, where: string): NDArray => {
+    // TF.js names weights '<layer>/<weight>'; Python exports may add ':0' or a cell scope
+    const candidates = [...weights.keys()].filter((k) => k.startsWith(`${layerName}/`) && (k.endsWith(`/${w}`) || k.endsWith(`/${w}:0`)));
+    if (candidates.length !== 1) throw new EpyNNError(`${where}: weight '${layerName}/${w}' ${candidates.length === 0 ? 'is missing from the manifest' : 'is ambiguous'}`);
+    used.add(candidates[0]);
+    return weights.get(candidates[0])!;
+  };
+
+  let inputShape: number[] | undefined;
+  const layers: PortableLayer[] = [];
+  let pendingPad = 0;
+  keras.forEach((k, i) => {
+    const cfg = (k?.config ?? {}) as Record<string, unknown>;
+    const cls = k?.class_name;
+    const lname = String(cfg.name ?? `layer_${i}`);
+    const w = `${FN}: layer ${i} (${String(cls)} '${lname}')`;
+    const shape = (cfg.batch_input_shape ?? cfg.batch_shape) as unknown[] | undefined;
+    if (i === 0 || cls === 'InputLayer') {
+      if (Array.isArray(shape)) inputShape = shape.slice(1) as number[];
+    }
+    if (cfg.data_format !== undefined && cfg.data_format !== 'channels_last') expect(false, w, `data_format ${JSON.stringify(cfg.data_format)} is not read (EpyNN images are channels_last)`);
+    if (pendingPad > 0 && cls !== 'Conv2D') expect(false, w, 'a ZeroPadding2D must be followed by a Conv2D (EpyNN pads inside the Convolution)');
+    const last = layers[layers.length - 1];
+    const mergeActivation = (a: PortableActivation): void => {
+      expect(last !== undefined && 'activation' in last && last.kind !== 'SimpleRNN' && last.kind !== 'LSTM' && last.kind !== 'GRU', w,
+        'a separate activation layer must follow a Dense or Conv2D (EpyNN layers carry their activation)');
+      const prev = last as Extract<PortableLayer, { kind: 'Dense' | 'Conv2D' }>;
+      expect(prev.activation.name === 'linear', w, `the previous layer already applies '${prev.activation.name}'; two activations in a row have no EpyNN form`);
+      prev.activation = a;
+    };
+    switch (cls) {
+      case 'InputLayer':
+        return;
+      case 'ZeroPadding2D': {
+        const p = cfg.padding;
+        const flat = typeof p === 'number' ? [p, p, p, p] : Array.isArray(p) ? (p.flat() as number[]) : [];
+        const all = flat.length === 2 ? [...flat, ...flat] : flat;
+        expect(all.length === 4 && all.every((v) => Number.isInteger(v) && v === all[0] && v >= 0), w, `padding ${JSON.stringify(p)} is not the same on all four sides (EpyNN pads symmetrically)`);
+        pendingPad = all[0];
+        return;
+      }
+      case 'Conv2D': {
+        expect(cfg.padding === 'valid' || cfg.padding === 'same' || cfg.padding === undefined, w, `padding ${JSON.stringify(cfg.padding)} is not read`);
+        const kernel = pairOf(cfg.kernel_size, w, 'kernel_size');
+        const strides = pairOf(cfg.strides ?? [1, 1], w, 'strides');
+        const dil = pairOf(cfg.dilation_rate ?? [1, 1], w, 'dilation_rate');
+        expect(dil[0] === 1 && dil[1] === 1, w, `dilation_rate ${JSON.stringify(cfg.dilation_rate)} has no EpyNN equivalent`);
+        expect(cfg.groups === undefined || cfg.groups === 1, w, `groups ${String(cfg.groups)} has no EpyNN equivalent`);
+        let padding = pendingPad;
+        pendingPad = 0;
+        if (cfg.padding === 'same') {
+          // 'same' equals a symmetric padding only for stride 1 and odd square kernels
+          expect(strides[0] === 1 && strides[1] === 1 && kernel[0] === kernel[1] && kernel[0] % 2 === 1 && padding === 0, w,
+            `padding 'same' with kernel ${JSON.stringify(kernel)} and strides ${JSON.stringify(strides)} is not a symmetric padding EpyNN has`);
+          padding = (kernel[0] - 1) / 2;
+        }
+        const useBias = cfg.use_bias !== false;
+        const W = weight(lname, 'kernel', w);
+        const b = useBias ? weight(lname, 'bias', w) : null;
+        layers.push({
+          kind: 'Conv2D', filters: Number(cfg.filters), kernel, strides, padding, useBias,
+          activation: activationFromKeras(cfg.activation, w), p: { W, b },
+        });
+        if ((layers[layers.length - 1] as { activation: PortableActivation }).activation.name === 'softmax') expect(false, w, 'softmax after a convolution has no EpyNN form (EpyNN applies softmax in Dense only)');
+        return;
+      }
+      case 'MaxPooling2D':
+      case 'AveragePooling2D': {
+        expect(cfg.padding === 'valid' || cfg.padding === undefined, w, `padding ${JSON.stringify(cfg.padding)} is not read (EpyNN pools without padding)`);
+        const size = pairOf(cfg.pool_size ?? [2, 2], w, 'pool_size');
+        layers.push({ kind: 'Pool2D', op: cls === 'MaxPooling2D' ? 'max' : 'mean', size, strides: cfg.strides === null || cfg.strides === undefined ? size : pairOf(cfg.strides, w, 'strides') });
+        return;
+      }
+      case 'Flatten':
+        layers.push({ kind: 'Flatten' });
+        return;
+      case 'Dropout':
+        expect(cfg.noise_shape === null || cfg.noise_shape === undefined, w, 'noise_shape is not read');
+        layers.push({ kind: 'Dropout', rate: Number(cfg.rate) });
+        return;
+      case 'Dense': {
+        const W = weight(lname, 'kernel', w);
+        // EpyNN's Dense always has a bias: without one, it starts at zero (it then trains)
+        const b = cfg.use_bias === false ? new NDArray(new Float64Array(W.shape[1]), [W.shape[1]]) : weight(lname, 'bias', w);
+        layers.push({ kind: 'Dense', units: Number(cfg.units), activation: activationFromKeras(cfg.activation, w), p: { W, b } });
+        return;
+      }
+      case 'Activation':
+        mergeActivation(activationFromKeras(cfg.activation, w));
+        return;
+      case 'LeakyReLU': {
+        const alpha = Number(cfg.alpha ?? cfg.negative_slope ?? 0.3);
+        expect(alpha >= 0 && alpha <= 1, w, `alpha ${alpha} outside [0, 1]: EpyNN's lrelu is max(αx, x)`);
+        mergeActivation({ name: 'leaky_relu', alpha });
+        return;
+      }
+      case 'ELU':
+        mergeActivation({ name: 'elu', alpha: Number(cfg.alpha ?? 1) });
+        return;
+      case 'SimpleRNN':
+      case 'LSTM':
+      case 'GRU': {
+        for (const flag of ['return_state', 'go_backwards', 'stateful'] as const) expect(!cfg[flag], w, `${flag} = true has no EpyNN equivalent`);
+        for (const flag of ['dropout', 'recurrent_dropout'] as const) expect(!cfg[flag], w, `${flag} = ${String(cfg[flag])} has no EpyNN equivalent (EpyNN's recurrent layers have no internal dropout)`);
+        if (cls === 'GRU') {
+          expect(cfg.reset_after !== true, w, "reset_after = true (Keras 2's default) applies the reset gate after the recurrent product: EpyNN's GRU applies it before (reset_after = false), and no EpyNN setting reproduces the other");
+        }
+        const rec = (a: unknown, option: string): PortableActivation => {
+          const p = activationFromKeras(a, w, option);
+          expect(['tanh', 'sigmoid', 'relu'].includes(p.name), w, `${option} '${p.name}' is not read in a recurrent layer (tanh, sigmoid or relu)`);
+          return p;
+        };
+        const units = Number(cfg.units);
+        const U = weight(lname, 'kernel', w);
+        const V = weight(lname, 'recurrent_kernel', w);
+        const gates = cls === 'SimpleRNN' ? 1 : cls === 'LSTM' ? 4 : 3;
+        const b = cfg.use_bias === false ? new NDArray(new Float64Array(gates * units), [gates * units]) : weight(lname, 'bias', w);
+        expect(U.shape[1] === gates * units && V.shape[0] === units && V.shape[1] === gates * units && b.size === gates * units, w,
+          `weights ${fmt(U.shape)}, ${fmt(V.shape)}, ${fmt(b.shape)} do not fit ${units} units`);
+        const sequences = cfg.return_sequences === true;
+        const activation = rec(cfg.activation ?? 'tanh', 'activation');
+        if (cls === 'SimpleRNN') {
+          layers.push({ kind: 'SimpleRNN', units, sequences, activation, p: { U, V, b } });
+        } else if (cls === 'LSTM') {
+          const [Ui, Uf, Ug, Uo] = splitColumns(U, 4);
+          const [Vi, Vf, Vg, Vo] = splitColumns(V, 4);
+          const [bi, bf, bg, bo] = splitColumns(b, 4);
+          layers.push({ kind: 'LSTM', units, sequences, activation, recurrentActivation: rec(cfg.recurrent_activation ?? 'hard_sigmoid', 'recurrent_activation'), p: { Ui, Uf, Ug, Uo, Vi, Vf, Vg, Vo, bi, bf, bg, bo } });
+        } else {
+          const [Uz, Ur, Uhh] = splitColumns(U, 3);
+          const [Vz, Vr, Vhh] = splitColumns(V, 3);
+          const [bz, br, bhh] = splitColumns(b, 3);
+          layers.push({ kind: 'GRU', units, sequences, activation, recurrentActivation: rec(cfg.recurrent_activation ?? 'hard_sigmoid', 'recurrent_activation'), p: { Uz, Ur, Uhh, Vz, Vr, Vhh, bz, br, bhh } });
+        }
+        return;
+      }
+      default:
+        throw new EpyNNError(`${w}: layer class ${JSON.stringify(cls)} has no EpyNN equivalent (readable: InputLayer, ZeroPadding2D, Conv2D, MaxPooling2D, AveragePooling2D, Flatten, Dense, Dropout, Activation, LeakyReLU, ELU, SimpleRNN, LSTM, GRU)`);
+    }
+  });
+  if (pendingPad > 0) throw new EpyNNError(`${FN}: the model ends with a ZeroPadding2D (EpyNN pads inside a Convolution)`);
+  if (inputShape === undefined || !inputShape.every((v) => Number.isInteger(v) && v > 0)) {
+    throw new EpyNNError(`${FN}: the first layer must give the input shape (batch_input_shape [null, ...]) with every size known, got ${JSON.stringify(inputShape)}`);
+  }
+  const unused = [...weights.keys()].filter((k) => !used.has(k));
+  if (unused.length > 0) throw new EpyNNError(`${FN}: weights ${unused.join(', ')} belong to no layer read`);
+  const meta = modelJSON.userDefinedMetadata?.epynn;
+  const lastLayer = layers[layers.length - 1];
+  const outUnits = lastLayer !== undefined && 'units' in lastLayer ? lastLayer.units : 1;
+  const preprocessing: Preprocessing = meta !== undefined
+    ? checkPreprocessing(meta, FN)
+    : { format: 'epynn-ts/preprocess', version: 1, inputShape, elements: null, XScale: false, labelColumns: outUnits, YEncode: false };
+  return { name, inputShape, layers, preprocessing };
+}
+
+/**
+ * An EpyNN model (float64) from a TF.js Layers model: `modelJSON` is the parsed model.json,
+ * `weightData` its weights (all shards concatenated in manifest order). The model predicts at
+ * once and continues training with new data (docs/OUTGROW.md). Anything without an EpyNN
+ * equivalent is refused with an EpyNNError naming the layer. `loss` sets the training loss.
+ */
+export function fromTFJS(modelJSON: TFJSModelJSON | string, weightData: ArrayBuffer | Uint8Array, { loss = 'MSE' }: { loss?: string } = {}): EpyNN {
+  let json: TFJSModelJSON;
+  if (typeof modelJSON === 'string') {
+    try {
+      json = JSON.parse(modelJSON) as TFJSModelJSON;
+    } catch (err) {
+      throw new EpyNNError(`${FN}: model.json is not JSON: ${(err as Error).message}`);
+    }
+  } else json = modelJSON;
+  if (!(weightData instanceof ArrayBuffer || weightData instanceof Uint8Array)) throw new EpyNNError(`${FN}: weightData must be an ArrayBuffer or Uint8Array, got ${typeof weightData}`);
+  return buildModel(tfjsToPortable(json, weightData), FN, loss);
+}

@@ -1,0 +1,54 @@
+// The doors of an EpyNN model to its file formats and to the file system. The network does not
+// import src/io at run time: src/io knows the network (it builds models) and fills these slots when
+// it is loaded (src/io/library.ts registers the JSON format; the Node entry, src/node/fs.ts, the
+// file helpers). So `io -> network` is the only runtime direction between the two folders.
+import { EpyNNError } from '../commons/errors.js';
+import type { PlotOptions } from '../commons/plot.js';
+import type { ModelJSON, ToJSONOptions } from '../io/library.js';
+import type { EpyNN } from './models.js';
+
+export interface WriteOptions extends ToJSONOptions {}
+
+/** What the Node entry provides; each function returns the path it wrote. */
+export interface NodeIO {
+  writeModel(model: EpyNN, path?: string, options?: WriteOptions): string;
+  writePlot(model: EpyNN, options?: PlotOptions): string;
+}
+
+/** Our JSON format (docs/FORMAT.md), as registered by src/io/library.ts. */
+export interface ModelFormat {
+  toJSON(model: EpyNN, options: ToJSONOptions): ModelJSON;
+  fromJSON(json: ModelJSON | string): EpyNN;
+}
+
+let adapter: NodeIO | undefined;
+let format: ModelFormat | undefined;
+
+/** Registers (or with undefined, removes) the file-system adapter. Called by the Node entry on import. */
+export function setNodeIO(io: NodeIO | undefined): void {
+  adapter = io;
+}
+
+/** The registered adapter, or a clear error for `where` (e.g. 'EpyNN.write'). */
+export function nodeIO(where: string, instead: string): NodeIO {
+  if (adapter === undefined) {
+    throw new EpyNNError(
+      `${where}: no file system available (browser build, or the core entry was imported in Node). ` +
+        `Use ${instead} instead, or in Node import from 'epynn-ts' (its Node entry registers the file helpers)`,
+    );
+  }
+  return adapter;
+}
+
+/** @internal Called once by src/io/library.ts when it is loaded. */
+export function setModelFormat(f: ModelFormat): void {
+  format = f;
+}
+
+/** The registered JSON format, or a clear error for `where`. */
+export function modelFormat(where: string): ModelFormat {
+  if (format === undefined) {
+    throw new EpyNNError(`${where}: the model file format is not loaded; import from 'epynn-ts' (or 'epynn-ts/core'), which loads it`);
+  }
+  return format;
+}
