@@ -186,7 +186,7 @@ describe('preprocess', () => {
     const P = preprocess(meta as never, [['C', 'A', 'T']]);
     expect(P.shape).toEqual([1, 3, 4]);
     expect([...P.data]).toEqual([0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1]);
-    expect(() => preprocess(meta as never, [['C', 'A', 'X']])).toThrow(/element "X" of sample 0 was not seen/);
+    expect(() => preprocess(meta as never, [['C', 'A', 'X']])).toThrow(/element 'X' of sample 0 was not seen/);
     const images = new Embedding({ XData: [[0, 5], [10, 2]], YData: [0, 1], XScale: true });
     const m2 = new EpyNN([images, new Dense({ units: 1 })], 'scaled');
     m2.initialize({ quiet: true, seed: 1 });
