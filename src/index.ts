@@ -1,11 +1,18 @@
 // epynn-ts public API: the one entry point (runs in Node and in browsers; Node-only helpers live in src/node).
 export { EpyNNError, ShapeError, StateError } from './commons/errors.js';
 export { FileWriteError, ModelFileError, NonFiniteError } from './commons/errors.js';
+export { type Backend, getBackend, setBackend } from './commons/backend.js';
 export {
   NDArray, type Shape, type Nested, array, toNested, zeros, zerosLike, ones, full, reshape, fmt, size, sameShape,
   map, map2, add, sub, mul, scale, sum, sumAxis0, transpose, argmax, dot, roundHalfEven,
 } from './commons/ndarray.js';
+export { type SliceIndex, stack, concatenate, expandDims, linspace, arange } from './commons/ndarray.js';
+export {
+  type Element, type Elements, type ElementToIdx, type IdxToElement, oneHotEncode, oneHotEncodeSequence, oneHotDecodeSequence,
+  encodeDataset, scaleFeatures, indexElementsAuto, padding,
+} from './commons/io.js';
 export { type Rng, type RngState, restoreRng, seededRng } from './commons/rng.js';
+export type { ChoiceOptions } from './commons/rng.js';
 export { NumpyRng, type NumpyRngState, numpyRng } from './commons/numpy_rng.js';
 export { Layer, DataSet, sgdUpdate } from './commons/models.js';
 export { E_SAFE, hadamard, clipGradient } from './commons/maths.js';
@@ -50,3 +57,4 @@ export {
   type PortableModel, type PortableLayer, type PortableActivation, type Preprocessing, describeModel, buildModel, preprocess,
 } from './io/portable.js';
 export { type TFJSModelJSON, type TFJSArtifacts, type TFJSWeightSpec, TFJS_WEIGHTS_FILE, toTFJS, fromTFJS } from './io/tfjs.js';
+export { ONNX_OPSET, ONNX_IR_VERSION, toONNX } from './io/onnx.js';

@@ -68,7 +68,7 @@ export async function run({
   if (!quiet) {
     const val = model.metrics.accuracy[1];
     const nval = embedding.dval.active ? embedding.dval.X.shape[0] : 0;
-    if (nval > 0) model.logger.line(`\nHeld-out accuracy (dval, ${nval} digits never trained on): ${val[val.length - 1].toFixed(4)} after ${model.epochsDone} epochs, ${seconds.toFixed(1)} s`);
+    if (nval > 0) model.logger.line(`\nHeld-out accuracy (dval, ${nval} digits never trained on): ${val[val.length - 1].toFixed(4)} after ${model.epochsDone} epoch${model.epochsDone === 1 ? '' : 's'}, ${seconds.toFixed(1)} s`);
 
     // Predict ten held-out digits (the first ones of dval) from the raw pixels: predict scales them
     // with the training data's range, as the Embedding's XScale scaled the training digits

@@ -3,6 +3,7 @@
 import { EpyNNError, ShapeError } from '../commons/errors.js';
 import { hadamard } from '../commons/maths.js';
 import { NDArray, fmt } from '../commons/ndarray.js';
+import { reluBackwardKernel } from '../kernels/activation.js';
 import { type HPars, seHPars as DEFAULTS } from '../settings.js';
 
 /**
@@ -136,7 +137,7 @@ export function activationBackward(
   const dZ = alloc();
   const out = dZ.data;
   if (f === relu) {
-    for (let i = 0; i < n; i++) out[i] = g[i] * +(a[i] > 0);
+    reluBackwardKernel(g, a, out); // g[i] · [a[i] > 0]
   } else if (f === identity) {
     for (let i = 0; i < n; i++) out[i] = g[i] * 1;
   } else if (f === lrelu) {

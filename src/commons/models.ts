@@ -4,6 +4,7 @@ import { seHPars } from '../settings.js';
 import { checkHPars } from './checks.js';
 import { NDArray, type Shape, size } from './ndarray.js';
 import { type Rng, seededRng } from './rng.js';
+import { kernelArray } from '../kernels/backend.js';
 
 /**
  * Base class of every layer. State lives in EpyNN's dictionaries, with EpyNN's keys:
@@ -98,7 +99,7 @@ export abstract class Layer {
     if (!this.reuseOutputs) return new NDArray(new Float64Array(n), shape);
     let buf = this.outputBuffers.get(key);
     if (buf === undefined || buf.length !== n) {
-      buf = new Float64Array(n);
+      buf = kernelArray(n); // in the WebAssembly kernels' memory when they can work on it in place
       this.outputBuffers.set(key, buf);
     } else if (zero) buf.fill(0);
     return new NDArray(buf, shape);

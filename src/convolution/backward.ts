@@ -1,11 +1,10 @@
 // Backward propagation of the Convolution layer (EpyNN convolution/backward.py).
 import { activationBackward } from '../activation/functions.js';
 import { EpyNNError, ShapeError } from '../commons/errors.js';
-import { gemmStrided } from '../commons/gemm.js';
 import { NDArray, fmt, sameShape } from '../commons/ndarray.js';
-import { col2im, cropPadding, directGradX, useDirect } from './kernels.js';
+import { convGradX } from '../kernels/conv.js';
+import { checkParameters, convDims } from './dims.js';
 import type { Convolution } from './models.js';
-import { checkParameters, prepareBlocks } from './parameters.js';
 
 /** Backward cache initialization: dA must have the shape of the last forward output. */
 function initializeBackward(layer: Convolution, dX: NDArray): NDArray {
@@ -42,8 +41,7 @@ export function convolutionBackward(layer: Convolution, dX: NDArray): NDArray {
   // (1) Initialize cache
   const dA = initializeBackward(layer, dX); // (m, oh, ow, u)
   const X = layer.fc.X; // (m, h, w, d), unpadded
-  const { dm, M, K } = prepareBlocks(layer, X, 'backward', 'no');
-  const { h, w, d, p } = dm;
+  const dm = convDims(layer, X, 'backward');
   const u = layer.d.u;
 
   // (2) Gradient of the loss w.r.t. Z
@@ -58,29 +56,12 @@ export function convolutionBackward(layer: Convolution, dX: NDArray): NDArray {
   // (3) Restore kernel dimensions: nothing to do, dZ read as a (m·oh·ow, u) matrix broadcasts
   //     over (fh, fw, d) inside the block products below
 
-  // (4) Initialize backward output dL/dX (zeros), and its padded scratch when p > 0
+  // (4) Initialize backward output dL/dX
   dX = new NDArray(new Float64Array(X.size), X.shape); // (m, h, w, d)
-  let dxp = dX.data;
-  if (p > 0) {
-    const n = dm.m * (h + 2 * p) * (w + 2 * p) * d;
-    if (layer.dxpad.length < n) layer.dxpad = new Float64Array(n);
-    dxp = layer.dxpad;
-    dxp.fill(0, 0, n);
-  }
 
-  if (useDirect(dm)) {
-    // (5hw) Gradient of the loss w.r.t Xb   } fused, 4×4 blocks of (rows, entries) summed over u,
-    // (6hw) Sum over units axis             } then added at their window positions
-    directGradX(dZ.data, layer.xoff, layer.koff, M, K, u, layer.p.W.data, dxp);
-  } else {
-    // (5hw) Gradient of the loss w.r.t Xb   } for all (oh, ow) at once: dcols (m·oh·ow, fh·fw·d)
-    // (6hw) Sum over units axis             } = dZ (m·oh·ow, u) · Wᵀ (u, fh·fw·d), overwritten
-    if (layer.dcols.length < M * K) layer.dcols = new Float64Array(M * K); // reused while big enough
-    gemmStrided(M, K, u, dZ.data, 0, u, 1, layer.p.W.data, 0, 1, u, layer.dcols, 0, K, false);
-    // ... then the += of step 6hw: each window's dXb into dX[:, hs:he, ws:we, :]
-    col2im(layer.dcols, layer.xoff, layer.koff, M, K, d, dxp);
-  }
-  if (p > 0) cropPadding(dxp, dm, dX.data); // gradient of the padding zeros dropped
+  // (5hw) Gradient of the loss w.r.t Xb   } fused: dXb = dZ · Wᵀ summed over the units, added at each
+  // (6hw) Sum over units axis             } window's position in dX (padding dropped)
+  convGradX(layer.kernels, X.data, dm, u, dZ.data, layer.p.W.data, dX.data);
 
   layer.bc.dX = dX;
 

@@ -4,6 +4,7 @@ import { checkBoolean, checkFunction, checkInteger, checkOptions, checkPair } fr
 import { Layer } from '../commons/models.js';
 import type { NDArray } from '../commons/ndarray.js';
 import { type Initializer, initializerName, xavier } from '../initialization/functions.js';
+import { ConvScratch } from '../kernels/conv.js';
 import type { HPars } from '../settings.js';
 import { convolutionBackward } from './backward.js';
 import { convolutionForward } from './forward.js';
@@ -45,8 +46,7 @@ export const CONVOLUTION_OPTIONS = [
  * 2-D convolution over inputs X of shape (m, h, w, d) with u filters W (fh, fw, d, u) and bias b (u,):
  * Z = conv(X, W) + b of shape (m, oh, ow, u), A = activate(Z), oh = ⌊(h + 2p − fh)/sh⌋ + 1.
  *
- * Besides EpyNN's caches, the layer keeps the scratch of its kernels (window offsets, the padded input,
- * packed W; im2col matrices on the GEMM path) in reusable buffers outside `fc`/`bc` (see kernels.ts).
+ * Besides EpyNN's caches, the layer keeps the scratch of its kernels in `kernels` (src/kernels/conv.ts).
  * Differences from EpyNN (docs/Convolution.md): an integer `strides` is honoured, `padding` works
  * (output size from the padded input, dX returned unpadded), `seHPars` is kept.
  */
@@ -54,28 +54,11 @@ export class Convolution extends Layer {
   activate: Activation;
   initialization: Initializer;
   useBias: boolean;
-  // Scratch of the kernels (src/convolution/kernels.ts), outside fc/bc, never returned; each grown on
-  // demand and reused while big enough.
-  /** Offset of each output position's window in the padded input, (m·oh·ow) rounded up to 4. */
-  xoff: Int32Array = new Int32Array(0);
-  /** Offset of each window entry (ifh, ifw, id) inside a window, (fh·fw·d) rounded up to 4. */
-  koff: Int32Array = new Int32Array(0);
-  /** The sizes xoff and koff were last computed for (m, h, w, d, fh, fw, sh, sw, p), to skip recomputing. */
-  offsFor = '';
-  /** Input of the last forward zero-padded by p (unused when p = 0), and which X it holds. */
-  xpad: Float64Array = new Float64Array(0);
-  xpadOf: NDArray | undefined = undefined;
-  /** Padded dX of the backward when p > 0, before cropping. */
-  dxpad: Float64Array = new Float64Array(0);
-  /** W packed in 4-column panels for the direct forward. */
-  wpack: Float64Array = new Float64Array(0);
-  /** dZ with rows padded to a multiple of 4 columns (direct dW when u is not a multiple of 4). */
-  dzpad: Float64Array = new Float64Array(0);
-  /** GEMM path (K > kernelOptions.directMaxK): im2col matrix of the last forward (m·oh·ow, fh·fw·d), and its X. */
-  cols: Float64Array = new Float64Array(0);
-  colsOf: NDArray | undefined = undefined;
-  /** GEMM path: gradient of the loss w.r.t. the blocks of the last backward, same layout as `cols`. */
-  dcols: Float64Array = new Float64Array(0);
+  /**
+   * Scratch of the kernels (window offsets, the padded input, packed W; im2col matrices on the GEMM
+   * path), outside fc/bc and never returned: one object owned by src/kernels/conv.ts.
+   */
+  kernels = new ConvScratch();
 
   constructor(options?: ConvolutionOptions) {
     const opts = checkOptions('Convolution', options, CONVOLUTION_OPTIONS, { call: 'new Convolution', primary: 'unitFilters', example: '6' });

@@ -1,7 +1,8 @@
 // The blocked GEMM against a plain triple loop, on random shapes (odd sizes, edges of every block,
 // sizes on both sides of the small-matrix cut-off), every transpose variant, accumulate and overwrite.
 import { describe, expect, test } from 'vitest';
-import { gemmNN, gemmNNSmallN, gemmNT, gemmNTSmallK, gemmStrided, gemmTN, gemmTNSmallN, smallN } from '../../src/commons/gemm.js';
+import { gemmNN, gemmNNSmallN, gemmNT, gemmNTSmallK, gemmStrided, gemmTN, gemmTNSmallN } from '../../src/commons/gemm.js';
+import { smallN } from '../../src/kernels/js/gemm.js';
 import { seededRng } from '../../src/commons/rng.js';
 import { expectClose } from '../helpers/close.js';
 import { NDArray } from '../../src/commons/ndarray.js';

@@ -1,7 +1,8 @@
-// Fast kernels of the Convolution layer, on Float64Array, one thread.
+// Kernels of the Convolution layer, TypeScript backend, on Float64Array, one thread. The layer calls
+// them through src/kernels/conv.ts (one entry per pass, choosing the path and the backend).
 // The plain reference loops they are tested against live in tests/convolution/naive.ts.
 //
-// Two paths, chosen by K = fh·fw·d (see `kernelOptions`):
+// Two paths, chosen by K = fh·fw·d (see `kernelOptions` in src/kernels/conv.ts):
 //  - direct ("implicit GEMM"): the blocks Xb are never copied. Output row r = (im, ioh, iow) starts at
 //    xoff[r] in the (padded) input and window entry k = (ifh, ifw, id) sits koff[k] further, so
 //    Xb[r, k] = x[xoff[r] + koff[k]]. Register blocks over those gathers: forward 2 rows × 4 units,
@@ -27,15 +28,6 @@ export interface ConvDims {
   oh: number;
   ow: number;
 }
-
-/**
- * Path selection: convolutions with K = fh·fw·d ≤ directMaxK use the direct kernels, larger ones
- * im2col + GEMM. Mutable so that tests (and benchmarks) can force either path on any shape.
- */
-export const kernelOptions = { directMaxK: 96 };
-
-/** Whether the direct kernels handle this convolution (else im2col + GEMM). */
-export const useDirect = (dm: ConvDims): boolean => dm.fh * dm.fw * dm.d <= kernelOptions.directMaxK;
 
 // Rows of output positions handled per chunk: the 4-row blocks of one chunk reuse the same 4 columns
 // of W (forward) or of dZ (dW) from L1.

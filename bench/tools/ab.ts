@@ -1,0 +1,37 @@
+// Same-process A/B of the two backends by CPU time (robust to a loaded machine): the CNN training step,
+// conv S3-style forward and dW, and Dense. `npx tsx bench/tools/ab.ts`
+import { selectBackend } from '../../src/kernels/backend.js';
+import { modelBackward } from '../../src/network/backward.js';
+import { cnnModel } from '../cases/train.js';
+
+const cpu = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+
+async function main(): Promise<void> {
+  const model = await cnnModel(32);
+  const batch = model.embedding.trainingBatches()[0];
+  model.setTraining(true);
+  for (const l of model.layers) l.reuseOutputs = true;
+  const step = (): void => {
+    const A = model.forward(batch.X);
+    const dA = model.trainingLoss(batch.Y!, A, true);
+    modelBackward(model, dA, { inputGradient: false });
+  };
+  const res: Record<string, number[]> = { js: [], wasm: [] };
+  for (let round = 0; round < 7; round++) {
+    for (const b of ['js', 'wasm'] as const) {
+      selectBackend(b);
+      for (const l of model.layers) l.reuseOutputs = false; // fresh buffers of the backend's kind
+      step();
+      for (const l of model.layers) l.reuseOutputs = true;
+      for (let i = 0; i < 3; i++) step();
+      const t0 = cpu();
+      const n = 20;
+      for (let i = 0; i < n; i++) step();
+      res[b].push((cpu() - t0) / n);
+    }
+  }
+  const med = (a: number[]): number => [...a].sort((x, y) => x - y)[a.length >> 1];
+  for (const b of ['js', 'wasm']) console.log(`${b}: step ${med(res[b]).toFixed(2)} ms CPU, ${(32000 / med(res[b])).toFixed(0)} samples/s`);
+  console.log(`wasm/js speed-up ${(med(res.js) / med(res.wasm)).toFixed(2)}×`);
+}
+void main();

@@ -1,0 +1,48 @@
+// Sizes and checks shared by the Convolution layer's passes (not EpyNN steps: its checks are implicit).
+import { EpyNNError, ShapeError } from '../commons/errors.js';
+import { type NDArray, fmt, sameShape } from '../commons/ndarray.js';
+import type { ConvDims } from '../kernels/conv.js';
+import type { Convolution } from './models.js';
+
+/** Throws a ShapeError unless `X` is 4-D (m, h, w, d). */
+export function checkRank4(where: string, arg: string, X: NDArray): void {
+  if (X.ndim !== 4) {
+    throw new ShapeError(`Convolution: ${where}: ${arg} must be 4-D (m, h, w, d), got shape ${fmt(X.shape)}`);
+  }
+}
+
+/**
+ * Sizes of one convolution of `X` (m, h, w, d): m, h, w, d are read from X itself (the last batch
+ * may be smaller), the window sizes from `layer.d`. Throws when the window does not fit.
+ */
+export function convDims(layer: Convolution, X: NDArray, where: string): ConvDims {
+  const [m, h, w, d] = X.shape;
+  const { fh, fw, sh, sw, p } = layer.d;
+  if (fh > h + 2 * p || fw > w + 2 * p) {
+    throw new ShapeError(
+      `Convolution: ${where}: filter (fh, fw) = (${fh}, ${fw}) is larger than the padded input ` +
+        `(h + 2p, w + 2p) = (${h + 2 * p}, ${w + 2 * p}) of X ${fmt(X.shape)} with padding ${p}`,
+    );
+  }
+  // Output height (oh) and width (ow), from the PADDED input
+  const oh = Math.floor((h + 2 * p - fh) / sh) + 1;
+  const ow = Math.floor((w + 2 * p - fw) / sw) + 1;
+  return { m, h, w, d, fh, fw, sh, sw, p, oh, ow };
+}
+
+/** Throws unless p.W is (fh, fw, d, u) and p.b is (u,) as computeShapes set them in fs. */
+export function checkParameters(layer: Convolution, where: string): void {
+  const { W, b } = layer.fs;
+  if (W === undefined || b === undefined) {
+    throw new EpyNNError(`Convolution: ${where}: shapes unknown, call computeShapes (and initializeParameters) first`);
+  }
+  if (layer.p.W === undefined || layer.p.b === undefined) {
+    throw new EpyNNError(`Convolution: ${where}: parameters p.W and p.b are not set, call initializeParameters first`);
+  }
+  if (!sameShape(layer.p.W.shape, W)) {
+    throw new ShapeError(`Convolution: ${where}: p.W must have shape (fh, fw, d, u) = ${fmt(W)}, got ${fmt(layer.p.W.shape)}`);
+  }
+  if (!sameShape(layer.p.b.shape, b)) {
+    throw new ShapeError(`Convolution: ${where}: p.b must have shape (u,) = ${fmt(b)}, got ${fmt(layer.p.b.shape)}`);
+  }
+}

@@ -1,0 +1,62 @@
+// Which kernels run: the WebAssembly SIMD ones ('wasm', the default where WebAssembly SIMD validates)
+// or the TypeScript ones ('js', the fallback). Both give results within the fixtures' tolerances;
+// where they share a blocking they give the same bits (see src/kernels/wasm/kernels.wat).
+// Environment variable EPYNN_BACKEND=js|wasm sets the initial choice (tests run both).
+import { type WasmRuntime, wasmRuntime, wasmUnavailableReason } from './wasm/runtime.js';
+
+export type Backend = 'wasm' | 'js';
+
+let resolved = false;
+let wasm: WasmRuntime | null = null;
+let fallbackNote = '';
+
+function resolve(): void {
+  resolved = true;
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.EPYNN_BACKEND;
+  const want = env === 'js' ? 'js' : 'wasm';
+  wasm = want === 'wasm' ? wasmRuntime() : null;
+  if (want === 'wasm' && wasm === null) fallbackNote = wasmUnavailableReason();
+}
+
+/**
+ * Selects the kernels. Returns false (and keeps 'js') when 'wasm' is asked for but WebAssembly SIMD
+ * is not available here; the reason is in backendNote().
+ */
+export function selectBackend(b: Backend): boolean {
+  resolved = true;
+  if (b === 'js') {
+    wasm = null;
+    return true;
+  }
+  wasm = wasmRuntime();
+  if (wasm === null) fallbackNote = wasmUnavailableReason();
+  return wasm !== null;
+}
+
+/** The kernels in use. */
+export function activeBackend(): Backend {
+  if (!resolved) resolve();
+  return wasm === null ? 'js' : 'wasm';
+}
+
+/** Why the WebAssembly kernels are not in use although asked for ('' otherwise). */
+export function backendNote(): string {
+  if (!resolved) resolve();
+  return wasm === null ? fallbackNote : '';
+}
+
+/** The WebAssembly runtime when the wasm backend is active, else null (the kernels' dispatch test). */
+export function wasmKernels(): WasmRuntime | null {
+  if (!resolved) resolve();
+  return wasm;
+}
+
+/**
+ * A zero-filled Float64Array of n doubles for a layer buffer that is reused across training batches:
+ * resident in the WebAssembly memory when the wasm backend runs on a shared memory (its kernels then
+ * read and write it in place), else an ordinary array.
+ */
+export function kernelArray(n: number): Float64Array {
+  const rt = wasmKernels();
+  return (rt !== null ? rt.residentArray(n) : null) ?? new Float64Array(n);
+}

@@ -1,0 +1,54 @@
+// The GEMMs of the library, on the backend in use (src/kernels/backend.ts): the WebAssembly SIMD
+// micro-kernel or the TypeScript one. Callers import them from src/commons/gemm.ts.
+import { wasmKernels } from './backend.js';
+import * as js from './js/gemm.js';
+import { gemmStridedWasm } from './wasm/gemm.js';
+
+export { gemmNNSmallN, gemmNTSmallK, gemmTNSmallN } from './js/gemm.js';
+
+/**
+ * General strided GEMM:  C (M, N) = [C +] A (M, K) · B (K, N)  with
+ *   A[i, k] = a[aOff + i·aRs + k·aCs],  B[k, j] = b[bOff + k·bRs + j·bCs],  C[i, j] = c[cOff + i·ldc + j].
+ * `accumulate` false overwrites C (only its M×N window; other entries of c are left alone).
+ * C must not overlap A or B.
+ */
+export function gemmStrided(
+  M: number, N: number, K: number,
+  a: Float64Array, aOff: number, aRs: number, aCs: number,
+  b: Float64Array, bOff: number, bRs: number, bCs: number,
+  c: Float64Array, cOff: number, ldc: number,
+  accumulate = false,
+): void {
+  const rt = wasmKernels();
+  if (rt !== null) gemmStridedWasm(rt, M, N, K, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc, accumulate);
+  else js.gemmStrided(M, N, K, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc, accumulate);
+}
+
+/** C (M, N) = [C +] A (M, K) · B (K, N), all contiguous row-major. */
+export function gemmNN(
+  M: number, N: number, K: number, A: Float64Array, B: Float64Array, C: Float64Array, accumulate = false,
+): void {
+  gemmStrided(M, N, K, A, 0, K, 1, B, 0, N, 1, C, 0, N, accumulate);
+}
+
+/** C (M, N) = [C +] A (M, K) · Bᵀ with B stored (N, K), all contiguous row-major. */
+export function gemmNT(
+  M: number, N: number, K: number, A: Float64Array, B: Float64Array, C: Float64Array, accumulate = false,
+): void {
+  gemmStrided(M, N, K, A, 0, K, 1, B, 0, 1, K, C, 0, N, accumulate);
+}
+
+/** C (M, N) = [C +] Aᵀ · B (K, N) with A stored (K, M), all contiguous row-major. */
+export function gemmTN(
+  M: number, N: number, K: number, A: Float64Array, B: Float64Array, C: Float64Array, accumulate = false,
+): void {
+  gemmStrided(M, N, K, A, 0, 1, M, B, 0, N, 1, C, 0, N, accumulate);
+}
+
+/**
+ * Whether the unpacked small kernels (TypeScript) beat the packed GEMM: few rows M and few columns N
+ * (gemmNNSmallN; gemmNTSmallK with N its inner dimension; gemmTNSmallN with M its inner dimension, the
+ * batch). `reread`: size of the operand they read again for every pair or quad of rows, kept within L2.
+ * Always false on the WebAssembly backend, whose packed GEMM is faster at these sizes too.
+ */
+export const smallN = (M: number, N: number, reread = 0): boolean => wasmKernels() === null && js.smallN(M, N, reread);

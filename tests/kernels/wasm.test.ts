@@ -1,0 +1,163 @@
+// The WebAssembly kernels: the committed module is the assembly of kernels.wat, and every kernel gives
+// the same bits as its TypeScript counterpart (same sums in the same order), on a shared memory with
+// arrays resident in it and on an unshared memory with copies in and out. Both backends are checked
+// against the plain loops elsewhere (tests/commons/gemm.test.ts, tests/convolution; CI runs those with
+// EPYNN_BACKEND=js too).
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { seededRng } from '../../src/commons/rng.js';
+import { getBackend, setBackend } from '../../src/commons/backend.js';
+import { EpyNNError } from '../../src/commons/errors.js';
+import { offsets } from '../../src/kernels/js/conv.js';
+import { directForward, directGradW, packW } from '../../src/kernels/js/conv.js';
+import * as jsGemm from '../../src/kernels/js/gemm.js';
+import { convForwardWasm, convGradWWasm, reluBackwardWasm } from '../../src/kernels/wasm/conv.js';
+import { gemmStridedWasm } from '../../src/kernels/wasm/gemm.js';
+import { WASM_SHARED } from '../../src/kernels/wasm/module.js';
+import { type WasmRuntime, createWasmRuntime, decodeBase64 } from '../../src/kernels/wasm/runtime.js';
+
+const root = join(import.meta.dirname, '..', '..');
+const rng = seededRng(11);
+const rand = (n: number): Float64Array => Float64Array.from({ length: n }, () => rng.standardNormal());
+/** The exact bits of every element (any NaN as 'NaN': its sign and payload are not specified). */
+const bits = (a: Float64Array): string =>
+  Array.from(a, (v, i) => (Number.isNaN(v) ? 'NaN' : Buffer.from(a.buffer, a.byteOffset + 8 * i, 8).toString('hex'))).join(' ');
+
+describe('the embedded module', () => {
+  test('module.ts is what scripts/build-wasm.mjs assembles from kernels.wat', () => {
+    const out = execFileSync(process.execPath, [join(root, 'scripts', 'build-wasm.mjs'), '--check'], { encoding: 'utf8' });
+    expect(out).toMatch(/matches/);
+  });
+
+  test('decodeBase64 inverts base64 (the bare-V8 decoder)', () => {
+    const bytes = decodeBase64(WASM_SHARED);
+    expect(Buffer.from(bytes).toString('base64')).toBe(WASM_SHARED);
+    expect(Array.from(bytes.subarray(0, 4))).toEqual([0, 0x61, 0x73, 0x6d]); // \0asm
+  });
+});
+
+const runtimes: [string, () => WasmRuntime][] = [
+  ['shared memory', () => createWasmRuntime(true)],
+  ['unshared memory', () => createWasmRuntime(false)],
+];
+
+describe.each(runtimes)('WebAssembly kernels = TypeScript kernels, bit for bit (%s)', (_, make) => {
+  const rt = make();
+  /** x itself, or a copy resident in the module's memory when it is shared. */
+  const place = (x: Float64Array): Float64Array => {
+    const r = rt.residentArray(x.length);
+    if (r === null) return x;
+    r.set(x);
+    return r;
+  };
+
+  test('residentArray only on a shared memory', () => {
+    expect(rt.residentArray(4) !== null).toBe(rt.shared);
+  });
+
+  const shapes: [number, number, number][] = [[5, 7, 9], [33, 31, 65], [32, 64, 784], [129, 5, 257], [6, 130, 300], [127, 513, 3], [200, 10, 260]];
+  test.each(shapes)('gemmStrided M=%i N=%i K=%i, every transpose, overwrite and accumulate', (M, N, K) => {
+    const A = place(rand(M * K));
+    const B = place(rand(K * N));
+    for (const [aRs, aCs] of [[K, 1], [1, M]]) {
+      for (const [bRs, bCs] of [[N, 1], [1, K]]) {
+        for (const acc of [false, true]) {
+          const c0 = rand(M * N + 3);
+          const cj = c0.slice();
+          const cw = place(c0.slice());
+          jsGemm.gemmStrided(M, N, K, A, 0, aRs, aCs, B, 0, bRs, bCs, cj, 2, N, acc);
+          gemmStridedWasm(rt, M, N, K, A, 0, aRs, aCs, B, 0, bRs, bCs, cw, 2, N, acc);
+          expect(bits(cw)).toBe(bits(cj));
+        }
+      }
+    }
+  });
+
+  const convs = [
+    { m: 3, h: 9, w: 8, d: 2, fh: 3, fw: 3, sh: 1, sw: 1, p: 0, u: 5 },
+    { m: 4, h: 12, w: 12, d: 1, fh: 3, fw: 3, sh: 1, sw: 1, p: 0, u: 32 },
+    { m: 2, h: 10, w: 11, d: 3, fh: 5, fw: 4, sh: 2, sw: 3, p: 1, u: 6 },
+    { m: 2, h: 30, w: 30, d: 1, fh: 2, fw: 2, sh: 1, sw: 1, p: 0, u: 4 }, // M > 128: several chunks
+  ];
+  test.each(convs)('conv forward (+relu), dW and db: %o', (c) => {
+    const hp = c.h + 2 * c.p, wp = c.w + 2 * c.p;
+    const oh = Math.floor((hp - c.fh) / c.sh) + 1, ow = Math.floor((wp - c.fw) / c.sw) + 1;
+    const dm = { ...c, oh, ow };
+    const M = c.m * oh * ow, K = c.fh * c.fw * c.d, u = c.u;
+    const xoff = new Int32Array((M + 3) & ~3), koff = new Int32Array((K + 3) & ~3);
+    offsets(dm, xoff, koff);
+    const xp = place(rand(c.m * hp * wp * c.d)); // stands for the padded input
+    const W = rand(K * u), b = rand(u);
+    const wpk = new Float64Array(K * ((u + 3) & ~3));
+    packW(W, K, u, wpk);
+    const zj = new Float64Array(M * u), aj = new Float64Array(M * u);
+    directForward(xp, xoff, koff, M, K, u, wpk, b, zj, aj);
+    const zw = place(new Float64Array(M * u)), aw = place(new Float64Array(M * u));
+    convForwardWasm(rt, xp, xoff, koff, M, K, u, W, b, zw, aw);
+    expect(bits(zw)).toBe(bits(zj));
+    expect(bits(aw)).toBe(bits(aj));
+    const zn = new Float64Array(M * u);
+    convForwardWasm(rt, xp, xoff, koff, M, K, u, W, null, zn, null);
+    const znj = new Float64Array(M * u);
+    directForward(xp, xoff, koff, M, K, u, wpk, null, znj, null);
+    expect(bits(zn)).toBe(bits(znj));
+
+    const dz = place(rand(M * u));
+    const ldz = (u + 3) & ~3;
+    const dzp = new Float64Array(M * ldz);
+    for (let r = 0; r < M; r++) dzp.set(dz.subarray(r * u, r * u + u), r * ldz);
+    const dWj = new Float64Array(K * u), dbj = new Float64Array(u);
+    directGradW(xp, xoff, koff, M, K, u, dzp, ldz, dWj, dbj);
+    const dWw = rand(K * u), dbw = rand(u); // overwritten
+    convGradWWasm(rt, xp, xoff, koff, M, K, u, dz, dWw, dbw);
+    expect(bits(dWw)).toBe(bits(dWj));
+    expect(bits(dbw)).toBe(bits(dbj));
+  });
+
+  test('relu forward edge values and relu backward', () => {
+    // z = x·1 with special values: relu gives +0 for −0 and −∞, NaN for NaN
+    const special = [0, -0, 1.5, -2, Infinity, -Infinity, NaN, 5e-324, -5e-324];
+    const n = special.length;
+    const x = place(Float64Array.from(special));
+    const xoff = new Int32Array(12), koff = new Int32Array(4);
+    for (let r = 0; r < 12; r++) xoff[r] = Math.min(r, n - 1);
+    const z = new Float64Array(n), a = new Float64Array(n);
+    convForwardWasm(rt, x, xoff, koff, n, 1, 1, Float64Array.of(1), null, z, a);
+    const aj = Float64Array.from(special, (v) => Math.max(v, 0));
+    expect(bits(a)).toBe(bits(aj));
+    for (const len of [n, 1000, 1001]) {
+      const g = place(rand(len)), zz = place(rand(len));
+      zz.set(special.slice(0, Math.min(len, n)));
+      const out = place(new Float64Array(len));
+      reluBackwardWasm(rt, g, zz, out);
+      expect(bits(out)).toBe(bits(Float64Array.from(g, (v, i) => v * +(zz[i] > 0))));
+    }
+  });
+});
+
+describe('setBackend / getBackend', () => {
+  test('switches the kernels and rejects unknown names', () => {
+    const before = getBackend();
+    try {
+      setBackend('js');
+      expect(getBackend()).toBe('js');
+      setBackend('wasm');
+      expect(getBackend()).toBe('wasm');
+      expect(() => setBackend('gpu' as never)).toThrow(EpyNNError);
+      expect(() => setBackend('gpu' as never)).toThrow(/backend must be 'wasm' or 'js', got 'gpu'/);
+      expect(getBackend()).toBe('wasm');
+    } finally {
+      setBackend(before);
+    }
+  });
+
+  test('EPYNN_BACKEND sets the initial backend', () => {
+    const code = "import('./src/commons/backend.ts').then((m) => console.log(m.getBackend()))";
+    const run = (env: string): string => execFileSync(process.execPath, ['--import', 'tsx', '-e', code], {
+      cwd: root, encoding: 'utf8', env: { ...process.env, EPYNN_BACKEND: env },
+    }).trim();
+    expect(run('js')).toBe('js');
+    expect(run('wasm')).toBe('wasm');
+  });
+});
