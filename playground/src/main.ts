@@ -2,7 +2,7 @@
 // change, trains in a worker, and shows curves, the report, the layers' shapes, filters, feature maps,
 // a confusion matrix and predictions for a drawn digit. No framework: plain DOM.
 import {
-  EpyNN, type Layer, NDArray, fmt, lineChartSVG, lossFunctions, metricSeries, metricsFunctions, plotSVG, roundHalfEven,
+  EpyNN, type Layer, NDArray, TFJS_WEIGHTS_FILE, fmt, lineChartSVG, toONNX, toTFJS, lossFunctions, metricSeries, metricsFunctions, plotSVG, roundHalfEven,
 } from '../../src/index.js';
 import { centreDigit } from './centre.js';
 import { DATASETS, type Dataset, checkSubset, type MnistPack, loadMnist, makeDataset, sampleCount, sliceX } from './datasets.js';
@@ -98,6 +98,7 @@ function renderSetup(): void {
   $<HTMLInputElement>('epochs').value = String(t.epochs);
   $<HTMLInputElement>('batch').value = String(t.batchSize);
   $<HTMLInputElement>('seed').value = String(t.seed);
+  $<HTMLSelectElement>('backend').value = t.backend === 'js' || !wasmSimd() ? 'js' : 'wasm';
   for (const box of $('metrics').querySelectorAll<HTMLInputElement>('input')) box.checked = metrics.includes(box.value);
   renderLayers();
 }
@@ -167,6 +168,7 @@ function readTrainInputs(): void {
   t.epochs = Math.max(1, Math.round(num('epochs', t.epochs)));
   t.batchSize = Math.max(1, Math.round(num('batch', t.batchSize)));
   t.seed = Math.round(num('seed', t.seed));
+  t.backend = $<HTMLSelectElement>('backend').value === 'js' ? 'js' : 'wasm';
   metrics = [...$('metrics').querySelectorAll<HTMLInputElement>('input:checked')].map((b) => b.value);
   if (metrics.length === 0) metrics = ['accuracy'];
 }
@@ -243,6 +245,8 @@ function updateButtons(): void {
   $<HTMLButtonElement>('stop').disabled = !running;
   $<HTMLButtonElement>('resume').disabled = training !== 'stopped' || worker === undefined;
   $<HTMLButtonElement>('save').disabled = model === undefined;
+  $<HTMLButtonElement>('export-tfjs').disabled = model === undefined;
+  $<HTMLButtonElement>('export-onnx').disabled = model === undefined;
   $<HTMLButtonElement>('defaults').disabled = running;
   for (const el of $('setup').querySelectorAll<HTMLInputElement | HTMLSelectElement>('input, select')) el.disabled = running;
   for (const el of $('setup').querySelectorAll<HTMLButtonElement>('#layers button, #add-layer')) {
@@ -280,6 +284,7 @@ function onWorker(msg: FromWorker): void {
   switch (msg.type) {
     case 'ready':
       setModel(EpyNN.fromJSON(msg.json), false);
+      $('kernels').textContent = `training: ${msg.backend === 'wasm' ? 'WebAssembly SIMD' : 'TypeScript'} kernels, 1 thread`;
       break;
     case 'log':
       log.push(msg.text);
@@ -713,13 +718,33 @@ function predictDrawing(): void {
 
 // --- models: save, load, restore
 
-function saveModel(): void {
-  if (!model) return;
-  const blob = new Blob([JSON.stringify(model.toJSON())], { type: 'application/json' });
-  const a = h('a', { href: URL.createObjectURL(blob), download: `${model.uname}.json` });
+function download(data: BlobPart, type: string, name: string): void {
+  const a = h('a', { href: URL.createObjectURL(new Blob([data], { type })), download: name });
   document.body.append(a);
   a.click();
   a.remove();
+}
+
+function saveModel(): void {
+  if (model) download(JSON.stringify(model.toJSON()), 'application/json', `${model.uname}.json`);
+}
+
+/** TF.js (model.json + weights, for tf.loadLayersModel) or ONNX; a layer the format cannot hold is named. */
+function exportModel(format: 'tfjs' | 'onnx'): void {
+  if (!model) return;
+  try {
+    if (format === 'tfjs') {
+      const { modelJSON, weightData } = toTFJS(model);
+      download(JSON.stringify(modelJSON), 'application/json', 'model.json');
+      download(weightData, 'application/octet-stream', TFJS_WEIGHTS_FILE);
+      $('model-info').replaceChildren(`Exported model.json and ${TFJS_WEIGHTS_FILE} (float32): keep them in one folder and load with tf.loadLayersModel('…/model.json').`);
+    } else {
+      download(toONNX(model).slice(), 'application/octet-stream', `${model.uname}.onnx`);
+      $('model-info').replaceChildren(`Exported ${model.uname}.onnx (float32, opset 13) for ONNX Runtime.`);
+    }
+  } catch (err) {
+    $('model-info').replaceChildren(h('span', { class: 'error' }, `Cannot export: ${err instanceof Error ? err.message : String(err)}`));
+  }
 }
 
 async function loadModel(file: File): Promise<void> {
@@ -761,7 +786,7 @@ function init(): void {
     h('span', { class: `badge ${iso ? 'on' : 'off'}`, title: 'SharedArrayBuffer (Stop/Resume inside an epoch) and threads need a cross-origin isolated page (COOP/COEP headers)' },
       iso ? 'cross-origin isolated' : 'not cross-origin isolated'),
     h('span', { class: 'badge' }, `WebAssembly SIMD: ${wasmSimd() ? 'yes' : 'no'}`),
-    h('span', { class: 'badge' }, `${navigator.hardwareConcurrency ?? 1} cores · training on 1 thread`));
+    h('span', { class: 'badge', id: 'kernels' }, `${navigator.hardwareConcurrency ?? 1} cores · training on 1 thread`));
   fillSelect($<HTMLSelectElement>('dataset'), Object.keys(DATASETS), Object.values(DATASETS).map((d) => d.label));
   fillSelect($<HTMLSelectElement>('add-type'), LAYER_TYPES);
   fillSelect($<HTMLSelectElement>('loss'), Object.keys(lossFunctions()));
@@ -788,7 +813,7 @@ function init(): void {
     saveSession();
     void prepareData();
   });
-  for (const id of ['loss', 'lr', 'schedule', 'epochs', 'batch', 'seed']) {
+  for (const id of ['loss', 'lr', 'schedule', 'epochs', 'batch', 'seed', 'backend']) {
     $(id).addEventListener('change', () => {
       readTrainInputs();
       changed();
@@ -812,6 +837,8 @@ function init(): void {
   });
   $('sample').addEventListener('input', renderMaps);
   $('save').addEventListener('click', saveModel);
+  $('export-tfjs').addEventListener('click', () => exportModel('tfjs'));
+  $('export-onnx').addEventListener('click', () => exportModel('onnx'));
   $('load').addEventListener('change', () => {
     const f = $<HTMLInputElement>('load').files?.[0];
     if (f) void loadModel(f);

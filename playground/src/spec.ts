@@ -159,6 +159,8 @@ export interface TrainSpec {
   epochs: number;
   batchSize: number;
   seed: number;
+  /** Kernels: 'wasm' (WebAssembly SIMD) or 'js'. */
+  backend?: 'wasm' | 'js';
 }
 
 /** Which data, how much. */

@@ -3,7 +3,7 @@
 // (CHROME_PATH, else /usr/bin/chromium; playwright-core never downloads a browser) headless, and checks
 // what a user does: load, train, draw, save/reload/load, break the network. Screenshots go to a folder
 // printed at the start. Last line: `browser tests: N passed, M failed`; exit code 1 if any failed.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
@@ -157,6 +157,23 @@ async function main(): Promise<number> {
       assert(JSON.stringify(restored.p) === JSON.stringify(before.p), 'the restored session predicts differently');
       await page.screenshot({ path: join(shots, '4-loaded.png'), fullPage: true });
       return `${after.p.length} probabilities identical after load and after restore`;
+    });
+
+    await check('the trained model exports to TF.js (model.json + weights) and ONNX', async () => {
+      const [j, w] = await Promise.all([
+        page.waitForEvent('download', (d) => d.suggestedFilename() === 'model.json'),
+        page.waitForEvent('download', (d) => d.suggestedFilename().endsWith('.bin')),
+        page.click('#export-tfjs'),
+      ]);
+      const modelJSON = JSON.parse(readFileSync((await j.path())!, 'utf8')) as { format: string; weightsManifest: { weights: { shape: number[] }[] }[] };
+      assert(modelJSON.format === 'layers-model', `model.json format '${modelJSON.format}'`);
+      const floats = modelJSON.weightsManifest.flatMap((g) => g.weights).reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0);
+      const bytes = statSync((await w.path())!).size;
+      assert(bytes === 4 * floats, `weights file has ${bytes} bytes, the manifest lists ${floats} float32 values`);
+      const [onnx] = await Promise.all([page.waitForEvent('download'), page.click('#export-onnx')]);
+      const onnxBytes = statSync((await onnx.path())!).size;
+      assert(onnx.suggestedFilename().endsWith('.onnx') && onnxBytes > 4 * floats, `ONNX file ${onnx.suggestedFilename()} of ${onnxBytes} bytes`);
+      return `${floats} weights; ONNX ${onnxBytes} bytes`;
     });
 
     await check('an invalid layer stack shows the check pass error, not a blank page', async () => {
