@@ -147,7 +147,7 @@ function renderLayers(): void {
     list.append(h('li', { class: 'layer', 'data-type': spec.type },
       h('div', { class: 'lhead' },
         h('span', { class: 'lname' }, spec.type),
-        h('span', { class: 'about' }, def.about),
+        h('span', { class: 'about', title: def.about }, def.about),
         h('a', { href: mathLink(spec.type), target: '_blank', class: 'math', title: `the maths of ${spec.type}` }, 'math'),
         btn('↑', 'move up', move(-1), i === 0),
         btn('↓', 'move down', move(1), i === session.layers.length - 1),
@@ -269,6 +269,7 @@ function startTraining(): void {
   confusion = undefined;
   trainStart = performance.now();
   $('status').textContent = 'Starting…';
+  $('status').dataset.state = 'running';
   const msg: ToWorker = {
     type: 'train', session: structuredClone(session), metrics, stop: stopBuffer,
     mnist: session.data.kind === 'mnist' && mnist ? { n: mnist.n, labels: mnist.labels.slice(), pixels: mnist.pixels.slice() } : undefined,
@@ -309,11 +310,13 @@ function onWorker(msg: FromWorker): void {
     }
     case 'done':
       training = 'idle';
+      $('status').dataset.state = 'done';
       $('status').prepend(h('strong', {}, 'Done. '));
       updateButtons();
       break;
     case 'stopped':
       training = 'stopped';
+      $('status').dataset.state = 'stopped';
       $('status').prepend(h('strong', {}, `Stopped after ${msg.epochsDone} epochs (Resume trains the interrupted epoch again). `));
       updateButtons();
       break;
@@ -331,6 +334,7 @@ function fail(message: string): void {
   training = 'idle';
   worker?.terminate();
   worker = undefined;
+  $('status').dataset.state = 'failed';
   $('status').replaceChildren(h('span', { class: 'error' }, `Training failed: ${message}`));
   updateButtons();
 }
@@ -355,6 +359,7 @@ function resumeTraining(): void {
   if (!worker || training !== 'stopped') return;
   readTrainInputs();
   training = 'running';
+  $('status').dataset.state = 'running';
   worker.postMessage({ type: 'resume', epochs: session.train.epochs } satisfies ToWorker);
   updateButtons();
 }
@@ -437,7 +442,8 @@ function renderShapes(): void {
     h('thead', {}, h('tr', {}, ...['#', 'layer', 'd', 'fs (forward)', 'bs (backward)'].map((t) => h('th', {}, t)))),
     h('tbody', {}, ...rows.map((r, i) => h('tr', {},
       h('td', {}, String(i)),
-      h('td', {}, h('a', { href: mathLink(r.name), target: '_blank' }, r.name), ...Object.values(r.activation).map((a) => h('div', { class: 'muted' }, a))),
+      h('td', {}, h('a', { href: mathLink(r.name), target: '_blank' }, r.name),
+        ...Object.entries(r.activation).map(([k, a]) => h('div', { class: 'muted small' }, Object.keys(r.activation).length > 1 ? `${k}: ${a}` : a))),
       h('td', {}, kv(r.d)), h('td', {}, kv(r.fs, true)), h('td', {}, kv(r.bs, true)))))));
   if (model) box.append(h('p', { class: 'muted small' }, `Shapes of ${model.uname} as it last ran a batch (m = samples in that batch).`));
 }
@@ -565,7 +571,13 @@ function tensorMaps(A: NDArray, mode: 'grey' | 'heat' | 'bars'): HTMLElement[] {
       return heat(v, hh, ww, mode === 'bars' ? 'heat' : mode, Math.max(2, Math.round(56 / Math.max(hh, ww))));
     });
   }
-  if (s.length === 3) return [heat(A.data, s[1], s[2], mode === 'grey' ? 'grey' : 'heat', 6)];
+  if (s.length === 3) {
+    // a sequence (1, steps, features): steps from left to right, one row per feature
+    const [, steps, feats] = s;
+    const v = new Float64Array(steps * feats);
+    for (let t = 0; t < steps; t++) for (let f = 0; f < feats; f++) v[f * steps + t] = A.data[t * feats + f];
+    return [heat(v, feats, steps, mode === 'grey' ? 'grey' : 'heat', Math.max(2, Math.min(14, Math.floor(420 / steps))))];
+  }
   if (mode === 'bars' && (dataset?.classes.length ?? 0) === A.data.length) return [bars(A.data, dataset!.classes)];
   // a long vector is wrapped into a square-ish grid
   const n = A.data.length;
@@ -699,7 +711,7 @@ function predictDrawing(): void {
   const probsBox = $('probs');
   const shape = model ? inputShape(model) : undefined;
   if (!model || !shape || fmt(shape) !== fmt([28, 28, 1])) {
-    out.textContent = model ? 'The model shown does not take 28×28 images.' : 'Train (or load) an MNIST model, then draw.';
+    out.textContent = model ? 'Drawing needs a model that takes 28×28 images: choose MNIST digits and train.' : 'Train (or load) an MNIST model, then draw.';
     probsBox.replaceChildren();
     return;
   }

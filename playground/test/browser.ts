@@ -111,7 +111,7 @@ async function main(): Promise<number> {
       // the page stays responsive while the worker trains: the drawing pad answers during training
       await page.waitForSelector('#status:has-text("samples/s")', { timeout: 60_000 });
       const responsive = await page.evaluate(() => new Promise<number>((done) => { const t = performance.now(); requestAnimationFrame(() => done(performance.now() - t)); }));
-      await page.waitForSelector('#status:has-text("Done")', { timeout: 180_000 });
+      await page.waitForSelector('#status[data-state="done"]', { timeout: 180_000 });
       firstEpoch = (await page.evaluate(() => document.body.dataset.firstEpochSeconds)) ?? '';
       const acc = Number(await page.locator('#report td[data-metric="accuracy"][data-set="dval"]').last().textContent());
       assert(acc >= 0.85, `validation accuracy ${acc} < 0.85`);
@@ -190,6 +190,30 @@ async function main(): Promise<number> {
       assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
       return `"${message.split('\n')[0].slice(0, 140)}"`;
     });
+    await check('Stop interrupts training in the worker and Resume finishes the epochs (dummy_time)', async () => {
+      await page.selectOption('#dataset', 'dummy_time');
+      await page.fill('#samples', '2000');
+      await page.dispatchEvent('#samples', 'change');
+      await page.waitForSelector('#check.ok');
+      await page.fill('#epochs', '20');
+      await page.dispatchEvent('#epochs', 'change');
+      await page.click('#train');
+      await page.waitForSelector('#status:has-text("batch")', { timeout: 60_000 });
+      await page.click('#stop');
+      await page.waitForSelector('#status[data-state="stopped"]', { timeout: 60_000 });
+      const stoppedAt = await page.locator('#report tbody tr').count();
+      assert(stoppedAt < 20, `training ran to the end (${stoppedAt} epochs) before Stop took effect`);
+      assert(await page.isEnabled('#resume'), 'Resume is not enabled after Stop');
+      await page.click('#resume');
+      await page.waitForSelector('#status[data-state="done"]', { timeout: 180_000 });
+      const rows = await page.locator('#report tbody tr').count();
+      assert(rows === 20, `${rows} epochs in the report after Resume, expected 20`);
+      const acc = Number(await page.locator('#report td[data-metric="accuracy"][data-set="dval"]').last().textContent());
+      await page.screenshot({ path: join(shots, '6-dummy-time.png'), fullPage: true });
+      assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+      return `stopped after ${stoppedAt} epochs, resumed to 20; dval accuracy ${acc}`;
+    });
+
     if (firstEpoch) console.log(`browser tests: page load to first trained epoch: ${firstEpoch} s (measured in the page)`);
   } finally {
     await context?.close();
