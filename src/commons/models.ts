@@ -1,6 +1,7 @@
 // The abstract Layer (EpyNN commons/models.py): every layer keeps its state in the same dictionaries.
 import type { HPars } from '../settings.js';
 import { seHPars } from '../settings.js';
+import { checkHPars } from './checks.js';
 import { NDArray, type Shape, size } from './ndarray.js';
 import { type Rng, seededRng } from './rng.js';
 import { EpyNNError } from './errors.js';
@@ -72,7 +73,8 @@ export abstract class Layer {
 
   constructor(name: string, seHPars?: HPars) {
     this.name = name;
-    this.seHPars = seHPars === undefined ? undefined : { ...seHPars };
+    // Checked (known keys, finite values) and copied: the caller's object is never mutated
+    this.seHPars = seHPars === undefined ? undefined : (checkHPars(name, seHPars) as unknown as HPars);
     this.rng = seededRng(0);
   }
 
