@@ -1,3 +1,4 @@
+import { checkLayerOutput } from '../commons/models.js';
 import { NDArray } from '../commons/ndarray.js';
 import type { EpyNN } from './models.js';
 
@@ -9,7 +10,7 @@ export function modelForward(model: EpyNN, X: NDArray): NDArray {
   // Iterate over layers
   for (const layer of model.layers) {
     layer.e = model.e; // For learning rate schedule
-    A = layer.forward(A); // Layer fills layer.fc and layer.fs
+    A = checkLayerOutput(layer, 'forward', layer.forward(A)); // Layer fills layer.fc and layer.fs
   }
 
   return A; // To derivative of loss function
