@@ -1,6 +1,7 @@
 // Training curves (EpyNN model.plot, which uses matplotlib): an SVG line chart built as a string,
 // and a small text chart for terminals. Browser-safe: no DOM, no files (src/node writes the SVG).
 import type { EpyNN } from '../network/models.js';
+import { checkOptions } from './checks.js';
 
 /** One line of a chart. */
 export interface Series {
@@ -32,6 +33,12 @@ export interface PlotOptions extends ChartOptions {
   /** File to write (Node only). @default plots/<uname>.svg */
   path?: string;
 }
+
+/** The option names of lineChartSVG and plotSVG, of model.plot, of terminalChart and of modelTerminalChart. */
+export const CHART_OPTIONS = ['title', 'subtitle', 'xLabel', 'yLabel', 'width', 'height', 'x0'] as const;
+export const PLOT_OPTIONS = [...CHART_OPTIONS, 'path'] as const;
+export const TERMINAL_CHART_OPTIONS = ['width', 'height', 'title', 'x0'] as const;
+export const MODEL_TERMINAL_CHART_OPTIONS = ['metrics', 'width', 'height'] as const;
 
 /** Colour-blind-safe palette (Okabe-Ito), one colour per metric. */
 const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'];
@@ -79,7 +86,8 @@ const label = (v: number): string => {
 };
 
 /** An SVG line chart: axes with ticks and labels, grid, title, and a legend on the right. */
-export function lineChartSVG(series: readonly Series[], options: ChartOptions = {}): string {
+export function lineChartSVG(series: readonly Series[], options?: ChartOptions): string {
+  options = checkOptions('lineChartSVG', options, CHART_OPTIONS, { call: 'lineChartSVG', lead: 'series, ', primary: 'title', example: "'loss'" });
   const { title = '', subtitle = '', xLabel = 'epoch', yLabel = 'value', width = 860, height = 500, x0 = 0 } = options;
   const legendWidth = 190;
   const left = 70;
@@ -180,7 +188,8 @@ export function metricSeries(model: Pick<EpyNN, 'metrics'>): Series[] {
 }
 
 /** The model's training curves as an SVG document (what model.plot() writes). */
-export function plotSVG(model: Pick<EpyNN, 'metrics' | 'name' | 'uname' | 'loss'>, options: ChartOptions = {}): string {
+export function plotSVG(model: Pick<EpyNN, 'metrics' | 'name' | 'uname' | 'loss'>, options?: ChartOptions): string {
+  options = checkOptions('plotSVG', options, CHART_OPTIONS, { call: 'plotSVG', lead: 'model, ', primary: 'title', example: "'loss'" });
   return lineChartSVG(metricSeries(model), { title: model.name, subtitle: `${model.uname} · loss ${model.loss}`, yLabel: 'metric value', ...options });
 }
 
@@ -190,7 +199,11 @@ const GLYPHS = ['*', 'o', '+', 'x', '#', '@', '%', '&'];
  * A text chart of the series (ASCII only, so it prints anywhere): y labels on the left, epochs
  * below, one glyph per series, values between epochs interpolated so curves read as lines.
  */
-export function terminalChart(series: readonly Series[], { width = 60, height = 12, title = '', x0 = 0 } = {}): string {
+export function terminalChart(
+  series: readonly Series[], options?: { width?: number; height?: number; title?: string; x0?: number },
+): string {
+  const opts = checkOptions('terminalChart', options, TERMINAL_CHART_OPTIONS, { call: 'terminalChart', lead: 'series, ', primary: 'title', example: "'loss'" });
+  const { width = 60, height = 12, title = '', x0 = 0 } = opts;
   const n = Math.max(1, ...series.map((s) => s.values.length));
   const finite = series.flatMap((s) => s.values.filter((v) => Number.isFinite(v)));
   if (finite.length === 0) return `${title}\n(no values to plot)`;
@@ -235,8 +248,10 @@ export function terminalChart(series: readonly Series[], { width = 60, height = 
  */
 export function modelTerminalChart(
   model: Pick<EpyNN, 'metrics' | 'name' | 'loss'>,
-  { metrics, width, height }: { metrics?: string[]; width?: number; height?: number } = {},
+  options?: { metrics?: string[]; width?: number; height?: number },
 ): string {
+  const opts = checkOptions('modelTerminalChart', options, MODEL_TERMINAL_CHART_OPTIONS, { call: 'modelTerminalChart', lead: 'model, ', primary: 'metrics', example: "['accuracy']" });
+  const { metrics, width, height } = opts;
   const names = Object.keys(model.metrics);
   const shown = metrics ?? [...new Set([names[0], model.loss].filter((k) => k !== undefined && k in model.metrics))];
   const series = metricSeries(model).filter((s) => shown.includes(s.data?.metric ?? ''));

@@ -199,7 +199,7 @@ describe('preprocess', () => {
     const P = preprocess(meta as never, [['C', 'A', 'T']]);
     expect(P.shape).toEqual([1, 3, 4]);
     expect([...P.data]).toEqual([0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1]);
-    expect(() => preprocess(meta as never, [['C', 'A', 'X']])).toThrow(/element "X" of sample 0 was not seen/);
+    expect(() => preprocess(meta as never, [['C', 'A', 'X']])).toThrow(/element 'X' of sample 0 was not seen/);
     // the import one-hot encodes raw sequences in predict, as the original does
     const imported = fromTFJS(modelJSON, toTFJS(model).weightData);
     expectClose(imported.predict([['C', 'A', 'T'], ['G', 'T', 'A']]).A!, model.predict([['C', 'A', 'T'], ['G', 'T', 'A']]).A!, 'XEncode import', { rtol: 1e-5, atol: 1e-7 });
