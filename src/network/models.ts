@@ -4,7 +4,7 @@ import { EpyNNError, StateError } from '../commons/errors.js';
 import { type Output, defaultOutput, silentOutput } from '../commons/logs.js';
 import { type Loss, lossFunctions } from '../commons/loss.js';
 import { metricsFunctions } from '../commons/metrics.js';
-import { DataSet, Layer } from '../commons/models.js';
+import { DataSet, Layer, checkLayer } from '../commons/models.js';
 import { type NDArray, fmt } from '../commons/ndarray.js';
 import { type Shape } from '../commons/ndarray.js';
 import { Embedding } from '../embedding/models.js';
@@ -142,9 +142,7 @@ export class EpyNN {
 
   constructor(layers: Layer[], name = 'EpyNN') {
     if (!Array.isArray(layers) || layers.length === 0) throw new EpyNNError('EpyNN: layers must be a non-empty array of layers');
-    layers.forEach((l, i) => {
-      if (!(l instanceof Layer)) throw new EpyNNError(`EpyNN: layers[${i}] is not a Layer (got ${l === null ? 'null' : typeof l})`);
-    });
+    layers.forEach((l, i) => checkLayer('EpyNN', l, `layers[${i}]`));
     if (!(layers[0] instanceof Embedding)) {
       throw new EpyNNError(`EpyNN: the first layer must be an Embedding (the data layer), got ${layers[0].name}`);
     }
