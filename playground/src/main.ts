@@ -327,7 +327,7 @@ function onWorker(msg: FromWorker): void {
 }
 
 function statusLine(what: string, sps: number, seconds: number): HTMLElement {
-  return h('span', {}, what, ' · ', h('strong', { id: 'sps' }, `${Math.round(sps).toLocaleString('en')} samples/s`), ` · ${seconds.toFixed(1)} s`);
+  return h('span', {}, what, ' · ', h('strong', { id: 'sps', title: 'training steps only (forward, backward, update); the evaluation after each epoch is left out' }, `${Math.round(sps).toLocaleString('en')} samples/s`), ` · ${seconds.toFixed(1)} s`);
 }
 
 function fail(message: string): void {
@@ -766,6 +766,7 @@ async function loadModel(file: File): Promise<void> {
     lrates = [];
     setModel(m, true);
     $('model-info').prepend(h('strong', {}, `Loaded ${file.name}. `));
+    $('status').replaceChildren(`Showing ${m.uname} (loaded): ${m.epochsDone} epochs trained.`);
   } catch (err) {
     $('model-info').replaceChildren(h('span', { class: 'error' }, `Could not load ${file.name}: ${err instanceof Error ? err.message : String(err)}`));
   }
@@ -864,6 +865,7 @@ function init(): void {
     try {
       setModel(EpyNN.fromJSON(stored), false);
       $('model-info').prepend(h('strong', {}, 'Restored the last session. '));
+      $('status').replaceChildren(`Showing ${model!.uname} (restored from the last session): ${model!.epochsDone} epochs trained.`);
     } catch { localStorage.removeItem(STORE.model); }
   }
   void prepareData();

@@ -42,27 +42,36 @@ function run(): void {
   const ntrain = m.embedding.dtrain.X.shape[0];
   const nbatches = Math.ceil(ntrain / (m.embedding.batchSize ?? ntrain));
   const t0 = performance.now();
-  let trained = 0; // samples trained on in this run
+  // samples/s of the training steps alone: the time between consecutive batches of one epoch (the
+  // evaluation after each epoch and the first batch of each epoch are left out)
+  let stepTime = 0;
+  let stepSamples = 0;
+  let lastBatchEnd: number | undefined;
   let lastEpoch = m.epochsDone;
   let batch = 0;
   let lastPost = 0;
-  const rate = (): number => trained / Math.max(1e-3, (performance.now() - t0) / 1000);
+  const rate = (): number => (stepTime > 0 ? stepSamples / (stepTime / 1000) : 0);
   const output: Output = {
     tty: true, // redraw is then called after every batch
     line: (text) => post({ type: 'log', text }),
     redraw: () => {
+      const now = performance.now();
       if (m.epochsDone !== lastEpoch) {
         lastEpoch = m.epochsDone;
         batch = 0;
+        lastBatchEnd = undefined;
         postEpoch(m, rate());
       }
       batch++;
-      trained += Math.min(m.embedding.batchSize ?? ntrain, ntrain);
-      const now = performance.now();
+      if (lastBatchEnd !== undefined) {
+        stepTime += now - lastBatchEnd;
+        stepSamples += Math.min(m.embedding.batchSize ?? ntrain, ntrain - (batch - 1) * (m.embedding.batchSize ?? ntrain));
+      }
       if (now - lastPost > 150) {
         lastPost = now;
         post({ type: 'progress', epoch: m.e, epochs: target, batch, batches: nbatches, samplesPerSecond: rate(), seconds: (now - t0) / 1000 });
       }
+      lastBatchEnd = performance.now();
       if (stopFlag && Atomics.load(stopFlag, 0) === 1) throw new Stopped('stopped');
     },
   };
