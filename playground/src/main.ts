@@ -445,7 +445,10 @@ function renderShapes(): void {
       h('td', {}, h('a', { href: mathLink(r.name), target: '_blank' }, r.name),
         ...Object.entries(r.activation).map(([k, a]) => h('div', { class: 'muted small' }, Object.keys(r.activation).length > 1 ? `${k}: ${a}` : a))),
       h('td', {}, kv(r.d)), h('td', {}, kv(r.fs, true)), h('td', {}, kv(r.bs, true)))))));
-  if (model) box.append(h('p', { class: 'muted small' }, `Shapes of ${model.uname} as it last ran a batch (m = samples in that batch).`));
+  box.append(h('p', { class: 'muted small' },
+    'd: m samples in the batch, n features, h × w × d image (d channels), u units or filters, fh × fw filter, sh × sw strides, p padding, oh × ow output, s steps, e features per step. ',
+    'fs: the arrays of the forward pass (X input, W and b parameters, Z before and A after the activation); bs: their gradients in the backward pass (dA from the next layer, dX to the previous one).',
+    model ? ` Shapes of ${model.uname} as it last ran a batch.` : ' Shapes from the check pass on the first batch.'));
 }
 
 // --- feature maps for one validation sample
