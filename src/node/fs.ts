@@ -10,6 +10,7 @@ import type { EpyNN } from '../network/models.js';
 
 /** Default folders, relative to the working directory (as EpyNN). */
 export const MODELS_DIR = 'models';
+/** Default folder of `model.plot()`: plots/ under the current directory. */
 export const PLOTS_DIR = 'plots';
 
 /**
