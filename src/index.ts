@@ -6,7 +6,13 @@ export {
   NDArray, type Shape, type Nested, array, toNested, zeros, zerosLike, ones, full, reshape, fmt, size, sameShape,
   map, map2, add, sub, mul, scale, sum, sumAxis0, transpose, argmax, dot, roundHalfEven,
 } from './commons/ndarray.js';
+export { type SliceIndex, stack, concatenate, expandDims, linspace, arange } from './commons/ndarray.js';
+export {
+  type Element, type Elements, type ElementToIdx, type IdxToElement, oneHotEncode, oneHotEncodeSequence, oneHotDecodeSequence,
+  encodeDataset, scaleFeatures, indexElementsAuto, padding,
+} from './commons/io.js';
 export { type Rng, type RngState, restoreRng, seededRng } from './commons/rng.js';
+export type { ChoiceOptions } from './commons/rng.js';
 export { NumpyRng, type NumpyRngState, numpyRng } from './commons/numpy_rng.js';
 export { Layer, DataSet, sgdUpdate } from './commons/models.js';
 export { E_SAFE, hadamard, clipGradient } from './commons/maths.js';

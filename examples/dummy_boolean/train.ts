@@ -1,9 +1,13 @@
 // Perceptron on dummy booleans (EpyNN epynnlive/dummy_boolean/train.py).
 import { Dense, EpyNN, Embedding } from '../../src/node/index.js';
 import type { Example, ExampleOptions } from '../types.js';
+import { trainScript } from './epynnlive.js';
 import { prepareDataset } from './prepare_dataset.js';
 
-export function run({ epochs = 100, seed = 1, quiet = false, samples = 50 }: ExampleOptions = {}): EpyNN {
+export function run(options: ExampleOptions = {}): EpyNN {
+  const { epochs = 100, seed = 1, quiet = false, samples = 50, variant = 'perceptron' } = options;
+  if (variant === 'epynnlive') return trainScript(options).model; // options may carry modelPath, dataFile
+  if (variant !== 'perceptron') throw new Error(`dummy_boolean: unknown variant '${variant}' (known: perceptron, epynnlive)`);
   const { X, Y } = prepareDataset(samples, seed);
 
   const embedding = new Embedding({ XData: X, YData: Y, relativeSize: [2, 1, 0] });
@@ -26,6 +30,9 @@ export function run({ epochs = 100, seed = 1, quiet = false, samples = 50 }: Exa
 export const example: Example = {
   name: 'dummy_boolean',
   description: 'Perceptron (Dense 1 sigmoid) on random booleans: is True the majority?',
-  variants: { perceptron: 'Embedding -> Dense(1, sigmoid), MSE' },
+  variants: {
+    perceptron: 'Embedding -> Dense(1, sigmoid), MSE',
+    epynnlive: "EpyNN's train.py line for line (compat: 'epynn'): the perceptron, 100 epochs; writes models/ (--data FILE.json: prepared data)",
+  },
   run,
 };

@@ -3,16 +3,20 @@ import {
   Convolution, Dense, Dropout, EpyNN, Embedding, Flatten, Pooling, relu, seHPars, softmax, type Layer,
 } from '../../src/node/index.js';
 import type { Example, ExampleOptions } from '../types.js';
+import { trainScript } from './epynnlive.js';
 import { prepareDataset } from './prepare_dataset.js';
 
 const variants = {
   conv: 'Convolution(6, 4x4, relu) -> Pooling(2x2 max) -> Flatten -> Dense(2, softmax), MSE, lr 0.01',
   dense: 'Flatten -> Dense(64, relu) -> Dense(2, softmax), MSE, lr 0.01',
   dropout: 'Flatten -> Dropout(0.2) -> Dense(64, relu) -> Dropout(0.5) -> Dense(2, softmax), MSE, lr 0.01',
+  epynnlive: "EpyNN's train.py line for line (compat: 'epynn'): its two models, 100 epochs each, writes models/ (--data FILE.json: EpyNN's data)",
 };
 
-export function run({ epochs = 40, seed = 1, quiet = false, variant = 'conv', samples = 750 }: ExampleOptions = {}): EpyNN {
+export function run(options: ExampleOptions = {}): EpyNN {
+  const { epochs = 40, seed = 1, quiet = false, variant = 'conv', samples = 750 } = options;
   if (!(variant in variants)) throw new Error(`dummy_image: unknown variant '${variant}' (known: ${Object.keys(variants).join(', ')})`);
+  if (variant === 'epynnlive') return trainScript({ ...options, epochs: options.epochs ?? 100 }).model; // options may carry modelPath, dataFile
   const { X, Y } = prepareDataset(samples, seed);
   const embedding = new Embedding({ XData: X, YData: Y, XScale: true, YEncode: true, batchSize: 32, relativeSize: [2, 1, 0] });
 

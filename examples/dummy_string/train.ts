@@ -1,6 +1,7 @@
 // One-hot string sequences: Flatten, RNN, LSTM and GRU networks (EpyNN epynnlive/dummy_string/train.py).
 import { Dense, EpyNN, Embedding, Flatten, GRU, LSTM, RNN, seHPars, softmax, type Layer } from '../../src/node/index.js';
 import type { Example, ExampleOptions } from '../types.js';
+import { trainScript } from './epynnlive.js';
 import { prepareDataset } from './prepare_dataset.js';
 
 const variants = {
@@ -8,10 +9,13 @@ const variants = {
   rnn: 'RNN(8) -> Dense(2, softmax), BCE, lr 0.01',
   lstm: 'LSTM(8) -> Dense(2, softmax), BCE, lr 0.05',
   gru: 'GRU(8) -> Dense(2, softmax), BCE, lr 0.05',
+  epynnlive: "EpyNN's train.py line for line (compat: 'epynn'): Flatten, RNN(1), LSTM(1), GRU(1) models, 50 epochs each; writes models/ (--data FILE.json: prepared data)",
 };
 
-export function run({ epochs = 50, seed = 1, quiet = false, variant = 'flatten', samples = 480 }: ExampleOptions = {}): EpyNN {
+export function run(options: ExampleOptions = {}): EpyNN {
+  const { epochs = 50, seed = 1, quiet = false, variant = 'flatten', samples = 480 } = options;
   if (!(variant in variants)) throw new Error(`dummy_string: unknown variant '${variant}' (known: ${Object.keys(variants).join(', ')})`);
+  if (variant === 'epynnlive') return trainScript(options).model; // options may carry modelPath, dataFile
   const { X, Y } = prepareDataset(samples, seed);
   const embedding = new Embedding({ XData: X, YData: Y, XEncode: true, YEncode: true, batchSize: 32, relativeSize: [2, 1, 0] });
 

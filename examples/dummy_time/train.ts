@@ -1,16 +1,20 @@
 // Dummy time series: Dense, Dropout and RNN networks (EpyNN epynnlive/dummy_time/train.py).
 import { Dense, Dropout, EpyNN, Embedding, Flatten, RNN, relu, seHPars, softmax, type HPars, type Layer } from '../../src/node/index.js';
 import type { Example, ExampleOptions } from '../types.js';
+import { trainScript } from './epynnlive.js';
 import { prepareDataset } from './prepare_dataset.js';
 
 const variants = {
   dense: 'Flatten -> Dense(64, relu) -> Dense(2, softmax), MSE, lr 0.005',
   dropout: 'Flatten -> Dropout(0.2) -> Dense(64, relu) -> Dropout(0.5) -> Dense(2, softmax), MSE, lr 0.005',
   rnn: 'RNN(10) -> Dense(2, softmax) with softmax_temperature 5, MSE, lr 0.01',
+  epynnlive: "EpyNN's train.py line for line (compat: 'epynn'): Dense, Dropout, RNN(10) and RNN(10) with batches of 32, 100 epochs each; writes models/ (--data FILE.json: prepared data)",
 };
 
-export function run({ epochs = 50, seed = 1, quiet = false, variant = 'dense', samples = 1024 }: ExampleOptions = {}): EpyNN {
+export function run(options: ExampleOptions = {}): EpyNN {
+  const { epochs = 50, seed = 1, quiet = false, variant = 'dense', samples = 1024 } = options;
   if (!(variant in variants)) throw new Error(`dummy_time: unknown variant '${variant}' (known: ${Object.keys(variants).join(', ')})`);
+  if (variant === 'epynnlive') return trainScript(options).model; // options may carry modelPath, dataFile
   const { X, Y } = prepareDataset(samples, seed);
   const embedding = new Embedding({ XData: X, YData: Y, YEncode: true, batchSize: 32, relativeSize: [2, 1, 0] });
 

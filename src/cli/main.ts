@@ -6,7 +6,8 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { EpyNN } from '../network/models.js';
 import { modelTerminalChart } from '../commons/plot.js';
-import '../node/fs.js'; // registers the file-system adapter (model.write(), model.plot())
+import { readModel } from '../node/fs.js'; // also registers the file-system adapter (model.write(), model.plot())
+import { writeONNX, writeTFJS } from '../node/formats.js';
 
 /** What the CLI needs from examples/index.ts (kept local: the examples are outside src/). */
 interface Example {
@@ -46,6 +47,8 @@ commands:
   examples              list the bundled examples
   run <example> [...]   train one example (epynn run --help)
   copy [dir]            copy the examples into a folder you can edit (default ./epynnlive)
+  export --format tfjs|onnx <model.json> <out>
+                        convert a saved model for TensorFlow.js or ONNX Runtime (docs/OUTGROW.md)
   help [command]        show help
 
 Run "epynn <command> --help" for the options of a command.`,
@@ -283,6 +286,33 @@ function commandCopy(argv: string[], io: CliIO): number {
   return 0;
 }
 
+function commandExport(argv: string[], io: CliIO): number {
+  let format: string | undefined;
+  const operands: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--format') format = argv[++i];
+    else if (a.startsWith('--format=')) format = a.slice('--format='.length);
+    else if (a.startsWith('-')) {
+      io.err(`epynn export: unknown option ${a}\n\n${HELP.export}`);
+      return USAGE;
+    } else operands.push(a);
+  }
+  if (format !== 'tfjs' && format !== 'onnx') {
+    io.err(`epynn export: --format must be tfjs or onnx, got ${format === undefined ? 'nothing' : JSON.stringify(format)}\n\n${HELP.export}`);
+    return USAGE;
+  }
+  if (operands.length !== 2) {
+    io.err(`epynn export: expected <model.json> <out>, got ${operands.length} argument${operands.length === 1 ? '' : 's'}\n\n${HELP.export}`);
+    return USAGE;
+  }
+  const [input, out] = operands;
+  const model = readModel(input);
+  const written = format === 'tfjs' ? writeTFJS(model, out) : writeONNX(model, out);
+  io.out(`${format === 'tfjs' ? 'TF.js' : 'ONNX'} model written to ${written}`);
+  return 0;
+}
+
 /** Runs the command line `argv` (without node and the script); returns the exit code. */
 export async function main(argv: string[], io: CliIO = consoleIO, load: ExamplesLoader = loadExamples): Promise<number> {
   const [command, ...rest] = argv;
@@ -300,7 +330,7 @@ export async function main(argv: string[], io: CliIO = consoleIO, load: Examples
     io.out(HELP[topic]);
     return 0;
   }
-  if (!['examples', 'run', 'copy'].includes(command)) {
+  if (!['examples', 'run', 'copy', 'export'].includes(command)) {
     io.err(`epynn: unknown command '${command}'\n\n${HELP.main}`);
     return USAGE;
   }
@@ -318,6 +348,7 @@ export async function main(argv: string[], io: CliIO = consoleIO, load: Examples
       return 0;
     }
     if (command === 'run') return await commandRun(rest, io, load);
+    if (command === 'export') return commandExport(rest, io);
     return commandCopy(rest, io);
   } catch (err) {
     io.err(`epynn ${command}: ${err instanceof Error ? err.message : String(err)}`);

@@ -74,6 +74,38 @@ export class NDArray {
     return new NDArray(this.data.slice(), this.shape);
   }
 
+  /**
+   * One element, `a[i, j, ...]` in NumPy: one index per dimension; negative indices count from the
+   * end, as in Python (`a.get(-1, 0)`).
+   */
+  get(...index: number[]): number {
+    if (index.length !== this.ndim) {
+      throw new ShapeError(`NDArray.get: expected ${this.ndim} indices for an array of shape ${fmt(this.shape)}, got ${index.length}`);
+    }
+    let k = 0;
+    for (let ax = 0; ax < index.length; ax++) k = k * this.shape[ax] + normalizeIndex('NDArray.get', index[ax], ax, this.shape[ax]);
+    return this.data[k];
+  }
+
+  /** Row i, `a[i]` in NumPy: a copy of shape shape[1:] (a number's array of shape () for 1-D input). */
+  row(i: number): NDArray {
+    if (this.ndim === 0) throw new ShapeError('NDArray.row: a 0-d array has no rows');
+    const n = size(this.shape.slice(1));
+    const r = normalizeIndex('NDArray.row', i, 0, this.shape[0]);
+    return new NDArray(this.data.slice(r * n, (r + 1) * n), this.shape.slice(1));
+  }
+
+  /**
+   * NumPy basic slicing, one argument per leading axis (the other axes are taken whole), as a copy:
+   * a number selects one index and drops the axis (`a[2]`), `null` takes the whole axis (`a[:]`),
+   * `[start, stop, step?]` a range with Python's rules (negative values count from the end, `null` for
+   * a default, negative steps walk backwards). `a[:, 0]` → `a.slice(null, 0)`; `a[1:-1, ::2]` →
+   * `a.slice([1, -1], [null, null, 2])`. Unlike NumPy's view, writing to the result leaves `a` unchanged.
+   */
+  slice(...index: SliceIndex[]): NDArray {
+    return sliceArray(this, index);
+  }
+
   /** A short description: `NDArray(shape)`. */
   toString(): string {
     return `NDArray${fmt(this.shape)}`;
@@ -325,4 +357,168 @@ export function roundHalfEven(v: number): number {
   const r = Math.round(v);
   // Math.round rounds half up; fix exact halves to the even neighbour
   return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Indexing and data preparation (NumPy's indexing, stack, concatenate, expand_dims, linspace, arange)
+
+/** One axis of `NDArray.slice`: an index, `null` (the whole axis) or `[start, stop, step?]`. */
+export type SliceIndex = number | null | readonly [number | null, (number | null)?, (number | null)?];
+
+/** Index i on an axis of size n, negative counting from the end; throws when out of bounds. */
+function normalizeIndex(where: string, i: number, axis: number, n: number): number {
+  if (!Number.isInteger(i)) throw new EpyNNError(`${where}: indices must be integers, got ${String(i)} for axis ${axis}`);
+  const j = i < 0 ? i + n : i;
+  if (j < 0 || j >= n) throw new EpyNNError(`${where}: index ${i} is out of bounds for axis ${axis} with size ${n}`);
+  return j;
+}
+
+/** The indices a Python slice start:stop:step selects on an axis of size n. */
+function sliceIndices(where: string, spec: readonly (number | null | undefined)[], axis: number, n: number): number[] {
+  const [start, stop, step = 1] = spec;
+  const st = step ?? 1;
+  for (const v of [start, stop, st]) {
+    if (v !== null && v !== undefined && !Number.isInteger(v)) throw new EpyNNError(`${where}: slice bounds must be integers or null, got ${String(v)} for axis ${axis}`);
+  }
+  if (st === 0) throw new EpyNNError(`${where}: slice step cannot be zero (axis ${axis})`);
+  const clamp = (v: number, lo: number, hi: number): number => Math.min(Math.max(v, lo), hi);
+  const bound = (v: number | null | undefined, dflt: number, lo: number, hi: number): number =>
+    v === null || v === undefined ? dflt : clamp(v < 0 ? v + n : v, lo, hi);
+  const out: number[] = [];
+  if (st > 0) {
+    const b = bound(start, 0, 0, n);
+    const e = bound(stop, n, 0, n);
+    for (let i = b; i < e; i += st) out.push(i);
+  } else {
+    const b = bound(start, n - 1, -1, n - 1);
+    const e = bound(stop, -1, -1, n - 1);
+    for (let i = b; i > e; i += st) out.push(i);
+  }
+  return out;
+}
+
+function sliceArray(x: NDArray, index: readonly SliceIndex[]): NDArray {
+  const where = 'NDArray.slice';
+  if (index.length > x.ndim) throw new ShapeError(`${where}: too many indices (${index.length}) for an array of shape ${fmt(x.shape)}`);
+  const picks: number[][] = []; // selected indices per axis
+  const shape: number[] = [];
+  x.shape.forEach((n, ax) => {
+    const spec = ax < index.length ? index[ax] : null;
+    if (typeof spec === 'number') picks.push([normalizeIndex(where, spec, ax, n)]);
+    else if (spec === null || spec === undefined) {
+      picks.push(Array.from({ length: n }, (_, i) => i));
+      shape.push(n);
+    } else if (Array.isArray(spec)) {
+      const sel = sliceIndices(where, spec, ax, n);
+      picks.push(sel);
+      shape.push(sel.length);
+    } else throw new EpyNNError(`${where}: axis ${ax} takes a number, null or [start, stop, step], got ${typeof spec}`);
+  });
+  const strides = x.shape.map((_, ax) => size(x.shape.slice(ax + 1)));
+  const out = new Float64Array(size(shape));
+  let k = 0;
+  const walk = (ax: number, offset: number): void => {
+    if (ax === picks.length) {
+      out[k++] = x.data[offset];
+      return;
+    }
+    for (const i of picks[ax]) walk(ax + 1, offset + i * strides[ax]);
+  };
+  walk(0, 0);
+  return new NDArray(out, shape);
+}
+
+const asArray = (x: NDArray | Nested, where: string): NDArray => {
+  if (x instanceof NDArray) return x;
+  if (typeof x === 'number' || typeof x === 'boolean' || Array.isArray(x)) return array(x);
+  throw new EpyNNError(`${where}: expected an NDArray or nested arrays of numbers, got ${describe(x)}`);
+};
+
+/** An axis in [-ndim, ndim) as a non-negative one. */
+function normalizeAxis(where: string, axis: number, ndim: number): number {
+  if (!Number.isInteger(axis) || axis < -ndim || axis >= ndim) {
+    throw new EpyNNError(`${where}: axis ${String(axis)} is out of bounds for ${ndim} dimensions`);
+  }
+  return axis < 0 ? axis + ndim : axis;
+}
+
+/** np.concatenate(arrays, axis): joins arrays of the same shape except along `axis`. */
+export function concatenate(arrays: readonly (NDArray | Nested)[], axis = 0): NDArray {
+  const where = 'concatenate';
+  if (!Array.isArray(arrays) || arrays.length === 0) throw new EpyNNError(`${where}: need at least one array to concatenate`);
+  const xs = arrays.map((a) => asArray(a, where));
+  const nd = xs[0].ndim;
+  if (nd === 0) throw new ShapeError(`${where}: zero-dimensional arrays cannot be concatenated`);
+  const ax = normalizeAxis(where, axis, nd);
+  xs.forEach((x, i) => {
+    if (x.ndim !== nd || x.shape.some((n, j) => j !== ax && n !== xs[0].shape[j])) {
+      throw new ShapeError(`${where}: array ${i} has shape ${fmt(x.shape)}, which does not match ${fmt(xs[0].shape)} except along axis ${ax}`);
+    }
+  });
+  const outer = size(xs[0].shape.slice(0, ax));
+  const shape = [...xs[0].shape];
+  shape[ax] = xs.reduce((s, x) => s + x.shape[ax], 0);
+  const out = new Float64Array(size(shape));
+  let k = 0;
+  for (let o = 0; o < outer; o++) {
+    for (const x of xs) {
+      const chunk = size(x.shape.slice(ax)); // this array's block for one outer index
+      out.set(x.data.subarray(o * chunk, (o + 1) * chunk), k);
+      k += chunk;
+    }
+  }
+  return new NDArray(out, shape);
+}
+
+/** np.expand_dims(a, axis): the same values with a new axis of size 1 at `axis` (negative counts from the end). */
+export function expandDims(a: NDArray | Nested, axis: number): NDArray {
+  const x = asArray(a, 'expandDims');
+  const ax = normalizeAxis('expandDims', axis, x.ndim + 1);
+  const shape = [...x.shape];
+  shape.splice(ax, 0, 1);
+  return new NDArray(x.data.slice(), shape);
+}
+
+/** np.stack(arrays, axis): joins arrays of the same shape along a new axis. */
+export function stack(arrays: readonly (NDArray | Nested)[], axis = 0): NDArray {
+  const where = 'stack';
+  if (!Array.isArray(arrays) || arrays.length === 0) throw new EpyNNError(`${where}: need at least one array to stack`);
+  const xs = arrays.map((a) => asArray(a, where));
+  xs.forEach((x, i) => {
+    if (!sameShape(x.shape, xs[0].shape)) throw new ShapeError(`${where}: all input arrays must have the same shape; array ${i} has ${fmt(x.shape)}, array 0 ${fmt(xs[0].shape)}`);
+  });
+  const ax = normalizeAxis(where, axis, xs[0].ndim + 1);
+  return concatenate(xs.map((x) => expandDims(x, ax)), ax);
+}
+
+/**
+ * np.linspace(start, stop, num, endpoint): `num` evenly spaced values from start to stop (stop
+ * included unless `endpoint` is false), computed as NumPy does (start + i·step, the last set to stop).
+ */
+export function linspace(start: number, stop: number, num = 50, { endpoint = true }: { endpoint?: boolean } = {}): NDArray {
+  if (!Number.isFinite(start) || !Number.isFinite(stop)) throw new EpyNNError(`linspace: start and stop must be finite numbers, got ${String(start)} and ${String(stop)}`);
+  if (!Number.isInteger(num) || num < 0) throw new EpyNNError(`linspace: num must be a non-negative integer, got ${String(num)}`);
+  const div = endpoint ? num - 1 : num;
+  const step = div > 0 ? (stop - start) / div : NaN;
+  const out = new Float64Array(num);
+  for (let i = 0; i < num; i++) out[i] = div > 0 ? start + i * step : start;
+  if (endpoint && num > 1) out[num - 1] = stop;
+  return new NDArray(out, [num]);
+}
+
+/** np.arange(stop) or np.arange(start, stop, step): start, start + step, ... while before stop. */
+export function arange(start: number, stop?: number, step = 1): NDArray {
+  const [b, e] = stop === undefined ? [0, start] : [start, stop];
+  for (const [k, v] of Object.entries({ start: b, stop: e, step })) {
+    if (!Number.isFinite(v)) throw new EpyNNError(`arange: ${k} must be a finite number, got ${String(v)}`);
+  }
+  if (step === 0) throw new EpyNNError('arange: step cannot be zero');
+  const n = Math.max(0, Math.ceil((e - b) / step));
+  const out = new Float64Array(n);
+  // As NumPy fills it: the first two values, then start + i·delta with delta = out[1] - out[0]
+  if (n > 0) out[0] = b;
+  if (n > 1) out[1] = b + step;
+  const delta = n > 1 ? out[1] - out[0] : step;
+  for (let i = 2; i < n; i++) out[i] = b + i * delta;
+  return new NDArray(out, [n]);
 }

@@ -4,7 +4,7 @@
 // src/pcg64/pcg64.h, src/distributions/distributions.c, _generator.pyx). The 128-bit state is held in
 // eight 16-bit limbs so that every product and carry stays exact in float64: no BigInt per draw.
 import { EpyNNError } from './errors.js';
-import type { Rng } from './rng.js';
+import type { ChoiceOptions, Rng } from './rng.js';
 import { FI, KI, WI, ZIGGURAT_NOR_INV_R, ZIGGURAT_NOR_R } from './ziggurat.js';
 
 /** The generator's state, as NumPy's `bit_generator.state` (128-bit integers as decimal strings). */
@@ -260,9 +260,9 @@ export class NumpyRng implements Rng {
     return this.nextDouble();
   }
 
-  /** `uniform()` in [0, 1) (the library's Rng contract); see `uniformArray` for uniform(low, high, size). */
-  uniform(): number {
-    return this.nextDouble();
+  /** `uniform(low, high)`: low + (high - low) * U, default [0, 1) (random_uniform); see `uniformArray` for `size`. */
+  uniform(low = 0, high = 1): number {
+    return low + (high - low) * this.nextDouble();
   }
 
   /** `uniform(low, high, size)`: low + (high - low) * U, `size` values (random_uniform). */
@@ -412,7 +412,7 @@ export class NumpyRng implements Rng {
    * `shuffle(x)` in place, as NumPy shuffles a list or a 1-D array: for i = n-1 down to 1, swap x[i]
    * with x[random_interval(i)]. Returns x.
    */
-  shuffle<T>(x: T[] | Float64Array | Int32Array): typeof x {
+  shuffle<A extends unknown[] | Float64Array | Int32Array>(x: A): A {
     if (!Array.isArray(x) && !ArrayBuffer.isView(x)) throw new EpyNNError(`numpyRng.shuffle: x must be an array, got ${typeof x}`);
     for (let i = x.length - 1; i > 0; i--) {
       const j = this.interval(i);
@@ -435,7 +435,9 @@ export class NumpyRng implements Rng {
    * without: Floyd's algorithm then a shuffle, or a tail shuffle for large populations).
    * With `size` undefined, one element (not an array).
    */
-  choice<T = number>(a: number | readonly T[], size?: number, { replace = true, p }: { replace?: boolean; p?: readonly number[] } = {}): T | T[] {
+  choice<T = number>(a: number | readonly T[], size?: undefined, options?: ChoiceOptions): T;
+  choice<T = number>(a: number | readonly T[], size: number, options?: ChoiceOptions): T[];
+  choice<T = number>(a: number | readonly T[], size?: number, { replace = true, p }: ChoiceOptions = {}): T | T[] {
     const where = 'numpyRng.choice';
     const pop: readonly T[] | undefined = typeof a === 'number' ? undefined : a;
     if (typeof a === 'number' && !(Number.isSafeInteger(a) && a >= 0)) throw new EpyNNError(`${where}: a must be a non-negative integer or an array, got ${a}`);

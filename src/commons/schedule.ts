@@ -36,6 +36,11 @@ export function steady({ e, lr }: ScheduleArgs): number[] {
 
 const SCHEDULES: Readonly<Record<string, Schedule>> = Object.freeze({ exp_decay, lin_decay, steady });
 
+/** Names of the known schedules. */
+export function scheduleNames(): string[] {
+  return Object.keys(SCHEDULES);
+}
+
 /** The schedule named `schedule` applied to `args` (EpyNN's schedule_functions). */
 export function scheduleFunctions(schedule: string, args: ScheduleArgs): number[] {
   const f = Object.hasOwn(SCHEDULES, schedule) ? SCHEDULES[schedule] : undefined;

@@ -1,9 +1,10 @@
 // Model files (EpyNN commons/library.py, which pickles the whole object): our own JSON format,
 // documented in docs/FORMAT.md. Browser-safe: no fs, no Buffer. Files live in src/node/.
 import { activationName, getActivation } from '../activation/functions.js';
-import { EpyNNError } from '../commons/errors.js';
+import { EpyNNError, ModelFileError } from '../commons/errors.js';
 import { lossFunctions } from '../commons/loss.js';
 import { DataSet, type Layer } from '../commons/models.js';
+import { Convolution } from '../convolution/models.js';
 import { NDArray, fmt, sameShape, size, zeros, type Shape } from '../commons/ndarray.js';
 import { type RngState, restoreRng } from '../commons/rng.js';
 import type { Element } from '../embedding/dataset.js';
@@ -12,13 +13,14 @@ import { getInitializer, initializerName, type Initializer } from '../initializa
 import { EpyNN } from '../network/models.js';
 import { setModelFormat } from '../network/hooks.js';
 import type { HPars } from '../settings.js';
-import { base64Decode, base64Encode, bytesToFloat64, crc32, float64ToBytes } from './bytes.js';
+import { base64Decode, base64Encode, bytesToFloat64, crc32, crc32Text, float64ToBytes } from './bytes.js';
 import { getLayerClass, layerTypes } from './registry.js';
+import { checkModelDocument, checkNumber, checkTree, isObject, shown } from './schema.js';
 
 /** The `format` field of every model file. */
 export const FORMAT_NAME = 'epynn-ts/model';
 /** The format version this code writes and reads. */
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 
 /** An array: shape, float64 little-endian bytes in base64, CRC-32 of those bytes. */
 export interface ArrayJSON {
@@ -61,6 +63,8 @@ export interface ModelJSON {
   version: number;
   /** ISO date of writing (informative). */
   created: string;
+  /** `crc32:<8 hex digits>` over the canonical document (version 2; see canonicalJSON). */
+  checksum?: string;
   model: {
     name: string;
     uname: string;
@@ -222,10 +226,11 @@ export function modelToJSON(model: EpyNN, { includeData = false }: ToJSONOptions
   for (const [k, sets] of Object.entries(model.metrics)) metrics[k] = sets.map((values) => values.map(encodeNumber));
   const dataset = (s: DataSet): DataSetJSON | null =>
     s.active ? { X: encodeArray(s.X), Y: s.Y === undefined ? null : encodeArray(s.Y) } : null;
-  return {
+  const doc: ModelJSON = {
     format: FORMAT_NAME,
     version: FORMAT_VERSION,
     created: new Date().toISOString(),
+    checksum: '',
     model: {
       name: model.name,
       uname: model.uname,
@@ -250,175 +255,341 @@ export function modelToJSON(model: EpyNN, { includeData = false }: ToJSONOptions
       zipOrder: emb.zipOrder === undefined ? null : [...emb.zipOrder],
     },
   };
+  doc.checksum = modelChecksum(doc);
+  return doc;
 }
 
 // ---------------------------------------------------------------------------------------------
-// JSON -> model
+// Whole-document checksum
 
-/** Parses model JSON text; a truncated file gives a clear error. */
+/**
+ * The document in canonical form: JSON with every object's keys sorted (by UTF-16 code units), no
+ * whitespace, numbers as JavaScript prints them, and without the top-level `checksum` field.
+ */
+export function canonicalJSON(doc: object): string {
+  const { checksum: _omit, ...rest } = doc as Record<string, unknown>;
+  return JSON.stringify(rest, (_k, v: unknown) => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+    const sorted: Record<string, unknown> = {};
+    for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k];
+    return sorted;
+  });
+}
+
+/** The `checksum` field of a document: `crc32:` + CRC-32 of the UTF-8 bytes of its canonical form. */
+export function modelChecksum(doc: object): string {
+  return `crc32:${crc32Text(canonicalJSON(doc))}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON -> model: (1) read and check the document, (2) build the layers, (3) restore the model's
+// fields, (4) the embedding, (5) check and set the parameters, (6) the per-layer state.
+
+/** Most values in one sample of a model read from a file (the check pass runs one zero sample). */
+export const MAX_SAMPLE_ELEMENTS = 2 ** 24;
+
+/** Top-level fields of each readable version. */
+const TOP_FIELDS: Record<number, readonly string[]> = {
+  1: ['format', 'version', 'created', 'model', 'layers', 'embedding'],
+  2: ['format', 'version', 'created', 'checksum', 'model', 'layers', 'embedding'],
+};
+
+/** Any error met while reading, as a ModelFileError (others would be a bug: the message says so). */
+function asModelFileError(err: unknown, where: string): ModelFileError {
+  if (err instanceof ModelFileError) return err;
+  if (err instanceof EpyNNError) return new ModelFileError(err.message.startsWith(where) ? err.message : `${where}: ${err.message}`, { cause: err });
+  const e = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return new ModelFileError(`${where}: unexpected error while reading the model (${e}); please report it`, { cause: err });
+}
+
+/** Parses model JSON text and checks the whole document (see checkModelJSON). */
 export function parseModelJSON(text: string, where = 'EpyNN.fromJSON'): ModelJSON {
+  if (typeof text !== 'string') throw new ModelFileError(`${where}: expected the model's JSON text (a string), got ${shown(text)}`);
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new EpyNNError(`${where}: the file is truncated or is not JSON (${(err as Error).message})`);
+    throw new ModelFileError(`${where}: the file is truncated or is not JSON (${(err as Error).message})`);
   }
-  return checkHeader(json, where);
+  return checkModelJSON(json, where);
 }
 
-function checkHeader(json: unknown, where: string): ModelJSON {
-  if (json === null || typeof json !== 'object' || (json as { format?: unknown }).format !== FORMAT_NAME) {
-    throw new EpyNNError(`${where}: not an epynn-ts model (the "format" field must be "${FORMAT_NAME}")`);
+/**
+ * Checks a parsed model document before anything is built: format and version, no prototype keys,
+ * the whole-document checksum (version 2), then every field's type and range (src/io/schema.ts).
+ */
+export function checkModelJSON(json: unknown, where = 'EpyNN.fromJSON'): ModelJSON {
+  try {
+    if (!isObject(json) || json.format !== FORMAT_NAME) {
+      throw new ModelFileError(`${where}: not an epynn-ts model (the "format" field must be "${FORMAT_NAME}")`);
+    }
+    const version = json.version;
+    if (typeof version !== 'number' || !Object.hasOwn(TOP_FIELDS, version)) {
+      throw new ModelFileError(
+        `${where}: unsupported format version ${shown(version)}; this epynn-ts reads versions ${Object.keys(TOP_FIELDS).join(' and ')}` +
+          (typeof version === 'number' && version > FORMAT_VERSION ? ' (written by a newer epynn-ts: upgrade)' : ''),
+      );
+    }
+    checkTree(json, where);
+    if (version >= 2) {
+      const expected = modelChecksum(json);
+      if (json.checksum !== expected) {
+        throw new ModelFileError(
+          `${where}: checksum mismatch (file says ${shown(json.checksum)}, content gives ${expected}): the file is corrupted or was edited`,
+        );
+      }
+    }
+    checkModelDocument(json, where, TOP_FIELDS[version]);
+    return json as unknown as ModelJSON;
+  } catch (err) {
+    throw asModelFileError(err, where);
   }
-  const version = (json as { version?: unknown }).version;
-  if (version !== FORMAT_VERSION) {
-    throw new EpyNNError(
-      `${where}: unsupported format version ${JSON.stringify(version)}; this epynn-ts reads version ${FORMAT_VERSION}` +
-        (typeof version === 'number' && version > FORMAT_VERSION ? ' (written by a newer epynn-ts: upgrade)' : ''),
-    );
-  }
-  const j = json as ModelJSON;
-  if (!Array.isArray(j.layers) || j.layers.length === 0 || typeof j.model !== 'object' || typeof j.embedding !== 'object') {
-    throw new EpyNNError(`${where}: the file is incomplete (model, layers and embedding are required)`);
-  }
-  return j;
 }
 
-/** Rebuilds a layer from its entry (without parameters). */
+/** (2) Rebuilds a layer from its entry (without parameters). */
 function buildLayer(entry: LayerJSON, i: number, where: string): Layer {
   const w = `${where}: ${layerWhere(i, entry)}`;
   const cls = getLayerClass(entry.type);
   if (cls === undefined) {
-    throw new EpyNNError(`${w}: unknown layer type '${String(entry.type)}'; known: ${layerTypes().join(', ')} (use registerLayer for your own)`);
+    throw new ModelFileError(`${w}: unknown layer type '${String(entry.type)}'; known: ${layerTypes().join(', ')} (use registerLayer for your own)`);
   }
-  const options = hydrate(entry.config ?? {}, w);
+  const options = hydrate(entry.config, w);
+  let layer: Layer;
   try {
-    return new cls(options);
+    layer = new cls(options);
   } catch (err) {
-    throw new EpyNNError(`${w}: ${(err as Error).message}`, { cause: err });
+    throw new ModelFileError(`${w}: ${(err as Error).message}`, { cause: err });
   }
+  // The stored config must be what the layer writes back: a missing option (the default would
+  // silently apply), an ignored one or a non-canonical value means the entry was not written by toConfig
+  const back = JSON.parse(JSON.stringify(layer.toConfig())) as unknown;
+  const diff = firstDifference(entry.config, back, 'config');
+  if (diff !== undefined) throw new ModelFileError(`${w}: ${diff}`);
+  return layer;
+}
+
+/** Where two JSON values differ first ('config.units is 3, the layer gives 2'), or undefined. */
+function firstDifference(stored: unknown, built: unknown, path: string): string | undefined {
+  if (Array.isArray(stored) && Array.isArray(built)) {
+    if (stored.length !== built.length) return `${path} has ${stored.length} entries, the layer gives ${built.length}`;
+    for (let i = 0; i < stored.length; i++) {
+      const d = firstDifference(stored[i], built[i], `${path}[${i}]`);
+      if (d !== undefined) return d;
+    }
+    return undefined;
+  }
+  if (isObject(stored) && isObject(built)) {
+    for (const k of Object.keys(built)) if (!Object.hasOwn(stored, k)) return `${path}.${k} is missing (the layer gives ${shown(built[k])})`;
+    for (const k of Object.keys(stored)) {
+      if (!Object.hasOwn(built, k)) return `${path}.${k} is not an option of this layer (it has ${Object.keys(built).join(', ')})`;
+      const d = firstDifference(stored[k], built[k], `${path}.${k}`);
+      if (d !== undefined) return d;
+    }
+    return undefined;
+  }
+  return Object.is(stored, built) ? undefined : `${path} is ${shown(stored)}, the layer built from it gives ${shown(built)}`;
+}
+
+/** (3) Hyperparameters (layers marked 'model' share the model's object), loss, metrics, epochs. */
+function restoreModelFields(model: EpyNN, json: ModelJSON): void {
+  const m = json.model;
+  model.ts = m.ts;
+  model.uname = m.uname;
+  model.seHPars = { ...m.seHPars };
+  json.layers.forEach((entry, i) => {
+    const layer = model.layers[i];
+    if (entry.seHPars === 'model') {
+      layer.seHPars = model.seHPars;
+      model.inheritedHPars.add(layer);
+    } else layer.seHPars = entry.seHPars === null ? undefined : { ...entry.seHPars };
+  });
+  model.loss = m.loss;
+  model.metrics = {};
+  for (const [k, sets] of Object.entries(m.metrics)) model.metrics[k] = sets.map((values) => values.map(decodeNumber));
+  model.seed = m.seed ?? undefined;
+  model.e = m.e;
+  model.epochs = m.epochs;
+  model.epochsDone = m.epochsDone;
+}
+
+/** (4) Embedding: element map, label count and (optionally) the datasets, checked against inputShape. */
+function restoreEmbedding(model: EpyNN, json: ModelJSON, where: string): void {
+  const emb = model.embedding;
+  const { elements, labelColumns, inputShape, data } = json.embedding;
+  emb.e2i = new Map(elements);
+  emb.i2e = new Map(elements.map(([e, i]) => [i, e]));
+  emb.labelColumns = labelColumns;
+  const range = json.embedding.XScaleRange;
+  emb.XScaleRange = range === undefined || range === null ? undefined : [decodeNumber(range[0]), decodeNumber(range[1])];
+  const zip = json.embedding.zipOrder;
+  emb.zipOrder = zip === undefined || zip === null ? undefined : [...zip];
+  const e = json.layers[0].d.e;
+  if (e !== undefined && e !== elements.length) {
+    throw new ModelFileError(`${where}: layers[0].d.e: ${e} elements but embedding.elements has ${elements.length}`);
+  }
+  if (!data) return;
+  const names = ['dtrain', 'dval', 'dtest'] as const;
+  const sets = names.map((name) => {
+    const s = data[name];
+    if (!s) return new DataSet(new NDArray(new Float64Array(0), [0]), undefined, name);
+    const w = `${where}: embedding.data.${name}`;
+    if (inputShape !== null && !sameShape(s.X.shape.slice(1), inputShape)) {
+      throw new ModelFileError(`${w}.X: samples of shape ${fmt(s.X.shape.slice(1))} but embedding.inputShape is ${fmt(inputShape)}`);
+    }
+    if (s.Y && !sameShape(s.Y.shape, [s.Y.shape[0], labelColumns])) {
+      throw new ModelFileError(`${w}.Y: shape ${fmt(s.Y.shape)}, expected (m, ${labelColumns}) (embedding.labelColumns)`);
+    }
+    const X = decodeArray(s.X, `${w}.X`);
+    const Y = s.Y ? decodeArray(s.Y, `${w}.Y`) : undefined;
+    return new DataSet(X, Y, name);
+  });
+  [emb.dtrain, emb.dval, emb.dtest] = sets;
+  emb.dsets = sets.filter((s) => s.active);
+  if (emb.zipOrder !== undefined && emb.dtrain.active && emb.zipOrder.length !== emb.dtrain.X.shape[0]) {
+    throw new ModelFileError(`${where}: embedding.zipOrder has ${emb.zipOrder.length} indices but dtrain has ${emb.dtrain.X.shape[0]} samples`);
+  }
+}
+
+/**
+ * The stored dimensions must be the ones the architecture computes (only the sample count `m`
+ * may differ): `d` drives the next forward pass (a Pooling window, a Dropout rate...).
+ */
+function checkDimensions(entry: LayerJSON, layer: Layer, w: string, { complete }: { complete: boolean }): void {
+  for (const [k, v] of Object.entries(layer.d)) {
+    if (k === 'm') continue;
+    if (!Object.hasOwn(entry.d, k)) {
+      if (complete) throw new ModelFileError(`${w}: d.${k} is missing (the architecture gives ${v})`);
+      continue;
+    }
+    if (entry.d[k] !== v) throw new ModelFileError(`${w}: d.${k} is ${shown(entry.d[k])} but the architecture gives ${v}`);
+  }
+  if (!complete) return;
+  for (const k of Object.keys(entry.d)) {
+    if (k === 'm') checkNumber(entry.d.m, w, 'd.m', { int: true, min: 0 });
+    else if (!Object.hasOwn(layer.d, k) && !(k === 'e' && layer instanceof Embedding)) {
+      throw new ModelFileError(`${w}: d.${k} is not a dimension of this layer (it has ${Object.keys(layer.d).join(', ')})`);
+    }
+  }
+}
+
+/** Stored forward shapes must be the architecture's, but for the sample axis of data arrays. */
+function checkForwardShapes(entry: LayerJSON, layer: Layer, w: string): void {
+  for (const k of Object.keys(layer.fs)) if (!Object.hasOwn(entry.fs, k)) throw new ModelFileError(`${w}: fs.${k} is missing (the architecture gives ${fmt(layer.fs[k])})`);
+  for (const [k, shape] of Object.entries(entry.fs)) {
+    const want = layer.fs[k];
+    if (want === undefined) throw new ModelFileError(`${w}: fs.${k} is not a forward shape of this layer (it has ${Object.keys(layer.fs).join(', ')})`);
+    const exact = k in layer.p;
+    const ok = shape.length === want.length && shape.every((s, j) => s === want[j] || (j === 0 && !exact));
+    if (!ok) throw new ModelFileError(`${w}: fs.${k} is ${fmt(shape)} but the architecture gives ${fmt(want)}${exact ? '' : ' (any sample count)'}`);
+  }
+}
+
+/**
+ * (5) Parameters, by the steps of the model check on one zero sample of inputShape: computeShapes
+ * (then the stored dimensions and parameter shapes are compared, before anything is allocated),
+ * initializeParameters (the expected names), the stored parameters put in place, forward.
+ */
+function restoreParameters(model: EpyNN, json: ModelJSON, where: string): void {
+  const layers = model.layers;
+  const outputActivation = layers[layers.length - 1].activation.activate;
+  model.trainingLoss = lossFunctions(json.model.loss, outputActivation);
+  const inputShape = json.embedding.inputShape!;
+  if (size(inputShape) > MAX_SAMPLE_ELEMENTS) {
+    throw new ModelFileError(`${where}: embedding.inputShape ${fmt(inputShape)} has ${size(inputShape)} values per sample (at most ${MAX_SAMPLE_ELEMENTS})`);
+  }
+  let A = zeros([1, ...inputShape]);
+  model.setTraining(false);
+  json.layers.forEach((entry, i) => {
+    const layer = layers[i];
+    const w = `${where}: ${layerWhere(i, entry)}`;
+    const stage = (name: string, f: () => void): void => {
+      try {
+        f();
+      } catch (err) {
+        if (err instanceof ModelFileError) throw err;
+        throw new ModelFileError(`${w}: ${name} failed on the stored input shape ${fmt([1, ...inputShape])}: ${(err as Error).message}`, { cause: err });
+      }
+    };
+    stage('computeShapes', () => layer.computeShapes(A));
+    checkDimensions(entry, layer, w, { complete: true });
+    for (const [k, a] of Object.entries(entry.params)) {
+      const want = layer.fs[k];
+      if (want !== undefined && !sameShape(a.shape, want)) {
+        throw new ModelFileError(`${w}: parameter ${k} has shape ${fmt(a.shape)} but the architecture needs ${fmt(want)}`);
+      }
+    }
+    stage('initializeParameters', () => layer.initializeParameters()); // expected names and shapes (the random state is restored later)
+    for (const k of Object.keys(layer.p)) if (!Object.hasOwn(entry.params, k)) throw new ModelFileError(`${w}: parameter ${k} is missing`);
+    const saved: Record<string, NDArray> = {};
+    for (const [k, a] of Object.entries(entry.params)) {
+      if (!Object.hasOwn(layer.p, k)) throw new ModelFileError(`${w}: unexpected parameter ${k} (the architecture has ${Object.keys(layer.p).join(', ') || 'none'})`);
+      saved[k] = decodeArray(a, `${w}: parameter ${k}`);
+      if (!sameShape(saved[k].shape, layer.p[k].shape)) {
+        throw new ModelFileError(`${w}: parameter ${k} has shape ${fmt(saved[k].shape)} but the architecture needs ${fmt(layer.p[k].shape)}`);
+      }
+    }
+    if (layer instanceof Convolution && !layer.useBias && saved.b !== undefined && saved.b.data.some((v) => v !== 0)) {
+      throw new ModelFileError(`${w}: useBias is false but parameter b holds non-zero values (it never moves without a bias)`);
+    }
+    layer.p = saved;
+    stage('forward', () => {
+      A = layer.forward(A);
+    });
+    checkForwardShapes(entry, layer, w);
+  });
+  const labels = json.embedding.labelColumns;
+  if (A.ndim === 2 && A.shape[1] !== labels) {
+    throw new ModelFileError(`${where}: embedding.labelColumns is ${labels} but the output layer gives ${A.shape[1]} values per sample`);
+  }
+}
+
+/** (6) Per-layer state as written: dimensions, shapes, seed, random streams. */
+function restoreLayerState(model: EpyNN, json: ModelJSON, where: string): void {
+  json.layers.forEach((entry, i) => {
+    const layer = model.layers[i];
+    if (!json.model.initialized) checkDimensions(entry, layer, `${where}: ${layerWhere(i, entry)}`, { complete: false });
+    layer.d = Object.fromEntries(Object.entries(entry.d).map(([k, v]) => [k, decodeNumber(v)]));
+    layer.fs = Object.fromEntries(Object.entries(entry.fs).map(([k, v]) => [k, [...v]]));
+    layer.bs = Object.fromEntries(Object.entries(entry.bs).map(([k, v]) => [k, [...v]]));
+    layer.o = { ...entry.o };
+    layer.fc = {};
+    layer.bc = {};
+    layer.g = {};
+    layer.trainable = entry.trainable;
+    layer.e = json.model.e;
+    layer.rng = restoreRng(entry.rng);
+    model.network.set(layer, { Layer: layer.name, Activation: { ...layer.activation }, Dimensions: layer.d, FW_Shapes: layer.fs, BW_Shapes: layer.bs });
+  });
 }
 
 /**
  * Rebuilds a model from `modelToJSON` output (object or JSON text). The model predicts exactly as
  * the one written and, when the data was included, continues training on the same random streams.
+ * Every problem with the input is a ModelFileError naming the field.
  */
 export function modelFromJSON(input: ModelJSON | string, where = 'EpyNN.fromJSON'): EpyNN {
-  const json = typeof input === 'string' ? parseModelJSON(input, where) : checkHeader(input, where);
-  const m = json.model;
-
-  // (1) Architecture
-  const layers = json.layers.map((entry, i) => buildLayer(entry, i, where));
-  if (!(layers[0] instanceof Embedding)) throw new EpyNNError(`${where}: the first layer must be an Embedding, got ${layers[0].name}`);
-  const model = new EpyNN(layers, m.name);
-  model.ts = m.ts;
-  model.uname = m.uname;
-
-  // (2) Hyperparameters: layers marked 'model' share the model's object
-  model.seHPars = { ...m.seHPars };
-  json.layers.forEach((entry, i) => {
-    const layer = layers[i];
-    if (entry.seHPars === 'model') {
-      layer.seHPars = model.seHPars;
-      model.inheritedHPars.add(layer);
-    } else layer.seHPars = entry.seHPars === null || entry.seHPars === undefined ? undefined : { ...entry.seHPars };
-  });
-
-  // (3) Loss, metrics, epochs
-  model.loss = m.loss;
-  model.metrics = {};
-  for (const [k, sets] of Object.entries(m.metrics ?? {})) model.metrics[k] = sets.map((values) => values.map(decodeNumber));
-  model.seed = m.seed ?? undefined;
-  model.e = m.e;
-  model.epochs = m.epochs;
-  model.epochsDone = m.epochsDone;
-
-  // (4) Embedding: element map, label count and (optionally) the datasets
-  const emb = model.embedding;
-  const elements = json.embedding.elements ?? [];
-  emb.e2i = new Map(elements);
-  emb.i2e = new Map(elements.map(([e, i]) => [i, e]));
-  emb.labelColumns = json.embedding.labelColumns ?? 1;
-  const range = json.embedding.XScaleRange;
-  if (range !== undefined && range !== null) {
-    const [lo, hi] = Array.isArray(range) && range.length === 2 ? range.map(decodeNumber) : [NaN, NaN];
-    if (!(Number.isFinite(lo) && Number.isFinite(hi) && hi > lo)) throw new EpyNNError(`${where}: embedding.XScaleRange must be [min, max] with min < max, got ${JSON.stringify(range)}`);
-    emb.XScaleRange = [lo, hi];
+  try {
+    // (1) The document, checked before anything is built
+    const json = typeof input === 'string' ? parseModelJSON(input, where) : checkModelJSON(input, where);
+    if (!json.model.initialized && json.layers.some((l) => Object.keys(l.params).length > 0)) {
+      throw new ModelFileError(`${where}: model.initialized is false but the layers hold parameters`);
+    }
+    // (2) Architecture
+    const layers = json.layers.map((entry, i) => buildLayer(entry, i, where));
+    if (!(layers[0] instanceof Embedding)) throw new ModelFileError(`${where}: the first layer must be an Embedding, got ${layers[0].name}`);
+    const model = new EpyNN(layers, json.model.name);
+    // (3)-(6)
+    restoreModelFields(model, json);
+    restoreEmbedding(model, json, where);
+    if (json.model.initialized) restoreParameters(model, json, where);
+    restoreLayerState(model, json, where);
+    // (7) compat: 'epynn' mode (checked by the schema)
+    model.setCompat(json.model.compat ?? undefined);
+    model.initialized = json.model.initialized;
+    return model;
+  } catch (err) {
+    throw asModelFileError(err, where);
   }
-  const data = json.embedding.data;
-  if (data) {
-    const names = ['dtrain', 'dval', 'dtest'] as const;
-    const sets = names.map((name) => {
-      const s = data[name];
-      if (!s) return new DataSet(new NDArray(new Float64Array(0), [0]), undefined, name);
-      const X = decodeArray(s.X, `${where}: embedding ${name}.X`);
-      const Y = s.Y ? decodeArray(s.Y, `${where}: embedding ${name}.Y`) : undefined;
-      return new DataSet(X, Y, name);
-    });
-    [emb.dtrain, emb.dval, emb.dtest] = sets;
-    emb.dsets = sets.filter((s) => s.active);
-  }
-
-  // (5) Parameters, checked against the architecture by the same steps as the check pass
-  if (m.initialized) {
-    const outputActivation = layers[layers.length - 1].activation.activate;
-    model.trainingLoss = lossFunctions(m.loss, outputActivation);
-    const inputShape = json.embedding.inputShape;
-    if (!Array.isArray(inputShape)) throw new EpyNNError(`${where}: embedding.inputShape is required for an initialized model`);
-    let A = zeros([1, ...inputShape]);
-    model.setTraining(false);
-    json.layers.forEach((entry, i) => {
-      const layer = layers[i];
-      const w = `${where}: ${layerWhere(i, entry)}`;
-      const saved: Record<string, NDArray> = {};
-      for (const [k, a] of Object.entries(entry.params ?? {})) saved[k] = decodeArray(a, `${w}: parameter ${k}`);
-      try {
-        layer.computeShapes(A);
-        layer.initializeParameters(); // expected names and shapes (the random state is restored below)
-      } catch (err) {
-        throw new EpyNNError(`${w}: the architecture does not fit the stored input shape ${fmt([1, ...inputShape])}: ${(err as Error).message}`, { cause: err });
-      }
-      for (const k of Object.keys(layer.p)) {
-        if (!(k in saved)) throw new EpyNNError(`${w}: parameter ${k} is missing`);
-        if (!sameShape(saved[k].shape, layer.p[k].shape)) {
-          throw new EpyNNError(`${w}: parameter ${k} has shape ${fmt(saved[k].shape)} but the architecture needs ${fmt(layer.p[k].shape)}`);
-        }
-      }
-      for (const k of Object.keys(saved)) if (!(k in layer.p)) throw new EpyNNError(`${w}: unexpected parameter ${k} (the architecture has ${Object.keys(layer.p).join(', ') || 'none'})`);
-      layer.p = saved;
-      try {
-        A = layer.forward(A);
-      } catch (err) {
-        throw new EpyNNError(`${w}: forward check failed: ${(err as Error).message}`, { cause: err });
-      }
-    });
-  }
-
-  // (6) Per-layer state as written: dimensions, shapes, seed, random streams
-  json.layers.forEach((entry, i) => {
-    const layer = layers[i];
-    layer.d = Object.fromEntries(Object.entries(entry.d ?? {}).map(([k, v]) => [k, decodeNumber(v)]));
-    layer.fs = Object.fromEntries(Object.entries(entry.fs ?? {}).map(([k, v]) => [k, [...v]]));
-    layer.bs = Object.fromEntries(Object.entries(entry.bs ?? {}).map(([k, v]) => [k, [...v]]));
-    layer.o = { ...(entry.o ?? {}) };
-    layer.fc = {};
-    layer.bc = {};
-    layer.g = {};
-    layer.trainable = entry.trainable ?? layer.trainable;
-    layer.e = m.e;
-    if (entry.rng) layer.rng = restoreRng(entry.rng);
-    model.network.set(layer, { Layer: layer.name, Activation: { ...layer.activation }, Dimensions: layer.d, FW_Shapes: layer.fs, BW_Shapes: layer.bs });
-  });
-  // (7) compat: 'epynn' mode and EpyNN's dtrain order
-  if (m.compat !== undefined && m.compat !== null && m.compat !== 'epynn') throw new EpyNNError(`${where}: model.compat must be 'epynn' or null, got ${JSON.stringify(m.compat)}`);
-  model.setCompat(m.compat ?? undefined);
-  const zip = json.embedding.zipOrder;
-  if (zip !== undefined && zip !== null && !(Array.isArray(zip) && zip.every((v) => Number.isInteger(v) && v >= 0))) {
-    throw new EpyNNError(`${where}: embedding.zipOrder must be an array of sample indices or null`);
-  }
-  emb.zipOrder = zip === null || zip === undefined ? undefined : [...zip];
-  model.initialized = m.initialized;
-  return model;
 }
 
 // The network reaches this format through src/network/hooks.ts (it does not import src/io).

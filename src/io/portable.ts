@@ -57,8 +57,13 @@ export interface Preprocessing {
   inputShape: number[];
   /** XEncode: each sample is a sequence of elements, one-hot encoded in this order (element i -> column i). */
   elements: Element[] | null;
-  /** XScale: X is scaled to [0, 1] over the whole array passed in (as EpyNN does: min and max of that X). */
+  /** XScale: X is scaled by (X − min) / (max − min). */
   XScale: boolean;
+  /**
+   * The training data's [min, max] used by XScale (what `predict` applies by default), or null when
+   * unknown: then X is scaled over the array passed in, as EpyNN's predict does.
+   */
+  XScaleRange: [number, number] | null;
   /** Number of output columns; > 1 means one-hot labels (YEncode or one-hot YData): the decision is the argmax. */
   labelColumns: number;
   /** The labels were one-hot encoded from 0..k−1 by the Embedding (YEncode). */
@@ -208,6 +213,7 @@ export function preprocessingOf(model: EpyNN): Preprocessing {
     inputShape: emb.fs.X === undefined ? [] : emb.fs.X.slice(1),
     elements,
     XScale: emb.XScale,
+    XScaleRange: emb.XScaleRange === undefined ? null : [emb.XScaleRange[0], emb.XScaleRange[1]],
     labelColumns: emb.labelColumns,
     YEncode: emb.YEncode,
   };
@@ -225,14 +231,20 @@ export function checkPreprocessing(meta: unknown, fn: string): Preprocessing {
     throw new EpyNNError(`${fn}: preprocessing.elements must be null or an array of strings/numbers`);
   }
   if (typeof m.XScale !== 'boolean' || typeof m.YEncode !== 'boolean') throw new EpyNNError(`${fn}: preprocessing.XScale and YEncode must be booleans`);
+  if (m.XScaleRange === undefined) m.XScaleRange = null;
+  const r = m.XScaleRange;
+  if (r !== null && !(Array.isArray(r) && r.length === 2 && Number.isFinite(r[0]) && Number.isFinite(r[1]) && r[1] > r[0])) {
+    throw new EpyNNError(`${fn}: preprocessing.XScaleRange must be null or [min, max] with min < max, got ${JSON.stringify(r)}`);
+  }
   if (!Number.isInteger(m.labelColumns) || (m.labelColumns as number) < 1) throw new EpyNNError(`${fn}: preprocessing.labelColumns must be a positive integer, got ${String(m.labelColumns)}`);
   return m as Preprocessing;
 }
 
 /**
- * Applies an exported model's preprocessing to raw samples, as the Embedding did in training:
- * one-hot encoding of element sequences (XEncode) with the training element order, then scaling to
- * [0, 1] over this X (XScale, as EpyNN's predict does). Returns float64 samples of shape
+ * Applies an exported model's preprocessing to raw samples, as `model.predict` does by default:
+ * one-hot encoding of element sequences (XEncode) with the training element order, then scaling
+ * (XScale) with the training data's [min, max] (over this X when the range is unknown, as EpyNN's
+ * predict does). Returns float64 samples of shape
  * (N, ...inputShape); pass `.data` to `Float32Array.from` for a TF.js tensor or an ONNX tensor.
  * `meta` is the `epynn` entry of the exported metadata (or the whole metadata object).
  */
@@ -244,7 +256,7 @@ export function preprocess(meta: Preprocessing | { epynn: Preprocessing }, XData
     const e2i = new Map<Element, number>(m.elements.map((e, i) => [e, i]));
     X = encodeDataset(toSequences(XData, fn), e2i, fn);
   } else X = toArray(XData, fn, 'XData');
-  if (m.XScale) X = scaleFeatures(X, fn);
+  if (m.XScale) X = m.XScaleRange === null ? scaleFeatures(X, fn) : scaleFeatures(X, fn, m.XScaleRange);
   if (!sameShape(X.shape.slice(1), m.inputShape)) {
     throw new EpyNNError(`${fn}: samples have shape ${fmt(X.shape.slice(1))} but the model takes ${fmt(m.inputShape)} (X ${fmt(X.shape)})`);
   }
@@ -314,6 +326,9 @@ export function buildModel(desc: PortableModel, fn = 'buildModel', loss = 'MSE')
     emb.i2e = new Map(pre.elements.map((e, i) => [i, e]));
   }
   emb.labelColumns = pre.labelColumns;
+  // predict() applies the training transformation by default: the same settings as the exported model's Embedding
+  Object.assign(emb as { XEncode: boolean; XScale: boolean; YEncode: boolean }, { XEncode: pre.elements !== null, XScale: pre.XScale, YEncode: pre.YEncode });
+  emb.XScaleRange = pre.XScaleRange === null ? undefined : [pre.XScaleRange[0], pre.XScaleRange[1]];
 
   // The steps of the check pass on one zero sample: shapes, parameter names and shapes, forward
   let A = zeros([1, ...desc.inputShape]);

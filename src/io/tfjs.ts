@@ -427,7 +427,7 @@ export function tfjsToPortable(modelJSON: TFJSModelJSON, weightData: ArrayBuffer
   const outUnits = lastLayer !== undefined && 'units' in lastLayer ? lastLayer.units : 1;
   const preprocessing: Preprocessing = meta !== undefined
     ? checkPreprocessing(meta, FN)
-    : { format: 'epynn-ts/preprocess', version: 1, inputShape, elements: null, XScale: false, labelColumns: outUnits, YEncode: false };
+    : { format: 'epynn-ts/preprocess', version: 1, inputShape, elements: null, XScale: false, XScaleRange: null, labelColumns: outUnits, YEncode: false };
   return { name, inputShape, layers, preprocessing };
 }
 

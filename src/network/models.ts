@@ -15,7 +15,7 @@ import { modelEvaluate } from './evaluate.js';
 import { modelHyperparameters, modelLearningRate } from './hyperparameters.js';
 import { modelAssignSeeds, modelInitialize } from './initialize.js';
 import { decide } from './predict.js';
-import { initializeModelReport, modelReport } from './report.js';
+import { initializeModelReport, modelReport, singleBatchReport } from './report.js';
 import { modelTraining } from './training.js';
 import { type PlotOptions, modelTerminalChart } from '../commons/plot.js';
 import type { ModelJSON, ToJSONOptions } from '../io/library.js';
@@ -352,10 +352,31 @@ export class EpyNN {
   }
 
   /**
-   * Writes an SVG chart of every metric and the loss per epoch (default `plots/<uname>.svg`) and
-   * returns the path. Node only: in a browser use `plotSVG(model)`.
+   * Reports one training batch (EpyNN's `batch_report(batch, A)`): the progress line with epoch, batch,
+   * accuracy and cost of A against batch.Y, elapsed time and rate. For a training loop of your own over
+   * `model.embedding.trainingBatches()`; `train()` reports its batches itself.
    */
-  plot(options?: PlotOptions): string {
-    return nodeIO('EpyNN.plot', 'plotSVG(model)').writePlot(this, options);
+  batchReport(batch: DataSet, A: NDArray): void {
+    const batches = this.embedding?.batchDtrain ?? [];
+    const i = batches.indexOf(batch);
+    if (i < 0) throw new EpyNNError('EpyNN.batchReport: batch must be one of model.embedding.batchDtrain (from model.embedding.trainingBatches())');
+    if (batch.Y === undefined) throw new EpyNNError(`EpyNN.batchReport: batch ${batch.name} has no labels Y`);
+    if (this.startTime === 0) this.startTime = Date.now();
+    singleBatchReport(this, batch, A, i, batches.length);
+  }
+
+  /**
+   * Writes an SVG chart of every metric and the loss per epoch (default `plots/<uname>.svg`) and
+   * returns the path. Node only: in a browser use `plotSVG(model)`. With `path: false` (EpyNN's
+   * `plot(path=False)`), writes nothing: prints the terminal chart to `logger` and returns its text
+   * (in the browser too).
+   */
+  plot(options?: Omit<PlotOptions, 'path'> & { path?: string | false }): string {
+    if (options?.path === false) {
+      const chart = modelTerminalChart(this);
+      this.logger.line(chart);
+      return chart;
+    }
+    return nodeIO('EpyNN.plot', 'plotSVG(model)').writePlot(this, options as PlotOptions | undefined);
   }
 }

@@ -1,11 +1,15 @@
-// Node-only file helpers: model files and SVG plots, written atomically (temp file + rename).
+// Node-only file helpers: model files and SVG plots, written durably (temp file, every byte, fsync,
+// rename, fsync of the folder) and read with limits (regular files only, bounded size).
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { EpyNNError } from '../commons/errors.js';
+import {
+  closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, readdirSync, renameSync, rmSync, statSync, writeSync,
+} from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { EpyNNError, FileWriteError, ModelFileError } from '../commons/errors.js';
 import { type PlotOptions, plotSVG } from '../commons/plot.js';
 import { type NodeIO, type WriteOptions, setNodeIO } from '../io/adapter.js';
 import { modelFromJSON, modelToJSON, parseModelJSON } from '../io/library.js';
+import { shown } from '../io/schema.js';
 import type { EpyNN } from '../network/models.js';
 
 /** Default folders, relative to the working directory (as EpyNN). */
@@ -14,24 +18,149 @@ export const MODELS_DIR = 'models';
 export const PLOTS_DIR = 'plots';
 
 /**
- * Writes `text` to `path` so that a reader never sees a partial file: the bytes go to a temporary
- * file in the same folder, are flushed to disk, then renamed over `path` (atomic on POSIX and NTFS).
+ * @internal The file-system calls of the writer and the reader. Tests replace entries to inject a
+ * short write, a failing fsync or a full disk; nothing else should touch this.
  */
-export function writeFileAtomic(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+export const fileOps = { openSync, writeSync, fsyncSync, closeSync, renameSync, rmSync, readSync, fstatSync, statSync };
+
+const REASONS: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  EISDIR: 'the path is a folder',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EEXIST: 'a part of the path is a file, not a folder',
+  ENAMETOOLONG: 'the file name is too long',
+  EMFILE: 'too many open files',
+  EIO: 'input/output error',
+  SHORT_WRITE: 'the system accepted no more bytes (disk full?)',
+};
+
+const errorCode = (err: unknown): string => (err as NodeJS.ErrnoException | undefined)?.code ?? 'UNKNOWN';
+
+/** A write failure as a FileWriteError naming the path, the reason and the system's code. */
+function writeError(where: string, path: string, err: unknown, after = ''): FileWriteError {
+  const code = errorCode(err);
+  const reason = REASONS[code] ?? (err as Error)?.message ?? String(err);
+  return new FileWriteError(`${where}: cannot write ${path}: ${reason} (${code})${after}`, path, code, { cause: err });
+}
+
+/** Temp files of `path` are named `<file>.<pid>.<8 hex>.tmp`. */
+const tempName = (path: string): string => `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+
+/** Whether a process with this id exists (EPERM: it does, under another user). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return errorCode(err) === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temp files of `path` left by writers that were killed (their process no longer
+ * exists). Best effort: a file that cannot be listed or removed is left alone.
+ */
+export function removeStaleTemps(path: string): string[] {
+  const dir = dirname(path);
+  const prefix = `${basename(path)}.`;
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const m = /^(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name.slice(prefix.length));
+    if (m === null) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || processAlive(pid)) continue;
+    try {
+      fileOps.rmSync(join(dir, name), { force: true });
+      removed.push(join(dir, name));
+    } catch {
+      // another writer removed it, or we may not: leave it
+    }
+  }
+  return removed;
+}
+
+/** Writes every byte of `bytes` to `fd` (writeSync may write fewer than asked). */
+function writeAll(fd: number, bytes: Uint8Array): void {
+  let offset = 0;
+  while (offset < bytes.length) {
+    const n = fileOps.writeSync(fd, bytes, offset, bytes.length - offset);
+    if (!(n > 0)) throw Object.assign(new Error(`wrote ${offset} of ${bytes.length} bytes`), { code: 'SHORT_WRITE' });
+    offset += n;
+  }
+}
+
+/** Flushes a folder's entries (the rename) to disk. Platforms that cannot open a folder are skipped. */
+function fsyncFolder(dir: string): void {
   let fd: number | undefined;
   try {
-    fd = openSync(tmp, 'w');
-    writeSync(fd, text);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(tmp, path);
+    fd = fileOps.openSync(dir, 'r');
+    fileOps.fsyncSync(fd);
   } catch (err) {
-    if (fd !== undefined) closeSync(fd);
-    rmSync(tmp, { force: true });
-    throw err;
+    if (!['EISDIR', 'EPERM', 'EINVAL', 'EBADF', 'EACCES'].includes(errorCode(err))) throw err;
+  } finally {
+    if (fd !== undefined) fileOps.closeSync(fd);
+  }
+}
+
+/**
+ * Writes `text` to `path` so that the file is either the complete new text or, after any failure
+ * or crash, the previous file untouched: the bytes go to a temporary file in the same folder (every
+ * byte, checked), are flushed to disk (fsync), the temp file is renamed over `path`, and the folder
+ * is flushed so the rename survives a power loss. On failure the temp file is removed and a
+ * FileWriteError names the path and the cause (ENOSPC, EACCES, EISDIR, ...). Temp files left by
+ * killed writers of the same path are removed first.
+ */
+export function writeFileAtomic(path: string, text: string | Uint8Array, where = 'writeFileAtomic'): void {
+  if (typeof path !== 'string' || path.length === 0) throw new EpyNNError(`${where}: the path must be a non-empty string, got ${shown(path)}`);
+  if (typeof text !== 'string' && !(text instanceof Uint8Array)) throw new EpyNNError(`${where}: the content must be a string or bytes, got ${shown(text)}`);
+  const dir = dirname(path);
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw writeError(where, path, err, ` (creating the folder ${dir})`);
+  }
+  removeStaleTemps(path);
+  const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+  const tmp = tempName(path);
+  let fd: number | undefined;
+  try {
+    fd = fileOps.openSync(tmp, 'wx');
+    writeAll(fd, bytes);
+    fileOps.fsyncSync(fd);
+    const closing = fd;
+    fd = undefined;
+    fileOps.closeSync(closing);
+    fileOps.renameSync(tmp, path);
+  } catch (err) {
+    if (fd !== undefined) {
+      try {
+        fileOps.closeSync(fd);
+      } catch {
+        // the write already failed; that error is the one to report
+      }
+    }
+    try {
+      fileOps.rmSync(tmp, { force: true });
+    } catch {
+      // nothing more we can do; a later write to the same path removes it
+    }
+    throw writeError(where, path, err);
+  }
+  try {
+    fsyncFolder(dir);
+  } catch (err) {
+    throw writeError(where, path, err, ': the new file is in place, but its folder could not be flushed to disk');
   }
 }
 
@@ -39,40 +168,115 @@ export function writeFileAtomic(path: string, text: string): void {
 export function writeModel(model: EpyNN, path?: string, options: WriteOptions = {}): string {
   const file = path ?? join(MODELS_DIR, `${model.uname}.json`);
   const text = JSON.stringify(modelToJSON(model, options));
-  writeFileAtomic(file, text);
+  writeFileAtomic(file, text, 'EpyNN.write');
   return file;
 }
 
-/** The newest `.json` file in `dir` (by modification time, then name). */
+/** The newest regular `.json` file in `dir` (by modification time, then name). */
 export function newestModelFile(dir = MODELS_DIR): string {
   let names: string[];
   try {
     names = readdirSync(dir).filter((f) => f.endsWith('.json'));
   } catch {
-    throw new EpyNNError(`readModel: no folder ${resolve(dir)} (write a model first with model.write(), or pass a path)`);
+    throw new ModelFileError(`readModel: no folder ${resolve(dir)} (write a model first with model.write(), or pass a path)`);
   }
-  const files = names.map((f) => ({ f: join(dir, f), t: statSync(join(dir, f)).mtimeMs })).sort((a, b) => b.t - a.t || (b.f < a.f ? -1 : 1));
-  if (files.length === 0) throw new EpyNNError(`readModel: no model file (*.json) in ${resolve(dir)}`);
+  const files: { f: string; t: number }[] = [];
+  for (const name of names) {
+    try {
+      const st = statSync(join(dir, name));
+      if (st.isFile()) files.push({ f: join(dir, name), t: st.mtimeMs });
+    } catch {
+      // removed meanwhile
+    }
+  }
+  files.sort((a, b) => b.t - a.t || (b.f < a.f ? -1 : 1));
+  if (files.length === 0) throw new ModelFileError(`readModel: no model file (*.json) in ${resolve(dir)}`);
   return files[0].f;
 }
 
-/** Reads a model written by model.write(); default: the newest file in `models/`. */
-export function readModel(path?: string): EpyNN {
+export interface ReadOptions {
+  /** Largest file read, in bytes (a model with its data can be large). @default 512 MiB, about the longest string V8 holds */
+  maxBytes?: number;
+}
+
+/** Default `maxBytes` of readModel. */
+export const MAX_MODEL_BYTES = 2 ** 29;
+
+/** The bytes of a regular file of at most `maxBytes` bytes (a FIFO, a device or a folder is refused before opening). */
+function readRegularFile(file: string, maxBytes: number, where: string): Uint8Array {
+  const fail = (err: unknown): never => {
+    const code = errorCode(err);
+    throw new ModelFileError(
+      code === 'ENOENT' ? `readModel: no such file: ${file}` : `${where}: cannot read the file: ${REASONS[code] ?? (err as Error).message} (${code})`,
+      { cause: err },
+    );
+  };
+  const kind = (st: { isFile(): boolean; isDirectory(): boolean }): string => (st.isDirectory() ? 'a folder' : 'not a regular file (a device, a FIFO or a socket?)');
+  let st;
+  try {
+    st = fileOps.statSync(file);
+  } catch (err) {
+    return fail(err);
+  }
+  if (!st.isFile()) throw new ModelFileError(`${where}: ${kind(st)}; a model file is a regular file`);
+  if (st.size > maxBytes) throw new ModelFileError(`${where}: the file holds ${st.size} bytes, more than maxBytes = ${maxBytes}`);
+  let fd: number | undefined;
+  try {
+    fd = fileOps.openSync(file, 'r');
+    const fst = fileOps.fstatSync(fd); // the file opened may not be the one checked
+    if (!fst.isFile()) throw new ModelFileError(`${where}: ${kind(fst)}; a model file is a regular file`);
+    // Read up to maxBytes + 1 to notice a file that grew past the limit meanwhile
+    const cap = maxBytes + 1;
+    let buf = new Uint8Array(Math.min(cap, fst.size + 1));
+    let n = 0;
+    for (;;) {
+      if (n === buf.length) {
+        if (buf.length >= cap) break;
+        const bigger = new Uint8Array(Math.min(cap, buf.length * 2));
+        bigger.set(buf);
+        buf = bigger;
+      }
+      const got = fileOps.readSync(fd, buf, n, buf.length - n, null);
+      if (got === 0) break;
+      n += got;
+    }
+    if (n > maxBytes) throw new ModelFileError(`${where}: the file holds more than maxBytes = ${maxBytes} bytes`);
+    return buf.subarray(0, n);
+  } catch (err) {
+    if (err instanceof EpyNNError) throw err;
+    return fail(err);
+  } finally {
+    if (fd !== undefined) fileOps.closeSync(fd);
+  }
+}
+
+/**
+ * Reads a model written by model.write(); default: the newest file in `models/`. Only regular files
+ * of at most `maxBytes` bytes are read; every problem is a ModelFileError.
+ */
+export function readModel(path?: string, options: ReadOptions = {}): EpyNN {
+  if (path !== undefined && (typeof path !== 'string' || path.length === 0)) {
+    throw new ModelFileError(`readModel: path must be a non-empty string (or nothing, for the newest file in ${MODELS_DIR}/), got ${shown(path)}`);
+  }
+  if (options === null || typeof options !== 'object') throw new ModelFileError(`readModel: options must be an object, got ${shown(options)}`);
+  for (const k of Object.keys(options)) if (k !== 'maxBytes') throw new ModelFileError(`readModel: unknown option '${k}' (known: maxBytes)`);
+  const { maxBytes = MAX_MODEL_BYTES } = options;
+  if (!(Number.isSafeInteger(maxBytes) && maxBytes >= 1)) throw new ModelFileError(`readModel: maxBytes must be a positive integer, got ${shown(maxBytes)}`);
   const file = path ?? newestModelFile();
+  const where = `readModel(${file})`;
+  const bytes = readRegularFile(file, maxBytes, where);
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new EpyNNError(code === 'ENOENT' ? `readModel: no such file: ${file}` : `readModel: cannot read ${file}: ${(err as Error).message}`);
+    throw new ModelFileError(`${where}: the file is not UTF-8 text (${(err as Error).message})`);
   }
-  const where = `readModel(${file})`;
   return modelFromJSON(parseModelJSON(text, where), where);
 }
 
 /** Writes an SVG document; returns the path. */
 export function writeSVG(svg: string, path: string): string {
-  writeFileAtomic(path, svg);
+  writeFileAtomic(path, svg, 'EpyNN.plot');
   return path;
 }
 

@@ -1,4 +1,7 @@
 // epynn-ts for Node: everything in the core entry, plus files (model.write(), readModel(), model.plot()).
 // Importing this module registers the file-system adapter used by EpyNN.write and EpyNN.plot.
 export * from '../index.js';
-export { MODELS_DIR, PLOTS_DIR, newestModelFile, readModel, writeFileAtomic, writeModel, writePlot, writeSVG } from './fs.js';
+export {
+  MAX_MODEL_BYTES, MODELS_DIR, PLOTS_DIR, type ReadOptions, newestModelFile, readModel, removeStaleTemps, writeFileAtomic, writeModel, writePlot, writeSVG,
+} from './fs.js';
+export { readTFJS, writeONNX, writeTFJS } from './formats.js';

@@ -15,6 +15,18 @@ export function cyclingRng(values: ArrayLike<number>): Rng & { calls: number } {
     permutation(): number[] {
       throw new Error('stub: permutation not expected');
     },
+    normal(): number {
+      throw new Error('stub: normal not expected');
+    },
+    integers(): number {
+      throw new Error('stub: integers not expected');
+    },
+    choice(): never {
+      throw new Error('stub: choice not expected');
+    },
+    shuffle(): never {
+      throw new Error('stub: shuffle not expected');
+    },
     state(): never {
       throw new Error('stub: state not expected');
     },

@@ -1,8 +1,7 @@
 import { expect } from 'vitest';
-import type { EpyNNError } from '../../src/commons/errors.js';
 
 /** Asserts that `f` throws an error of `type` whose message contains (or matches) every one of `parts`. */
-export function throwsWith(f: () => unknown, type: typeof EpyNNError, ...parts: (string | RegExp)[]): void {
+export function throwsWith(f: () => unknown, type: abstract new (...args: never[]) => Error, ...parts: (string | RegExp)[]): void {
   let err: unknown;
   try {
     f();

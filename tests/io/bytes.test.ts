@@ -2,7 +2,7 @@
 import * as zlib from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { base64Decode, base64Encode, bytesToFloat64, crc32, float64ToBytes } from '../../src/io/bytes.js';
+import { base64Decode, base64Encode, bytesToFloat64, crc32, crc32Text, float64ToBytes } from '../../src/io/bytes.js';
 
 describe('base64', () => {
   it('matches Buffer for every length 0..40 and random bytes', () => {
@@ -53,5 +53,13 @@ describe('crc32', () => {
         expect(crc32(bytes)).toBe(zlibCrc32(bytes).toString(16).padStart(8, '0'));
       }),
     );
+  });
+});
+
+describe('crc32Text', () => {
+  it('equals the CRC-32 of the UTF-8 bytes (Buffer as the oracle), for ASCII, accents, CJK, emoji and lone surrogates', () => {
+    for (const s of ['', 'a', 'epynn-ts/model', 'é à ü', '日本語', '🙂 x 🙂', 'a\ud800b', '\udc00', 'x'.repeat(1000)]) {
+      expect(crc32Text(s), JSON.stringify(s)).toBe(crc32(new Uint8Array(Buffer.from(s, 'utf8'))));
+    }
   });
 });

@@ -11,7 +11,7 @@ import { Embedding } from '../../src/embedding/models.js';
 import { Flatten } from '../../src/flatten/models.js';
 import { type Initializer, registerInitializer, xavier } from '../../src/initialization/functions.js';
 import { setNodeIO } from '../../src/io/adapter.js';
-import { type ModelJSON, modelFromJSON } from '../../src/io/library.js';
+import { type ModelJSON, modelChecksum, modelFromJSON } from '../../src/io/library.js';
 import { registerLayer } from '../../src/io/registry.js';
 import { EpyNN } from '../../src/network/models.js';
 import { nodeFileSystem, readModel } from '../../src/node/fs.js';
@@ -20,6 +20,8 @@ import { imageModel } from './models.js';
 const dir = mkdtempSync(join(tmpdir(), 'epynn-io-err-'));
 const base = imageModel(1).toJSON();
 const clone = (): ModelJSON => JSON.parse(JSON.stringify(base)) as ModelJSON;
+/** An edited document with its checksum recomputed, so the check behind the checksum is what fails. */
+const signed = (json: ModelJSON): ModelJSON => ({ ...json, checksum: modelChecksum(json) });
 const denseIndex = base.layers.findIndex((l) => l.type === 'Dense');
 
 /** A tiny Dense model on 4 features. */
@@ -58,7 +60,7 @@ describe('reading a file', () => {
     const W = json.layers[denseIndex].params.W;
     const c = W.data[10];
     W.data = W.data.slice(0, 10) + (c === 'A' ? 'B' : 'A') + W.data.slice(11);
-    expect(() => modelFromJSON(json)).toThrow(
+    expect(() => modelFromJSON(signed(json))).toThrow(
       new RegExp(`EpyNN.fromJSON: layer ${denseIndex} \\(Dense\\): parameter W: checksum mismatch \\(file says [0-9a-f]{8}, data gives [0-9a-f]{8}\\): the file is corrupted`),
     );
   });
@@ -66,15 +68,15 @@ describe('reading a file', () => {
   it('corrupted base64 and missing bytes', () => {
     const bad = clone();
     bad.layers[denseIndex].params.b.data = '!' + bad.layers[denseIndex].params.b.data.slice(1);
-    expect(() => modelFromJSON(bad)).toThrow(`layer ${denseIndex} (Dense): parameter b: corrupted data (base64: invalid character "!" at position 0)`);
+    expect(() => modelFromJSON(signed(bad))).toThrow(`layer ${denseIndex} (Dense): parameter b: corrupted data (base64: invalid character "!" at position 0)`);
     const short = clone();
     short.layers[denseIndex].params.W.data = short.layers[denseIndex].params.W.data.slice(16);
-    expect(() => modelFromJSON(short)).toThrow('parameter W: data holds 180 bytes but shape (12, 2) needs 192 (8 per value): the file is truncated or corrupted');
+    expect(() => modelFromJSON(signed(short))).toThrow('parameter W: data holds 180 bytes but shape (12, 2) needs 192 (8 per value): the file is truncated or corrupted');
   });
 
   it('unknown format version, and a file that is not a model', () => {
     expect(() => modelFromJSON({ ...clone(), version: 99 })).toThrow(
-      'EpyNN.fromJSON: unsupported format version 99; this epynn-ts reads version 1 (written by a newer epynn-ts: upgrade)',
+      'EpyNN.fromJSON: unsupported format version 99; this epynn-ts reads versions 1 and 2 (written by a newer epynn-ts: upgrade)',
     );
     expect(() => EpyNN.fromJSON('{"hello": 1}')).toThrow('EpyNN.fromJSON: not an epynn-ts model (the "format" field must be "epynn-ts/model")');
   });
@@ -82,7 +84,7 @@ describe('reading a file', () => {
   it('unknown layer type', () => {
     const json = clone();
     json.layers[2].type = 'Conv3D';
-    expect(() => modelFromJSON(json)).toThrow(
+    expect(() => modelFromJSON(signed(json))).toThrow(
       "EpyNN.fromJSON: layer 2 (Conv3D): unknown layer type 'Conv3D'; known: Embedding, Dense, Convolution, Pooling, Flatten, Dropout, RNN, LSTM, GRU",
     );
   });
@@ -90,16 +92,18 @@ describe('reading a file', () => {
   it('parameter shape that does not match the architecture', () => {
     const json = clone();
     json.layers[denseIndex].params.W.shape = [2, 12]; // same bytes and checksum, transposed shape
-    expect(() => modelFromJSON(json)).toThrow(`EpyNN.fromJSON: layer ${denseIndex} (Dense): parameter W has shape (2, 12) but the architecture needs (12, 2)`);
+    expect(() => modelFromJSON(signed(json))).toThrow(`EpyNN.fromJSON: layer ${denseIndex} (Dense): parameter W has shape (2, 12) but the architecture needs (12, 2)`);
     const units = clone();
     (units.layers[denseIndex].config as { units: number }).units = 3;
-    expect(() => modelFromJSON(units)).toThrow(`layer ${denseIndex} (Dense): parameter W has shape (12, 2) but the architecture needs (12, 3)`);
+    expect(() => modelFromJSON(signed(units))).toThrow(`EpyNN.fromJSON: layer ${denseIndex} (Dense): d.u is 2 but the architecture gives 3`);
+    units.layers[denseIndex].d.u = 3;
+    expect(() => modelFromJSON(signed(units))).toThrow(`layer ${denseIndex} (Dense): parameter W has shape (12, 2) but the architecture needs (12, 3)`);
     const missing = clone();
     delete (missing.layers[denseIndex].params as Record<string, unknown>).b;
-    expect(() => modelFromJSON(missing)).toThrow(`layer ${denseIndex} (Dense): parameter b is missing`);
+    expect(() => modelFromJSON(signed(missing))).toThrow(`layer ${denseIndex} (Dense): parameter b is missing`);
     const extra = clone();
     extra.layers[denseIndex].params.Q = extra.layers[denseIndex].params.b;
-    expect(() => modelFromJSON(extra)).toThrow(`layer ${denseIndex} (Dense): unexpected parameter Q (the architecture has W, b)`);
+    expect(() => modelFromJSON(signed(extra))).toThrow(`layer ${denseIndex} (Dense): unexpected parameter Q (the architecture has W, b)`);
   });
 });
 
@@ -123,7 +127,7 @@ describe('custom activations, initializers and layers must be registered by name
     // a reader that never registered it (simulated by another name)
     const json = model.toJSON();
     (json.layers[1].config as { activate: string }).activate = 'io_never_registered';
-    expect(() => modelFromJSON(json)).toThrow(/EpyNN\.fromJSON: layer 1 \(Dense\): activation 'io_never_registered' is not registered; known: .*io_square.* \(use registerActivation\)/);
+    expect(() => modelFromJSON(signed(json))).toThrow(/EpyNN\.fromJSON: layer 1 \(Dense\): activation 'io_never_registered' is not registered; known: .*io_square.* \(use registerActivation\)/);
   });
 
   it('an unregistered initializer fails on write and on read', () => {
@@ -135,7 +139,7 @@ describe('custom activations, initializers and layers must be registered by name
     const json = denseModel(sigmoid, ones).toJSON();
     expect(json.layers[1].config.initialization).toBe('io_ones');
     (json.layers[1].config as { initialization: string }).initialization = 'io_missing';
-    expect(() => modelFromJSON(json)).toThrow("EpyNN.fromJSON: layer 1 (Dense): initialization 'io_missing' is not registered");
+    expect(() => modelFromJSON(signed(json))).toThrow("EpyNN.fromJSON: layer 1 (Dense): initialization 'io_missing' is not registered");
   });
 
   it('an unregistered layer class fails on write; registerLayer makes it work', () => {

@@ -187,10 +187,22 @@ describe('preprocess', () => {
     expect(P.shape).toEqual([1, 3, 4]);
     expect([...P.data]).toEqual([0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1]);
     expect(() => preprocess(meta as never, [['C', 'A', 'X']])).toThrow(/element "X" of sample 0 was not seen/);
+    // the import one-hot encodes raw sequences in predict, as the original does
+    const imported = fromTFJS(modelJSON, toTFJS(model).weightData);
+    expectClose(imported.predict([['C', 'A', 'T'], ['G', 'T', 'A']]).A!, model.predict([['C', 'A', 'T'], ['G', 'T', 'A']]).A!, 'XEncode import', { rtol: 1e-5, atol: 1e-7 });
     const images = new Embedding({ XData: [[0, 5], [10, 2]], YData: [0, 1], XScale: true });
     const m2 = new EpyNN([images, new Dense({ units: 1 })], 'scaled');
     m2.initialize({ quiet: true, seed: 1 });
-    expect([...preprocess(toTFJS(m2).modelJSON.userDefinedMetadata!.epynn!, [[2, 4], [6, 10]]).data]).toEqual([0, 0.25, 0.5, 1]);
+    const meta2 = toTFJS(m2).modelJSON.userDefinedMetadata!.epynn!;
+    expect(meta2).toMatchObject({ XScale: true, XScaleRange: [0, 10] });
+    // the training range, as predict applies it
+    expect([...preprocess(meta2, [[2, 4], [6, 10]]).data]).toEqual([0.2, 0.4, 0.6, 1]);
+    // range unknown (an older file): over this X, as EpyNN
+    expect([...preprocess({ ...meta2, XScaleRange: null }, [[2, 4], [6, 10]]).data]).toEqual([0, 0.25, 0.5, 1]);
+    // the import keeps the transformation: predict(raw) of the import equals predict(raw) of the original
+    const back = fromTFJS(toTFJS(m2).modelJSON, toTFJS(m2).weightData);
+    expectClose(back.predict([[2, 4], [6, 10]]).A!, m2.predict([[2, 4], [6, 10]]).A!, 'XScale import', { rtol: 1e-5, atol: 1e-7 });
+    expect(toTFJS(back).modelJSON.userDefinedMetadata!.epynn).toEqual(meta2);
     expect(() => preprocess({ format: 'other' } as never, [[1]])).toThrow(/not epynn-ts preprocessing/);
   });
 });

@@ -233,3 +233,31 @@ describe('EpyNN rejects bad models with clear errors', () => {
     expect(() => m.predict(X)).toThrow(/not initialized/);
   });
 });
+
+describe('batchReport and plot({ path: false })', () => {
+  test('batchReport prints the progress line of a batch in a training loop of your own', () => {
+    const out = memoryOutput();
+    const m = model(2, out);
+    out.lines.length = 0;
+    const batches = m.embedding.trainingBatches();
+    const A = m.forward(batches[1].X);
+    m.batchReport(batches[1], A);
+    expect(out.lines.length).toBe(1);
+    expect(out.lines[0]).toMatch(new RegExp(`^Epoch 0 - Batch 1/${batches.length - 1} - Accuracy: [0-9.]+ Cost: [0-9.]+ - TIME: `));
+  });
+  test('batchReport rejects a batch that is not one of the embedding\'s training batches', () => {
+    const m = model(2);
+    const b = m.embedding.trainingBatches()[0];
+    const copy = Object.assign(Object.create(Object.getPrototypeOf(b)), b);
+    expect(() => m.batchReport(copy, m.forward(b.X))).toThrow(/EpyNN\.batchReport: batch must be one of model\.embedding\.batchDtrain/);
+  });
+  test('plot({ path: false }) prints the terminal chart to the logger and writes no file', () => {
+    const out = memoryOutput();
+    const m = model(3, out);
+    m.train({ epochs: 3, initLogs: false });
+    out.lines.length = 0;
+    const chart = m.plot({ path: false });
+    expect(out.lines).toEqual([chart]);
+    expect(chart).toContain('tiny: accuracy and CCE per epoch');
+  });
+});

@@ -1,0 +1,86 @@
+// What the line-for-line ports of EpyNN's epynnlive train.py scripts share (examples/<name>/epynnlive.ts):
+// their options, EpyNN's settings.py, the prepared-data file format, `model.plot(path=False)` and the
+// write/read block.
+import { readFileSync } from 'node:fs';
+import { type EpyNN, NDArray, modelTerminalChart, readModel } from '../src/node/index.js';
+import type { ExampleOptions } from './types.js';
+
+export interface EpynnliveOptions extends ExampleOptions {
+  /** Train on prepared data from this JSON file (see readPreparedData) instead of preparing it. */
+  dataFile?: string;
+  /** Where `model.write()` writes the last model before reading it back; undefined: models/<uname>.json. */
+  modelPath?: string;
+}
+
+export interface EpynnliveResult {
+  /** The script's models, in the order it trains them. */
+  models: EpyNN[];
+  /** The last model, as written and read back (what the script predicts with). */
+  model: EpyNN;
+}
+
+/** settings.py of the epynnlive examples (a fresh dict per run: the scripts edit it). */
+export function settings(decay_k = 0): Record<string, number | string> {
+  return {
+    learning_rate: 0.1,
+    schedule: 'steady',
+    decay_k,
+    cycle_epochs: 0,
+    cycle_descent: 0,
+    ELU_alpha: 0.01,
+    LRELU_alpha: 0.01,
+    softmax_temperature: 1,
+  };
+}
+
+/** `--data PATH`: a .json file is prepared data (readPreparedData); anything else is the example's own data folder. */
+export function dataOption({ dataFile, dataDir }: EpynnliveOptions): { file?: string; dir?: string } {
+  if (dataFile !== undefined) return { file: dataFile };
+  if (dataDir !== undefined && dataDir.toLowerCase().endsWith('.json')) return { file: dataDir };
+  return { dir: dataDir };
+}
+
+/**
+ * Reads `{ X_features, Y_label }` (or the same under `data`), what a prepare_dataset returned:
+ * X_features an array `{ shape, data }` (numbers, or strings with dtype "str") or nested arrays;
+ * Y_label a list of labels.
+ */
+export function readPreparedData(path: string, where: string): { X: NDArray | unknown[]; Y: number[] } {
+  let json: any;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new Error(`${where}: cannot read the data file ${path}: ${(err as Error).message}`);
+  }
+  const d = json?.data ?? json;
+  const X = d?.X_features;
+  const Y = d?.Y_label;
+  if (X === undefined || !Array.isArray(Y)) throw new Error(`${where}: ${path} must hold { X_features, Y_label }`);
+  if (Array.isArray(X)) return { X, Y };
+  if (!Array.isArray(X.shape) || !Array.isArray(X.data)) throw new Error(`${where}: X_features in ${path} must be nested arrays or { shape, data }`);
+  if (X.dtype === 'str') {
+    const [n, s] = X.shape as number[];
+    return { X: Array.from({ length: n }, (_, i) => X.data.slice(i * s, (i + 1) * s)), Y };
+  }
+  return { X: new NDArray(Float64Array.from(X.data as number[]), X.shape), Y };
+}
+
+/** `model.plot(path=False)`: EpyNN shows the pyplot window; here the chart goes to the terminal. */
+export function plotNoPath(model: EpyNN, quiet: boolean): void {
+  if (!quiet) model.logger.line('\n' + modelTerminalChart(model));
+}
+
+/** `model.write()` then `model = read_model()`. */
+export function writeRead(model: EpyNN, modelPath?: string): EpyNN {
+  return readModel(model.write(modelPath));
+}
+
+/** `for n, pred, probs in zip(dset.ids, dset.P, dset.A): print(n, pred, probs)`. */
+export function printPredictions(dset: { ids: number[]; P?: NDArray; A?: NDArray }, quiet: boolean, extra?: (i: number) => string): void {
+  if (quiet || dset.A === undefined || dset.P === undefined) return;
+  const k = dset.A.shape[1] ?? 1;
+  dset.ids.forEach((n, i) => {
+    const probs = Array.from(dset.A!.data.subarray(i * k, (i + 1) * k), (v) => v.toPrecision(8)).join(' ');
+    console.log(`${n} ${dset.P!.data[i]} [${probs}]${extra ? ' ' + extra(i) : ''}`);
+  });
+}

@@ -1,0 +1,23 @@
+// Messages between the page and the training worker.
+import type { MnistPack } from './datasets.js';
+import type { Session } from './spec.js';
+
+export type ToWorker =
+  | { type: 'train'; session: Session; metrics: string[]; mnist?: MnistPack; stop: SharedArrayBuffer | null }
+  | { type: 'resume'; epochs?: number };
+
+export type FromWorker =
+  | { type: 'ready'; json: string }
+  | { type: 'log'; text: string }
+  | { type: 'progress'; epoch: number; epochs: number; batch: number; batches: number; samplesPerSecond: number; seconds: number }
+  | {
+      type: 'epoch';
+      epochsDone: number;
+      metrics: Record<string, number[][]>;
+      lrates: { name: string; lrate: number[] }[];
+      confusion?: number[][];
+      samplesPerSecond: number;
+      json: string;
+    }
+  | { type: 'done' | 'stopped'; epochsDone: number }
+  | { type: 'error'; message: string };

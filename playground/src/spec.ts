@@ -1,0 +1,207 @@
+// The network as plain data (what the page edits, saves in local storage and sends to the worker), and
+// how it becomes EpyNN layers. Each option maps one-to-one to the layer's constructor option.
+import {
+  Convolution, Dense, Dropout, Flatten, GRU, LSTM, Pooling, RNN, getActivation, getInitializer, type Layer,
+} from '../../src/index.js';
+
+export type LayerType = 'Convolution' | 'Pooling' | 'Flatten' | 'Dense' | 'Dropout' | 'RNN' | 'LSTM' | 'GRU';
+
+/** One layer as the page shows it: its type and its options (numbers, names, booleans). */
+export interface LayerSpec {
+  type: LayerType;
+  opts: Record<string, number | string | boolean>;
+}
+
+/** How an option is edited. */
+export interface OptionDef {
+  key: string;
+  label: string;
+  kind: 'int' | 'number' | 'select' | 'bool';
+  choices?: string[];
+  min?: number;
+  max?: number;
+  step?: number;
+  help: string;
+}
+
+const ACTIVATIONS = ['relu', 'lrelu', 'elu', 'sigmoid', 'tanh', 'softmax', 'identity'];
+const INITS = ['xavier', 'orthogonal'];
+const act = (key: string, label: string, help: string): OptionDef => ({ key, label, kind: 'select', choices: ACTIVATIONS, help });
+const init: OptionDef = { key: 'initialization', label: 'init', kind: 'select', choices: INITS, help: 'weight initialization' };
+const recurrent = (gates: OptionDef[]): OptionDef[] => [
+  { key: 'unitCells', label: 'cells', kind: 'int', min: 1, max: 256, help: 'number of hidden units (cells)' },
+  act('activate', 'activation', 'activation of the hidden state'),
+  ...gates,
+  init,
+  { key: 'sequences', label: 'sequences', kind: 'bool', help: 'output the hidden state of every step (not only the last)' },
+  { key: 'clipGradients', label: 'clip', kind: 'bool', help: 'clip gradients to [-1, 1]' },
+];
+
+/** Every layer the page offers, with its options, defaults and a one-line description. */
+export const CATALOG: Record<LayerType, { options: OptionDef[]; defaults: LayerSpec['opts']; about: string }> = {
+  Convolution: {
+    about: 'filters slide over the image: Z = X * W + b, A = f(Z)',
+    options: [
+      { key: 'unitFilters', label: 'filters', kind: 'int', min: 1, max: 64, help: 'number of filters (output channels)' },
+      { key: 'filterSize', label: 'size', kind: 'int', min: 1, max: 12, help: 'filter height = width' },
+      { key: 'strides', label: 'stride', kind: 'int', min: 1, max: 8, help: 'step between windows' },
+      { key: 'padding', label: 'padding', kind: 'int', min: 0, max: 8, help: 'zeros added around the image' },
+      act('activate', 'activation', 'activation f'),
+      init,
+      { key: 'useBias', label: 'bias', kind: 'bool', help: 'add a bias per filter' },
+    ],
+    defaults: { unitFilters: 8, filterSize: 5, strides: 1, padding: 0, activate: 'relu', initialization: 'xavier', useBias: true },
+  },
+  Pooling: {
+    about: 'keeps the max (or min, mean) of each window',
+    options: [
+      { key: 'poolSize', label: 'size', kind: 'int', min: 1, max: 8, help: 'window height = width' },
+      { key: 'strides', label: 'stride', kind: 'int', min: 0, max: 8, help: 'step between windows (0 = window size)' },
+      { key: 'pool', label: 'pool', kind: 'select', choices: ['max', 'min', 'mean'], help: 'what each window keeps' },
+    ],
+    defaults: { poolSize: 2, strides: 0, pool: 'max' },
+  },
+  Flatten: { about: 'reshapes each sample into one vector', options: [], defaults: {} },
+  Dense: {
+    about: 'fully connected: Z = X·W + b, A = f(Z)',
+    options: [
+      { key: 'units', label: 'units', kind: 'int', min: 1, max: 1024, help: 'number of output units' },
+      act('activate', 'activation', 'activation f'),
+      init,
+    ],
+    defaults: { units: 32, activate: 'relu', initialization: 'xavier' },
+  },
+  Dropout: {
+    about: 'zeroes a random fraction of its inputs while training',
+    options: [{ key: 'dropProb', label: 'drop p', kind: 'number', min: 0, max: 0.99, step: 0.05, help: 'probability to drop a unit' }],
+    defaults: { dropProb: 0.2 },
+  },
+  RNN: {
+    about: 'a recurrent cell over the steps: h = f(X·U + h·V + b)',
+    options: recurrent([]),
+    defaults: { unitCells: 8, activate: 'tanh', initialization: 'xavier', sequences: false, clipGradients: true },
+  },
+  LSTM: {
+    about: 'long short-term memory: forget, input, candidate and output gates',
+    options: recurrent([act('activateOutput', 'output gate', 'output gate activation'), act('activateCandidate', 'candidate', 'candidate activation'),
+      act('activateInput', 'input gate', 'input gate activation'), act('activateForget', 'forget gate', 'forget gate activation')]),
+    defaults: { unitCells: 8, activate: 'tanh', activateOutput: 'sigmoid', activateCandidate: 'tanh', activateInput: 'sigmoid', activateForget: 'sigmoid',
+      initialization: 'orthogonal', sequences: false, clipGradients: false },
+  },
+  GRU: {
+    about: 'gated recurrent unit: update and reset gates',
+    options: recurrent([act('activateUpdate', 'update gate', 'update gate activation'), act('activateReset', 'reset gate', 'reset gate activation')]),
+    defaults: { unitCells: 8, activate: 'tanh', activateUpdate: 'sigmoid', activateReset: 'sigmoid', initialization: 'orthogonal', sequences: false, clipGradients: false },
+  },
+};
+
+export const LAYER_TYPES = Object.keys(CATALOG) as LayerType[];
+
+/** Where each layer's maths is explained (the playground's math page; Convolution also has docs/Convolution.md). */
+export const mathLink = (type: string): string => `math.html#${type.toLowerCase()}`;
+
+/** A layer spec with every option filled with its default. */
+export function layerSpec(type: LayerType, opts: LayerSpec['opts'] = {}): LayerSpec {
+  return { type, opts: { ...CATALOG[type].defaults, ...opts } };
+}
+
+/** Reads a spec back from storage or a file: unknown types or options are dropped, missing ones get defaults. */
+export function cleanSpec(raw: unknown): LayerSpec | undefined {
+  if (raw === null || typeof raw !== 'object') return undefined;
+  const { type, opts } = raw as { type?: unknown; opts?: unknown };
+  if (typeof type !== 'string' || !(type in CATALOG)) return undefined;
+  const t = type as LayerType;
+  const out = layerSpec(t);
+  if (opts !== null && typeof opts === 'object') {
+    for (const def of CATALOG[t].options) {
+      const v = (opts as Record<string, unknown>)[def.key];
+      if (typeof v === typeof out.opts[def.key]) out.opts[def.key] = v as number | string | boolean;
+    }
+  }
+  return out;
+}
+
+/** The EpyNN layer for a spec (the library validates the options and names what is wrong). */
+export function buildLayer(spec: LayerSpec): Layer {
+  const o = spec.opts;
+  const num = (k: string): number => Number(o[k]);
+  const a = (k: string) => getActivation(String(o[k]));
+  const i = () => getInitializer(String(o.initialization));
+  const rec = () => ({ unitCells: num('unitCells'), activate: a('activate'), initialization: i(), sequences: Boolean(o.sequences), clipGradients: Boolean(o.clipGradients) });
+  switch (spec.type) {
+    case 'Convolution':
+      return new Convolution({
+        unitFilters: num('unitFilters'), filterSize: num('filterSize'), strides: num('strides'), padding: num('padding'),
+        activate: a('activate'), initialization: i(), useBias: Boolean(o.useBias),
+      });
+    case 'Pooling':
+      return new Pooling({ poolSize: num('poolSize'), strides: num('strides') > 0 ? num('strides') : null, pool: String(o.pool) as 'max' });
+    case 'Flatten':
+      return new Flatten();
+    case 'Dense':
+      return new Dense({ units: num('units'), activate: a('activate'), initialization: i() });
+    case 'Dropout':
+      return new Dropout({ dropProb: num('dropProb') });
+    case 'RNN':
+      return new RNN(rec());
+    case 'LSTM':
+      return new LSTM({ ...rec(), activateOutput: a('activateOutput'), activateCandidate: a('activateCandidate'), activateInput: a('activateInput'), activateForget: a('activateForget') });
+    case 'GRU':
+      return new GRU({ ...rec(), activateUpdate: a('activateUpdate'), activateReset: a('activateReset') });
+  }
+}
+
+/** Training settings. */
+export interface TrainSpec {
+  loss: string;
+  learningRate: number;
+  schedule: string;
+  epochs: number;
+  batchSize: number;
+  seed: number;
+}
+
+/** Which data, how much. */
+export interface DataSpec {
+  kind: DatasetKind;
+  samples: number;
+}
+
+export type DatasetKind = 'mnist' | 'dummy_image' | 'dummy_time' | 'dummy_string';
+
+/** Everything the page needs to rebuild a session. */
+export interface Session {
+  data: DataSpec;
+  layers: LayerSpec[];
+  train: TrainSpec;
+}
+
+/** A sensible starting point per dataset (the MNIST CNN learns to ≥ 0.9 validation accuracy in one epoch). */
+export function defaultSession(kind: DatasetKind = 'mnist'): Session {
+  switch (kind) {
+    case 'mnist':
+      return {
+        data: { kind, samples: 5000 },
+        layers: [layerSpec('Convolution'), layerSpec('Pooling'), layerSpec('Flatten'), layerSpec('Dense', { units: 32 }), layerSpec('Dense', { units: 10, activate: 'softmax' })],
+        train: { loss: 'CCE', learningRate: 0.01, schedule: 'steady', epochs: 3, batchSize: 32, seed: 1 },
+      };
+    case 'dummy_image':
+      return {
+        data: { kind, samples: 750 },
+        layers: [layerSpec('Convolution', { unitFilters: 6, filterSize: 4 }), layerSpec('Pooling'), layerSpec('Flatten'), layerSpec('Dense', { units: 2, activate: 'softmax' })],
+        train: { loss: 'MSE', learningRate: 0.01, schedule: 'steady', epochs: 40, batchSize: 32, seed: 1 },
+      };
+    case 'dummy_time':
+      return {
+        data: { kind, samples: 1024 },
+        layers: [layerSpec('Flatten'), layerSpec('Dense', { units: 64 }), layerSpec('Dense', { units: 2, activate: 'softmax' })],
+        train: { loss: 'MSE', learningRate: 0.005, schedule: 'steady', epochs: 50, batchSize: 32, seed: 1 },
+      };
+    case 'dummy_string':
+      return {
+        data: { kind, samples: 480 },
+        layers: [layerSpec('LSTM', { unitCells: 8 }), layerSpec('Dense', { units: 2, activate: 'softmax' })],
+        train: { loss: 'BCE', learningRate: 0.05, schedule: 'steady', epochs: 50, batchSize: 32, seed: 1 },
+      };
+  }
+}

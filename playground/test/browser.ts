@@ -1,0 +1,191 @@
+// `npm run test:browser`: the BUILT playground (npm run build:playground) in real Chromium.
+// Serves playground/dist with `vite preview` on 127.0.0.1 (COOP/COEP headers), drives the system Chromium
+// (CHROME_PATH, else /usr/bin/chromium; playwright-core never downloads a browser) headless, and checks
+// what a user does: load, train, draw, save/reload/load, break the network. Screenshots go to a folder
+// printed at the start. Last line: `browser tests: N passed, M failed`; exit code 1 if any failed.
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type BrowserContext, type Page, chromium } from 'playwright-core';
+import { preview } from 'vite';
+
+const root = resolve(import.meta.dirname, '..');
+const dist = join(root, 'dist');
+const shots = resolve(process.env.SCREENSHOT_DIR ?? join(root, 'test-screenshots'));
+const chrome = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync'];
+
+const results: { name: string; ok: boolean; detail: string }[] = [];
+let current: Page | undefined; // screenshot on failure
+async function check(name: string, fn: () => Promise<string | void>): Promise<void> {
+  const t0 = Date.now();
+  try {
+    const detail = (await fn()) ?? '';
+    results.push({ name, ok: true, detail });
+    console.log(`  ✓ ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)${detail ? ` — ${detail}` : ''}`);
+  } catch (err) {
+    results.push({ name, ok: false, detail: String(err) });
+    await current?.screenshot({ path: join(shots, `failed-${results.length}.png`), fullPage: true }).catch(() => {});
+    console.log(`  ✗ ${name}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+function assert(cond: unknown, message: string): asserts cond {
+  if (!cond) throw new Error(message);
+}
+
+/** A vertical stroke (a "1") in the middle of the drawing pad, with real mouse events. */
+async function drawOne(page: Page): Promise<void> {
+  await page.click('#clear');
+  const box = (await page.locator('#pad').boundingBox())!;
+  const x = box.x + box.width * 0.5;
+  await page.mouse.move(x, box.y + box.height * 0.18);
+  await page.mouse.down();
+  for (let k = 1; k <= 20; k++) await page.mouse.move(x + k * 0.2, box.y + box.height * (0.18 + (0.64 * k) / 20));
+  await page.mouse.up();
+}
+
+/** The predicted class and every class probability (full precision) shown under the pad. */
+async function drawnPrediction(page: Page): Promise<{ predicted: string; best: string; p: string[] }> {
+  await page.waitForSelector('#predicted', { timeout: 10_000 });
+  const predicted = (await page.getAttribute('#predicted', 'data-class')) ?? '';
+  const best = (await page.getAttribute('#probs .bar.best', 'data-class')) ?? '';
+  const p = await page.locator('#probs .bar').evaluateAll((bars) => bars.map((b) => b.getAttribute('data-p') ?? ''));
+  return { predicted, best, p };
+}
+
+async function main(): Promise<number> {
+  if (!existsSync(join(dist, 'index.html'))) {
+    console.log(`browser tests: ${dist} is missing: run \`npm run build:playground\` first`);
+    console.log('browser tests: 0 passed, 1 failed');
+    return 1;
+  }
+  if (!existsSync(chrome)) {
+    console.log(`browser tests: no Chromium at ${chrome} (apt-get install -y chromium, or set CHROME_PATH)`);
+    console.log('browser tests: 0 passed, 1 failed');
+    return 1;
+  }
+  mkdirSync(shots, { recursive: true });
+  console.log(`browser tests: screenshots in ${shots}`);
+
+  const server = await preview({ root, configFile: join(root, 'vite.config.ts'), logLevel: 'warn', preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false } });
+  const url = server.resolvedUrls?.local[0];
+  assert(url, 'vite preview did not report its URL');
+  console.log(`browser tests: serving ${dist} at ${url}, Chromium ${chrome}`);
+
+  const profile = mkdtempSync(join(tmpdir(), 'epynn-chromium-'));
+  let context: BrowserContext | undefined;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: chrome, headless: true, args: FLAGS, acceptDownloads: true, viewport: { width: 1500, height: 1100 },
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    current = page;
+    const errors: string[] = [];
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') errors.push(msg.text());
+      if (msg.type() === 'info' && msg.text().startsWith('playground:')) console.log(`    (page) ${msg.text()}`);
+    });
+    page.on('pageerror', (err) => errors.push(String(err)));
+    page.setDefaultTimeout(30_000);
+
+    let loadStart = 0;
+    await check('the page loads without console errors (cross-origin isolated, check pass green)', async () => {
+      loadStart = Date.now();
+      await page.goto(url, { waitUntil: 'load' });
+      await page.waitForSelector('#check.ok', { timeout: 30_000 });
+      await page.screenshot({ path: join(shots, '1-loaded.png'), fullPage: true });
+      assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+      const iso = await page.evaluate(() => crossOriginIsolated);
+      assert(iso, 'the page is not cross-origin isolated (COOP/COEP headers missing)');
+      return `check pass: ${await page.textContent('#check')}`;
+    });
+
+    let firstEpoch = '';
+    await check('the default MNIST CNN trains one epoch on >= 2,000 digits to >= 0.85 validation accuracy, and the chart shows it', async () => {
+      const samples = Number(await page.inputValue('#samples'));
+      assert(samples * 0.8 >= 2000, `the default trains on ${samples * 0.8} digits, expected >= 2,000`);
+      await page.fill('#epochs', '1');
+      await page.dispatchEvent('#epochs', 'change');
+      await page.click('#train');
+      // the page stays responsive while the worker trains: the drawing pad answers during training
+      await page.waitForSelector('#status:has-text("samples/s")', { timeout: 60_000 });
+      const responsive = await page.evaluate(() => new Promise<number>((done) => { const t = performance.now(); requestAnimationFrame(() => done(performance.now() - t)); }));
+      await page.waitForSelector('#status:has-text("Done")', { timeout: 180_000 });
+      firstEpoch = (await page.evaluate(() => document.body.dataset.firstEpochSeconds)) ?? '';
+      const acc = Number(await page.locator('#report td[data-metric="accuracy"][data-set="dval"]').last().textContent());
+      assert(acc >= 0.85, `validation accuracy ${acc} < 0.85`);
+      const markers = await page.locator('.chart[data-metric="accuracy"] g.series[data-dataset="dval"] circle').count();
+      assert(markers === 1, `the accuracy chart has ${markers} dval points, expected 1`);
+      const sps = await page.textContent('#sps');
+      await page.screenshot({ path: join(shots, '2-trained.png'), fullPage: true });
+      assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+      return `dval accuracy ${acc}, ${sps}, a frame during training took ${responsive.toFixed(0)} ms, page load to first epoch ${firstEpoch} s in the page (${((Date.now() - loadStart) / 1000).toFixed(1)} s test wall time)`;
+    });
+
+    let before: { predicted: string; best: string; p: string[] } | undefined;
+    await check('a drawn "1" (a vertical stroke) is predicted as 1 with the highest probability', async () => {
+      await drawOne(page);
+      before = await drawnPrediction(page);
+      await page.locator('#draw').screenshot({ path: join(shots, '3-drawn-one.png') });
+      assert(before.predicted === '1' && before.best === '1', `predicted ${before.predicted} (highest bar ${before.best}), probabilities ${before.p.join(', ')}`);
+      const p1 = Number(before.p[1]);
+      assert(before.p.every((v, k) => k === 1 || Number(v) < p1), 'class 1 is not the highest probability');
+      return `p(1) = ${p1.toFixed(3)}`;
+    });
+
+    await check('a saved model, after a reload without it, loads and predicts the same', async () => {
+      assert(before, 'no prediction before saving');
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#save')]);
+      const file = join(profile, 'saved-model.json');
+      await download.saveAs(file);
+      await page.evaluate(() => localStorage.removeItem('epynn-playground:model'));
+      await page.reload({ waitUntil: 'load' });
+      await page.waitForSelector('#check.ok');
+      const text = await page.textContent('#prediction');
+      assert(text?.includes('Train (or load)'), `after the reload a model is still there: '${text}'`);
+      await page.setInputFiles('#load', file);
+      await page.waitForSelector('#model-info:has-text("Loaded")');
+      await drawOne(page);
+      const after = await drawnPrediction(page);
+      assert(JSON.stringify(after.p) === JSON.stringify(before.p), `probabilities differ: ${before.p.join(',')} vs ${after.p.join(',')}`);
+      // and the last session comes back by itself on the next reload (local storage)
+      await page.reload({ waitUntil: 'load' });
+      await page.waitForSelector('#model-info:has-text("Restored")');
+      await drawOne(page);
+      const restored = await drawnPrediction(page);
+      assert(JSON.stringify(restored.p) === JSON.stringify(before.p), 'the restored session predicts differently');
+      await page.screenshot({ path: join(shots, '4-loaded.png'), fullPage: true });
+      return `${after.p.length} probabilities identical after load and after restore`;
+    });
+
+    await check('an invalid layer stack shows the check pass error, not a blank page', async () => {
+      // a Convolution after Dense: its input is (m, 32), not an image
+      await page.selectOption('#add-type', 'Convolution');
+      await page.click('#add-layer');
+      await page.waitForSelector('#check.error #check-error');
+      const message = (await page.textContent('#check-error')) ?? '';
+      assert(/Convolution/.test(message) && message.length > 20, `error text: '${message}'`);
+      assert(await page.isDisabled('#train'), 'Train is enabled for an invalid network');
+      const layers = await page.locator('#layers li').count();
+      assert(layers === 7, `${layers} layer cards shown, expected 7`);
+      await page.locator('#setup').screenshot({ path: join(shots, '5-invalid.png') });
+      assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+      return `"${message.split('\n')[0].slice(0, 140)}"`;
+    });
+    if (firstEpoch) console.log(`browser tests: page load to first trained epoch: ${firstEpoch} s (measured in the page)`);
+  } finally {
+    await context?.close();
+    await server.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+  const passed = results.filter((r) => r.ok).length;
+  console.log(`browser tests: ${passed} passed, ${results.length - passed} failed`);
+  return passed === results.length ? 0 : 1;
+}
+
+main().then((code) => process.exit(code), (err) => {
+  console.error(err);
+  console.log('browser tests: 0 passed, 1 failed');
+  process.exit(1);
+});

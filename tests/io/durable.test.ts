@@ -1,0 +1,195 @@
+// Writes are complete or not done: a full disk (a real size-limited tmpfs when we may mount one), a
+// short write, a failing fsync, a failing rename, a writer killed with SIGKILL. After each failure
+// the previous file is intact, no temp file is left, and the error is a FileWriteError naming the
+// path and the cause.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { EpyNNError, FileWriteError } from '../../src/commons/errors.js';
+import { Dense } from '../../src/dense/models.js';
+import { Embedding } from '../../src/embedding/models.js';
+import { EpyNN } from '../../src/network/models.js';
+import { fileOps, readModel, removeStaleTemps, writeFileAtomic } from '../../src/node/fs.js';
+import { throwsWith } from '../helpers/errors.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'epynn-durable-'));
+
+/** A Dense model on `n` features and `u` units: its file is about 11 · n · u bytes. */
+function denseModel(n: number, u: number, seed = 1): EpyNN {
+  const X = Array.from({ length: 4 }, (_, i) => Array.from({ length: n }, (_, j) => ((i * 7 + j * 3) % 5) / 5));
+  const Y = Array.from({ length: 4 }, (_, i) => Array.from({ length: u }, (_, k) => (k === i % u ? 1 : 0)));
+  const model = new EpyNN([new Embedding({ XData: X, YData: Y, relativeSize: [1, 0, 0] }), new Dense({ units: u })], 'durable');
+  return model.initialize({ seed, quiet: true });
+}
+const sample = (n: number): number[][] => [Array.from({ length: n }, (_, j) => (j % 3) / 3)];
+const files = (d: string): string[] => readdirSync(d).sort();
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+/** Writes `small`, then fails to write `big` over it; checks the old file and the error. */
+function expectFailedOverwrite(folder: string, code: string, reason: string, write: (path: string) => unknown, inject = (): void => {}): void {
+  const path = join(folder, 'model.json');
+  const small = denseModel(3, 2, 7);
+  small.write(path);
+  const before = readFileSync(path, 'utf8');
+  inject();
+  let err: unknown;
+  try {
+    write(path);
+  } catch (e) {
+    err = e;
+  }
+  expect(err).toBeInstanceOf(FileWriteError);
+  expect((err as FileWriteError).code).toBe(code);
+  expect((err as FileWriteError).path).toBe(path);
+  expect((err as Error).message).toBe(`EpyNN.write: cannot write ${path}: ${reason} (${code})`);
+  expect(readFileSync(path, 'utf8')).toBe(before);
+  expect(files(folder)).toEqual(['model.json']);
+  expect([...readModel(path).predict(sample(3)).A.data]).toEqual([...small.predict(sample(3)).A.data]);
+}
+
+describe('a full disk', () => {
+  // A real 64 KiB tmpfs when we may mount one (root in CI); otherwise the same failure injected
+  const mnt = mkdtempSync(join(tmpdir(), 'epynn-tmpfs-'));
+  // EPYNN_NO_TMPFS=1 runs the injected variant where mounting is permitted
+  const mounted = !process.env.EPYNN_NO_TMPFS && spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mnt]).status === 0;
+  afterAll(() => {
+    if (mounted) spawnSync('umount', [mnt]);
+    rmSync(mnt, { recursive: true, force: true });
+  });
+
+  it(`leaves the previous model intact and says ENOSPC (${mounted ? 'real tmpfs of 64 KiB' : 'mount not permitted: injected'})`, () => {
+    const big = denseModel(100, 100); // about 110 KB of JSON
+    expect(JSON.stringify(big.toJSON()).length).toBeGreaterThan(100_000);
+    const inject = (): void => {
+      if (mounted) return;
+      const real = fileOps.writeSync;
+      let total = 0;
+      vi.spyOn(fileOps, 'writeSync').mockImplementation(((fd: number, buf: Uint8Array, off: number, len: number) => {
+        if (total + len > 60_000) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+        total += len;
+        return real(fd, buf, off, len);
+      }) as typeof fileOps.writeSync);
+    };
+    expectFailedOverwrite(mnt, 'ENOSPC', 'no space left on the device', (path) => big.write(path), inject);
+    vi.restoreAllMocks();
+    if (mounted) {
+      // the space of the failed temp file was given back: a model that fits can still be written
+      const fits = denseModel(20, 20, 3);
+      const path = fits.write(join(mnt, 'model.json'));
+      expect([...readModel(path).predict(sample(20)).A.data]).toEqual([...fits.predict(sample(20)).A.data]);
+    }
+  });
+});
+
+describe('injected failures', () => {
+  it('a short write is continued until every byte is written', () => {
+    const real = fileOps.writeSync;
+    const calls: number[] = [];
+    vi.spyOn(fileOps, 'writeSync').mockImplementation(((fd: number, buf: Uint8Array, off: number, len: number) => {
+      const n = real(fd, buf, off, Math.min(len, 1000));
+      calls.push(n);
+      return n;
+    }) as typeof fileOps.writeSync);
+    const model = denseModel(30, 30);
+    const path = model.write(join(dir, 'short.json'));
+    expect(calls.length).toBeGreaterThan(5);
+    expect(readFileSync(path, 'utf8')).toBe(JSON.stringify(JSON.parse(readFileSync(path, 'utf8'))));
+    expect([...readModel(path).predict(sample(30)).A.data]).toEqual([...model.predict(sample(30)).A.data]);
+  });
+
+  it('a write that stops accepting bytes (returns 0) fails instead of looping or reporting success', () => {
+    const inject = (): void => {
+      const real = fileOps.writeSync;
+      let total = 0;
+      vi.spyOn(fileOps, 'writeSync').mockImplementation(((fd: number, buf: Uint8Array, off: number, len: number) => {
+        if (total >= 8192) return 0;
+        const n = real(fd, buf, off, Math.min(len, 8192 - total));
+        total += n;
+        return n;
+      }) as typeof fileOps.writeSync);
+    };
+    const folder = mkdtempSync(join(dir, 'zero-'));
+    expectFailedOverwrite(folder, 'SHORT_WRITE', 'the system accepted no more bytes (disk full?)', (path) => denseModel(30, 30).write(path), inject);
+  });
+
+  it('a failing fsync (EIO)', () => {
+    const inject = (): void => {
+      vi.spyOn(fileOps, 'fsyncSync').mockImplementationOnce(() => {
+        throw Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' });
+      });
+    };
+    expectFailedOverwrite(mkdtempSync(join(dir, 'fsync-')), 'EIO', 'input/output error', (path) => denseModel(5, 5).write(path), inject);
+  });
+
+  it('a failing rename, and a refused open (EACCES)', () => {
+    const folder = mkdtempSync(join(dir, 'rename-'));
+    const path = join(folder, 'model.json');
+    denseModel(3, 2).write(path);
+    vi.spyOn(fileOps, 'renameSync').mockImplementationOnce(() => {
+      throw Object.assign(new Error('EXDEV'), { code: 'EXDEV' });
+    });
+    throwsWith(() => denseModel(4, 4).write(path), FileWriteError, `EpyNN.write: cannot write ${path}: EXDEV (EXDEV)`);
+    expect(files(folder)).toEqual(['model.json']);
+    const inject = (): void => {
+      vi.spyOn(fileOps, 'openSync').mockImplementationOnce(() => {
+        throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+      });
+    };
+    expectFailedOverwrite(mkdtempSync(join(dir, 'eacces-')), 'EACCES', 'permission denied', (p) => denseModel(4, 4).write(p), inject);
+  });
+
+  it('the folder is flushed after the rename', () => {
+    const fsync = vi.spyOn(fileOps, 'fsyncSync');
+    const open = vi.spyOn(fileOps, 'openSync');
+    const folder = mkdtempSync(join(dir, 'dirsync-'));
+    writeFileAtomic(join(folder, 'a.txt'), 'hello');
+    expect(fsync).toHaveBeenCalledTimes(2); // the file, then its folder
+    expect(open.mock.calls.map((c) => c[0])).toEqual([expect.stringMatching(/a\.txt\.\d+\.[0-9a-f]{8}\.tmp$/), folder]);
+    expect(readFileSync(join(folder, 'a.txt'), 'utf8')).toBe('hello');
+  });
+});
+
+describe('real file-system errors are FileWriteErrors', () => {
+  it('onto a folder (EISDIR), under a file (ENOTDIR), bad paths', () => {
+    const folder = mkdtempSync(join(dir, 'paths-'));
+    mkdirSync(join(folder, 'taken.json'));
+    throwsWith(() => denseModel(3, 2).write(join(folder, 'taken.json')), FileWriteError, `EpyNN.write: cannot write ${join(folder, 'taken.json')}: the path is a folder (EISDIR)`);
+    writeFileSync(join(folder, 'file'), 'x');
+    throwsWith(() => denseModel(3, 2).write(join(folder, 'file', 'sub', 'm.json')), FileWriteError, /a part of the path is a file, not a folder \((ENOTDIR|EEXIST)\) \(creating the folder /);
+    expect(files(folder)).toEqual(['file', 'taken.json']);
+    throwsWith(() => writeFileAtomic(5 as never, 'x'), EpyNNError, 'writeFileAtomic: the path must be a non-empty string, got 5');
+    throwsWith(() => writeFileAtomic(join(folder, 'x'), 5 as never), EpyNNError, 'writeFileAtomic: the content must be a string or bytes, got 5');
+  });
+});
+
+describe('a writer killed with SIGKILL', () => {
+  it('leaves the previous file and a temp file, which the next write to the same path removes', async () => {
+    const folder = mkdtempSync(join(dir, 'killed-'));
+    const path = join(folder, 'model.json');
+    writeFileAtomic(path, 'previous');
+    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'killed_writer.ts'), path], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
+      child.on('exit', (code) => reject(new Error(`the writer exited early (${code})`)));
+    });
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    const temp = `model.json.${child.pid}.`;
+    const left = files(folder).filter((f) => f.startsWith(temp));
+    expect(left).toHaveLength(1);
+    expect(readFileSync(join(folder, left[0]), 'utf8')).toBe('x'.repeat(100_000)); // written, never renamed
+    expect(readFileSync(path, 'utf8')).toBe('previous');
+    // a temp file of a live process (ours) is not touched; the dead writer's is
+    const live = `model.json.${process.pid}.0badcafe.tmp`;
+    writeFileSync(join(folder, live), 'in progress');
+    writeFileAtomic(path, 'next');
+    expect(files(folder)).toEqual([live, 'model.json'].sort());
+    expect(readFileSync(path, 'utf8')).toBe('next');
+    expect(removeStaleTemps(path)).toEqual([]);
+  });
+});
