@@ -194,6 +194,7 @@ export function newestModelFile(dir = MODELS_DIR): string {
   return files[0].f;
 }
 
+/** Options of `readModel()`. */
 export interface ReadOptions {
   /** Largest file read, in bytes (a model with its data can be large). @default 512 MiB, about the longest string V8 holds */
   maxBytes?: number;
