@@ -1,5 +1,5 @@
 // epynn-ts public API: the one entry point (runs in Node and in browsers; Node-only helpers live in src/node).
-export { EpyNNError, ShapeError } from './commons/errors.js';
+export { EpyNNError, ShapeError, StateError } from './commons/errors.js';
 export { FileWriteError, ModelFileError, NonFiniteError } from './commons/errors.js';
 export { type Backend, getBackend, setBackend } from './commons/backend.js';
 export {

@@ -2,6 +2,7 @@
 import { Dense, Dropout, EpyNN, Embedding, Flatten, GRU, RNN, relu, seHPars, softmax, type Layer } from '../../src/node/index.js';
 import type { Fetcher } from '../download.js';
 import type { Example, ExampleOptions } from '../types.js';
+import { trainScript } from './epynnlive.js';
 import { type MusicClipOptions, downloadMusic, musicFolder, prepareDataset } from './prepare_dataset.js';
 
 export interface AuthorMusicOptions extends ExampleOptions, MusicClipOptions {
@@ -17,6 +18,7 @@ const variants = {
   dense: 'Flatten -> Dense(64, relu) -> Dropout(0.5) -> Dense(2, softmax), MSE, lr 0.01, softmax T 5',
   rnn: 'RNN(1, sequences) -> Flatten -> Dense(64, relu) -> Dropout(0.5) -> Dense(2, softmax), MSE, lr 0.01',
   gru: 'GRU(1, sequences) -> Flatten -> Dense(64, relu) -> Dropout(0.5) -> Dense(2, softmax), MSE, lr 0.01',
+  epynnlive: "EpyNN's train.py line for line (compat: 'epynn'): its Dense, RNN(1) and GRU(1) models, 10, 3 and 5 epochs; writes models/ (--data FILE.json: prepared data)",
 };
 
 /** Printed after the `rnn` variant on the synthetic clips: why it stays near the majority class. */
@@ -34,6 +36,7 @@ export async function run({
 }: AuthorMusicOptions = {}): Promise<EpyNN> {
   if (!(variant in variants)) throw new Error(`author_music: unknown variant '${variant}' (known: ${Object.keys(variants).join(', ')})`);
   if (download && dataDir === undefined) cacheDir = await downloadMusic(cacheDir, fetcher);
+  if (variant === 'epynnlive') return trainScript({ ...arguments[0], cacheDir }).model;
   const { X, Y, source } = prepareDataset(samples, seed, musicFolder(dataDir, cacheDir), { time, samplingRate });
 
   const embedding = new Embedding({ XData: X, YData: Y, XEncode: true, YEncode: true, batchSize: 16, relativeSize: [2, 1, 0] });

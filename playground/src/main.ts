@@ -2,7 +2,7 @@
 // change, trains in a worker, and shows curves, the report, the layers' shapes, filters, feature maps,
 // a confusion matrix and predictions for a drawn digit. No framework: plain DOM.
 import {
-  EpyNN, type Layer, NDArray, fmt, lineChartSVG, lossFunctions, metricSeries, metricsFunctions, plotSVG, roundHalfEven,
+  EpyNN, type Layer, NDArray, TFJS_WEIGHTS_FILE, fmt, lineChartSVG, toONNX, toTFJS, lossFunctions, metricSeries, metricsFunctions, plotSVG, roundHalfEven,
 } from '../../src/index.js';
 import { centreDigit } from './centre.js';
 import { DATASETS, type Dataset, checkSubset, type MnistPack, loadMnist, makeDataset, sampleCount, sliceX } from './datasets.js';
@@ -98,6 +98,7 @@ function renderSetup(): void {
   $<HTMLInputElement>('epochs').value = String(t.epochs);
   $<HTMLInputElement>('batch').value = String(t.batchSize);
   $<HTMLInputElement>('seed').value = String(t.seed);
+  $<HTMLSelectElement>('backend').value = t.backend === 'js' || !wasmSimd() ? 'js' : 'wasm';
   for (const box of $('metrics').querySelectorAll<HTMLInputElement>('input')) box.checked = metrics.includes(box.value);
   renderLayers();
 }
@@ -146,7 +147,7 @@ function renderLayers(): void {
     list.append(h('li', { class: 'layer', 'data-type': spec.type },
       h('div', { class: 'lhead' },
         h('span', { class: 'lname' }, spec.type),
-        h('span', { class: 'about' }, def.about),
+        h('span', { class: 'about', title: def.about }, def.about),
         h('a', { href: mathLink(spec.type), target: '_blank', class: 'math', title: `the maths of ${spec.type}` }, 'math'),
         btn('↑', 'move up', move(-1), i === 0),
         btn('↓', 'move down', move(1), i === session.layers.length - 1),
@@ -167,6 +168,7 @@ function readTrainInputs(): void {
   t.epochs = Math.max(1, Math.round(num('epochs', t.epochs)));
   t.batchSize = Math.max(1, Math.round(num('batch', t.batchSize)));
   t.seed = Math.round(num('seed', t.seed));
+  t.backend = $<HTMLSelectElement>('backend').value === 'js' ? 'js' : 'wasm';
   metrics = [...$('metrics').querySelectorAll<HTMLInputElement>('input:checked')].map((b) => b.value);
   if (metrics.length === 0) metrics = ['accuracy'];
 }
@@ -243,6 +245,8 @@ function updateButtons(): void {
   $<HTMLButtonElement>('stop').disabled = !running;
   $<HTMLButtonElement>('resume').disabled = training !== 'stopped' || worker === undefined;
   $<HTMLButtonElement>('save').disabled = model === undefined;
+  $<HTMLButtonElement>('export-tfjs').disabled = model === undefined;
+  $<HTMLButtonElement>('export-onnx').disabled = model === undefined;
   $<HTMLButtonElement>('defaults').disabled = running;
   for (const el of $('setup').querySelectorAll<HTMLInputElement | HTMLSelectElement>('input, select')) el.disabled = running;
   for (const el of $('setup').querySelectorAll<HTMLButtonElement>('#layers button, #add-layer')) {
@@ -265,6 +269,7 @@ function startTraining(): void {
   confusion = undefined;
   trainStart = performance.now();
   $('status').textContent = 'Starting…';
+  $('status').dataset.state = 'running';
   const msg: ToWorker = {
     type: 'train', session: structuredClone(session), metrics, stop: stopBuffer,
     mnist: session.data.kind === 'mnist' && mnist ? { n: mnist.n, labels: mnist.labels.slice(), pixels: mnist.pixels.slice() } : undefined,
@@ -280,6 +285,7 @@ function onWorker(msg: FromWorker): void {
   switch (msg.type) {
     case 'ready':
       setModel(EpyNN.fromJSON(msg.json), false);
+      $('kernels').textContent = `training: ${msg.backend === 'wasm' ? 'WebAssembly SIMD' : 'TypeScript'} kernels, 1 thread`;
       break;
     case 'log':
       log.push(msg.text);
@@ -304,11 +310,13 @@ function onWorker(msg: FromWorker): void {
     }
     case 'done':
       training = 'idle';
+      $('status').dataset.state = 'done';
       $('status').prepend(h('strong', {}, 'Done. '));
       updateButtons();
       break;
     case 'stopped':
       training = 'stopped';
+      $('status').dataset.state = 'stopped';
       $('status').prepend(h('strong', {}, `Stopped after ${msg.epochsDone} epochs (Resume trains the interrupted epoch again). `));
       updateButtons();
       break;
@@ -326,6 +334,7 @@ function fail(message: string): void {
   training = 'idle';
   worker?.terminate();
   worker = undefined;
+  $('status').dataset.state = 'failed';
   $('status').replaceChildren(h('span', { class: 'error' }, `Training failed: ${message}`));
   updateButtons();
 }
@@ -350,6 +359,7 @@ function resumeTraining(): void {
   if (!worker || training !== 'stopped') return;
   readTrainInputs();
   training = 'running';
+  $('status').dataset.state = 'running';
   worker.postMessage({ type: 'resume', epochs: session.train.epochs } satisfies ToWorker);
   updateButtons();
 }
@@ -432,7 +442,8 @@ function renderShapes(): void {
     h('thead', {}, h('tr', {}, ...['#', 'layer', 'd', 'fs (forward)', 'bs (backward)'].map((t) => h('th', {}, t)))),
     h('tbody', {}, ...rows.map((r, i) => h('tr', {},
       h('td', {}, String(i)),
-      h('td', {}, h('a', { href: mathLink(r.name), target: '_blank' }, r.name), ...Object.values(r.activation).map((a) => h('div', { class: 'muted' }, a))),
+      h('td', {}, h('a', { href: mathLink(r.name), target: '_blank' }, r.name),
+        ...Object.entries(r.activation).map(([k, a]) => h('div', { class: 'muted small' }, Object.keys(r.activation).length > 1 ? `${k}: ${a}` : a))),
       h('td', {}, kv(r.d)), h('td', {}, kv(r.fs, true)), h('td', {}, kv(r.bs, true)))))));
   if (model) box.append(h('p', { class: 'muted small' }, `Shapes of ${model.uname} as it last ran a batch (m = samples in that batch).`));
 }
@@ -560,7 +571,13 @@ function tensorMaps(A: NDArray, mode: 'grey' | 'heat' | 'bars'): HTMLElement[] {
       return heat(v, hh, ww, mode === 'bars' ? 'heat' : mode, Math.max(2, Math.round(56 / Math.max(hh, ww))));
     });
   }
-  if (s.length === 3) return [heat(A.data, s[1], s[2], mode === 'grey' ? 'grey' : 'heat', 6)];
+  if (s.length === 3) {
+    // a sequence (1, steps, features): steps from left to right, one row per feature
+    const [, steps, feats] = s;
+    const v = new Float64Array(steps * feats);
+    for (let t = 0; t < steps; t++) for (let f = 0; f < feats; f++) v[f * steps + t] = A.data[t * feats + f];
+    return [heat(v, feats, steps, mode === 'grey' ? 'grey' : 'heat', Math.max(2, Math.min(14, Math.floor(420 / steps))))];
+  }
   if (mode === 'bars' && (dataset?.classes.length ?? 0) === A.data.length) return [bars(A.data, dataset!.classes)];
   // a long vector is wrapped into a square-ish grid
   const n = A.data.length;
@@ -694,7 +711,7 @@ function predictDrawing(): void {
   const probsBox = $('probs');
   const shape = model ? inputShape(model) : undefined;
   if (!model || !shape || fmt(shape) !== fmt([28, 28, 1])) {
-    out.textContent = model ? 'The model shown does not take 28×28 images.' : 'Train (or load) an MNIST model, then draw.';
+    out.textContent = model ? 'Drawing needs a model that takes 28×28 images: choose MNIST digits and train.' : 'Train (or load) an MNIST model, then draw.';
     probsBox.replaceChildren();
     return;
   }
@@ -713,13 +730,33 @@ function predictDrawing(): void {
 
 // --- models: save, load, restore
 
-function saveModel(): void {
-  if (!model) return;
-  const blob = new Blob([JSON.stringify(model.toJSON())], { type: 'application/json' });
-  const a = h('a', { href: URL.createObjectURL(blob), download: `${model.uname}.json` });
+function download(data: BlobPart, type: string, name: string): void {
+  const a = h('a', { href: URL.createObjectURL(new Blob([data], { type })), download: name });
   document.body.append(a);
   a.click();
   a.remove();
+}
+
+function saveModel(): void {
+  if (model) download(JSON.stringify(model.toJSON()), 'application/json', `${model.uname}.json`);
+}
+
+/** TF.js (model.json + weights, for tf.loadLayersModel) or ONNX; a layer the format cannot hold is named. */
+function exportModel(format: 'tfjs' | 'onnx'): void {
+  if (!model) return;
+  try {
+    if (format === 'tfjs') {
+      const { modelJSON, weightData } = toTFJS(model);
+      download(JSON.stringify(modelJSON), 'application/json', 'model.json');
+      download(weightData, 'application/octet-stream', TFJS_WEIGHTS_FILE);
+      $('model-info').replaceChildren(`Exported model.json and ${TFJS_WEIGHTS_FILE} (float32): keep them in one folder and load with tf.loadLayersModel('…/model.json').`);
+    } else {
+      download(toONNX(model).slice(), 'application/octet-stream', `${model.uname}.onnx`);
+      $('model-info').replaceChildren(`Exported ${model.uname}.onnx (float32, opset 13) for ONNX Runtime.`);
+    }
+  } catch (err) {
+    $('model-info').replaceChildren(h('span', { class: 'error' }, `Cannot export: ${err instanceof Error ? err.message : String(err)}`));
+  }
 }
 
 async function loadModel(file: File): Promise<void> {
@@ -761,7 +798,7 @@ function init(): void {
     h('span', { class: `badge ${iso ? 'on' : 'off'}`, title: 'SharedArrayBuffer (Stop/Resume inside an epoch) and threads need a cross-origin isolated page (COOP/COEP headers)' },
       iso ? 'cross-origin isolated' : 'not cross-origin isolated'),
     h('span', { class: 'badge' }, `WebAssembly SIMD: ${wasmSimd() ? 'yes' : 'no'}`),
-    h('span', { class: 'badge' }, `${navigator.hardwareConcurrency ?? 1} cores · training on 1 thread`));
+    h('span', { class: 'badge', id: 'kernels' }, `${navigator.hardwareConcurrency ?? 1} cores · training on 1 thread`));
   fillSelect($<HTMLSelectElement>('dataset'), Object.keys(DATASETS), Object.values(DATASETS).map((d) => d.label));
   fillSelect($<HTMLSelectElement>('add-type'), LAYER_TYPES);
   fillSelect($<HTMLSelectElement>('loss'), Object.keys(lossFunctions()));
@@ -788,7 +825,7 @@ function init(): void {
     saveSession();
     void prepareData();
   });
-  for (const id of ['loss', 'lr', 'schedule', 'epochs', 'batch', 'seed']) {
+  for (const id of ['loss', 'lr', 'schedule', 'epochs', 'batch', 'seed', 'backend']) {
     $(id).addEventListener('change', () => {
       readTrainInputs();
       changed();
@@ -812,6 +849,8 @@ function init(): void {
   });
   $('sample').addEventListener('input', renderMaps);
   $('save').addEventListener('click', saveModel);
+  $('export-tfjs').addEventListener('click', () => exportModel('tfjs'));
+  $('export-onnx').addEventListener('click', () => exportModel('onnx'));
   $('load').addEventListener('change', () => {
     const f = $<HTMLInputElement>('load').files?.[0];
     if (f) void loadModel(f);

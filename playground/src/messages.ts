@@ -7,7 +7,7 @@ export type ToWorker =
   | { type: 'resume'; epochs?: number };
 
 export type FromWorker =
-  | { type: 'ready'; json: string }
+  | { type: 'ready'; json: string; backend: 'wasm' | 'js' }
   | { type: 'log'; text: string }
   | { type: 'progress'; epoch: number; epochs: number; batch: number; batches: number; samplesPerSecond: number; seconds: number }
   | {

@@ -44,7 +44,7 @@ export const CATALOG: Record<LayerType, { options: OptionDef[]; defaults: LayerS
     options: [
       { key: 'unitFilters', label: 'filters', kind: 'int', min: 1, max: 64, help: 'number of filters (output channels)' },
       { key: 'filterSize', label: 'size', kind: 'int', min: 1, max: 12, help: 'filter height = width' },
-      { key: 'strides', label: 'stride', kind: 'int', min: 1, max: 8, help: 'step between windows' },
+      { key: 'strides', label: 'stride', kind: 'int', min: 1, max: 8, help: 'step between windows (EpyNN\'s default is the filter size: windows side by side)' },
       { key: 'padding', label: 'padding', kind: 'int', min: 0, max: 8, help: 'zeros added around the image' },
       act('activate', 'activation', 'activation f'),
       init,
@@ -159,6 +159,8 @@ export interface TrainSpec {
   epochs: number;
   batchSize: number;
   seed: number;
+  /** Kernels: 'wasm' (WebAssembly SIMD) or 'js'. */
+  backend?: 'wasm' | 'js';
 }
 
 /** Which data, how much. */
@@ -188,7 +190,7 @@ export function defaultSession(kind: DatasetKind = 'mnist'): Session {
     case 'dummy_image':
       return {
         data: { kind, samples: 750 },
-        layers: [layerSpec('Convolution', { unitFilters: 6, filterSize: 4 }), layerSpec('Pooling'), layerSpec('Flatten'), layerSpec('Dense', { units: 2, activate: 'softmax' })],
+        layers: [layerSpec('Convolution', { unitFilters: 6, filterSize: 4, strides: 4 }), layerSpec('Pooling'), layerSpec('Flatten'), layerSpec('Dense', { units: 2, activate: 'softmax' })],
         train: { loss: 'MSE', learningRate: 0.01, schedule: 'steady', epochs: 40, batchSize: 32, seed: 1 },
       };
     case 'dummy_time':

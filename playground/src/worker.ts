@@ -4,7 +4,7 @@
 //
 // Stop: the page sets a flag in a SharedArrayBuffer (available when the page is cross-origin isolated);
 // the worker reads it after every batch and abandons the epoch, which Resume then trains again.
-import type { EpyNN, Output } from '../../src/index.js';
+import { type EpyNN, type Output, getBackend, setBackend } from '../../src/index.js';
 import { buildModel, confusionMatrix } from './network.js';
 import type { Session } from './spec.js';
 import type { FromWorker, ToWorker } from './messages.js';
@@ -85,11 +85,17 @@ ctx.onmessage = (ev) => {
     if (msg.type === 'train') {
       session = msg.session;
       stopFlag = msg.stop ? new Int32Array(msg.stop) : undefined;
+      // the kernels: WebAssembly SIMD where it validates (the library's default), else TypeScript
+      try {
+        setBackend(session.train.backend ?? 'wasm');
+      } catch {
+        setBackend('js');
+      }
       model = buildModel(session, msg.mnist);
       const { loss, learningRate, schedule, seed } = session.train;
       model.logger = { tty: false, line: (text) => post({ type: 'log', text }), redraw: () => {} };
       model.initialize({ loss, seed, metrics: msg.metrics, seHPars: { learning_rate: learningRate, schedule } });
-      post({ type: 'ready', json: JSON.stringify(model.toJSON()) });
+      post({ type: 'ready', json: JSON.stringify(model.toJSON()), backend: getBackend() });
       run();
     } else if (msg.type === 'resume') {
       if (!model) throw new Error('nothing to resume: train first');

@@ -3,7 +3,7 @@
 // (CHROME_PATH, else /usr/bin/chromium; playwright-core never downloads a browser) headless, and checks
 // what a user does: load, train, draw, save/reload/load, break the network. Screenshots go to a folder
 // printed at the start. Last line: `browser tests: N passed, M failed`; exit code 1 if any failed.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
@@ -111,7 +111,7 @@ async function main(): Promise<number> {
       // the page stays responsive while the worker trains: the drawing pad answers during training
       await page.waitForSelector('#status:has-text("samples/s")', { timeout: 60_000 });
       const responsive = await page.evaluate(() => new Promise<number>((done) => { const t = performance.now(); requestAnimationFrame(() => done(performance.now() - t)); }));
-      await page.waitForSelector('#status:has-text("Done")', { timeout: 180_000 });
+      await page.waitForSelector('#status[data-state="done"]', { timeout: 180_000 });
       firstEpoch = (await page.evaluate(() => document.body.dataset.firstEpochSeconds)) ?? '';
       const acc = Number(await page.locator('#report td[data-metric="accuracy"][data-set="dval"]').last().textContent());
       assert(acc >= 0.85, `validation accuracy ${acc} < 0.85`);
@@ -159,6 +159,23 @@ async function main(): Promise<number> {
       return `${after.p.length} probabilities identical after load and after restore`;
     });
 
+    await check('the trained model exports to TF.js (model.json + weights) and ONNX', async () => {
+      const [j, w] = await Promise.all([
+        page.waitForEvent('download', (d) => d.suggestedFilename() === 'model.json'),
+        page.waitForEvent('download', (d) => d.suggestedFilename().endsWith('.bin')),
+        page.click('#export-tfjs'),
+      ]);
+      const modelJSON = JSON.parse(readFileSync((await j.path())!, 'utf8')) as { format: string; weightsManifest: { weights: { shape: number[] }[] }[] };
+      assert(modelJSON.format === 'layers-model', `model.json format '${modelJSON.format}'`);
+      const floats = modelJSON.weightsManifest.flatMap((g) => g.weights).reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0);
+      const bytes = statSync((await w.path())!).size;
+      assert(bytes === 4 * floats, `weights file has ${bytes} bytes, the manifest lists ${floats} float32 values`);
+      const [onnx] = await Promise.all([page.waitForEvent('download'), page.click('#export-onnx')]);
+      const onnxBytes = statSync((await onnx.path())!).size;
+      assert(onnx.suggestedFilename().endsWith('.onnx') && onnxBytes > 4 * floats, `ONNX file ${onnx.suggestedFilename()} of ${onnxBytes} bytes`);
+      return `${floats} weights; ONNX ${onnxBytes} bytes`;
+    });
+
     await check('an invalid layer stack shows the check pass error, not a blank page', async () => {
       // a Convolution after Dense: its input is (m, 32), not an image
       await page.selectOption('#add-type', 'Convolution');
@@ -173,6 +190,30 @@ async function main(): Promise<number> {
       assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
       return `"${message.split('\n')[0].slice(0, 140)}"`;
     });
+    await check('Stop interrupts training in the worker and Resume finishes the epochs (dummy_time)', async () => {
+      await page.selectOption('#dataset', 'dummy_time');
+      await page.fill('#samples', '2000');
+      await page.dispatchEvent('#samples', 'change');
+      await page.waitForSelector('#check.ok');
+      await page.fill('#epochs', '20');
+      await page.dispatchEvent('#epochs', 'change');
+      await page.click('#train');
+      await page.waitForSelector('#status:has-text("batch")', { timeout: 60_000 });
+      await page.click('#stop');
+      await page.waitForSelector('#status[data-state="stopped"]', { timeout: 60_000 });
+      const stoppedAt = await page.locator('#report tbody tr').count();
+      assert(stoppedAt < 20, `training ran to the end (${stoppedAt} epochs) before Stop took effect`);
+      assert(await page.isEnabled('#resume'), 'Resume is not enabled after Stop');
+      await page.click('#resume');
+      await page.waitForSelector('#status[data-state="done"]', { timeout: 180_000 });
+      const rows = await page.locator('#report tbody tr').count();
+      assert(rows === 20, `${rows} epochs in the report after Resume, expected 20`);
+      const acc = Number(await page.locator('#report td[data-metric="accuracy"][data-set="dval"]').last().textContent());
+      await page.screenshot({ path: join(shots, '6-dummy-time.png'), fullPage: true });
+      assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+      return `stopped after ${stoppedAt} epochs, resumed to 20; dval accuracy ${acc}`;
+    });
+
     if (firstEpoch) console.log(`browser tests: page load to first trained epoch: ${firstEpoch} s (measured in the page)`);
   } finally {
     await context?.close();

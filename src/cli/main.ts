@@ -5,6 +5,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, wri
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { EpyNN } from '../network/models.js';
+import { closestKey } from '../commons/checks.js';
 import { modelTerminalChart } from '../commons/plot.js';
 import { readModel } from '../node/fs.js'; // also registers the file-system adapter (model.write(), model.plot())
 import { writeONNX, writeTFJS } from '../node/formats.js';
@@ -137,7 +138,11 @@ function parseRun(argv: string[]): RunArgs {
       const v = optional(i);
       if (v !== true) i++;
       args[a === '--save' ? 'save' : 'plot'] = v;
-    } else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
+    } else if (a.startsWith('-')) {
+      const flags = ['--quiet', '--epochs', '--seed', '--samples', '--variant', '--data', '--download', '--save', '--plot'];
+      const guess = closestKey(a.replace(/^-+/, '').replace(/_/g, '-'), flags.map((f) => f.slice(2)));
+      throw new UsageError(`unknown option ${a}${guess ? ` (did you mean --${guess.key}?)` : ''}`);
+    }
     else if (args.name === undefined) args.name = a;
     else throw new UsageError(`unexpected argument ${a}`);
   }

@@ -1,6 +1,6 @@
 // Convolution 2D layer (EpyNN convolution/models.py). Math: docs/Convolution.md
 import { type Activation, nameOf, relu } from '../activation/functions.js';
-import { EpyNNError } from '../commons/errors.js';
+import { checkBoolean, checkFunction, checkInteger, checkOptions, checkPair } from '../commons/checks.js';
 import { Layer } from '../commons/models.js';
 import type { NDArray } from '../commons/ndarray.js';
 import { type Initializer, initializerName, xavier } from '../initialization/functions.js';
@@ -38,16 +38,10 @@ export interface ConvolutionOptions {
   seHPars?: HPars;
 }
 
-const isPositiveInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
-
-const show = (v: unknown): string => (typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? String(v)));
-
-/** A number or an [h, w] pair of positive integers, as [h, w]. */
-function pair(option: string, v: unknown): [number, number] {
-  if (isPositiveInt(v)) return [v, v];
-  if (Array.isArray(v) && v.length === 2 && isPositiveInt(v[0]) && isPositiveInt(v[1])) return [v[0], v[1]];
-  throw new EpyNNError(`Convolution: ${option} must be a positive integer or [h, w] of positive integers, got ${show(v)}`);
-}
+/** The option names `new Convolution` accepts. */
+export const CONVOLUTION_OPTIONS = [
+  'unitFilters', 'filterSize', 'strides', 'padding', 'activate', 'initialization', 'useBias', 'seHPars',
+] as const;
 
 /**
  * 2-D convolution over inputs X of shape (m, h, w, d) with u filters W (fh, fw, d, u) and bias b (u,):
@@ -67,7 +61,8 @@ export class Convolution extends Layer {
    */
   kernels = new ConvScratch();
 
-  constructor(opts: ConvolutionOptions = {}) {
+  constructor(options?: ConvolutionOptions) {
+    const opts = checkOptions('Convolution', options, CONVOLUTION_OPTIONS, { call: 'new Convolution', primary: 'unitFilters', example: '6' });
     super('Convolution', opts.seHPars);
     const {
       unitFilters = 1,
@@ -79,24 +74,14 @@ export class Convolution extends Layer {
       useBias = true,
     } = opts;
 
-    if (!isPositiveInt(unitFilters)) {
-      throw new EpyNNError(`Convolution: unitFilters must be a positive integer, got ${show(unitFilters)}`);
-    }
-    const [fh, fw] = pair('filterSize', filterSize);
+    checkInteger('Convolution', 'unitFilters', unitFilters);
+    const [fh, fw] = checkPair('Convolution', 'filterSize', filterSize);
     // NOTE: EpyNN replaces any non-tuple strides (an int too) by the filter size; we honour ints.
-    const [sh, sw] = strides === undefined || strides === null ? [fh, fw] : pair('strides', strides);
-    if (typeof padding !== 'number' || !Number.isInteger(padding) || padding < 0) {
-      throw new EpyNNError(`Convolution: padding must be a non-negative integer, got ${show(padding)}`);
-    }
-    if (typeof activate !== 'function') {
-      throw new EpyNNError(`Convolution: activate must be an activation function, got ${typeof activate}`);
-    }
-    if (typeof initialization !== 'function') {
-      throw new EpyNNError(`Convolution: initialization must be an initializer function, got ${typeof initialization}`);
-    }
-    if (typeof useBias !== 'boolean') {
-      throw new EpyNNError(`Convolution: useBias must be a boolean, got ${show(useBias)}`);
-    }
+    const [sh, sw] = strides === undefined || strides === null ? [fh, fw] : checkPair('Convolution', 'strides', strides);
+    checkInteger('Convolution', 'padding', padding, 0);
+    checkFunction('Convolution', 'activate', activate, 'an activation function');
+    checkFunction('Convolution', 'initialization', initialization, 'an initializer function');
+    checkBoolean('Convolution', 'useBias', useBias);
 
     this.d.u = unitFilters;
     this.d.fh = fh;

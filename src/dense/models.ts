@@ -1,6 +1,6 @@
 // Dense (fully connected) layer (EpyNN dense/models.py). Math: docs/Dense.md
 import { type Activation, nameOf, sigmoid } from '../activation/functions.js';
-import { EpyNNError } from '../commons/errors.js';
+import { checkFunction, checkInteger, checkOptions } from '../commons/checks.js';
 import { Layer } from '../commons/models.js';
 import type { NDArray } from '../commons/ndarray.js';
 import { type Initializer, initializerName, xavier } from '../initialization/functions.js';
@@ -26,6 +26,9 @@ export interface DenseOptions {
   seHPars?: HPars;
 }
 
+/** The option names `new Dense` accepts. */
+export const DENSE_OPTIONS = ['units', 'activate', 'initialization', 'seHPars'] as const;
+
 /**
  * Fully connected layer: Z = X · W + b, A = f(Z), with X (m, n), W (n, u), b (1, u).
  * Softmax is supported through its Jacobian (exact gradient, temperature included).
@@ -34,18 +37,13 @@ export class Dense extends Layer {
   activate: Activation;
   initialization: Initializer;
 
-  constructor(opts: DenseOptions = {}) {
+  constructor(options?: DenseOptions) {
+    const opts = checkOptions('Dense', options, DENSE_OPTIONS, { call: 'new Dense', primary: 'units', example: '4' });
     super('Dense', opts.seHPars);
     const { units = 1, activate = sigmoid, initialization = xavier } = opts;
-    if (!Number.isInteger(units) || units < 1) {
-      throw new EpyNNError(`Dense: units must be a positive integer, got ${String(units)}`);
-    }
-    if (typeof activate !== 'function') {
-      throw new EpyNNError(`Dense: activate must be an activation function, got ${typeof activate}`);
-    }
-    if (typeof initialization !== 'function') {
-      throw new EpyNNError(`Dense: initialization must be an initializer function, got ${typeof initialization}`);
-    }
+    checkInteger('Dense', 'units', units);
+    checkFunction('Dense', 'activate', activate, 'an activation function');
+    checkFunction('Dense', 'initialization', initialization, 'an initializer function');
     this.d.u = units;
     this.activate = activate;
     this.initialization = initialization;

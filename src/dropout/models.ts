@@ -1,6 +1,7 @@
 // Dropout layer (EpyNN epynn/dropout/models.py).
 import { Layer } from '../commons/models.js';
-import { EpyNNError } from '../commons/errors.js';
+import { EpyNNError, NonFiniteError } from '../commons/errors.js';
+import { checkOptions, show } from '../commons/checks.js';
 import type { NDArray } from '../commons/ndarray.js';
 import type { HPars } from '../settings.js';
 import { dropoutForward } from './forward.js';
@@ -25,6 +26,9 @@ export interface DropoutOptions {
   seHPars?: HPars;
 }
 
+/** The option names `new Dropout` accepts. */
+export const DROPOUT_OPTIONS = ['dropProb', 'axis', 'seHPars'] as const;
+
 /**
  * Inverted dropout: A = X ⊙ D / (1 − dropProb) with D a 0/1 mask kept where uniform > dropProb.
  * Active only while the model trains (`layer.training === true`); otherwise forward and backward
@@ -37,14 +41,17 @@ export class Dropout extends Layer {
   /** EpyNN `d['a']`: axes on which the mask has size 1 (kept here, as `d` only holds numbers). */
   axis: number[];
 
-  constructor({ dropProb = 0.5, axis = [], seHPars }: DropoutOptions = {}) {
-    super('Dropout', seHPars);
+  constructor(options?: DropoutOptions) {
+    const opts = checkOptions('Dropout', options, DROPOUT_OPTIONS, { call: 'new Dropout', primary: 'dropProb', example: '0.5' });
+    super('Dropout', opts.seHPars);
+    const { dropProb = 0.5, axis = [] } = opts;
     if (typeof dropProb !== 'number' || !(dropProb >= 0 && dropProb < 1)) {
-      throw new EpyNNError(`Dropout: dropProb must be a number in [0, 1), got ${JSON.stringify(dropProb) ?? String(dropProb)}`);
+      const E = typeof dropProb === 'number' && Number.isNaN(dropProb) ? NonFiniteError : EpyNNError;
+      throw new E(`Dropout: dropProb must be a number in [0, 1), got ${show(dropProb)}`);
     }
     const axes = typeof axis === 'number' ? [axis] : axis;
     if (!Array.isArray(axes) || !axes.every((a) => typeof a === 'number' && Number.isInteger(a))) {
-      throw new EpyNNError(`Dropout: axis must be an integer or an array of integers, got ${JSON.stringify(axis) ?? String(axis)}`);
+      throw new EpyNNError(`Dropout: axis must be an integer or an array of integers, got ${show(axis)}`);
     }
     this.d.d = dropProb;
     this.axis = [...axes];

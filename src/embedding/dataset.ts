@@ -1,5 +1,6 @@
 // Data preparation for the Embedding layer (EpyNN embedding/dataset.py and commons/io.py):
 // checks, one-hot encoding, [0, 1] scaling, the train/val/test split and mini-batches.
+import { checkFinite, show } from '../commons/checks.js';
 import { EpyNNError, ShapeError } from '../commons/errors.js';
 import { DataSet } from '../commons/models.js';
 import { NDArray, type Nested, array, fmt, roundHalfEven } from '../commons/ndarray.js';
@@ -8,11 +9,14 @@ import type { Embedding } from './models.js';
 /** An element of a sequence to one-hot encode (a letter, a word, a note, a number). */
 export type Element = string | number;
 
-/** What the Embedding accepts as features: an NDArray, nested numbers, or sequences of elements. */
-export type XInput = NDArray | Nested | readonly (string | readonly Element[])[];
+/**
+ * What the Embedding accepts as features: an NDArray, nested numbers, an array of NDArrays (one per
+ * sample, all of one shape), or sequences of elements (for XEncode).
+ */
+export type XInput = NDArray | Nested | readonly NDArray[] | readonly (string | readonly Element[])[];
 
-/** What the Embedding accepts as labels: an NDArray or nested numbers (1-D labels or 2-D one-hot). */
-export type YInput = NDArray | Nested;
+/** What the Embedding accepts as labels: an NDArray, nested numbers or an array of NDArrays (1-D labels or 2-D one-hot). */
+export type YInput = NDArray | Nested | readonly NDArray[];
 
 /** Sequences of elements, for XEncode: each sample is an array of elements (a string is split into characters). */
 export function toSequences(X: unknown, where: string): Element[][] {
@@ -21,11 +25,11 @@ export function toSequences(X: unknown, where: string): Element[][] {
     const [n, s] = X.shape;
     return Array.from({ length: n }, (_, i) => Array.from(X.data.subarray(i * s, (i + 1) * s)));
   }
-  if (!Array.isArray(X)) throw new EpyNNError(`${where}: XData must be an array of samples, got ${typeof X}`);
+  if (!Array.isArray(X)) throw new EpyNNError(`${where}: XData must be an array of samples (strings or arrays of elements) with XEncode, got ${show(X)}`);
   return X.map((sample, i) => {
     if (typeof sample === 'string') return [...sample];
     if (Array.isArray(sample) && sample.every((e) => typeof e === 'string' || typeof e === 'number')) return [...sample] as Element[];
-    throw new EpyNNError(`${where}: with XEncode each sample must be a string or an array of strings/numbers; sample ${i} is not`);
+    throw new EpyNNError(`${where}: with XEncode each sample must be a string or an array of strings/numbers; sample ${i} is ${show(sample)}`);
   });
 }
 
@@ -35,7 +39,7 @@ export function indexElements(sequences: Element[][]): { elements: Element[]; e2
   for (const s of sequences) for (const e of s) set.add(e);
   const elements = [...set].sort((a, b) => {
     if (typeof a === typeof b) return a < b ? -1 : a > b ? 1 : 0;
-    throw new EpyNNError(`Embedding: cannot sort a mix of strings and numbers (${JSON.stringify(a)}, ${JSON.stringify(b)}) to encode`);
+    throw new EpyNNError(`Embedding: cannot sort a mix of strings and numbers (${show(a)}, ${show(b)}) to encode`);
   });
   return { elements, e2i: new Map(elements.map((e, i) => [e, i])) };
 }
@@ -51,7 +55,7 @@ export function encodeDataset(sequences: Element[][], e2i: Map<Element, number>,
     if (seq.length !== s) throw new ShapeError(`${where}: ragged sequences: sample 0 has length ${s}, sample ${i} has length ${seq.length}`);
     for (let j = 0; j < s; j++) {
       const k = e2i.get(seq[j]);
-      if (k === undefined) throw new EpyNNError(`${where}: element ${JSON.stringify(seq[j])} of sample ${i} was not seen when the encoding was built`);
+      if (k === undefined) throw new EpyNNError(`${where}: element ${show(seq[j])} of sample ${i} was not seen when the encoding was built`);
       out[(i * s + j) * e + k] = 1;
     }
   }
@@ -81,14 +85,40 @@ export function scaleFeatures(X: NDArray, where = 'scaleFeatures', range: readon
   return new NDArray(X.data.map((v) => (v - min) / r), X.shape);
 }
 
-/** Numeric features as an NDArray (copied: the caller's data is never touched). */
+/**
+ * Numeric data as an NDArray (always a copy: the caller's data is never touched), from an NDArray,
+ * nested arrays of numbers, or an array of NDArrays of one shape (stacked along a new first axis, as
+ * np.array does with a list of arrays). NaN and ±Infinity are rejected with their index.
+ */
 export function toArray(X: unknown, where: string, what: string): NDArray {
-  if (X instanceof NDArray) return X.copy();
-  try {
-    return array(X as Nested);
-  } catch (err) {
-    throw new EpyNNError(`${where}: ${what} must be numeric with one shape for every sample: ${(err as Error).message}`, { cause: err });
+  let out: NDArray;
+  if (X instanceof NDArray) out = X.copy();
+  else if (Array.isArray(X) && X.length > 0 && X.every((x) => x instanceof NDArray)) out = stackSamples(X as NDArray[], where, what);
+  else if (!Array.isArray(X)) {
+    throw new EpyNNError(`${where}: ${what} must be an array of samples (nested arrays of numbers, an NDArray, or an array of NDArrays), got ${show(X)}`);
+  } else {
+    try {
+      out = array(X as Nested);
+    } catch (err) {
+      throw new EpyNNError(`${where}: ${what} must be numeric with one shape for every sample: ${(err as Error).message}`, { cause: err });
+    }
   }
+  checkFinite(where, what, out);
+  return out;
+}
+
+/** Stacks samples given as NDArrays of one shape into one (N, ...shape) array. */
+function stackSamples(samples: NDArray[], where: string, what: string): NDArray {
+  const shape = samples[0].shape;
+  const n = samples[0].size;
+  const data = new Float64Array(samples.length * n);
+  samples.forEach((x, i) => {
+    if (x.shape.length !== shape.length || x.shape.some((v, k) => v !== shape[k])) {
+      throw new ShapeError(`${where}: ${what}[${i}] has shape ${fmt(x.shape)}, but ${what}[0] has shape ${fmt(shape)}: every sample must have one shape`);
+    }
+    data.set(x.data, i * n);
+  });
+  return new NDArray(data, [samples.length, ...shape]);
 }
 
 /** One-hot labels from integer labels 0..k−1 (np.eye(k)[Y]). */

@@ -1,4 +1,5 @@
 // Embedding: EpyNN's input/data layer. It holds the datasets, builds mini-batches, and passes X through.
+import { checkBoolean, checkOptions, show } from '../commons/checks.js';
 import { EpyNNError } from '../commons/errors.js';
 import { DataSet, Layer } from '../commons/models.js';
 import { NDArray } from '../commons/ndarray.js';
@@ -30,6 +31,9 @@ export interface EmbeddingOptions {
   /** Scale X to [0, 1] over the whole array. @default false */
   XScale?: boolean;
 }
+
+/** The option names `new Embedding` accepts. */
+export const EMBEDDING_OPTIONS = ['XData', 'YData', 'relativeSize', 'batchSize', 'XEncode', 'YEncode', 'XScale'] as const;
 
 /** EpyNN's dataset settings, as stored on the layer (se_dataset). */
 export interface SeDataset {
@@ -69,20 +73,23 @@ export class Embedding extends Layer {
    */
   XScaleRange: [number, number] | undefined = undefined;
 
-  constructor({
-    XData, YData, relativeSize = [2, 1, 0], batchSize, XEncode = false, YEncode = false, XScale = false,
-  }: EmbeddingOptions = {}) {
+  constructor(options?: EmbeddingOptions) {
     super('Embedding');
     const where = 'Embedding';
-    if (!Array.isArray(relativeSize) || relativeSize.length !== 3 || !relativeSize.every((v) => Number.isFinite(v) && v >= 0)) {
-      throw new EpyNNError(`${where}: relativeSize must be three non-negative numbers [train, val, test], got ${JSON.stringify(relativeSize)}`);
+    const opts = checkOptions(where, options, EMBEDDING_OPTIONS, { call: 'new Embedding', primary: 'XData', example: 'X' });
+    const { XData, YData, relativeSize = [2, 1, 0], batchSize, XEncode = false, YEncode = false, XScale = false } = opts;
+    if (!Array.isArray(relativeSize) || relativeSize.length !== 3 || !relativeSize.every((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0)) {
+      throw new EpyNNError(`${where}: relativeSize must be three non-negative numbers [train, val, test], got ${show(relativeSize)}`);
     }
     if (relativeSize[0] + relativeSize[1] + relativeSize[2] <= 0) {
-      throw new EpyNNError(`${where}: relativeSize must not be all zero, got ${JSON.stringify(relativeSize)}`);
+      throw new EpyNNError(`${where}: relativeSize must not be all zero, got ${show(relativeSize)}`);
     }
-    if (batchSize !== undefined && batchSize !== null && !(Number.isInteger(batchSize) && batchSize >= 1)) {
-      throw new EpyNNError(`${where}: batchSize must be an integer >= 1 (or undefined for one batch), got ${batchSize}`);
+    if (batchSize !== undefined && batchSize !== null && !(typeof batchSize === 'number' && Number.isInteger(batchSize) && batchSize >= 1)) {
+      throw new EpyNNError(`${where}: batchSize must be an integer >= 1 (or undefined for one batch), got ${show(batchSize)}`);
     }
+    checkBoolean(where, 'XEncode', XEncode);
+    checkBoolean(where, 'YEncode', YEncode);
+    checkBoolean(where, 'XScale', XScale);
     this.relativeSize = [...relativeSize] as [number, number, number];
     this.batchSize = batchSize ?? undefined;
     this.XEncode = XEncode;
@@ -101,6 +108,7 @@ export class Embedding extends Layer {
 
     if (XData === undefined) {
       // A data-less embedding (e.g. a model read back for predictions only)
+      if (YData !== undefined && YData !== null) throw new EpyNNError(`${where}: YData given without XData`);
       const empty = new NDArray(new Float64Array(0), [0]);
       this.dtrain = new DataSet(empty, undefined, 'dtrain');
       this.dval = new DataSet(empty, undefined, 'dval');
@@ -109,33 +117,9 @@ export class Embedding extends Layer {
       return;
     }
 
-    // embedding_check + embedding_encode
-    let X: NDArray;
-    if (XEncode) {
-      const sequences = toSequences(XData, where);
-      const { elements, e2i } = indexElements(sequences);
-      this.e2i = e2i;
-      this.i2e = new Map(elements.map((e, i) => [i, e]));
-      this.d.e = elements.length;
-      X = encodeDataset(sequences, e2i, where);
-    } else {
-      X = toArray(XData, where, 'XData');
-    }
-    if (X.ndim === 0 || X.shape[0] === 0) throw new EpyNNError(`${where}: XData is empty`);
-    if (XScale) {
-      this.XScaleRange = featureRange(X, where);
-      X = scaleFeatures(X, where, this.XScaleRange);
-    }
-
-    let Y: NDArray | undefined;
-    if (YData !== undefined && YData !== null) {
-      Y = toArray(YData, where, 'YData');
-      if (Y.shape[0] !== X.shape[0]) {
-        throw new EpyNNError(`${where}: XData and YData must have the same number of samples, got ${X.shape[0]} and ${Y.shape[0]}`);
-      }
-      if (YEncode) Y = oneHot(Y, where);
-      else if (Y.ndim > 2) throw new EpyNNError(`${where}: YData must be (N,) labels or (N, k) one-hot, got ${Y.ndim}-D`);
-    }
+    // EpyNN's embedding_check, then embedding_encode, then embedding_prepare
+    const checked = embeddingCheck(XData, YData, XEncode);
+    const { X, Y } = embeddingEncode(this, checked.X, checked.Y, XEncode, YEncode, XScale);
 
     [this.dtrain, this.dval, this.dtest] = embeddingPrepare(this, X, Y);
     this.dsets = [this.dtrain, this.dval, this.dtest].filter((s) => s.active);
@@ -266,4 +250,63 @@ export class Embedding extends Layer {
   updateParameters(): void {
     if (this.trainable) embeddingUpdateParameters(this);
   }
+}
+
+/**
+ * EpyNN's embedding_check: XData and YData as arrays (copies), every number finite, one sample
+ * count. With XEncode, X stays sequences of elements for embeddingEncode.
+ */
+export function embeddingCheck(
+  XData: unknown, YData: unknown, XEncode: boolean,
+): { X: NDArray | Element[][]; Y: NDArray | undefined } {
+  const where = 'Embedding';
+  let X: NDArray | Element[][];
+  let n: number;
+  if (XEncode) {
+    X = toSequences(XData, where);
+    n = X.length;
+  } else {
+    X = toArray(XData, where, 'XData');
+    if (X.ndim === 0) throw new EpyNNError(`${where}: XData must be an array of samples, got the single number ${show(X.data[0])}`);
+    n = X.shape[0];
+  }
+  if (n === 0) throw new EpyNNError(`${where}: XData is empty (no samples)`);
+  let Y: NDArray | undefined;
+  if (YData !== undefined && YData !== null) {
+    Y = toArray(YData, where, 'YData');
+    if (Y.ndim === 0) throw new EpyNNError(`${where}: YData must be an array of labels, got the single number ${show(Y.data[0])}`);
+    if (Y.shape[0] !== n) {
+      throw new EpyNNError(`${where}: XData and YData must have the same number of samples, got ${n} and ${Y.shape[0]}`);
+    }
+  }
+  return { X, Y };
+}
+
+/**
+ * EpyNN's embedding_encode: one-hot X (XEncode: the sorted unique elements give the layer's e2i and
+ * i2e, and d.e), X scaled to [0, 1] (XScale: the range is kept on the layer as XScaleRange, for
+ * predict), and Y one-hot (YEncode: labels 0..k−1 to (N, k)).
+ */
+export function embeddingEncode(
+  layer: Embedding, X: NDArray | Element[][], Y: NDArray | undefined, XEncode: boolean, YEncode: boolean, XScale = false,
+): { X: NDArray; Y: NDArray | undefined } {
+  const where = 'Embedding';
+  let out: NDArray;
+  if (XEncode) {
+    const sequences = X as Element[][];
+    const { elements, e2i } = indexElements(sequences);
+    layer.e2i = e2i;
+    layer.i2e = new Map(elements.map((e, i) => [i, e]));
+    layer.d.e = elements.length;
+    out = encodeDataset(sequences, e2i, where);
+  } else out = X as NDArray;
+  if (XScale) {
+    layer.XScaleRange = featureRange(out, where);
+    out = scaleFeatures(out, where, layer.XScaleRange);
+  }
+  if (Y !== undefined) {
+    if (YEncode) Y = oneHot(Y, where);
+    else if (Y.ndim > 2) throw new EpyNNError(`${where}: YData must be (N,) labels or (N, k) one-hot, got ${Y.ndim}-D`);
+  }
+  return { X: out, Y };
 }

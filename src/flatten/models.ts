@@ -1,4 +1,5 @@
 // Flatten layer (EpyNN flatten/models.py): (m, ...) -> (m, n), no parameters.
+import { checkOptions } from '../commons/checks.js';
 import { Layer } from '../commons/models.js';
 import type { NDArray } from '../commons/ndarray.js';
 import { flattenBackward } from './backward.js';
@@ -15,7 +16,8 @@ export type FlattenOptions = Record<string, never>;
 
 /** Reshapes (m, d1, d2, ...) to (m, d1·d2·...) and back in backward. Shares data, never copies. */
 export class Flatten extends Layer {
-  constructor(_opts: FlattenOptions = {}) {
+  constructor(options?: FlattenOptions) {
+    checkOptions('Flatten', options, [], { call: 'new Flatten' });
     super('Flatten');
     this.trainable = false;
   }

@@ -1,6 +1,6 @@
 // Gated recurrent unit layer (EpyNN gru/models.py).
 import { type Activation, nameOf, sigmoid, tanh } from '../activation/functions.js';
-import { EpyNNError } from '../commons/errors.js';
+import { checkBoolean, checkFunction, checkInteger, checkOptions, checkSizes } from '../commons/checks.js';
 import { clipGradient } from '../commons/maths.js';
 import { Layer } from '../commons/models.js';
 import type { NDArray } from '../commons/ndarray.js';
@@ -30,6 +30,11 @@ export interface GRUOptions {
   seHPars?: HPars;
 }
 
+/** The option names `new GRU` accepts. */
+export const GRU_OPTIONS = [
+  'unitCells', 'activate', 'activateUpdate', 'activateReset', 'initialization', 'clipGradients', 'sequences', 'seHPars',
+] as const;
+
 /** JSON form of the options (activations and initialization by registered name). */
 export type GRUConfig = {
   unitCells: number;
@@ -55,7 +60,8 @@ export class GRU extends Layer {
   clipGradients: boolean;
   sequences: boolean;
 
-  constructor(opts: GRUOptions = {}) {
+  constructor(options?: GRUOptions) {
+    const opts = checkOptions('GRU', options, GRU_OPTIONS, { call: 'new GRU', primary: 'unitCells', example: '10' });
     super('GRU', opts.seHPars);
     const {
       unitCells = 1,
@@ -66,18 +72,11 @@ export class GRU extends Layer {
       clipGradients = false,
       sequences = false,
     } = opts;
-    if (!Number.isInteger(unitCells) || unitCells < 1) {
-      throw new EpyNNError(`GRU: unitCells must be a positive integer, got ${String(unitCells)}`);
-    }
-    for (const [k, v] of Object.entries({ activate, activateUpdate, activateReset })) {
-      if (typeof v !== 'function') throw new EpyNNError(`GRU: ${k} must be an activation function, got ${typeof v}`);
-    }
-    if (typeof initialization !== 'function') {
-      throw new EpyNNError(`GRU: initialization must be an initializer function, got ${typeof initialization}`);
-    }
-    for (const [k, v] of Object.entries({ clipGradients, sequences })) {
-      if (typeof v !== 'boolean') throw new EpyNNError(`GRU: ${k} must be a boolean, got ${String(v)}`);
-    }
+    checkInteger('GRU', 'unitCells', unitCells);
+    for (const [k, v] of Object.entries({ activate, activateUpdate, activateReset })) checkFunction('GRU', k, v, 'an activation function');
+    checkFunction('GRU', 'initialization', initialization, 'an initializer function');
+    checkBoolean('GRU', 'clipGradients', clipGradients);
+    checkBoolean('GRU', 'sequences', sequences);
     this.d.u = unitCells;
     this.activate = activate;
     this.activateUpdate = activateUpdate;
@@ -95,6 +94,7 @@ export class GRU extends Layer {
 
   computeShapes(A: NDArray): void {
     gruComputeShapes(this, A);
+    checkSizes(this.name, this.fs); // parameters and hidden states within the array size limit
   }
 
   initializeParameters(): void {

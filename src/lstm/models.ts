@@ -1,6 +1,6 @@
 // Long short-term memory layer (EpyNN lstm/models.py).
 import { type Activation, nameOf, sigmoid, tanh } from '../activation/functions.js';
-import { EpyNNError } from '../commons/errors.js';
+import { checkBoolean, checkFunction, checkInteger, checkOptions, checkSizes } from '../commons/checks.js';
 import { clipGradient } from '../commons/maths.js';
 import { Layer } from '../commons/models.js';
 import type { NDArray } from '../commons/ndarray.js';
@@ -34,6 +34,12 @@ export interface LSTMOptions {
   seHPars?: HPars;
 }
 
+/** The option names `new LSTM` accepts. */
+export const LSTM_OPTIONS = [
+  'unitCells', 'activate', 'activateOutput', 'activateCandidate', 'activateInput', 'activateForget',
+  'initialization', 'clipGradients', 'sequences', 'seHPars',
+] as const;
+
 /** JSON form of the options (activations and initialization by registered name). */
 export type LSTMConfig = {
   unitCells: number;
@@ -64,7 +70,8 @@ export class LSTM extends Layer {
   clipGradients: boolean;
   sequences: boolean;
 
-  constructor(opts: LSTMOptions = {}) {
+  constructor(options?: LSTMOptions) {
+    const opts = checkOptions('LSTM', options, LSTM_OPTIONS, { call: 'new LSTM', primary: 'unitCells', example: '10' });
     super('LSTM', opts.seHPars);
     const {
       unitCells = 1,
@@ -77,18 +84,11 @@ export class LSTM extends Layer {
       clipGradients = false,
       sequences = false,
     } = opts;
-    if (!Number.isInteger(unitCells) || unitCells < 1) {
-      throw new EpyNNError(`LSTM: unitCells must be a positive integer, got ${String(unitCells)}`);
-    }
-    for (const [k, v] of Object.entries({ activate, activateOutput, activateCandidate, activateInput, activateForget })) {
-      if (typeof v !== 'function') throw new EpyNNError(`LSTM: ${k} must be an activation function, got ${typeof v}`);
-    }
-    if (typeof initialization !== 'function') {
-      throw new EpyNNError(`LSTM: initialization must be an initializer function, got ${typeof initialization}`);
-    }
-    for (const [k, v] of Object.entries({ clipGradients, sequences })) {
-      if (typeof v !== 'boolean') throw new EpyNNError(`LSTM: ${k} must be a boolean, got ${String(v)}`);
-    }
+    checkInteger('LSTM', 'unitCells', unitCells);
+    for (const [k, v] of Object.entries({ activate, activateOutput, activateCandidate, activateInput, activateForget })) checkFunction('LSTM', k, v, 'an activation function');
+    checkFunction('LSTM', 'initialization', initialization, 'an initializer function');
+    checkBoolean('LSTM', 'clipGradients', clipGradients);
+    checkBoolean('LSTM', 'sequences', sequences);
     this.d.u = unitCells;
     this.activate = activate;
     this.activateOutput = activateOutput;
@@ -110,6 +110,7 @@ export class LSTM extends Layer {
 
   computeShapes(A: NDArray): void {
     lstmComputeShapes(this, A);
+    checkSizes(this.name, this.fs); // parameters and hidden states within the array size limit
   }
 
   initializeParameters(): void {

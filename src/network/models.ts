@@ -1,9 +1,10 @@
 // The EpyNN network: a list of layers starting with an Embedding (EpyNN network/models.py).
-import { EpyNNError } from '../commons/errors.js';
+import { checkBoolean, checkHPars, checkInteger, checkKey, checkOptions, show } from '../commons/checks.js';
+import { EpyNNError, StateError } from '../commons/errors.js';
 import { type Output, defaultOutput, silentOutput } from '../commons/logs.js';
 import { type Loss, lossFunctions } from '../commons/loss.js';
 import { metricsFunctions } from '../commons/metrics.js';
-import { DataSet, Layer } from '../commons/models.js';
+import { DataSet, Layer, checkLayer } from '../commons/models.js';
 import { type NDArray, fmt } from '../commons/ndarray.js';
 import { type Shape } from '../commons/ndarray.js';
 import { Embedding } from '../embedding/models.js';
@@ -17,7 +18,7 @@ import { modelAssignSeeds, modelInitialize } from './initialize.js';
 import { decide } from './predict.js';
 import { initializeModelReport, modelReport, singleBatchReport } from './report.js';
 import { modelTraining } from './training.js';
-import { type PlotOptions, modelTerminalChart } from '../commons/plot.js';
+import { PLOT_OPTIONS, type PlotOptions, modelTerminalChart } from '../commons/plot.js';
 import type { ModelJSON, ToJSONOptions } from '../io/library.js';
 import { type WriteOptions, modelFormat, nodeIO } from './hooks.js';
 
@@ -84,6 +85,12 @@ export interface PredictOptions {
   XScale?: boolean;
 }
 
+/** The option names of `initialize`, `train`, `predict`, `write` and `toJSON` (strictly checked). */
+export const INITIALIZE_OPTIONS = ['loss', 'seHPars', 'metrics', 'seed', 'params', 'quiet', 'compat'] as const;
+export const TRAIN_OPTIONS = ['epochs', 'verbose', 'initLogs', 'quiet', 'chart', 'data'] as const;
+export const PREDICT_OPTIONS = ['XEncode', 'XScale'] as const;
+export const WRITE_OPTIONS = ['includeData'] as const;
+
 /** Summary of one layer after the check pass (EpyNN model.network). */
 export interface LayerSummary {
   Layer: string;
@@ -122,6 +129,8 @@ export class EpyNN {
   /** Where reports and messages go (a line sink; `silentOutput` in quiet mode). EpyNN has no such
    * attribute; its `model.output` is the output activation, which here is `layers[layers.length - 1].activation.activate`. */
   logger: Output = defaultOutput();
+  /** Warnings of training (finite divergence: the loss growing or frozen for several epochs), also printed to `logger`. */
+  trainingWarnings: string[] = [];
   /** @internal */
   inheritedHPars = new Set<Layer>();
   /** @internal report state */
@@ -139,9 +148,7 @@ export class EpyNN {
 
   constructor(layers: Layer[], name = 'EpyNN') {
     if (!Array.isArray(layers) || layers.length === 0) throw new EpyNNError('EpyNN: layers must be a non-empty array of layers');
-    layers.forEach((l, i) => {
-      if (!(l instanceof Layer)) throw new EpyNNError(`EpyNN: layers[${i}] is not a Layer (got ${l === null ? 'null' : typeof l})`);
-    });
+    layers.forEach((l, i) => checkLayer('EpyNN', l, `layers[${i}]`));
     if (!(layers[0] instanceof Embedding)) {
       throw new EpyNNError(`EpyNN: the first layer must be an Embedding (the data layer), got ${layers[0].name}`);
     }
@@ -173,27 +180,38 @@ export class EpyNN {
    * Sets loss, metrics, hyperparameters and seeds, then runs EpyNN's check: one dry training step
    * on the first batch (no update). A failure throws an EpyNNError naming the layer and the stage.
    */
-  initialize({ loss = 'MSE', seHPars, metrics = ['accuracy'], seed, params = true, quiet = false, compat }: InitializeOptions = {}): this {
-    if (quiet) this.logger = silentOutput;
-    if (seed !== undefined && !Number.isInteger(seed)) throw new EpyNNError(`EpyNN.initialize: seed must be an integer, got ${seed}`);
-    if (compat !== undefined && compat !== 'epynn') {
-      throw new EpyNNError(`EpyNN.initialize: compat must be 'epynn' or undefined, got ${JSON.stringify(compat) ?? String(compat)}`);
+  initialize(options?: InitializeOptions): this {
+    const where = 'EpyNN.initialize';
+    const opts = checkOptions(where, options, INITIALIZE_OPTIONS, { call: 'model.initialize', primary: 'loss', example: "'MSE'" });
+    const { loss = 'MSE', seHPars, metrics = ['accuracy'], seed, params = true, quiet = false, compat } = opts;
+    checkBoolean(where, 'quiet', quiet);
+    checkBoolean(where, 'params', params);
+    if (seed !== undefined && !(typeof seed === 'number' && Number.isSafeInteger(seed))) {
+      throw new EpyNNError(`${where}: seed must be an integer (or undefined for a random seed), got ${show(seed)}`);
     }
-    if (compat === 'epynn' && seed !== undefined && seed < 0) throw new EpyNNError(`EpyNN.initialize: with compat 'epynn' the seed must be non-negative (NumPy's), got ${seed}`);
-    if (!Array.isArray(metrics)) throw new EpyNNError(`EpyNN.initialize: metrics must be an array of names, got ${typeof metrics}`);
+    if (compat !== undefined && compat !== 'epynn') {
+      throw new EpyNNError(`${where}: compat must be 'epynn' or undefined, got ${show(compat)}`);
+    }
+    if (compat === 'epynn' && seed !== undefined && seed < 0) throw new EpyNNError(`${where}: with compat 'epynn' the seed must be non-negative (NumPy's), got ${seed}`);
+    if (typeof loss !== 'string') throw new EpyNNError(`${where}: loss must be a loss name such as 'MSE', got ${show(loss)}`);
+    if (!Array.isArray(metrics)) throw new EpyNNError(`${where}: metrics must be an array of names, got ${show(metrics)}`);
+    const hPars = seHPars === undefined ? {} : checkHPars(where, seHPars);
+    if (quiet) this.logger = silentOutput;
     // Check consistency of output activation and loss
     const outputActivation = this.layers[this.layers.length - 1].activation.activate;
     this.trainingLoss = lossFunctions(loss, outputActivation);
     this.loss = loss;
     const known = { ...metricsFunctions(), ...lossFunctions() };
     for (const m of metrics) {
-      if (!(m in known)) throw new EpyNNError(`EpyNN.initialize: unknown metric '${m}'; known: ${Object.keys(known).join(', ')}`);
+      if (typeof m !== 'string') throw new EpyNNError(`${where}: metrics must be an array of names, got ${show(m)} in ${show(metrics)}`);
+      checkKey(where, m, 'metric name');
+      if (!Object.hasOwn(known, m)) throw new EpyNNError(`${where}: unknown metric '${m}'; known: ${Object.keys(known).join(', ')}`);
     }
     this.metrics = {};
     for (const m of [...metrics, loss]) this.metrics[m] = [[], [], []];
 
     // Assign model and layers hyperparameters (a copy: the caller's object is never mutated)
-    this.seHPars = defaultHPars(seHPars);
+    this.seHPars = defaultHPars(hPars as Partial<HPars>);
     modelHyperparameters(this);
 
     // Seed model and layers
@@ -219,12 +237,17 @@ export class EpyNN {
    * Trains for `epochs` epochs (initializing with defaults first if needed). A second call
    * continues for exactly `epochs` more.
    */
-  train({ epochs, verbose, initLogs = true, quiet = false, chart = false, data }: TrainOptions): this {
-    if (!Number.isInteger(epochs) || epochs < 1) throw new EpyNNError(`EpyNN.train: epochs must be a positive integer, got ${epochs}`);
+  train(options: TrainOptions): this {
+    const where = 'EpyNN.train';
+    const opts = checkOptions(where, options, TRAIN_OPTIONS, { call: 'model.train', primary: 'epochs', example: '10' });
+    const { epochs, verbose, initLogs = true, quiet = false, chart = false, data } = opts;
+    if (epochs === undefined) throw new EpyNNError(`${where}: epochs is required, e.g. model.train({ epochs: 10 })`);
+    checkInteger(where, 'epochs', epochs);
+    if (verbose !== undefined) checkInteger(where, 'verbose', verbose);
+    checkBoolean(where, 'initLogs', initLogs);
+    checkBoolean(where, 'quiet', quiet);
+    checkBoolean(where, 'chart', chart);
     if (data !== undefined) this.setData(data, 'EpyNN.train: data');
-    if (verbose !== undefined && !(Number.isInteger(verbose) && verbose >= 1)) {
-      throw new EpyNNError(`EpyNN.train: verbose must be a positive integer, got ${verbose}`);
-    }
     if (quiet) this.logger = silentOutput;
     if (!this.initialized) this.initialize({ quiet });
 
@@ -274,6 +297,7 @@ export class EpyNN {
     if (data === null || typeof data !== 'object' || !('XData' in data)) {
       throw new EpyNNError(`${where}: expected { XData, YData }, got ${data === null ? 'null' : typeof data}`);
     }
+    checkOptions(where, data, ['XData', 'YData'], { call: 'model.setData', primary: 'XData', example: 'X' });
     const emb = this.embedding;
     const before = { columns: emb.labelColumns, sample: emb.fs.X?.slice(1) };
     const kept = { dtrain: emb.dtrain, dval: emb.dval, dtest: emb.dtest, dsets: emb.dsets, labelColumns: emb.labelColumns };
@@ -300,8 +324,11 @@ export class EpyNN {
    * Predicts unlabeled samples: returns a DataSet with outputs A and decisions P. Raw X goes in as
    * the raw training data did: the embedding's XEncode/XScale are applied (see PredictOptions).
    */
-  predict(XData: XInput, options: PredictOptions = {}): DataSet {
-    if (!this.initialized) throw new EpyNNError('EpyNN.predict: the model is not initialized (call initialize or train first, or read a model)');
+  predict(XData: XInput, predictOptions?: PredictOptions): DataSet {
+    const options = checkOptions('EpyNN.predict', predictOptions, PREDICT_OPTIONS, { call: 'model.predict', lead: 'X, ', primary: 'XEncode', example: 'true' });
+    if (options.XEncode !== undefined) checkBoolean('EpyNN.predict', 'XEncode', options.XEncode);
+    if (options.XScale !== undefined) checkBoolean('EpyNN.predict', 'XScale', options.XScale);
+    if (!this.initialized) throw new StateError('EpyNN.predict: the model is not initialized (call initialize or train first, or read a model)');
     const emb = this.embedding;
     const epynn = this.compat === 'epynn';
     const XEncode = options.XEncode ?? (epynn ? false : emb.XEncode);
@@ -335,7 +362,9 @@ export class EpyNN {
    * metrics, random states; the datasets only with `includeData`. `JSON.stringify(model)` uses it.
    */
   toJSON(options?: ToJSONOptions | string): ModelJSON {
-    return modelFormat('EpyNN.toJSON').toJSON(this, typeof options === 'object' && options !== null ? options : {});
+    // JSON.stringify(model) calls toJSON(key) with a string key: no options then
+    const opts = typeof options === 'string' ? {} : checkOptions('EpyNN.toJSON', options, WRITE_OPTIONS, { call: 'model.toJSON' });
+    return modelFormat('EpyNN.toJSON').toJSON(this, opts);
   }
 
   /** Rebuilds a model from `toJSON()` output (the object or its JSON text). */
@@ -348,7 +377,11 @@ export class EpyNN {
    * Node only: in a browser use `toJSON()`.
    */
   write(path?: string, options?: WriteOptions): string {
-    return nodeIO('EpyNN.write', 'model.toJSON()').writeModel(this, path, options);
+    if (path !== undefined && typeof path !== 'string') {
+      throw new EpyNNError(`EpyNN.write: path must be a file path string (or undefined for models/<uname>.json), got ${show(path)}`);
+    }
+    const opts = checkOptions('EpyNN.write', options, WRITE_OPTIONS, { call: 'model.write', lead: 'path, ', primary: 'includeData', example: 'true' });
+    return nodeIO('EpyNN.write', 'model.toJSON()').writeModel(this, path, opts);
   }
 
   /**
@@ -371,12 +404,13 @@ export class EpyNN {
    * `plot(path=False)`), writes nothing: prints the terminal chart to `logger` and returns its text
    * (in the browser too).
    */
-  plot(options?: Omit<PlotOptions, 'path'> & { path?: string | false }): string {
-    if (options?.path === false) {
+  plot(plotOptions?: Omit<PlotOptions, 'path'> & { path?: string | false }): string {
+    const options = checkOptions('EpyNN.plot', plotOptions, PLOT_OPTIONS, { call: 'model.plot', primary: 'path', example: "'plots/model.svg'" });
+    if (options.path === false) {
       const chart = modelTerminalChart(this);
       this.logger.line(chart);
       return chart;
     }
-    return nodeIO('EpyNN.plot', 'plotSVG(model)').writePlot(this, options as PlotOptions | undefined);
+    return nodeIO('EpyNN.plot', 'plotSVG(model)').writePlot(this, options as PlotOptions);
   }
 }

@@ -5,8 +5,9 @@ import {
   closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, readdirSync, renameSync, rmSync, statSync, writeSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { checkOptions } from '../commons/checks.js';
 import { EpyNNError, FileWriteError, ModelFileError } from '../commons/errors.js';
-import { type PlotOptions, plotSVG } from '../commons/plot.js';
+import { PLOT_OPTIONS, type PlotOptions, plotSVG } from '../commons/plot.js';
 import { type NodeIO, type WriteOptions, setNodeIO } from '../io/adapter.js';
 import { modelFromJSON, modelToJSON, parseModelJSON } from '../io/library.js';
 import { shown } from '../io/schema.js';
@@ -165,7 +166,8 @@ export function writeFileAtomic(path: string, text: string | Uint8Array, where =
 }
 
 /** Writes the model as JSON (docs/FORMAT.md); default `models/<uname>.json`. Returns the path. */
-export function writeModel(model: EpyNN, path?: string, options: WriteOptions = {}): string {
+export function writeModel(model: EpyNN, path?: string, options?: WriteOptions): string {
+  options = checkOptions('writeModel', options, ['includeData'], { call: 'writeModel', lead: 'model, path, ', primary: 'includeData', example: 'true' });
   const file = path ?? join(MODELS_DIR, `${model.uname}.json`);
   const text = JSON.stringify(modelToJSON(model, options));
   writeFileAtomic(file, text, 'EpyNN.write');
@@ -255,13 +257,11 @@ function readRegularFile(file: string, maxBytes: number, where: string): Uint8Ar
  * Reads a model written by model.write(); default: the newest file in `models/`. Only regular files
  * of at most `maxBytes` bytes are read; every problem is a ModelFileError.
  */
-export function readModel(path?: string, options: ReadOptions = {}): EpyNN {
+export function readModel(path?: string, options?: ReadOptions): EpyNN {
   if (path !== undefined && (typeof path !== 'string' || path.length === 0)) {
     throw new ModelFileError(`readModel: path must be a non-empty string (or nothing, for the newest file in ${MODELS_DIR}/), got ${shown(path)}`);
   }
-  if (options === null || typeof options !== 'object') throw new ModelFileError(`readModel: options must be an object, got ${shown(options)}`);
-  for (const k of Object.keys(options)) if (k !== 'maxBytes') throw new ModelFileError(`readModel: unknown option '${k}' (known: maxBytes)`);
-  const { maxBytes = MAX_MODEL_BYTES } = options;
+  const { maxBytes = MAX_MODEL_BYTES } = checkOptions('readModel', options, ['maxBytes'], { call: 'readModel', lead: 'path, ', primary: 'maxBytes', example: '1e8' });
   if (!(Number.isSafeInteger(maxBytes) && maxBytes >= 1)) throw new ModelFileError(`readModel: maxBytes must be a positive integer, got ${shown(maxBytes)}`);
   const file = path ?? newestModelFile();
   const where = `readModel(${file})`;
@@ -282,7 +282,8 @@ export function writeSVG(svg: string, path: string): string {
 }
 
 /** Writes the model's training curves; default `plots/<uname>.svg`. Returns the path. */
-export function writePlot(model: EpyNN, { path, ...chart }: PlotOptions = {}): string {
+export function writePlot(model: EpyNN, options?: PlotOptions): string {
+  const { path, ...chart } = checkOptions('writePlot', options, PLOT_OPTIONS, { call: 'writePlot', lead: 'model, ', primary: 'path', example: "'plots/model.svg'" });
   return writeSVG(plotSVG(model, chart), path ?? join(PLOTS_DIR, `${model.uname}.svg`));
 }
 

@@ -1,6 +1,6 @@
 // Pooling layer (EpyNN epynn/pooling/models.py).
 import { Layer } from '../commons/models.js';
-import { EpyNNError } from '../commons/errors.js';
+import { checkOneOf, checkOptions, checkPair } from '../commons/checks.js';
 import type { NDArray } from '../commons/ndarray.js';
 import type { HPars } from '../settings.js';
 import { poolingForward } from './forward.js';
@@ -29,17 +29,8 @@ export interface PoolingOptions {
   seHPars?: HPars;
 }
 
-/** [h, w] from a number or a pair, both positive integers; throws naming the option otherwise. */
-function positivePair(value: unknown, option: string): [number, number] {
-  const pair = typeof value === 'number' ? [value, value] : value;
-  const ok = Array.isArray(pair) && pair.length === 2 && pair.every((v) => typeof v === 'number' && Number.isInteger(v) && v > 0);
-  if (!ok) {
-    throw new EpyNNError(
-      `Pooling: ${option} must be a positive integer or [h, w] of positive integers, got ${JSON.stringify(value) ?? String(value)}`,
-    );
-  }
-  return [pair[0], pair[1]];
-}
+/** The option names `new Pooling` accepts. */
+export const POOLING_OPTIONS = ['poolSize', 'strides', 'pool', 'seHPars'] as const;
 
 /**
  * Pooling layer: max, min or mean over (ph, pw) windows moved by (sh, sw), per channel.
@@ -50,14 +41,14 @@ export class Pooling extends Layer {
   /** Pooling operation name. */
   pool: PoolName;
 
-  constructor({ poolSize = [2, 2], strides, pool = 'max', seHPars }: PoolingOptions = {}) {
-    super('Pooling', seHPars);
-    const [ph, pw] = positivePair(poolSize, 'poolSize');
+  constructor(options?: PoolingOptions) {
+    const opts = checkOptions('Pooling', options, POOLING_OPTIONS, { call: 'new Pooling', primary: 'poolSize', example: '2' });
+    super('Pooling', opts.seHPars);
+    const { poolSize = [2, 2], strides, pool = 'max' } = opts;
+    const [ph, pw] = checkPair('Pooling', 'poolSize', poolSize);
     // NOTE: EpyNN silently replaces a non-tuple strides (an int) by pool_size; here a number n means [n, n]
-    const [sh, sw] = strides === undefined || strides === null ? [ph, pw] : positivePair(strides, 'strides');
-    if (!(POOLS as readonly unknown[]).includes(pool)) {
-      throw new EpyNNError(`Pooling: pool must be one of ${POOLS.map((p) => `'${p}'`).join(', ')}, got ${JSON.stringify(pool) ?? String(pool)}`);
-    }
+    const [sh, sw] = strides === undefined || strides === null ? [ph, pw] : checkPair('Pooling', 'strides', strides);
+    checkOneOf('Pooling', 'pool', pool, POOLS);
     this.d.ph = ph;
     this.d.pw = pw;
     this.d.sh = sh;

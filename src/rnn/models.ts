@@ -1,6 +1,6 @@
 // Recurrent layer (EpyNN rnn/models.py): h_t = f(X_t · U + h_{t-1} · V + b).
 import { type Activation, nameOf, tanh } from '../activation/functions.js';
-import { EpyNNError } from '../commons/errors.js';
+import { checkBoolean, checkFunction, checkInteger, checkOptions, checkSizes } from '../commons/checks.js';
 import { clipGradient } from '../commons/maths.js';
 import { Layer } from '../commons/models.js';
 import type { NDArray } from '../commons/ndarray.js';
@@ -26,6 +26,9 @@ export interface RNNOptions {
   seHPars?: HPars;
 }
 
+/** The option names `new RNN` accepts. */
+export const RNN_OPTIONS = ['unitCells', 'activate', 'initialization', 'clipGradients', 'sequences', 'seHPars'] as const;
+
 /** JSON form of the options (activations and initialization by registered name). */
 export type RNNConfig = {
   unitCells: number;
@@ -46,21 +49,15 @@ export class RNN extends Layer {
   clipGradients: boolean;
   sequences: boolean;
 
-  constructor(opts: RNNOptions = {}) {
+  constructor(options?: RNNOptions) {
+    const opts = checkOptions('RNN', options, RNN_OPTIONS, { call: 'new RNN', primary: 'unitCells', example: '10' });
     super('RNN', opts.seHPars);
     const { unitCells = 1, activate = tanh, initialization = xavier, clipGradients = true, sequences = false } = opts;
-    if (!Number.isInteger(unitCells) || unitCells < 1) {
-      throw new EpyNNError(`RNN: unitCells must be a positive integer, got ${String(unitCells)}`);
-    }
-    if (typeof activate !== 'function') {
-      throw new EpyNNError(`RNN: activate must be an activation function, got ${typeof activate}`);
-    }
-    if (typeof initialization !== 'function') {
-      throw new EpyNNError(`RNN: initialization must be an initializer function, got ${typeof initialization}`);
-    }
-    for (const [k, v] of Object.entries({ clipGradients, sequences })) {
-      if (typeof v !== 'boolean') throw new EpyNNError(`RNN: ${k} must be a boolean, got ${String(v)}`);
-    }
+    checkInteger('RNN', 'unitCells', unitCells);
+    checkFunction('RNN', 'activate', activate, 'an activation function');
+    checkFunction('RNN', 'initialization', initialization, 'an initializer function');
+    checkBoolean('RNN', 'clipGradients', clipGradients);
+    checkBoolean('RNN', 'sequences', sequences);
     this.d.u = unitCells;
     this.activate = activate;
     this.initialization = initialization;
@@ -72,6 +69,7 @@ export class RNN extends Layer {
 
   computeShapes(A: NDArray): void {
     rnnComputeShapes(this, A);
+    checkSizes(this.name, this.fs); // parameters and hidden states within the array size limit
   }
 
   initializeParameters(): void {

@@ -60,8 +60,8 @@ describe('Dense options', () => {
   });
 
   test('non-function activate / initialization are rejected', () => {
-    expect(() => new Dense({ activate: 'relu' as never })).toThrow(/Dense: activate must be an activation function, got string/);
-    expect(() => new Dense({ initialization: null as never })).toThrow(/Dense: initialization must be an initializer function, got object/);
+    expect(() => new Dense({ activate: 'relu' as never })).toThrow(/Dense: activate must be an activation function, got 'relu'/);
+    expect(() => new Dense({ initialization: null as never })).toThrow(/Dense: initialization must be an initializer function, got null/);
   });
 });
 

@@ -7,10 +7,10 @@ import { zeros } from '../../src/commons/ndarray.js';
 import { Dropout } from '../../src/dropout/models.js';
 
 describe('Dropout option errors', () => {
-  test.each([[1, 'got 1'], [1.5, 'got 1.5'], [-0.1, 'got -0.1'], [NaN, 'got null'], ['0.5', 'got "0.5"']])('dropProb %s', (p, got) => {
+  test.each([[1, 'got 1'], [1.5, 'got 1.5'], [-0.1, 'got -0.1'], [NaN, 'got NaN'], ['0.5', "got '0.5'"]])('dropProb %s', (p, got) => {
     throwsWith(() => new Dropout({ dropProb: p as never }), EpyNNError, 'Dropout: dropProb must be a number in [0, 1)', got);
   });
-  test.each([[[1.5], 'got [1.5]'], [['1'], 'got ["1"]'], [0.5, 'got 0.5']])('axis %j', (axis, got) => {
+  test.each([[[1.5], 'got [1.5]'], [['1'], "got ['1']"], [0.5, 'got 0.5']])('axis %j', (axis, got) => {
     throwsWith(() => new Dropout({ axis: axis as never }), EpyNNError, 'Dropout: axis must be an integer or an array of integers', got);
   });
 });

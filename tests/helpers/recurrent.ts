@@ -288,17 +288,17 @@ export function propertySuite(
     });
 
     test.each([0, -2, 1.5, NaN, '3', null])('unitCells %s is rejected', (bad) => {
-      expect(() => new Ctor({ unitCells: bad })).toThrow(new RegExp(`^${layerName}: unitCells must be a positive integer, got ${String(bad)}$`));
+      expect(() => new Ctor({ unitCells: bad })).toThrow(new RegExp(`^${layerName}: unitCells must be a positive integer, got ${typeof bad === 'string' ? `'${bad}'` : String(bad)}$`));
     });
 
     test('non-function activations and initializers, non-boolean flags are rejected', () => {
-      expect(() => new Ctor({ activate: 'tanh' })).toThrow(`${layerName}: activate must be an activation function, got string`);
-      expect(() => new Ctor({ initialization: 'xavier' })).toThrow(`${layerName}: initialization must be an initializer function, got string`);
+      expect(() => new Ctor({ activate: 'tanh' })).toThrow(`${layerName}: activate must be an activation function, got 'tanh'`);
+      expect(() => new Ctor({ initialization: 'xavier' })).toThrow(`${layerName}: initialization must be an initializer function, got 'xavier'`);
       expect(() => new Ctor({ sequences: 1 })).toThrow(`${layerName}: sequences must be a boolean, got 1`);
-      expect(() => new Ctor({ clipGradients: 'yes' })).toThrow(`${layerName}: clipGradients must be a boolean, got yes`);
+      expect(() => new Ctor({ clipGradients: 'yes' })).toThrow(`${layerName}: clipGradients must be a boolean, got 'yes'`);
       for (const k of Object.keys(defaults.activation)) {
         const opt = k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-        expect(() => new Ctor({ [opt]: 3 })).toThrow(`${layerName}: ${opt} must be an activation function, got number`);
+        expect(() => new Ctor({ [opt]: 3 })).toThrow(`${layerName}: ${opt} must be an activation function, got 3`);
       }
     });
   });

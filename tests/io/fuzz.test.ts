@@ -34,7 +34,7 @@ function check(load: () => EpyNN, predict: (m: EpyNN) => Float64Array, expected:
     // The one edit no check can see: renaming an element of the XEncode vocabulary (a re-signed file
     // that maps "T" to another name is a consistent model of another vocabulary). It is refused when
     // predicting, by name.
-    if (out.allowRenamedElements && /^EpyNN\.predict: element "[ACGT]" of sample \d+ was not seen when the encoding was built$/.test((err as Error).message)) {
+    if (out.allowRenamedElements && /^EpyNN\.predict: element '[ACGT]' of sample \d+ was not seen when the encoding was built$/.test((err as Error).message)) {
       out.renamedElements++;
       return;
     }

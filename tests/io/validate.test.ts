@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ModelFileError } from '../../src/commons/errors.js';
+import { EpyNNError, ModelFileError } from '../../src/commons/errors.js';
 import { canonicalJSON, FORMAT_VERSION, type ModelJSON, modelChecksum, modelFromJSON, parseModelJSON } from '../../src/io/library.js';
 import { EpyNN } from '../../src/network/models.js';
 import { readModel } from '../../src/node/fs.js';
@@ -177,7 +177,9 @@ describe('readModel: paths and limits', () => {
     throwsWith(() => readModel(path, { maxBytes: 100 }), ModelFileError, `readModel(${path}): the file holds ${size} bytes, more than maxBytes = 100`);
     expect(readModel(path, { maxBytes: size }).epochsDone).toBe(2);
     throwsWith(() => readModel(path, { maxBytes: -1 }), ModelFileError, 'readModel: maxBytes must be a positive integer, got -1');
-    throwsWith(() => readModel(path, { limit: 5 } as never), ModelFileError, "readModel: unknown option 'limit' (known: maxBytes)");
+    // an unknown option is a usage error, not a file problem (docs/ERRORS.md): EpyNNError
+    throwsWith(() => readModel(path, { limit: 5 } as never), EpyNNError, "readModel: unknown option 'limit'", 'Known options: maxBytes');
+    throwsWith(() => readModel(path, { max_bytes: 5 } as never), EpyNNError, "did you mean 'maxBytes'?");
   });
 
   it('a file with epochsDone 1e9 is refused at read, not an out-of-memory later', () => {

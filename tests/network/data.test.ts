@@ -82,7 +82,7 @@ describe('predict applies the training embedding transformation', () => {
     expect(e).toEqual(['a', 'b', 'c']);
     const oneHot = ['cab'].map((w) => [...w].map((c) => e.map((x) => (x === c ? 1 : 0))));
     expect(Array.from(model.predict(['cab']).A.data)).toEqual(Array.from(model.predict(oneHot, { XEncode: false }).A.data));
-    expect(() => model.predict(['abz'])).toThrow(/element "z" of sample 0 was not seen/);
+    expect(() => model.predict(['abz'])).toThrow(/element 'z' of sample 0 was not seen/);
   });
 
   test('the scaling range is saved with the model and used after reading', () => {

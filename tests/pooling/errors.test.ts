@@ -11,13 +11,13 @@ describe('Pooling option errors', () => {
     [{ poolSize: 0 }, 'poolSize', 'got 0'],
     [{ poolSize: -2 }, 'poolSize', 'got -2'],
     [{ poolSize: 1.5 }, 'poolSize', 'got 1.5'],
-    [{ poolSize: [2, 0] }, 'poolSize', 'got [2,0]'],
+    [{ poolSize: [2, 0] }, 'poolSize', 'got [2, 0]'],
     [{ poolSize: [2] }, 'poolSize', 'got [2]'],
-    [{ poolSize: [2, 2, 2] }, 'poolSize', 'got [2,2,2]'],
-    [{ poolSize: '2' }, 'poolSize', 'got "2"'],
+    [{ poolSize: [2, 2, 2] }, 'poolSize', 'got [2, 2, 2]'],
+    [{ poolSize: '2' }, 'poolSize', "got '2'"],
     [{ strides: 0 }, 'strides', 'got 0'],
-    [{ strides: [1, 2.5] }, 'strides', 'got [1,2.5]'],
-    [{ strides: [-1, 1] }, 'strides', 'got [-1,1]'],
+    [{ strides: [1, 2.5] }, 'strides', 'got [1, 2.5]'],
+    [{ strides: [-1, 1] }, 'strides', 'got [-1, 1]'],
   ])('%j', (opts, option, got) => {
     throwsWith(
       () => new Pooling(opts as never),
@@ -28,7 +28,7 @@ describe('Pooling option errors', () => {
   });
 
   test('unknown pool name lists the allowed ones', () => {
-    throwsWith(() => new Pooling({ pool: 'avg' as never }), EpyNNError, "Pooling: pool must be one of 'max', 'min', 'mean', got \"avg\"");
+    throwsWith(() => new Pooling({ pool: 'avg' as never }), EpyNNError, "Pooling: pool must be one of 'max', 'min', 'mean', got 'avg'");
   });
 });
 
