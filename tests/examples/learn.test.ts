@@ -35,8 +35,8 @@ const learners: [string, string, Record<string, number>][] = [
   ['ptm_protein', 'lstm-seq', { samples: 400, epochs: 10 }],
   ['ptm_protein', 'lstm-seq-dense', { samples: 400, epochs: 10 }],
   ['ptm_protein', 'dense', { samples: 400, epochs: 60 }],
-  ['author_music', 'dense', { samples: 96, epochs: 10 }],
-  ['author_music', 'gru', { samples: 192, epochs: 5 }],
+  ['author_music', 'dense', { samples: 192, epochs: 10 }],
+  ['custom_layer', 'scale', { samples: 200, epochs: 100 }],
 ];
 
 // Variants that cannot learn their task, and the note they print
@@ -45,6 +45,7 @@ const explained: [string, string, string][] = [
   ['dummy_image', 'dropout', FEED_FORWARD_NOTE],
   ['ptm_protein', 'lstm', LAST_STEP_NOTE],
   ['author_music', 'rnn', RNN_NOTE],
+  ['author_music', 'gru', RNN_NOTE],
 ];
 
 describe('examples learn above the majority class', () => {
