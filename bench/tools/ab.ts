@@ -7,22 +7,21 @@ import { cnnModel } from '../cases/train.js';
 const cpu = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 
 async function main(): Promise<void> {
-  const model = await cnnModel(32);
-  const batch = model.embedding.trainingBatches()[0];
-  model.setTraining(true);
-  for (const l of model.layers) l.reuseOutputs = true;
-  const step = (): void => {
-    const A = model.forward(batch.X);
-    const dA = model.trainingLoss(batch.Y!, A, true);
-    modelBackward(model, dA, { inputGradient: false });
-  };
+  // A model per backend: its layers' reused buffers are made on that backend (resident on wasm)
+  const models = { js: await cnnModel(32), wasm: await cnnModel(32) };
   const res: Record<string, number[]> = { js: [], wasm: [] };
   for (let round = 0; round < 7; round++) {
     for (const b of ['js', 'wasm'] as const) {
       selectBackend(b);
-      for (const l of model.layers) l.reuseOutputs = false; // fresh buffers of the backend's kind
-      step();
+      const model = models[b];
+      const batch = model.embedding.trainingBatches()[0];
+      model.setTraining(true);
       for (const l of model.layers) l.reuseOutputs = true;
+      const step = (): void => {
+        const A = model.forward(batch.X);
+        const dA = model.trainingLoss(batch.Y!, A, true);
+        modelBackward(model, dA, { inputGradient: false });
+      };
       for (let i = 0; i < 3; i++) step();
       const t0 = cpu();
       const n = 20;
@@ -34,15 +33,17 @@ async function main(): Promise<void> {
   const { modelForwardBatched } = await import('../../src/network/forward.js');
   const { cnnData } = await import('../cases/train.js');
   const big = cnnData(2048).X;
-  model.setTraining(false);
-  for (const l of model.layers) l.reuseOutputs = false;
+  for (const model of Object.values(models)) {
+    model.setTraining(false);
+    for (const l of model.layers) l.reuseOutputs = false;
+  }
   const ev: Record<string, number[]> = { js: [], wasm: [] };
   for (let round = 0; round < 3; round++) {
     for (const b of ['js', 'wasm'] as const) {
       selectBackend(b);
-      modelForwardBatched(model, big);
+      modelForwardBatched(models[b], big);
       const t0 = cpu();
-      modelForwardBatched(model, big);
+      modelForwardBatched(models[b], big);
       ev[b].push(cpu() - t0);
     }
   }

@@ -31,12 +31,13 @@ export const RNN_NOTE =
 /** EpyNN's epochs per variant. */
 const EPOCHS: Record<string, number> = { dense: 10, rnn: 3, gru: 5 };
 
-export async function run({
-  epochs, seed = 1, quiet = false, variant = 'dense', samples = 256, dataDir, download = false, cacheDir, fetcher, time, samplingRate,
-}: AuthorMusicOptions = {}): Promise<EpyNN> {
+export async function run(options: AuthorMusicOptions = {}): Promise<EpyNN> {
+  let {
+    epochs, seed = 1, quiet = false, variant = 'dense', samples = 256, dataDir, download = false, cacheDir, fetcher, time, samplingRate,
+  } = options;
   if (!(variant in variants)) throw new Error(`author_music: unknown variant '${variant}' (known: ${Object.keys(variants).join(', ')})`);
   if (download && dataDir === undefined) cacheDir = await downloadMusic(cacheDir, fetcher);
-  if (variant === 'epynnlive') return trainScript({ ...arguments[0], cacheDir }).model;
+  if (variant === 'epynnlive') return trainScript({ ...options, cacheDir }).model;
   const { X, Y, source } = prepareDataset(samples, seed, musicFolder(dataDir, cacheDir), { time, samplingRate });
 
   const embedding = new Embedding({ XData: X, YData: Y, XEncode: true, YEncode: true, batchSize: 16, relativeSize: [2, 1, 0] });

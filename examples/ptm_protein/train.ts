@@ -32,12 +32,13 @@ export const LAST_STEP_NOTE =
 /** EpyNN's epochs per variant. */
 const EPOCHS: Record<string, number> = { lstm: 20, 'lstm-seq': 20, 'lstm-seq-dense': 20, dense: 100 };
 
-export async function run({
-  epochs, seed = 1, quiet = false, variant = 'lstm-seq', samples = 1280, dataDir, download = false, cacheDir, fetcher,
-}: PtmProteinOptions = {}): Promise<EpyNN> {
+export async function run(options: PtmProteinOptions = {}): Promise<EpyNN> {
+  let {
+    epochs, seed = 1, quiet = false, variant = 'lstm-seq', samples = 1280, dataDir, download = false, cacheDir, fetcher,
+  } = options;
   if (!(variant in variants)) throw new Error(`ptm_protein: unknown variant '${variant}' (known: ${Object.keys(variants).join(', ')})`);
   if (download && dataDir === undefined) cacheDir = await downloadSequences(cacheDir, fetcher);
-  if (variant === 'epynnlive') return trainScript({ ...arguments[0], cacheDir }).model;
+  if (variant === 'epynnlive') return trainScript({ ...options, cacheDir }).model;
   const { X, Y, source } = prepareDataset(samples, seed, peptideFolder(dataDir, cacheDir));
 
   // One-hot amino acids: (N, 21, e) with e the number of distinct residues
