@@ -201,3 +201,40 @@ describe('Pooling on resident buffers (the WebAssembly kernels) = the TypeScript
     setBackend(before);
   });
 });
+
+describe('the WebAssembly kernels in a bundle run by bare V8 (no Buffer, atob, process)', () => {
+  test('the browser bundle picks wasm and trains a CNN to the same parameters as the js kernels', async () => {
+    const { build } = await import('esbuild');
+    const { runInNewContext } = await import('node:vm');
+    const result = await build({
+      entryPoints: [join(root, 'src', 'index.ts')], bundle: true, platform: 'browser', format: 'iife',
+      globalName: 'epynn', write: false, logLevel: 'silent',
+    });
+    const sandbox = { out: {} as Record<string, unknown> };
+    runInNewContext(`${result.outputFiles[0].text}
+      const { EpyNN, Embedding, Convolution, Pooling, Flatten, Dense, softmax, getBackend, setBackend } = epynn;
+      out.initial = getBackend();
+      const X = Array.from({ length: 24 }, (_, i) => Array.from({ length: 8 }, (_, r) =>
+        Array.from({ length: 8 }, (_, c) => [((i * 7 + r * 3 + c * 5) % 11) / 11])));
+      const Y = X.map((_, i) => i % 2);
+      const train = (backend) => {
+        setBackend(backend);
+        const model = new EpyNN([new Embedding({ XData: X, YData: Y, YEncode: true, batchSize: 8 }),
+          new Convolution({ unitFilters: 4, filterSize: 3, strides: 1 }), new Pooling({ poolSize: 2 }),
+          new Flatten(), new Dense({ units: 2, activate: softmax })], 'v8');
+        model.initialize({ loss: 'CCE', seed: 3, quiet: true });
+        model.train({ epochs: 2, quiet: true });
+        return model.layers.flatMap((l) => Object.values(l.p).flatMap((p) => Array.from(p.data)));
+      };
+      const w = train('wasm');
+      const j = train('js');
+      out.n = w.length;
+      out.maxDiff = Math.max(...w.map((v, i) => Math.abs(v - j[i])));
+      out.hasBuffer = typeof Buffer !== 'undefined' || typeof atob !== 'undefined';
+    `, sandbox);
+    expect(sandbox.out.hasBuffer).toBe(false);
+    expect(sandbox.out.initial).toBe('wasm');
+    expect(sandbox.out.n).toBeGreaterThan(40);
+    expect(sandbox.out.maxDiff).toBeLessThan(1e-12); // Dense: packed GEMM vs unpacked kernels, rounding only
+  });
+});
