@@ -20,7 +20,9 @@ interface Example {
 
 /** Where the CLI prints; tests pass their own. */
 export interface CliIO {
+  /** Prints normal output. */
   out(text: string): void;
+  /** Prints errors and usage. */
   err(text: string): void;
 }
 

@@ -33,6 +33,7 @@ export interface ArrayJSON {
 /** A number that may be NaN or infinite (JSON has no such numbers). */
 export type NumberJSON = number | 'NaN' | 'Infinity' | '-Infinity';
 
+/** One layer of a ModelJSON: type, options, hyperparameters, state and parameters. */
 export interface LayerJSON {
   /** Registered type name (the layer's `name`). */
   type: string;
@@ -50,11 +51,13 @@ export interface LayerJSON {
   params: Record<string, ArrayJSON>;
 }
 
+/** A dataset of a ModelJSON written with includeData: features X and labels Y. */
 export interface DataSetJSON {
   X: ArrayJSON;
   Y: ArrayJSON | null;
 }
 
+/** A model as JSON: what `model.toJSON()` returns and `model.write()` writes (docs/FORMAT.md). */
 export interface ModelJSON {
   format: typeof FORMAT_NAME;
   version: number;
@@ -94,6 +97,7 @@ export interface ModelJSON {
   };
 }
 
+/** Options of `model.toJSON()` and `model.write()`. */
 export interface ToJSONOptions {
   /** Store dtrain, dval and dtest too (needed to continue training after reading). @default false */
   includeData?: boolean;
