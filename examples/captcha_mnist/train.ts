@@ -29,12 +29,13 @@ const variants = {
 /** Default epochs per variant (measured in examples/captcha_mnist/README.md). */
 const EPOCHS: Record<string, number> = { conv: 8, dropout: 20 };
 
-export async function run({
-  epochs, seed = 1, quiet = false, variant = 'conv', samples = 10000, dataDir, download = false, cacheDir, fetcher, digits,
-}: CaptchaMnistOptions = {}): Promise<EpyNN> {
+export async function run(options: CaptchaMnistOptions = {}): Promise<EpyNN> {
+  let {
+    epochs, seed = 1, quiet = false, variant = 'conv', samples = 10000, dataDir, download = false, cacheDir, fetcher, digits,
+  } = options;
   if (!(variant in variants)) throw new Error(`captcha_mnist: unknown variant '${variant}' (known: ${Object.keys(variants).join(', ')})`);
   if (download && dataDir === undefined) cacheDir = await downloadMnist(cacheDir, fetcher);
-  if (variant === 'epynnlive') return trainScript({ ...arguments[0], cacheDir, digits }).model;
+  if (variant === 'epynnlive') return trainScript({ ...options, cacheDir, digits }).model;
   const { X, Y, source } = prepareDataset(samples, seed, digits ?? loadDigits({ dataDir, cacheDir }));
 
   // dtrain 4/5, dval 1/5: with the default 10,000 digits, 2,000 digits are never trained on

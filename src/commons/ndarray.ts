@@ -1,6 +1,7 @@
 // A row-major float64 n-dimensional array: a Float64Array plus a shape, with NumPy's names.
 import { EpyNNError, ShapeError } from './errors.js';
 
+/** An array shape: one length per axis, row-major (NumPy's `shape`). */
 export type Shape = readonly number[];
 
 /** Nested JS arrays of numbers, as `np.array` accepts them. */
@@ -105,6 +106,7 @@ export class NDArray {
     return sliceArray(this, index);
   }
 
+  /** A short description: `NDArray(shape)`. */
   toString(): string {
     return `NDArray${fmt(this.shape)}`;
   }
@@ -181,18 +183,22 @@ export function toNested(x: NDArray): Nested {
   return build(0);
 }
 
+/** A new array of zeros (np.zeros). */
 export function zeros(shape: Shape): NDArray {
   return new NDArray(new Float64Array(size(shape)), shape);
 }
 
+/** A new array of zeros with the shape of `x` (np.zeros_like). */
 export function zerosLike(x: NDArray): NDArray {
   return zeros(x.shape);
 }
 
+/** A new array filled with `value` (np.full). */
 export function full(shape: Shape, value: number): NDArray {
   return new NDArray(new Float64Array(size(shape)).fill(value), shape);
 }
 
+/** A new array of ones (np.ones). */
 export function ones(shape: Shape): NDArray {
   return full(shape, 1);
 }
@@ -235,6 +241,7 @@ export function map2(a: NDArray, b: NDArray, f: (x: number, y: number) => number
   return new NDArray(out, a.shape);
 }
 
+/** Element-wise a + b of two arrays of the same shape (a new array). */
 export function add(a: NDArray, b: NDArray): NDArray {
   sameOrThrow('add', a, b);
   const out = a.data.slice();
@@ -243,6 +250,7 @@ export function add(a: NDArray, b: NDArray): NDArray {
   return new NDArray(out, a.shape);
 }
 
+/** Element-wise a − b of two arrays of the same shape (a new array). */
 export function sub(a: NDArray, b: NDArray): NDArray {
   sameOrThrow('subtract', a, b);
   const out = a.data.slice();
@@ -251,6 +259,7 @@ export function sub(a: NDArray, b: NDArray): NDArray {
   return new NDArray(out, a.shape);
 }
 
+/** Element-wise a × b of two arrays of the same shape (a new array). */
 export function mul(a: NDArray, b: NDArray): NDArray {
   sameOrThrow('multiply', a, b);
   const out = a.data.slice();
