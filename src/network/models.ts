@@ -141,7 +141,7 @@ export class EpyNN {
   constructor(layers: Layer[], name = 'EpyNN') {
     if (!Array.isArray(layers) || layers.length === 0) throw new EpyNNError('EpyNN: layers must be a non-empty array of layers');
     layers.forEach((l, i) => {
-      if (!(l instanceof Layer)) throw new EpyNNError(`EpyNN: layers[${i}] is not a Layer (got ${l === null ? 'null' : typeof l})`);
+      if (!(l instanceof Layer)) throw new EpyNNError(`EpyNN: layers[${i}] is not a Layer (got ${show(l)})`);
     });
     if (!(layers[0] instanceof Embedding)) {
       throw new EpyNNError(`EpyNN: the first layer must be an Embedding (the data layer), got ${layers[0].name}`);
@@ -287,7 +287,7 @@ export class EpyNN {
    */
   setData(data: TrainData, where = 'EpyNN.setData'): this {
     if (data === null || typeof data !== 'object' || !('XData' in data)) {
-      throw new EpyNNError(`${where}: expected { XData, YData }, got ${data === null ? 'null' : typeof data}`);
+      throw new EpyNNError(`${where}: expected { XData, YData }, got ${show(data)}`);
     }
     checkOptions(where, data, ['XData', 'YData'], { call: 'model.setData', primary: 'XData', example: 'X' });
     const emb = this.embedding;
