@@ -2,7 +2,9 @@
 // Not part of `npm test`. Prints median ms over ≥ 5 runs after warm-up, the reference's median, the
 // speed-up over the reference, GFLOP/s (matrix products only) and samples/s where they apply.
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { type Backend, activeBackend, selectBackend } from '../src/kernels/backend.js';
 import { convCases } from './cases/conv.js';
 import { layerCases } from './cases/layers.js';
 import { peerCases } from './cases/peers.js';
@@ -17,10 +19,16 @@ const USAGE = `usage: npm run bench -- [options]
   --procs N        run every case in N fresh processes and report the median of their medians (V8 varies per process)
   --peers          also time TensorFlow.js (CPU, WASM) and ConvNetJS from bench/peers/node_modules
   --runs N         timed samples per measurement (default 9, quick 5; at least 5)
+  --backend B      js, wasm or both (default both: every case on each kernel backend, wasm/js column)
+  --out FILE       where to write the JSON of the results (default bench-results.json)
   --json           print the rows as JSON (used by --procs)
-  --list           list the case names`;
+  --list           list the case names
+Threads: training runs on one thread (data-parallel workers are not implemented yet), so every case
+is reported for 1 thread.`;
 
 interface Args extends BenchOptions {
+  backends: Backend[];
+  out: string;
   filters: string[];
   procs: number;
   json: boolean;
@@ -28,7 +36,7 @@ interface Args extends BenchOptions {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { quick: false, runs: 0, warmup: 0, peers: false, filters: [], procs: 1, json: false, list: false };
+  const a: Args = { quick: false, runs: 0, warmup: 0, peers: false, backends: ['js', 'wasm'], out: 'bench-results.json', filters: [], procs: 1, json: false, list: false };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const value = (): string => {
@@ -43,6 +51,12 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--case') a.filters.push(value().toLowerCase());
     else if (k === '--procs') a.procs = Math.max(1, parseInt(value(), 10) || 1);
     else if (k === '--runs') a.runs = parseInt(value(), 10) || 0;
+    else if (k === '--out') a.out = value();
+    else if (k === '--backend') {
+      const b = value();
+      if (b !== 'js' && b !== 'wasm' && b !== 'both') throw new Error(`--backend must be js, wasm or both, got ${b}\n${USAGE}`);
+      a.backends = b === 'both' ? ['js', 'wasm'] : [b];
+    }
     else if (k === '--help' || k === '-h') {
       console.log(USAGE);
       process.exit(0);
@@ -67,10 +81,13 @@ const selected = (a: Args): BenchCase[] =>
 const fmtMs = (v?: number): string => (v === undefined ? '' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toFixed(3));
 
 function table(rows: Row[]): string {
-  const head = ['case', 'ours ms', 'ref ms', 'ref/ours', 'GFLOP/s', 'samples/s', 'target', 'note'];
+  const head = ['case', 'backend', 'threads', 'ours ms', 'wasm/js', 'ref ms', 'ref/ours', 'GFLOP/s', 'samples/s', 'target', 'note'];
   const body = rows.map((r) => [
     r.case,
+    r.backend ?? '',
+    r.threads === undefined ? '' : String(r.threads),
     fmtMs(r.ours),
+    r.vsJs === undefined ? '' : `${r.vsJs.toFixed(2)}×`,
     fmtMs(r.ref),
     r.ours !== undefined && r.ref !== undefined ? `${(r.ref / r.ours).toFixed(r.ref / r.ours >= 10 ? 0 : 2)}×` : '',
     r.flops !== undefined && r.ours !== undefined ? (r.flops / r.ours / 1e6).toFixed(2) : '',
@@ -79,7 +96,7 @@ function table(rows: Row[]): string {
     r.note ?? '',
   ]);
   const width = head.map((h, j) => Math.max(h.length, ...body.map((b) => b[j].length)));
-  const right = new Set([1, 2, 3, 4, 5]);
+  const right = new Set([2, 3, 4, 5, 6, 7, 8]);
   const line = (cells: string[]): string =>
     cells.map((c, j) => (j === cells.length - 1 ? c : right.has(j) ? c.padStart(width[j]) : c.padEnd(width[j]))).join('  ').trimEnd();
   return [line(head), line(width.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
@@ -126,32 +143,47 @@ async function main(): Promise<void> {
     if (load > cpus().length * 0.6) {
       console.log(`WARNING: load average ${load.toFixed(1)} on ${cpus().length} CPUs: other processes compete, timings will be slow and noisy`);
     }
-    console.log(`float64, one thread; ${a.quick ? 'quick, ' : ''}median of ≥ ${a.runs} runs after ${a.warmup} warm-ups${a.procs > 1 ? `, ${a.procs} processes per case` : ''}\n`);
+    console.log(`float64, one thread, backends ${a.backends.join(' and ')}; ${a.quick ? 'quick, ' : ''}median of ≥ ${a.runs} runs after ${a.warmup} warm-ups${a.procs > 1 ? `, ${a.procs} processes per case` : ''}\n`);
   }
 
   const rows: Row[] = [];
+  const load0 = loadavg()[0];
   for (const c of cases) {
-    if (a.procs > 1 || (c.isolated && !a.json)) {
-      // Fresh processes: whether V8 inlines a hot kernel can differ from one process to the next
-      const runs: Row[][] = [];
-      for (let p = 0; p < a.procs; p++) {
-        const args = [...process.execArgv, process.argv[1], '--json', '--case', `=${c.name}`, '--runs', String(a.runs)];
-        if (a.quick) args.push('--quick');
-        if (a.peers) args.push('--peers');
-        const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
-        if (r.status !== 0) throw new Error(`bench child for '${c.name}' failed:\n${r.stderr}`);
-        const all = JSON.parse(r.stdout.trim().split('\n').pop()!) as Row[]; // peers may print banners first
-        runs.push(all);
+    // Every case on each backend (peers: once, they do not use our kernels)
+    const backends = c.name.startsWith('peers') ? [a.backends[a.backends.length - 1]] : a.backends;
+    for (const backend of backends) {
+      if (!selectBackend(backend)) {
+        rows.push({ case: c.name, backend, note: 'wasm backend unavailable here' });
+        continue;
       }
-      rows.push(...aggregate(runs));
-    } else {
-      try {
-        rows.push(...(await c.run(a)));
-      } catch (err) {
-        rows.push({ case: c.name, note: `FAILED: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}` });
+      const tag = (rs: Row[]): Row[] => rs.map((r) => ({ ...r, backend: r.backend ?? backend, threads: r.threads ?? 1 }));
+      if (a.procs > 1 || (c.isolated && !a.json)) {
+        // Fresh processes: whether V8 inlines a hot kernel can differ from one process to the next
+        const runs: Row[][] = [];
+        for (let p = 0; p < a.procs; p++) {
+          const args = [...process.execArgv, process.argv[1], '--json', '--case', `=${c.name}`, '--runs', String(a.runs), '--backend', backend];
+          if (a.quick) args.push('--quick');
+          if (a.peers) args.push('--peers');
+          const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
+          if (r.status !== 0) throw new Error(`bench child for '${c.name}' failed:\n${r.stderr}`);
+          const all = JSON.parse(r.stdout.trim().split('\n').pop()!) as Row[]; // peers may print banners first
+          runs.push(all);
+        }
+        rows.push(...tag(aggregate(runs)));
+      } else {
+        try {
+          rows.push(...tag(await c.run(a)));
+        } catch (err) {
+          rows.push({ case: c.name, backend, note: `FAILED: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}` });
+        }
       }
+      if (!a.json) process.stderr.write(`  done: ${c.name} [${activeBackend()}]\n`);
     }
-    if (!a.json) process.stderr.write(`  done: ${c.name}\n`);
+  }
+  // Speed-up of the wasm kernels over the js ones, same case, same run
+  for (const r of rows) {
+    const js = rows.find((q) => q.case === r.case && q.backend === 'js' && q.threads === r.threads);
+    if (r.backend === 'wasm' && js?.ours !== undefined && r.ours !== undefined) r.vsJs = js.ours / r.ours;
   }
 
   if (a.json) {
@@ -159,6 +191,12 @@ async function main(): Promise<void> {
     return;
   }
   console.log(table(rows));
+  const load1 = loadavg()[0];
+  writeFileSync(a.out, JSON.stringify({
+    date: new Date().toISOString(), machine: machine(), cpus: cpus().length, loadavg: [load0, load1],
+    quick: a.quick, runs: a.runs, backends: a.backends, threads: [1], rows,
+  }, null, 1) + '\n');
+  console.log(`\nload average ${load0.toFixed(1)} → ${load1.toFixed(1)} on ${cpus().length} CPUs; results written to ${a.out}`);
   console.log('\nref/ours: speed-up over the reference (plain loops for conv and the train step; plain GEMM layers for Dense/RNN/LSTM/GRU).');
   console.log('GFLOP/s counts the matrix products only (conv fwd = 2·m·oh·ow·fh·fw·d·u, bwd = 2× that).');
 }

@@ -26,6 +26,11 @@ export interface Row {
   target?: string;
   met?: boolean;
   note?: string;
+  /** Kernel backend and threads the row was measured with. */
+  backend?: 'js' | 'wasm';
+  threads?: number;
+  /** wasm rows: the js row's time over this one (same case, same run). */
+  vsJs?: number;
 }
 
 export interface BenchCase {

@@ -7,6 +7,7 @@ import { example as dummyTime } from './dummy_time/train.js';
 import { example as captchaMnist } from './captcha_mnist/train.js';
 import { example as authorMusic } from './author_music/train.js';
 import { example as ptmProtein } from './ptm_protein/train.js';
+import { example as customLayer } from './custom_layer/train.js';
 
 export const examples: Record<string, Example> = {
   [captchaMnist.name]: captchaMnist,
@@ -16,6 +17,7 @@ export const examples: Record<string, Example> = {
   [dummyTime.name]: dummyTime,
   [authorMusic.name]: authorMusic,
   [ptmProtein.name]: ptmProtein,
+  [customLayer.name]: customLayer,
 };
 
 export type { Example, ExampleOptions } from './types.js';

@@ -7,22 +7,21 @@ import { cnnModel } from '../cases/train.js';
 const cpu = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 
 async function main(): Promise<void> {
-  const model = await cnnModel(32);
-  const batch = model.embedding.trainingBatches()[0];
-  model.setTraining(true);
-  for (const l of model.layers) l.reuseOutputs = true;
-  const step = (): void => {
-    const A = model.forward(batch.X);
-    const dA = model.trainingLoss(batch.Y!, A, true);
-    modelBackward(model, dA, { inputGradient: false });
-  };
+  // A model per backend: its layers' reused buffers are made on that backend (resident on wasm)
+  const models = { js: await cnnModel(32), wasm: await cnnModel(32) };
   const res: Record<string, number[]> = { js: [], wasm: [] };
   for (let round = 0; round < 7; round++) {
     for (const b of ['js', 'wasm'] as const) {
       selectBackend(b);
-      for (const l of model.layers) l.reuseOutputs = false; // fresh buffers of the backend's kind
-      step();
+      const model = models[b];
+      const batch = model.embedding.trainingBatches()[0];
+      model.setTraining(true);
       for (const l of model.layers) l.reuseOutputs = true;
+      const step = (): void => {
+        const A = model.forward(batch.X);
+        const dA = model.trainingLoss(batch.Y!, A, true);
+        modelBackward(model, dA, { inputGradient: false });
+      };
       for (let i = 0; i < 3; i++) step();
       const t0 = cpu();
       const n = 20;
@@ -30,7 +29,26 @@ async function main(): Promise<void> {
       res[b].push((cpu() - t0) / n);
     }
   }
+  // Evaluation: forward only over 2,048 samples, as model.evaluate() runs it
+  const { modelForwardBatched } = await import('../../src/network/forward.js');
+  const { cnnData } = await import('../cases/train.js');
+  const big = cnnData(2048).X;
+  for (const model of Object.values(models)) {
+    model.setTraining(false);
+    for (const l of model.layers) l.reuseOutputs = false;
+  }
+  const ev: Record<string, number[]> = { js: [], wasm: [] };
+  for (let round = 0; round < 3; round++) {
+    for (const b of ['js', 'wasm'] as const) {
+      selectBackend(b);
+      modelForwardBatched(models[b], big);
+      const t0 = cpu();
+      modelForwardBatched(models[b], big);
+      ev[b].push(cpu() - t0);
+    }
+  }
   const med = (a: number[]): number => [...a].sort((x, y) => x - y)[a.length >> 1];
+  for (const b of ['js', 'wasm']) console.log(`${b}: evaluation ${(2048000 / med(ev[b])).toFixed(0)} samples/s (CPU)`);
   for (const b of ['js', 'wasm']) console.log(`${b}: step ${med(res[b]).toFixed(2)} ms CPU, ${(32000 / med(res[b])).toFixed(0)} samples/s`);
   console.log(`wasm/js speed-up ${(med(res.js) / med(res.wasm)).toFixed(2)}×`);
 }

@@ -2,6 +2,7 @@
 import { Dense, Dropout, EpyNN, Embedding, Flatten, GRU, RNN, relu, seHPars, softmax, type Layer } from '../../src/node/index.js';
 import type { Fetcher } from '../download.js';
 import type { Example, ExampleOptions } from '../types.js';
+import { trainScript } from './epynnlive.js';
 import { type MusicClipOptions, downloadMusic, musicFolder, prepareDataset } from './prepare_dataset.js';
 
 export interface AuthorMusicOptions extends ExampleOptions, MusicClipOptions {
@@ -17,16 +18,19 @@ const variants = {
   dense: 'Flatten -> Dense(64, relu) -> Dropout(0.5) -> Dense(2, softmax), MSE, lr 0.01, softmax T 5',
   rnn: 'RNN(1, sequences) -> Flatten -> Dense(64, relu) -> Dropout(0.5) -> Dense(2, softmax), MSE, lr 0.01',
   gru: 'GRU(1, sequences) -> Flatten -> Dense(64, relu) -> Dropout(0.5) -> Dense(2, softmax), MSE, lr 0.01',
+  epynnlive: "EpyNN's train.py line for line (compat: 'epynn'): its Dense, RNN(1) and GRU(1) models, 10, 3 and 5 epochs; writes models/ (--data FILE.json: prepared data)",
 };
 
 /** EpyNN's epochs per variant. */
 const EPOCHS: Record<string, number> = { dense: 10, rnn: 3, gru: 5 };
 
-export async function run({
-  epochs, seed = 1, quiet = false, variant = 'dense', samples = 256, dataDir, download = false, cacheDir, fetcher, time, samplingRate,
-}: AuthorMusicOptions = {}): Promise<EpyNN> {
+export async function run(options: AuthorMusicOptions = {}): Promise<EpyNN> {
+  let {
+    epochs, seed = 1, quiet = false, variant = 'dense', samples = 256, dataDir, download = false, cacheDir, fetcher, time, samplingRate,
+  } = options;
   if (!(variant in variants)) throw new Error(`author_music: unknown variant '${variant}' (known: ${Object.keys(variants).join(', ')})`);
   if (download && dataDir === undefined) cacheDir = await downloadMusic(cacheDir, fetcher);
+  if (variant === 'epynnlive') return trainScript({ ...options, cacheDir }).model;
   const { X, Y, source } = prepareDataset(samples, seed, musicFolder(dataDir, cacheDir), { time, samplingRate });
 
   const embedding = new Embedding({ XData: X, YData: Y, XEncode: true, YEncode: true, batchSize: 16, relativeSize: [2, 1, 0] });

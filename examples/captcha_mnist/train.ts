@@ -5,6 +5,7 @@ import {
 } from '../../src/node/index.js';
 import type { Fetcher } from '../download.js';
 import type { Example, ExampleOptions } from '../types.js';
+import { trainScript } from './epynnlive.js';
 import { type Digits, downloadMnist, loadDigits, prepareDataset } from './prepare_dataset.js';
 
 /** Options of the real-data examples: the common ones plus the download switch. */
@@ -22,16 +23,19 @@ export interface CaptchaMnistOptions extends ExampleOptions {
 const variants = {
   conv: 'Convolution(32, 5x5, stride 1, relu) -> Pooling(2x2 max) -> Flatten -> Dense(10, softmax), CCE, lr 0.01, batch 32',
   dropout: 'Flatten -> Dropout(0.2) -> Dense(64, relu) -> Dropout(0.5) -> Dense(10, softmax), CCE, lr 0.005, batch 32',
+  epynnlive: "EpyNN's train.py line for line (compat: 'epynn'): its Dropout and Convolution(32, 4x4) models on 750 digits, 100 epochs each; writes models/ (--data FILE.json: prepared data)",
 };
 
 /** Default epochs per variant (measured in examples/captcha_mnist/README.md). */
 const EPOCHS: Record<string, number> = { conv: 8, dropout: 20 };
 
-export async function run({
-  epochs, seed = 1, quiet = false, variant = 'conv', samples = 10000, dataDir, download = false, cacheDir, fetcher, digits,
-}: CaptchaMnistOptions = {}): Promise<EpyNN> {
+export async function run(options: CaptchaMnistOptions = {}): Promise<EpyNN> {
+  let {
+    epochs, seed = 1, quiet = false, variant = 'conv', samples = 10000, dataDir, download = false, cacheDir, fetcher, digits,
+  } = options;
   if (!(variant in variants)) throw new Error(`captcha_mnist: unknown variant '${variant}' (known: ${Object.keys(variants).join(', ')})`);
   if (download && dataDir === undefined) cacheDir = await downloadMnist(cacheDir, fetcher);
+  if (variant === 'epynnlive') return trainScript({ ...options, cacheDir, digits }).model;
   const { X, Y, source } = prepareDataset(samples, seed, digits ?? loadDigits({ dataDir, cacheDir }));
 
   // dtrain 4/5, dval 1/5: with the default 10,000 digits, 2,000 digits are never trained on

@@ -2,26 +2,14 @@
 // hyperparameters, epochs and seeds), in compat: 'epynn' mode so that the same data gives EpyNN's numbers.
 // Run: npm run example -- dummy_image --variant epynnlive [--data FILE.json]
 // Each block is headed by the Python it ports.
-import { readFileSync } from 'node:fs';
 import {
-  Convolution, Dense, Dropout, EpyNN, Embedding, Flatten, NDArray, Pooling, numpyRng, readModel, relu, softmax,
-  type NumpyRng,
+  Convolution, Dense, Dropout, EpyNN, Embedding, Flatten, NDArray, Pooling, numpyRng, relu, softmax, type NumpyRng,
 } from '../../src/node/index.js';
-import type { ExampleOptions } from '../types.js';
+import {
+  type EpynnliveOptions, type EpynnliveResult, dataOption, printPredictions, readPreparedData, settings, writeRead,
+} from '../epynnlive.js';
 
-// ---------------------------------------------------------------------------------------------------
-// settings.py: se_hPars = {'learning_rate': 0.1, 'schedule': 'steady', 'decay_k': 0, ...}
-// (a fresh dict per run: the script edits it, and a second run in the same process starts from settings.py)
-export const settings = () => ({
-  learning_rate: 0.1,
-  schedule: 'steady',
-  decay_k: 0,
-  cycle_epochs: 0,
-  cycle_descent: 0,
-  ELU_alpha: 0.01,
-  LRELU_alpha: 0.01,
-  softmax_temperature: 1,
-});
+export type { EpynnliveOptions, EpynnliveResult };
 
 // ---------------------------------------------------------------------------------------------------
 // prepare_dataset.py. Python's `random` and the legacy `np.random` become one numpyRng: the images are
@@ -90,45 +78,17 @@ export function stackImages(images: NDArray[]): NDArray {
   return new NDArray(out, [n, ...shape]);
 }
 
-/**
- * Reads a dataset written from EpyNN's prepare_dataset: `{ X_features: { shape, data }, Y_label: [...] }`
- * (or the same under `data`, as in tests/fixtures/epynn/live_dummy_image.json).
- */
+/** Reads `{ X_features, Y_label }` as EpyNN's prepare_dataset returned it (live_dummy_image.json's `data`). */
 export function readDataset(path: string): { X: NDArray; Y: number[] } {
-  let json: any;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new Error(`dummy_image epynnlive: cannot read the data file ${path}: ${(err as Error).message}`);
-  }
-  const d = json?.data ?? json;
-  const X = d?.X_features;
-  if (!X || !Array.isArray(X.shape) || !Array.isArray(X.data) || !Array.isArray(d.Y_label)) {
-    throw new Error(`dummy_image epynnlive: ${path} must hold { X_features: { shape, data }, Y_label: [...] }`);
-  }
-  return { X: new NDArray(Float64Array.from(X.data as number[]), X.shape), Y: d.Y_label };
-}
-
-export interface EpynnliveOptions extends ExampleOptions {
-  /** Train on this data (JSON, see readDataset) instead of generating it. */
-  dataFile?: string;
-  /** Where `model.write()` writes the last model (then read back); undefined: EpyNN's models/ folder. */
-  modelPath?: string;
-}
-
-export interface EpynnliveResult {
-  /** The script's models in order: the feed-forward one, then the CNN. */
-  models: EpyNN[];
-  /** The model read back from disk, and its predictions on 10 fresh samples. */
-  model: EpyNN;
+  const { X, Y } = readPreparedData(path, 'dummy_image epynnlive');
+  if (!(X instanceof NDArray)) throw new Error(`dummy_image epynnlive: X_features in ${path} must be { shape, data }`);
+  return { X, Y };
 }
 
 /** train.py, top to bottom. `epochs` overrides the script's 100 (for a quick run). */
-export function trainScript({ epochs = 100, seed = 1, quiet = false, samples = 750, dataFile, dataDir, modelPath }: EpynnliveOptions = {}): EpynnliveResult {
-  const file = dataFile ?? dataDir;
-  const log = (s: string): void => {
-    if (!quiet) console.log(s);
-  };
+export function trainScript(options: EpynnliveOptions = {}): EpynnliveResult {
+  const { epochs = 100, seed = 1, quiet = false, samples = 750, modelPath } = options;
+  const { file } = dataOption(options);
 
   // ########################## CONFIGURE ##########################
   // from settings import se_hPars
@@ -205,8 +165,7 @@ export function trainScript({ epochs = 100, seed = 1, quiet = false, samples = 7
 
   // ### Write/read model
   // model.write(); model = read_model()
-  const path = model.write(modelPath);
-  model = readModel(path);
+  model = writeRead(model, modelPath);
 
   // ### Predict
   // X_features, _ = prepare_dataset(N_SAMPLES=10)
@@ -214,8 +173,7 @@ export function trainScript({ epochs = 100, seed = 1, quiet = false, samples = 7
   // dset = model.predict(X_features)
   const dset = model.predict(stackImages(fresh.X_features));
   // for n, pred, probs in zip(dset.ids, dset.P, dset.A): print(n, pred, probs)
-  const k = dset.A.shape[1];
-  dset.ids.forEach((n, i) => log(`${n} ${dset.P.data[i]} [${Array.from(dset.A.data.subarray(i * k, (i + 1) * k), (v) => v.toPrecision(8)).join(' ')}]`));
+  printPredictions(dset, quiet);
 
   return { models: [feedForward, cnn], model };
 }

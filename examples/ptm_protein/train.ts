@@ -2,6 +2,7 @@
 import { Dense, Dropout, EpyNN, Embedding, Flatten, LSTM, relu, seHPars, softmax, type Layer } from '../../src/node/index.js';
 import type { Fetcher } from '../download.js';
 import type { Example, ExampleOptions } from '../types.js';
+import { trainScript } from './epynnlive.js';
 import { downloadSequences, peptideFolder, prepareDataset } from './prepare_dataset.js';
 
 export interface PtmProteinOptions extends ExampleOptions {
@@ -18,16 +19,19 @@ const variants = {
   lstm: 'LSTM(8) -> Dense(2, softmax), MSE, lr 0.1, softmax T 5',
   'lstm-seq-dense': 'LSTM(8, sequences) -> Flatten -> Dropout(0.5) -> Dense(64, relu) -> Dropout(0.5) -> Dense(2, softmax), MSE, lr 0.1, softmax T 5',
   dense: 'Flatten -> Dropout(0.2) -> Dense(64, relu) -> Dropout(0.3) -> Dense(2, softmax), MSE, lr 0.001',
+  epynnlive: "EpyNN's train.py line for line (compat: 'epynn'): its Dense and three LSTM(8) models, 100, 20, 20 and 20 epochs; writes models/ (--data FILE.json: prepared data)",
 };
 
 /** EpyNN's epochs per variant. */
 const EPOCHS: Record<string, number> = { lstm: 20, 'lstm-seq': 20, 'lstm-seq-dense': 20, dense: 100 };
 
-export async function run({
-  epochs, seed = 1, quiet = false, variant = 'lstm-seq', samples = 1280, dataDir, download = false, cacheDir, fetcher,
-}: PtmProteinOptions = {}): Promise<EpyNN> {
+export async function run(options: PtmProteinOptions = {}): Promise<EpyNN> {
+  let {
+    epochs, seed = 1, quiet = false, variant = 'lstm-seq', samples = 1280, dataDir, download = false, cacheDir, fetcher,
+  } = options;
   if (!(variant in variants)) throw new Error(`ptm_protein: unknown variant '${variant}' (known: ${Object.keys(variants).join(', ')})`);
   if (download && dataDir === undefined) cacheDir = await downloadSequences(cacheDir, fetcher);
+  if (variant === 'epynnlive') return trainScript({ ...options, cacheDir }).model;
   const { X, Y, source } = prepareDataset(samples, seed, peptideFolder(dataDir, cacheDir));
 
   // One-hot amino acids: (N, 21, e) with e the number of distinct residues

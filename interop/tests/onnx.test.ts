@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { type EpyNN, type NDArray, fromTFJS, toONNX, toTFJS, preprocess } from '../../src/index.js';
 import { run as dummyTime } from '../../examples/dummy_time/train.js';
+import { run as captchaMnist } from '../../examples/captcha_mnist/train.js';
 import { onnxOnlyZoo, samples, zoo } from '../../tests/io/export_models.js';
 import { f32, mismatches, ort } from './runtimes.js';
 
@@ -35,6 +36,14 @@ describe('an onnxruntime-node session predicts like epynn-ts (rtol 1e-4)', () =>
     const X = m.embedding.dval.X;
     const s = await session(m);
     expect(mismatches(await ortPredict(s, X), m.predict(X).A!.data)).toBe('');
+    await s.release();
+  });
+
+  it('the MNIST CNN of examples/captcha_mnist trained one epoch on 500 real digits', async () => {
+    const m = await captchaMnist({ samples: 500, epochs: 1, quiet: true });
+    const X = m.embedding.dval.X; // 100 held-out digits, already scaled
+    const s = await session(m);
+    expect(mismatches(await ortPredict(s, X), m.predict(X, { XScale: false }).A!.data)).toBe('');
     await s.release();
   });
 

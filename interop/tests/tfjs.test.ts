@@ -2,6 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type EpyNN, type NDArray, fromTFJS, toTFJS, preprocess } from '../../src/index.js';
 import { run as dummyTime } from '../../examples/dummy_time/train.js';
+import { run as captchaMnist } from '../../examples/captcha_mnist/train.js';
 import { samples, zoo } from '../../tests/io/export_models.js';
 import { f32, mismatches, tf, tfl } from './runtimes.js';
 
@@ -48,6 +49,18 @@ describe('tf.loadLayersModel predicts like epynn-ts (rtol 1e-4)', () => {
     expect(mismatches(await tfPredict(loaded, X), m.predict(X).A!.data)).toBe('');
     // the Embedding's settings travel in the metadata
     expect(loaded.getUserDefinedMetadata()).toMatchObject({ epynn: { format: 'epynn-ts/preprocess', labelColumns: 2, YEncode: true } });
+    loaded.dispose();
+  });
+
+  it('the MNIST CNN of examples/captcha_mnist trained one epoch on 500 real digits', async () => {
+    const m = await captchaMnist({ samples: 500, epochs: 1, quiet: true });
+    const loaded = await load(m);
+    const X = m.embedding.dval.X; // 100 held-out digits, as the network saw them (scaled)
+    expect(mismatches(await tfPredict(loaded, X), m.predict(X, { XScale: false }).A!.data)).toBe('');
+    // the training data's scaling travels in the metadata: preprocess(meta, X) is what predict(X) feeds the network
+    const meta = loaded.getUserDefinedMetadata() as never;
+    expect(meta).toMatchObject({ epynn: { XScale: true, labelColumns: 10, inputShape: [28, 28, 1] } });
+    expect(mismatches(await tfPredict(loaded, preprocess(meta, X)), m.predict(X).A!.data)).toBe('');
     loaded.dispose();
   });
 

@@ -9,7 +9,7 @@ import { DATASETS, type Dataset, checkSubset, type MnistPack, loadMnist, makeDat
 import type { FromWorker, ToWorker } from './messages.js';
 import { RELATIVE_SIZE, buildModel, confusionMatrix } from './network.js';
 import {
-  CATALOG, LAYER_TYPES, type DatasetKind, type LayerSpec, type LayerType, type Session, cleanSpec, defaultSession, layerSpec, mathLink,
+  CATALOG, LAYER_TYPES, type DatasetKind, type LayerSpec, type LayerType, type Session, cleanSpec, trainHPars, defaultSession, layerSpec, mathLink,
 } from './spec.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
@@ -98,6 +98,10 @@ function renderSetup(): void {
   $<HTMLInputElement>('epochs').value = String(t.epochs);
   $<HTMLInputElement>('batch').value = String(t.batchSize);
   $<HTMLInputElement>('seed').value = String(t.seed);
+  $<HTMLInputElement>('decay-k').value = String(t.decayK ?? 0);
+  $<HTMLInputElement>('cycle-epochs').value = String(t.cycleEpochs ?? 0);
+  $<HTMLInputElement>('cycle-descent').value = String(t.cycleDescent ?? 0);
+  showDecay();
   $<HTMLSelectElement>('backend').value = t.backend === 'js' || !wasmSimd() ? 'js' : 'wasm';
   for (const box of $('metrics').querySelectorAll<HTMLInputElement>('input')) box.checked = metrics.includes(box.value);
   renderLayers();
@@ -156,6 +160,11 @@ function renderLayers(): void {
   });
 }
 
+/** The schedule's parameters only matter for the decaying schedules. */
+function showDecay(): void {
+  for (const el of document.querySelectorAll<HTMLElement>('label.decay')) el.hidden = session.train.schedule === 'steady';
+}
+
 function readTrainInputs(): void {
   const num = (id: string, fallback: number): number => {
     const v = Number($<HTMLInputElement>(id).value);
@@ -169,6 +178,10 @@ function readTrainInputs(): void {
   t.batchSize = Math.max(1, Math.round(num('batch', t.batchSize)));
   t.seed = Math.round(num('seed', t.seed));
   t.backend = $<HTMLSelectElement>('backend').value === 'js' ? 'js' : 'wasm';
+  t.decayK = Math.max(0, num('decay-k', t.decayK ?? 0));
+  t.cycleEpochs = Math.max(0, Math.round(num('cycle-epochs', t.cycleEpochs ?? 0)));
+  t.cycleDescent = Math.min(1, Math.max(0, num('cycle-descent', t.cycleDescent ?? 0)));
+  showDecay();
   metrics = [...$('metrics').querySelectorAll<HTMLInputElement>('input:checked')].map((b) => b.value);
   if (metrics.length === 0) metrics = ['accuracy'];
 }
@@ -208,8 +221,7 @@ function check(): void {
     // a few samples are enough to check the shapes: two batches' worth
     const n = Math.min(sampleCount(dataset), Math.max(40, 2 * session.train.batchSize));
     const m = buildModel(session, undefined, checkSubset(dataset, n));
-    m.initialize({ loss: session.train.loss, seed: session.train.seed, metrics, quiet: true,
-      seHPars: { learning_rate: session.train.learningRate, schedule: session.train.schedule } });
+    m.initialize({ loss: session.train.loss, seed: session.train.seed, metrics, quiet: true, seHPars: trainHPars(session.train) });
     checkShapes = shapesOf(m.layers);
   } catch (err) {
     checkError = err instanceof Error ? err.message : String(err);
@@ -267,6 +279,7 @@ function startTraining(): void {
   lrates = [];
   log = [];
   confusion = undefined;
+  $('warnings').replaceChildren();
   trainStart = performance.now();
   $('status').textContent = 'Starting…';
   $('status').dataset.state = 'running';
@@ -297,6 +310,7 @@ function onWorker(msg: FromWorker): void {
     case 'epoch': {
       lrates = msg.lrates;
       confusion = msg.confusion;
+      $('warnings').replaceChildren(...msg.warnings.map((w) => h('div', {}, `⚠ ${w}`)));
       const m = EpyNN.fromJSON(msg.json);
       setModel(m, true);
       if (!firstEpochLogged) {
@@ -327,7 +341,7 @@ function onWorker(msg: FromWorker): void {
 }
 
 function statusLine(what: string, sps: number, seconds: number): HTMLElement {
-  return h('span', {}, what, ' · ', h('strong', { id: 'sps' }, `${Math.round(sps).toLocaleString('en')} samples/s`), ` · ${seconds.toFixed(1)} s`);
+  return h('span', {}, what, ' · ', h('strong', { id: 'sps', title: 'training steps only (forward, backward, update); the evaluation after each epoch is left out' }, `${Math.round(sps).toLocaleString('en')} samples/s`), ` · ${seconds.toFixed(1)} s`);
 }
 
 function fail(message: string): void {
@@ -445,7 +459,10 @@ function renderShapes(): void {
       h('td', {}, h('a', { href: mathLink(r.name), target: '_blank' }, r.name),
         ...Object.entries(r.activation).map(([k, a]) => h('div', { class: 'muted small' }, Object.keys(r.activation).length > 1 ? `${k}: ${a}` : a))),
       h('td', {}, kv(r.d)), h('td', {}, kv(r.fs, true)), h('td', {}, kv(r.bs, true)))))));
-  if (model) box.append(h('p', { class: 'muted small' }, `Shapes of ${model.uname} as it last ran a batch (m = samples in that batch).`));
+  box.append(h('p', { class: 'muted small' },
+    'd: m samples in the batch, n features, h × w × d image (d channels), u units or filters, fh × fw filter, sh × sw strides, p padding, oh × ow output, s steps, e features per step. ',
+    'fs: the arrays of the forward pass (X input, W and b parameters, Z before and A after the activation); bs: their gradients in the backward pass (dA from the next layer, dX to the previous one).',
+    model ? ` Shapes of ${model.uname} as it last ran a batch.` : ' Shapes from the check pass on the first batch.'));
 }
 
 // --- feature maps for one validation sample
@@ -766,6 +783,7 @@ async function loadModel(file: File): Promise<void> {
     lrates = [];
     setModel(m, true);
     $('model-info').prepend(h('strong', {}, `Loaded ${file.name}. `));
+    $('status').replaceChildren(`Showing ${m.uname} (loaded): ${m.epochsDone} epochs trained.`);
   } catch (err) {
     $('model-info').replaceChildren(h('span', { class: 'error' }, `Could not load ${file.name}: ${err instanceof Error ? err.message : String(err)}`));
   }
@@ -825,7 +843,7 @@ function init(): void {
     saveSession();
     void prepareData();
   });
-  for (const id of ['loss', 'lr', 'schedule', 'epochs', 'batch', 'seed', 'backend']) {
+  for (const id of ['loss', 'lr', 'schedule', 'epochs', 'batch', 'seed', 'backend', 'decay-k', 'cycle-epochs', 'cycle-descent']) {
     $(id).addEventListener('change', () => {
       readTrainInputs();
       changed();
@@ -864,6 +882,7 @@ function init(): void {
     try {
       setModel(EpyNN.fromJSON(stored), false);
       $('model-info').prepend(h('strong', {}, 'Restored the last session. '));
+      $('status').replaceChildren(`Showing ${model!.uname} (restored from the last session): ${model!.epochsDone} epochs trained.`);
     } catch { localStorage.removeItem(STORE.model); }
   }
   void prepareData();

@@ -6,7 +6,7 @@
 // the worker reads it after every batch and abandons the epoch, which Resume then trains again.
 import { type EpyNN, type Output, getBackend, setBackend } from '../../src/index.js';
 import { buildModel, confusionMatrix } from './network.js';
-import type { Session } from './spec.js';
+import { type Session, trainHPars } from './spec.js';
 import type { FromWorker, ToWorker } from './messages.js';
 
 const ctx = self as unknown as { postMessage(m: FromWorker): void; onmessage: ((ev: MessageEvent<ToWorker>) => void) | null };
@@ -26,6 +26,7 @@ function postEpoch(m: EpyNN, samplesPerSecond: number): void {
     lrates: m.layers.filter((l) => Object.keys(l.p).length > 0).map((l) => ({ name: l.name, lrate: l.lrate.slice(0, m.epochsDone) })),
     confusion: m.embedding.dval.P ? confusionMatrix(m.embedding.dval.Y!, m.embedding.dval.P) : undefined,
     samplesPerSecond,
+    warnings: [...m.trainingWarnings],
     json: JSON.stringify(m.toJSON()),
   });
 }
@@ -42,27 +43,36 @@ function run(): void {
   const ntrain = m.embedding.dtrain.X.shape[0];
   const nbatches = Math.ceil(ntrain / (m.embedding.batchSize ?? ntrain));
   const t0 = performance.now();
-  let trained = 0; // samples trained on in this run
+  // samples/s of the training steps alone: the time between consecutive batches of one epoch (the
+  // evaluation after each epoch and the first batch of each epoch are left out)
+  let stepTime = 0;
+  let stepSamples = 0;
+  let lastBatchEnd: number | undefined;
   let lastEpoch = m.epochsDone;
   let batch = 0;
   let lastPost = 0;
-  const rate = (): number => trained / Math.max(1e-3, (performance.now() - t0) / 1000);
+  const rate = (): number => (stepTime > 0 ? stepSamples / (stepTime / 1000) : 0);
   const output: Output = {
     tty: true, // redraw is then called after every batch
     line: (text) => post({ type: 'log', text }),
     redraw: () => {
+      const now = performance.now();
       if (m.epochsDone !== lastEpoch) {
         lastEpoch = m.epochsDone;
         batch = 0;
+        lastBatchEnd = undefined;
         postEpoch(m, rate());
       }
       batch++;
-      trained += Math.min(m.embedding.batchSize ?? ntrain, ntrain);
-      const now = performance.now();
+      if (lastBatchEnd !== undefined) {
+        stepTime += now - lastBatchEnd;
+        stepSamples += Math.min(m.embedding.batchSize ?? ntrain, ntrain - (batch - 1) * (m.embedding.batchSize ?? ntrain));
+      }
       if (now - lastPost > 150) {
         lastPost = now;
         post({ type: 'progress', epoch: m.e, epochs: target, batch, batches: nbatches, samplesPerSecond: rate(), seconds: (now - t0) / 1000 });
       }
+      lastBatchEnd = performance.now();
       if (stopFlag && Atomics.load(stopFlag, 0) === 1) throw new Stopped('stopped');
     },
   };
@@ -92,9 +102,9 @@ ctx.onmessage = (ev) => {
         setBackend('js');
       }
       model = buildModel(session, msg.mnist);
-      const { loss, learningRate, schedule, seed } = session.train;
+      const { loss, seed } = session.train;
       model.logger = { tty: false, line: (text) => post({ type: 'log', text }), redraw: () => {} };
-      model.initialize({ loss, seed, metrics: msg.metrics, seHPars: { learning_rate: learningRate, schedule } });
+      model.initialize({ loss, seed, metrics: msg.metrics, seHPars: trainHPars(session.train) });
       post({ type: 'ready', json: JSON.stringify(model.toJSON()), backend: getBackend() });
       run();
     } else if (msg.type === 'resume') {

@@ -190,28 +190,31 @@ async function main(): Promise<number> {
       assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
       return `"${message.split('\n')[0].slice(0, 140)}"`;
     });
-    await check('Stop interrupts training in the worker and Resume finishes the epochs (dummy_time)', async () => {
+    await check('Stop interrupts training in the worker and Resume trains on (dummy_time)', async () => {
       await page.selectOption('#dataset', 'dummy_time');
-      await page.fill('#samples', '2000');
+      await page.fill('#samples', '5000');
       await page.dispatchEvent('#samples', 'change');
       await page.waitForSelector('#check.ok');
-      await page.fill('#epochs', '20');
+      await page.fill('#epochs', '500'); // far more than runs before Stop
       await page.dispatchEvent('#epochs', 'change');
       await page.click('#train');
       await page.waitForSelector('#status:has-text("batch")', { timeout: 60_000 });
       await page.click('#stop');
       await page.waitForSelector('#status[data-state="stopped"]', { timeout: 60_000 });
       const stoppedAt = await page.locator('#report tbody tr').count();
-      assert(stoppedAt < 20, `training ran to the end (${stoppedAt} epochs) before Stop took effect`);
+      assert(stoppedAt < 500, `training ran to the end (${stoppedAt} epochs) before Stop took effect`);
       assert(await page.isEnabled('#resume'), 'Resume is not enabled after Stop');
+      // train 3 more epochs than were done when stopped
+      await page.fill('#epochs', String(stoppedAt + 3));
+      await page.dispatchEvent('#epochs', 'change');
       await page.click('#resume');
       await page.waitForSelector('#status[data-state="done"]', { timeout: 180_000 });
       const rows = await page.locator('#report tbody tr').count();
-      assert(rows === 20, `${rows} epochs in the report after Resume, expected 20`);
+      assert(rows === stoppedAt + 3, `${rows} epochs in the report after Resume, expected ${stoppedAt + 3}`);
       const acc = Number(await page.locator('#report td[data-metric="accuracy"][data-set="dval"]').last().textContent());
       await page.screenshot({ path: join(shots, '6-dummy-time.png'), fullPage: true });
       assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
-      return `stopped after ${stoppedAt} epochs, resumed to 20; dval accuracy ${acc}`;
+      return `stopped after ${stoppedAt} epochs, resumed to ${rows}; dval accuracy ${acc}`;
     });
 
     if (firstEpoch) console.log(`browser tests: page load to first trained epoch: ${firstEpoch} s (measured in the page)`);

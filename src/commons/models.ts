@@ -4,6 +4,7 @@ import { seHPars } from '../settings.js';
 import { checkHPars } from './checks.js';
 import { NDArray, type Shape, size } from './ndarray.js';
 import { type Rng, seededRng } from './rng.js';
+import { EpyNNError } from './errors.js';
 import { kernelArray } from '../kernels/backend.js';
 
 /**
@@ -67,8 +68,11 @@ export abstract class Layer {
    * the same step, so a layer may hand out the same buffers again on the next batch (see outputArray).
    */
   reuseOutputs = false;
-  /** Buffers handed out by outputArray while reuseOutputs is on, by key. */
-  private readonly outputBuffers = new Map<string, Float64Array>();
+  /**
+   * Buffers handed out by outputArray while reuseOutputs is on, by key: the last few sizes (training
+   * batches, evaluation chunks, a last partial batch), most recent first.
+   */
+  private readonly outputBuffers = new Map<string, Float64Array[]>();
 
   constructor(name: string, seHPars?: HPars) {
     this.name = name;
@@ -97,11 +101,19 @@ export abstract class Layer {
   outputArray(key: string, shape: Shape, zero = true): NDArray {
     const n = size(shape);
     if (!this.reuseOutputs) return new NDArray(new Float64Array(n), shape);
-    let buf = this.outputBuffers.get(key);
-    if (buf === undefined || buf.length !== n) {
+    let bufs = this.outputBuffers.get(key);
+    if (bufs === undefined) this.outputBuffers.set(key, (bufs = []));
+    const i = bufs.findIndex((b) => b.length === n);
+    let buf: Float64Array;
+    if (i < 0) {
       buf = kernelArray(n); // in the WebAssembly kernels' memory when they can work on it in place
-      this.outputBuffers.set(key, buf);
-    } else if (zero) buf.fill(0);
+      bufs.unshift(buf);
+      if (bufs.length > 3) bufs.pop();
+    } else {
+      buf = bufs[i];
+      if (i > 0) bufs.unshift(...bufs.splice(i, 1));
+      if (zero) buf.fill(0);
+    }
     return new NDArray(buf, shape);
   }
 
@@ -123,6 +135,63 @@ export abstract class Layer {
   abstract backward(dX: NDArray): NDArray;
   abstract computeGradients(): void;
   abstract updateParameters(): void;
+}
+
+/**
+ * The methods every Layer subclass implements, with their arguments (EpyNN's template layer;
+ * docs/CUSTOM_LAYER.md). TypeScript checks them at compile time; `checkLayer` at run time.
+ */
+export const LAYER_METHODS = {
+  computeShapes: 'computeShapes(A)',
+  initializeParameters: 'initializeParameters()',
+  forward: 'forward(A)',
+  backward: 'backward(dX)',
+  computeGradients: 'computeGradients()',
+  updateParameters: 'updateParameters()',
+  toConfig: 'toConfig()',
+} as const;
+
+const layerMethodsList = (): string => Object.values(LAYER_METHODS).join(', ');
+
+/**
+ * Throws unless `proto` (a layer or a layer class's prototype) has every method of LAYER_METHODS.
+ * `what` names it in the message (e.g. "layers[2] (Scale)").
+ */
+function checkMethods(where: string, what: string, proto: object): void {
+  const missing = Object.keys(LAYER_METHODS).filter((k) => typeof (proto as Record<string, unknown>)[k] !== 'function');
+  if (missing.length > 0) {
+    throw new EpyNNError(
+      `${where}: ${what} does not implement ${missing.map((k) => LAYER_METHODS[k as keyof typeof LAYER_METHODS]).join(', ')}; ` +
+        `a Layer subclass implements ${layerMethodsList()} (docs/CUSTOM_LAYER.md)`,
+    );
+  }
+}
+
+/** Throws unless `layer` is a Layer instance with a name and every method a layer needs (for layers written outside the library). */
+export function checkLayer(where: string, layer: unknown, what = 'the layer'): asserts layer is Layer {
+  if (!(layer instanceof Layer)) {
+    const got = layer === null ? 'null' : typeof layer === 'object' ? ((layer as object).constructor?.name ?? 'an object') : typeof layer;
+    throw new EpyNNError(`${where}: ${what} is not a Layer (got ${got}); a custom layer extends Layer (docs/CUSTOM_LAYER.md)`);
+  }
+  if (typeof layer.name !== 'string' || layer.name === '') {
+    throw new EpyNNError(`${where}: ${what} (class ${layer.constructor.name}) has no name; call super('${layer.constructor.name}') in its constructor`);
+  }
+  checkMethods(where, `${what} (${layer.name})`, layer);
+}
+
+/** Throws unless `cls` is a class extending Layer whose prototype has every method a layer needs. */
+export function checkLayerClass(where: string, cls: unknown, what: string): void {
+  if (typeof cls !== 'function' || !(cls.prototype instanceof Layer)) {
+    throw new EpyNNError(`${where}: ${what} must be a class that extends Layer, got ${typeof cls === 'function' ? `class ${cls.name}` : typeof cls}`);
+  }
+  checkMethods(where, `class ${cls.name}`, cls.prototype as object);
+}
+
+/** Returns `out` if it is an NDArray, else throws naming the layer and the method that returned it. */
+export function checkLayerOutput(layer: Layer, method: 'forward' | 'backward', out: unknown): NDArray {
+  if (out instanceof NDArray) return out;
+  const got = out === null ? 'null' : typeof out === 'object' ? ((out as object).constructor?.name ?? 'an object') : typeof out;
+  throw new EpyNNError(`${layer.name}.${method}() returned ${got}; it must return an NDArray (${method === 'forward' ? 'its output A' : 'the gradient dX for the previous layer'})`);
 }
 
 /**

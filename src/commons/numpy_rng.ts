@@ -2,7 +2,7 @@
 // PCG64 (XSL-RR 128/64) seeded through SeedSequence, and the Generator methods EpyNN and its live examples
 // use, each following NumPy's C/Cython code step by step (numpy/random: bit_generator.pyx SeedSequence,
 // src/pcg64/pcg64.h, src/distributions/distributions.c, _generator.pyx). The 128-bit state is held in
-// eight 16-bit limbs so that every product and carry stays exact in float64: no BigInt per draw.
+// six 24-bit limbs so that every product and column sum stays exact in float64: no BigInt per draw.
 import { show } from './checks.js';
 import { EpyNNError } from './errors.js';
 import type { ChoiceOptions, Rng } from './rng.js';
@@ -74,19 +74,20 @@ function generateState(pool: Uint32Array, nWords: number): number[] {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// PCG64 multiplier 2549297995355413924 * 2**64 + 4865540595714422341, in 16-bit limbs (low first).
-const M0 = 63045, M1 = 40908, M2 = 57188, M3 = 17285, M4 = 23972, M5 = 8134, M6 = 60677, M7 = 9056;
+// PCG64 multiplier 2549297995355413924 * 2**64 + 4865540595714422341, in 24-bit limbs (low first).
+const M0 = 13432389, M1 = 14640287, M2 = 10765189, M3 = 2082397, M4 = 6352133, M5 = 35;
+const TWO24 = 16777216;
+const INV24 = 1 / 16777216;
 const TWO16 = 65536;
 const TWO32 = 4294967296;
-const INV16 = 1 / 65536;
 
-/** 16-bit limbs (low first) of a 128-bit integer. */
+/** 24-bit limbs (low first) of a 128-bit integer (the last one holds the top 8 bits). */
 function limbs(x: bigint): number[] {
-  return Array.from({ length: 8 }, (_, k) => Number((x >> BigInt(16 * k)) & 0xffffn));
+  return Array.from({ length: 6 }, (_, k) => Number((x >> BigInt(24 * k)) & 0xffffffn));
 }
 
 function fromLimbs(l: number[]): bigint {
-  return l.reduceRight((acc, v) => (acc << 16n) | BigInt(v), 0n);
+  return l.reduceRight((acc, v) => (acc << 24n) | BigInt(v), 0n);
 }
 
 function toSeed(seed: number | bigint, where: string): bigint {
@@ -108,7 +109,7 @@ function freshEntropy(): bigint {
   const c = (globalThis as { crypto?: { getRandomValues?(a: Uint32Array): Uint32Array } }).crypto;
   if (c?.getRandomValues) c.getRandomValues(words);
   else throw new EpyNNError('numpyRng: no seed given and no crypto.getRandomValues to draw one from');
-  return fromLimbs([...words].flatMap((w) => [w & 0xffff, w >>> 16]));
+  return [...words].reduceRight((acc, w) => (acc << 32n) | BigInt(w), 0n);
 }
 
 /**
@@ -117,10 +118,10 @@ function freshEntropy(): bigint {
  */
 export class NumpyRng implements Rng {
   /**
-   * State limbs 0-7 and increment limbs 8-15 (16 bits each, low first), then the last 64-bit output's
-   * high (16) and low (17) halves as int32. A typed array keeps every store unboxed.
+   * State limbs 0-5 and increment limbs 6-11 (24 bits each, low first), then the last 64-bit output's
+   * high (12) and low (13) halves as int32. A typed array keeps every store unboxed.
    */
-  private readonly st = new Int32Array(18);
+  private readonly st = new Int32Array(14);
   /** next_uint32's buffered upper half. */
   private hasUint32 = 0;
   private uinteger = 0;
@@ -170,53 +171,53 @@ export class NumpyRng implements Rng {
 
   private setLimbs(state: bigint, inc: bigint): void {
     this.st.set(limbs(state), 0);
-    this.st.set(limbs(inc), 8);
+    this.st.set(limbs(inc), 6);
   }
 
   private stateBig(): bigint {
-    return fromLimbs(Array.from(this.st.subarray(0, 8)));
+    return fromLimbs(Array.from(this.st.subarray(0, 6)));
   }
 
   private incBig(): bigint {
-    return fromLimbs(Array.from(this.st.subarray(8, 16)));
+    return fromLimbs(Array.from(this.st.subarray(6, 12)));
   }
 
-  /** state = state * MULT + inc (mod 2**128), column by column on 16-bit limbs (sums stay below 2**36). */
+  /** state = state * MULT + inc (mod 2**128), column by column on 24-bit limbs (sums stay below 2**51). */
   private step(): void {
     const st = this.st;
-    const s0 = st[0], s1 = st[1], s2 = st[2], s3 = st[3], s4 = st[4], s5 = st[5], s6 = st[6], s7 = st[7];
-    let c = st[8] + s0 * M0;
-    let carry = Math.floor(c * INV16);
-    st[0] = c - carry * TWO16;
-    c = carry + st[9] + s0 * M1 + s1 * M0;
-    carry = Math.floor(c * INV16);
-    st[1] = c - carry * TWO16;
-    c = carry + st[10] + s0 * M2 + s1 * M1 + s2 * M0;
-    carry = Math.floor(c * INV16);
-    st[2] = c - carry * TWO16;
-    c = carry + st[11] + s0 * M3 + s1 * M2 + s2 * M1 + s3 * M0;
-    carry = Math.floor(c * INV16);
-    st[3] = c - carry * TWO16;
-    c = carry + st[12] + s0 * M4 + s1 * M3 + s2 * M2 + s3 * M1 + s4 * M0;
-    carry = Math.floor(c * INV16);
-    st[4] = c - carry * TWO16;
-    c = carry + st[13] + s0 * M5 + s1 * M4 + s2 * M3 + s3 * M2 + s4 * M1 + s5 * M0;
-    carry = Math.floor(c * INV16);
-    st[5] = c - carry * TWO16;
-    c = carry + st[14] + s0 * M6 + s1 * M5 + s2 * M4 + s3 * M3 + s4 * M2 + s5 * M1 + s6 * M0;
-    carry = Math.floor(c * INV16);
-    st[6] = c - carry * TWO16;
-    c = carry + st[15] + s0 * M7 + s1 * M6 + s2 * M5 + s3 * M4 + s4 * M3 + s5 * M2 + s6 * M1 + s7 * M0;
-    st[7] = c - Math.floor(c * INV16) * TWO16;
+    const s0 = st[0], s1 = st[1], s2 = st[2], s3 = st[3], s4 = st[4], s5 = st[5];
+    let c = st[6] + s0 * M0;
+    let carry = Math.floor(c * INV24);
+    st[0] = c - carry * TWO24;
+    c = carry + st[7] + s0 * M1 + s1 * M0;
+    carry = Math.floor(c * INV24);
+    st[1] = c - carry * TWO24;
+    c = carry + st[8] + s0 * M2 + s1 * M1 + s2 * M0;
+    carry = Math.floor(c * INV24);
+    st[2] = c - carry * TWO24;
+    c = carry + st[9] + s0 * M3 + s1 * M2 + s2 * M1 + s3 * M0;
+    carry = Math.floor(c * INV24);
+    st[3] = c - carry * TWO24;
+    c = carry + st[10] + s0 * M4 + s1 * M3 + s2 * M2 + s3 * M1 + s4 * M0;
+    carry = Math.floor(c * INV24);
+    st[4] = c - carry * TWO24;
+    c = carry + st[11] + s0 * M5 + s1 * M4 + s2 * M3 + s3 * M2 + s4 * M1 + s5 * M0;
+    st[5] = c - Math.floor(c * (1 / 256)) * 256; // the top limb holds 8 bits
   }
 
-  /** next_uint64: step, then XSL-RR output of the new state, into st[16] (high) and st[17] (low). */
+  /** next_uint64: step, then XSL-RR output of the new state, into st[12] (high) and st[13] (low). */
   private next64(): void {
     this.step();
     const st = this.st;
-    const xh = ((st[7] << 16) | st[6]) ^ ((st[3] << 16) | st[2]);
-    const xl = ((st[5] << 16) | st[4]) ^ ((st[1] << 16) | st[0]);
-    let rot = st[7] >>> 10; // state >> 122: rotate right by the top 6 bits
+    const a0 = st[0], a1 = st[1], a2 = st[2], a3 = st[3], a4 = st[4], a5 = st[5];
+    // 32-bit words of the state: bits 0-31, 32-63 (low 64), 64-95, 96-127 (high 64)
+    const w0 = a0 | (a1 << 24);
+    const w1 = (a1 >>> 8) | (a2 << 16);
+    const w2 = (a2 >>> 16) | (a3 << 8);
+    const w3 = a4 | (a5 << 24);
+    const xh = w3 ^ w1;
+    const xl = w2 ^ w0;
+    let rot = a5 >>> 2; // state >> 122: rotate right by the top 6 bits
     let h = xh, l = xl;
     if (rot >= 32) {
       h = xl;
@@ -224,11 +225,11 @@ export class NumpyRng implements Rng {
       rot -= 32;
     }
     if (rot === 0) {
-      st[16] = h;
-      st[17] = l;
+      st[12] = h;
+      st[13] = l;
     } else {
-      st[16] = (h >>> rot) | (l << (32 - rot));
-      st[17] = (l >>> rot) | (h << (32 - rot));
+      st[12] = (h >>> rot) | (l << (32 - rot));
+      st[13] = (l >>> rot) | (h << (32 - rot));
     }
   }
 
@@ -240,20 +241,20 @@ export class NumpyRng implements Rng {
     }
     this.next64();
     this.hasUint32 = 1;
-    this.uinteger = this.st[16] >>> 0;
-    return this.st[17] >>> 0;
+    this.uinteger = this.st[12] >>> 0;
+    return this.st[13] >>> 0;
   }
 
   /** next_uint64 as a bigint (tests and rare 64-bit paths only). */
   nextUint64(): bigint {
     this.next64();
-    return (BigInt(this.st[16] >>> 0) << 32n) | BigInt(this.st[17] >>> 0);
+    return (BigInt(this.st[12] >>> 0) << 32n) | BigInt(this.st[13] >>> 0);
   }
 
   /** next_double: (next_uint64 >> 11) * 2**-53, in [0, 1). */
   nextDouble(): number {
     this.next64();
-    return ((this.st[16] >>> 0) * 2097152 + (this.st[17] >>> 11)) * 1.1102230246251565e-16;
+    return ((this.st[12] >>> 0) * 2097152 + (this.st[13] >>> 11)) * 1.1102230246251565e-16;
   }
 
   /** `random()`: uniform in [0, 1). */
@@ -287,10 +288,10 @@ export class NumpyRng implements Rng {
   standardNormal(): number {
     for (;;) {
       this.next64();
-      const lo = this.st[17];
+      const lo = this.st[13];
       const idx = lo & 0xff;
       // rabs = (r >> 9) & (2**52 - 1): 23 bits of lo, 29 bits of hi
-      const rabs = (this.st[16] & 0x1fffffff) * 8388608 + (lo >>> 9);
+      const rabs = (this.st[12] & 0x1fffffff) * 8388608 + (lo >>> 9);
       let x = rabs * WI[idx];
       if ((lo >>> 8) & 1) x = -x;
       if (rabs < KI[idx]) return x; // 99.3% of the time

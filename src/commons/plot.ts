@@ -1,7 +1,8 @@
 // Training curves (EpyNN model.plot, which uses matplotlib): an SVG line chart built as a string,
 // and a small text chart for terminals. Browser-safe: no DOM, no files (src/node writes the SVG).
 import type { EpyNN } from '../network/models.js';
-import { checkOptions } from './checks.js';
+import { checkInteger, checkNumber, checkOptions, show } from './checks.js';
+import { EpyNNError } from './errors.js';
 
 /** One line of a chart. */
 export interface Series {
@@ -51,31 +52,100 @@ export function escapeXML(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 }
 
-/** "Nice" tick values covering [lo, hi] (steps of 1, 2 or 5 times a power of ten). */
+/** Most ticks niceTicks returns (a guard: the count asked for is at most 100). */
+const MAX_TICKS = 1000;
+
+/**
+ * "Nice" tick values covering [lo, hi] (steps of 1, 2, 2.5 or 5 times a power of ten), for any
+ * finite range: equal values, a range too narrow for the floats around it (e.g. [1e16, 1e16 + 2])
+ * and ranges up to ±Number.MAX_VALUE. The ticks are computed by index (never by adding a step that
+ * may be below the resolution of the values) and clamped to ±Number.MAX_VALUE. Non-finite bounds
+ * give [0, 1].
+ */
 export function niceTicks(lo: number, hi: number, count = 6): number[] {
+  checkInteger('niceTicks', 'count', count, 2);
+  if (count > 100) throw new EpyNNError(`niceTicks: count must be at most 100, got ${count}`);
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [0, 1];
-  if (hi === lo) {
-    const pad = lo === 0 ? 1 : Math.abs(lo) * 0.1;
+  if (lo > hi) [lo, hi] = [hi, lo];
+  const big = Math.max(Math.abs(lo), Math.abs(hi));
+  // Near the top of the float range, work on values 1e10 times smaller (no overflow of hi − lo)
+  if (big > 1e300) {
+    const ticks = niceTicks(lo / 1e10, hi / 1e10, count).map((t) => Math.min(Number.MAX_VALUE, Math.max(-Number.MAX_VALUE, t * 1e10)));
+    const out = ticks.filter((t, i) => i === 0 || t > ticks[i - 1]);
+    // a bound negligible beside the range (5e-324 next to 1e300) may vanish in the scaling
+    if (out[0] > lo) out.unshift(lo);
+    if (out[out.length - 1] < hi) out.push(hi);
+    return out;
+  }
+  // A single value, or a range the floats (and the labels) cannot resolve: widen it by 10% of the
+  // magnitude (at least to ±1e-290, so that the steps are never subnormal)
+  if (hi - lo <= big * 1e-9 || hi - lo < 1e-290) {
+    const pad = big === 0 ? 1 : Math.max(big * 0.1, 1e-290);
     lo -= pad;
     hi += pad;
   }
-  const raw = (hi - lo) / Math.max(1, count - 1);
+  const raw = (hi - lo) / (count - 1);
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((f) => f * mag).find((s) => s >= raw) ?? 10 * mag;
-  const start = Math.floor(lo / step + 1e-9) * step;
+  if (!(step > 0) || !Number.isFinite(step)) return [lo, hi];
+  // first · step <= lo and last · step >= hi, checked by multiplication (the quotients may round)
+  let first = Math.floor(lo / step);
+  if ((first + 1) * step <= lo) first++;
+  else if (first * step > lo) first--;
+  let last = Math.ceil(hi / step);
+  if ((last - 1) * step >= hi) last--;
+  else if (last * step < hi) last++;
+  const n = Math.min(MAX_TICKS, last - first + 1);
   const ticks: number[] = [];
-  for (let v = start; v < hi + step * 0.999; v += step) ticks.push(Number(v.toPrecision(12)));
-  return ticks;
+  for (let k = 0; k < n; k++) {
+    const exact = (first + k) * step;
+    // 12 significant digits hide the float noise of k · step, but the end ticks must still cover the range
+    let v = Number(exact.toPrecision(12));
+    if ((k === 0 && v > lo) || (k === n - 1 && v < hi)) v = exact;
+    if (ticks.length === 0 || v > ticks[ticks.length - 1]) ticks.push(v);
+  }
+  return ticks.length >= 2 ? ticks : [lo, hi];
 }
 
-/** Integer ticks for epochs 0..n−1. */
+/** Integer ticks for epochs x0..x1 (at most about 10, computed by index). */
 function epochTicks(x0: number, x1: number): number[] {
   if (x1 <= x0) return [x0];
   const span = x1 - x0;
   const step = Math.max(1, niceTicks(0, span, 8)[1]);
+  const first = Math.ceil(x0 / step - 1e-9);
+  const n = Math.min(MAX_TICKS, Math.floor(x1 / step + 1e-9) - first + 1);
   const ticks: number[] = [];
-  for (let v = Math.ceil(x0 / step) * step; v <= x1 + 1e-9; v += step) ticks.push(Math.round(v));
+  for (let k = 0; k < n; k++) {
+    const v = Math.round((first + k) * step);
+    if (ticks.length === 0 || v > ticks[ticks.length - 1]) ticks.push(v);
+  }
   return ticks;
+}
+
+/** Smallest and largest finite values of the series, and how many values are not finite (a loop: no spread of huge arrays). */
+function finiteRange(series: readonly Series[]): { lo: number; hi: number; skipped: number; any: boolean } {
+  let lo = Infinity;
+  let hi = -Infinity;
+  let skipped = 0;
+  for (const s of series) {
+    for (const v of s.values) {
+      if (!Number.isFinite(v)) skipped++;
+      else {
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+    }
+  }
+  return { lo, hi, skipped, any: lo <= hi };
+}
+
+/** The note printed under a chart when values were left out. */
+const skippedNote = (n: number): string => `${n} value${n === 1 ? '' : 's'} not finite (NaN or ±Infinity): not drawn`;
+
+/** Checks a chart's pixel or character size. */
+function checkSize(where: string, name: string, v: number, min: number, max: number): number {
+  checkNumber(where, name, v, { min, max });
+  return v;
 }
 
 const label = (v: number): string => {
@@ -89,6 +159,13 @@ const label = (v: number): string => {
 export function lineChartSVG(series: readonly Series[], options?: ChartOptions): string {
   options = checkOptions('lineChartSVG', options, CHART_OPTIONS, { call: 'lineChartSVG', lead: 'series, ', primary: 'title', example: "'loss'" });
   const { title = '', subtitle = '', xLabel = 'epoch', yLabel = 'value', width = 860, height = 500, x0 = 0 } = options;
+  checkSize('lineChartSVG', 'width', width, 320, 100_000);
+  checkSize('lineChartSVG', 'height', height, 160, 100_000);
+  checkNumber('lineChartSVG', 'x0', x0, { min: -1e12, max: 1e12 });
+  if (!Array.isArray(series as unknown)) throw new EpyNNError(`lineChartSVG: series must be an array of { label, values }, got ${show(series)}`);
+  series.forEach((s, i) => {
+    if (s === null || typeof s !== 'object' || !Array.isArray(s.values)) throw new EpyNNError(`lineChartSVG: series[${i}] must be { label, values: number[] }, got ${show(s)}`);
+  });
   const legendWidth = 190;
   const left = 70;
   const right = legendWidth + 20;
@@ -98,18 +175,17 @@ export function lineChartSVG(series: readonly Series[], options?: ChartOptions):
   const ph = height - top - bottom;
 
   const n = Math.max(1, ...series.map((s) => s.values.length));
-  const finite = series.flatMap((s) => s.values.filter((v) => Number.isFinite(v)));
-  const yMin = finite.length ? Math.min(...finite) : 0;
-  const yMax = finite.length ? Math.max(...finite) : 1;
-  const yt = niceTicks(yMin, yMax);
+  const range = finiteRange(series);
+  const yt = range.any ? niceTicks(range.lo, range.hi) : niceTicks(0, 1);
   const [ylo, yhi] = [yt[0], yt[yt.length - 1]];
   const x1 = x0 + n - 1;
   const xt = epochTicks(x0, x1);
-  // A small margin inside the frame, so lines at the extremes do not run along it
+  // A small margin inside the frame, so lines at the extremes do not run along it. Halves of the
+  // values are subtracted, so that a range of ±1.7e308 does not overflow.
   const xPad = x1 === x0 ? 0 : (x1 - x0) * 0.015;
-  const yPad = (yhi - ylo) * 0.03;
+  const yHalf = yhi / 2 - ylo / 2;
   const xs = (x: number): number => left + (x1 === x0 ? pw / 2 : ((x - x0 + xPad) / (x1 - x0 + 2 * xPad)) * pw);
-  const ys = (y: number): number => top + ph - ((y - ylo + yPad) / (yhi - ylo + 2 * yPad)) * ph;
+  const ys = (y: number): number => top + ph - (((y / 2 - ylo / 2) / yHalf + 0.03) / 1.06) * ph;
   const r = (v: number): string => String(Math.round(v * 100) / 100);
 
   const out: string[] = [];
@@ -170,6 +246,9 @@ export function lineChartSVG(series: readonly Series[], options?: ChartOptions):
     out.push(`<text x="${lx + 38}" y="${y + 4}">${escapeXML(s.label)}</text>`);
   });
   out.push('</g>');
+  if (range.skipped > 0) {
+    out.push(`<text class="note" x="${lx}" y="${height - 14}" font-size="11" fill="#666">${escapeXML(skippedNote(range.skipped))}</text>`);
+  }
   out.push('</svg>');
   return out.join('\n') + '\n';
 }
@@ -204,12 +283,25 @@ export function terminalChart(
 ): string {
   const opts = checkOptions('terminalChart', options, TERMINAL_CHART_OPTIONS, { call: 'terminalChart', lead: 'series, ', primary: 'title', example: "'loss'" });
   const { width = 60, height = 12, title = '', x0 = 0 } = opts;
+  checkInteger('terminalChart', 'width', width, 10);
+  checkInteger('terminalChart', 'height', height, 2);
+  if (width > 1000 || height > 200) throw new EpyNNError(`terminalChart: width must be at most 1000 and height at most 200, got ${show(width)} and ${show(height)}`);
+  checkNumber('terminalChart', 'x0', x0, { min: -1e12, max: 1e12 });
+  if (!Array.isArray(series as unknown)) throw new EpyNNError(`terminalChart: series must be an array of { label, values }, got ${show(series)}`);
+  series.forEach((s, i) => {
+    if (s === null || typeof s !== 'object' || !Array.isArray(s.values)) throw new EpyNNError(`terminalChart: series[${i}] must be { label, values: number[] }, got ${show(s)}`);
+  });
   const n = Math.max(1, ...series.map((s) => s.values.length));
-  const finite = series.flatMap((s) => s.values.filter((v) => Number.isFinite(v)));
-  if (finite.length === 0) return `${title}\n(no values to plot)`;
-  let lo = Math.min(...finite);
-  let hi = Math.max(...finite);
-  if (hi === lo) [lo, hi] = [lo - 0.5, hi + 0.5];
+  const range = finiteRange(series);
+  if (!range.any) return `${title}\n(no values to plot)${range.skipped > 0 ? `\n${skippedNote(range.skipped)}` : ''}`;
+  let { lo, hi } = range;
+  const big = Math.max(Math.abs(lo), Math.abs(hi));
+  if (hi === lo || hi - lo <= big * 1e-9) {
+    // one value, or a range the floats cannot resolve: widen it (clamped to the float range)
+    const pad = Math.max(0.5, big * 0.1);
+    [lo, hi] = [Math.max(-Number.MAX_VALUE, lo - pad), Math.min(Number.MAX_VALUE, hi + pad)];
+  }
+  const half = hi / 2 - lo / 2; // halves: no overflow for a range of ±1.7e308
   const grid = Array.from({ length: height }, () => new Array<string>(width).fill(' '));
   series.forEach((s, i) => {
     const glyph = GLYPHS[i % GLYPHS.length];
@@ -221,9 +313,10 @@ export function terminalChart(
       const va = s.values[a];
       const vb = s.values[b];
       if (!Number.isFinite(va) || !Number.isFinite(vb)) continue;
-      const v = va + (vb - va) * (x - a);
-      const row = height - 1 - Math.round(((v - lo) / (hi - lo)) * (height - 1));
-      grid[row][c] = glyph;
+      const t = x - a;
+      const v = Math.min(Number.MAX_VALUE, Math.max(-Number.MAX_VALUE, va * (1 - t) + vb * t)); // no vb − va: it may overflow
+      const row = height - 1 - Math.round(((v / 2 - lo / 2) / half) * (height - 1));
+      if (Number.isFinite(row)) grid[Math.min(height - 1, Math.max(0, row))][c] = glyph;
     }
   });
   const fmtY = (v: number): string => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : v.toFixed(4));
@@ -231,7 +324,7 @@ export function terminalChart(
   const lines: string[] = [];
   if (title) lines.push(title);
   grid.forEach((row, k) => {
-    const y = k === 0 ? fmtY(hi) : k === height - 1 ? fmtY(lo) : k === Math.floor(height / 2) ? fmtY(hi - ((hi - lo) * k) / (height - 1)) : '';
+    const y = k === 0 ? fmtY(hi) : k === height - 1 ? fmtY(lo) : k === Math.floor(height / 2) ? fmtY(lo + half * ((2 * (height - 1 - k)) / (height - 1))) : '';
     lines.push(`${y.padStart(pad)} |${row.join('')}`);
   });
   lines.push(`${' '.repeat(pad)} +${'-'.repeat(width)}`);
@@ -239,6 +332,7 @@ export function terminalChart(
   const last = String(x0 + n - 1);
   lines.push(`${' '.repeat(pad + 2)}${first}${' '.repeat(Math.max(1, width - first.length - last.length))}${last}  (epoch)`);
   lines.push(series.map((s, i) => `${GLYPHS[i % GLYPHS.length]} ${s.label}`).join('   '));
+  if (range.skipped > 0) lines.push(skippedNote(range.skipped));
   return lines.join('\n');
 }
 

@@ -267,9 +267,8 @@ export function preprocess(meta: Preprocessing | { epynn: Preprocessing }, XData
 const ACTIVATIONS: Record<PortableActivationName, Activation> = { linear: identity, relu, sigmoid, tanh, softmax, elu, leaky_relu: lrelu };
 
 /**
- * An initialized EpyNN model (float64) from a description: it predicts at once; to continue
- * training give it data (a new Embedding with the same preprocessing in front of `model.layers.slice(1)`,
- * then `initialize({ params: false })`), see docs/OUTGROW.md. Alphas of elu/lrelu become the
+ * An initialized EpyNN model (float64) from a description: it predicts at once and continues
+ * training with `model.train({ epochs, data: { XData, YData } })` (docs/OUTGROW.md). Alphas of elu/lrelu become the
  * model's hyperparameters when all layers agree, else the layer's own seHPars.
  */
 export function buildModel(desc: PortableModel, fn = 'buildModel', loss = 'MSE'): EpyNN {
@@ -364,7 +363,7 @@ export function buildModel(desc: PortableModel, fn = 'buildModel', loss = 'MSE')
   });
   model.loss = loss;
   model.trainingLoss = lossFunctions(loss, model.layers[model.layers.length - 1].activation.activate);
-  model.metrics = {};
+  model.metrics = { accuracy: [[], [], []], [loss]: [[], [], []] }; // initialize()'s defaults
   model.initialized = true;
   return model;
 }

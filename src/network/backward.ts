@@ -1,3 +1,4 @@
+import { checkLayerOutput } from '../commons/models.js';
 import { NDArray } from '../commons/ndarray.js';
 import type { EpyNN } from './models.js';
 
@@ -18,7 +19,7 @@ export function modelBackward(model: EpyNN, dA: NDArray, { inputGradient = true 
     const layer = model.layers[i];
     layer.skipDX = !inputGradient && i === 1;
     try {
-      dX = layer.backward(dX); // Layer fills layer.bc and layer.bs
+      dX = checkLayerOutput(layer, 'backward', layer.backward(dX)); // Layer fills layer.bc and layer.bs
     } finally {
       layer.skipDX = false;
     }

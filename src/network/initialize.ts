@@ -1,6 +1,6 @@
 // EpyNN's check pass ("EpyNN Check"): one dry training step on the first batch, without the update.
 import { EpyNNError } from '../commons/errors.js';
-import type { Layer } from '../commons/models.js';
+import { type Layer, checkLayerOutput } from '../commons/models.js';
 import { type Shape, fmt } from '../commons/ndarray.js';
 import { numpyRng } from '../commons/numpy_rng.js';
 import type { EpyNN } from './models.js';
@@ -74,7 +74,7 @@ export function modelInitialize(model: EpyNN, params = true): void {
     const X = A;
     stage(layer, 'computeShapes', () => layer.computeShapes(X));
     if (params) stage(layer, 'initializeParameters', () => layer.initializeParameters());
-    A = stage(layer, 'forward', () => layer.forward(X));
+    A = stage(layer, 'forward', () => checkLayerOutput(layer, 'forward', layer.forward(X)));
     out.line(`shape: ${fmt(layer.fs.A ?? A.shape)}`);
     model.network.get(layer)!.FW_Shapes = layer.fs;
   }
@@ -85,7 +85,7 @@ export function modelInitialize(model: EpyNN, params = true): void {
   for (let i = model.layers.length - 1; i >= 0; i--) {
     const layer = model.layers[i];
     const dA = dX;
-    dX = stage(layer, 'backward', () => layer.backward(dA));
+    dX = stage(layer, 'backward', () => checkLayerOutput(layer, 'backward', layer.backward(dA)));
     out.line(`${layer.name} backward shape: ${fmt(layer.bs.dX ?? dX.shape)}`);
     model.network.get(layer)!.BW_Shapes = layer.bs;
     stage(layer, 'computeGradients', () => layer.computeGradients());

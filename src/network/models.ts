@@ -4,7 +4,7 @@ import { EpyNNError, StateError } from '../commons/errors.js';
 import { type Output, defaultOutput, silentOutput } from '../commons/logs.js';
 import { type Loss, lossFunctions } from '../commons/loss.js';
 import { metricsFunctions } from '../commons/metrics.js';
-import { DataSet, Layer } from '../commons/models.js';
+import { DataSet, Layer, checkLayer } from '../commons/models.js';
 import { type NDArray, fmt } from '../commons/ndarray.js';
 import { type Shape } from '../commons/ndarray.js';
 import { Embedding } from '../embedding/models.js';
@@ -127,6 +127,8 @@ export class EpyNN {
   /** Where reports and messages go (a line sink; `silentOutput` in quiet mode). EpyNN has no such
    * attribute; its `model.output` is the output activation, which here is `layers[layers.length - 1].activation.activate`. */
   logger: Output = defaultOutput();
+  /** Warnings of training (finite divergence: the loss growing or frozen for several epochs), also printed to `logger`. */
+  trainingWarnings: string[] = [];
   /** @internal */
   inheritedHPars = new Set<Layer>();
   /** @internal report state */
@@ -140,9 +142,7 @@ export class EpyNN {
 
   constructor(layers: Layer[], name = 'EpyNN') {
     if (!Array.isArray(layers) || layers.length === 0) throw new EpyNNError('EpyNN: layers must be a non-empty array of layers');
-    layers.forEach((l, i) => {
-      if (!(l instanceof Layer)) throw new EpyNNError(`EpyNN: layers[${i}] is not a Layer (got ${show(l)})`);
-    });
+    layers.forEach((l, i) => checkLayer('EpyNN', l, `layers[${i}]`));
     if (!(layers[0] instanceof Embedding)) {
       throw new EpyNNError(`EpyNN: the first layer must be an Embedding (the data layer), got ${layers[0].name}`);
     }

@@ -1,12 +1,17 @@
 import { modelBackward } from './backward.js';
 import { modelEvaluate } from './evaluate.js';
+import { TrainingGuard } from './finite.js';
 import type { EpyNN } from './models.js';
 import { modelReport, singleBatchReport } from './report.js';
 
 /** Trains from model.epochsDone to model.epochs (EpyNN model_training). */
 export function modelTraining(model: EpyNN): void {
+  // NaN/Infinity in a batch or the loss stop training with the last good epoch's parameters (finite.ts)
+  const guard = new TrainingGuard(model);
+  guard.start();
   // Iterate over training epochs
   for (model.e = model.startEpoch; model.e < model.epochs; model.e++) {
+    guard.startEpoch();
     // Shuffle dtrain and prepare new batches
     const batches = model.embedding.trainingBatches();
 
@@ -23,8 +28,10 @@ export function modelTraining(model: EpyNN): void {
         const A = model.forward(batch.X);
         // Compute derivative of loss
         const dA = model.trainingLoss(batch.Y!, A, true);
+        guard.afterForward(batch, A, dA, i, batches.length);
         // Pass through every layer.backward() methods (with the update); dL/dX of the input is not needed
         modelBackward(model, dA, { inputGradient: false });
+        guard.afterUpdate(i, batches.length);
         // Accuracy and cost for batch
         singleBatchReport(model, batch, A, i, batches.length);
       });
@@ -34,6 +41,7 @@ export function modelTraining(model: EpyNN): void {
 
     // Selected metrics and costs for dsets
     modelEvaluate(model);
+    guard.afterEvaluate();
     model.epochsDone = model.e + 1;
 
     // Tabular report for dsets

@@ -2,6 +2,7 @@
 import { stateError } from '../commons/checks.js';
 import { ShapeError } from '../commons/errors.js';
 import { type NDArray, fmt, sameShape } from '../commons/ndarray.js';
+import { poolMask4Kernel } from '../kernels/pool.js';
 import type { Pooling } from './models.js';
 
 /** Backward cache initialization. */
@@ -55,7 +56,12 @@ export function poolingBackward(layer: Pooling, dX: NDArray): NDArray {
   if (pool !== 'mean' && n === 4 && sh >= ph && sw >= pw) {
     // Windows of 4 that do not overlap (the usual 2×2, strides 2): every dX element gets at most one
     // term, stored (0 + term, as the += onto the zeros: −0 becomes +0) instead of read-added
-    maskStore4(x, z, da, dx, m, h, w, d, oh, ow, sh, sw, pw);
+    const o1 = pw === 1 ? w * d : d; // offsets of the window's elements 2-4 (as maskStore4)
+    const o2 = pw === 4 ? 2 * d : pw === 2 ? w * d : 2 * w * d;
+    const o3 = pw === 4 ? 3 * d : pw === 2 ? (w + 1) * d : 3 * w * d;
+    if (!poolMask4Kernel(x, z, da, dx, { m, h, w, d, oh, ow, sh, sw, o1, o2, o3 })) {
+      maskStore4(x, z, da, dx, m, h, w, d, oh, ow, sh, sw, pw);
+    }
     layer.bc.dX = dX;
     return dX; // To previous layer
   }

@@ -96,3 +96,14 @@ describe('numpyRng and seededRng share the data-preparation methods', () => {
     expect(numpyRng(9).uniform()).toBe(numpyRng(9).random());
   });
 });
+
+describe('seededRng', () => {
+  test('standard normal has mean 0 and variance 1', () => {
+    const rng = seededRng(11);
+    let s = 0, s2 = 0;
+    const n = 100000;
+    for (let i = 0; i < n; i++) { const v = rng.standardNormal(); s += v; s2 += v * v; }
+    expect(Math.abs(s / n)).toBeLessThan(0.02);
+    expect(Math.abs(s2 / n - 1)).toBeLessThan(0.02);
+  });
+});

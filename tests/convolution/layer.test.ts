@@ -8,10 +8,9 @@ import { seededRng } from '../../src/commons/rng.js';
 import { Convolution, type ConvolutionOptions } from '../../src/convolution/models.js';
 import { orthogonal, xavier } from '../../src/initialization/functions.js';
 import { defaultHPars } from '../../src/settings.js';
+import { randn } from '../helpers/random.js';
 
 const rng = seededRng(1);
-const randn = (shape: number[]): NDArray =>
-  new NDArray(Float64Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.standardNormal()), shape);
 
 function step(layer: Convolution, X: NDArray): { W0: Float64Array; b0: Float64Array } {
   layer.computeShapes(X);
@@ -19,7 +18,7 @@ function step(layer: Convolution, X: NDArray): { W0: Float64Array; b0: Float64Ar
   const W0 = layer.p.W.data.slice();
   const b0 = layer.p.b.data.slice();
   const A = layer.forward(X);
-  layer.backward(randn(A.shape));
+  layer.backward(randn(A.shape, rng));
   layer.computeGradients();
   layer.updateParameters();
   return { W0, b0 };
@@ -30,7 +29,7 @@ describe('updateParameters', () => {
     const layer = new Convolution({ unitFilters: 3, filterSize: 2, strides: 1, activate: tanh, seHPars: defaultHPars({ learning_rate: 123 }) });
     layer.lrate = [0.5, 0.25, 0.125];
     layer.e = 2;
-    const X = randn([2, 4, 4, 2]);
+    const X = randn([2, 4, 4, 2], rng);
     // b starts at zero; db is non-zero (checked below), so the bias update shows in b
     layer.computeShapes(X);
     const { W0, b0 } = step(layer, X);
@@ -44,14 +43,14 @@ describe('updateParameters', () => {
     const layer = new Convolution({ unitFilters: 2, activate: tanh });
     layer.trainable = false;
     layer.lrate = [0.1];
-    const { W0 } = step(layer, randn([1, 6, 6, 1]));
+    const { W0 } = step(layer, randn([1, 6, 6, 1], rng));
     expect([...layer.p.W.data]).toEqual([...W0]);
   });
 
   test('useBias = false: db is zeros (u,), b stays zero and is not added', () => {
     const layer = new Convolution({ unitFilters: 4, filterSize: 3, strides: 1, padding: 1, useBias: false, activate: tanh });
     layer.lrate = [0.3];
-    const X = randn([2, 5, 5, 2]);
+    const X = randn([2, 5, 5, 2], rng);
     step(layer, X);
     expect(layer.g.db.shape).toEqual([4]);
     expect([...layer.g.db.data]).toEqual([0, 0, 0, 0]);
@@ -85,23 +84,23 @@ describe('options EpyNN mishandles', () => {
 
   test('padding: output size from the padded input, dX unpadded', () => {
     const layer = new Convolution({ filterSize: 3, strides: 1, padding: 2 });
-    const X = randn([1, 4, 5, 2]);
+    const X = randn([1, 4, 5, 2], rng);
     layer.computeShapes(X);
     layer.initializeParameters();
     const A = layer.forward(X);
     expect(A.shape).toEqual([1, 6, 7, 1]);
-    expect(layer.backward(randn(A.shape)).shape).toEqual([1, 4, 5, 2]);
+    expect(layer.backward(randn(A.shape, rng)).shape).toEqual([1, 4, 5, 2]);
   });
 });
 
 test('caller arrays are never mutated', () => {
   const layer = new Convolution({ unitFilters: 3, filterSize: [2, 3], strides: [1, 2], padding: 1, activate: tanh });
-  const X = randn([3, 5, 6, 2]);
+  const X = randn([3, 5, 6, 2], rng);
   const Xc = X.data.slice();
   layer.computeShapes(X);
   layer.initializeParameters();
   const A = layer.forward(X);
-  const dA = randn(A.shape);
+  const dA = randn(A.shape, rng);
   const dAc = dA.data.slice();
   const Wc = layer.p.W.data.slice();
   layer.backward(dA);

@@ -12,6 +12,7 @@ import { type Rng, seededRng } from '../../src/commons/rng.js';
 import { Convolution } from '../../src/convolution/models.js';
 import { expectClose } from '../helpers/close.js';
 import { naiveBackward, naiveForward } from './naive.js';
+import { randn } from '../helpers/random.js';
 
 const DEFAULT_DIRECT_MAX_K = kernelOptions.directMaxK;
 afterEach(() => {
@@ -23,11 +24,6 @@ const PATHS = { direct: Infinity, gemm: 0 } as const;
 type Path = keyof typeof PATHS;
 const force = (path: Path): void => {
   kernelOptions.directMaxK = PATHS[path];
-};
-
-const randn = (shape: number[], rng: Rng): NDArray => {
-  const n = shape.reduce((a, b) => a * b, 1);
-  return new NDArray(Float64Array.from({ length: n }, () => rng.standardNormal()), shape);
 };
 
 describe('output shape law', () => {

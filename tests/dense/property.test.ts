@@ -10,11 +10,7 @@ import { Dense } from '../../src/dense/models.js';
 import { getActivation } from '../../src/activation/functions.js';
 import { getInitializer, orthogonal } from '../../src/initialization/functions.js';
 import { defaultHPars } from '../../src/settings.js';
-
-const randn = (shape: number[], seed: number): NDArray => {
-  const rng = seededRng(seed);
-  return new NDArray(Float64Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.standardNormal()), shape);
-};
+import { randn } from '../helpers/random.js';
 
 function built(u: number, n: number, m = 3, opts = {}): { layer: Dense; X: NDArray } {
   const layer = new Dense({ units: u, ...opts });

@@ -9,11 +9,7 @@ import { seededRng } from '../../src/commons/rng.js';
 import { softmaxGradient } from '../../src/dense/backward.js';
 import { Dense } from '../../src/dense/models.js';
 import { defaultHPars } from '../../src/settings.js';
-
-const randn = (shape: number[], seed: number, scale = 1): NDArray => {
-  const rng = seededRng(seed);
-  return new NDArray(Float64Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => scale * rng.standardNormal()), shape);
-};
+import { randn } from '../helpers/random.js';
 
 describe('softmaxGradient (fused) vs the Jacobian product', () => {
   const cases: [number, number, number, number][] = [[8, 10, 1, 1], [4, 200, 1, 3], [16, 33, 0.3, 5], [5, 7, 4, 1], [3, 1, 2, 1], [2, 2, 1, 20]];

@@ -138,7 +138,7 @@ describe('author_music training', () => {
   }, 60_000);
 
   it('lists its variants and rejects an unknown one', async () => {
-    expect(Object.keys(example.variants)).toEqual(['dense', 'rnn', 'gru']);
-    await expect(run({ variant: 'lstm', quiet: true })).rejects.toThrow("author_music: unknown variant 'lstm' (known: dense, rnn, gru)");
+    expect(Object.keys(example.variants)).toEqual(['dense', 'rnn', 'gru', 'epynnlive']);
+    await expect(run({ variant: 'lstm', quiet: true })).rejects.toThrow("author_music: unknown variant 'lstm' (known: dense, rnn, gru, epynnlive)");
   });
 });

@@ -136,6 +136,6 @@ describe('captcha_mnist training', () => {
   }, 60_000);
 
   it('rejects an unknown variant', async () => {
-    await expect(run({ variant: 'mlp', quiet: true })).rejects.toThrow("captcha_mnist: unknown variant 'mlp' (known: conv, dropout)");
+    await expect(run({ variant: 'mlp', quiet: true })).rejects.toThrow("captcha_mnist: unknown variant 'mlp' (known: conv, dropout, epynnlive)");
   });
 });

@@ -9,27 +9,45 @@ import { examples } from '../../examples/index.js';
 import * as boolean from '../../examples/dummy_boolean/epynnlive.js';
 import * as string from '../../examples/dummy_string/epynnlive.js';
 import * as time from '../../examples/dummy_time/epynnlive.js';
+import * as music from '../../examples/author_music/epynnlive.js';
+import * as captcha from '../../examples/captcha_mnist/epynnlive.js';
+import * as ptm from '../../examples/ptm_protein/epynnlive.js';
+import { loadMnistPackage } from '../../examples/captcha_mnist/prepare_dataset.js';
 import { numpyRng } from '../../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'epynnlive-smoke-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // seeded: the script passes seed=1 to initialize (dummy_boolean's train() initializes unseeded, as in EpyNN)
-const cases: { name: string; samples: number; models: string[]; seeded?: false }[] = [
+// heavy: run the script once (author_music on short clips: 1 s at 10 kHz is 10,000 RNN steps a sample)
+const cases: { name: string; samples: number; models: string[]; seeded?: false; heavy?: true; extra?: Record<string, unknown> }[] = [
   { name: 'dummy_boolean', samples: 30, models: ['Perceptron_Dense-1-sigmoid'], seeded: false },
   { name: 'dummy_string', samples: 60, models: ['Flatten_Dense-2-softmax', 'RNN-1_Dense-2-softmax', 'LSTM-1_Dense-2-softmax', 'GRU-1_Dense-2-softmax'] },
   {
     name: 'dummy_time', samples: 80,
     models: ['Flatten_Dense-64-relu_Dense-2-softmax', 'Flatten_Dropout-02_Dense-64-relu_Dropout-05_Dense-2-softmax', 'RNN-10_Flatten_Dense-2-softmax', 'RNN-10_Flatten_Dense-2-softmax'],
   },
+  {
+    name: 'author_music', samples: 48, heavy: true, extra: { time: 0.1, samplingRate: 1000 },
+    models: ['Flatten_Dense-64-relu_Dense-2-softmax', 'RNN-1-Seq_Flatten_Dense-64-relu_Dropout05_Dense-2-softmax', 'GRU-1-Seq_Flatten_Dense-64-relu_Dropout05_Dense-2-softmax'],
+  },
+  { name: 'captcha_mnist', samples: 64, heavy: true, models: ['Flatten_Dropout-02_Dense-64-relu_Dropout-05_Dense-10-softmax', 'Convolution-6-4_Pooling-2-2-Max_Flatten_Dense-10-softmax'] },
+  {
+    name: 'ptm_protein', samples: 64,
+    models: ['Flatten_Dropout-02_Dense-64-relu_Dropout-03_Dense-2-softmax', 'LSTM-8_Dense-2-softmax', 'LSTM-8-Seq_Flatten_Dense-2-softmax',
+      'LSTM-8-Seq_Flatten_Dropout-05_Dense-64-relu_Dropout-05_Dense-2-softmax'],
+  },
 ];
-const scripts: Record<string, typeof boolean.trainScript> = { dummy_boolean: boolean.trainScript, dummy_string: string.trainScript, dummy_time: time.trainScript };
+const scripts: Record<string, typeof boolean.trainScript> = {
+  dummy_boolean: boolean.trainScript, dummy_string: string.trainScript, dummy_time: time.trainScript,
+  author_music: music.trainScript, captcha_mnist: (o) => captcha.trainScript({ ...o, digits: loadMnistPackage() }), ptm_protein: ptm.trainScript,
+};
 
 describe('epynnlive ports run', () => {
   for (const c of cases) {
     test(`${c.name} --variant epynnlive (2 epochs per model)`, async () => {
       expect(Object.keys(examples[c.name].variants)).toContain('epynnlive');
-      const opts = { epochs: 2, samples: c.samples, quiet: true };
+      const opts = { epochs: 2, samples: c.samples, quiet: true, ...c.extra };
       const { models, model } = scripts[c.name]({ ...opts, modelPath: join(dir, `${c.name}.json`) });
       expect(models.map((m) => m.name)).toEqual(c.models);
       for (const m of models) {
@@ -40,6 +58,7 @@ describe('epynnlive ports run', () => {
       // the model read back is the last one
       expect(model.name).toBe(c.models.at(-1));
       expect(model.compat).toBe('epynn');
+      if (c.heavy) return;
       // the same script and seed give the same data, and the same numbers when the script seeds its models
       const again = scripts[c.name]({ ...opts, modelPath: join(dir, `${c.name}-2.json`) });
       expect(Array.from(again.models[0].embedding.dtrain.X.data)).toEqual(Array.from(models[0].embedding.dtrain.X.data));

@@ -77,7 +77,7 @@ describe('ptm_protein training', () => {
   }, 60_000);
 
   it('lists its variants (LSTM with sequences first, the default) and rejects an unknown one', async () => {
-    expect(Object.keys(example.variants)).toEqual(['lstm-seq', 'lstm', 'lstm-seq-dense', 'dense']);
-    await expect(run({ variant: 'gru', quiet: true })).rejects.toThrow("ptm_protein: unknown variant 'gru' (known: lstm-seq, lstm, lstm-seq-dense, dense)");
+    expect(Object.keys(example.variants)).toEqual(['lstm-seq', 'lstm', 'lstm-seq-dense', 'dense', 'epynnlive']);
+    await expect(run({ variant: 'gru', quiet: true })).rejects.toThrow("ptm_protein: unknown variant 'gru' (known: lstm-seq, lstm, lstm-seq-dense, dense, epynnlive)");
   });
 });

@@ -7,10 +7,11 @@ import type { Layer } from '../../src/commons/models.js';
 import { ShapeError, StateError } from '../../src/commons/errors.js';
 import { NDArray, map } from '../../src/commons/ndarray.js';
 import { type Rng, seededRng } from '../../src/commons/rng.js';
-import { getInitializer } from '../../src/initialization/functions.js';
 import { type HPars, defaultHPars } from '../../src/settings.js';
 import { expectClose } from './close.js';
 import { gradcheck } from './gradcheck.js';
+import { randn } from './random.js';
+import { fixtureOptions } from './build.js';
 import { fixtureNames, loadFixture } from './fixtures.js';
 import type { NaiveResult } from './recurrent_naive.js';
 
@@ -27,18 +28,6 @@ export type Naive = (
   opts: { acts: Record<string, Activation>; sequences: boolean; hPars: HPars },
 ) => NaiveResult;
 
-/** Fixture config -> constructor options (names to functions; EpyNN's `units` to unitCells). */
-export function optionsFromConfig(config: Record<string, any>): Record<string, any> {
-  const o: Record<string, any> = {};
-  for (const [k, v] of Object.entries(config)) {
-    if (k.startsWith('activate')) o[k] = getActivation(v);
-    else if (k === 'initialization') o[k] = getInitializer(v);
-    else if (k === 'units') o.unitCells = v;
-    else o[k] = v;
-  }
-  return o;
-}
-
 /** The activation options of a config, as functions (keys starting with `activate`). */
 const activationsOf = (config: Record<string, any>): Record<string, Activation> =>
   Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith('activate')).map(([k, v]) => [k, getActivation(v)]));
@@ -46,12 +35,8 @@ const activationsOf = (config: Record<string, any>): Record<string, Activation> 
 /** EpyNN's `activation` keys: activateOutput -> activate_output. */
 const snake = (k: string): string => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
-export function randn(rng: Rng, shape: number[], scale = 1): NDArray {
-  return new NDArray(Float64Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => scale * rng.standardNormal()), shape);
-}
-
 function runFixture(Ctor: RecurrentCtor, fx: any, clipGradients: boolean): { layer: RecurrentLayer; A: NDArray; dX: NDArray } {
-  const layer = new Ctor({ ...optionsFromConfig(fx.config), clipGradients, seHPars: defaultHPars(fx.hPars) });
+  const layer = new Ctor({ ...fixtureOptions(fx.layer, fx.config), clipGradients, seHPars: defaultHPars(fx.hPars) });
   layer.computeShapes(fx.X);
   for (const [k, v] of Object.entries(fx.params)) layer.p[k] = (v as NDArray).copy();
   const A = layer.forward(fx.X);
@@ -141,11 +126,11 @@ export function kernelSuite(
       test(`m=${m} s=${s} e=${e} u=${u} sequences=${sequences} ${label}`, () => {
         const hPars = defaultHPars({ LRELU_alpha: 0.2, ELU_alpha: 0.7 });
         const layer = new Ctor({ unitCells: u, sequences, clipGradients: false, seHPars: hPars, ...acts });
-        const X = randn(rng, [m, s, e]);
+        const X = randn([m, s, e], rng);
         layer.computeShapes(X);
         layer.initializeParameters();
-        for (const [k, P] of Object.entries(layer.p)) layer.p[k] = randn(rng, P.shape, k.startsWith('b') ? 0.3 : 0.7);
-        const dA = randn(rng, sequences ? [m, s, u] : [m, u]);
+        for (const [k, P] of Object.entries(layer.p)) layer.p[k] = randn(P.shape, rng, k.startsWith('b') ? 0.3 : 0.7);
+        const dA = randn(sequences ? [m, s, u] : [m, u], rng);
         const A = layer.forward(X);
         const dX = layer.backward(dA);
         layer.computeGradients();
@@ -176,10 +161,10 @@ export function gradcheckSuite(
       for (const sequences of [false, true]) {
         test(`m=${m} s=${s} e=${e} u=${u} sequences=${sequences}`, () => {
           const layer = new Ctor({ unitCells: u, sequences, clipGradients: false, ...acts });
-          const X = randn(rng, [m, s, e]);
+          const X = randn([m, s, e], rng);
           layer.computeShapes(X);
           layer.initializeParameters();
-          for (const [k, P] of Object.entries(layer.p)) if (k.startsWith('b')) layer.p[k] = randn(rng, P.shape, 0.5);
+          for (const [k, P] of Object.entries(layer.p)) if (k.startsWith('b')) layer.p[k] = randn(P.shape, rng, 0.5);
           // The first steps' gradients are small without `sequences` (down to ~1e-6), where the
           // differences' round-off (~1e-11 absolute) alone gives a relative error of a few 1e-6.
           const { checked, maxRel } = gradcheck(layer, X, rng, { h: 1e-5, tol: 1e-5 });
@@ -203,7 +188,7 @@ export function propertySuite(
   const make = (opts: Record<string, unknown> = {}, e = 3, m = 2, s = 4): { layer: RecurrentLayer; X: NDArray } => {
     const rng = seededRng(5);
     const layer = new Ctor({ unitCells: 3, ...opts });
-    const X = randn(rng, [m, s, e]);
+    const X = randn([m, s, e], rng);
     layer.computeShapes(X);
     layer.initializeParameters();
     return { layer, X };
@@ -220,12 +205,12 @@ export function propertySuite(
           ({ m, s, e, u, sequences }) => {
             const rng = seededRng(m * 1000 + s * 100 + e * 10 + u);
             const layer = new Ctor({ unitCells: u, sequences });
-            const X = randn(rng, [m, s, e]);
+            const X = randn([m, s, e], rng);
             layer.computeShapes(X);
             layer.initializeParameters();
             const A = layer.forward(X);
             expect(A.shape).toEqual(sequences ? [m, s, u] : [m, u]);
-            const dX = layer.backward(randn(rng, A.shape));
+            const dX = layer.backward(randn(A.shape, rng));
             expect(dX.shape).toEqual([m, s, e]);
             layer.computeGradients();
             for (const [k, P] of Object.entries(layer.p)) expect(layer.g[`d${k}`].shape).toEqual(P.shape);
@@ -251,9 +236,9 @@ export function propertySuite(
       const { layer } = make({}, 3);
       const rng = seededRng(3);
       for (const [m, s] of [[2, 4], [5, 1], [1, 7]]) {
-        const A = layer.forward(randn(rng, [m, s, 3]));
+        const A = layer.forward(randn([m, s, 3], rng));
         expect(A.shape).toEqual([m, 3]);
-        expect(layer.backward(randn(rng, [m, 3])).shape).toEqual([m, s, 3]);
+        expect(layer.backward(randn([m, 3], rng)).shape).toEqual([m, s, 3]);
       }
     });
 
@@ -283,7 +268,7 @@ export function propertySuite(
       const layer = new Ctor({ unitCells: 4, sequences: true, clipGradients: !defaults.clipGradients, activate: getActivation('sigmoid') });
       const config = layer.toConfig();
       expect(JSON.parse(JSON.stringify(config))).toEqual(config);
-      expect(new Ctor(optionsFromConfig(config)).toConfig()).toEqual(config);
+      expect(new Ctor(fixtureOptions(layerName, config)).toConfig()).toEqual(config);
       expect(config).toMatchObject({ unitCells: 4, sequences: true, activate: 'sigmoid' });
     });
 
@@ -306,22 +291,22 @@ export function propertySuite(
   describe(`${layerName} input validation`, () => {
     test('a 2-D input is a ShapeError naming the layer and (m, s, e)', () => {
       const layer = new Ctor({ unitCells: 2 });
-      const X2 = randn(seededRng(1), [4, 3]);
+      const X2 = randn([4, 3], seededRng(1));
       expect(() => layer.computeShapes(X2)).toThrow(ShapeError);
       expect(() => layer.forward(X2)).toThrow(`${layerName}: input X must be 3-D (m, s, e) = (samples, steps, elements), got shape (4, 3)`);
-      expect(() => layer.forward(randn(seededRng(1), [1, 2, 3, 4]))).toThrow(/must be 3-D \(m, s, e\).*got shape \(1, 2, 3, 4\)/);
-      expect(() => layer.forward(randn(seededRng(1), [2, 0, 3]))).toThrow(`${layerName}: input X must have at least one step (s >= 1), got shape (2, 0, 3)`);
+      expect(() => layer.forward(randn([1, 2, 3, 4], seededRng(1)))).toThrow(/must be 3-D \(m, s, e\).*got shape \(1, 2, 3, 4\)/);
+      expect(() => layer.forward(randn([2, 0, 3], seededRng(1)))).toThrow(`${layerName}: input X must have at least one step (s >= 1), got shape (2, 0, 3)`);
     });
 
     test('forward before initializeParameters, backward before forward, gradients before backward', () => {
       const layer = new Ctor({ unitCells: 2 });
-      const X = randn(seededRng(1), [2, 3, 4]);
+      const X = randn([2, 3, 4], seededRng(1));
       expect(() => layer.initializeParameters()).toThrow(`${layerName}: initializeParameters() called before computeShapes() (shape of ${U} unknown)`);
       layer.computeShapes(X);
       expect(() => layer.forward(X)).toThrow(`${layerName}: forward() called before initializeParameters() (parameter ${U} is not set)`);
       expect(() => layer.forward(X)).toThrow(StateError);
       layer.initializeParameters();
-      expect(() => layer.backward(randn(seededRng(1), [2, 2]))).toThrow(`${layerName}: backward() called before forward()`);
+      expect(() => layer.backward(randn([2, 2], seededRng(1)))).toThrow(`${layerName}: backward() called before forward()`);
       layer.forward(X);
       expect(() => layer.computeGradients()).toThrow(`${layerName}: computeGradients() called before backward()`);
       expect(() => layer.computeGradients()).toThrow(StateError);
@@ -329,7 +314,7 @@ export function propertySuite(
 
     test('an input width e other than the one U was built for is a ShapeError', () => {
       const { layer } = make({}, 3);
-      const X4 = randn(seededRng(2), [2, 4, 4]);
+      const X4 = randn([2, 4, 4], seededRng(2));
       expect(() => layer.forward(X4)).toThrow(ShapeError);
       expect(() => layer.forward(X4)).toThrow(
         `${layerName}: input X of shape (2, 4, 4) has e = 4 elements per step, but parameter ${U} was built for e = 3 (shape (3, 3))`,
@@ -338,24 +323,24 @@ export function propertySuite(
 
     test('parameters set by hand with the wrong shape are caught', () => {
       const { layer, X } = make({}, 3);
-      layer.p[V] = randn(seededRng(2), [2, 3]);
+      layer.p[V] = randn([2, 3], seededRng(2));
       expect(() => layer.forward(X)).toThrow(`${layerName}: parameter ${V} has shape (2, 3), expected (3, 3) (e = 3 from input X (2, 4, 3), u = 3)`);
-      layer.p[V] = randn(seededRng(2), [3, 3]);
+      layer.p[V] = randn([3, 3], seededRng(2));
       const b = Object.keys(layer.p).find((k) => k.startsWith('b')) as string;
-      layer.p[b] = randn(seededRng(2), [3]);
+      layer.p[b] = randn([3], seededRng(2));
       expect(() => layer.forward(X)).toThrow(`${layerName}: parameter ${b} has shape (3,), expected (1, 3)`);
     });
 
     test('dA of the wrong shape is a ShapeError naming the expected shape', () => {
       const last = make({ sequences: false });
       last.layer.forward(last.X);
-      expect(() => last.layer.backward(randn(seededRng(3), [2, 4, 3]))).toThrow(
+      expect(() => last.layer.backward(randn([2, 4, 3], seededRng(3)))).toThrow(
         `${layerName}: backward input dA must have shape (2, 3) (m, u) without sequences, got (2, 4, 3)`,
       );
       const seq = make({ sequences: true });
       seq.layer.forward(seq.X);
-      expect(() => seq.layer.backward(randn(seededRng(3), [2, 3]))).toThrow(ShapeError);
-      expect(() => seq.layer.backward(randn(seededRng(3), [2, 5, 3]))).toThrow(
+      expect(() => seq.layer.backward(randn([2, 3], seededRng(3)))).toThrow(ShapeError);
+      expect(() => seq.layer.backward(randn([2, 5, 3], seededRng(3)))).toThrow(
         `${layerName}: backward input dA must have shape (2, 4, 3) (m, s, u) with sequences, got (2, 5, 3)`,
       );
     });
@@ -363,7 +348,7 @@ export function propertySuite(
     test('a non element-wise derivative (softmax, u > 1) is refused in backward', () => {
       const { layer, X } = make({ activate: getActivation('softmax') });
       layer.forward(X);
-      expect(() => layer.backward(randn(seededRng(3), [2, 3]))).toThrow(`${layerName}: the derivative of activate must be element-wise (shape (8, 3)), got (8, 3, 3)`);
+      expect(() => layer.backward(randn([2, 3], seededRng(3)))).toThrow(`${layerName}: the derivative of activate must be element-wise (shape (8, 3)), got (8, 3, 3)`);
     });
   });
 
@@ -371,7 +356,7 @@ export function propertySuite(
     for (const sequences of [false, true]) {
       test(`X and dA are not mutated (sequences=${sequences})`, () => {
         const { layer, X } = make({ sequences, clipGradients: true });
-        const dA = randn(seededRng(4), sequences ? [2, 4, 3] : [2, 3], 100); // large: clipping active
+        const dA = randn(sequences ? [2, 4, 3] : [2, 3], seededRng(4), 100); // large: clipping active
         const X0 = X.data.slice();
         const dA0 = dA.data.slice();
         layer.forward(X);
@@ -386,7 +371,7 @@ export function propertySuite(
     test('clipping rescales the global gradient norm to 0.25 when above it', () => {
       const { layer, X } = make({ clipGradients: true });
       layer.forward(X);
-      layer.backward(randn(seededRng(4), [2, 3], 100));
+      layer.backward(randn([2, 3], seededRng(4), 100));
       layer.computeGradients();
       let total = 0;
       for (const G of Object.values(layer.g)) for (const v of G.data) total += (v + 1e-16) ** 2;
@@ -396,7 +381,7 @@ export function propertySuite(
     test('updateParameters: p -= learning_rate · g, and nothing when not trainable', () => {
       const { layer, X } = make({ seHPars: defaultHPars({ learning_rate: 0.05 }) });
       layer.forward(X);
-      layer.backward(randn(seededRng(4), [2, 3]));
+      layer.backward(randn([2, 3], seededRng(4)));
       layer.computeGradients();
       const before = Object.fromEntries(Object.entries(layer.p).map(([k, P]) => [k, P.copy()]));
       layer.updateParameters();
@@ -427,13 +412,13 @@ export function fastPathSuite(layerName: string, Ctor: RecurrentCtor, acts: Reco
         const wrapped = Object.fromEntries(Object.entries(acts).map(([k, f]) => [k, (x: NDArray, d?: boolean, h?: HPars) => f(x, d, h)]));
         const fast = new Ctor({ unitCells: u, sequences, clipGradients: false, ...acts });
         const slow = new Ctor({ unitCells: u, sequences, clipGradients: false, ...wrapped });
-        const X = randn(rng, [m, s, e], 2); // large enough for both branches of the stable sigmoid
+        const X = randn([m, s, e], rng, 2); // large enough for both branches of the stable sigmoid
         fast.computeShapes(X);
         fast.initializeParameters();
-        for (const [k, P] of Object.entries(fast.p)) fast.p[k] = randn(rng, P.shape, k.startsWith('b') ? 0.5 : 0.9);
+        for (const [k, P] of Object.entries(fast.p)) fast.p[k] = randn(P.shape, rng, k.startsWith('b') ? 0.5 : 0.9);
         slow.computeShapes(X);
         for (const [k, P] of Object.entries(fast.p)) slow.p[k] = P.copy();
-        const dA = randn(rng, sequences ? [m, s, u] : [m, u]);
+        const dA = randn(sequences ? [m, s, u] : [m, u], rng);
         const out = [fast, slow].map((l) => {
           const A = l.forward(X);
           const dX = l.backward(dA);

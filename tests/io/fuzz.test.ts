@@ -1,11 +1,15 @@
 // Fuzzed model files: every mutation of a real model either fails with a ModelFileError (never a
 // plain TypeError/RangeError, never the reader's "unexpected error" fallback) or gives a model that
 // predicts exactly as the original. Seeded: a failure reproduces with the printed case number.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ModelFileError } from '../../src/commons/errors.js';
 import { seededRng, type Rng } from '../../src/commons/rng.js';
 import { type ModelJSON, modelChecksum, modelFromJSON } from '../../src/io/library.js';
 import type { EpyNN } from '../../src/network/models.js';
+import { readModel } from '../../src/node/fs.js';
 import { imageData, imageModel, sequenceData, sequenceModel } from './models.js';
 
 /** Mutations per family: the image model gets the full counts, the sequence model a share. */
@@ -24,7 +28,7 @@ function check(load: () => EpyNN, predict: (m: EpyNN) => Float64Array, expected:
       throw new Error(`${label}: expected a ModelFileError, got ${(err as Error)?.name}: ${(err as Error)?.message}`, { cause: err });
     }
     out.rejected++;
-    out.messages.add((err as Error).message.replace(/[0-9a-f]{8}/g, '#').slice(0, 60));
+    out.messages.add((err as Error).message.replace(/^readModel\([^)]*\): /, '').replace(/[0-9a-f]{8}/g, '#').slice(0, 60));
     return;
   }
   let got: Float64Array;
@@ -162,6 +166,32 @@ function fuzz(name: string, model: EpyNN, X: unknown, XEncode: boolean, n: typeo
     expect(out.accepted).toBeGreaterThan(0); // e.g. a new name, a different learning rate: same predictions
   });
 }
+
+describe('fuzzed files through readModel (raw bytes: invalid UTF-8, truncation)', () => {
+  it('200 files with flipped, dropped or cut bytes', () => {
+    const model = imageModel(4).train({ epochs: 1, quiet: true });
+    const X = imageData(3, 9).X;
+    const expected = model.predict(X).A.data;
+    const bytes = Buffer.from(JSON.stringify(model.toJSON()), 'utf8');
+    const dir = mkdtempSync(join(tmpdir(), 'epynn-fuzz-'));
+    const rng = seededRng('fuzz-files');
+    const out: Outcome = { rejected: 0, accepted: 0, renamedElements: 0, allowRenamedElements: false, messages: new Set() };
+    for (let c = 0; c < 200; c++) {
+      let b = Buffer.from(bytes);
+      const i = Math.floor(rng.uniform() * b.length);
+      const op = c % 4;
+      if (op === 0) b[i] ^= 0x80 | (1 << Math.floor(rng.uniform() * 7)); // often invalid UTF-8
+      else if (op === 1) b = Buffer.concat([b.subarray(0, i), b.subarray(i + 1)]);
+      else if (op === 2) b = b.subarray(0, i);
+      else b[i] = Math.floor(rng.uniform() * 256);
+      const path = join(dir, `m${c}.json`);
+      writeFileSync(path, b);
+      check(() => readModel(path), (m) => m.predict(X).A.data, expected, `file case ${c}`, out);
+    }
+    expect(out.rejected).toBeGreaterThan(190);
+    expect([...out.messages].some((m) => m.includes('not UTF-8'))).toBe(true);
+  });
+});
 
 describe('fuzzed model files', () => {
   const image = imageModel(3).train({ epochs: 1, quiet: true });

@@ -52,7 +52,20 @@ describe('toTFJS / fromTFJS round trip', () => {
     });
   }
 
-  it('an imported model continues training', () => {
+  it('an imported model continues training with train({ data })', () => {
+    const m = zoo.conv_relu_valid();
+    const back = fromTFJS(toTFJS(m).modelJSON, toTFJS(m).weightData, { loss: 'CCE' });
+    const X = samples(16, inputShape(m), 4);
+    const Y = Array.from({ length: 16 }, (_, i) => i % 2);
+    back.train({ epochs: 3, data: { XData: X, YData: Y }, quiet: true });
+    const loss = back.metrics.CCE[0];
+    expect(loss).toHaveLength(3);
+    expect(loss.every(Number.isFinite)).toBe(true);
+    expect(loss[2]).toBeLessThan(loss[0]);
+    expect(back.metrics.accuracy[0]).toHaveLength(3);
+  });
+
+  it('an imported model continues training in a new network with its layers', () => {
     const m = zoo.lstm_stack();
     const { modelJSON, weightData } = toTFJS(m);
     const back = fromTFJS(modelJSON, weightData);

@@ -161,3 +161,43 @@ describe('setBackend / getBackend', () => {
     expect(run('wasm')).toBe('wasm');
   });
 });
+
+describe('Pooling on resident buffers (the WebAssembly kernels) = the TypeScript loops, bit for bit', () => {
+  const special = [0, -0, 1.5, -2, Infinity, -Infinity, NaN, 3, 3];
+  const cases = [
+    { pool: 'max' as const, poolSize: 2, strides: 2, h: 8, w: 6 },
+    { pool: 'min' as const, poolSize: 2, strides: 2, h: 8, w: 6 },
+    { pool: 'max' as const, poolSize: [1, 4] as [number, number], strides: [1, 4] as [number, number], h: 5, w: 9 },
+    { pool: 'max' as const, poolSize: 2, strides: 1, h: 7, w: 7 }, // overlapping: forward only
+  ];
+  test.each(cases)('%o, with infinities, NaN, signed zeros and ties', async (c) => {
+    const { Pooling } = await import('../../src/pooling/models.js');
+    const { NDArray } = await import('../../src/commons/ndarray.js');
+    const { kernelArray } = await import('../../src/kernels/backend.js');
+    const before = getBackend();
+    const shape = [3, c.h, c.w, 4];
+    const n = shape.reduce((a, b) => a * b);
+    const base = rand(n);
+    for (let i = 0; i < n; i += 7) base[i] = special[(i / 7) % special.length];
+    const grads = rand(n);
+    for (const finite of [true, false]) {
+      const runs: string[][] = [];
+      for (const backend of ['wasm', 'js'] as const) {
+        setBackend(backend);
+        const layer = new Pooling({ poolSize: c.poolSize, strides: c.strides, pool: c.pool });
+        layer.reuseOutputs = true; // outputs in reused (resident, on wasm) buffers, as in training
+        const x = kernelArray(n);
+        x.set(finite ? base.map((v) => (Number.isFinite(v) ? v : 0.25)) : base);
+        const X = new NDArray(x, shape);
+        layer.computeShapes(X);
+        const Z = layer.forward(X);
+        const dA = new NDArray(grads.slice(0, Z.size), Z.shape);
+        const dX = layer.backward(dA);
+        runs.push([bits(Z.data), bits(dX.data)]);
+      }
+      expect(runs[0][0] === runs[1][0], 'Z').toBe(true);
+      expect(runs[0][1] === runs[1][1], 'dX').toBe(true);
+    }
+    setBackend(before);
+  });
+});

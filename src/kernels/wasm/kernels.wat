@@ -338,4 +338,123 @@
         (f64.mul (f64.load (local.get $g))
           (select (f64.const 1) (f64.const 0) (f64.gt (f64.load (local.get $zp)) (f64.const 0)))))))
   )
+
+  ;; Max (isMin = 0) or min pooling over windows of 4 elements at byte offsets 0, o1, o2, o3 from
+  ;; X[im, ioh·sh, iow·sw, id] (see poolWindows in src/pooling/forward.ts, mode SELECT, n = 4), two
+  ;; channels per f64x2 (d even). v starts at the first element; each next one b replaces it when strictly
+  ;; greater (smaller), by the TS kernel's arithmetic select v = v·(1 − t) + b·t, t = [b beats v] (so the
+  ;; same bits, signed zeros included; NaN never beats; an infinity gives NaN and the caller pools again).
+  ;; Returns Σ (v − v) over the pooled values (NaN when one is not finite), as the TS kernel does.
+  (func (export "pool_fwd4") (param $x i32) (param $z i32) (param $m i32) (param $h i32) (param $w i32) (param $d i32)
+    (param $oh i32) (param $ow i32) (param $sh i32) (param $sw i32) (param $o1 i32) (param $o2 i32) (param $o3 i32)
+    (param $isMin i32) (result f64)
+    (local $im i32) (local $ioh i32) (local $iow i32) (local $id i32) (local $xi i32) (local $zi i32)
+    (local $v v128) (local $b v128) (local $chk v128) (local $t v128) (local $one v128)
+    (local.set $one (f64x2.splat (f64.const 1)))
+    (local.set $zi (local.get $z))
+    (local.set $chk (v128.const i64x2 0 0))
+    (local.set $im (i32.const 0))
+    (block $mdone (loop $mloop
+      (br_if $mdone (i32.ge_s (local.get $im) (local.get $m)))
+      (local.set $ioh (i32.const 0))
+      (block $hdone (loop $hloop
+        (br_if $hdone (i32.ge_s (local.get $ioh) (local.get $oh)))
+        (local.set $iow (i32.const 0))
+        (block $wdone (loop $wloop
+          (br_if $wdone (i32.ge_s (local.get $iow) (local.get $ow)))
+          ;; X[im, ioh·sh, iow·sw, 0]
+          (local.set $xi (i32.add (local.get $x) (i32.shl
+            (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $im) (local.get $h)) (i32.mul (local.get $ioh) (local.get $sh))) (local.get $w))
+              (i32.mul (local.get $iow) (local.get $sw))) (local.get $d)) (i32.const 3))))
+          (local.set $id (local.get $d))
+          (block $ddone (loop $dloop
+            (br_if $ddone (i32.eqz (local.get $id)))
+            (local.set $v (v128.load (local.get $xi)))
+            (if (local.get $isMin)
+              (then
+                (local.set $b (v128.load (i32.add (local.get $xi) (local.get $o1))))
+                (local.set $t (v128.and (f64x2.lt (local.get $b) (local.get $v)) (local.get $one)))
+                (local.set $v (f64x2.add (f64x2.mul (local.get $v) (f64x2.sub (local.get $one) (local.get $t))) (f64x2.mul (local.get $b) (local.get $t))))
+                (local.set $b (v128.load (i32.add (local.get $xi) (local.get $o2))))
+                (local.set $t (v128.and (f64x2.lt (local.get $b) (local.get $v)) (local.get $one)))
+                (local.set $v (f64x2.add (f64x2.mul (local.get $v) (f64x2.sub (local.get $one) (local.get $t))) (f64x2.mul (local.get $b) (local.get $t))))
+                (local.set $b (v128.load (i32.add (local.get $xi) (local.get $o3))))
+                (local.set $t (v128.and (f64x2.lt (local.get $b) (local.get $v)) (local.get $one)))
+                (local.set $v (f64x2.add (f64x2.mul (local.get $v) (f64x2.sub (local.get $one) (local.get $t))) (f64x2.mul (local.get $b) (local.get $t)))))
+              (else
+                (local.set $b (v128.load (i32.add (local.get $xi) (local.get $o1))))
+                (local.set $t (v128.and (f64x2.gt (local.get $b) (local.get $v)) (local.get $one)))
+                (local.set $v (f64x2.add (f64x2.mul (local.get $v) (f64x2.sub (local.get $one) (local.get $t))) (f64x2.mul (local.get $b) (local.get $t))))
+                (local.set $b (v128.load (i32.add (local.get $xi) (local.get $o2))))
+                (local.set $t (v128.and (f64x2.gt (local.get $b) (local.get $v)) (local.get $one)))
+                (local.set $v (f64x2.add (f64x2.mul (local.get $v) (f64x2.sub (local.get $one) (local.get $t))) (f64x2.mul (local.get $b) (local.get $t))))
+                (local.set $b (v128.load (i32.add (local.get $xi) (local.get $o3))))
+                (local.set $t (v128.and (f64x2.gt (local.get $b) (local.get $v)) (local.get $one)))
+                (local.set $v (f64x2.add (f64x2.mul (local.get $v) (f64x2.sub (local.get $one) (local.get $t))) (f64x2.mul (local.get $b) (local.get $t))))))
+            (local.set $chk (f64x2.add (local.get $chk) (f64x2.sub (local.get $v) (local.get $v))))
+            (v128.store (local.get $zi) (local.get $v))
+            (local.set $xi (i32.add (local.get $xi) (i32.const 16)))
+            (local.set $zi (i32.add (local.get $zi) (i32.const 16)))
+            (local.set $id (i32.sub (local.get $id) (i32.const 2)))
+            (br $dloop)))
+          (local.set $iow (i32.add (local.get $iow) (i32.const 1)))
+          (br $wloop)))
+        (local.set $ioh (i32.add (local.get $ioh) (i32.const 1)))
+        (br $hloop)))
+      (local.set $im (i32.add (local.get $im) (i32.const 1)))
+      (br $mloop)))
+    (f64.add (f64x2.extract_lane 0 (local.get $chk)) (f64x2.extract_lane 1 (local.get $chk)))
+  )
+
+  ;; Max/min pooling backward for non-overlapping windows of 4 elements (maskStore4 in
+  ;; src/pooling/backward.ts): each element of a window gets dx = [x == z] ? g + 0 : +0 (every tie gets
+  ;; g, as EpyNN), the TS kernel's values bit for bit; two channels per f64x2 (d even).
+  (func (export "pool_bwd4") (param $x i32) (param $z i32) (param $da i32) (param $dx i32) (param $m i32) (param $h i32)
+    (param $w i32) (param $d i32) (param $oh i32) (param $ow i32) (param $sh i32) (param $sw i32)
+    (param $o1 i32) (param $o2 i32) (param $o3 i32)
+    (local $im i32) (local $ioh i32) (local $iow i32) (local $id i32) (local $xi i32) (local $di i32) (local $zi i32) (local $gi i32)
+    (local $zv v128) (local $g v128) (local $zero v128)
+    (local.set $zero (v128.const i64x2 0 0))
+    (local.set $zi (local.get $z))
+    (local.set $gi (local.get $da))
+    (local.set $im (i32.const 0))
+    (block $mdone (loop $mloop
+      (br_if $mdone (i32.ge_s (local.get $im) (local.get $m)))
+      (local.set $ioh (i32.const 0))
+      (block $hdone (loop $hloop
+        (br_if $hdone (i32.ge_s (local.get $ioh) (local.get $oh)))
+        (local.set $iow (i32.const 0))
+        (block $wdone (loop $wloop
+          (br_if $wdone (i32.ge_s (local.get $iow) (local.get $ow)))
+          (local.set $xi (i32.shl
+            (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $im) (local.get $h)) (i32.mul (local.get $ioh) (local.get $sh))) (local.get $w))
+              (i32.mul (local.get $iow) (local.get $sw))) (local.get $d)) (i32.const 3)))
+          (local.set $di (i32.add (local.get $dx) (local.get $xi)))
+          (local.set $xi (i32.add (local.get $x) (local.get $xi)))
+          (local.set $id (local.get $d))
+          (block $ddone (loop $dloop
+            (br_if $ddone (i32.eqz (local.get $id)))
+            (local.set $zv (v128.load (local.get $zi)))
+            (local.set $g (f64x2.add (v128.load (local.get $gi)) (local.get $zero)))
+            (v128.store (local.get $di)
+              (v128.and (local.get $g) (f64x2.eq (v128.load (local.get $xi)) (local.get $zv))))
+            (v128.store (i32.add (local.get $di) (local.get $o1))
+              (v128.and (local.get $g) (f64x2.eq (v128.load (i32.add (local.get $xi) (local.get $o1))) (local.get $zv))))
+            (v128.store (i32.add (local.get $di) (local.get $o2))
+              (v128.and (local.get $g) (f64x2.eq (v128.load (i32.add (local.get $xi) (local.get $o2))) (local.get $zv))))
+            (v128.store (i32.add (local.get $di) (local.get $o3))
+              (v128.and (local.get $g) (f64x2.eq (v128.load (i32.add (local.get $xi) (local.get $o3))) (local.get $zv))))
+            (local.set $xi (i32.add (local.get $xi) (i32.const 16)))
+            (local.set $di (i32.add (local.get $di) (i32.const 16)))
+            (local.set $zi (i32.add (local.get $zi) (i32.const 16)))
+            (local.set $gi (i32.add (local.get $gi) (i32.const 16)))
+            (local.set $id (i32.sub (local.get $id) (i32.const 2)))
+            (br $dloop)))
+          (local.set $iow (i32.add (local.get $iow) (i32.const 1)))
+          (br $wloop)))
+        (local.set $ioh (i32.add (local.get $ioh) (i32.const 1)))
+        (br $hloop)))
+      (local.set $im (i32.add (local.get $im) (i32.const 1)))
+      (br $mloop)))
+  )
 )

@@ -1,0 +1,49 @@
+// Pooling kernels on the WebAssembly backend for the common case: max/min over windows of 4 elements
+// (2×2, 1×4, 4×1), an even depth d, the input already resident in the module's memory (a layer buffer
+// of the previous layer, see kernelArray). Each returns null/false where it does not apply, and the
+// Pooling layer then runs its TypeScript loops, which give the same bits.
+import { wasmKernels } from './backend.js';
+
+/** Sizes of a pooling: input (m, h, w, d), output (m, oh, ow, d), strides, window offsets (elements). */
+export interface Pool4Dims {
+  m: number; h: number; w: number; d: number; oh: number; ow: number; sh: number; sw: number;
+  o1: number; o2: number; o3: number;
+}
+
+/**
+ * z[im, ioh, iow, id] = max (min when isMin) of the window's 4 elements, an exact select (NaN never
+ * replaces). Returns Σ (v − v) over the pooled values (NaN when one is not finite), or null when the
+ * WebAssembly kernel does not apply (nothing written).
+ */
+export function poolSelect4Kernel(x: Float64Array, z: Float64Array, p: Pool4Dims, isMin: boolean): number | null {
+  const rt = wasmKernels();
+  if (rt === null || p.d % 2 !== 0) return null;
+  const xAt = rt.addressOf(x);
+  if (xAt < 0) return null;
+  const n = p.m * p.oh * p.ow * p.d;
+  let zAt = rt.addressOf(z);
+  if (zAt < 0) zAt = rt.scratch(n * 8); // x is resident, so the memory is shared: views stay valid
+  const chk = rt.k.pool_fwd4(xAt, zAt, p.m, p.h, p.w, p.d, p.oh, p.ow, p.sh, p.sw, p.o1 * 8, p.o2 * 8, p.o3 * 8, isMin ? 1 : 0);
+  if (rt.addressOf(z) < 0) z.set(rt.f64(zAt, n));
+  return chk;
+}
+
+/**
+ * Max/min backward over non-overlapping windows of 4: each window element dx = [x == z] ? g + 0 : +0.
+ * Returns false (nothing written) when the WebAssembly kernel does not apply: it needs x, z and dx
+ * resident; da is copied in when it is not.
+ */
+export function poolMask4Kernel(x: Float64Array, z: Float64Array, da: Float64Array, dx: Float64Array, p: Pool4Dims): boolean {
+  const rt = wasmKernels();
+  if (rt === null || p.d % 2 !== 0) return false;
+  const xAt = rt.addressOf(x), zAt = rt.addressOf(z), dxAt = rt.addressOf(dx);
+  if (xAt < 0 || zAt < 0 || dxAt < 0) return false;
+  let daAt = rt.addressOf(da);
+  if (daAt < 0) {
+    const n = p.m * p.oh * p.ow * p.d;
+    daAt = rt.scratch(n * 8);
+    rt.f64(daAt, n).set(da.subarray(0, n));
+  }
+  rt.k.pool_bwd4(xAt, zAt, daAt, dxAt, p.m, p.h, p.w, p.d, p.oh, p.ow, p.sh, p.sw, p.o1 * 8, p.o2 * 8, p.o3 * 8);
+  return true;
+}
