@@ -2,6 +2,7 @@
 import { allocFloat64, checkShape, checkSize, show } from './checks.js';
 import { EpyNNError, ShapeError } from './errors.js';
 
+/** An array shape: one length per axis, row-major (NumPy's `shape`). */
 export type Shape = readonly number[];
 
 /** Nested JS arrays of numbers, as `np.array` accepts them. */
@@ -102,6 +103,7 @@ export class NDArray {
     return sliceArray(this, index);
   }
 
+  /** A short description: `NDArray(shape)`. */
   toString(): string {
     return `NDArray${fmt(this.shape)}`;
   }
@@ -182,15 +184,18 @@ function allocate(where: string, shape: Shape): Float64Array {
   return allocFloat64(where, `an array of shape ${fmt(shape)}`, checkSize(where, 'an array', shape));
 }
 
+/** A new array of zeros with the shape of `x` (np.zeros_like). */
 export function zerosLike(x: NDArray): NDArray {
   return zeros(x.shape);
 }
 
+/** A new array filled with `value` (np.full). */
 export function full(shape: Shape, value: number): NDArray {
   if (typeof value !== 'number') throw new EpyNNError(`full: value must be a number, got ${show(value)}`);
   return new NDArray(allocate('full', shape).fill(value), shape);
 }
 
+/** A new array of ones (np.ones). */
 export function ones(shape: Shape): NDArray {
   return full(shape, 1);
 }
@@ -233,6 +238,7 @@ export function map2(a: NDArray, b: NDArray, f: (x: number, y: number) => number
   return new NDArray(out, a.shape);
 }
 
+/** Element-wise a + b of two arrays of the same shape (a new array). */
 export function add(a: NDArray, b: NDArray): NDArray {
   sameOrThrow('add', a, b);
   const out = a.data.slice();
@@ -241,6 +247,7 @@ export function add(a: NDArray, b: NDArray): NDArray {
   return new NDArray(out, a.shape);
 }
 
+/** Element-wise a − b of two arrays of the same shape (a new array). */
 export function sub(a: NDArray, b: NDArray): NDArray {
   sameOrThrow('subtract', a, b);
   const out = a.data.slice();
@@ -249,6 +256,7 @@ export function sub(a: NDArray, b: NDArray): NDArray {
   return new NDArray(out, a.shape);
 }
 
+/** Element-wise a × b of two arrays of the same shape (a new array). */
 export function mul(a: NDArray, b: NDArray): NDArray {
   sameOrThrow('multiply', a, b);
   const out = a.data.slice();

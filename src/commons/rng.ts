@@ -19,6 +19,7 @@ export interface Rng {
    * (NumPy's `choice(a, size, replace, p)`; Python's `random.choice(seq)` is `choice(seq)`).
    */
   choice<T = number>(a: number | readonly T[], size?: undefined, options?: ChoiceOptions): T;
+  /** `size` elements of `a` (an array, or n for 0..n-1), as NumPy's `choice(a, size, replace, p)`. */
   choice<T = number>(a: number | readonly T[], size: number, options?: ChoiceOptions): T[];
   /** Shuffles `x` in place and returns it (NumPy's `shuffle`, Python's `random.shuffle`). */
   shuffle<A extends unknown[] | Float64Array | Int32Array>(x: A): A;
