@@ -295,7 +295,7 @@ export class EpyNN {
    */
   setData(data: TrainData, where = 'EpyNN.setData'): this {
     if (data === null || typeof data !== 'object' || !('XData' in data)) {
-      throw new EpyNNError(`${where}: expected { XData, YData }, got ${data === null ? 'null' : typeof data}`);
+      throw new EpyNNError(`${where}: expected { XData, YData }, got ${show(data)}`);
     }
     checkOptions(where, data, ['XData', 'YData'], { call: 'model.setData', primary: 'XData', example: 'X' });
     const emb = this.embedding;
