@@ -7,6 +7,7 @@ import { cpus, loadavg } from 'node:os';
 import { type Backend, activeBackend, selectBackend } from '../src/kernels/backend.js';
 import { convCases } from './cases/conv.js';
 import { layerCases } from './cases/layers.js';
+import { rngCases } from './cases/rng.js';
 import { peerCases } from './cases/peers.js';
 import { trainCases } from './cases/train.js';
 import { median } from './timing.js';
@@ -68,7 +69,7 @@ function parseArgs(argv: string[]): Args {
 }
 
 // Peers right after our train step, so their samples/s sit next to ours
-const ALL: BenchCase[] = [...convCases, trainCases[0], ...peerCases, ...trainCases.slice(1), ...layerCases];
+const ALL: BenchCase[] = [...convCases, trainCases[0], ...peerCases, ...trainCases.slice(1), ...layerCases, ...rngCases];
 
 const selected = (a: Args): BenchCase[] =>
   ALL.filter((c) => a.filters.length === 0 || a.filters.some((f) =>

@@ -5,7 +5,7 @@ import { trainScript } from './epynnlive.js';
 import { prepareDataset } from './prepare_dataset.js';
 
 export function run(options: ExampleOptions = {}): EpyNN {
-  const { epochs = 100, seed = 1, quiet = false, samples = 50, variant = 'perceptron' } = options;
+  const { epochs = 100, seed = 1, quiet = false, samples = 200, variant = 'perceptron' } = options;
   if (variant === 'epynnlive') return trainScript(options).model; // options may carry modelPath, dataFile
   if (variant !== 'perceptron') throw new Error(`dummy_boolean: unknown variant '${variant}' (known: perceptron, epynnlive)`);
   const { X, Y } = prepareDataset(samples, seed);

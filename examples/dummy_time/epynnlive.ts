@@ -12,7 +12,7 @@ export function featuresTime(rng: NumpyRng, TIME = 1, SAMPLING_RATE = 128): { fe
   const step = TIME / N_FEATURES;
   let features: Float64Array = Float64Array.from({ length: N_FEATURES }, (_, i) => i * step);
   // signal_frequency = random.uniform(0, SAMPLING_RATE // 4)
-  const signal_frequency = rng.uniformArray(0, Math.floor(SAMPLING_RATE / 4), 1)[0];
+  const signal_frequency = rng.uniform(0, Math.floor(SAMPLING_RATE / 4));
   // features = np.sin(2 * np.pi * signal_frequency * features)
   features = features.map((t) => Math.sin(2 * Math.PI * signal_frequency * t));
   // white_noise = np.random.normal(0, scale=0.5, size=N_FEATURES)

@@ -9,7 +9,7 @@ import { DATASETS, type Dataset, checkSubset, type MnistPack, loadMnist, makeDat
 import type { FromWorker, ToWorker } from './messages.js';
 import { RELATIVE_SIZE, buildModel, confusionMatrix } from './network.js';
 import {
-  CATALOG, LAYER_TYPES, type DatasetKind, type LayerSpec, type LayerType, type Session, cleanSpec, defaultSession, layerSpec, mathLink,
+  CATALOG, LAYER_TYPES, type DatasetKind, type LayerSpec, type LayerType, type Session, cleanSpec, trainHPars, defaultSession, layerSpec, mathLink,
 } from './spec.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
@@ -98,6 +98,10 @@ function renderSetup(): void {
   $<HTMLInputElement>('epochs').value = String(t.epochs);
   $<HTMLInputElement>('batch').value = String(t.batchSize);
   $<HTMLInputElement>('seed').value = String(t.seed);
+  $<HTMLInputElement>('decay-k').value = String(t.decayK ?? 0);
+  $<HTMLInputElement>('cycle-epochs').value = String(t.cycleEpochs ?? 0);
+  $<HTMLInputElement>('cycle-descent').value = String(t.cycleDescent ?? 0);
+  showDecay();
   $<HTMLSelectElement>('backend').value = t.backend === 'js' || !wasmSimd() ? 'js' : 'wasm';
   for (const box of $('metrics').querySelectorAll<HTMLInputElement>('input')) box.checked = metrics.includes(box.value);
   renderLayers();
@@ -156,6 +160,11 @@ function renderLayers(): void {
   });
 }
 
+/** The schedule's parameters only matter for the decaying schedules. */
+function showDecay(): void {
+  for (const el of document.querySelectorAll<HTMLElement>('label.decay')) el.hidden = session.train.schedule === 'steady';
+}
+
 function readTrainInputs(): void {
   const num = (id: string, fallback: number): number => {
     const v = Number($<HTMLInputElement>(id).value);
@@ -169,6 +178,10 @@ function readTrainInputs(): void {
   t.batchSize = Math.max(1, Math.round(num('batch', t.batchSize)));
   t.seed = Math.round(num('seed', t.seed));
   t.backend = $<HTMLSelectElement>('backend').value === 'js' ? 'js' : 'wasm';
+  t.decayK = Math.max(0, num('decay-k', t.decayK ?? 0));
+  t.cycleEpochs = Math.max(0, Math.round(num('cycle-epochs', t.cycleEpochs ?? 0)));
+  t.cycleDescent = Math.min(1, Math.max(0, num('cycle-descent', t.cycleDescent ?? 0)));
+  showDecay();
   metrics = [...$('metrics').querySelectorAll<HTMLInputElement>('input:checked')].map((b) => b.value);
   if (metrics.length === 0) metrics = ['accuracy'];
 }
@@ -208,8 +221,7 @@ function check(): void {
     // a few samples are enough to check the shapes: two batches' worth
     const n = Math.min(sampleCount(dataset), Math.max(40, 2 * session.train.batchSize));
     const m = buildModel(session, undefined, checkSubset(dataset, n));
-    m.initialize({ loss: session.train.loss, seed: session.train.seed, metrics, quiet: true,
-      seHPars: { learning_rate: session.train.learningRate, schedule: session.train.schedule } });
+    m.initialize({ loss: session.train.loss, seed: session.train.seed, metrics, quiet: true, seHPars: trainHPars(session.train) });
     checkShapes = shapesOf(m.layers);
   } catch (err) {
     checkError = err instanceof Error ? err.message : String(err);
@@ -267,6 +279,7 @@ function startTraining(): void {
   lrates = [];
   log = [];
   confusion = undefined;
+  $('warnings').replaceChildren();
   trainStart = performance.now();
   $('status').textContent = 'Starting…';
   $('status').dataset.state = 'running';
@@ -297,6 +310,7 @@ function onWorker(msg: FromWorker): void {
     case 'epoch': {
       lrates = msg.lrates;
       confusion = msg.confusion;
+      $('warnings').replaceChildren(...msg.warnings.map((w) => h('div', {}, `⚠ ${w}`)));
       const m = EpyNN.fromJSON(msg.json);
       setModel(m, true);
       if (!firstEpochLogged) {
@@ -829,7 +843,7 @@ function init(): void {
     saveSession();
     void prepareData();
   });
-  for (const id of ['loss', 'lr', 'schedule', 'epochs', 'batch', 'seed', 'backend']) {
+  for (const id of ['loss', 'lr', 'schedule', 'epochs', 'batch', 'seed', 'backend', 'decay-k', 'cycle-epochs', 'cycle-descent']) {
     $(id).addEventListener('change', () => {
       readTrainInputs();
       changed();

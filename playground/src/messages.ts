@@ -17,6 +17,8 @@ export type FromWorker =
       lrates: { name: string; lrate: number[] }[];
       confusion?: number[][];
       samplesPerSecond: number;
+      /** The library's training warnings (divergence). */
+      warnings: string[];
       json: string;
     }
   | { type: 'done' | 'stopped'; epochsDone: number }

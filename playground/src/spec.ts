@@ -159,6 +159,10 @@ export interface TrainSpec {
   epochs: number;
   batchSize: number;
   seed: number;
+  /** Schedule parameters (EpyNN's decay_k, cycle_epochs, cycle_descent; 0 = EpyNN's default). */
+  decayK?: number;
+  cycleEpochs?: number;
+  cycleDescent?: number;
   /** Kernels: 'wasm' (WebAssembly SIMD) or 'js'. */
   backend?: 'wasm' | 'js';
 }
@@ -206,4 +210,9 @@ export function defaultSession(kind: DatasetKind = 'mnist'): Session {
         train: { loss: 'BCE', learningRate: 0.05, schedule: 'steady', epochs: 50, batchSize: 32, seed: 1 },
       };
   }
+}
+
+/** The seHPars of a training spec (keys in EpyNN's spelling). */
+export function trainHPars(t: TrainSpec): { learning_rate: number; schedule: string; decay_k: number; cycle_epochs: number; cycle_descent: number } {
+  return { learning_rate: t.learningRate, schedule: t.schedule, decay_k: t.decayK ?? 0, cycle_epochs: t.cycleEpochs ?? 0, cycle_descent: t.cycleDescent ?? 0 };
 }

@@ -6,7 +6,7 @@
 // the worker reads it after every batch and abandons the epoch, which Resume then trains again.
 import { type EpyNN, type Output, getBackend, setBackend } from '../../src/index.js';
 import { buildModel, confusionMatrix } from './network.js';
-import type { Session } from './spec.js';
+import { type Session, trainHPars } from './spec.js';
 import type { FromWorker, ToWorker } from './messages.js';
 
 const ctx = self as unknown as { postMessage(m: FromWorker): void; onmessage: ((ev: MessageEvent<ToWorker>) => void) | null };
@@ -26,6 +26,7 @@ function postEpoch(m: EpyNN, samplesPerSecond: number): void {
     lrates: m.layers.filter((l) => Object.keys(l.p).length > 0).map((l) => ({ name: l.name, lrate: l.lrate.slice(0, m.epochsDone) })),
     confusion: m.embedding.dval.P ? confusionMatrix(m.embedding.dval.Y!, m.embedding.dval.P) : undefined,
     samplesPerSecond,
+    warnings: [...m.trainingWarnings],
     json: JSON.stringify(m.toJSON()),
   });
 }
@@ -101,9 +102,9 @@ ctx.onmessage = (ev) => {
         setBackend('js');
       }
       model = buildModel(session, msg.mnist);
-      const { loss, learningRate, schedule, seed } = session.train;
+      const { loss, seed } = session.train;
       model.logger = { tty: false, line: (text) => post({ type: 'log', text }), redraw: () => {} };
-      model.initialize({ loss, seed, metrics: msg.metrics, seHPars: { learning_rate: learningRate, schedule } });
+      model.initialize({ loss, seed, metrics: msg.metrics, seHPars: trainHPars(session.train) });
       post({ type: 'ready', json: JSON.stringify(model.toJSON()), backend: getBackend() });
       run();
     } else if (msg.type === 'resume') {

@@ -1,5 +1,6 @@
 // Activation functions and their derivatives (EpyNN commons/maths.py).
 // Hyper-parameters (alphas, temperature) come from the calling layer: `layer.activate(Z, false, layer.hPars)`.
+import { checkActivationOutput, show } from '../commons/checks.js';
 import { EpyNNError, ShapeError } from '../commons/errors.js';
 import { hadamard } from '../commons/maths.js';
 import { NDArray, fmt } from '../commons/ndarray.js';
@@ -126,7 +127,10 @@ export function activationBackward(
   f: Activation, dA: NDArray, Z: NDArray, hPars: HPars = DEFAULTS, alloc: () => NDArray = () => new NDArray(new Float64Array(Z.size), Z.shape),
 ): NDArray {
   if (f !== relu && f !== identity && f !== lrelu && f !== elu && f !== sigmoid && f !== tanh) {
-    return hadamard(dA, f(Z, true, hPars));
+    const d = f(Z, true, hPars);
+    // a custom derivative keeps Z's shape, or is a per-row Jacobian (m, k, k) as softmax's
+    checkActivationOutput('activationBackward', nameOf(f), Z, d, true, true);
+    return hadamard(dA, d);
   }
   if (dA.size !== Z.size || dA.ndim !== Z.ndim) {
     throw new ShapeError(`activationBackward: dA ${fmt(dA.shape)} does not match Z ${fmt(Z.shape)}`);
@@ -168,7 +172,7 @@ const registry = new Map<string, Activation>();
  * Built-in activations are registered under their function names.
  */
 export function registerActivation(name: string, fn: Activation): void {
-  if (typeof fn !== 'function') throw new EpyNNError(`registerActivation: expected a function for '${name}', got ${typeof fn}`);
+  if (typeof fn !== 'function') throw new EpyNNError(`registerActivation: expected a function for '${name}', got ${show(fn)}`);
   const existing = registry.get(name);
   if (existing !== undefined && existing !== fn) {
     throw new EpyNNError(`registerActivation: the name '${name}' is already taken by another function`);

@@ -1,7 +1,8 @@
 // Activations over the (m, s, u) caches of the recurrent layers (RNN, LSTM, GRU): one step's
 // activation, in place, and the derivative over every step at once. Like activationBackward, the
 // built-in tanh and sigmoid get loops of their own; any other activation is called as EpyNN calls it.
-import { EpyNNError } from '../commons/errors.js';
+import { show } from '../commons/checks.js';
+import { ShapeError } from '../commons/errors.js';
 import type { Layer } from '../commons/models.js';
 import { NDArray, fmt, zeros } from '../commons/ndarray.js';
 import { type Activation, sigmoid, tanh } from './functions.js';
@@ -57,7 +58,7 @@ export function stepActivation(layer: Layer, gate: string, fn: Activation, m: nu
 export function activateStep(layer: Layer, gate: string, fn: Activation, Z: NDArray): Float64Array {
   const out = fn(Z, false, layer.hPars);
   if (!(out instanceof NDArray) || out.data.length !== Z.data.length) {
-    throw new EpyNNError(`${layer.name}: ${gate} must return an array of the input's shape ${fmt(Z.shape)}, got ${out instanceof NDArray ? fmt(out.shape) : typeof out}`);
+    throw new ShapeError(`${layer.name}: ${gate} must return an array of the input's shape ${fmt(Z.shape)}, got ${out instanceof NDArray ? fmt(out.shape) : show(out)}`);
   }
   return out.data;
 }
@@ -65,7 +66,9 @@ export function activateStep(layer: Layer, gate: string, fn: Activation, Z: NDAr
 /**
  * fn'(Z) for a whole (m, s, u) cache in one call, where A = fn(Z) is the cached activation.
  * The built-in tanh and sigmoid take it from A (1 − A², A·(1 − A)): the same values to the bit as
- * their `deriv` branch, which recomputes A from Z. Other activations go through `derivative`.
+ * their `deriv` branch, which recomputes A from Z. Other activations are called once on the
+ * (m·s, u) view: EpyNN calls the derivative step by step; element-wise (and row-wise) derivatives
+ * give the same values.
  */
 export function derivativeOf(layer: Layer, gate: string, fn: Activation, Z: NDArray, A: Float64Array): Float64Array {
   if (fn === tanh) {
@@ -78,19 +81,11 @@ export function derivativeOf(layer: Layer, gate: string, fn: Activation, Z: NDAr
     for (let k = 0; k < A.length; k++) d[k] = A[k] * (1 - A[k]);
     return d;
   }
-  return derivative(layer, gate, fn, Z);
-}
-
-/**
- * fn'(Z) for a whole (m, s, u) cache in one call, on the (m·s, u) view. EpyNN calls the
- * derivative step by step; element-wise (and row-wise) derivatives give the same values.
- */
-export function derivative(layer: Layer, gate: string, fn: Activation, Z: NDArray): Float64Array {
   const [m, s, u] = Z.shape;
   const d = fn(Z.reshape([m * s, u]), true, layer.hPars);
   if (!(d instanceof NDArray) || d.data.length !== Z.data.length) {
-    throw new EpyNNError(
-      `${layer.name}: the derivative of ${gate} must be element-wise (shape ${fmt([m * s, u])}), got ${d instanceof NDArray ? fmt(d.shape) : typeof d}`,
+    throw new ShapeError(
+      `${layer.name}: the derivative of ${gate} must be element-wise (shape ${fmt([m * s, u])}), got ${d instanceof NDArray ? fmt(d.shape) : show(d)}`,
     );
   }
   return d.data;

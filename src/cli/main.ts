@@ -20,7 +20,9 @@ interface Example {
 
 /** Where the CLI prints; tests pass their own. */
 export interface CliIO {
+  /** Prints normal output. */
   out(text: string): void;
+  /** Prints errors and usage. */
   err(text: string): void;
 }
 
@@ -74,6 +76,14 @@ name 'epynn-ts', so you can edit and run them:
   cd <dir> && npx tsx run.ts <example> [--epochs N] ...
 They need epynn-ts and tsx installed in the folder or one of its parents (the copied README.md
 says how). The folder must not exist or be empty, unless --force.`,
+  export: `usage: epynn export --format tfjs|onnx <model.json> <out>
+
+Converts a model written by model.write() (or epynn run --save):
+  --format tfjs  <out> is a folder: model.json + group1-shard1of1.bin (TF.js Layers format,
+                 tf.loadLayersModel; tensorflowjs_converter turns it into a Keras model)
+  --format onnx  <out> is a file: an ONNX model (opset 13, float32) for ONNX Runtime
+Weights become float32. Layers or settings with no exact equivalent are refused with the reason.
+See docs/OUTGROW.md.`,
 };
 
 /** Where the examples come from: the bundled ones by default, a copied folder's own from its run.ts. */

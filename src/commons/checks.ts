@@ -387,10 +387,10 @@ export function checkParameters(
   explain?: (key: string, got: readonly number[], want: readonly number[]) => string | undefined,
 ): void {
   for (const k of keys) {
-    const P = layer.p[k];
-    if (P === undefined) throw stateError(layer.name, method, 'initializeParameters', `parameter ${k} is not set`);
     const want = layer.fs[k];
     if (want === undefined) throw stateError(layer.name, method, 'computeShapes', `shape of ${k} unknown`);
+    const P = layer.p[k];
+    if (P === undefined) throw stateError(layer.name, method, 'initializeParameters', `parameter ${k} is not set`);
     if (P.shape.length === want.length && P.shape.every((v, i) => v === want[i])) continue;
     throw new ShapeError(explain?.(k, P.shape, want) ?? `${layer.name}: ${method}: parameter ${k} has shape ${fmtShape(P.shape)}, expected ${fmtShape([...want])}`);
   }

@@ -1,5 +1,6 @@
 // Data encoding helpers (EpyNN commons/io.py): one-hot encoding of sequences, feature scaling, image
 // padding. Same semantics as EpyNN's functions, with typed errors where NumPy would fail or give NaN.
+import { show } from './checks.js';
 import { EpyNNError, ShapeError } from './errors.js';
 import { NDArray, type Nested, array, fmt, zeros } from './ndarray.js';
 
@@ -26,7 +27,7 @@ function flatten(where: string, x: Elements | NDArray): Element[] {
     else if (typeof v === 'number') {
       if (Number.isNaN(v)) throw new EpyNNError(`${where}: NaN at ${path || 'top'} cannot be indexed`);
       out.push(v);
-    } else throw new EpyNNError(`${where}: expected strings or numbers, got ${v === null ? 'null' : typeof v} at ${path || 'top'}`);
+    } else throw new EpyNNError(`${where}: expected strings or numbers, got ${show(v)} at ${path || 'top'}`);
   };
   walk(x, '');
   return out;
@@ -83,7 +84,7 @@ export function scaleFeatures(XData: NDArray | Nested): NDArray {
 /** `one_hot_encode(i, elements_size)`: zeros (elements_size,) with 1 at i (negative i counts from the end, as NumPy). */
 export function oneHotEncode(i: number, elementsSize: number): NDArray {
   const where = 'oneHotEncode';
-  if (!Number.isInteger(elementsSize) || elementsSize < 0) throw new EpyNNError(`${where}: elementsSize must be a non-negative integer, got ${String(elementsSize)}`);
+  if (!Number.isInteger(elementsSize) || elementsSize < 0) throw new EpyNNError(`${where}: elementsSize must be a non-negative integer, got ${show(elementsSize)}`);
   if (!Number.isInteger(i) || i < -elementsSize || i >= elementsSize) {
     throw new EpyNNError(`${where}: index ${String(i)} is out of bounds for elementsSize ${elementsSize}`);
   }
@@ -104,7 +105,7 @@ function elementsOf(where: string, sequence: unknown): Element[] {
   if (typeof sequence === 'string') return [...sequence];
   if (sequence instanceof NDArray) return Array.from(sequence.data);
   if (Array.isArray(sequence)) return sequence as Element[];
-  throw new EpyNNError(`${where}: a sequence must be an array, an NDArray or a string, got ${sequence === null ? 'null' : typeof sequence}`);
+  throw new EpyNNError(`${where}: a sequence must be an array, an NDArray or a string, got ${show(sequence)}`);
 }
 
 /** `one_hot_encode_sequence(sequence, element_to_idx, elements_size)`: (s, elements_size), one row per element. */
@@ -128,9 +129,9 @@ export function oneHotDecodeSequence(sequence: NDArray | readonly (NDArray | rea
     rows = sequence.map((r, i) => {
       if (r instanceof NDArray) return r.data;
       if (Array.isArray(r)) return r as number[];
-      throw new EpyNNError(`${where}: row ${i} must be an array of numbers, got ${typeof r}`);
+      throw new EpyNNError(`${where}: row ${i} must be an array of numbers, got ${show(r)}`);
     }) as number[][];
-  } else throw new EpyNNError(`${where}: sequence must be an NDArray or an array of rows, got ${typeof sequence}`);
+  } else throw new EpyNNError(`${where}: sequence must be an NDArray or an array of rows, got ${show(sequence)}`);
   return rows.map((row, s) => {
     if (row.length === 0) throw new EpyNNError(`${where}: row ${s} is empty`);
     let best = 0;
@@ -145,7 +146,7 @@ export function oneHotDecodeSequence(sequence: NDArray | readonly (NDArray | rea
 export function encodeDataset(XData: readonly (readonly Element[] | string | NDArray)[] | NDArray, elementToIdx: ElementToIdx, elementsSize: number): NDArray[] {
   const where = 'encodeDataset';
   const sequences = XData instanceof NDArray ? Array.from({ length: XData.shape[0] ?? 0 }, (_, i) => XData.row(i)) : XData;
-  if (!Array.isArray(sequences)) throw new EpyNNError(`${where}: XData must be an array of sequences or an NDArray, got ${typeof XData}`);
+  if (!Array.isArray(sequences)) throw new EpyNNError(`${where}: XData must be an array of sequences or an NDArray, got ${show(XData)}`);
   // Iterate over sequences
   return sequences.map((sequence) => oneHotEncodeSequence(sequence, elementToIdx, elementsSize));
 }
@@ -159,7 +160,7 @@ export function padding(XData: NDArray, pad: number, forward = true): NDArray {
   if (!(XData instanceof NDArray) || XData.ndim !== 4) {
     throw new ShapeError(`${where}: XData must be a 4-D array of images (m, h, w, d), got ${XData instanceof NDArray ? `shape ${fmt(XData.shape)}` : typeof XData}`);
   }
-  if (!Number.isInteger(pad) || pad < 0) throw new EpyNNError(`${where}: padding must be a non-negative integer, got ${String(pad)}`);
+  if (!Number.isInteger(pad) || pad < 0) throw new EpyNNError(`${where}: padding must be a non-negative integer, got ${show(pad)}`);
   if (pad === 0) return XData;
   const [m, h, w, d] = XData.shape;
   if (!forward && (h <= 2 * pad || w <= 2 * pad)) {

@@ -3,7 +3,9 @@
 
 /** Where reports go. `redraw` rewrites the current line when the sink is a TTY. */
 export interface Output {
+  /** Prints one line. */
   line(text: string): void;
+  /** Prints a progress line, over the previous one on a TTY. */
   redraw(text: string): void;
   /** Whether `redraw` really redraws in place. */
   readonly tty: boolean;

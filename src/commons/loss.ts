@@ -1,5 +1,6 @@
 // Loss functions (EpyNN commons/loss.py). Y and A are (m, k); U = k is the number of output units.
 //   value: per-sample loss, shape (m,);  deriv: dL/dA element-wise, shape (m, k).
+import { show } from './checks.js';
 import { EpyNNError, ShapeError } from './errors.js';
 import { E_SAFE } from './maths.js';
 import { NDArray, fmt, sameShape } from './ndarray.js';
@@ -10,7 +11,7 @@ export type Loss = (Y: NDArray, A: NDArray, deriv?: boolean) => NDArray;
 /** Throws unless Y and A are NDArrays of the same (m, k) shape. */
 function check(name: string, Y: NDArray, A: NDArray): void {
   if (!(Y instanceof NDArray) || !(A instanceof NDArray)) {
-    throw new EpyNNError(`${name}: Y and A must be NDArrays, got ${typeof Y} and ${typeof A}`);
+    throw new EpyNNError(`${name}: Y and A must be NDArrays, got ${show(Y)} and ${typeof A}`);
   }
   if (A.ndim !== 2) throw new ShapeError(`${name}: A must be a 2-D array (m, k), got shape ${fmt(A.shape)}`);
   if (!sameShape(Y.shape, A.shape)) {

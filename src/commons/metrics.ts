@@ -3,6 +3,7 @@
 // Decisions: one-hot labels (k > 1) compare argmax over axis 1; single-column labels compare
 // np.around(A) (half to even: 0.5 -> 0) with Y. NOTE: EpyNN counts class 0 as the POSITIVE class
 // (tp = P == 0 and y == 0). Ratios are plain divisions, so 0/0 gives NaN.
+import { show } from './checks.js';
 import { EpyNNError, ShapeError } from './errors.js';
 import { lossFunctions } from './loss.js';
 import { NDArray, argmax, fmt, roundHalfEven, sameShape } from './ndarray.js';
@@ -13,7 +14,7 @@ export type Metric = (Y: NDArray, A: NDArray) => NDArray | number;
 /** Throws unless Y and A are NDArrays of the same (m, k) shape. */
 function check(name: string, Y: NDArray, A: NDArray): void {
   if (!(Y instanceof NDArray) || !(A instanceof NDArray)) {
-    throw new EpyNNError(`${name}: Y and A must be NDArrays, got ${typeof Y} and ${typeof A}`);
+    throw new EpyNNError(`${name}: Y and A must be NDArrays, got ${show(Y)} and ${typeof A}`);
   }
   if (Y.ndim !== 2) throw new ShapeError(`${name}: Y must be a 2-D array (m, k), got shape ${fmt(Y.shape)}`);
   if (!sameShape(Y.shape, A.shape)) {

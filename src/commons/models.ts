@@ -129,11 +129,17 @@ export abstract class Layer {
    */
   abstract toConfig(): Record<string, unknown>;
 
+  /** Fills `d` (dimensions) and `fs` (forward shapes) from the layer input A (EpyNN compute_shapes). */
   abstract computeShapes(A: NDArray): void;
+  /** Creates the parameters `p` with the layer's initializer and seeded generator (EpyNN initialize_parameters). */
   abstract initializeParameters(): void;
+  /** Forward pass: caches inputs and outputs in `fc` and returns the layer output A. */
   abstract forward(A: NDArray): NDArray;
+  /** Backward pass: from the gradient of the loss w.r.t. the output, caches in `bc` and returns the gradient w.r.t. the input. */
   abstract backward(dX: NDArray): NDArray;
+  /** Fills `g` with the gradients of the parameters (dW, db, ...) from the caches. */
   abstract computeGradients(): void;
+  /** Applies the gradients `g` to the parameters `p` at the current learning rate. */
   abstract updateParameters(): void;
 }
 

@@ -1,6 +1,8 @@
 // A row-major float64 n-dimensional array: a Float64Array plus a shape, with NumPy's names.
+import { allocFloat64, checkShape, checkSize, show } from './checks.js';
 import { EpyNNError, ShapeError } from './errors.js';
 
+/** An array shape: one length per axis, row-major (NumPy's `shape`). */
 export type Shape = readonly number[];
 
 /** Nested JS arrays of numbers, as `np.array` accepts them. */
@@ -29,13 +31,9 @@ export class NDArray {
   /** Wraps `data` (no copy) with `shape`; throws ShapeError when the sizes disagree. */
   constructor(data: Float64Array, shape: Shape) {
     if (!(data instanceof Float64Array)) {
-      throw new EpyNNError(`NDArray: data must be a Float64Array, got ${describe(data)}`);
+      throw new EpyNNError(`NDArray: data must be a Float64Array, got ${show(data)}`);
     }
-    for (const s of shape) {
-      if (!Number.isInteger(s) || s < 0) {
-        throw new ShapeError(`NDArray: shape must hold non-negative integers, got [${shape.join(', ')}]`);
-      }
-    }
+    checkShape('NDArray', 'shape', shape);
     if (size(shape) !== data.length) {
       throw new ShapeError(`NDArray: cannot make an array of shape ${fmt(shape)} from ${data.length} values`);
     }
@@ -105,16 +103,10 @@ export class NDArray {
     return sliceArray(this, index);
   }
 
+  /** A short description: `NDArray(shape)`. */
   toString(): string {
     return `NDArray${fmt(this.shape)}`;
   }
-}
-
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an Array';
-  if (typeof v === 'object') return (v as object).constructor?.name ?? 'an object';
-  return typeof v;
 }
 
 /** Shape of a nested array; throws on ragged input. */
@@ -131,7 +123,7 @@ function nestedShape(x: Nested, where: string): number[] {
     if (depth === shape.length) {
       if (Array.isArray(v)) throw new ShapeError(`${where}: ragged nested array at ${path || 'top'}: expected a number, got an array`);
       if (typeof v !== 'number' && typeof v !== 'boolean') {
-        throw new EpyNNError(`${where}: expected numbers, got ${typeof v} at ${path || 'top'}`);
+        throw new EpyNNError(`${where}: expected numbers, got ${show(v)} at ${path || 'top'}`);
       }
       return;
     }
@@ -181,18 +173,29 @@ export function toNested(x: NDArray): Nested {
   return build(0);
 }
 
-export function zeros(shape: Shape): NDArray {
-  return new NDArray(new Float64Array(size(shape)), shape);
+/** A new zero-filled array of `shape` (np.zeros). The shape is checked (non-negative integers, at most MAX_ELEMENTS values). */
+export function zeros(shape: Shape, where = 'zeros'): NDArray {
+  return new NDArray(allocate(where, shape), shape);
 }
 
+/** A zero-filled Float64Array for `shape`, after checking the shape and its size (ShapeError naming `where`). */
+function allocate(where: string, shape: Shape): Float64Array {
+  checkShape(where, 'shape', shape);
+  return allocFloat64(where, `an array of shape ${fmt(shape)}`, checkSize(where, 'an array', shape));
+}
+
+/** A new array of zeros with the shape of `x` (np.zeros_like). */
 export function zerosLike(x: NDArray): NDArray {
   return zeros(x.shape);
 }
 
+/** A new array filled with `value` (np.full). */
 export function full(shape: Shape, value: number): NDArray {
-  return new NDArray(new Float64Array(size(shape)).fill(value), shape);
+  if (typeof value !== 'number') throw new EpyNNError(`full: value must be a number, got ${show(value)}`);
+  return new NDArray(allocate('full', shape).fill(value), shape);
 }
 
+/** A new array of ones (np.ones). */
 export function ones(shape: Shape): NDArray {
   return full(shape, 1);
 }
@@ -235,6 +238,7 @@ export function map2(a: NDArray, b: NDArray, f: (x: number, y: number) => number
   return new NDArray(out, a.shape);
 }
 
+/** Element-wise a + b of two arrays of the same shape (a new array). */
 export function add(a: NDArray, b: NDArray): NDArray {
   sameOrThrow('add', a, b);
   const out = a.data.slice();
@@ -243,6 +247,7 @@ export function add(a: NDArray, b: NDArray): NDArray {
   return new NDArray(out, a.shape);
 }
 
+/** Element-wise a − b of two arrays of the same shape (a new array). */
 export function sub(a: NDArray, b: NDArray): NDArray {
   sameOrThrow('subtract', a, b);
   const out = a.data.slice();
@@ -251,6 +256,7 @@ export function sub(a: NDArray, b: NDArray): NDArray {
   return new NDArray(out, a.shape);
 }
 
+/** Element-wise a × b of two arrays of the same shape (a new array). */
 export function mul(a: NDArray, b: NDArray): NDArray {
   sameOrThrow('multiply', a, b);
   const out = a.data.slice();
@@ -358,7 +364,7 @@ export type SliceIndex = number | null | readonly [number | null, (number | null
 
 /** Index i on an axis of size n, negative counting from the end; throws when out of bounds. */
 function normalizeIndex(where: string, i: number, axis: number, n: number): number {
-  if (!Number.isInteger(i)) throw new EpyNNError(`${where}: indices must be integers, got ${String(i)} for axis ${axis}`);
+  if (!Number.isInteger(i)) throw new EpyNNError(`${where}: indices must be integers, got ${show(i)} for axis ${axis}`);
   const j = i < 0 ? i + n : i;
   if (j < 0 || j >= n) throw new EpyNNError(`${where}: index ${i} is out of bounds for axis ${axis} with size ${n}`);
   return j;
@@ -369,7 +375,7 @@ function sliceIndices(where: string, spec: readonly (number | null | undefined)[
   const [start, stop, step = 1] = spec;
   const st = step ?? 1;
   for (const v of [start, stop, st]) {
-    if (v !== null && v !== undefined && !Number.isInteger(v)) throw new EpyNNError(`${where}: slice bounds must be integers or null, got ${String(v)} for axis ${axis}`);
+    if (v !== null && v !== undefined && !Number.isInteger(v)) throw new EpyNNError(`${where}: slice bounds must be integers or null, got ${show(v)} for axis ${axis}`);
   }
   if (st === 0) throw new EpyNNError(`${where}: slice step cannot be zero (axis ${axis})`);
   const clamp = (v: number, lo: number, hi: number): number => Math.min(Math.max(v, lo), hi);
@@ -403,7 +409,7 @@ function sliceArray(x: NDArray, index: readonly SliceIndex[]): NDArray {
       const sel = sliceIndices(where, spec, ax, n);
       picks.push(sel);
       shape.push(sel.length);
-    } else throw new EpyNNError(`${where}: axis ${ax} takes a number, null or [start, stop, step], got ${typeof spec}`);
+    } else throw new EpyNNError(`${where}: axis ${ax} takes a number, null or [start, stop, step], got ${show(spec)}`);
   });
   const strides = x.shape.map((_, ax) => size(x.shape.slice(ax + 1)));
   const out = new Float64Array(size(shape));
@@ -422,7 +428,7 @@ function sliceArray(x: NDArray, index: readonly SliceIndex[]): NDArray {
 const asArray = (x: NDArray | Nested, where: string): NDArray => {
   if (x instanceof NDArray) return x;
   if (typeof x === 'number' || typeof x === 'boolean' || Array.isArray(x)) return array(x);
-  throw new EpyNNError(`${where}: expected an NDArray or nested arrays of numbers, got ${describe(x)}`);
+  throw new EpyNNError(`${where}: expected an NDArray or nested arrays of numbers, got ${show(x)}`);
 };
 
 /** An axis in [-ndim, ndim) as a non-negative one. */
@@ -487,8 +493,8 @@ export function stack(arrays: readonly (NDArray | Nested)[], axis = 0): NDArray 
  * included unless `endpoint` is false), computed as NumPy does (start + i·step, the last set to stop).
  */
 export function linspace(start: number, stop: number, num = 50, { endpoint = true }: { endpoint?: boolean } = {}): NDArray {
-  if (!Number.isFinite(start) || !Number.isFinite(stop)) throw new EpyNNError(`linspace: start and stop must be finite numbers, got ${String(start)} and ${String(stop)}`);
-  if (!Number.isInteger(num) || num < 0) throw new EpyNNError(`linspace: num must be a non-negative integer, got ${String(num)}`);
+  if (!Number.isFinite(start) || !Number.isFinite(stop)) throw new EpyNNError(`linspace: start and stop must be finite numbers, got ${show(start)} and ${String(stop)}`);
+  if (!Number.isInteger(num) || num < 0) throw new EpyNNError(`linspace: num must be a non-negative integer, got ${show(num)}`);
   const div = endpoint ? num - 1 : num;
   const step = div > 0 ? (stop - start) / div : NaN;
   const out = new Float64Array(num);
@@ -501,7 +507,7 @@ export function linspace(start: number, stop: number, num = 50, { endpoint = tru
 export function arange(start: number, stop?: number, step = 1): NDArray {
   const [b, e] = stop === undefined ? [0, start] : [start, stop];
   for (const [k, v] of Object.entries({ start: b, stop: e, step })) {
-    if (!Number.isFinite(v)) throw new EpyNNError(`arange: ${k} must be a finite number, got ${String(v)}`);
+    if (!Number.isFinite(v)) throw new EpyNNError(`arange: ${k} must be a finite number, got ${show(v)}`);
   }
   if (step === 0) throw new EpyNNError('arange: step cannot be zero');
   const n = Math.max(0, Math.ceil((e - b) / step));

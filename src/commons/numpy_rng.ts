@@ -3,6 +3,7 @@
 // use, each following NumPy's C/Cython code step by step (numpy/random: bit_generator.pyx SeedSequence,
 // src/pcg64/pcg64.h, src/distributions/distributions.c, _generator.pyx). The 128-bit state is held in
 // six 24-bit limbs so that every product and column sum stays exact in float64: no BigInt per draw.
+import { show } from './checks.js';
 import { EpyNNError } from './errors.js';
 import type { ChoiceOptions, Rng } from './rng.js';
 import { FI, KI, WI, ZIGGURAT_NOR_INV_R, ZIGGURAT_NOR_R } from './ziggurat.js';
@@ -146,20 +147,20 @@ export class NumpyRng implements Rng {
   static fromState(state: NumpyRngState): NumpyRng {
     const where = 'numpyRng state';
     if (state === null || typeof state !== 'object' || state.bit_generator !== 'PCG64' || typeof state.state !== 'object' || state.state === null) {
-      throw new EpyNNError(`${where}: expected { bit_generator: 'PCG64', state: { state, inc }, has_uint32, uinteger }, got ${JSON.stringify(state)}`);
+      throw new EpyNNError(`${where}: expected { bit_generator: 'PCG64', state: { state, inc }, has_uint32, uinteger }, got ${show(state)}`);
     }
     const big = (v: unknown, k: string): bigint => {
       if (typeof v !== 'string' || !/^\d+$/.test(v) || BigInt(v) >= 1n << 128n) {
-        throw new EpyNNError(`${where}: ${k} must be a decimal string of a 128-bit integer, got ${JSON.stringify(v)}`);
+        throw new EpyNNError(`${where}: ${k} must be a decimal string of a 128-bit integer, got ${show(v)}`);
       }
       return BigInt(v);
     };
     const s = big(state.state.state, 'state.state');
     const inc = big(state.state.inc, 'state.inc');
     if ((inc & 1n) === 0n) throw new EpyNNError(`${where}: state.inc must be odd, got ${state.state.inc}`);
-    if (!(state.has_uint32 === 0 || state.has_uint32 === 1)) throw new EpyNNError(`${where}: has_uint32 must be 0 or 1, got ${JSON.stringify(state.has_uint32)}`);
+    if (!(state.has_uint32 === 0 || state.has_uint32 === 1)) throw new EpyNNError(`${where}: has_uint32 must be 0 or 1, got ${show(state.has_uint32)}`);
     if (!(Number.isInteger(state.uinteger) && state.uinteger >= 0 && state.uinteger < TWO32)) {
-      throw new EpyNNError(`${where}: uinteger must be a uint32, got ${JSON.stringify(state.uinteger)}`);
+      throw new EpyNNError(`${where}: uinteger must be a uint32, got ${show(state.uinteger)}`);
     }
     const g = new NumpyRng(0);
     g.setLimbs(s, inc);
@@ -414,7 +415,7 @@ export class NumpyRng implements Rng {
    * with x[random_interval(i)]. Returns x.
    */
   shuffle<A extends unknown[] | Float64Array | Int32Array>(x: A): A {
-    if (!Array.isArray(x) && !ArrayBuffer.isView(x)) throw new EpyNNError(`numpyRng.shuffle: x must be an array, got ${typeof x}`);
+    if (!Array.isArray(x) && !ArrayBuffer.isView(x)) throw new EpyNNError(`numpyRng.shuffle: x must be an array, got ${show(x)}`);
     for (let i = x.length - 1; i > 0; i--) {
       const j = this.interval(i);
       const t = x[i];
@@ -442,7 +443,7 @@ export class NumpyRng implements Rng {
     const where = 'numpyRng.choice';
     const pop: readonly T[] | undefined = typeof a === 'number' ? undefined : a;
     if (typeof a === 'number' && !(Number.isSafeInteger(a) && a >= 0)) throw new EpyNNError(`${where}: a must be a non-negative integer or an array, got ${a}`);
-    if (typeof a !== 'number' && !Array.isArray(a)) throw new EpyNNError(`${where}: a must be a non-negative integer or an array, got ${typeof a}`);
+    if (typeof a !== 'number' && !Array.isArray(a)) throw new EpyNNError(`${where}: a must be a non-negative integer or an array, got ${show(a)}`);
     const popSize = pop === undefined ? (a as number) : pop.length;
     const scalar = size === undefined;
     const n = scalar ? 1 : size;
@@ -451,7 +452,7 @@ export class NumpyRng implements Rng {
     let cdf: Float64Array | undefined;
     if (p !== undefined) {
       if (!Array.isArray(p) || p.length !== popSize) throw new EpyNNError(`${where}: p must be an array of ${popSize} probabilities, got ${Array.isArray(p) ? p.length : typeof p}`);
-      if (p.some((v) => !(v >= 0))) throw new EpyNNError(`${where}: probabilities must be non-negative numbers, got ${JSON.stringify(p)}`);
+      if (p.some((v) => !(v >= 0))) throw new EpyNNError(`${where}: probabilities must be non-negative numbers, got ${show(p)}`);
       const sum = p.reduce((s, v) => s + v, 0);
       if (Math.abs(sum - 1) > Math.sqrt(2.220446049250313e-16)) throw new EpyNNError(`${where}: probabilities do not sum to 1 (sum ${sum})`);
       cdf = new Float64Array(popSize);

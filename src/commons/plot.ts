@@ -18,6 +18,7 @@ export interface Series {
   data?: Record<string, string>;
 }
 
+/** Labels and size of a chart. */
 export interface ChartOptions {
   title?: string;
   subtitle?: string;
@@ -30,6 +31,7 @@ export interface ChartOptions {
   x0?: number;
 }
 
+/** Options of `model.plot()` and `plotSVG(model)`: the chart's labels and size, and the file path. */
 export interface PlotOptions extends ChartOptions {
   /** File to write (Node only). @default plots/<uname>.svg */
   path?: string;

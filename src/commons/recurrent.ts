@@ -3,6 +3,7 @@
 // rnn/, lstm/ and gru/; here they live once, so the three layer folders import only from commons.
 // The activation of one step and the derivatives over a whole cache are in activation/steps.ts
 // (they know the built-in activations; commons does not import activation).
+import { checkParameters, stateError } from './checks.js';
 import { EpyNNError, ShapeError } from './errors.js';
 import { gemmNN, gemmStrided, gemmTN } from './gemm.js';
 import type { Layer } from './models.js';
@@ -113,34 +114,17 @@ export function checkSequenceInput(layer: Layer, X: NDArray): void {
   if (X.shape[1] < 1) throw new ShapeError(`${layer.name}: input X must have at least one step (s >= 1), got shape ${fmt(X.shape)}`);
 }
 
-/** Throws unless computeShapes has set the shape of every parameter in `keys`. */
-export function requireShapes(layer: Layer, keys: readonly string[]): void {
-  for (const k of keys) {
-    if (layer.fs[k] === undefined) throw new EpyNNError(`${layer.name}: shape of ${k} unknown; call computeShapes(X) first`);
-  }
-}
-
 /**
  * Before a forward pass: every parameter in `keys` must exist with the shape computed from the
- * input (fs, from computeShapes). U-type parameters (first dimension e) get a message about the
- * input width, since that is the usual cause.
+ * input (fs, from computeShapes); checks.ts checkParameters. U-type parameters (first dimension e)
+ * get a message about the input width, since that is the usual cause.
  */
-export function checkParameters(layer: Layer, keys: readonly string[]): void {
+export function checkRecurrentParameters(layer: Layer, keys: readonly string[]): void {
   const X = layer.fs.X;
-  for (const k of keys) {
-    const P = layer.p[k];
-    if (P === undefined) throw new EpyNNError(`${layer.name}: parameter ${k} is not set; call initializeParameters() first`);
-    const want = layer.fs[k];
-    if (sameShape(P.shape, want)) continue;
-    if (k.startsWith('U') && P.ndim === 2 && P.shape[1] === want[1]) {
-      throw new ShapeError(
-        `${layer.name}: input X of shape ${fmt(X)} has e = ${X[2]} elements per step, but parameter ${k} was built for e = ${P.shape[0]} (shape ${fmt(P.shape)})`,
-      );
-    }
-    throw new ShapeError(
-      `${layer.name}: parameter ${k} has shape ${fmt(P.shape)}, expected ${fmt(want)} (e = ${X[2]} from input X ${fmt(X)}, u = ${layer.d.u})`,
-    );
-  }
+  checkParameters(layer, 'forward', keys, (k, got, want) =>
+    k.startsWith('U') && got.length === 2 && got[1] === want[1]
+      ? `${layer.name}: input X of shape ${fmt(X)} has e = ${X[2]} elements per step, but parameter ${k} was built for e = ${got[0]} (shape ${fmt(got)})`
+      : `${layer.name}: parameter ${k} has shape ${fmt(got)}, expected ${fmt(want)} (e = ${X[2]} from input X ${fmt(X)}, u = ${layer.d.u})`);
 }
 
 /**
@@ -149,7 +133,7 @@ export function checkParameters(layer: Layer, keys: readonly string[]): void {
  */
 export function checkBackwardInput(layer: Layer, dA: NDArray, sequences: boolean): void {
   const X = layer.fc.X;
-  if (X === undefined || layer.fc.h === undefined) throw new EpyNNError(`${layer.name}: backward() called before forward()`);
+  if (X === undefined || layer.fc.h === undefined) throw stateError(layer.name, 'backward', 'forward');
   const [m, s] = X.shape;
   const u = layer.d.u;
   const want = sequences ? [m, s, u] : [m, u];
@@ -161,10 +145,10 @@ export function checkBackwardInput(layer: Layer, dA: NDArray, sequences: boolean
 }
 
 /** Before computeGradients: backward must have run on the current forward input. */
-export function requireBackward(layer: Layer, key: string): void {
+export function checkBackwardDone(layer: Layer, key: string): void {
   const dK = layer.bc[key];
   const X = layer.fc.X;
   if (dK === undefined || X === undefined || layer.bc.dX === undefined || !sameShape(layer.bc.dX.shape, X.shape)) {
-    throw new EpyNNError(`${layer.name}: computeGradients() called before backward()`);
+    throw stateError(layer.name, 'computeGradients', 'backward');
   }
 }

@@ -1,4 +1,5 @@
 // Seeded pseudo-random numbers. Nothing in epynn-ts calls Math.random.
+import { show } from './checks.js';
 import seedrandom from 'seedrandom';
 import { EpyNNError } from './errors.js';
 import { NumpyRng, type NumpyRngState } from './numpy_rng.js';
@@ -18,6 +19,7 @@ export interface Rng {
    * (NumPy's `choice(a, size, replace, p)`; Python's `random.choice(seq)` is `choice(seq)`).
    */
   choice<T = number>(a: number | readonly T[], size?: undefined, options?: ChoiceOptions): T;
+  /** `size` elements of `a` (an array, or n for 0..n-1), as NumPy's `choice(a, size, replace, p)`. */
   choice<T = number>(a: number | readonly T[], size: number, options?: ChoiceOptions): T[];
   /** Shuffles `x` in place and returns it (NumPy's `shuffle`, Python's `random.shuffle`). */
   shuffle<A extends unknown[] | Float64Array | Int32Array>(x: A): A;
@@ -46,7 +48,7 @@ export type RngState = AleaRngState | NumpyRngState;
 export function restoreRng(state: RngState): Rng {
   if (state !== null && typeof state === 'object' && 'bit_generator' in state) return NumpyRng.fromState(state);
   if (state !== null && typeof state === 'object' && 'alea' in state) return seededRng(undefined, state);
-  throw new EpyNNError(`restoreRng: expected a generator state ({ alea, spare } or { bit_generator: 'PCG64', ... }), got ${JSON.stringify(state)}`);
+  throw new EpyNNError(`restoreRng: expected a generator state ({ alea, spare } or { bit_generator: 'PCG64', ... }), got ${show(state)}`);
 }
 
 /**
@@ -86,7 +88,7 @@ export function seededRng(seed?: number | string, restore?: AleaRngState): Rng {
     },
     shuffle<A extends unknown[] | Float64Array | Int32Array>(x: A): A {
       if (!Array.isArray(x) && !(x instanceof Float64Array) && !(x instanceof Int32Array)) {
-        throw new EpyNNError(`Rng.shuffle: x must be an array, got ${x === null ? 'null' : typeof x}`);
+        throw new EpyNNError(`Rng.shuffle: x must be an array, got ${show(x)}`);
       }
       for (let i = x.length - 1; i > 0; i--) {
         const j = interval(i + 1);
@@ -132,7 +134,7 @@ export function seededRng(seed?: number | string, restore?: AleaRngState): Rng {
 
 function checkFinite(where: string, values: Record<string, number>): void {
   for (const [k, v] of Object.entries(values)) {
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new EpyNNError(`${where}: ${k} must be a finite number, got ${String(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new EpyNNError(`${where}: ${k} must be a finite number, got ${show(v)}`);
   }
 }
 
@@ -147,13 +149,13 @@ function chooseIndices(
   }
   const n = typeof a === 'number' ? a : (a as unknown[]).length;
   const k = size ?? 1;
-  if (!Number.isSafeInteger(k) || k < 0) throw new EpyNNError(`${where}: size must be a non-negative integer, got ${String(size)}`);
+  if (!Number.isSafeInteger(k) || k < 0) throw new EpyNNError(`${where}: size must be a non-negative integer, got ${show(size)}`);
   if (n === 0 && k > 0) throw new EpyNNError(`${where}: cannot choose from an empty population`);
   if (!replace && k > n) throw new EpyNNError(`${where}: cannot take ${k} samples from a population of ${n} without replacement`);
   let w: number[] | undefined;
   if (p !== undefined) {
     if (!Array.isArray(p) || p.length !== n) throw new EpyNNError(`${where}: p must be an array of ${n} probabilities, got ${Array.isArray(p) ? `${p.length} values` : typeof p}`);
-    if (p.some((v) => typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v))) throw new EpyNNError(`${where}: probabilities must be finite non-negative numbers, got ${JSON.stringify(p)}`);
+    if (p.some((v) => typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v))) throw new EpyNNError(`${where}: probabilities must be finite non-negative numbers, got ${show(p)}`);
     const total = p.reduce((s, v) => s + v, 0);
     if (Math.abs(total - 1) > 1e-8) throw new EpyNNError(`${where}: probabilities must sum to 1, got ${total}`);
     if (!replace && p.filter((v) => v > 0).length < k) throw new EpyNNError(`${where}: fewer non-zero probabilities than size (${k}) without replacement`);

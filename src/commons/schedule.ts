@@ -1,4 +1,5 @@
 // Learning-rate schedules (EpyNN commons/schedule.py) and schedule_lrate (EpyNN network/hyperparameters.py).
+import { show } from './checks.js';
 import { EpyNNError } from './errors.js';
 import type { HPars } from '../settings.js';
 
@@ -62,13 +63,13 @@ export function scheduleFunctions(schedule: string, args: ScheduleArgs): number[
  */
 export function scheduleLrate(seHPars: HPars, trainingEpochs: number): { seHPars: HPars; lrate: number[] } {
   if (seHPars === null || typeof seHPars !== 'object') {
-    throw new EpyNNError(`scheduleLrate: seHPars must be an object, got ${seHPars === null ? 'null' : typeof seHPars}`);
+    throw new EpyNNError(`scheduleLrate: seHPars must be an object, got ${show(seHPars)}`);
   }
   if (Object.isFrozen(seHPars)) {
     throw new EpyNNError('scheduleLrate: seHPars is frozen (the shared defaults?); it writes epochs, cycle_number and decay_k, so pass a copy such as defaultHPars()');
   }
   if (!Number.isInteger(trainingEpochs) || trainingEpochs < 1) {
-    throw new EpyNNError(`scheduleLrate: trainingEpochs must be a positive integer, got ${String(trainingEpochs)}`);
+    throw new EpyNNError(`scheduleLrate: trainingEpochs must be a positive integer, got ${show(trainingEpochs)}`);
   }
   if (!Object.hasOwn(SCHEDULES, seHPars.schedule)) {
     throw new EpyNNError(`scheduleLrate: schedule '${String(seHPars.schedule)}' is unknown; known schedules: ${Object.keys(SCHEDULES).join(', ')}`);

@@ -1,21 +1,22 @@
 // Backward propagation of the Convolution layer (EpyNN convolution/backward.py).
+import { stateError } from '../commons/checks.js';
 import { activationBackward } from '../activation/functions.js';
-import { EpyNNError, ShapeError } from '../commons/errors.js';
+import { ShapeError } from '../commons/errors.js';
 import { NDArray, fmt, sameShape } from '../commons/ndarray.js';
 import { convGradX } from '../kernels/conv.js';
-import { checkParameters, convDims } from './dims.js';
+import { checkConvParameters, convDims } from './dims.js';
 import type { Convolution } from './models.js';
 
 /** Backward cache initialization: dA must have the shape of the last forward output. */
 function initializeBackward(layer: Convolution, dX: NDArray): NDArray {
   const Z = layer.fc.Z;
   if (Z === undefined || layer.fc.X === undefined) {
-    throw new EpyNNError('Convolution: backward: no cached forward pass, call forward first');
+    throw stateError('Convolution', 'backward', 'forward');
   }
   if (!sameShape(dX.shape, Z.shape)) {
     throw new ShapeError(`Convolution: backward: dA must have the output shape (m, oh, ow, u) = ${fmt(Z.shape)}, got ${fmt(dX.shape)}`);
   }
-  checkParameters(layer, 'backward');
+  checkConvParameters(layer, 'backward');
   const dA = (layer.bc.dA = dX);
   return dA;
 }

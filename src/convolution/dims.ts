@@ -1,6 +1,7 @@
 // Sizes and checks shared by the Convolution layer's passes (not EpyNN steps: its checks are implicit).
-import { EpyNNError, ShapeError } from '../commons/errors.js';
-import { type NDArray, fmt, sameShape } from '../commons/ndarray.js';
+import { checkParameters, checkSize } from '../commons/checks.js';
+import { ShapeError } from '../commons/errors.js';
+import { type NDArray, fmt } from '../commons/ndarray.js';
 import type { ConvDims } from '../kernels/conv.js';
 import type { Convolution } from './models.js';
 
@@ -27,22 +28,15 @@ export function convDims(layer: Convolution, X: NDArray, where: string): ConvDim
   // Output height (oh) and width (ow), from the PADDED input
   const oh = Math.floor((h + 2 * p - fh) / sh) + 1;
   const ow = Math.floor((w + 2 * p - fw) / sw) + 1;
+  // Sizes within what one array (and the kernels' 32-bit offsets) can hold, before anything is allocated
+  if (p > 0) checkSize(`Convolution: ${where}`, `padded input (m, h + 2p, w + 2p, d) with padding ${p}`, [m, h + 2 * p, w + 2 * p, d]);
+  checkSize(`Convolution: ${where}`, 'output Z (m, oh, ow, u)', [m, oh, ow, layer.d.u]);
+  checkSize(`Convolution: ${where}`, 'filters W (fh, fw, d, u)', [fh, fw, d, layer.d.u]);
   return { m, h, w, d, fh, fw, sh, sw, p, oh, ow };
 }
 
-/** Throws unless p.W is (fh, fw, d, u) and p.b is (u,) as computeShapes set them in fs. */
-export function checkParameters(layer: Convolution, where: string): void {
-  const { W, b } = layer.fs;
-  if (W === undefined || b === undefined) {
-    throw new EpyNNError(`Convolution: ${where}: shapes unknown, call computeShapes (and initializeParameters) first`);
-  }
-  if (layer.p.W === undefined || layer.p.b === undefined) {
-    throw new EpyNNError(`Convolution: ${where}: parameters p.W and p.b are not set, call initializeParameters first`);
-  }
-  if (!sameShape(layer.p.W.shape, W)) {
-    throw new ShapeError(`Convolution: ${where}: p.W must have shape (fh, fw, d, u) = ${fmt(W)}, got ${fmt(layer.p.W.shape)}`);
-  }
-  if (!sameShape(layer.p.b.shape, b)) {
-    throw new ShapeError(`Convolution: ${where}: p.b must have shape (u,) = ${fmt(b)}, got ${fmt(layer.p.b.shape)}`);
-  }
+/** Throws unless p.W is (fh, fw, d, u) and p.b is (u,) as computeShapes set them in fs (checks.ts checkParameters). */
+export function checkConvParameters(layer: Convolution, where: string): void {
+  checkParameters(layer, where, ['W', 'b'], (k, got, want) =>
+    `Convolution: ${where}: p.${k} must have shape ${k === 'W' ? '(fh, fw, d, u)' : '(u,)'} = ${fmt(want)}, got ${fmt(got)}`);
 }

@@ -1,15 +1,16 @@
 // Forward propagation of the Convolution layer (EpyNN convolution/forward.py).
+import { checkActivationOutput } from '../commons/checks.js';
 import { relu } from '../activation/functions.js';
 import { ShapeError } from '../commons/errors.js';
 import { type NDArray, fmt } from '../commons/ndarray.js';
 import { convForwardKernel } from '../kernels/conv.js';
-import { checkParameters, checkRank4, convDims } from './dims.js';
+import { checkConvParameters, checkRank4, convDims } from './dims.js';
 import type { Convolution } from './models.js';
 
 /** Forward cache initialization: checks the input against W and caches it (never padded, never copied). */
 function initializeForward(layer: Convolution, A: NDArray): NDArray {
   checkRank4('forward', 'A', A);
-  checkParameters(layer, 'forward');
+  checkConvParameters(layer, 'forward');
   const d = layer.p.W.shape[2];
   if (A.shape[3] !== d) {
     throw new ShapeError(`Convolution: forward: A must have depth d = ${d} (the depth W was built for), got A ${fmt(A.shape)}`);
@@ -49,6 +50,7 @@ export function convolutionForward(layer: Convolution, A: NDArray): NDArray {
 
   // (6) Non-linear activation
   A = layer.fc.A = fused ?? layer.activate(Z, false, layer.hPars); // (m, oh, ow, u)
+  if (fused === null) checkActivationOutput('Convolution: forward', 'activate', Z, A, false); // a custom activation keeps the shape
 
   return A; // To next layer
 }

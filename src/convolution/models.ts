@@ -15,6 +15,7 @@ import {
   convolutionUpdateParameters,
 } from './parameters.js';
 
+/** Options of `new Convolution(...)` (EpyNN's `Convolution(unit_filters, filter_size, ...)`). */
 export interface ConvolutionOptions {
   /** Number of unit filters (u). @default 1 */
   unitFilters?: number;

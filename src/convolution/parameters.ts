@@ -1,9 +1,10 @@
 // Shapes, parameters and gradients of the Convolution layer (EpyNN convolution/parameters.py).
-import { EpyNNError, ShapeError } from '../commons/errors.js';
+import { stateError } from '../commons/checks.js';
+import { ShapeError } from '../commons/errors.js';
 import { sgdUpdate } from '../commons/models.js';
 import { type NDArray, fmt, zeros } from '../commons/ndarray.js';
 import { convGradW } from '../kernels/conv.js';
-import { checkParameters, checkRank4, convDims } from './dims.js';
+import { checkConvParameters, checkRank4, convDims } from './dims.js';
 import type { Convolution } from './models.js';
 
 /** Compute forward shapes and dimensions from input for layer. */
@@ -33,7 +34,7 @@ export function convolutionComputeShapes(layer: Convolution, A: NDArray): void {
 /** Initialize trainable parameters from shapes for layer. */
 export function convolutionInitializeParameters(layer: Convolution): void {
   if (layer.fs.W === undefined || layer.fs.b === undefined) {
-    throw new EpyNNError('Convolution: initializeParameters: shapes unknown, call computeShapes first');
+    throw stateError('Convolution', 'initializeParameters', 'computeShapes');
   }
   // For linear activation of inputs (Z)
   layer.p.W = layer.initialization(layer.fs.W, layer.rng); // (fh, fw, d, u)
@@ -53,9 +54,9 @@ export function convolutionComputeGradients(layer: Convolution): void {
   const dZ = layer.bc.dZ; // Gradient of the loss with respect to Z (m, oh, ow, u)
   const X = layer.fc.X;
   if (dZ === undefined || X === undefined) {
-    throw new EpyNNError('Convolution: computeGradients: no cached forward/backward pass, call forward and backward first');
+    throw stateError('Convolution', 'computeGradients', X === undefined ? 'forward' : 'backward');
   }
-  checkParameters(layer, 'computeGradients');
+  checkConvParameters(layer, 'computeGradients');
   const u = layer.d.u;
   const dm = convDims(layer, X, 'computeGradients');
   if (dZ.size !== dm.m * dm.oh * dm.ow * u) {

@@ -1,5 +1,6 @@
 // Dense backward pass (EpyNN dense/backward.py).
-import { EpyNNError, ShapeError } from '../commons/errors.js';
+import { stateError } from '../commons/checks.js';
+import { ShapeError } from '../commons/errors.js';
 import { activationBackward, softmax } from '../activation/functions.js';
 import { gemmNT, gemmNTSmallK, smallN } from '../commons/gemm.js';
 import { NDArray, fmt } from '../commons/ndarray.js';
@@ -9,7 +10,7 @@ import type { Dense } from './models.js';
 function initializeBackward(layer: Dense, dX: NDArray): NDArray {
   const X = layer.fc.X;
   if (X === undefined || layer.fc.Z === undefined) {
-    throw new EpyNNError('Dense: backward called before forward');
+    throw stateError('Dense', 'backward', 'forward');
   }
   const expected = [X.shape[0], layer.d.u]; // (m, u)
   if (!(dX instanceof NDArray) || dX.ndim !== 2 || dX.shape[0] !== expected[0] || dX.shape[1] !== expected[1]) {

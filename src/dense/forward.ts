@@ -1,31 +1,21 @@
 // Dense forward pass (EpyNN dense/forward.py).
-import { EpyNNError, ShapeError } from '../commons/errors.js';
+import { checkActivationOutput, checkParameters } from '../commons/checks.js';
+import { ShapeError } from '../commons/errors.js';
 import { gemmNN, gemmNNSmallN, smallN } from '../commons/gemm.js';
-import { NDArray, fmt, sameShape } from '../commons/ndarray.js';
+import { NDArray, fmt } from '../commons/ndarray.js';
 import type { Dense } from './models.js';
 
-/** Throws unless W (n, u) and b (1, u) exist with the shapes the layer was built for. */
-function checkParameters(layer: Dense, n: number): void {
-  const { W, b } = layer.p;
-  if (!(W instanceof NDArray) || !(b instanceof NDArray)) {
-    throw new EpyNNError('Dense: parameters p.W and p.b are not set; call computeShapes(A) and initializeParameters() first');
-  }
-  const u = layer.d.u;
-  const wShape = layer.fs.W ?? [n, u]; // (n, u) as built by computeShapes
-  if (!sameShape(W.shape, wShape)) {
-    throw new ShapeError(`Dense: p.W has shape ${fmt(W.shape)}, expected ${fmt(wShape)} = (n, u)`);
-  }
-  if (!sameShape(b.shape, [1, u])) {
-    throw new ShapeError(`Dense: p.b has shape ${fmt(b.shape)}, expected ${fmt([1, u])} = (1, u)`);
-  }
-}
 
 /** Forward cache initialization. */
 function initializeForward(layer: Dense, A: NDArray): NDArray {
   if (!(A instanceof NDArray) || A.ndim !== 2) {
     throw new ShapeError(`Dense: forward input A must be a 2-D array (m, n), got ${A instanceof NDArray ? `shape ${fmt(A.shape)}` : typeof A}`);
   }
-  checkParameters(layer, A.shape[1]);
+  // W (n, u) and b (1, u) set, with the shapes computeShapes gave them
+  // (fs.W unset: parameters set by hand without computeShapes, checked against this A)
+  const fs = { W: layer.fs.W ?? [A.shape[1], layer.d.u], b: layer.fs.b ?? [1, layer.d.u] };
+  checkParameters({ name: 'Dense', p: layer.p, fs }, 'forward', ['W', 'b'], (k, got, want) =>
+    `Dense: p.${k} has shape ${fmt(got)}, expected ${fmt(want)} = ${k === 'W' ? '(n, u)' : '(1, u)'}`);
   const W = layer.p.W;
   if (A.shape[1] !== W.shape[0]) {
     throw new ShapeError(`Dense: forward input A has shape ${fmt(A.shape)}, but W ${fmt(W.shape)} was built for n = ${W.shape[0]} features`);
@@ -63,6 +53,7 @@ export function denseForward(layer: Dense, A: NDArray): NDArray {
 
   // (3) Non-linear activation Z -> A
   A = layer.fc.A = layer.activate(Z, false, layer.hPars); // (m, u)
+  checkActivationOutput('Dense: forward', 'activate', Z, A, false); // a custom activation keeps the shape
 
   return A; // To next layer
 }

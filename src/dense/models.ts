@@ -14,6 +14,7 @@ import {
   denseUpdateParameters,
 } from './parameters.js';
 
+/** Options of `new Dense(...)` (EpyNN's `Dense(units, activate, initialization, se_hPars)`). */
 export interface DenseOptions {
   /** Number of units in the layer (u). @default 1 */
   units?: number;

@@ -1,5 +1,6 @@
 // Dense shapes, parameters and gradients (EpyNN dense/parameters.py).
-import { EpyNNError, ShapeError } from '../commons/errors.js';
+import { checkShapesKnown, checkSize, stateError } from '../commons/checks.js';
+import { ShapeError } from '../commons/errors.js';
 import { gemmTN, gemmTNSmallN, smallN } from '../commons/gemm.js';
 import { sgdUpdate } from '../commons/models.js';
 import { NDArray, fmt, zeros } from '../commons/ndarray.js';
@@ -20,10 +21,13 @@ export function denseComputeShapes(layer: Dense, A: NDArray): void {
   // Shapes for trainable parameters, units (u)
   layer.fs.W = [layer.d.n, layer.d.u]; // (n, u)
   layer.fs.b = [1, layer.d.u]; // (1, u)
+  checkSize('Dense', 'weights W (n, u)', layer.fs.W);
+  checkSize('Dense', 'output Z (m, u)', [layer.d.m, layer.d.u]);
 }
 
 /** Initialize trainable parameters from shapes for layer. */
 export function denseInitializeParameters(layer: Dense): void {
+  checkShapesKnown(layer, 'initializeParameters', ['W', 'b']);
   // For linear activation of inputs (Z)
   layer.p.W = layer.initialization(layer.fs.W, layer.rng); // (n, u)
   layer.p.b = zeros(layer.fs.b); // (1, u) Z = X · W + b
@@ -41,7 +45,7 @@ export function denseComputeGradients(layer: Dense): void {
   const X = layer.fc.X; // Input of forward propagation (m, n)
   const dZ = layer.bc.dZ; // Gradient of the loss with respect to Z (m, u)
   if (X === undefined || dZ === undefined) {
-    throw new EpyNNError('Dense: computeGradients needs forward(A) and backward(dA) to run first');
+    throw stateError('Dense', 'computeGradients', X === undefined ? 'forward' : 'backward');
   }
   const [m, n] = X.shape;
   const u = dZ.shape[1];

@@ -1,4 +1,5 @@
 // Dropout layer backward pass (EpyNN epynn/dropout/backward.py).
+import { stateError } from '../commons/checks.js';
 import { ShapeError } from '../commons/errors.js';
 import { type NDArray, fmt, sameShape } from '../commons/ndarray.js';
 import { applyMask } from './forward.js';
@@ -23,7 +24,7 @@ export function dropoutBackward(layer: Dropout, dX: NDArray): NDArray {
   const dA = initializeBackward(layer, dX); // (m, ...)
 
   const X = layer.fc.X;
-  if (X === undefined) throw new ShapeError('Dropout: backward called before forward (no fc.X)');
+  if (X === undefined) throw stateError('Dropout', 'backward', 'forward');
   if (!sameShape(dA.shape, X.shape)) {
     throw new ShapeError(`Dropout: dA must have the shape of the forward input ${fmt(X.shape)}, got ${fmt(dA.shape)}`);
   }

@@ -13,6 +13,7 @@ import {
   dropoutUpdateParameters,
 } from './parameters.js';
 
+/** Options of `new Dropout(...)` (EpyNN's `Dropout(drop_prob, axis)`). */
 export interface DropoutOptions {
   /** Probability to drop each entry of the mask, in [0, 1). @default 0.5 */
   dropProb?: number;

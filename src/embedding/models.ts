@@ -14,6 +14,7 @@ import {
   embeddingComputeGradients, embeddingComputeShapes, embeddingInitializeParameters, embeddingUpdateParameters,
 } from './parameters.js';
 
+/** Options of `new Embedding(...)` (EpyNN's `Embedding(X_data, Y_data, ...)` keyword arguments). */
 export interface EmbeddingOptions {
   /** Sample features: numbers (any shape per sample), or sequences of elements with XEncode. */
   XData?: XInput;

@@ -1,12 +1,13 @@
 // Flatten backward pass (EpyNN flatten/backward.py).
-import { EpyNNError, ShapeError } from '../commons/errors.js';
+import { stateError } from '../commons/checks.js';
+import { ShapeError } from '../commons/errors.js';
 import { NDArray, fmt, reshape, sameShape } from '../commons/ndarray.js';
 import type { Flatten } from './models.js';
 
 /** Backward cache initialization. */
 function initializeBackward(layer: Flatten, dX: NDArray): NDArray {
   const expected = layer.fs.A;
-  if (layer.fc.X === undefined || expected === undefined) throw new EpyNNError('Flatten: backward called before forward');
+  if (layer.fc.X === undefined || expected === undefined) throw stateError('Flatten', 'backward', 'forward');
   if (!(dX instanceof NDArray) || !sameShape(dX.shape, expected)) {
     throw new ShapeError(`Flatten: backward input dA must have shape ${fmt(expected)} = (m, n), got ${dX instanceof NDArray ? fmt(dX.shape) : typeof dX}`);
   }

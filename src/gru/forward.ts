@@ -2,7 +2,7 @@
 import { stepActivation } from '../activation/steps.js';
 import { gemmStrided } from '../commons/gemm.js';
 import { type NDArray, zeros } from '../commons/ndarray.js';
-import { addHiddenProduct, checkParameters, copyPreviousStep, dataOf, inputProduct, lastStep } from '../commons/recurrent.js';
+import { addHiddenProduct, checkRecurrentParameters, copyPreviousStep, dataOf, inputProduct, lastStep } from '../commons/recurrent.js';
 import type { GRU } from './models.js';
 import { GRU_PARAMETERS } from './parameters.js';
 
@@ -11,7 +11,7 @@ const GRU_CACHES = ['h', 'hp', 'hh_', 'hh', 'z', 'z_', 'r', 'r_'] as const;
 
 /** Fills fc.X and zeroed caches (m, s, u) for the hidden state and every gate. */
 function initializeForward(layer: GRU, A: NDArray): NDArray {
-  checkParameters(layer, GRU_PARAMETERS);
+  checkRecurrentParameters(layer, GRU_PARAMETERS);
   const X = A; // (m, s, e) never written to
   const [m, s] = X.shape;
   const hs = [m, s, layer.d.u]; // (m, s, u)

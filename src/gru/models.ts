@@ -10,6 +10,7 @@ import { gruBackward } from './backward.js';
 import { gruForward } from './forward.js';
 import { gruComputeGradients, gruComputeShapes, gruInitializeParameters, gruUpdateParameters } from './parameters.js';
 
+/** Options of `new GRU(...)` (EpyNN's `GRU(unit_cells, activate, ...)`). */
 export interface GRUOptions {
   /** Number of unit cells (u), EpyNN's `unit_cells`. @default 1 */
   unitCells?: number;

@@ -1,7 +1,8 @@
 // GRU shapes, parameters and gradients (EpyNN gru/parameters.py).
+import { checkShapesKnown } from '../commons/checks.js';
 import { sgdUpdate } from '../commons/models.js';
 import { type NDArray, zeros } from '../commons/ndarray.js';
-import { checkSequenceInput, dataOf, requireBackward, requireShapes, stepsProduct, stepsSum } from '../commons/recurrent.js';
+import { checkSequenceInput, dataOf, checkBackwardDone, stepsProduct, stepsSum } from '../commons/recurrent.js';
 import type { GRU } from './models.js';
 
 /** Parameter keys of GRU, in EpyNN's order (update, reset, hidden hat; gradients follow it). */
@@ -36,7 +37,7 @@ export function gruComputeShapes(layer: GRU, A: NDArray): void {
 
 /** Every U and V from `layer.initialization`, every b zeros (as EpyNN). */
 export function gruInitializeParameters(layer: GRU): void {
-  requireShapes(layer, GRU_PARAMETERS);
+  checkShapesKnown(layer, 'initializeParameters', GRU_PARAMETERS);
   const init = (k: string): NDArray => layer.initialization(layer.fs[k], layer.rng);
   // For linear activation of update gate (z_)
   layer.p.Uz = init('Uz'); // (e, u)
@@ -62,7 +63,7 @@ export function gruInitializeParameters(layer: GRU): void {
  * EpyNN loops over the steps (in reverse); each sum here is one GEMM over all m·s rows instead.
  */
 export function gruComputeGradients(layer: GRU): void {
-  requireBackward(layer, 'dhh_');
+  checkBackwardDone(layer, 'dhh_');
   const { s, e, u } = layer.d;
   const ms = layer.fc.X.shape[0] * s; // m·s rows
   const X = layer.fc.X.data; // (m, s, e)

@@ -83,36 +83,54 @@ export function crc32(bytes: Uint8Array): string {
   return ((c ^ 0xffffffff) >>> 0).toString(16).padStart(8, '0');
 }
 
-/** CRC-32 of the UTF-8 bytes of `text` (computed on the fly: no TextEncoder, no copy). */
-export function crc32Text(text: string): string {
-  let c = 0xffffffff;
-  const put = (b: number): void => {
-    c = CRC_TABLE[(c ^ b) & 255] ^ (c >>> 8);
-  };
-  for (let i = 0; i < text.length; i++) {
-    let u = text.charCodeAt(i);
-    if (u >= 0xd800 && u <= 0xdbff && i + 1 < text.length) {
-      const lo = text.charCodeAt(i + 1);
-      if (lo >= 0xdc00 && lo <= 0xdfff) {
-        u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
-        i++;
+/** A running CRC-32 over UTF-8 text fed in pieces (no TextEncoder, no copy of the whole text). */
+export class Crc32Text {
+  private c = 0xffffffff;
+
+  private put(b: number): void {
+    this.c = CRC_TABLE[(this.c ^ b) & 255] ^ (this.c >>> 8);
+  }
+
+  /** Feeds the UTF-8 bytes of `text` (a lone surrogate as U+FFFD, as TextEncoder does). */
+  update(text: string): this {
+    for (let i = 0; i < text.length; i++) {
+      let u = text.charCodeAt(i);
+      if (u < 0x80) {
+        this.c = CRC_TABLE[(this.c ^ u) & 255] ^ (this.c >>> 8);
+        continue;
+      }
+      if (u >= 0xd800 && u <= 0xdbff && i + 1 < text.length) {
+        const lo = text.charCodeAt(i + 1);
+        if (lo >= 0xdc00 && lo <= 0xdfff) {
+          u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+          i++;
+        }
+      }
+      if (u >= 0xd800 && u <= 0xdfff) u = 0xfffd;
+      if (u < 0x800) {
+        this.put(0xc0 | (u >> 6));
+        this.put(0x80 | (u & 63));
+      } else if (u < 0x10000) {
+        this.put(0xe0 | (u >> 12));
+        this.put(0x80 | ((u >> 6) & 63));
+        this.put(0x80 | (u & 63));
+      } else {
+        this.put(0xf0 | (u >> 18));
+        this.put(0x80 | ((u >> 12) & 63));
+        this.put(0x80 | ((u >> 6) & 63));
+        this.put(0x80 | (u & 63));
       }
     }
-    if (u >= 0xd800 && u <= 0xdfff) u = 0xfffd; // a lone surrogate encodes as U+FFFD, as TextEncoder does
-    if (u < 0x80) put(u);
-    else if (u < 0x800) {
-      put(0xc0 | (u >> 6));
-      put(0x80 | (u & 63));
-    } else if (u < 0x10000) {
-      put(0xe0 | (u >> 12));
-      put(0x80 | ((u >> 6) & 63));
-      put(0x80 | (u & 63));
-    } else {
-      put(0xf0 | (u >> 18));
-      put(0x80 | ((u >> 12) & 63));
-      put(0x80 | ((u >> 6) & 63));
-      put(0x80 | (u & 63));
-    }
+    return this;
   }
-  return ((c ^ 0xffffffff) >>> 0).toString(16).padStart(8, '0');
+
+  /** The CRC-32 so far, as 8 lowercase hex digits. */
+  digest(): string {
+    return ((this.c ^ 0xffffffff) >>> 0).toString(16).padStart(8, '0');
+  }
+}
+
+/** CRC-32 of the UTF-8 bytes of `text`. */
+export function crc32Text(text: string): string {
+  return new Crc32Text().update(text).digest();
 }

@@ -13,7 +13,7 @@ import { getInitializer, initializerName, type Initializer } from '../initializa
 import { EpyNN } from '../network/models.js';
 import { setModelFormat } from '../network/hooks.js';
 import type { HPars } from '../settings.js';
-import { base64Decode, base64Encode, bytesToFloat64, crc32, crc32Text, float64ToBytes } from './bytes.js';
+import { Crc32Text, base64Decode, base64Encode, bytesToFloat64, crc32, float64ToBytes } from './bytes.js';
 import { getLayerClass, layerTypes } from './registry.js';
 import { checkModelDocument, checkNumber, checkTree, isObject, shown } from './schema.js';
 
@@ -33,6 +33,7 @@ export interface ArrayJSON {
 /** A number that may be NaN or infinite (JSON has no such numbers). */
 export type NumberJSON = number | 'NaN' | 'Infinity' | '-Infinity';
 
+/** One layer of a ModelJSON: type, options, hyperparameters, state and parameters. */
 export interface LayerJSON {
   /** Registered type name (the layer's `name`). */
   type: string;
@@ -50,11 +51,13 @@ export interface LayerJSON {
   params: Record<string, ArrayJSON>;
 }
 
+/** A dataset of a ModelJSON written with includeData: features X and labels Y. */
 export interface DataSetJSON {
   X: ArrayJSON;
   Y: ArrayJSON | null;
 }
 
+/** A model as JSON: what `model.toJSON()` returns and `model.write()` writes (docs/FORMAT.md). */
 export interface ModelJSON {
   format: typeof FORMAT_NAME;
   version: number;
@@ -94,6 +97,7 @@ export interface ModelJSON {
   };
 }
 
+/** Options of `model.toJSON()` and `model.write()`. */
 export interface ToJSONOptions {
   /** Store dtrain, dval and dtest too (needed to continue training after reading). @default false */
   includeData?: boolean;
@@ -272,9 +276,38 @@ export function canonicalJSON(doc: object): string {
   });
 }
 
-/** The `checksum` field of a document: `crc32:` + CRC-32 of the UTF-8 bytes of its canonical form. */
+/**
+ * The `checksum` field of a document: `crc32:` + CRC-32 of the UTF-8 bytes of its canonical form,
+ * computed piece by piece (the same bytes as canonicalJSON, without building that string).
+ */
 export function modelChecksum(doc: object): string {
-  return `crc32:${crc32Text(canonicalJSON(doc))}`;
+  const crc = new Crc32Text();
+  const emit = (v: unknown): void => {
+    if (v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function') v = (v as { toJSON(): unknown }).toJSON();
+    if (Array.isArray(v)) {
+      crc.update('[');
+      v.forEach((x, i) => {
+        if (i > 0) crc.update(',');
+        if (x === undefined || typeof x === 'function' || typeof x === 'symbol') crc.update('null');
+        else emit(x);
+      });
+      crc.update(']');
+    } else if (v !== null && typeof v === 'object') {
+      crc.update('{');
+      let first = true;
+      for (const k of Object.keys(v).sort()) {
+        const x = (v as Record<string, unknown>)[k];
+        if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
+        crc.update(first ? '' : ',').update(JSON.stringify(k)).update(':');
+        first = false;
+        emit(x);
+      }
+      crc.update('}');
+    } else crc.update(JSON.stringify(v) ?? 'null');
+  };
+  const { checksum: _omit, ...rest } = doc as Record<string, unknown>;
+  emit(rest);
+  return `crc32:${crc.digest()}`;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ import { type HPars, defaultHPars } from '../settings.js';
 
 /** Activations every format can express exactly (`alpha` for elu and leaky_relu). */
 export type PortableActivationName = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'elu' | 'leaky_relu';
+/** An activation by its portable name, with its parameter (`alpha`) if any. */
 export interface PortableActivation {
   name: PortableActivationName;
   alpha?: number;
@@ -69,6 +70,7 @@ export interface Preprocessing {
   YEncode: boolean;
 }
 
+/** A model in a format-neutral description (layers, weights, preprocessing), from which the TF.js and ONNX exports are written. */
 export interface PortableModel {
   name: string;
   /** Shape of one sample (no batch axis). */

@@ -24,6 +24,7 @@ import {
 /** The weights file name written next to model.json. */
 export const TFJS_WEIGHTS_FILE = 'group1-shard1of1.bin';
 
+/** One weight of a TF.js weights manifest: name, shape and dtype. */
 export interface TFJSWeightSpec {
   name: string;
   shape: number[];
@@ -40,6 +41,7 @@ export interface TFJSModelJSON {
   userDefinedMetadata?: { epynn?: Preprocessing } & Record<string, unknown>;
 }
 
+/** A TF.js Layers model in memory: model.json and the weights' bytes. */
 export interface TFJSArtifacts {
   modelJSON: TFJSModelJSON;
   /** float32 little-endian weights, in the order of weightsManifest. */

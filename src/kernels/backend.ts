@@ -4,6 +4,7 @@
 // Environment variable EPYNN_BACKEND=js|wasm sets the initial choice (tests run both).
 import { type WasmRuntime, wasmRuntime, wasmUnavailableReason } from './wasm/runtime.js';
 
+/** A kernel backend: WebAssembly SIMD kernels (`'wasm'`) or the TypeScript ones (`'js'`). */
 export type Backend = 'wasm' | 'js';
 
 let resolved = false;

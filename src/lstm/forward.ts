@@ -1,7 +1,7 @@
 // LSTM forward pass (EpyNN lstm/forward.py).
 import { stepActivation } from '../activation/steps.js';
 import { type NDArray, zeros } from '../commons/ndarray.js';
-import { addHiddenProduct, checkParameters, copyPreviousStep, dataOf, inputProduct, lastStep } from '../commons/recurrent.js';
+import { addHiddenProduct, checkRecurrentParameters, copyPreviousStep, dataOf, inputProduct, lastStep } from '../commons/recurrent.js';
 import type { LSTM } from './models.js';
 import { LSTM_PARAMETERS } from './parameters.js';
 
@@ -10,7 +10,7 @@ const LSTM_CACHES = ['h', 'hp', 'o_', 'o', 'i_', 'i', 'f_', 'f', 'g_', 'g', 'C_'
 
 /** Fills fc.X and zeroed caches (m, s, u) for the states and every gate. */
 function initializeForward(layer: LSTM, A: NDArray): NDArray {
-  checkParameters(layer, LSTM_PARAMETERS);
+  checkRecurrentParameters(layer, LSTM_PARAMETERS);
   const X = A; // (m, s, e) never written to
   const [m, s] = X.shape;
   const hs = [m, s, layer.d.u]; // (m, s, u)

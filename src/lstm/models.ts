@@ -10,6 +10,7 @@ import { lstmBackward } from './backward.js';
 import { lstmForward } from './forward.js';
 import { lstmComputeGradients, lstmComputeShapes, lstmInitializeParameters, lstmUpdateParameters } from './parameters.js';
 
+/** Options of `new LSTM(...)` (EpyNN's `LSTM(unit_cells, activate, ...)`). */
 export interface LSTMOptions {
   /** Number of unit cells (u), EpyNN's `unit_cells`. @default 1 */
   unitCells?: number;

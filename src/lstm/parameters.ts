@@ -1,7 +1,8 @@
 // LSTM shapes, parameters and gradients (EpyNN lstm/parameters.py).
+import { checkShapesKnown } from '../commons/checks.js';
 import { sgdUpdate } from '../commons/models.js';
 import { type NDArray, zeros } from '../commons/ndarray.js';
-import { checkSequenceInput, dataOf, requireBackward, requireShapes, stepsProduct, stepsSum } from '../commons/recurrent.js';
+import { checkSequenceInput, dataOf, checkBackwardDone, stepsProduct, stepsSum } from '../commons/recurrent.js';
 import type { LSTM } from './models.js';
 
 /** Parameter keys of LSTM, in EpyNN's order (forget, input, candidate, output; gradients follow it). */
@@ -36,7 +37,7 @@ export function lstmComputeShapes(layer: LSTM, A: NDArray): void {
 
 /** Every U and V from `layer.initialization`, every b zeros (as EpyNN). */
 export function lstmInitializeParameters(layer: LSTM): void {
-  requireShapes(layer, LSTM_PARAMETERS);
+  checkShapesKnown(layer, 'initializeParameters', LSTM_PARAMETERS);
   const init = (k: string): NDArray => layer.initialization(layer.fs[k], layer.rng);
   // For linear activation of forget gate (f_)
   layer.p.Uf = init('Uf'); // (e, u)
@@ -65,7 +66,7 @@ export function lstmInitializeParameters(layer: LSTM): void {
  * EpyNN loops over the steps (in reverse); each sum here is one GEMM over all m·s rows instead.
  */
 export function lstmComputeGradients(layer: LSTM): void {
-  requireBackward(layer, 'do_');
+  checkBackwardDone(layer, 'do_');
   const { s, e, u } = layer.d;
   const ms = layer.fc.X.shape[0] * s; // m·s rows
   const X = layer.fc.X.data; // (m, s, e)

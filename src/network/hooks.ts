@@ -7,11 +7,14 @@ import type { PlotOptions } from '../commons/plot.js';
 import type { ModelJSON, ToJSONOptions } from '../io/library.js';
 import type { EpyNN } from './models.js';
 
+/** Options of `model.write()` (those of `toJSON`). */
 export interface WriteOptions extends ToJSONOptions {}
 
 /** What the Node entry provides; each function returns the path it wrote. */
 export interface NodeIO {
+  /** Writes the model's JSON to `path` (default models/<uname>.json) and returns the path. */
   writeModel(model: EpyNN, path?: string, options?: WriteOptions): string;
+  /** Writes the model's SVG chart (default plots/<uname>.svg) and returns the path. */
   writePlot(model: EpyNN, options?: PlotOptions): string;
 }
 

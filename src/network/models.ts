@@ -22,6 +22,7 @@ import { PLOT_OPTIONS, type PlotOptions, modelTerminalChart } from '../commons/p
 import type { ModelJSON, ToJSONOptions } from '../io/library.js';
 import { type WriteOptions, modelFormat, nodeIO } from './hooks.js';
 
+/** Options of `EpyNN.initialize` (EpyNN's `model.initialize(loss, seed, se_hPars, metrics, ...)`). */
 export interface InitializeOptions {
   /** Loss function name: 'MSE', 'MAE', 'MSLE', 'CCE', 'BCE'. @default 'MSE' */
   loss?: string;
@@ -43,6 +44,7 @@ export interface InitializeOptions {
   compat?: 'epynn';
 }
 
+/** Options of `EpyNN.train` (EpyNN's `model.train(epochs, verbose, init_logs)`). */
 export interface TrainOptions {
   /** Number of epochs to train (a second call continues for this many more). */
   epochs: number;
@@ -139,6 +141,10 @@ export class EpyNN {
   startEpoch = 0;
   /** @internal */
   lastReport = 0;
+  /** @internal Milliseconds spent evaluating in the current train() call, and how many evaluations. */
+  evalTime = 0;
+  /** @internal */
+  evalCount = 0;
 
   constructor(layers: Layer[], name = 'EpyNN') {
     if (!Array.isArray(layers) || layers.length === 0) throw new EpyNNError('EpyNN: layers must be a non-empty array of layers');
@@ -253,6 +259,8 @@ export class EpyNN {
     this.verbose = verbose ?? Math.max(1, Math.floor(epochs / 10));
     this.startTime = Date.now();
     this.lastReport = 0;
+    this.evalTime = 0;
+    this.evalCount = 0;
     this.currentLogs = [];
     modelTraining(this);
     if (chart) this.logger.line('\n' + modelTerminalChart(this));
@@ -287,7 +295,7 @@ export class EpyNN {
    */
   setData(data: TrainData, where = 'EpyNN.setData'): this {
     if (data === null || typeof data !== 'object' || !('XData' in data)) {
-      throw new EpyNNError(`${where}: expected { XData, YData }, got ${data === null ? 'null' : typeof data}`);
+      throw new EpyNNError(`${where}: expected { XData, YData }, got ${show(data)}`);
     }
     checkOptions(where, data, ['XData', 'YData'], { call: 'model.setData', primary: 'XData', example: 'X' });
     const emb = this.embedding;

@@ -20,12 +20,22 @@ function headers(model: EpyNN): string[] {
   return h;
 }
 
+/** How the table shows an undefined metric (NaN, e.g. precision without a positive prediction). */
+export const NOT_AVAILABLE = 'n/a';
+/** The footnote printed under a table that shows NOT_AVAILABLE. */
+export const NOT_AVAILABLE_NOTE =
+  'n/a: the metric is undefined for that set and epoch (0/0: e.g. precision when nothing was predicted positive, ' +
+  'recall when the set has no positive sample).';
+
 /** One row of the metrics table for the current epoch. */
 function currentRow(model: EpyNN): string[] {
   const row = [String(model.e)];
   for (const layer of model.layers) if (Object.keys(layer.p).length > 0) row.push(sci(layer.lrate[model.e]));
   for (const values of Object.values(model.metrics)) {
-    for (const k of model.activeSlots) row.push(fixed(values[k][values[k].length - 1]));
+    for (const k of model.activeSlots) {
+      const v = values[k][values[k].length - 1];
+      row.push(Number.isNaN(v) ? NOT_AVAILABLE : fixed(v)); // undefined metric (0/0), footnoted under the table
+    }
   }
   row.push(model.uname);
   return row;
@@ -40,8 +50,29 @@ export function modelReport(model: EpyNN): void {
   if (model.currentLogs.length === sizeTable + 1 || last) {
     model.logger.line('');
     model.logger.line(table(model.currentLogs));
+    if (model.currentLogs.some((row) => row.includes(NOT_AVAILABLE))) model.logger.line(NOT_AVAILABLE_NOTE);
     model.currentLogs = [];
   }
+}
+
+/**
+ * Seconds left in this train() call: the training epochs left at the measured training speed, plus the
+ * evaluations left (one per epoch, this one included) at the measured evaluation time. Before the first
+ * evaluation is timed, one is estimated as a forward pass over the evaluated samples at a third of the
+ * cost per sample of a training step (forward + backward + update).
+ */
+export function timeToCompletion(model: EpyNN, elapsed: number, done: number, trainSamplesPerEpoch: number): number {
+  const trainSeconds = Math.max(elapsed - model.evalTime / 1000, 1e-9);
+  const perEpoch = trainSeconds / done;
+  let perEval: number;
+  if (model.evalCount > 0) perEval = model.evalTime / 1000 / model.evalCount;
+  else {
+    const emb = model.embedding;
+    const evaluated = model.activeSlots.reduce((sum, k) => sum + [emb.dtrain, emb.dval, emb.dtest][k].X.shape[0], 0);
+    perEval = (perEpoch / Math.max(trainSamplesPerEpoch, 1)) * evaluated / 3;
+  }
+  const total = model.epochs - model.startEpoch;
+  return (total - done) * perEpoch + (total - model.evalCount) * perEval;
 }
 
 /** The progress line for one batch: epoch, batch, accuracy, cost, elapsed, epochs/s, time to completion. */
@@ -55,7 +86,7 @@ export function singleBatchReport(model: EpyNN, batch: DataSet, A: import('../co
   const elapsed = (now - model.startTime) / 1000;
   const done = model.e - model.startEpoch + (i + 1) / n;
   const rate = done / (elapsed + 1e-16);
-  const ttc = Math.round((model.epochs - model.startEpoch - done) / (rate + 1e-16));
+  const ttc = Math.round(timeToCompletion(model, elapsed, done, batch.X.shape[0] * n));
   model.logger.redraw(
     `Epoch ${model.e} - Batch ${i}/${n - 1} - Accuracy: ${fixed(accuracy, 3)} Cost: ${fixed(cost, 5)} - ` +
       `TIME: ${elapsed.toFixed(2)}s RATE: ${sci(rate)}e/s TTC: ${ttc}s`,

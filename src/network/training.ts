@@ -39,8 +39,11 @@ export function modelTraining(model: EpyNN): void {
       batchMode(false);
     }
 
-    // Selected metrics and costs for dsets
+    // Selected metrics and costs for dsets (timed: the progress line's time to completion includes it)
+    const t0 = Date.now();
     modelEvaluate(model);
+    model.evalTime += Date.now() - t0;
+    model.evalCount++;
     guard.afterEvaluate();
     model.epochsDone = model.e + 1;
 

@@ -15,6 +15,7 @@ import type { EpyNN } from '../network/models.js';
 
 /** Default folders, relative to the working directory (as EpyNN). */
 export const MODELS_DIR = 'models';
+/** Default folder of `model.plot()`: plots/ under the current directory. */
 export const PLOTS_DIR = 'plots';
 
 /**
@@ -195,6 +196,7 @@ export function newestModelFile(dir = MODELS_DIR): string {
   return files[0].f;
 }
 
+/** Options of `readModel()`. */
 export interface ReadOptions {
   /** Largest file read, in bytes (a model with its data can be large). @default 512 MiB, about the longest string V8 holds */
   maxBytes?: number;

@@ -1,4 +1,5 @@
 // Pooling layer backward pass (EpyNN epynn/pooling/backward.py).
+import { stateError } from '../commons/checks.js';
 import { ShapeError } from '../commons/errors.js';
 import { type NDArray, fmt, sameShape } from '../commons/ndarray.js';
 import { poolMask4Kernel } from '../kernels/pool.js';
@@ -28,7 +29,7 @@ export function poolingBackward(layer: Pooling, dX: NDArray): NDArray {
   const X = layer.fc.X; // (m, h, w, d)
   const Z = layer.fc.Z; // (m, oh, ow, d)
   if (X === undefined || Z === undefined) {
-    throw new ShapeError('Pooling: backward called before forward (no fc.X / fc.Z)');
+    throw stateError('Pooling', 'backward', 'forward');
   }
   const [m, h, w, d] = X.shape;
   const { ph, pw, sh, sw, oh, ow } = layer.d;

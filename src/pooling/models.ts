@@ -14,8 +14,10 @@ import {
 
 /** Pooling operations: EpyNN's np.max / np.min, plus 'mean' (not in EpyNN). */
 export const POOLS = ['max', 'min', 'mean'] as const;
+/** A pooling function name: one of `POOLS`. */
 export type PoolName = (typeof POOLS)[number];
 
+/** Options of `new Pooling(...)` (EpyNN's `Pooling(pool_size, strides, pool)`). */
 export interface PoolingOptions {
   /** Height and width of the pooling window; a number n means [n, n]. @default [2, 2] */
   poolSize?: number | readonly [number, number];

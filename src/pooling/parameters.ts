@@ -1,4 +1,5 @@
 // Pooling layer shapes and (absent) parameters (EpyNN epynn/pooling/parameters.py).
+import { checkSize } from '../commons/checks.js';
 import { ShapeError } from '../commons/errors.js';
 import { type NDArray, fmt } from '../commons/ndarray.js';
 import type { Pooling } from './models.js';
@@ -32,6 +33,7 @@ export function poolingComputeShapes(layer: Pooling, A: NDArray): void {
   // (the kernels index X directly) but keeps its shape so fs reads as in EpyNN.
   const { m, oh, ow, d } = layer.d;
   layer.fs.Xb = [m, oh, ow, ph, pw, d];
+  checkSize('Pooling', 'output Z (m, oh, ow, d)', [m, oh, ow, d]);
 }
 
 /** Initialize parameters from shapes for layer. */

@@ -1,13 +1,13 @@
 // RNN forward pass (EpyNN rnn/forward.py).
 import { stepActivation } from '../activation/steps.js';
 import { type NDArray, zeros } from '../commons/ndarray.js';
-import { addHiddenProduct, checkParameters, copyPreviousStep, dataOf, inputProduct, lastStep } from '../commons/recurrent.js';
+import { addHiddenProduct, checkRecurrentParameters, copyPreviousStep, dataOf, inputProduct, lastStep } from '../commons/recurrent.js';
 import type { RNN } from './models.js';
 import { RNN_PARAMETERS } from './parameters.js';
 
 /** Fills fc.X and zeroed caches h_, h, hp (m, s, u). */
 function initializeForward(layer: RNN, A: NDArray): NDArray {
-  checkParameters(layer, RNN_PARAMETERS);
+  checkRecurrentParameters(layer, RNN_PARAMETERS);
   const X = A; // (m, s, e) never written to
   const [m, s] = X.shape;
   const hs = [m, s, layer.d.u]; // (m, s, u)

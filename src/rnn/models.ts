@@ -10,6 +10,7 @@ import { rnnBackward } from './backward.js';
 import { rnnForward } from './forward.js';
 import { rnnComputeGradients, rnnComputeShapes, rnnInitializeParameters, rnnUpdateParameters } from './parameters.js';
 
+/** Options of `new RNN(...)` (EpyNN's `RNN(unit_cells, activate, ...)`). */
 export interface RNNOptions {
   /** Number of unit cells (u), EpyNN's `unit_cells`. @default 1 */
   unitCells?: number;

@@ -1,7 +1,8 @@
 // RNN shapes, parameters and gradients (EpyNN rnn/parameters.py).
+import { checkShapesKnown } from '../commons/checks.js';
 import { sgdUpdate } from '../commons/models.js';
 import { type NDArray, zeros } from '../commons/ndarray.js';
-import { checkSequenceInput, requireBackward, requireShapes, stepsProduct, stepsSum } from '../commons/recurrent.js';
+import { checkSequenceInput, checkBackwardDone, stepsProduct, stepsSum } from '../commons/recurrent.js';
 import type { RNN } from './models.js';
 
 /** Parameter keys of RNN, in EpyNN's order (gradients follow it: dU, dV, db). */
@@ -32,7 +33,7 @@ export function rnnComputeShapes(layer: RNN, A: NDArray): void {
 
 /** U and V from `layer.initialization`, b zeros (as EpyNN). */
 export function rnnInitializeParameters(layer: RNN): void {
-  requireShapes(layer, RNN_PARAMETERS);
+  checkShapesKnown(layer, 'initializeParameters', RNN_PARAMETERS);
   // For linear activation of hidden state (h_)
   layer.p.U = layer.initialization(layer.fs.U, layer.rng); // (e, u)
   layer.p.V = layer.initialization(layer.fs.V, layer.rng); // (u, u)
@@ -47,7 +48,7 @@ export function rnnInitializeParameters(layer: RNN): void {
  * EpyNN loops over the steps (in reverse); each sum here is one GEMM over all m·s rows instead.
  */
 export function rnnComputeGradients(layer: RNN): void {
-  requireBackward(layer, 'dh_');
+  checkBackwardDone(layer, 'dh_');
   const { s, e, u } = layer.d;
   const ms = layer.fc.X.shape[0] * s; // m·s rows
   const X = layer.fc.X.data; // (m, s, e)

@@ -1,7 +1,7 @@
 // Bad input: every case throws a typed error whose message names the layer, the option or argument,
 // what was expected and what was received.
 import { describe, expect, test } from 'vitest';
-import { EpyNNError, ShapeError } from '../../src/commons/errors.js';
+import { EpyNNError, ShapeError, StateError } from '../../src/commons/errors.js';
 import { zeros } from '../../src/commons/ndarray.js';
 import { Convolution, type ConvolutionOptions } from '../../src/convolution/models.js';
 
@@ -103,15 +103,15 @@ describe('shapes', () => {
 
   test('parameters or shapes missing', () => {
     const layer = new Convolution();
-    expectThrow(() => layer.forward(zeros([1, 5, 5, 1])), EpyNNError, 'forward', 'computeShapes');
-    expectThrow(() => layer.initializeParameters(), EpyNNError, 'initializeParameters', 'computeShapes');
+    expectThrow(() => layer.forward(zeros([1, 5, 5, 1])), StateError, 'Convolution: forward() called before computeShapes()');
+    expectThrow(() => layer.initializeParameters(), StateError, 'Convolution: initializeParameters() called before computeShapes()');
     layer.computeShapes(zeros([1, 5, 5, 1]));
-    expectThrow(() => layer.forward(zeros([1, 5, 5, 1])), EpyNNError, 'p.W and p.b', 'initializeParameters');
+    expectThrow(() => layer.forward(zeros([1, 5, 5, 1])), StateError, 'Convolution: forward() called before initializeParameters() (parameter W is not set)');
   });
 
   test('dA of the wrong shape in backward, and backward before forward', () => {
     const layer = ready({ filterSize: 2, strides: 1 }); // A (2, 4, 4, 2)
-    expectThrow(() => layer.backward(zeros([2, 4, 4, 2])), EpyNNError, 'backward', 'call forward first');
+    expectThrow(() => layer.backward(zeros([2, 4, 4, 2])), StateError, 'Convolution: backward() called before forward()');
     layer.forward(zeros([2, 5, 5, 1]));
     expectThrow(() => layer.backward(zeros([2, 4, 4, 1])), ShapeError, 'backward', /\bdA\b/, '(m, oh, ow, u) = (2, 4, 4, 2)', 'got (2, 4, 4, 1)');
     expectThrow(() => layer.backward(zeros([2, 32])), ShapeError, 'got (2, 32)');
@@ -120,6 +120,6 @@ describe('shapes', () => {
   test('computeGradients before backward', () => {
     const layer = ready();
     layer.forward(zeros([2, 5, 5, 1]));
-    expectThrow(() => layer.computeGradients(), EpyNNError, 'computeGradients', 'forward and backward first');
+    expectThrow(() => layer.computeGradients(), StateError, 'Convolution: computeGradients() called before backward()');
   });
 });

@@ -3,7 +3,7 @@
 import * as fcheck from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { relu, softmax, tanh } from '../../src/activation/functions.js';
-import { EpyNNError, ShapeError } from '../../src/commons/errors.js';
+import { EpyNNError, ShapeError, StateError } from '../../src/commons/errors.js';
 import { NDArray, zeros } from '../../src/commons/ndarray.js';
 import { seededRng } from '../../src/commons/rng.js';
 import { Dense } from '../../src/dense/models.js';
@@ -72,7 +72,8 @@ describe('Dense shape errors', () => {
 
   test('forward before parameters are set', () => {
     const layer = new Dense({ units: 2 });
-    expect(() => layer.forward(zeros([2, 3]))).toThrow(/Dense: parameters p.W and p.b are not set; call computeShapes\(A\) and initializeParameters\(\) first/);
+    expect(() => layer.forward(zeros([2, 3]))).toThrow(/Dense: forward\(\) called before initializeParameters\(\) \(parameter W is not set\)/);
+    expect(() => layer.forward(zeros([2, 3]))).toThrow(StateError);
   });
 
   test('input width differs from the built W', () => {
@@ -99,7 +100,8 @@ describe('Dense shape errors', () => {
 
   test('backward: before forward, wrong dA shape', () => {
     const { layer, X } = built(2, 3, 4);
-    expect(() => layer.backward(zeros([4, 2]))).toThrow(/Dense: backward called before forward/);
+    expect(() => layer.backward(zeros([4, 2]))).toThrow(/Dense: backward\(\) called before forward\(\)/);
+    expect(() => new Dense().backward(zeros([4, 2]))).toThrow(StateError);
     layer.forward(X);
     expect(() => layer.backward(zeros([4, 3]))).toThrow(/Dense: backward input dA must have shape \(4, 2\) = \(m, u\), got \(4, 3\)/);
     expect(() => layer.backward(zeros([3, 2]))).toThrow(/got \(3, 2\)/);
@@ -108,7 +110,8 @@ describe('Dense shape errors', () => {
 
   test('computeGradients before backward', () => {
     const layer = new Dense({ units: 2 });
-    expect(() => layer.computeGradients()).toThrow(/Dense: computeGradients needs forward\(A\) and backward\(dA\) to run first/);
+    expect(() => layer.computeGradients()).toThrow(/Dense: computeGradients\(\) called before forward\(\)/);
+    expect(() => layer.computeGradients()).toThrow(StateError);
   });
 
   test('m comes from each batch, not from the computeShapes batch', () => {

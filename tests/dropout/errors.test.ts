@@ -2,7 +2,7 @@
 // what was expected and what was received.
 import { describe, test } from 'vitest';
 import { throwsWith } from '../helpers/errors.js';
-import { EpyNNError, ShapeError } from '../../src/commons/errors.js';
+import { EpyNNError, ShapeError, StateError } from '../../src/commons/errors.js';
 import { zeros } from '../../src/commons/ndarray.js';
 import { Dropout } from '../../src/dropout/models.js';
 
@@ -37,6 +37,6 @@ describe('Dropout input errors', () => {
     }
   });
   test('backward before forward', () => {
-    throwsWith(() => new Dropout().backward(zeros([1, 1])), ShapeError, 'Dropout: backward called before forward');
+    throwsWith(() => new Dropout().backward(zeros([1, 1])), StateError, 'Dropout: backward() called before forward()');
   });
 });

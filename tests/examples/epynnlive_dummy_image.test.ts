@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { examples } from '../../examples/index.js';
-import { prepareDataset, trainScript } from '../../examples/dummy_image/epynnlive.js';
-import { numpyRng } from '../../src/index.js';
+import { prepareDataset, readDataset, trainScript } from '../../examples/dummy_image/epynnlive.js';
+import { EpyNN, Embedding, numpyRng } from '../../src/index.js';
+import { buildLayer } from '../helpers/build.js';
 import type { NDArray } from '../../src/commons/ndarray.js';
 import { expectClose, expectCloseNum } from '../helpers/close.js';
 import { FIXTURE_DIR, loadFixture } from '../helpers/fixtures.js';
@@ -42,6 +43,20 @@ describe('dummy_image epynnlive port reproduces EpyNN', () => {
     models[1].layers.forEach((layer, i) => {
       for (const [k, v] of Object.entries(layer.p)) expect(Array.from(model.layers[i].p[k].data)).toEqual(Array.from(v.data));
     });
+  });
+
+  test("each run's initial parameters from seed 1 alone (rtol 1e-12)", () => {
+    const fx = loadFixture('live_dummy_image');
+    const { X } = readDataset(join(FIXTURE_DIR, 'live_dummy_image.json'));
+    for (const run of fx.runs) {
+      const e = fx.embeddings[run.embedding];
+      const embedding = new Embedding({ XData: X, YData: fx.data.Y_label, XScale: e.XScale, YEncode: e.YEncode, batchSize: e.batchSize, relativeSize: e.relativeSize });
+      const model = new EpyNN([embedding, ...run.layers.map(buildLayer)], run.name);
+      model.initialize({ loss: run.loss, seed: run.seed, seHPars: run.hPars, quiet: true, compat: 'epynn' });
+      run.paramsInitial.forEach((params: Record<string, NDArray>, i: number) => {
+        for (const [k, v] of Object.entries(params)) expectClose(model.layers[i].p[k], v, `${run.name} layer ${i} p.${k} (initial)`, { rtol: 1e-12, atol: 1e-14 });
+      });
+    }
   });
 
   test('its data generator mirrors prepare_dataset.py (labels follow the masking law)', () => {

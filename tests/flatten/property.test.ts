@@ -47,7 +47,7 @@ describe('Flatten properties', () => {
   test('errors name the layer, the argument and both shapes', () => {
     const layer = new Flatten();
     expect(() => layer.backward(zeros([2, 6]))).toThrow(EpyNNError);
-    expect(() => layer.backward(zeros([2, 6]))).toThrow(/Flatten: backward called before forward/);
+    expect(() => layer.backward(zeros([2, 6]))).toThrow(/Flatten: backward\(\) called before forward\(\)/);
     expect(() => layer.forward(new NDArray(new Float64Array([1]), []))).toThrow(/Flatten: input A must have a sample axis \(m, \.\.\.\), got shape \(\)/);
     layer.forward(zeros([2, 3, 2]));
     expect(() => layer.backward(zeros([3, 4]))).toThrow(ShapeError);

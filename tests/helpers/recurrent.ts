@@ -4,7 +4,7 @@ import * as fcheck from 'fast-check'; // not `fc`: that name is the forward cach
 import { describe, expect, test } from 'vitest';
 import { type Activation, getActivation } from '../../src/activation/functions.js';
 import type { Layer } from '../../src/commons/models.js';
-import { ShapeError } from '../../src/commons/errors.js';
+import { ShapeError, StateError } from '../../src/commons/errors.js';
 import { NDArray, map } from '../../src/commons/ndarray.js';
 import { type Rng, seededRng } from '../../src/commons/rng.js';
 import { type HPars, defaultHPars } from '../../src/settings.js';
@@ -301,13 +301,15 @@ export function propertySuite(
     test('forward before initializeParameters, backward before forward, gradients before backward', () => {
       const layer = new Ctor({ unitCells: 2 });
       const X = randn([2, 3, 4], seededRng(1));
-      expect(() => layer.initializeParameters()).toThrow(`${layerName}: shape of ${U} unknown; call computeShapes(X) first`);
+      expect(() => layer.initializeParameters()).toThrow(`${layerName}: initializeParameters() called before computeShapes() (shape of ${U} unknown)`);
       layer.computeShapes(X);
-      expect(() => layer.forward(X)).toThrow(`${layerName}: parameter ${U} is not set; call initializeParameters() first`);
+      expect(() => layer.forward(X)).toThrow(`${layerName}: forward() called before initializeParameters() (parameter ${U} is not set)`);
+      expect(() => layer.forward(X)).toThrow(StateError);
       layer.initializeParameters();
       expect(() => layer.backward(randn([2, 2], seededRng(1)))).toThrow(`${layerName}: backward() called before forward()`);
       layer.forward(X);
       expect(() => layer.computeGradients()).toThrow(`${layerName}: computeGradients() called before backward()`);
+      expect(() => layer.computeGradients()).toThrow(StateError);
     });
 
     test('an input width e other than the one U was built for is a ShapeError', () => {

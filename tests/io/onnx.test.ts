@@ -143,6 +143,12 @@ describe('Node files and epynn export', () => {
     expect(new Uint8Array(readFileSync(join(dir, 'm.onnx')))).toEqual(toONNX(m));
     expect(await main(['export', '--format', 'keras', saved, join(dir, 'x')], io)).toBe(2);
     expect(err.join('\n')).toContain('--format must be tfjs or onnx, got "keras"');
+    expect(err.join('\n')).toContain('usage: epynn export --format tfjs|onnx <model.json> <out>');
+    out.length = 0;
+    expect(await main(['help', 'export'], io)).toBe(0);
+    expect(out.join('\n')).toContain('--format onnx  <out> is a file');
+    expect(await main(['export', '--help'], io)).toBe(0);
+    expect(err.join('\n')).not.toContain('undefined');
     expect(await main(['export', '--format', 'onnx', saved], io)).toBe(2);
     expect(await main(['export', '--format', 'onnx', join(dir, 'missing.json'), join(dir, 'y.onnx')], io)).toBe(1);
     expect(err.join('\n')).toContain('no such file');

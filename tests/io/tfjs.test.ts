@@ -165,6 +165,34 @@ describe('toTFJS refusals', () => {
   });
 });
 
+describe('fromTFJS: the layout of a Python Keras export (tensorflowjs_converter)', () => {
+  it('model_config wrapper, InputLayer with batch_shape, weight names with cell scopes and :0', () => {
+    const m = build('py', [4, 3], [new LSTM({ unitCells: 3, sequences: true }), new GRU({ unitCells: 2 }), new Dense({ units: 2, activate: softmax })]);
+    const { modelJSON, weightData } = toTFJS(m);
+    const layers = (modelJSON.modelTopology.config as { layers: { class_name: string; config: Record<string, unknown> }[] }).layers;
+    const renamed: Record<string, string> = { lstm_1: 'lstm', gru_1: 'gru', dense_1: 'dense' };
+    const pyLayers = [
+      { class_name: 'InputLayer', config: { batch_shape: [null, 4, 3], name: 'input_layer' } },
+      ...layers.map((l) => {
+        const { batch_input_shape: _, ...config } = l.config;
+        return { class_name: l.class_name, config: { ...config, name: renamed[String(l.config.name)] } };
+      }),
+    ];
+    const cell: Record<string, string> = { lstm: 'lstm/lstm_cell', gru: 'gru/gru_cell', dense: 'dense' };
+    const py: TFJSModelJSON = {
+      format: 'layers-model',
+      modelTopology: { keras_version: '2.15.0', backend: 'tensorflow', model_config: { class_name: 'Sequential', config: { name: 'sequential', layers: pyLayers } } },
+      weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights: modelJSON.weightsManifest[0].weights.map((w) => {
+        const [layer, weight] = w.name.split('/');
+        return { ...w, name: `${cell[renamed[layer]]}/${weight}:0` };
+      }) }],
+    };
+    const X = samples(4, [4, 3], 5);
+    expectClose(fromTFJS(py, weightData).predict(X).A!, fromTFJS(modelJSON, weightData).predict(X).A!, 'Python layout');
+    expect(fromTFJS(py, weightData).name).toBe('sequential');
+  });
+});
+
 describe('fromTFJS refusals', () => {
   const topology = (layers: unknown[]): TFJSModelJSON => ({ modelTopology: { class_name: 'Sequential', config: { name: 't', layers } }, weightsManifest: [{ paths: [], weights: [] }] });
   const input = { batch_input_shape: [null, 4], name: 'in' };

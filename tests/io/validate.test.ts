@@ -9,6 +9,7 @@ import { EpyNNError, ModelFileError } from '../../src/commons/errors.js';
 import { canonicalJSON, FORMAT_VERSION, type ModelJSON, modelChecksum, modelFromJSON, parseModelJSON } from '../../src/io/library.js';
 import { EpyNN } from '../../src/network/models.js';
 import { readModel } from '../../src/node/fs.js';
+import { crc32Text } from '../../src/io/bytes.js';
 import { throwsWith } from '../helpers/errors.js';
 import { imageData, imageModel } from './models.js';
 
@@ -47,6 +48,14 @@ describe('one checksum over the whole document (version 2)', () => {
       throwsWith(() => modelFromJSON(json), ModelFileError, /^EpyNN\.fromJSON: checksum mismatch \(file says "crc32:[0-9a-f]{8}", content gives crc32:[0-9a-f]{8}\): the file is corrupted or was edited$/);
       expect(what).toBeTruthy();
     }
+  });
+
+  it('is the CRC-32 of the canonical text (computed in pieces, checked against the whole string)', () => {
+    const withData = model.toJSON({ includeData: true }) as ModelJSON & Record<string, any>;
+    withData.model.name = 'modèle 日本 🙂';
+    withData.model.metrics.CCE[1][0] = 'NaN';
+    for (const doc of [base, withData]) expect(modelChecksum(doc)).toBe(`crc32:${crc32Text(canonicalJSON(doc))}`);
+    expect(modelChecksum(withData)).not.toBe(modelChecksum(base));
   });
 
   it('is computed on the canonical form: key order and whitespace do not matter', () => {

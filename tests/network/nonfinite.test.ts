@@ -202,6 +202,31 @@ describe('other non-finite stops and finite divergence', () => {
     expect(log.lines.filter((l) => l.startsWith('WARNING'))).toEqual(model.trainingWarnings);
   });
 
+  it('a learning rate of 1e6 saturates the units: the frozen loss is one warning', () => {
+    const X = Array.from({ length: 40 }, (_, i) => [Math.sin(i), Math.cos(i * 3), (i % 7) / 7]);
+    const Y = X.map((x) => (x[0] + x[1] > 0 ? 1 : 0));
+    const model = new EpyNN([new Embedding({ XData: X, YData: Y, relativeSize: [1, 0, 0] }), new Dense()], 'frozen');
+    model.initialize({ seed: 1, seHPars: { learning_rate: 1e6 }, quiet: true });
+    model.train({ epochs: 20, quiet: true });
+    expect(model.epochsDone).toBe(20);
+    expect(model.trainingWarnings).toEqual([
+      'WARNING epoch 5: the training loss (MSE) stayed at exactly 0.025 for 5 epochs (saturated units, no gradient): the training diverges; lower the learning rate?',
+    ]);
+  });
+
+  it('after a stop, training continues from the last good epoch once the cause is fixed', () => {
+    const model = imageStack(5);
+    model.train({ epochs: 2, quiet: true });
+    model.layers[5].seHPars = { ...model.layers[5].seHPars!, learning_rate: 1e308 };
+    expect(() => model.train({ epochs: 3, quiet: true })).toThrow(NonFiniteError);
+    expect(model.epochsDone).toBe(2);
+    model.layers[5].seHPars = { ...model.layers[5].seHPars!, learning_rate: 0.1 };
+    model.train({ epochs: 2, quiet: true });
+    expect(model.epochsDone).toBe(4);
+    expect(model.metrics.CCE[0]).toHaveLength(4);
+    expect(model.metrics.CCE[0].every(Number.isFinite)).toBe(true);
+  });
+
   it('a healthy training gives no warning', () => {
     const model = sequenceStack(3).train({ epochs: 12, quiet: true });
     expect(model.trainingWarnings).toEqual([]);

@@ -2,7 +2,7 @@
 // what was expected and what was received.
 import { describe, expect, test } from 'vitest';
 import { throwsWith } from '../helpers/errors.js';
-import { EpyNNError, ShapeError } from '../../src/commons/errors.js';
+import { EpyNNError, ShapeError, StateError } from '../../src/commons/errors.js';
 import { NDArray, zeros } from '../../src/commons/ndarray.js';
 import { Pooling } from '../../src/pooling/models.js';
 
@@ -54,7 +54,7 @@ describe('Pooling input errors', () => {
     throwsWith(() => layer.backward(zeros([2, 8])), ShapeError, 'got (2, 8)');
   });
   test('backward before forward', () => {
-    throwsWith(() => new Pooling().backward(zeros([1, 1, 1, 1])), ShapeError, 'Pooling: backward called before forward');
+    throwsWith(() => new Pooling().backward(zeros([1, 1, 1, 1])), StateError, 'Pooling: backward() called before forward()');
   });
   test('errors do not leave the layer half-updated for a valid input afterwards', () => {
     const layer = new Pooling();
