@@ -9,7 +9,7 @@ import { DATASETS, type Dataset, checkSubset, type MnistPack, loadMnist, makeDat
 import type { FromWorker, ToWorker } from './messages.js';
 import { RELATIVE_SIZE, buildModel, confusionMatrix } from './network.js';
 import {
-  CATALOG, LAYER_TYPES, type DatasetKind, type LayerSpec, type LayerType, type Session, cleanSpec, trainHPars, defaultSession, layerSpec, mathLink,
+  CATALOG, LAYER_TYPES, type DatasetKind, type LayerSpec, type LayerType, type Session, cleanSpec, specFromConfig, trainHPars, defaultSession, layerSpec, mathLink,
 } from './spec.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
@@ -784,6 +784,12 @@ async function loadModel(file: File): Promise<void> {
     setModel(m, true);
     $('model-info').prepend(h('strong', {}, `Loaded ${file.name}. `));
     $('status').replaceChildren(`Showing ${m.uname} (loaded): ${m.epochsDone} epochs trained.`);
+    // the editor shows the loaded network when it takes the current data (the model's own options)
+    const specs = m.layers.slice(1).map((l) => specFromConfig(l.name, l.toConfig()));
+    if (fits(m) && specs.every((x) => x !== undefined)) {
+      session.layers = specs as LayerSpec[];
+      changed(true);
+    }
   } catch (err) {
     $('model-info').replaceChildren(h('span', { class: 'error' }, `Could not load ${file.name}: ${err instanceof Error ? err.message : String(err)}`));
   }

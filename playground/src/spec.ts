@@ -121,6 +121,26 @@ export function cleanSpec(raw: unknown): LayerSpec | undefined {
   return out;
 }
 
+/**
+ * The spec of a built layer, from its `toConfig()` (the same option names): for the editor after a model
+ * is loaded. Undefined when the editor cannot show it (an unknown type, a non-square window).
+ */
+export function specFromConfig(type: string, config: Record<string, unknown>): LayerSpec | undefined {
+  if (!(type in CATALOG)) return undefined;
+  const spec = layerSpec(type as LayerType);
+  for (const def of CATALOG[type as LayerType].options) {
+    let v = config[def.key];
+    if (Array.isArray(v)) {
+      if (v.length !== 2 || v[0] !== v[1]) return undefined;
+      v = v[0];
+    }
+    if (v === null && def.key === 'strides') v = 0; // Pooling: the window size
+    if (typeof v !== typeof spec.opts[def.key]) return undefined;
+    spec.opts[def.key] = v as number | string | boolean;
+  }
+  return spec;
+}
+
 /** The EpyNN layer for a spec (the library validates the options and names what is wrong). */
 export function buildLayer(spec: LayerSpec): Layer {
   const o = spec.opts;

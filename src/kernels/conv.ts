@@ -8,7 +8,7 @@ import { gemmStrided } from './gemm.js';
 import {
   type ConvDims, col2im, cropPadding, directForward, directGradW, directGradX, im2col, offsets, packW, padInput,
 } from './js/conv.js';
-import { convForwardWasm, convGradWWasm } from './wasm/conv.js';
+import { convForwardWasm, convGradWWasm, convGradXWasm } from './wasm/conv.js';
 
 export type { ConvDims } from './js/conv.js';
 
@@ -167,7 +167,9 @@ export function convGradX(s: ConvScratch, x: Float64Array, dm: ConvDims, u: numb
     dxp.fill(0, 0, n);
   } else dx.fill(0);
   if (useDirect(dm)) {
-    directGradX(dz, s.xoff, s.koff, M, K, u, W, dxp);
+    const rt = wasmKernels();
+    if (rt !== null) convGradXWasm(rt, dz, s.xoff, s.koff, M, K, u, W, dxp);
+    else directGradX(dz, s.xoff, s.koff, M, K, u, W, dxp);
   } else {
     if (s.dcols.length < M * K) s.dcols = new Float64Array(M * K);
     gemmStrided(M, K, u, dz, 0, u, 1, W, 0, 1, u, s.dcols, 0, K, false);

@@ -10,9 +10,9 @@ import { seededRng } from '../../src/commons/rng.js';
 import { getBackend, setBackend } from '../../src/commons/backend.js';
 import { EpyNNError } from '../../src/commons/errors.js';
 import { offsets } from '../../src/kernels/js/conv.js';
-import { directForward, directGradW, packW } from '../../src/kernels/js/conv.js';
+import { directForward, directGradW, directGradX, packW } from '../../src/kernels/js/conv.js';
 import * as jsGemm from '../../src/kernels/js/gemm.js';
-import { convForwardWasm, convGradWWasm, reluBackwardWasm } from '../../src/kernels/wasm/conv.js';
+import { convForwardWasm, convGradWWasm, convGradXWasm, reluBackwardWasm } from '../../src/kernels/wasm/conv.js';
 import { gemmStridedWasm } from '../../src/kernels/wasm/gemm.js';
 import { WASM_SHARED } from '../../src/kernels/wasm/module.js';
 import { type WasmRuntime, createWasmRuntime, decodeBase64 } from '../../src/kernels/wasm/runtime.js';
@@ -31,9 +31,12 @@ describe('the embedded module', () => {
   });
 
   test('decodeBase64 inverts base64 (the bare-V8 decoder)', () => {
-    const bytes = decodeBase64(WASM_SHARED);
-    expect(Buffer.from(bytes).toString('base64')).toBe(WASM_SHARED);
-    expect(Array.from(bytes.subarray(0, 4))).toEqual([0, 0x61, 0x73, 0x6d]); // \0asm
+    for (const b64 of WASM_SHARED) {
+      const bytes = decodeBase64(b64);
+      expect(Buffer.from(bytes).toString('base64')).toBe(b64);
+      expect(Array.from(bytes.subarray(0, 4))).toEqual([0, 0x61, 0x73, 0x6d]); // \0asm
+      expect(bytes.length).toBeLessThanOrEqual(4096); // synchronous compile on a page's main thread
+    }
   });
 });
 
@@ -80,7 +83,7 @@ describe.each(runtimes)('WebAssembly kernels = TypeScript kernels, bit for bit (
     { m: 2, h: 10, w: 11, d: 3, fh: 5, fw: 4, sh: 2, sw: 3, p: 1, u: 6 },
     { m: 2, h: 30, w: 30, d: 1, fh: 2, fw: 2, sh: 1, sw: 1, p: 0, u: 4 }, // M > 128: several chunks
   ];
-  test.each(convs)('conv forward (+relu), dW and db: %o', (c) => {
+  test.each(convs)('conv forward (+relu), dW, db and dX: %o', (c) => {
     const hp = c.h + 2 * c.p, wp = c.w + 2 * c.p;
     const oh = Math.floor((hp - c.fh) / c.sh) + 1, ow = Math.floor((wp - c.fw) / c.sw) + 1;
     const dm = { ...c, oh, ow };
@@ -113,6 +116,13 @@ describe.each(runtimes)('WebAssembly kernels = TypeScript kernels, bit for bit (
     convGradWWasm(rt, xp, xoff, koff, M, K, u, dz, dWw, dbw);
     expect(bits(dWw)).toBe(bits(dWj));
     expect(bits(dbw)).toBe(bits(dbj));
+
+    // dX into the padded input's layout; overlapping windows add up in the same order
+    const dxj = new Float64Array(xp.length);
+    directGradX(dz, xoff, koff, M, K, u, W, dxj);
+    const dxw = place(new Float64Array(xp.length));
+    convGradXWasm(rt, dz, xoff, koff, M, K, u, W, dxw);
+    expect(bits(dxw)).toBe(bits(dxj));
   });
 
   test('relu forward edge values and relu backward', () => {
@@ -199,5 +209,42 @@ describe('Pooling on resident buffers (the WebAssembly kernels) = the TypeScript
       expect(runs[0][1] === runs[1][1], 'dX').toBe(true);
     }
     setBackend(before);
+  });
+});
+
+describe('the WebAssembly kernels in a bundle run by bare V8 (no Buffer, atob, process)', () => {
+  test('the browser bundle picks wasm and trains a CNN to the same parameters as the js kernels', async () => {
+    const { build } = await import('esbuild');
+    const { runInNewContext } = await import('node:vm');
+    const result = await build({
+      entryPoints: [join(root, 'src', 'index.ts')], bundle: true, platform: 'browser', format: 'iife',
+      globalName: 'epynn', write: false, logLevel: 'silent',
+    });
+    const sandbox = { out: {} as Record<string, unknown> };
+    runInNewContext(`${result.outputFiles[0].text}
+      const { EpyNN, Embedding, Convolution, Pooling, Flatten, Dense, softmax, getBackend, setBackend } = epynn;
+      out.initial = getBackend();
+      const X = Array.from({ length: 24 }, (_, i) => Array.from({ length: 8 }, (_, r) =>
+        Array.from({ length: 8 }, (_, c) => [((i * 7 + r * 3 + c * 5) % 11) / 11])));
+      const Y = X.map((_, i) => i % 2);
+      const train = (backend) => {
+        setBackend(backend);
+        const model = new EpyNN([new Embedding({ XData: X, YData: Y, YEncode: true, batchSize: 8 }),
+          new Convolution({ unitFilters: 4, filterSize: 3, strides: 1 }), new Pooling({ poolSize: 2 }),
+          new Flatten(), new Dense({ units: 2, activate: softmax })], 'v8');
+        model.initialize({ loss: 'CCE', seed: 3, quiet: true });
+        model.train({ epochs: 2, quiet: true });
+        return model.layers.flatMap((l) => Object.values(l.p).flatMap((p) => Array.from(p.data)));
+      };
+      const w = train('wasm');
+      const j = train('js');
+      out.n = w.length;
+      out.maxDiff = Math.max(...w.map((v, i) => Math.abs(v - j[i])));
+      out.hasBuffer = typeof Buffer !== 'undefined' || typeof atob !== 'undefined';
+    `, sandbox);
+    expect(sandbox.out.hasBuffer).toBe(false);
+    expect(sandbox.out.initial).toBe('wasm');
+    expect(sandbox.out.n).toBeGreaterThan(40);
+    expect(sandbox.out.maxDiff).toBeLessThan(1e-12); // Dense: packed GEMM vs unpacked kernels, rounding only
   });
 });

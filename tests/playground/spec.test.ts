@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { Convolution, EpyNN, GRU, LSTM, NDArray, Pooling, RNN } from '../../src/index.js';
 import { MNIST_SIZE, checkSubset, makeDataset, parseMnistPack, type MnistPack } from '../../playground/src/datasets.js';
 import { buildModel, confusionMatrix } from '../../playground/src/network.js';
-import { CATALOG, LAYER_TYPES, buildLayer, cleanSpec, defaultSession, layerSpec } from '../../playground/src/spec.js';
+import { CATALOG, LAYER_TYPES, buildLayer, cleanSpec, defaultSession, layerSpec, specFromConfig } from '../../playground/src/spec.js';
 
 /** A small fake pack: n digits, digit i has label i % 10 and every pixel = i. */
 function fakePack(n: number): Uint8Array {
@@ -38,6 +38,17 @@ describe('layer specs', () => {
   test('bad option values get the library error that names the layer', () => {
     expect(() => buildLayer(layerSpec('Dense', { units: 0 }))).toThrow(/Dense.*units/);
     expect(() => buildLayer(layerSpec('Dropout', { dropProb: 1.5 }))).toThrow(/Dropout.*dropProb/);
+  });
+
+  test('a built layer\'s config gives back its spec (the editor after loading a model)', () => {
+    for (const spec of [...defaultSession('mnist').layers, ...defaultSession('dummy_string').layers, layerSpec('GRU', { unitCells: 3 }), layerSpec('Dropout', { dropProb: 0.3 })]) {
+      const layer = buildLayer(spec);
+      const back = specFromConfig(layer.name, layer.toConfig() as Record<string, unknown>)!;
+      expect(back).toBeDefined();
+      expect(layer.toConfig()).toEqual(buildLayer(back).toConfig());
+    }
+    expect(specFromConfig('Convolution', { ...buildLayer(layerSpec('Convolution')).toConfig(), filterSize: [3, 5] })).toBeUndefined();
+    expect(specFromConfig('Embedding', {})).toBeUndefined();
   });
 
   test('specs from storage: unknown types and keys dropped, wrong types replaced by defaults', () => {

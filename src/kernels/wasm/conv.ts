@@ -135,3 +135,38 @@ export function reluBackwardWasm(rt: WasmRuntime, g: Float64Array, z: Float64Arr
   rt.k.relu_bwd(gAt, zAt, oAt, n);
   if (rt.addressOf(out) < 0) out.set(rt.f64(oAt, n));
 }
+
+/**
+ * Direct input gradient (see directGradX): dx[xoff[r] + koff[k]] += Σ_iu dZ[r, iu] · W[k, iu], in the
+ * TS kernel's order. dx is the (padded) input gradient, zeroed by the caller.
+ */
+export function convGradXWasm(
+  rt: WasmRuntime, dz: Float64Array, xoff: Int32Array, koff: Int32Array, M: number, K: number, u: number,
+  W: Float64Array, dx: Float64Array,
+): void {
+  const M4 = (M + 3) & ~3;
+  const K4 = (K + 3) & ~3;
+  let zAt = rt.addressOf(dz);
+  let dxAt = rt.addressOf(dx);
+  // Scratch layout: xoff | koff | Wᵀ (u, K4) | [dz] | [dx]
+  let size = i32Bytes(M4) + i32Bytes(K4) + f64Bytes(u * K4);
+  const zAt0 = size;
+  if (zAt < 0) size += f64Bytes(M * u);
+  const dxAt0 = size;
+  if (dxAt < 0) size += f64Bytes(dx.length);
+  const base = rt.scratch(size);
+  const pxoff = base;
+  const pkoff = pxoff + i32Bytes(M4);
+  const pwt = pkoff + i32Bytes(K4);
+  if (zAt < 0) rt.f64((zAt = base + zAt0), M * u).set(dz.subarray(0, M * u));
+  if (dxAt < 0) rt.f64((dxAt = base + dxAt0), dx.length).set(dx);
+  const xo = rt.i32(pxoff, M4);
+  for (let r = 0; r < M4; r++) xo[r] = dxAt + xoff[r] * 8;
+  const ko = rt.i32(pkoff, K4);
+  for (let k = 0; k < K4; k++) ko[k] = koff[k] * 8;
+  const wt = rt.f64(pwt, u * K4);
+  wt.fill(0);
+  for (let k = 0; k < K; k++) for (let iu = 0; iu < u; iu++) wt[iu * K4 + k] = W[k * u + iu];
+  rt.k.conv_dx(zAt, pxoff, pkoff, M, K, u, pwt);
+  if (rt.addressOf(dx) < 0) dx.set(rt.f64(dxAt, dx.length));
+}

@@ -17,6 +17,7 @@ export interface WasmExports {
     sh: number, sw: number, o1: number, o2: number, o3: number, isMin: number): number;
   pool_bwd4(x: number, z: number, da: number, dx: number, m: number, h: number, w: number, d: number, oh: number,
     ow: number, sh: number, sw: number, o1: number, o2: number, o3: number): void;
+  conv_dx(dz: number, xoff: number, koff: number, M: number, K: number, u: number, wt: number): void;
 }
 
 const PAGE = 65536;
@@ -154,10 +155,13 @@ export function createWasmRuntime(shared = true): WasmRuntime {
     }
   }
   if (memory === undefined) memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES });
-  const bytes = decodeBase64(isShared ? WASM_SHARED : WASM_UNSHARED);
-  if (!WebAssembly.validate(bytes)) throw new Error('WebAssembly SIMD does not validate here');
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-  return new WasmRuntime(instance.exports as unknown as WasmExports, memory, isShared);
+  const exports: Record<string, unknown> = {};
+  for (const b64 of isShared ? WASM_SHARED : WASM_UNSHARED) {
+    const bytes = decodeBase64(b64);
+    if (!WebAssembly.validate(bytes)) throw new Error('WebAssembly SIMD does not validate here');
+    Object.assign(exports, new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports);
+  }
+  return new WasmRuntime(exports as unknown as WasmExports, memory, isShared);
 }
 
 let runtime: WasmRuntime | null | undefined;
