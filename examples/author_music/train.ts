@@ -82,7 +82,7 @@ export async function run(options: AuthorMusicOptions = {}): Promise<EpyNN> {
 
 export const example: Example = {
   name: 'author_music',
-  description: 'Guitar clips (WAV, 1 s at 10 kHz, 16 levels): true author or not? Feed-forward, RNN and GRU',
+  description: 'Guitar clips (WAV, 1 s at 10 kHz, or 1 kHz synthetic; 16 levels): true author or not? Feed-forward, RNN and GRU',
   variants,
   run,
 };

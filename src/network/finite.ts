@@ -6,6 +6,7 @@
 import { NonFiniteError } from '../commons/errors.js';
 import type { DataSet } from '../commons/models.js';
 import type { NDArray } from '../commons/ndarray.js';
+import { type RngState, restoreRng } from '../commons/rng.js';
 import type { EpyNN } from './models.js';
 
 /** Epochs in a row the loss must grow (or stay exactly the same) before the warning. */
@@ -41,6 +42,9 @@ export class TrainingGuard {
   private snapshot: Float64Array[][] = [];
   /** Length of every metric history at the start of the epoch. */
   private lengths: number[][] = [];
+  /** Every layer's random state at the start of the epoch, and the Embedding's batch order (compat). */
+  private rngs: RngState[] = [];
+  private zipOrder: number[] | undefined;
   private losses: number[] = [];
   private warned = false;
 
@@ -81,13 +85,19 @@ export class TrainingGuard {
     if (bad !== undefined) throw new NonFiniteError(`EpyNN.train: before training, ${bad}; nothing was trained`);
   }
 
-  /** At the start of each epoch: a copy of every parameter (the last good epoch's). */
+  /** At the start of each epoch: a copy of every parameter and random state (the last good epoch's). */
   startEpoch(): void {
     this.snapshot = this.model.layers.map((layer) => Object.values(layer.p).map((P) => P.data.slice()));
+    this.rngs = this.model.layers.map((layer) => layer.rng.state());
+    const zip = this.model.embedding.zipOrder;
+    this.zipOrder = zip === undefined ? undefined : [...zip];
     this.lengths = Object.values(this.model.metrics).map((sets) => sets.map((values) => values.length));
   }
 
-  /** Puts the parameters of the last good epoch back (in place: arrays shared with others stay shared). */
+  /**
+   * Puts the parameters (in place: arrays shared with others stay shared) and the random states of
+   * the last good epoch back, so that training again continues exactly from there.
+   */
   restore(): void {
     const m = this.model;
     m.layers.forEach((layer, i) => {
@@ -95,7 +105,9 @@ export class TrainingGuard {
         const saved = this.snapshot[i]?.[k];
         if (saved !== undefined && saved.length === P.data.length) P.data.set(saved);
       });
+      if (this.rngs[i] !== undefined) layer.rng = restoreRng(this.rngs[i]);
     });
+    if (this.zipOrder !== undefined) m.embedding.zipOrder = [...this.zipOrder];
     m.epochs = m.epochsDone;
     m.e = Math.max(0, m.epochsDone - 1);
   }

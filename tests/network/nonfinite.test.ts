@@ -227,6 +227,24 @@ describe('other non-finite stops and finite divergence', () => {
     expect(model.metrics.CCE[0].every(Number.isFinite)).toBe(true);
   });
 
+  it('the random states are put back too: fixing the cause and training on equals an uninterrupted run', () => {
+    const model = imageStack(5); // Dropout and shuffled batches draw random numbers every epoch
+    const dense = model.layers[5];
+    const forward = dense.forward;
+    poisonFrom(dense, 'forward', (out) => {
+      const bad = (out as NDArray).copy();
+      bad.data[0] = NaN;
+      return bad;
+    });
+    expect(() => model.train({ epochs: 6, quiet: true })).toThrow(NonFiniteError);
+    expect(model.epochsDone).toBe(BAD_EPOCH);
+    dense.forward = forward;
+    model.train({ epochs: 6 - BAD_EPOCH, quiet: true });
+    const once = imageStack(5).train({ epochs: 6, quiet: true });
+    expect(sameParameters(model, once)).toBe(true);
+    expect(model.metrics).toEqual(once.metrics);
+  });
+
   it('a healthy training gives no warning', () => {
     const model = sequenceStack(3).train({ epochs: 12, quiet: true });
     expect(model.trainingWarnings).toEqual([]);
