@@ -314,11 +314,11 @@ export function checkFinite(where: string, what: string, x: { data: ArrayLike<nu
 }
 
 /**
- * Largest number of elements of one array: 2^31 − 1, so every element offset fits the 32-bit
- * integers the kernels use (a Float64Array this size is 16 GiB, beyond what a process can allocate
- * in practice).
+ * Largest number of elements of one array: 2^31 − 8, so every element offset, also rounded up to a
+ * multiple of 4 or 8 for the kernels' blocks ((M + 3) & ~3), fits the 32-bit integers the kernels use
+ * (a Float64Array this size is 16 GiB, beyond what a process can allocate in practice).
  */
-export const MAX_ELEMENTS = 2 ** 31 - 1;
+export const MAX_ELEMENTS = 2 ** 31 - 8;
 
 /** Throws unless `shape` holds non-negative integers (ShapeError, printing the shape as received). */
 export function checkShape(where: string, what: string, shape: unknown): number[] {

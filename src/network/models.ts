@@ -1,6 +1,6 @@
 // The EpyNN network: a list of layers starting with an Embedding (EpyNN network/models.py).
 import { checkBoolean, checkHPars, checkInteger, checkKey, checkOptions, show } from '../commons/checks.js';
-import { EpyNNError, StateError } from '../commons/errors.js';
+import { EpyNNError, ShapeError, StateError } from '../commons/errors.js';
 import { type Output, defaultOutput, silentOutput } from '../commons/logs.js';
 import { type Loss, lossFunctions } from '../commons/loss.js';
 import { metricsFunctions } from '../commons/metrics.js';
@@ -352,7 +352,17 @@ export class EpyNN {
     if (!dset.active) throw new EpyNNError(`EpyNN.predict: XData is empty (shape ${fmt(X.shape)})`);
     this.setTraining(false);
     // compat: 'epynn': one forward over all samples, as EpyNN (Dropout draws its masks here too)
-    dset.A = this.compat === 'epynn' ? modelForward(this, dset.X) : modelForwardBatched(this, dset.X);
+    const sample = emb.fs.X?.slice(1); // one sample's shape in the check pass and training
+    try {
+      dset.A = this.compat === 'epynn' ? modelForward(this, dset.X) : modelForwardBatched(this, dset.X);
+    } catch (err) {
+      if (!(err instanceof ShapeError) || sample === undefined) throw err;
+      // Name the input and the shape the model was built for, not only the layer that noticed
+      throw new ShapeError(
+        `EpyNN.predict: XData of shape ${fmt(X.shape)} has samples of shape ${fmt(X.shape.slice(1))}, but the model was built for samples of shape ${fmt(sample)} (${err.message})`,
+        { cause: err },
+      );
+    }
     dset.P = decide(dset.A, emb.labelColumns > 1);
     return dset;
   }

@@ -169,7 +169,14 @@ export function writeFileAtomic(path: string, text: string | Uint8Array, where =
 export function writeModel(model: EpyNN, path?: string, options?: WriteOptions): string {
   options = checkOptions('writeModel', options, ['includeData'], { call: 'writeModel', lead: 'model, path, ', primary: 'includeData', example: 'true' });
   const file = path ?? join(MODELS_DIR, `${model.uname}.json`);
-  const text = JSON.stringify(modelToJSON(model, options));
+  const json = modelToJSON(model, options);
+  let text: string;
+  try {
+    text = JSON.stringify(json);
+  } catch (err) {
+    // V8 strings hold at most about 512 MiB: a model with a large dataset (includeData) may not fit
+    throw new EpyNNError(`EpyNN.write: the model does not fit in one JSON text (${(err as Error).message}); write it without includeData`, { cause: err });
+  }
   writeFileAtomic(file, text, 'EpyNN.write');
   return file;
 }

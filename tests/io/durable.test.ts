@@ -193,3 +193,18 @@ describe('a writer killed with SIGKILL', () => {
     expect(removeStaleTemps(path)).toEqual([]);
   });
 });
+
+describe('a model too large for one JSON text', () => {
+  it('is an EpyNNError naming the way out, and nothing is written', () => {
+    const folder = mkdtempSync(join(dir, 'large-'));
+    const model = denseModel(3, 2);
+    const stringify = JSON.stringify;
+    // what V8 throws for a string over its maximum length, on the whole document only
+    vi.spyOn(JSON, 'stringify').mockImplementation(((value: unknown, ...rest: never[]) => {
+      if ((value as { format?: unknown } | null)?.format === 'epynn-ts/model') throw new RangeError('Invalid string length');
+      return stringify(value, ...rest);
+    }) as typeof JSON.stringify);
+    throwsWith(() => model.write(join(folder, 'm.json')), EpyNNError, 'EpyNN.write: the model does not fit in one JSON text (Invalid string length); write it without includeData');
+    expect(files(folder)).toEqual([]);
+  });
+});
