@@ -277,7 +277,8 @@ export function readModel(path?: string, options?: ReadOptions): EpyNN {
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch (err) {
-    throw new ModelFileError(`${where}: the file is not UTF-8 text (${(err as Error).message})`);
+    if (bytes.length >= MAX_MODEL_BYTES) throw new ModelFileError(`${where}: the file (${bytes.length} bytes) is too large to hold as one JavaScript string`, { cause: err });
+    throw new ModelFileError(`${where}: the file is not UTF-8 text (${(err as Error).message})`, { cause: err });
   }
   return modelFromJSON(parseModelJSON(text, where), where);
 }
