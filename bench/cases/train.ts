@@ -69,6 +69,34 @@ async function trainStep(o: BenchOptions): Promise<Row[]> {
   }];
 }
 
+/**
+ * Evaluation as model.evaluate() and predict() run it: forward only over 512 samples, in chunks, against
+ * the training step measured alongside (issue 13: ≥ 3× its samples/s).
+ */
+async function evaluation(o: BenchOptions): Promise<Row[]> {
+  const { modelForwardBatched } = await import('../../src/network/forward.js');
+  const N = 512;
+  const model = await cnnModel(BATCH);
+  const X = cnnData(N, 9).X;
+  const batch = model.embedding.trainingBatches()[0];
+  model.setTraining(true);
+  for (const layer of model.layers) layer.reuseOutputs = true;
+  const step = (): void => {
+    const A = model.forward(batch.X);
+    modelBackward(model, model.trainingLoss(batch.Y!, A, true), { inputGradient: false });
+  };
+  const train = time(step, { runs: Math.max(o.runs, 9), warmup: Math.max(o.warmup, 5) });
+  model.setTraining(false);
+  for (const layer of model.layers) layer.reuseOutputs = false;
+  const ours = time(() => modelForwardBatched(model, X), { runs: o.runs, warmup: Math.max(o.warmup, 2) });
+  const ratio = (N / ours.median) / (BATCH / train.median);
+  return [{
+    case: 'CNN evaluation', ours: ours.median, samples: N, flops: (N / BATCH) * convFlops({ id: '', m: BATCH, h: 28, w: 28, d: 1, u: 32, f: 3, s: 1, p: 0 }),
+    target: '≥ 3× the train step samples/s', met: ratio >= 3,
+    note: `forward only, 512 samples; ${ratio.toFixed(2)}× the train step measured alongside (${((BATCH * 1000) / train.median).toFixed(0)} samples/s)`,
+  }];
+}
+
 async function memory(o: BenchOptions): Promise<Row[]> {
   const epochs = o.quick ? 10 : 50;
   const N = 320; // 10 batches of 32 per epoch
@@ -92,5 +120,6 @@ async function memory(o: BenchOptions): Promise<Row[]> {
 
 export const trainCases: BenchCase[] = [
   { name: 'train step', run: trainStep },
+  { name: 'evaluation', run: evaluation },
   { name: 'memory', isolated: true, run: memory },
 ];

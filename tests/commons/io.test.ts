@@ -7,6 +7,11 @@ import {
 import { EpyNNError, ShapeError } from '../../src/commons/errors.js';
 import { NDArray, arange, array } from '../../src/commons/ndarray.js';
 import { throwsWith } from '../helpers/errors.js';
+import { softmax } from '../../src/activation/functions.js';
+import { Dense } from '../../src/dense/models.js';
+import { Embedding } from '../../src/embedding/models.js';
+import { Flatten } from '../../src/flatten/models.js';
+import { EpyNN } from '../../src/network/models.js';
 
 describe('indexElementsAuto', () => {
   test('sorted unique elements, encoder, decoder and size (strings are atoms, as in NumPy)', () => {
@@ -100,6 +105,22 @@ describe('encodeDataset', () => {
     expect(fromArray.map((e) => e.toNested())).toEqual(enc.map((e) => e.toNested()));
     const [chars, , k] = indexElementsAuto([['a', 'b']]);
     expect(encodeDataset(['ab', 'ba'], chars, k).map((e) => e.toNested())).toEqual([[[1, 0], [0, 1]], [[0, 1], [1, 0]]]);
+  });
+});
+
+describe('encodeDataset output as Embedding data (what EpyNN\'s prepare + X_encode scripts do)', () => {
+  test('an array of one-hot NDArrays is accepted by the Embedding and trains', () => {
+    const X = ['ACGT', 'TTGA', 'GGCA', 'CATT', 'AGTC', 'TCAG', 'GATC', 'CTGA'].map((w) => [...w]);
+    const [toIdx, , n] = indexElementsAuto(X);
+    const XData = encodeDataset(X, toIdx, n);
+    const embedding = new Embedding({ XData, YData: X.map((x) => (x[0] === 'A' || x[0] === 'G' ? 0 : 1)), YEncode: true, relativeSize: [1, 0, 0] });
+    expect(embedding.dtrain.X.shape).toEqual([8, 4, 4]);
+    const rows = Array.from({ length: 8 * 4 }, (_, r) => Array.from(embedding.dtrain.X.data.subarray(r * 4, r * 4 + 4)));
+    for (const row of rows) expect([...row].sort()).toEqual([0, 0, 0, 1]); // every step one-hot
+    const model = new EpyNN([embedding, new Flatten(), new Dense({ units: 2, activate: softmax })], 'io');
+    model.initialize({ loss: 'CCE', seed: 1, quiet: true });
+    model.train({ epochs: 3, quiet: true });
+    expect(model.epochsDone).toBe(3);
   });
 });
 

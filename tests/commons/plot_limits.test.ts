@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { EpyNNError, NonFiniteError } from '../../src/commons/errors.js';
 import { lineChartSVG, niceTicks, terminalChart } from '../../src/commons/plot.js';
 import { throwsWith } from '../helpers/errors.js';
-import { allElements, parseXML } from '../io/xml.js';
+import { allElements, parseXML } from '../helpers/xml.js';
 
 const MAX = Number.MAX_VALUE;
 

@@ -3,9 +3,8 @@
 // + col2im), each forced on every configuration, against the plain loops of ./naive.ts.
 import * as fcheck from 'fast-check'; // not `fc`: that name is the forward cache
 import { afterEach, describe, expect, test } from 'vitest';
-import { type Activation, elu, identity, lrelu, relu, sigmoid, softmax, tanh } from '../../src/activation/functions.js';
-import { NDArray, map, mul, zeros } from '../../src/commons/ndarray.js';
-import { activationGrad } from '../../src/convolution/backward.js';
+import { identity, relu, tanh } from '../../src/activation/functions.js';
+import { NDArray, zeros } from '../../src/commons/ndarray.js';
 import { kernelOptions } from '../../src/kernels/conv.js';
 import { defaultHPars } from '../../src/settings.js';
 import { type Rng, seededRng } from '../../src/commons/rng.js';
@@ -193,35 +192,6 @@ describe.each(['direct', 'gemm'] as const)('%s kernels equal the naive loops', (
     Xb.data[0] += 1;
     layer.fc.Z = Z;
     expectClose(layer.forward(Xb), tanh(naiveForward(Xb, layer.p.W, layer.p.b, c)), 'A after in-place change');
-  });
-});
-
-describe('fused dZ = dA ⊙ f\'(Z)', () => {
-  const custom: Activation = (x, deriv = false) => (deriv ? map(x, (v) => 2 * v) : map(x, (v) => v * v));
-  test.each([
-    ['identity', identity], ['relu', relu], ['lrelu', lrelu], ['elu', elu], ['sigmoid', sigmoid], ['tanh', tanh], ['custom', custom],
-  ] as [string, Activation][])('%s: bit for bit mul(dA, f(Z, true, hPars))', (_name, f) => {
-    const rng = seededRng(17);
-    const hPars = defaultHPars({ LRELU_alpha: 0.37, ELU_alpha: 1.7 });
-    const layer = new Convolution({ unitFilters: 2, activate: f, seHPars: hPars });
-    const Z = randn([2, 3, 3, 2], rng);
-    Z.data[0] = 0;
-    Z.data[1] = -0;
-    Z.data[2] = 800; // sigmoid/tanh saturate
-    Z.data[3] = -800;
-    const dA = randn(Z.shape, rng);
-    dA.data[4] = Infinity; // ∞ · f'(z) as in the generic product
-    dA.data[5] = NaN;
-    const got = activationGrad(layer, dA, Z);
-    const want = mul(dA, f(Z, true, layer.hPars));
-    expect(got.shape).toEqual(Z.shape);
-    expect(Array.from(got.data)).toEqual(Array.from(want.data)); // toEqual: NaN equals NaN, +0 ≠ −0
-  });
-
-  test('softmax (not element-wise) is rejected by the generic product as before', () => {
-    const layer = new Convolution({ unitFilters: 2, activate: softmax });
-    const Z = zeros([1, 2, 2, 2]);
-    expect(() => activationGrad(layer, Z, Z)).toThrow();
   });
 });
 

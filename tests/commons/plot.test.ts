@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { lineChartSVG, metricSeries, modelTerminalChart, niceTicks, plotSVG, terminalChart } from '../../src/commons/plot.js';
 import { memoryOutput } from '../../src/commons/logs.js';
 import '../../src/node/fs.js';
-import { allElements, parseXML } from './xml.js';
-import { imageModel } from './models.js';
+import { allElements, parseXML } from '../helpers/xml.js';
+import { imageModel } from '../io/models.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'epynn-plot-'));
 
