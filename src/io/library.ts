@@ -1,5 +1,6 @@
 // Model files (EpyNN commons/library.py, which pickles the whole object): our own JSON format,
 // documented in docs/FORMAT.md. Browser-safe: no fs, no Buffer. Files live in src/node/.
+import { show } from '../commons/checks.js';
 import { activationName, getActivation } from '../activation/functions.js';
 import { EpyNNError, ModelFileError } from '../commons/errors.js';
 import { lossFunctions } from '../commons/loss.js';
@@ -118,7 +119,7 @@ export function decodeArray(a: unknown, what: string): NDArray {
   const { shape, dtype, data, crc32: sum } = a as Partial<ArrayJSON>;
   if (dtype !== 'float64le') throw new EpyNNError(`${what}: unsupported dtype ${JSON.stringify(dtype)} (expected "float64le")`);
   if (!Array.isArray(shape) || !shape.every((v) => Number.isInteger(v) && v >= 0)) {
-    throw new EpyNNError(`${what}: shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
+    throw new EpyNNError(`${what}: shape must be an array of non-negative integers, got ${show(shape)}`);
   }
   if (typeof data !== 'string') throw new EpyNNError(`${what}: data must be a base64 string`);
   let bytes: Uint8Array;

@@ -8,6 +8,7 @@
 //
 // describeModel refuses, with an EpyNNError naming the layer and the reason, whatever has no exact
 // counterpart in Keras and ONNX; the formats can then map every description they get.
+import { show } from '../commons/checks.js';
 import { type Activation, elu, identity, lrelu, nameOf, relu, sigmoid, softmax, tanh } from '../activation/functions.js';
 import { EpyNNError } from '../commons/errors.js';
 import { lossFunctions } from '../commons/loss.js';
@@ -226,7 +227,7 @@ export function checkPreprocessing(meta: unknown, fn: string): Preprocessing {
     throw new EpyNNError(`${fn}: metadata is not epynn-ts preprocessing (expected an object with format "epynn-ts/preprocess", got ${JSON.stringify(meta)?.slice(0, 80)})`);
   }
   if (m.version !== 1) throw new EpyNNError(`${fn}: unsupported preprocessing version ${String(m.version)}; this epynn-ts reads version 1`);
-  if (!Array.isArray(m.inputShape) || !m.inputShape.every((v) => Number.isInteger(v) && v > 0)) throw new EpyNNError(`${fn}: preprocessing.inputShape must be positive integers, got ${JSON.stringify(m.inputShape)}`);
+  if (!Array.isArray(m.inputShape) || !m.inputShape.every((v) => Number.isInteger(v) && v > 0)) throw new EpyNNError(`${fn}: preprocessing.inputShape must be positive integers, got ${show(m.inputShape)}`);
   if (m.elements !== null && !(Array.isArray(m.elements) && m.elements.every((e) => typeof e === 'string' || typeof e === 'number'))) {
     throw new EpyNNError(`${fn}: preprocessing.elements must be null or an array of strings/numbers`);
   }
@@ -234,7 +235,7 @@ export function checkPreprocessing(meta: unknown, fn: string): Preprocessing {
   if (m.XScaleRange === undefined) m.XScaleRange = null;
   const r = m.XScaleRange;
   if (r !== null && !(Array.isArray(r) && r.length === 2 && Number.isFinite(r[0]) && Number.isFinite(r[1]) && r[1] > r[0])) {
-    throw new EpyNNError(`${fn}: preprocessing.XScaleRange must be null or [min, max] with min < max, got ${JSON.stringify(r)}`);
+    throw new EpyNNError(`${fn}: preprocessing.XScaleRange must be null or [min, max] with min < max, got ${show(r)}`);
   }
   if (!Number.isInteger(m.labelColumns) || (m.labelColumns as number) < 1) throw new EpyNNError(`${fn}: preprocessing.labelColumns must be a positive integer, got ${String(m.labelColumns)}`);
   return m as Preprocessing;

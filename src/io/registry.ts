@@ -1,4 +1,5 @@
 // Layer registry for model files: the type name stored in a file -> the class that rebuilds it.
+import { show } from '../commons/checks.js';
 import { EpyNNError } from '../commons/errors.js';
 import { type Layer, checkLayerClass } from '../commons/models.js';
 import { Convolution } from '../convolution/models.js';
@@ -22,7 +23,7 @@ const layers = new Map<string, LayerClass>();
  * `initialization` by registered name). Built-in layers are registered already.
  */
 export function registerLayer(name: string, cls: LayerClass): void {
-  if (typeof name !== 'string' || name === '') throw new EpyNNError(`registerLayer: name must be a non-empty string (the layer's name), got ${JSON.stringify(name) ?? typeof name}`);
+  if (typeof name !== 'string' || name === '') throw new EpyNNError(`registerLayer: name must be a non-empty string (the layer's name), got ${show(name)}`);
   checkLayerClass('registerLayer', cls, `the class for '${name}'`);
   const existing = layers.get(name);
   if (existing !== undefined && existing !== cls) throw new EpyNNError(`registerLayer: the name '${name}' is already taken by another class`);

@@ -13,7 +13,7 @@
 //   GRU                   -> GRU(reset_after = false): columns [z | r | h] (EpyNN's hh is Keras's h)
 //   lrelu                 -> activation 'linear' + LeakyReLU(alpha) layer (not in recurrent cells)
 //   elu                   -> 'elu' with ELU_alpha 1 only (tfjs-layers refuses other alphas; ONNX takes any)
-import { checkOptions } from '../commons/checks.js';
+import { checkOptions, show } from '../commons/checks.js';
 import { EpyNNError } from '../commons/errors.js';
 import { NDArray, fmt, size } from '../commons/ndarray.js';
 import type { EpyNN } from '../network/models.js';
@@ -223,7 +223,7 @@ function activationFromKeras(name: unknown, w: string, option = 'activation'): P
 
 const pairOf = (v: unknown, w: string, what: string): [number, number] => {
   const p = typeof v === 'number' ? [v, v] : v;
-  if (!Array.isArray(p) || p.length !== 2 || !p.every((x) => Number.isInteger(x) && x > 0)) throw new EpyNNError(`${w}: ${what} must be two positive integers, got ${JSON.stringify(v)}`);
+  if (!Array.isArray(p) || p.length !== 2 || !p.every((x) => Number.isInteger(x) && x > 0)) throw new EpyNNError(`${w}: ${what} must be two positive integers, got ${show(v)}`);
   return [p[0], p[1]];
 };
 
@@ -419,7 +419,7 @@ export function tfjsToPortable(modelJSON: TFJSModelJSON, weightData: ArrayBuffer
   });
   if (pendingPad > 0) throw new EpyNNError(`${FN}: the model ends with a ZeroPadding2D (EpyNN pads inside a Convolution)`);
   if (inputShape === undefined || !inputShape.every((v) => Number.isInteger(v) && v > 0)) {
-    throw new EpyNNError(`${FN}: the first layer must give the input shape (batch_input_shape [null, ...]) with every size known, got ${JSON.stringify(inputShape)}`);
+    throw new EpyNNError(`${FN}: the first layer must give the input shape (batch_input_shape [null, ...]) with every size known, got ${show(inputShape)}`);
   }
   const unused = [...weights.keys()].filter((k) => !used.has(k));
   if (unused.length > 0) throw new EpyNNError(`${FN}: weights ${unused.join(', ')} belong to no layer read`);

@@ -1,6 +1,6 @@
 // Node-only files of the interchange formats: TF.js (folder with model.json + weights) and ONNX.
 // Each file is written durably by writeFileAtomic (temporary file, every byte, fsync, rename).
-import { checkOptions } from '../commons/checks.js';
+import { checkOptions, show } from '../commons/checks.js';
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { EpyNNError } from '../commons/errors.js';
@@ -33,7 +33,7 @@ function readBytes(file: string, where: string): Uint8Array {
  * written before model.json, so a model.json on disk always has its weights.
  */
 export function writeTFJS(model: EpyNN, dir: string): string {
-  if (typeof dir !== 'string' || dir === '') throw new EpyNNError(`writeTFJS: dir must be a folder path, got ${JSON.stringify(dir)}`);
+  if (typeof dir !== 'string' || dir === '') throw new EpyNNError(`writeTFJS: dir must be a folder path, got ${show(dir)}`);
   const { modelJSON, weightData } = toTFJS(model);
   writeFileAtomic(join(dir, TFJS_WEIGHTS_FILE), new Uint8Array(weightData), 'writeTFJS');
   const file = join(dir, 'model.json');
@@ -48,7 +48,7 @@ export function writeTFJS(model: EpyNN, dir: string): string {
 export function readTFJS(path: string, options?: { loss?: string }): EpyNN {
   options = checkOptions('readTFJS', options, ['loss'], { call: 'readTFJS', lead: 'path, ', primary: 'loss', example: "'MSE'" });
   const where = 'readTFJS';
-  if (typeof path !== 'string' || path === '') throw new EpyNNError(`${where}: path must be a folder or a model.json path, got ${JSON.stringify(path)}`);
+  if (typeof path !== 'string' || path === '') throw new EpyNNError(`${where}: path must be a folder or a model.json path, got ${show(path)}`);
   let file = path;
   try {
     if (statSync(path).isDirectory()) file = join(path, 'model.json');
@@ -84,7 +84,7 @@ export function readTFJS(path: string, options?: { loss?: string }): EpyNN {
 
 /** Writes the model as ONNX (opset 13, float32) to `path`; returns the path. See toONNX. */
 export function writeONNX(model: EpyNN, path: string): string {
-  if (typeof path !== 'string' || path === '') throw new EpyNNError(`writeONNX: path must be a file path, got ${JSON.stringify(path)}`);
+  if (typeof path !== 'string' || path === '') throw new EpyNNError(`writeONNX: path must be a file path, got ${show(path)}`);
   writeFileAtomic(path, toONNX(model), 'writeONNX');
   return path;
 }
