@@ -1,5 +1,5 @@
 // A row-major float64 n-dimensional array: a Float64Array plus a shape, with NumPy's names.
-import { allocFloat64, checkShape, checkSize, show } from './checks.js';
+import { allocFloat64, checkOptions, checkShape, checkSize, show } from './checks.js';
 import { EpyNNError, ShapeError } from './errors.js';
 
 /** An array shape: one length per axis, row-major (NumPy's `shape`). */
@@ -492,7 +492,8 @@ export function stack(arrays: readonly (NDArray | Nested)[], axis = 0): NDArray 
  * np.linspace(start, stop, num, endpoint): `num` evenly spaced values from start to stop (stop
  * included unless `endpoint` is false), computed as NumPy does (start + i·step, the last set to stop).
  */
-export function linspace(start: number, stop: number, num = 50, { endpoint = true }: { endpoint?: boolean } = {}): NDArray {
+export function linspace(start: number, stop: number, num = 50, options?: { endpoint?: boolean }): NDArray {
+  const { endpoint = true } = checkOptions('linspace', options, ['endpoint'], { call: 'linspace', lead: 'start, stop, num, ', primary: 'endpoint', example: 'false' });
   if (!Number.isFinite(start) || !Number.isFinite(stop)) throw new EpyNNError(`linspace: start and stop must be finite numbers, got ${show(start)} and ${String(stop)}`);
   if (!Number.isInteger(num) || num < 0) throw new EpyNNError(`linspace: num must be a non-negative integer, got ${show(num)}`);
   const div = endpoint ? num - 1 : num;

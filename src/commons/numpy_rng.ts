@@ -3,7 +3,7 @@
 // use, each following NumPy's C/Cython code step by step (numpy/random: bit_generator.pyx SeedSequence,
 // src/pcg64/pcg64.h, src/distributions/distributions.c, _generator.pyx). The 128-bit state is held in
 // six 24-bit limbs so that every product and column sum stays exact in float64: no BigInt per draw.
-import { show } from './checks.js';
+import { checkOptions, show } from './checks.js';
 import { EpyNNError } from './errors.js';
 import type { ChoiceOptions, Rng } from './rng.js';
 import { FI, KI, WI, ZIGGURAT_NOR_INV_R, ZIGGURAT_NOR_R } from './ziggurat.js';
@@ -439,7 +439,8 @@ export class NumpyRng implements Rng {
    */
   choice<T = number>(a: number | readonly T[], size?: undefined, options?: ChoiceOptions): T;
   choice<T = number>(a: number | readonly T[], size: number, options?: ChoiceOptions): T[];
-  choice<T = number>(a: number | readonly T[], size?: number, { replace = true, p }: ChoiceOptions = {}): T | T[] {
+  choice<T = number>(a: number | readonly T[], size?: number, options?: ChoiceOptions): T | T[] {
+    const { replace = true, p } = checkOptions('NumpyRng.choice', options, ['replace', 'p'], { call: 'rng.choice', lead: 'a, size, ', primary: 'replace', example: 'false' });
     const where = 'numpyRng.choice';
     const pop: readonly T[] | undefined = typeof a === 'number' ? undefined : a;
     if (typeof a === 'number' && !(Number.isSafeInteger(a) && a >= 0)) throw new EpyNNError(`${where}: a must be a non-negative integer or an array, got ${a}`);

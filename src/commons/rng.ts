@@ -1,4 +1,5 @@
 // Seeded pseudo-random numbers. Nothing in epynn-ts calls Math.random.
+import { checkOptions } from './checks.js';
 import { show } from './checks.js';
 import seedrandom from 'seedrandom';
 import { EpyNNError } from './errors.js';
@@ -81,7 +82,8 @@ export function seededRng(seed?: number | string, restore?: AleaRngState): Rng {
       }
       return lo + interval(hi - lo);
     },
-    choice<T>(a: number | readonly T[], size?: number, { replace = true, p }: ChoiceOptions = {}): T & T[] {
+    choice<T>(a: number | readonly T[], size?: number, options?: ChoiceOptions): T & T[] {
+      const { replace = true, p } = checkOptions('Rng.choice', options, ['replace', 'p'], { call: 'rng.choice', lead: 'a, size, ', primary: 'replace', example: 'false' });
       const idx = chooseIndices(a, size, replace, p, interval, next);
       const out = typeof a === 'number' ? (idx as unknown as T[]) : idx.map((i) => a[i]);
       return (size === undefined ? out[0] : out) as T & T[];

@@ -1,6 +1,7 @@
 // The schema of a model file (docs/FORMAT.md), checked field by field before anything is built:
 // types, ranges, key sets, array shapes, no prototype keys. Every failure is a ModelFileError that
 // names the field (`layers[2].d.ph`) and the value found. Browser-safe: no fs.
+import { MAX_ELEMENTS as CHECKS_MAX_ELEMENTS, show } from '../commons/checks.js';
 import { ModelFileError } from '../commons/errors.js';
 import { lossFunctions } from '../commons/loss.js';
 import { metricsFunctions } from '../commons/metrics.js';
@@ -18,19 +19,12 @@ export const MAX_EPOCHS = 1_000_000;
 export const MAX_LAYERS = 10_000;
 /** Most dimensions of an array shape. */
 export const MAX_RANK = 8;
-/** Largest number of elements of one array shape (the typed-array limit for float64 in V8). */
-export const MAX_ELEMENTS = 2 ** 31 - 1;
+/** Largest number of elements of one array shape: the library's one limit (commons/checks.ts). */
+export const MAX_ELEMENTS = CHECKS_MAX_ELEMENTS;
 
-/** A received value for a message: NaN and Infinity as such, strings quoted, long things cut. */
+/** A received value for a message: `show` (commons/checks.ts), the one way values are printed; a missing field says so. */
 export function shown(v: unknown): string {
-  if (v === null) return 'null';
-  if (v === undefined) return 'nothing (missing)';
-  if (typeof v === 'number') return String(v);
-  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v);
-  if (typeof v === 'boolean') return String(v);
-  if (Array.isArray(v)) return `an array of ${v.length}`;
-  if (typeof v === 'object') return 'an object';
-  return `a ${typeof v}`;
+  return v === undefined ? 'nothing (missing)' : show(v);
 }
 
 /** Throws the ModelFileError for field `path`. */

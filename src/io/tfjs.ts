@@ -13,6 +13,7 @@
 //   GRU                   -> GRU(reset_after = false): columns [z | r | h] (EpyNN's hh is Keras's h)
 //   lrelu                 -> activation 'linear' + LeakyReLU(alpha) layer (not in recurrent cells)
 //   elu                   -> 'elu' with ELU_alpha 1 only (tfjs-layers refuses other alphas; ONNX takes any)
+import { checkOptions } from '../commons/checks.js';
 import { EpyNNError } from '../commons/errors.js';
 import { NDArray, fmt, size } from '../commons/ndarray.js';
 import type { EpyNN } from '../network/models.js';
@@ -437,7 +438,8 @@ export function tfjsToPortable(modelJSON: TFJSModelJSON, weightData: ArrayBuffer
  * once and continues training with new data (docs/OUTGROW.md). Anything without an EpyNN
  * equivalent is refused with an EpyNNError naming the layer. `loss` sets the training loss.
  */
-export function fromTFJS(modelJSON: TFJSModelJSON | string, weightData: ArrayBuffer | Uint8Array, { loss = 'MSE' }: { loss?: string } = {}): EpyNN {
+export function fromTFJS(modelJSON: TFJSModelJSON | string, weightData: ArrayBuffer | Uint8Array, options?: { loss?: string }): EpyNN {
+  const { loss = 'MSE' } = checkOptions('fromTFJS', options, ['loss'], { call: 'fromTFJS', lead: 'modelJSON, weightData, ', primary: 'loss', example: "'MSE'" });
   let json: TFJSModelJSON;
   if (typeof modelJSON === 'string') {
     try {

@@ -46,9 +46,9 @@ export function gemmTN(
 }
 
 /**
- * Whether the unpacked small kernels (TypeScript) beat the packed GEMM: few rows M and few columns N
- * (gemmNNSmallN; gemmNTSmallK with N its inner dimension; gemmTNSmallN with M its inner dimension, the
- * batch). `reread`: size of the operand they read again for every pair or quad of rows, kept within L2.
+ * Whether the unpacked small kernels (TypeScript) beat the packed GEMM: `rows` ≤ 64 and `narrow` ≤ 16,
+ * named by role (which operand plays each role per kernel: see smallN in ./js/gemm.ts); `reread`: size
+ * of the operand they read again for every pair or quad of rows, kept within L2.
  * Always false on the WebAssembly backend, whose packed GEMM is faster at these sizes too.
  */
-export const smallN = (M: number, N: number, reread = 0): boolean => wasmKernels() === null && js.smallN(M, N, reread);
+export const smallN = (rows: number, narrow: number, reread = 0): boolean => wasmKernels() === null && js.smallN(rows, narrow, reread);

@@ -1,5 +1,6 @@
 // Node-only files of the interchange formats: TF.js (folder with model.json + weights) and ONNX.
 // Each file is written durably by writeFileAtomic (temporary file, every byte, fsync, rename).
+import { checkOptions } from '../commons/checks.js';
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { EpyNNError } from '../commons/errors.js';
@@ -44,7 +45,8 @@ export function writeTFJS(model: EpyNN, dir: string): string {
  * Reads a TF.js Layers model (a folder holding model.json, or the path of model.json itself; the
  * weight shards are read from the manifest's paths next to it) as an EpyNN model. See fromTFJS.
  */
-export function readTFJS(path: string, options: { loss?: string } = {}): EpyNN {
+export function readTFJS(path: string, options?: { loss?: string }): EpyNN {
+  options = checkOptions('readTFJS', options, ['loss'], { call: 'readTFJS', lead: 'path, ', primary: 'loss', example: "'MSE'" });
   const where = 'readTFJS';
   if (typeof path !== 'string' || path === '') throw new EpyNNError(`${where}: path must be a folder or a model.json path, got ${JSON.stringify(path)}`);
   let file = path;

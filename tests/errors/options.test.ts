@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import {
   Convolution, Dense, Dropout, EpyNN, EpyNNError, Embedding, Flatten, GRU, LSTM, Pooling, RNN,
-  lineChartSVG, modelTerminalChart, plotSVG, terminalChart,
+  fromTFJS, lineChartSVG, linspace, modelTerminalChart, numpyRng, plotSVG, seededRng, terminalChart, toTFJS,
 } from '../../src/index.js';
-import { writeModel, writePlot } from '../../src/node/index.js';
+import { readModel, writeModel, writePlot } from '../../src/node/index.js';
 import { main } from '../../src/cli/main.js';
 import { throwsWith } from '../helpers/errors.js';
 
@@ -59,6 +59,13 @@ const ENTRY_POINTS: [string, Call, string, string, string, string][] = [
   ['lineChartSVG', (o) => lineChartSVG([], o), 'titl', 'title', 'x_label', 'xLabel'],
   ['terminalChart', (o) => terminalChart([], o), 'widt', 'width', 'x_0', 'x0'],
   ['modelTerminalChart', (o) => modelTerminalChart(trainedModel(), o), 'metric', 'metrics', 'Width', 'width'],
+  ['EpyNN.setData', (o) => trainedModel().setData({ XData: X, ...o }), 'YDat', 'YData', 'Y_data', 'YData'],
+  ['EpyNN.train: data', (o) => model().train({ epochs: 1, quiet: true, data: { XData: X, ...o } }), 'Ydata', 'YData', 'Y_data', 'YData'],
+  ['readModel', (o) => readModel(join(dir, 'm.json'), o), 'maxByte', 'maxBytes', 'max_bytes', 'maxBytes'],
+  ['linspace', (o) => linspace(0, 1, 5, o), 'endpont', 'endpoint', 'end_point', 'endpoint'],
+  ['Rng.choice', (o) => seededRng(1).choice(5, 2, o), 'replac', 'replace', 'Replace', 'replace'],
+  ['NumpyRng.choice', (o) => numpyRng(1).choice(5, 2, o), 'replac', 'replace', 'P', 'p'],
+  ['fromTFJS', (o) => { const a = toTFJS(trainedModel()); return fromTFJS(a.modelJSON, a.weightData, o); }, 'los', 'loss', 'Loss', 'loss'],
   // seHPars keep EpyNN's spelling: camelCase is the "wrong" spelling there
   ['Dense: seHPars', (o) => new Dense({ seHPars: o }), 'learning_rat', 'learning_rate', 'learningRate', 'learning_rate'],
   ['EpyNN.initialize: seHPars', (o) => model().initialize({ quiet: true, seHPars: o }), 'LRELU_alph', 'LRELU_alpha', 'softmaxTemperature', 'softmax_temperature'],

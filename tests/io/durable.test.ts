@@ -13,17 +13,10 @@ import { Embedding } from '../../src/embedding/models.js';
 import { EpyNN } from '../../src/network/models.js';
 import { fileOps, readModel, removeStaleTemps, writeFileAtomic } from '../../src/node/fs.js';
 import { throwsWith } from '../helpers/errors.js';
+import { denseModel, sample } from './durable_models.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'epynn-durable-'));
 
-/** A Dense model on `n` features and `u` units: its file is about 11 · n · u bytes. */
-function denseModel(n: number, u: number, seed = 1): EpyNN {
-  const X = Array.from({ length: 4 }, (_, i) => Array.from({ length: n }, (_, j) => ((i * 7 + j * 3) % 5) / 5));
-  const Y = Array.from({ length: 4 }, (_, i) => Array.from({ length: u }, (_, k) => (k === i % u ? 1 : 0)));
-  const model = new EpyNN([new Embedding({ XData: X, YData: Y, relativeSize: [1, 0, 0] }), new Dense({ units: u })], 'durable');
-  return model.initialize({ seed, quiet: true });
-}
-const sample = (n: number): number[][] => [Array.from({ length: n }, (_, j) => (j % 3) / 3)];
 const files = (d: string): string[] => readdirSync(d).sort();
 
 afterEach(() => {
@@ -53,20 +46,40 @@ function expectFailedOverwrite(folder: string, code: string, reason: string, wri
 }
 
 describe('a full disk', () => {
-  // A real 64 KiB tmpfs when we may mount one (root in CI); otherwise the same failure injected
+  // A real 64 KiB tmpfs when we may mount one (root in CI), in a private mount namespace (unshare):
+  // the mount disappears with the child process, even when the test run is killed. Where mounting is
+  // not permitted, the same failure is injected. EPYNN_NO_TMPFS=1 forces the injected variant.
   const mnt = mkdtempSync(join(tmpdir(), 'epynn-tmpfs-'));
-  // EPYNN_NO_TMPFS=1 runs the injected variant where mounting is permitted
-  const mounted = !process.env.EPYNN_NO_TMPFS && spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mnt]).status === 0;
-  afterAll(() => {
-    if (mounted) spawnSync('umount', [mnt]);
-    rmSync(mnt, { recursive: true, force: true });
-  });
+  const child = process.env.EPYNN_NO_TMPFS
+    ? undefined
+    : spawnSync(
+        'unshare',
+        ['--mount', '--propagation', 'private', 'sh', '-c', 'mount -t tmpfs -o size=64k tmpfs "$1" 2>/dev/null || exit 97; exec "$2" --import tsx "$3" "$1"', 'sh', mnt, process.execPath, join(__dirname, 'full_disk_writer.ts')],
+        { encoding: 'utf8' },
+      );
+  const mounted = child !== undefined && child.error === undefined && child.status !== 97 && !/unshare: /.test(child.stderr ?? '');
+  afterAll(() => rmSync(mnt, { recursive: true, force: true }));
 
   it(`leaves the previous model intact and says ENOSPC (${mounted ? 'real tmpfs of 64 KiB' : 'mount not permitted: injected'})`, () => {
-    const big = denseModel(100, 100); // about 110 KB of JSON
-    expect(JSON.stringify(big.toJSON()).length).toBeGreaterThan(100_000);
+    if (mounted) {
+      expect(child!.status, child!.stderr).toBe(0);
+      const r = JSON.parse(child!.stdout.trim().split('\n').at(-1)!);
+      expect(r.bigBytes).toBeGreaterThan(100_000);
+      expect(r.error).toEqual({
+        name: 'FileWriteError',
+        isFileWriteError: true,
+        code: 'ENOSPC',
+        path: r.path,
+        message: `EpyNN.write: cannot write ${r.path}: no space left on the device (ENOSPC)`,
+      });
+      expect(r.unchanged).toBe(true);
+      expect(r.filesAfter).toEqual(['model.json']); // the failed temp file is gone
+      expect(r.readBackSmall).toBe(true);
+      expect(r.fits).toBe(true); // its space was given back: a model that fits is written
+      return;
+    }
+    const big = denseModel(100, 100);
     const inject = (): void => {
-      if (mounted) return;
       const real = fileOps.writeSync;
       let total = 0;
       vi.spyOn(fileOps, 'writeSync').mockImplementation(((fd: number, buf: Uint8Array, off: number, len: number) => {
@@ -76,13 +89,6 @@ describe('a full disk', () => {
       }) as typeof fileOps.writeSync);
     };
     expectFailedOverwrite(mnt, 'ENOSPC', 'no space left on the device', (path) => big.write(path), inject);
-    vi.restoreAllMocks();
-    if (mounted) {
-      // the space of the failed temp file was given back: a model that fits can still be written
-      const fits = denseModel(20, 20, 3);
-      const path = fits.write(join(mnt, 'model.json'));
-      expect([...readModel(path).predict(sample(20)).A.data]).toEqual([...fits.predict(sample(20)).A.data]);
-    }
   });
 });
 

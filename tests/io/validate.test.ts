@@ -45,7 +45,7 @@ describe('one checksum over the whole document (version 2)', () => {
     for (const [what, edit] of edits) {
       const json = clone();
       edit(json);
-      throwsWith(() => modelFromJSON(json), ModelFileError, /^EpyNN\.fromJSON: checksum mismatch \(file says "crc32:[0-9a-f]{8}", content gives crc32:[0-9a-f]{8}\): the file is corrupted or was edited$/);
+      throwsWith(() => modelFromJSON(json), ModelFileError, /^EpyNN\.fromJSON: checksum mismatch \(file says 'crc32:[0-9a-f]{8}', content gives crc32:[0-9a-f]{8}\): the file is corrupted or was edited$/);
       expect(what).toBeTruthy();
     }
   });
@@ -93,23 +93,23 @@ describe('the schema: every field checked before anything is built (edits re-sig
     ['a deleted output layer (MSE)', (j) => (j.layers.pop(), (j.model.loss = 'MSE'), (j.model.metrics = {})), 'EpyNN.fromJSON: embedding.labelColumns is 2 but the output layer gives 12 values per sample'],
     ['a deleted middle layer', (j) => j.layers.splice(4, 1), /layer 4 \(Dense\): computeShapes failed on the stored input shape \(1, 6, 6, 2\): Dense: /],
     ['epochsDone 1e9', (j) => (j.model.epochsDone = 1e9), 'model.epochsDone: must be <= 1000000, got 1000000000'],
-    ['epochsDone NaN text', (j) => (j.model.epochsDone = 'NaN'), 'model.epochsDone: expected a finite number, got "NaN"'],
+    ['epochsDone NaN text', (j) => (j.model.epochsDone = 'NaN'), "model.epochsDone: expected a finite number, got 'NaN'"],
     ['epochs fractional', (j) => (j.model.epochs = 2.5), 'model.epochs: expected an integer, got 2.5'],
     ['e beyond epochs', (j) => (j.model.e = 50), 'model.e: must be <= 2, got 50'],
     ['metrics longer than epochsDone', (j) => j.model.metrics.CCE[0].push(1), 'model.metrics.CCE[0]: 3 values for 2 epochs done'],
     ['unknown metric', (j) => (j.model.metrics.nope = [[], [], []]), 'model.metrics.nope: unknown metric'],
-    ['learning rate as text', (j) => (j.model.seHPars.learning_rate = '0.1'), 'model.seHPars.learning_rate: expected a finite number, got "0.1"'],
+    ['learning rate as text', (j) => (j.model.seHPars.learning_rate = '0.1'), "model.seHPars.learning_rate: expected a finite number, got '0.1'"],
     ['negative learning rate', (j) => (j.model.seHPars.learning_rate = -1), 'model.seHPars.learning_rate: must be >= 0, got -1'],
     ['unknown hyperparameter', (j) => (j.model.seHPars.momentum = 0.9), 'model.seHPars.momentum: unknown field'],
     ['unknown schedule', (j) => (j.model.seHPars.schedule = 'cosine'), 'model.seHPars.schedule: expected one of'],
     ['layer seHPars', (j) => (j.layers[1].seHPars = { learning_rate: 1 }), 'layers[1].seHPars.schedule: missing'],
-    ['trainable as text', (j) => (j.layers[1].trainable = 'yes'), 'layers[1].trainable: expected true or false, got "yes"'],
+    ['trainable as text', (j) => (j.layers[1].trainable = 'yes'), "layers[1].trainable: expected true or false, got 'yes'"],
     ['initialized as number', (j) => (j.model.initialized = 1), 'model.initialized: expected true or false, got 1'],
     ['uninitialized with parameters', (j) => (j.model.initialized = false), 'model.initialized is false but the layers hold parameters'],
     ['rng fraction', (j) => (j.layers[3].rng.alea.s1 = 1.5), 'layers[3].rng.alea.s1: must be < 1, got 1.5'],
     ['rng carry', (j) => (j.layers[3].rng.alea.c = -1), 'layers[3].rng.alea.c: must be >= 0, got -1'],
     ['rng missing', (j) => delete j.layers[3].rng, 'layers[3].rng: missing'],
-    ['rng spare', (j) => (j.layers[3].rng.spare = 'x'), 'layers[3].rng.spare: expected a finite number, got "x"'],
+    ['rng spare', (j) => (j.layers[3].rng.spare = 'x'), "layers[3].rng.spare: expected a finite number, got 'x'"],
     ['layer count 0', (j) => (j.layers = []), 'layers: expected 1 to 10000 layers, got 0'],
     ['unknown top-level field', (j) => (j.extra = 1), 'extra: unknown field'],
     ['unknown layer field', (j) => (j.layers[1].extra = 1), 'layers[1].extra: unknown field'],
@@ -117,7 +117,7 @@ describe('the schema: every field checked before anything is built (edits re-sig
     ['inputShape null', (j) => (j.embedding.inputShape = null), 'embedding.inputShape: required for an initialized model, got null'],
     ['labelColumns', (j) => (j.embedding.labelColumns = 0), 'embedding.labelColumns: must be >= 1, got 0'],
     ['elements', (j) => (j.embedding.elements = [['A', 1]]), 'embedding.elements[0][1]: expected the index 0'],
-    ['parameter dtype', (j) => (j.layers[5].params.W.dtype = 'float32'), 'layers[5].params.W.dtype: expected "float64le", got "float32"'],
+    ['parameter dtype', (j) => (j.layers[5].params.W.dtype = 'float32'), "layers[5].params.W.dtype: expected \"float64le\", got 'float32'"],
     ['parameter shape huge', (j) => (j.layers[5].params.W.shape = [1e6, 1e6]), 'layers[5].params.W.shape: shape of 1000000000000 elements'],
     ['loss', (j) => (j.model.loss = 'hinge'), 'model.loss: expected one of'],
     ['seed', (j) => (j.model.seed = 1.5), 'model.seed: expected an integer, got 1.5'],

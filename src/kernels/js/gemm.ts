@@ -367,9 +367,13 @@ export function gemmTNSmallN(
 }
 
 /**
- * Whether the unpacked small kernels beat the packed GEMM: few rows M and few columns N (gemmNNSmallN;
- * gemmNTSmallK with N its inner dimension; gemmTNSmallN with M its inner dimension, the batch).
- * `reread`: size of the operand they read again for every pair or quad of rows (B of gemmNNSmallN,
- * B of gemmNTSmallK), kept within L2 (the packed GEMM reads it once); 0 when none.
+ * Whether the unpacked small kernels beat the packed GEMM. The two sizes are named by role, because
+ * the operand that plays each role differs per kernel:
+ * - `rows` (≤ 64): the rows of C for gemmNNSmallN and gemmNTSmallK; the inner dimension K (the batch)
+ *   for gemmTNSmallN;
+ * - `narrow` (≤ 16): the columns N of C for gemmNNSmallN and gemmTNSmallN; the inner dimension K for
+ *   gemmNTSmallK;
+ * - `reread`: size of the operand they read again for every pair or quad of rows (B of gemmNNSmallN,
+ *   B of gemmNTSmallK), kept within L2 (the packed GEMM reads it once); 0 when none.
  */
-export const smallN = (M: number, N: number, reread = 0): boolean => M <= 64 && N <= 16 && reread <= 1 << 17;
+export const smallN = (rows: number, narrow: number, reread = 0): boolean => rows <= 64 && narrow <= 16 && reread <= 1 << 17;
