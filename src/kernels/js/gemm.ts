@@ -201,27 +201,6 @@ export function packPanelsA(a: Float64Array, a0: number, aRs: number, aCs: numbe
   }
 }
 
-/** C (M, N) = [C +] A (M, K) · B (K, N), all contiguous row-major. */
-export function gemmNN(
-  M: number, N: number, K: number, A: Float64Array, B: Float64Array, C: Float64Array, accumulate = false,
-): void {
-  gemmStrided(M, N, K, A, 0, K, 1, B, 0, N, 1, C, 0, N, accumulate);
-}
-
-/** C (M, N) = [C +] A (M, K) · Bᵀ with B stored (N, K), all contiguous row-major. */
-export function gemmNT(
-  M: number, N: number, K: number, A: Float64Array, B: Float64Array, C: Float64Array, accumulate = false,
-): void {
-  gemmStrided(M, N, K, A, 0, K, 1, B, 0, 1, K, C, 0, N, accumulate);
-}
-
-/** C (M, N) = [C +] Aᵀ · B (K, N) with A stored (K, M), all contiguous row-major. */
-export function gemmTN(
-  M: number, N: number, K: number, A: Float64Array, B: Float64Array, C: Float64Array, accumulate = false,
-): void {
-  gemmStrided(M, N, K, A, 0, 1, M, B, 0, N, 1, C, 0, N, accumulate);
-}
-
 /**
  * C (M, N) = A (M, K) · B (K, N) for few columns (N ≤ 16, e.g. a Dense output layer), C overwritten,
  * all contiguous row-major. No packing: 2 rows × 4 columns of C in registers, each summed over the
