@@ -5,7 +5,7 @@
 // detaches the views made before, so layers may keep their output buffers inside it (`residentArray`)
 // and the kernels then read and write them in place. With an unshared memory a growth detaches every
 // view, so nothing outlives a kernel call there: arguments are copied in and results out.
-import { WASM_SHARED, WASM_UNSHARED } from './module.js';
+import { SHARED_FLAG, UNSHARED_FLAG, WASM_MODULES } from './module.js';
 
 /** The module's exports (see kernels.wat for each kernel's contract). */
 export interface WasmExports {
@@ -140,6 +140,17 @@ export class WasmRuntime {
 }
 
 /**
+ * The bytes of one embedded module, importing a shared memory or (`shared` false) an unshared one: the
+ * two builds differ only in the memory import's limits flag at `flagAt` (checked by the build).
+ */
+export function moduleBytes(mod: { flagAt: number; bytes: string }, shared: boolean): Uint8Array<ArrayBuffer> {
+  const bytes = decodeBase64(mod.bytes);
+  if (bytes[mod.flagAt] !== SHARED_FLAG) throw new Error('WebAssembly kernels: the embedded module is not the one module.ts describes');
+  if (!shared) bytes[mod.flagAt] = UNSHARED_FLAG;
+  return bytes;
+}
+
+/**
  * A new instance with its own memory, shared when `shared` and the platform allows it (then `shared`
  * is true on the result). Throws when WebAssembly (SIMD) is not available.
  */
@@ -156,8 +167,8 @@ export function createWasmRuntime(shared = true): WasmRuntime {
   }
   if (memory === undefined) memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES });
   const exports: Record<string, unknown> = {};
-  for (const b64 of isShared ? WASM_SHARED : WASM_UNSHARED) {
-    const bytes = decodeBase64(b64);
+  for (const mod of WASM_MODULES) {
+    const bytes = moduleBytes(mod, isShared);
     if (!WebAssembly.validate(bytes)) throw new Error('WebAssembly SIMD does not validate here');
     Object.assign(exports, new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports);
   }
