@@ -12,6 +12,7 @@ export interface WasmExports {
   gemm_tile(mc: number, nc: number, kc: number, pa: number, pb: number, pc: number, ldc: number): void;
   conv_fwd(xoff: number, koff: number, M: number, K: number, u: number, wp: number, b: number, z: number, a: number): void;
   conv_dw(xoff: number, koff: number, M: number, K: number, dz: number, ldz: number, dw: number, db: number): void;
+  conv_dw3(xoff: number, koff: number, M: number, K: number, dz: number, ldz: number, dw: number, db: number): void;
   relu_bwd(g: number, z: number, out: number, n: number): void;
   pool_fwd4(x: number, z: number, m: number, h: number, w: number, d: number, oh: number, ow: number,
     sh: number, sw: number, o1: number, o2: number, o3: number, isMin: number): number;
