@@ -13,7 +13,7 @@ import { offsets } from '../../src/kernels/js/conv.js';
 import { directForward, directGradW, directGradX, packW } from '../../src/kernels/js/conv.js';
 import * as jsGemm from '../../src/kernels/js/gemm.js';
 import { convForwardWasm, convGradWWasm, convGradXWasm, reluBackwardWasm } from '../../src/kernels/wasm/conv.js';
-import { gemmStridedWasm } from '../../src/kernels/wasm/gemm.js';
+import { gemmNNSmallNWasm, gemmStridedWasm } from '../../src/kernels/wasm/gemm.js';
 import { WASM_MODULES } from '../../src/kernels/wasm/module.js';
 import { type WasmRuntime, createWasmRuntime, decodeBase64, moduleBytes } from '../../src/kernels/wasm/runtime.js';
 
@@ -97,6 +97,19 @@ describe.each(runtimes)('WebAssembly kernels = TypeScript kernels, bit for bit (
           expect(bits(cw)).toBe(bits(cj));
         }
       }
+    }
+  });
+
+  const smallShapes: [number, number, number][] = [[32, 10, 5408], [5, 7, 9], [1, 1, 1], [3, 3, 300], [6, 16, 513], [7, 5, 256], [4, 2, 1]];
+  test.each(smallShapes)('gemmNNSmallN M=%i N=%i K=%i (Dense forward), A resident or copied', (M, N, K) => {
+    const a = rand(M * K), b = rand(K * N);
+    a[0] = -0; b[1] = -0; // signed zeros: each sum starts at 0 as the TS kernel's
+    const cj = new Float64Array(M * N);
+    jsGemm.gemmNNSmallN(M, N, K, a, b, cj);
+    for (const A of [a, place(a.slice())]) {
+      const cw = rand(M * N); // overwritten
+      gemmNNSmallNWasm(rt, M, N, K, A, b, cw);
+      expect(bits(cw)).toBe(bits(cj));
     }
   });
 
