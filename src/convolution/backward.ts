@@ -1,6 +1,6 @@
 // Backward propagation of the Convolution layer (EpyNN convolution/backward.py).
 import { stateError } from '../commons/checks.js';
-import { activationBackward } from '../activation/functions.js';
+import { activationBackward, identity } from '../activation/functions.js';
 import { ShapeError } from '../commons/errors.js';
 import { NDArray, fmt, sameShape } from '../commons/ndarray.js';
 import { convGradX } from '../kernels/conv.js';
@@ -26,6 +26,8 @@ function initializeBackward(layer: Convolution, dX: NDArray): NDArray {
  * 'dZ' output buffer (reused between training batches, every element written).
  */
 export function activationGrad(layer: Convolution, dA: NDArray, Z: NDArray): NDArray {
+  // The built-in identity: f' = 1 and dA · 1 = dA bit for bit, so dZ is dA itself (read only, never copied)
+  if (layer.activate === identity) return dA;
   return activationBackward(layer.activate, dA, Z, layer.hPars, () => layer.outputArray('dZ', Z.shape, false));
 }
 

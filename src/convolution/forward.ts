@@ -1,6 +1,6 @@
 // Forward propagation of the Convolution layer (EpyNN convolution/forward.py).
 import { checkActivationOutput } from '../commons/checks.js';
-import { relu } from '../activation/functions.js';
+import { identity, relu } from '../activation/functions.js';
 import { ShapeError } from '../commons/errors.js';
 import { type NDArray, fmt } from '../commons/ndarray.js';
 import { convForwardKernel } from '../kernels/conv.js';
@@ -49,7 +49,8 @@ export function convolutionForward(layer: Convolution, A: NDArray): NDArray {
   layer.fc.Z = Z;
 
   // (6) Non-linear activation
-  A = layer.fc.A = fused ?? layer.activate(Z, false, layer.hPars); // (m, oh, ow, u)
+  // (the built-in identity: A is Z itself, as EpyNN's identity returns its argument; no copy)
+  A = layer.fc.A = fused ?? (layer.activate === identity ? Z : layer.activate(Z, false, layer.hPars)); // (m, oh, ow, u)
   if (fused === null) checkActivationOutput('Convolution: forward', 'activate', Z, A, false); // a custom activation keeps the shape
 
   return A; // To next layer

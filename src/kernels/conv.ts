@@ -4,6 +4,7 @@
 // The layer files (src/convolution) keep EpyNN's steps; the loops are in kernels/js/conv.ts and
 // kernels/wasm (kernels.wat).
 import { wasmKernels } from './backend.js';
+import type { WasmRuntime } from './wasm/runtime.js';
 import { gemmStrided } from './gemm.js';
 import {
   type ConvDims, col2im, cropPadding, directForward, directGradW, directGradX, im2col, offsets, packW, padInput,
@@ -46,6 +47,38 @@ export class ConvScratch {
   colsOf: Float64Array | undefined = undefined;
   /** GEMM path: gradient w.r.t. the blocks of the last backward, same layout as `cols`. */
   dcols = new Float64Array(0);
+  /**
+   * WebAssembly backend, a dZ that is not resident in the module's memory (layer buffers outside
+   * training): its copy there made by convGradX, and which array it copies (until convGradW takes it),
+   * so that the convGradW after the same backward reads it instead of copying dZ again (dZ is not
+   * changed in between, as X is not between forward and the gradients).
+   */
+  dzCopy: Float64Array | null = null;
+  dzCopyOf: Float64Array | undefined = undefined;
+}
+
+/**
+ * convGradX (`make`): dz itself when the WebAssembly kernels can read it in place, else a copy of dz
+ * resident in the module's memory, kept in `s` for the convGradW that follows the same backward. That
+ * convGradW (`take`) reads the copy once and drops the claim, so a later convGradW (a new batch written
+ * into the same array, skipDX) never sees a stale copy; without a copy it gets dz (the wrapper copies).
+ * Returns dz itself too where the memory is not shared (no resident arrays).
+ */
+function residentDz(s: ConvScratch, rt: WasmRuntime, dz: Float64Array, n: number, mode: 'make' | 'take'): Float64Array {
+  if (rt.addressOf(dz) >= 0) return dz;
+  if (mode === 'take') {
+    const copy = s.dzCopyOf === dz && s.dzCopy !== null && s.dzCopy.length === n && rt.addressOf(s.dzCopy) >= 0 ? s.dzCopy : dz;
+    s.dzCopyOf = undefined;
+    return copy;
+  }
+  if (s.dzCopy === null || s.dzCopy.length !== n) {
+    s.dzCopy = rt.residentArray(n);
+    s.dzCopyOf = undefined;
+    if (s.dzCopy === null) return dz;
+  }
+  s.dzCopy.set(dz.subarray(0, n));
+  s.dzCopyOf = dz;
+  return s.dzCopy;
 }
 
 /**
@@ -121,7 +154,7 @@ export function convGradW(
   if (useDirect(dm)) {
     const rt = wasmKernels();
     if (rt !== null) {
-      convGradWWasm(rt, xp, s.xoff, s.koff, M, K, u, dz, dW, db);
+      convGradWWasm(rt, xp, s.xoff, s.koff, M, K, u, u % 4 === 0 ? residentDz(s, rt, dz, M * u, 'take') : dz, dW, db);
       return;
     }
     let z = dz;
@@ -168,7 +201,7 @@ export function convGradX(s: ConvScratch, x: Float64Array, dm: ConvDims, u: numb
   } else dx.fill(0);
   if (useDirect(dm)) {
     const rt = wasmKernels();
-    if (rt !== null) convGradXWasm(rt, dz, s.xoff, s.koff, M, K, u, W, dxp);
+    if (rt !== null) convGradXWasm(rt, residentDz(s, rt, dz, M * u, 'make'), s.xoff, s.koff, M, K, u, W, dxp);
     else directGradX(dz, s.xoff, s.koff, M, K, u, W, dxp);
   } else {
     if (s.dcols.length < M * K) s.dcols = new Float64Array(M * K);

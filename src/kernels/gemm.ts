@@ -2,9 +2,7 @@
 // micro-kernel or the TypeScript one. Callers import them from src/commons/gemm.ts.
 import { wasmKernels } from './backend.js';
 import * as js from './js/gemm.js';
-import { gemmStridedWasm } from './wasm/gemm.js';
-
-export { gemmNNSmallN, gemmNTSmallK, gemmTNSmallN } from './js/gemm.js';
+import { gemmNNSmallNWasm, gemmStridedWasm } from './wasm/gemm.js';
 
 /**
  * General strided GEMM:  C (M, N) = [C +] A (M, K) · B (K, N)  with
@@ -46,9 +44,37 @@ export function gemmTN(
 }
 
 /**
- * Whether the unpacked small kernels (TypeScript) beat the packed GEMM: `rows` ≤ 64 and `narrow` ≤ 16,
- * named by role (which operand plays each role per kernel: see smallN in ./js/gemm.ts); `reread`: size
- * of the operand they read again for every pair or quad of rows, kept within L2.
- * Always false on the WebAssembly backend, whose packed GEMM is faster at these sizes too.
+ * Whether the unpacked small kernels beat the packed GEMM: `rows` ≤ 64 and `narrow` ≤ 16, named by role
+ * (which operand plays each role per kernel: see smallN in ./js/gemm.ts); `reread`: size of the operand
+ * they read again for every pair or quad of rows, kept within L2. The same rule on both backends.
  */
-export const smallN = (rows: number, narrow: number, reread = 0): boolean => wasmKernels() === null && js.smallN(rows, narrow, reread);
+export const smallN = (rows: number, narrow: number, reread = 0): boolean => js.smallN(rows, narrow, reread);
+
+/**
+ * C (M, N) = A (M, K) · B (K, N) for few columns (a Dense layer's forward), C overwritten, contiguous
+ * row-major: the unpacked small-N kernel, on either backend with the same bits (each C[i, j] summed over
+ * k in order).
+ */
+export function gemmNNSmallN(M: number, N: number, K: number, a: Float64Array, b: Float64Array, c: Float64Array): void {
+  const rt = wasmKernels();
+  if (rt !== null) gemmNNSmallNWasm(rt, M, N, K, a, b, c);
+  else js.gemmNNSmallN(M, N, K, a, b, c);
+}
+
+/**
+ * C (M, N) = A (M, K) · Bᵀ with B stored (N, K), for a short inner dimension K (Dense's backward):
+ * the unpacked kernel on 'js'; on 'wasm' the packed GEMM (gemmNT), faster there.
+ */
+export function gemmNTSmallK(M: number, N: number, K: number, a: Float64Array, b: Float64Array, c: Float64Array): void {
+  if (wasmKernels() !== null) gemmNT(M, N, K, a, b, c);
+  else js.gemmNTSmallK(M, N, K, a, b, c);
+}
+
+/**
+ * C (M, N) = Aᵀ · B with A stored (K, M), for few columns and a short K (Dense's dW): the unpacked
+ * kernel on 'js'; on 'wasm' the packed GEMM (gemmTN), faster there.
+ */
+export function gemmTNSmallN(M: number, N: number, K: number, a: Float64Array, b: Float64Array, c: Float64Array): void {
+  if (wasmKernels() !== null) gemmTN(M, N, K, a, b, c);
+  else js.gemmTNSmallN(M, N, K, a, b, c);
+}

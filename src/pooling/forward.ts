@@ -24,7 +24,7 @@ export function poolingForward(layer: Pooling, A: NDArray): NDArray {
   const { ph, pw, sh, sw, oh, ow } = layer.d;
   const x = X.data;
 
-  const Z = layer.outputArray('Z', [m, oh, ow, d]); // (m, oh, ow, d)
+  const Z = layer.outputArray('Z', [m, oh, ow, d], false); // (m, oh, ow, d), every element written below
   const z = Z.data;
 
   // (2) Slice input w.r.t. pool size (ph, pw) and strides (sh, sw)

@@ -121,3 +121,37 @@ test('toConfig rebuilds an equivalent layer', () => {
   expect(defaults).toEqual({ unitFilters: 1, filterSize: [3, 3], strides: [3, 3], padding: 0, activate: 'relu', initialization: 'xavier', useBias: true });
   expect(new Convolution({ initialization: xavier }).initialization).toBe(xavier);
 });
+
+describe('identity activation: no copies (EpyNN\'s identity returns its argument)', () => {
+  test('A is Z and dZ is dA, with the values of the plain layer; inputs untouched', async () => {
+    const { identity } = await import('../../src/activation/functions.js');
+    const layer = new Convolution({ unitFilters: 3, filterSize: 2, strides: 1, activate: identity });
+    const X = randn([2, 5, 4, 2], rng);
+    layer.computeShapes(X);
+    layer.initializeParameters();
+    const A = layer.forward(X);
+    expect(A).toBe(layer.fc.Z);
+    expect(layer.fc.A).toBe(layer.fc.Z);
+    // Same values as a custom activation that copies (the general path)
+    const copying = new Convolution({ unitFilters: 3, filterSize: 2, strides: 1, activate: (x: NDArray) => x.copy() });
+    copying.computeShapes(X);
+    copying.initializeParameters();
+    copying.p.W = layer.p.W.copy();
+    copying.p.b = layer.p.b.copy();
+    expect(Array.from(copying.forward(X).data)).toEqual(Array.from(A.data));
+    const dA = randn(A.shape, rng);
+    const dA0 = dA.data.slice();
+    const dX = layer.backward(dA);
+    expect(layer.bc.dZ).toBe(dA);
+    expect(Array.from(dA.data)).toEqual(Array.from(dA0));
+    layer.computeGradients();
+    // The general path's dZ = dA ⊙ f'(Z) with f' = 1 (the custom activation's derivative is a copy of ones)
+    copying.activate = (x: NDArray, deriv?: boolean) => (deriv ? new NDArray(new Float64Array(x.size).fill(1), x.shape) : x.copy());
+    copying.forward(X);
+    const dXc = copying.backward(dA);
+    copying.computeGradients();
+    expect(Array.from(dX.data)).toEqual(Array.from(dXc.data));
+    expect(Array.from(layer.g.dW.data)).toEqual(Array.from(copying.g.dW.data));
+    expect(Array.from(layer.g.db.data)).toEqual(Array.from(copying.g.db.data));
+  });
+});

@@ -38,3 +38,34 @@ describe('Convolution output buffers reused between training batches', () => {
     });
   }
 });
+
+describe('dZ read in place or copied once per backward (the WebAssembly kernels keep a copy for computeGradients)', () => {
+  test('identity: dA written in place between batches, with and without the dX pass, gradients as a fresh layer', async () => {
+    const { identity } = await import('../../src/activation/functions.js');
+    const make = () => {
+      const layer = new Convolution({ unitFilters: 8, filterSize: 3, strides: 1, activate: identity });
+      layer.computeShapes(uniformArray([2, 6, 7, 1], 1));
+      layer.initializeParameters();
+      return layer;
+    };
+    const kept = make(); // one dA array, overwritten for every batch
+    const dA = uniformArray([2, 4, 5, 8], 30);
+    for (let batch = 0; batch < 4; batch++) {
+      const X = uniformArray([2, 6, 7, 1], 40 + batch);
+      const next = uniformArray([2, 4, 5, 8], 50 + batch);
+      dA.data.set(next.data);
+      kept.skipDX = batch % 2 === 1; // the dX pass (which copies dZ) only every other batch
+      kept.forward(X);
+      kept.backward(dA);
+      kept.computeGradients();
+      const fresh = make();
+      fresh.forward(X);
+      fresh.backward(next);
+      fresh.computeGradients();
+      expect(Array.from(kept.g.dW.data)).toEqual(Array.from(fresh.g.dW.data));
+      expect(Array.from(kept.g.db.data)).toEqual(Array.from(fresh.g.db.data));
+      kept.computeGradients(); // again, after the copy was taken: the same
+      expect(Array.from(kept.g.dW.data)).toEqual(Array.from(fresh.g.dW.data));
+    }
+  });
+});

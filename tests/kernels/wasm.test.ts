@@ -13,9 +13,9 @@ import { offsets } from '../../src/kernels/js/conv.js';
 import { directForward, directGradW, directGradX, packW } from '../../src/kernels/js/conv.js';
 import * as jsGemm from '../../src/kernels/js/gemm.js';
 import { convForwardWasm, convGradWWasm, convGradXWasm, reluBackwardWasm } from '../../src/kernels/wasm/conv.js';
-import { gemmStridedWasm } from '../../src/kernels/wasm/gemm.js';
-import { WASM_SHARED } from '../../src/kernels/wasm/module.js';
-import { type WasmRuntime, createWasmRuntime, decodeBase64 } from '../../src/kernels/wasm/runtime.js';
+import { gemmNNSmallNWasm, gemmStridedWasm } from '../../src/kernels/wasm/gemm.js';
+import { WASM_MODULES } from '../../src/kernels/wasm/module.js';
+import { type WasmRuntime, createWasmRuntime, decodeBase64, moduleBytes } from '../../src/kernels/wasm/runtime.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const rng = seededRng(11);
@@ -31,11 +31,35 @@ describe('the embedded module', () => {
   });
 
   test('decodeBase64 inverts base64 (the bare-V8 decoder)', () => {
-    for (const b64 of WASM_SHARED) {
+    for (const { bytes: b64 } of WASM_MODULES) {
       const bytes = decodeBase64(b64);
       expect(Buffer.from(bytes).toString('base64')).toBe(b64);
       expect(Array.from(bytes.subarray(0, 4))).toEqual([0, 0x61, 0x73, 0x6d]); // \0asm
       expect(bytes.length).toBeLessThanOrEqual(4096); // synchronous compile on a page's main thread
+    }
+  });
+
+  test('each module is embedded once; the unshared variant is wabt\'s unshared build (one flag byte patched)', async () => {
+    const wabt = await (await import('wabt')).default();
+    const { readFileSync } = await import('node:fs');
+    const files = ['kernels.wat', 'kernels2.wat', 'kernels3.wat', 'kernels4.wat'];
+    expect(WASM_MODULES.length).toBe(files.length);
+    for (const [i, file] of files.entries()) {
+      const text = readFileSync(join(root, 'src', 'kernels', 'wasm', file), 'utf8');
+      for (const shared of [true, false]) {
+        const mod = wabt.parseWat(file, text.replace('SHARED', shared ? 'shared' : ''), { simd: true, threads: true });
+        const want = Buffer.from(mod.toBinary({}).buffer).toString('hex');
+        mod.destroy();
+        expect(Buffer.from(moduleBytes(WASM_MODULES[i], shared)).toString('hex')).toBe(want);
+      }
+    }
+    // The memory each variant imports really is (un)shared: instantiation fails with the wrong kind
+    const unshared = new WebAssembly.Memory({ initial: 1, maximum: 65536 });
+    const shared = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
+    for (const m of WASM_MODULES) {
+      expect(() => new WebAssembly.Instance(new WebAssembly.Module(moduleBytes(m, false)), { env: { memory: unshared } })).not.toThrow();
+      expect(() => new WebAssembly.Instance(new WebAssembly.Module(moduleBytes(m, false)), { env: { memory: shared } })).toThrow();
+      expect(() => new WebAssembly.Instance(new WebAssembly.Module(moduleBytes(m, true)), { env: { memory: shared } })).not.toThrow();
     }
   });
 });
@@ -74,6 +98,19 @@ describe.each(runtimes)('WebAssembly kernels = TypeScript kernels, bit for bit (
           expect(bits(cw)).toBe(bits(cj));
         }
       }
+    }
+  });
+
+  const smallShapes: [number, number, number][] = [[32, 10, 5408], [5, 7, 9], [1, 1, 1], [3, 3, 300], [6, 16, 513], [7, 5, 256], [4, 2, 1]];
+  test.each(smallShapes)('gemmNNSmallN M=%i N=%i K=%i (Dense forward), A resident or copied', (M, N, K) => {
+    const a = rand(M * K), b = rand(K * N);
+    a[0] = -0; b[1] = -0; // signed zeros: each sum starts at 0 as the TS kernel's
+    const cj = new Float64Array(M * N);
+    jsGemm.gemmNNSmallN(M, N, K, a, b, cj);
+    for (const A of [a, place(a.slice())]) {
+      const cw = rand(M * N); // overwritten
+      gemmNNSmallNWasm(rt, M, N, K, A, b, cw);
+      expect(bits(cw)).toBe(bits(cj));
     }
   });
 

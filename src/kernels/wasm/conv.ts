@@ -110,7 +110,9 @@ export function convGradWWasm(
   dwv.fill(0);
   const dbv = rt.f64(pdb, ldz);
   dbv.fill(0);
-  rt.k.conv_dw(pxoff, pkoff, M, K, zAt, ldz, pdw, db === null ? 0 : pdb);
+  // K a multiple of 3: 3 entries × 4 units per block (no entry padding), else 4 × 4
+  const dw = K % 3 === 0 ? rt.k.conv_dw3 : rt.k.conv_dw;
+  dw(pxoff, pkoff, M, K, zAt, ldz, pdw, db === null ? 0 : pdb);
   for (let k = 0; k < K; k++) dW.set(dwv.subarray(k * ldz, k * ldz + u), k * u);
   if (db !== null) db.set(dbv.subarray(0, u));
 }

@@ -5,19 +5,30 @@
 // detaches the views made before, so layers may keep their output buffers inside it (`residentArray`)
 // and the kernels then read and write them in place. With an unshared memory a growth detaches every
 // view, so nothing outlives a kernel call there: arguments are copied in and results out.
-import { WASM_SHARED, WASM_UNSHARED } from './module.js';
+import { SHARED_FLAG, UNSHARED_FLAG, WASM_MODULES } from './module.js';
 
 /** The module's exports (see kernels.wat for each kernel's contract). */
 export interface WasmExports {
   gemm_tile(mc: number, nc: number, kc: number, pa: number, pb: number, pc: number, ldc: number): void;
   conv_fwd(xoff: number, koff: number, M: number, K: number, u: number, wp: number, b: number, z: number, a: number): void;
   conv_dw(xoff: number, koff: number, M: number, K: number, dz: number, ldz: number, dw: number, db: number): void;
+  conv_dw3(xoff: number, koff: number, M: number, K: number, dz: number, ldz: number, dw: number, db: number): void;
   relu_bwd(g: number, z: number, out: number, n: number): void;
   pool_fwd4(x: number, z: number, m: number, h: number, w: number, d: number, oh: number, ow: number,
     sh: number, sw: number, o1: number, o2: number, o3: number, isMin: number): number;
   pool_bwd4(x: number, z: number, da: number, dx: number, m: number, h: number, w: number, d: number, oh: number,
     ow: number, sh: number, sw: number, o1: number, o2: number, o3: number): void;
   conv_dx(dz: number, xoff: number, koff: number, M: number, K: number, u: number, wt: number): void;
+  gemm_nn_small(M: number, N: number, K: number, a: number, b: number, c: number): void;
+  // kernels3.wat: the recurrent layers' activations
+  rec_act(z: number, b: number, a: number, m: number, u: number, ld: number, kind: number): void;
+  rec_exp(x: number): number;
+  rec_exp2(x: number, y: number, p: number): void;
+  rec_tanh(x: number): number;
+  // kernels4.wat: the recurrent layers' element-wise work and step products
+  rec_ew(op: number, o: number, a: number, b: number, c: number, d: number, m: number, u: number, ld: number): void;
+  rec_colsum(db: number, g: number, rows: number, u: number): void;
+  rec_mm(M: number, N: number, K: number, a: number, ars: number, b: number, c: number, ldc: number, acc: number): void;
 }
 
 const PAGE = 65536;
@@ -140,6 +151,17 @@ export class WasmRuntime {
 }
 
 /**
+ * The bytes of one embedded module, importing a shared memory or (`shared` false) an unshared one: the
+ * two builds differ only in the memory import's limits flag at `flagAt` (checked by the build).
+ */
+export function moduleBytes(mod: { flagAt: number; bytes: string }, shared: boolean): Uint8Array<ArrayBuffer> {
+  const bytes = decodeBase64(mod.bytes);
+  if (bytes[mod.flagAt] !== SHARED_FLAG) throw new Error('WebAssembly kernels: the embedded module is not the one module.ts describes');
+  if (!shared) bytes[mod.flagAt] = UNSHARED_FLAG;
+  return bytes;
+}
+
+/**
  * A new instance with its own memory, shared when `shared` and the platform allows it (then `shared`
  * is true on the result). Throws when WebAssembly (SIMD) is not available.
  */
@@ -156,8 +178,8 @@ export function createWasmRuntime(shared = true): WasmRuntime {
   }
   if (memory === undefined) memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES });
   const exports: Record<string, unknown> = {};
-  for (const b64 of isShared ? WASM_SHARED : WASM_UNSHARED) {
-    const bytes = decodeBase64(b64);
+  for (const mod of WASM_MODULES) {
+    const bytes = moduleBytes(mod, isShared);
     if (!WebAssembly.validate(bytes)) throw new Error('WebAssembly SIMD does not validate here');
     Object.assign(exports, new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports);
   }
