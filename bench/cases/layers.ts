@@ -10,10 +10,15 @@ import type { BenchCase, BenchOptions, Row } from '../types.js';
 
 const TARGET = 'within 2× of plain GEMM';
 
-/** forward + backward + computeGradients through a stack of layers (no update). */
-function fwdBwd(layers: Layer[], X: NDArray): () => void {
+/**
+ * forward + backward + computeGradients through a stack of layers (no update). `reuse`: the layers reuse
+ * their buffers from call to call (Layer.reuseOutputs), as they do during train(): resident in the
+ * WebAssembly memory on 'wasm', plain reused arrays on 'js'.
+ */
+function fwdBwd(layers: Layer[], X: NDArray, reuse = false): () => void {
   let A = X;
   for (const l of layers) {
+    l.reuseOutputs = reuse;
     l.computeShapes(A);
     l.initializeParameters();
     A = l.forward(A);
@@ -75,7 +80,7 @@ async function recurrent(kind: RecurrentKind, o: BenchOptions): Promise<Row[]> {
   const X = new NDArray(randomArray(m * s * e, 6), [m, s, e]);
   try {
     const layer = new Ctor({ unitCells: u, clipGradients: false });
-    const oursFn = fwdBwd([layer], X);
+    const oursFn = fwdBwd([layer], X, true); // as in train(): caches reused from batch to batch
     warmBoth(oursFn, () => ref.step(), o);
     const r = time(() => ref.step(), o);
     const ours = time(oursFn, o);

@@ -5,6 +5,7 @@ import { show } from '../commons/checks.js';
 import { ShapeError } from '../commons/errors.js';
 import type { Layer } from '../commons/models.js';
 import { NDArray, fmt, zeros } from '../commons/ndarray.js';
+import { derivativeKernel, stepActivationKernel } from '../kernels/recurrent.js';
 import { type Activation, sigmoid, tanh } from './functions.js';
 
 /**
@@ -25,12 +26,14 @@ export function stepActivation(layer: Layer, gate: string, fn: Activation, m: nu
   };
   if (fn === tanh) {
     return (Z, b, A, is, s) => {
+      if (stepActivationKernel('tanh', Z, b, A, is * u, s * u, m, u)) return; // WebAssembly, same bits
       addBias(Z, b, is, s);
       for (let im = 0, o = is * u; im < m; im++, o += s * u) for (let iu = 0; iu < u; iu++) A[o + iu] = Math.tanh(Z[o + iu]);
     };
   }
   if (fn === sigmoid) {
     return (Z, b, A, is, s) => {
+      if (stepActivationKernel('sigmoid', Z, b, A, is * u, s * u, m, u)) return; // WebAssembly, same bits
       addBias(Z, b, is, s);
       for (let im = 0, o = is * u; im < m; im++, o += s * u) {
         for (let iu = 0; iu < u; iu++) {
@@ -68,16 +71,19 @@ export function activateStep(layer: Layer, gate: string, fn: Activation, Z: NDAr
  * The built-in tanh and sigmoid take it from A (1 − A², A·(1 − A)): the same values to the bit as
  * their `deriv` branch, which recomputes A from Z. Other activations are called once on the
  * (m·s, u) view: EpyNN calls the derivative step by step; element-wise (and row-wise) derivatives
- * give the same values.
+ * give the same values. The built-ins' results go to the layer's buffer `d${gate}` (Layer.outputArray:
+ * reused during training, resident for the WebAssembly kernels, which then compute them).
  */
 export function derivativeOf(layer: Layer, gate: string, fn: Activation, Z: NDArray, A: Float64Array): Float64Array {
   if (fn === tanh) {
-    const d = new Float64Array(A.length);
+    const d = layer.outputArray(`d${gate}`, Z.shape, false).data;
+    if (derivativeKernel('tanh', A, d)) return d; // WebAssembly, same bits
     for (let k = 0; k < A.length; k++) d[k] = 1 - A[k] * A[k];
     return d;
   }
   if (fn === sigmoid) {
-    const d = new Float64Array(A.length);
+    const d = layer.outputArray(`d${gate}`, Z.shape, false).data;
+    if (derivativeKernel('sigmoid', A, d)) return d;
     for (let k = 0; k < A.length; k++) d[k] = A[k] * (1 - A[k]);
     return d;
   }

@@ -5,6 +5,7 @@
 // (they know the built-in activations; commons does not import activation).
 import { checkParameters, stateError } from './checks.js';
 import { EpyNNError, ShapeError } from './errors.js';
+import { type StepKernels, rowSumKernel, stepProductKernel } from '../kernels/recurrent.js';
 import { gemmNN, gemmStrided, gemmTN } from './gemm.js';
 import type { Layer } from './models.js';
 import { type NDArray, fmt, sameShape, zeros } from './ndarray.js';
@@ -41,12 +42,35 @@ export function inputProduct(P: Float64Array, X: Float64Array, U: Float64Array, 
  */
 export function addHiddenProduct(P: Float64Array, H: Float64Array, V: Float64Array, is: number, m: number, s: number, u: number): void {
   if (is === 0) return; // hp = 0 at the first step
-  gemmStrided(m, u, u, H, is * u, s * u, 1, V, 0, u, 1, P, is * u, s * u, true);
+  stepProduct(m, u, H, is * u, s * u, V, false, P, is * u, s * u, true);
 }
 
-/** prev[:, is] = cur[:, is - 1] for (m, s, u) caches; left at zero for is = 0. */
-export function copyPreviousStep(prev: Float64Array, cur: Float64Array, is: number, m: number, s: number, u: number): void {
+/**
+ * C[i, :] [+]= A[i, :] · V (or · Vᵀ when `transpose`) for i < m, V (u, u): A[i, k] = a[aOff + i·aRs + k],
+ * C[i, j] = c[cOff + i·ldc + j]. The product of one step, on the step kernel of the WebAssembly backend
+ * where it applies (src/kernels/recurrent.ts), else gemmStrided: the same bits either way.
+ */
+export function stepProduct(
+  m: number, u: number, a: Float64Array, aOff: number, aRs: number, V: Float64Array, transpose: boolean,
+  c: Float64Array, cOff: number, ldc: number, accumulate: boolean,
+): void {
+  if (stepProductKernel(m, u, u, a, aOff, aRs, V, transpose, c, cOff, ldc, accumulate)) return;
+  if (transpose) gemmStrided(m, u, u, a, aOff, aRs, 1, V, 0, 1, u, c, cOff, ldc, accumulate);
+  else gemmStrided(m, u, u, a, aOff, aRs, 1, V, 0, u, 1, c, cOff, ldc, accumulate);
+}
+
+/**
+ * prev[:, is] = cur[:, is - 1] for (m, s, u) caches; left at zero for is = 0. `k`: the pass's
+ * WebAssembly step kernels (stepKernels), null for the loop here.
+ */
+export function copyPreviousStep(
+  prev: Float64Array, cur: Float64Array, is: number, m: number, s: number, u: number, k: StepKernels | null = null,
+): void {
   if (is === 0) return;
+  if (k !== null) {
+    k.copy(prev, is, cur, is - 1);
+    return;
+  }
   for (let im = 0; im < m; im++) {
     const o = (im * s + is) * u;
     for (let iu = 0; iu < u; iu++) prev[o + iu] = cur[o - u + iu];
@@ -71,17 +95,18 @@ export function lastStep(h: NDArray): NDArray {
 export function stepProductT(
   dH: Float64Array, G: Float64Array, V: Float64Array, is: number, m: number, s: number, u: number, accumulate: boolean,
 ): void {
-  gemmStrided(m, u, u, G, is * u, s * u, 1, V, 0, 1, u, dH, is * u, s * u, accumulate);
+  stepProduct(m, u, G, is * u, s * u, V, true, dH, is * u, s * u, accumulate);
 }
 
 /**
  * The upstream gradient as a full sequence (m, s, u): dX itself with `sequences`, else zeros
- * with dX (m, u) at the last step (EpyNN: dA[:, -1] = dX). dX is never written to.
+ * with dX (m, u) at the last step (EpyNN: dA[:, -1] = dX), in the layer's buffer 'dA'
+ * (Layer.outputArray). dX is never written to.
  */
-export function sequenceGradient(dX: NDArray, sequences: boolean, hShape: readonly number[]): NDArray {
+export function sequenceGradient(layer: Layer, dX: NDArray, sequences: boolean, hShape: readonly number[]): NDArray {
   if (sequences) return dX; // Full length sequence
   const [m, s, u] = hShape;
-  const dA = zeros(hShape); // Empty full length sequence
+  const dA = layer.outputArray('dA', hShape); // Empty full length sequence
   for (let im = 0; im < m; im++) dA.data.set(dX.data.subarray(im * u, (im + 1) * u), (im * s + s - 1) * u); // Assign to last index
   return dA;
 }
@@ -99,6 +124,7 @@ export function stepsProduct(dW: Float64Array, A: Float64Array, G: Float64Array,
 
 /** db (1, u) = Σ over all m·s rows of G (m, s, u) (overwrites db). */
 export function stepsSum(db: Float64Array, G: Float64Array, ms: number, u: number): void {
+  if (rowSumKernel(db, G, ms, u)) return; // WebAssembly, the same sums in the same order
   db.fill(0);
   for (let r = 0, o = 0; r < ms; r++, o += u) for (let iu = 0; iu < u; iu++) db[iu] += G[o + iu];
 }

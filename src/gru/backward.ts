@@ -1,23 +1,27 @@
 // GRU backward pass (EpyNN gru/backward.py).
 import { derivativeOf } from '../activation/steps.js';
-import { gemmNT, gemmStrided } from '../commons/gemm.js';
-import { type NDArray, zeros } from '../commons/ndarray.js';
-import { checkBackwardInput, dataOf, sequenceGradient, stepProductT } from '../commons/recurrent.js';
+import { gemmNT } from '../commons/gemm.js';
+import type { NDArray } from '../commons/ndarray.js';
+import { checkBackwardInput, dataOf, sequenceGradient, stepProduct, stepProductT } from '../commons/recurrent.js';
+import { stepKernels } from '../kernels/recurrent.js';
 import type { GRU } from './models.js';
 import { GRU_PARAMETERS } from './parameters.js';
 
 /** The backward caches (m, s, u) of the state and gate gradients. */
 const GRU_GRADIENT_CACHES = ['dh_', 'dh', 'dhn', 'dhh_', 'dz_', 'dr_'] as const;
 
-/** Fills bc.dA (m, s, u) and zeroed caches (m, s, u) for the state and gate gradients, and dX (m, s, e). */
+/**
+ * Fills bc.dA (m, s, u), caches (m, s, u) for the state and gate gradients and dX (m, s, e): dhn zeroed,
+ * the others written in full (Layer.outputArray).
+ */
 function initializeBackward(layer: GRU, dX: NDArray): NDArray {
   checkBackwardInput(layer, dX, layer.sequences);
   const hs = layer.fc.h.shape; // (m, s, u)
-  const dA = sequenceGradient(dX, layer.sequences, hs);
+  const dA = sequenceGradient(layer, dX, layer.sequences, hs);
   layer.bc = {};
-  for (const k of GRU_GRADIENT_CACHES) layer.bc[k] = zeros(hs);
+  for (const k of GRU_GRADIENT_CACHES) layer.bc[k] = layer.outputArray(k, hs, k === 'dhn');
   layer.bc.dA = dA;
-  layer.bc.dX = zeros(layer.fc.X.shape); // To previous layer
+  layer.bc.dX = layer.outputArray('dX', layer.fc.X.shape, false); // To previous layer
   return dA;
 }
 
@@ -45,11 +49,19 @@ export function gruBackward(layer: GRU, dX: NDArray): NDArray {
   const fhh = derivativeOf(layer, 'activate', layer.activate, layer.fc.hh_, hh);
   const fz = derivativeOf(layer, 'activateUpdate', layer.activateUpdate, layer.fc.z_, z);
   const fr = derivativeOf(layer, 'activateReset', layer.activateReset, layer.fc.r_, r);
-  const t = new Float64Array(m * u); // (m, u) dhh_[:, is] · Vhhᵀ, shared by steps 7s and 8s, reused
+  const t = layer.outputArray('t', [m, s, u], false).data; // (m, s, u) dhh_ · Vhhᵀ of each step, shared by steps 7s and 8s
+  // WebAssembly step kernels where every array is resident, else null
+  const k = stepKernels(m, s, u, [da, dh_, dh, dhn, dhh_, dz_, dr_, z, hp, hh, r, fhh, fz, fr, t]);
 
   // Reverse iteration over sequence steps
   for (let is = s - 1; is >= 0; is--) {
-    for (let im = 0; im < m; im++) {
+    if (k !== null) {
+      // (3s) to (6s) below, one WebAssembly kernel each (the same bits)
+      if (is < s - 1) k.copy(dhn, is, dh, is + 1); // (3s)
+      k.add(dh_, is, da, dhn); // (4s)
+      k.mul1m(dhh_, is, dh_, z, fhh); // (5s)
+      k.mulsub(dz_, is, dh_, hp, hh, fz); // (6s)
+    } else for (let im = 0; im < m; im++) {
       // (2s) Slice sequence (m, s, u) w.r.t step: row [im, is, :] starts at o
       const o = (im * s + is) * u;
 
@@ -68,14 +80,16 @@ export function gruBackward(layer: GRU, dX: NDArray): NDArray {
     }
 
     // (7s) Gradient of the loss w.r.t reset gate
-    gemmStrided(m, u, u, dhh_, is * u, s * u, 1, Vhh, 0, 1, u, t, 0, u, false); // t = dhh_[:, is] · Vhhᵀ (m, u)
-    for (let im = 0; im < m; im++) {
+    stepProduct(m, u, dhh_, is * u, s * u, Vhh, true, t, is * u, s * u, false); // t[:, is] = dhh_[:, is] · Vhhᵀ (m, u)
+    if (k !== null) {
+      k.mul3(dr_, is, t, hp, fr); // (7s) and (8s) below, in WebAssembly
+      k.fma2(dh, is, t, r, dh_, z);
+    } else for (let im = 0; im < m; im++) {
       const o = (im * s + is) * u;
-      const ot = im * u;
-      for (let iu = 0; iu < u; iu++) dr_[o + iu] = t[ot + iu] * hp[o + iu] * fr[o + iu];
+      for (let iu = 0; iu < u; iu++) dr_[o + iu] = t[o + iu] * hp[o + iu] * fr[o + iu];
 
       // (8s) Gradient of the loss w.r.t previous hidden state: the element-wise terms here ...
-      for (let iu = 0; iu < u; iu++) dh[o + iu] = t[ot + iu] * r[o + iu] + dh_[o + iu] * z[o + iu];
+      for (let iu = 0; iu < u; iu++) dh[o + iu] = t[o + iu] * r[o + iu] + dh_[o + iu] * z[o + iu];
     }
     // (8s) ... then + dz_·Vzᵀ + dr_·Vrᵀ
     stepProductT(dh, dz_, Vz, is, m, s, u, true);

@@ -1,22 +1,26 @@
 // GRU forward pass (EpyNN gru/forward.py).
 import { stepActivation } from '../activation/steps.js';
-import { gemmStrided } from '../commons/gemm.js';
-import { type NDArray, zeros } from '../commons/ndarray.js';
-import { addHiddenProduct, checkRecurrentParameters, copyPreviousStep, dataOf, inputProduct, lastStep } from '../commons/recurrent.js';
+import type { NDArray } from '../commons/ndarray.js';
+import { addHiddenProduct, checkRecurrentParameters, copyPreviousStep, dataOf, inputProduct, lastStep, stepProduct } from '../commons/recurrent.js';
+import { stepKernels } from '../kernels/recurrent.js';
 import type { GRU } from './models.js';
 import { GRU_PARAMETERS } from './parameters.js';
 
 /** The forward caches (m, s, u) of the hidden state and every gate. */
 const GRU_CACHES = ['h', 'hp', 'hh_', 'hh', 'z', 'z_', 'r', 'r_'] as const;
 
-/** Fills fc.X and zeroed caches (m, s, u) for the hidden state and every gate. */
+/**
+ * Fills fc.X and caches (m, s, u) for the hidden state and every gate: hp zeroed, the others written in
+ * full by the loop (Layer.outputArray: reused from batch to batch during training, resident for the
+ * WebAssembly kernels).
+ */
 function initializeForward(layer: GRU, A: NDArray): NDArray {
   checkRecurrentParameters(layer, GRU_PARAMETERS);
   const X = A; // (m, s, e) never written to
   const [m, s] = X.shape;
   const hs = [m, s, layer.d.u]; // (m, s, u)
   layer.fc = { X };
-  for (const k of GRU_CACHES) layer.fc[k] = zeros(hs);
+  for (const k of GRU_CACHES) layer.fc[k] = layer.outputArray(k, hs, k === 'hp');
   return X;
 }
 
@@ -42,7 +46,8 @@ export function gruForward(layer: GRU, A: NDArray): NDArray {
   const actR = stepActivation(layer, 'activateReset', layer.activateReset, m, u);
   const actZ = stepActivation(layer, 'activateUpdate', layer.activateUpdate, m, u);
   const actHH = stepActivation(layer, 'activate', layer.activate, m, u);
-  const rhp = new Float64Array(m * u); // (m, u) one step of r ⊙ hp, reused
+  const rhp = layer.outputArray('rhp', [m, s, u], false).data; // (m, s, u) r ⊙ hp of each step (not cached by EpyNN)
+  const k = stepKernels(m, s, u, [h, hp, hh, z, r, rhp]); // WebAssembly step kernels where the caches are resident, else null
 
   // (2s) + (4.1s) (5.1s) (6.1s) fused over all steps: the X · U part of every gate, one GEMM each
   const ms = m * s;
@@ -55,7 +60,7 @@ export function gruForward(layer: GRU, A: NDArray): NDArray {
     // (2s) Slice sequence (m, s, e) with respect to step: done above for the X · U parts
 
     // (3s) Retrieve previous hidden state
-    copyPreviousStep(hp, h, is, m, s, u);
+    copyPreviousStep(hp, h, is, m, s, u, k);
 
     // (4s) Activate reset gate
     addHiddenProduct(r_, hp, Vr, is, m, s, u); // (4.1s) r_ += hp · Vr
@@ -67,17 +72,19 @@ export function gruForward(layer: GRU, A: NDArray): NDArray {
 
     // (6s) Activate hidden hat
     if (is > 0) {
-      for (let im = 0; im < m; im++) {
+      if (k !== null) k.mul(rhp, is, r, hp); // the loop below, in WebAssembly (the same bits)
+      else for (let im = 0; im < m; im++) {
         const oc = (im * s + is) * u; // [im, is, 0] of a (m, s, u) cache
-        for (let iu = 0; iu < u; iu++) rhp[im * u + iu] = r[oc + iu] * hp[oc + iu];
+        for (let iu = 0; iu < u; iu++) rhp[oc + iu] = r[oc + iu] * hp[oc + iu];
       }
       // (6.1s) hh_[:, is] += (r ⊙ hp) · Vhh (hp = 0 at the first step)
-      gemmStrided(m, u, u, rhp, 0, u, 1, Vhh, 0, u, 1, hh_, is * u, s * u, true);
+      stepProduct(m, u, rhp, is * u, s * u, Vhh, false, hh_, is * u, s * u, true);
     }
     actHH(hh_, bhh, hh, is, s); // (6.1s) + bhh, (6.2s)
 
     // (7s) Compute current hidden state
-    for (let im = 0; im < m; im++) {
+    if (k !== null) k.lerp(h, is, z, hp, hh); // the loop below, in WebAssembly
+    else for (let im = 0; im < m; im++) {
       const oc = (im * s + is) * u;
       for (let iu = 0; iu < u; iu++) {
         const k = oc + iu;

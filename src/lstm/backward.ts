@@ -1,8 +1,9 @@
 // LSTM backward pass (EpyNN lstm/backward.py).
 import { derivativeOf } from '../activation/steps.js';
 import { gemmNT } from '../commons/gemm.js';
-import { type NDArray, zeros } from '../commons/ndarray.js';
+import type { NDArray } from '../commons/ndarray.js';
 import { checkBackwardInput, dataOf, sequenceGradient, stepProductT } from '../commons/recurrent.js';
+import { stepKernels } from '../kernels/recurrent.js';
 import type { LSTM } from './models.js';
 import { LSTM_PARAMETERS } from './parameters.js';
 
@@ -10,17 +11,18 @@ import { LSTM_PARAMETERS } from './parameters.js';
 const LSTM_GRADIENT_CACHES = ['dh_', 'dh', 'dhn', 'dC_', 'dC', 'dCn', 'do_', 'dg_', 'di_', 'df_'] as const;
 
 /**
- * Fills bc.dA (m, s, u) and zeroed caches (m, s, u) for the state and gate gradients, and dX (m, s, e).
+ * Fills bc.dA (m, s, u), caches (m, s, u) for the state and gate gradients and dX (m, s, e): dhn and
+ * dCn zeroed, the others written in full (Layer.outputArray).
  * NOTE: EpyNN also allocates a `dz_` cache that it never writes; it is left out here.
  */
 function initializeBackward(layer: LSTM, dX: NDArray): NDArray {
   checkBackwardInput(layer, dX, layer.sequences);
   const hs = layer.fc.h.shape; // (m, s, u)
-  const dA = sequenceGradient(dX, layer.sequences, hs);
+  const dA = sequenceGradient(layer, dX, layer.sequences, hs);
   layer.bc = {};
-  for (const k of LSTM_GRADIENT_CACHES) layer.bc[k] = zeros(hs);
+  for (const k of LSTM_GRADIENT_CACHES) layer.bc[k] = layer.outputArray(k, hs, k === 'dhn' || k === 'dCn');
   layer.bc.dA = dA;
-  layer.bc.dX = zeros(layer.fc.X.shape); // To previous layer
+  layer.bc.dX = layer.outputArray('dX', layer.fc.X.shape, false); // To previous layer
   return dA;
 }
 
@@ -51,10 +53,25 @@ export function lstmBackward(layer: LSTM, dX: NDArray): NDArray {
   const fg = derivativeOf(layer, 'activateCandidate', layer.activateCandidate, layer.fc.g_, g);
   const fi = derivativeOf(layer, 'activateInput', layer.activateInput, layer.fc.i_, i);
   const ff = derivativeOf(layer, 'activateForget', layer.activateForget, layer.fc.f_, f);
+  // WebAssembly step kernels where every array is resident, else null
+  const k = stepKernels(m, s, u, [da, dh_, dh, dhn, dC_, dC, dCn, do_, dg_, di_, df_, o, C, i, g, Cp_, f, fC, fo, fg, fi, ff]);
 
   // Reverse iteration over sequence steps
   for (let is = s - 1; is >= 0; is--) {
-    for (let im = 0; im < m; im++) {
+    if (k !== null) {
+      // (3s) to (10s) below, one WebAssembly kernel each (the same bits)
+      if (is < s - 1) {
+        k.copy(dhn, is, dh, is + 1); // (3.1)
+        k.copy(dCn, is, dC, is + 1); // (3.2)
+      }
+      k.add(dh_, is, da, dhn); // (4s)
+      k.mul3add(dC_, is, dh_, o, fC, dCn); // (5s)
+      k.mul3(do_, is, dh_, C, fo); // (6s)
+      k.mul3(dg_, is, dC_, i, fg); // (7s)
+      k.mul3(di_, is, dC_, g, fi); // (8s)
+      k.mul3(df_, is, dC_, Cp_, ff); // (9s)
+      k.mul(dC, is, dC_, f); // (10s)
+    } else for (let im = 0; im < m; im++) {
       // (2s) Slice sequence (m, s, u) w.r.t step: row [im, is, :] starts at r
       const r = (im * s + is) * u;
 

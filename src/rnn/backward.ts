@@ -1,16 +1,23 @@
 // RNN backward pass (EpyNN rnn/backward.py).
 import { derivativeOf } from '../activation/steps.js';
 import { gemmNT } from '../commons/gemm.js';
-import { type NDArray, zeros } from '../commons/ndarray.js';
+import type { NDArray } from '../commons/ndarray.js';
 import { checkBackwardInput, dataOf, sequenceGradient, stepProductT } from '../commons/recurrent.js';
+import { stepKernels } from '../kernels/recurrent.js';
 import type { RNN } from './models.js';
 
-/** Fills bc.dA (m, s, u) and zeroed caches dh_, dh, dhn (m, s, u) and dX (m, s, e). */
+/**
+ * Fills bc.dA (m, s, u), caches dh_, dh, dhn (m, s, u) and dX (m, s, e): dhn zeroed, the others written
+ * in full (Layer.outputArray).
+ */
 function initializeBackward(layer: RNN, dX: NDArray): NDArray {
   checkBackwardInput(layer, dX, layer.sequences);
-  const dA = sequenceGradient(dX, layer.sequences, layer.fc.h.shape); // (m, s, u)
+  const dA = sequenceGradient(layer, dX, layer.sequences, layer.fc.h.shape); // (m, s, u)
   const hs = layer.fc.h.shape;
-  layer.bc = { dh_: zeros(hs), dh: zeros(hs), dhn: zeros(hs), dA, dX: zeros(layer.fc.X.shape) };
+  layer.bc = {
+    dh_: layer.outputArray('dh_', hs, false), dh: layer.outputArray('dh', hs, false), dhn: layer.outputArray('dhn', hs),
+    dA, dX: layer.outputArray('dX', layer.fc.X.shape, false),
+  };
   return dA;
 }
 
@@ -31,10 +38,15 @@ export function rnnBackward(layer: RNN, dX: NDArray): NDArray {
   const { dh_, dh, dhn } = dataOf(layer, layer.bc, ['dh_', 'dh', 'dhn']); // (m, s, u) each
   const { U, V } = dataOf(layer, layer.p, ['U', 'V']); // (e, u), (u, u)
   const fh = derivativeOf(layer, 'activate', layer.activate, layer.fc.h_, layer.fc.h.data); // f'(h_) (m, s, u), all steps at once
+  const k = stepKernels(m, s, u, [da, dh_, dh, dhn, fh]); // WebAssembly step kernels where the caches are resident, else null
 
   // Reverse iteration over sequence steps
   for (let is = s - 1; is >= 0; is--) {
-    for (let im = 0; im < m; im++) {
+    if (k !== null) {
+      // (3s) and (4s) below, one WebAssembly kernel each (the same bits)
+      if (is < s - 1) k.copy(dhn, is, dh, is + 1); // (3s)
+      k.addmul(dh_, is, da, dhn, fh); // (4s)
+    } else for (let im = 0; im < m; im++) {
       // (2s) Slice sequence (m, s, u) w.r.t step: row [im, is, :] starts at o
       const o = (im * s + is) * u;
 

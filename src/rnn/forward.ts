@@ -1,17 +1,21 @@
 // RNN forward pass (EpyNN rnn/forward.py).
 import { stepActivation } from '../activation/steps.js';
-import { type NDArray, zeros } from '../commons/ndarray.js';
+import type { NDArray } from '../commons/ndarray.js';
+import { stepKernels } from '../kernels/recurrent.js';
 import { addHiddenProduct, checkRecurrentParameters, copyPreviousStep, dataOf, inputProduct, lastStep } from '../commons/recurrent.js';
 import type { RNN } from './models.js';
 import { RNN_PARAMETERS } from './parameters.js';
 
-/** Fills fc.X and zeroed caches h_, h, hp (m, s, u). */
+/**
+ * Fills fc.X and caches h_, h, hp (m, s, u): hp zeroed, h_ and h written in full by the loop
+ * (Layer.outputArray: reused from batch to batch during training, resident for the WebAssembly kernels).
+ */
 function initializeForward(layer: RNN, A: NDArray): NDArray {
   checkRecurrentParameters(layer, RNN_PARAMETERS);
   const X = A; // (m, s, e) never written to
   const [m, s] = X.shape;
   const hs = [m, s, layer.d.u]; // (m, s, u)
-  layer.fc = { X, h_: zeros(hs), h: zeros(hs), hp: zeros(hs) };
+  layer.fc = { X, h_: layer.outputArray('h_', hs, false), h: layer.outputArray('h', hs, false), hp: layer.outputArray('hp', hs) };
   return X;
 }
 
@@ -33,6 +37,7 @@ export function rnnForward(layer: RNN, A: NDArray): NDArray {
   const { U, V, b } = dataOf(layer, layer.p, RNN_PARAMETERS); // (e, u), (u, u), (1, u)
   const { h_, h, hp } = dataOf(layer, layer.fc, ['h_', 'h', 'hp']); // (m, s, u) each
   const act = stepActivation(layer, 'activate', layer.activate, m, u);
+  const k = stepKernels(m, s, u, [hp, h]); // WebAssembly step kernels where the caches are resident, else null
 
   // (2s) + (4.1s) fused over all steps: h_[:, is] = X[:, is] · U for every step, one GEMM
   inputProduct(h_, x, U, m * s, e, u); // (m, s, u)
@@ -42,7 +47,7 @@ export function rnnForward(layer: RNN, A: NDArray): NDArray {
     // (2s) Slice sequence (m, s, e) with respect to step: done above for the X · U part
 
     // (3s) Retrieve previous hidden state
-    copyPreviousStep(hp, h, is, m, s, u); // hp[:, is] = h[:, is - 1] (zeros at is = 0)
+    copyPreviousStep(hp, h, is, m, s, u, k); // hp[:, is] = h[:, is - 1] (zeros at is = 0)
 
     // (4s) Activate current hidden state
     addHiddenProduct(h_, hp, V, is, m, s, u); // (4.1s) Linear: h_[:, is] += hp[:, is] · V

@@ -4,7 +4,7 @@
 // then forward, backward, compute_gradients. Parameters are injected: no RNG parity.
 import { elu, identity, relu, sigmoid, tanh } from '../../src/activation/functions.js';
 import { GRU } from '../../src/gru/models.js';
-import { fastPathSuite, fixtureSuite, kernelSuite } from '../helpers/recurrent.js';
+import { fastPathSuite, fixtureSuite, kernelSuite, reuseSuite } from '../helpers/recurrent.js';
 import { naiveGRU } from './naive.js';
 
 fixtureSuite('GRU', 'layer_gru_', GRU, naiveGRU);
@@ -23,3 +23,11 @@ kernelSuite('GRU', GRU, naiveGRU, [
 
 fastPathSuite('GRU', GRU, { activate: tanh, activateUpdate: sigmoid, activateReset: sigmoid }, 35);
 fastPathSuite('GRU (swapped)', GRU, { activate: sigmoid, activateUpdate: tanh, activateReset: tanh }, 36);
+
+reuseSuite('GRU', GRU, [
+  [5, 4, 3, 8, false, {}], // u even: the WebAssembly step kernels (step products by gemmStrided: small)
+  [17, 6, 5, 16, true, {}], // m·u·u > 4096: the step products in WebAssembly too; m not a multiple of 4
+  [9, 5, 4, 7, false, {}], // u odd: the TypeScript loops
+  [6, 3, 2, 12, true, { activate: sigmoid, activateUpdate: tanh, activateReset: tanh }],
+  [6, 3, 2, 12, false, { activate: relu }],
+], ['dactivate', 'dactivateUpdate', 'dactivateReset', 'rhp', 't'], 43);

@@ -436,3 +436,53 @@ export function fastPathSuite(layerName: string, Ctor: RecurrentCtor, acts: Reco
     }
   });
 }
+
+/**
+ * Training batches (Layer.reuseOutputs): the layer's caches are buffers reused from batch to batch —
+ * resident in the WebAssembly memory on 'wasm', where the step kernels (src/kernels/recurrent.ts) then
+ * run on them. Against a fresh layer (plain arrays, the TypeScript loops) with the same parameters,
+ * every output, cache and gradient must have the same bits, also after the reused buffers were
+ * poisoned with NaN and for a smaller last batch. `cases`: [m, s, e, u, sequences, activation options].
+ */
+export function reuseSuite(
+  layerName: string, Ctor: RecurrentCtor,
+  cases: [number, number, number, number, boolean, Record<string, Activation>][], scratchKeys: string[], seed: number,
+): void {
+  describe(`${layerName} with reused (resident) buffers = a fresh layer, bit for bit`, () => {
+    const rng = seededRng(seed);
+    for (const [m, s, e, u, sequences, acts] of cases) {
+      const label = Object.entries(acts).map(([k, f]) => `${k}=${f.name}`).join(' ');
+      test(`m=${m} s=${s} e=${e} u=${u} sequences=${sequences} ${label}`, () => {
+        const make = (): RecurrentLayer => new Ctor({ unitCells: u, sequences, clipGradients: false, ...acts });
+        const fresh = make();
+        const reused = make();
+        reused.reuseOutputs = true;
+        const X0 = randn([m, s, e], rng);
+        fresh.computeShapes(X0);
+        fresh.initializeParameters();
+        for (const [k, P] of Object.entries(fresh.p)) fresh.p[k] = randn(P.shape, rng, k.startsWith('b') ? 0.3 : 0.7);
+        reused.computeShapes(X0);
+        for (const [k, P] of Object.entries(fresh.p)) reused.p[k] = P.copy();
+        const bits = (a: NDArray): string[] => Array.from(a.data, (v) => (Number.isNaN(v) ? 'NaN' : v.toString(16) + (Object.is(v, -0) ? '-0' : '')));
+        for (const mb of [m, m, Math.max(1, m - 3), m]) {
+          const X = randn([mb, s, e], rng);
+          const dA = randn(sequences ? [mb, s, u] : [mb, u], rng);
+          const outs = [fresh, reused].map((layer) => {
+            const A = layer.forward(X).copy();
+            const dX = layer.backward(dA).copy();
+            layer.computeGradients();
+            return { A, dX };
+          });
+          expect(bits(outs[1].A), 'A').toEqual(bits(outs[0].A));
+          expect(bits(outs[1].dX), 'dX').toEqual(bits(outs[0].dX));
+          for (const k of Object.keys(fresh.fc)) expect(bits(reused.fc[k]), `fc.${k}`).toEqual(bits(fresh.fc[k]));
+          for (const k of Object.keys(fresh.bc)) expect(bits(reused.bc[k]), `bc.${k}`).toEqual(bits(fresh.bc[k]));
+          for (const k of Object.keys(fresh.g)) expect(bits(reused.g[k]), `g.${k}`).toEqual(bits(fresh.g[k]));
+          // Poison every reused buffer for the next batch
+          for (const c of [reused.fc, reused.bc]) for (const [k, v] of Object.entries(c)) if (k !== 'X' && v !== dA && v !== X) v.data.fill(NaN);
+          for (const k of scratchKeys) reused.outputArray(k, [mb, s, u], false).data.fill(NaN);
+        }
+      });
+    }
+  });
+}

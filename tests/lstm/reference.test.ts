@@ -5,7 +5,7 @@
 // no RNG parity. The fixtures' bc omits EpyNN's never-written `dz_` (we do not allocate it either).
 import { elu, identity, relu, sigmoid, tanh } from '../../src/activation/functions.js';
 import { LSTM } from '../../src/lstm/models.js';
-import { fastPathSuite, fixtureSuite, kernelSuite } from '../helpers/recurrent.js';
+import { fastPathSuite, fixtureSuite, kernelSuite, reuseSuite } from '../helpers/recurrent.js';
 import { naiveLSTM } from './naive.js';
 
 fixtureSuite('LSTM', 'layer_lstm_', LSTM, naiveLSTM);
@@ -24,3 +24,11 @@ kernelSuite('LSTM', LSTM, naiveLSTM, [
 
 fastPathSuite('LSTM', LSTM, { activate: tanh, activateOutput: sigmoid, activateCandidate: tanh, activateInput: sigmoid, activateForget: sigmoid }, 33);
 fastPathSuite('LSTM (swapped)', LSTM, { activate: sigmoid, activateOutput: tanh, activateCandidate: sigmoid, activateInput: tanh, activateForget: tanh }, 34);
+
+reuseSuite('LSTM', LSTM, [
+  [5, 4, 3, 8, false, {}], // u even: the WebAssembly step kernels (step products by gemmStrided: small)
+  [17, 6, 5, 16, true, {}], // m·u·u > 4096: the step products in WebAssembly too; m not a multiple of 4
+  [9, 5, 4, 7, false, {}], // u odd: the TypeScript loops
+  [6, 3, 2, 12, true, { activateOutput: tanh, activateInput: tanh, activateForget: tanh, activate: sigmoid }],
+  [6, 3, 2, 12, false, { activate: relu, activateCandidate: identity }],
+], ['dactivate', 'dactivateOutput', 'dactivateCandidate', 'dactivateInput', 'dactivateForget'], 42);

@@ -8,7 +8,7 @@ import { elu, identity, lrelu, relu, sigmoid, tanh } from '../../src/activation/
 import { RNN } from '../../src/rnn/models.js';
 import { fixtureNames, loadFixture } from '../helpers/fixtures.js';
 import { naiveRNN } from './naive.js';
-import { fastPathSuite, fixtureSuite, kernelSuite } from '../helpers/recurrent.js';
+import { fastPathSuite, fixtureSuite, kernelSuite, reuseSuite } from '../helpers/recurrent.js';
 
 fixtureSuite('RNN', 'layer_rnn_', RNN, naiveRNN);
 
@@ -35,3 +35,11 @@ kernelSuite('RNN', RNN, naiveRNN, [
 
 fastPathSuite('RNN', RNN, { activate: tanh }, 31);
 fastPathSuite('RNN (sigmoid)', RNN, { activate: sigmoid }, 32);
+
+reuseSuite('RNN', RNN, [
+  [5, 4, 3, 8, false, {}], // u even: the WebAssembly step kernels (step products by gemmStrided: small)
+  [17, 6, 5, 16, true, {}], // m·u·u > 4096: the step products in WebAssembly too; m not a multiple of 4
+  [9, 5, 4, 7, false, {}], // u odd: the TypeScript loops
+  [6, 3, 2, 12, true, { activate: sigmoid }],
+  [6, 3, 2, 12, false, { activate: relu }],
+], ['dactivate'], 41);

@@ -20,6 +20,15 @@ export interface WasmExports {
     ow: number, sh: number, sw: number, o1: number, o2: number, o3: number): void;
   conv_dx(dz: number, xoff: number, koff: number, M: number, K: number, u: number, wt: number): void;
   gemm_nn_small(M: number, N: number, K: number, a: number, b: number, c: number): void;
+  // kernels3.wat: the recurrent layers' activations
+  rec_act(z: number, b: number, a: number, m: number, u: number, ld: number, kind: number): void;
+  rec_exp(x: number): number;
+  rec_exp2(x: number, y: number, p: number): void;
+  rec_tanh(x: number): number;
+  // kernels4.wat: the recurrent layers' element-wise work and step products
+  rec_ew(op: number, o: number, a: number, b: number, c: number, d: number, m: number, u: number, ld: number): void;
+  rec_colsum(db: number, g: number, rows: number, u: number): void;
+  rec_mm(M: number, N: number, K: number, a: number, ars: number, b: number, c: number, ldc: number, acc: number): void;
 }
 
 const PAGE = 65536;

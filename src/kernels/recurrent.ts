@@ -1,0 +1,144 @@
+// Step kernels of the recurrent layers (RNN, LSTM, GRU) on the WebAssembly backend (kernels3.wat): the
+// product of one step with a (u, u) weight matrix, and one step's bias + sigmoid/tanh. They work in place
+// on the layers' caches when those are resident in the module's memory (Layer.outputArray during
+// training and evaluation, see kernelArray); each returns false where it does not apply (TypeScript
+// backend, arrays not resident, shapes it does not handle), and the caller runs its TypeScript loops,
+// which give the same bits.
+import { wasmKernels } from './backend.js';
+import { KC, SMALL } from './js/gemm.js';
+
+/**
+ * C[i, :] [+]= A[i, :] · B for i < M, with A[i, k] = a[aOff + i·aRs + k], C[i, j] = c[cOff + i·ldc + j]
+ * and B (K, N) = W, or Wᵀ when `transpose` (W stored (N, K)). Same bits as gemmStrided (the packed GEMM
+ * sums each entry over k in order from zero, then adds or stores it): taken only where gemmStrided packs
+ * (M·N·K above its small-product threshold, K within one depth block) and N is a multiple of 4.
+ */
+export function stepProductKernel(
+  M: number, N: number, K: number, a: Float64Array, aOff: number, aRs: number,
+  W: Float64Array, transpose: boolean, c: Float64Array, cOff: number, ldc: number, accumulate: boolean,
+): boolean {
+  const rt = wasmKernels();
+  if (rt === null || (N & 3) !== 0 || K > KC || M * N * K <= SMALL) return false;
+  const aAt = rt.addressOf(a);
+  const cAt = rt.addressOf(c);
+  if (aAt < 0 || cAt < 0) return false;
+  const bAt = rt.scratch(K * N * 8);
+  const B = rt.f64(bAt, K * N);
+  if (!transpose) B.set(W.subarray(0, K * N));
+  else {
+    for (let j = 0; j < N; j++) for (let k = 0, o = j * K; k < K; k++) B[k * N + j] = W[o + k];
+  }
+  rt.k.rec_mm(M, N, K, aAt + 8 * aOff, 8 * aRs, bAt, cAt + 8 * cOff, 8 * ldc, accumulate ? 1 : 0);
+  return true;
+}
+
+/** Which activation a step kernel applies. */
+export type StepKind = 'sigmoid' | 'tanh';
+
+/**
+ * For m rows of u entries, rows `ld` apart from `off`: Z[r] += b (b non-null), then A[r] = f(Z[r]), with f
+ * the sigmoid or tanh of src/activation/functions.ts (kernels3.wat computes exp and tanh as V8's Math
+ * does: the same bits).
+ */
+export function stepActivationKernel(
+  kind: StepKind, Z: Float64Array, b: Float64Array | null, A: Float64Array, off: number, ld: number, m: number, u: number,
+): boolean {
+  const rt = wasmKernels();
+  if (rt === null) return false;
+  const zAt = rt.addressOf(Z);
+  const aAt = rt.addressOf(A);
+  if (zAt < 0 || aAt < 0) return false;
+  let bAt = 0;
+  if (b !== null) {
+    bAt = rt.scratch(u * 8);
+    rt.f64(bAt, u).set(b.subarray(0, u));
+  }
+  rt.k.rec_act(zAt + 8 * off, bAt, aAt + 8 * off, m, u, 8 * ld, kind === 'tanh' ? 1 : 0);
+  return true;
+}
+
+/**
+ * The element-wise work of one step on the WebAssembly backend (kernels4.wat rec_ew), for (m, s, u)
+ * caches all resident in its memory: each method computes one equation over the m rows of step `is`
+ * (products left to right, as the TypeScript loops write them: the same bits). Made per pass by
+ * stepKernels(), which returns null where they do not apply (then the layer runs its TypeScript loops).
+ */
+export class StepKernels {
+  private readonly ld: number;
+
+  constructor(
+    private readonly rt: NonNullable<ReturnType<typeof wasmKernels>>,
+    private readonly m: number, s: number, private readonly u: number,
+  ) {
+    this.ld = 8 * s * u;
+  }
+
+  private run(op: number, is: number, o: Float64Array, a: Float64Array, b?: Float64Array, c?: Float64Array, d?: Float64Array): void {
+    const { rt, u } = this;
+    const off = 8 * is * u;
+    const at = (x: Float64Array | undefined): number => (x === undefined ? 0 : rt.addressOf(x) + off);
+    rt.k.rec_ew(op, at(o), at(a), at(b), at(c), at(d), this.m, u, this.ld);
+  }
+
+  /** dst[:, is] = src[:, from] (another step of another cache). */
+  copy(dst: Float64Array, is: number, src: Float64Array, from: number): void {
+    const { rt, u } = this;
+    rt.k.rec_ew(0, rt.addressOf(dst) + 8 * is * u, rt.addressOf(src) + 8 * from * u, 0, 0, 0, this.m, u, this.ld);
+  }
+
+  /** o = a ⊙ b */
+  mul(o: Float64Array, is: number, a: Float64Array, b: Float64Array): void { this.run(1, is, o, a, b); }
+  /** o = a + b */
+  add(o: Float64Array, is: number, a: Float64Array, b: Float64Array): void { this.run(2, is, o, a, b); }
+  /** o = a ⊙ b ⊙ c */
+  mul3(o: Float64Array, is: number, a: Float64Array, b: Float64Array, c: Float64Array): void { this.run(3, is, o, a, b, c); }
+  /** o = a ⊙ b ⊙ c + d */
+  mul3add(o: Float64Array, is: number, a: Float64Array, b: Float64Array, c: Float64Array, d: Float64Array): void { this.run(4, is, o, a, b, c, d); }
+  /** o = (a + b) ⊙ c */
+  addmul(o: Float64Array, is: number, a: Float64Array, b: Float64Array, c: Float64Array): void { this.run(5, is, o, a, b, c); }
+  /** o = a ⊙ b + c ⊙ d */
+  fma2(o: Float64Array, is: number, a: Float64Array, b: Float64Array, c: Float64Array, d: Float64Array): void { this.run(6, is, o, a, b, c, d); }
+  /** o = a ⊙ (1 − b) ⊙ c */
+  mul1m(o: Float64Array, is: number, a: Float64Array, b: Float64Array, c: Float64Array): void { this.run(7, is, o, a, b, c); }
+  /** o = a ⊙ (b − c) ⊙ d */
+  mulsub(o: Float64Array, is: number, a: Float64Array, b: Float64Array, c: Float64Array, d: Float64Array): void { this.run(8, is, o, a, b, c, d); }
+  /** o = z ⊙ a + (1 − z) ⊙ b */
+  lerp(o: Float64Array, is: number, z: Float64Array, a: Float64Array, b: Float64Array): void { this.run(9, is, o, z, a, b); }
+}
+
+/**
+ * The step kernels for one pass over (m, s, u) caches, or null: TypeScript backend, u odd, or one of
+ * `arrays` not resident in the WebAssembly memory.
+ */
+export function stepKernels(m: number, s: number, u: number, arrays: readonly Float64Array[]): StepKernels | null {
+  const rt = wasmKernels();
+  if (rt === null || (u & 1) !== 0) return null;
+  for (const x of arrays) if (rt.addressOf(x) < 0) return null;
+  return new StepKernels(rt, m, s, u);
+}
+
+/**
+ * d = fn'(·) from the activation's values A, for the built-in tanh (1 − A²) and sigmoid (A·(1 − A)),
+ * whole arrays (even length) resident in the WebAssembly memory; false where it does not apply.
+ */
+export function derivativeKernel(kind: StepKind, A: Float64Array, d: Float64Array): boolean {
+  const rt = wasmKernels();
+  if (rt === null || (A.length & 1) !== 0 || d.length !== A.length) return false;
+  const aAt = rt.addressOf(A);
+  const dAt = rt.addressOf(d);
+  if (aAt < 0 || dAt < 0) return false;
+  rt.k.rec_ew(kind === 'tanh' ? 10 : 11, dAt, aAt, 0, 0, 0, 1, A.length, 0);
+  return true;
+}
+
+/** db (u) = Σ over the rows of G (rows, u) in order, from zero; G resident, u even; false otherwise. */
+export function rowSumKernel(db: Float64Array, G: Float64Array, rows: number, u: number): boolean {
+  const rt = wasmKernels();
+  if (rt === null || (u & 1) !== 0) return false;
+  const gAt = rt.addressOf(G);
+  if (gAt < 0) return false;
+  const out = rt.addressOf(db) >= 0 ? rt.addressOf(db) : rt.scratch(8 * u);
+  rt.k.rec_colsum(out, gAt, rows, u);
+  if (rt.addressOf(db) < 0) db.set(rt.f64(out, u));
+  return true;
+}
