@@ -9,6 +9,7 @@ import { convCases } from './cases/conv.js';
 import { layerCases } from './cases/layers.js';
 import { rngCases } from './cases/rng.js';
 import { peerCases } from './cases/peers.js';
+import { threadCases } from './cases/threads.js';
 import { trainCases } from './cases/train.js';
 import { median } from './timing.js';
 import type { BenchCase, BenchOptions, Row } from './types.js';
@@ -22,10 +23,11 @@ const USAGE = `usage: npm run bench -- [options]
   --runs N         timed samples per measurement (default 9, quick 5; at least 5)
   --backend B      js, wasm or both (default both: every case on each kernel backend, wasm/js column)
   --out FILE       where to write the JSON of the results (default bench-results.json)
+  --threads LIST   thread counts for the training cases (default 1,2: the train step, evaluation and the
+                   'in train()' layer cases run as train() runs them, sharded over that many threads)
   --json           print the rows as JSON (used by --procs)
   --list           list the case names
-Threads: training runs on one thread (data-parallel workers are not implemented yet), so every case
-is reported for 1 thread.`;
+The kernel cases (conv fwd/bwd, Dense/RNN/LSTM/GRU layers alone, rng) run on one thread.`;
 
 interface Args extends BenchOptions {
   backends: Backend[];
@@ -37,7 +39,7 @@ interface Args extends BenchOptions {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { quick: false, runs: 0, warmup: 0, peers: false, backends: ['js', 'wasm'], out: 'bench-results.json', filters: [], procs: 1, json: false, list: false };
+  const a: Args = { quick: false, runs: 0, warmup: 0, peers: false, threads: [1, 2], backends: ['js', 'wasm'], out: 'bench-results.json', filters: [], procs: 1, json: false, list: false };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const value = (): string => {
@@ -53,6 +55,11 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--procs') a.procs = Math.max(1, parseInt(value(), 10) || 1);
     else if (k === '--runs') a.runs = parseInt(value(), 10) || 0;
     else if (k === '--out') a.out = value();
+    else if (k === '--threads') {
+      const v = value();
+      a.threads = v.split(',').map((t) => parseInt(t, 10));
+      if (a.threads.some((t) => !(t >= 1 && t <= 64))) throw new Error(`--threads must be a list of thread counts such as 1,2, got ${v}\n${USAGE}`);
+    }
     else if (k === '--backend') {
       const b = value();
       if (b !== 'js' && b !== 'wasm' && b !== 'both') throw new Error(`--backend must be js, wasm or both, got ${b}\n${USAGE}`);
@@ -69,7 +76,7 @@ function parseArgs(argv: string[]): Args {
 }
 
 // Peers right after our train step, so their samples/s sit next to ours
-const ALL: BenchCase[] = [...convCases, trainCases[0], ...peerCases, ...trainCases.slice(1), ...layerCases, ...rngCases];
+const ALL: BenchCase[] = [...convCases, trainCases[0], ...peerCases, ...trainCases.slice(1), ...layerCases, ...threadCases, ...rngCases];
 
 const selected = (a: Args): BenchCase[] =>
   ALL.filter((c) => a.filters.length === 0 || a.filters.some((f) =>
@@ -112,7 +119,7 @@ function machine(): string {
 function aggregate(runs: Row[][]): Row[] {
   const out: Row[] = [];
   for (const first of runs[0]) {
-    const same = runs.map((rs) => rs.find((r) => r.case === first.case)).filter((r): r is Row => r !== undefined);
+    const same = runs.map((rs) => rs.find((r) => r.case === first.case && r.threads === first.threads)).filter((r): r is Row => r !== undefined);
     const med = (k: 'ours' | 'ref'): number | undefined => {
       const v = same.map((r) => r[k]).filter((x): x is number => x !== undefined);
       return v.length ? median(v) : undefined;
@@ -144,7 +151,7 @@ async function main(): Promise<void> {
     if (load > cpus().length * 0.6) {
       console.log(`WARNING: load average ${load.toFixed(1)} on ${cpus().length} CPUs: other processes compete, timings will be slow and noisy`);
     }
-    console.log(`float64, one thread, backends ${a.backends.join(' and ')}; ${a.quick ? 'quick, ' : ''}median of ≥ ${a.runs} runs after ${a.warmup} warm-ups${a.procs > 1 ? `, ${a.procs} processes per case` : ''}\n`);
+    console.log(`float64, threads ${a.threads.join(' and ')} for the training cases (1 for the kernels), backends ${a.backends.join(' and ')}; ${a.quick ? 'quick, ' : ''}median of ≥ ${a.runs} runs after ${a.warmup} warm-ups${a.procs > 1 ? `, ${a.procs} processes per case` : ''}\n`);
   }
 
   const rows: Row[] = [];
@@ -162,7 +169,7 @@ async function main(): Promise<void> {
         // Fresh processes: whether V8 inlines a hot kernel can differ from one process to the next
         const runs: Row[][] = [];
         for (let p = 0; p < a.procs; p++) {
-          const args = [...process.execArgv, process.argv[1], '--json', '--case', `=${c.name}`, '--runs', String(a.runs), '--backend', backend];
+          const args = [...process.execArgv, process.argv[1], '--json', '--case', `=${c.name}`, '--runs', String(a.runs), '--backend', backend, '--threads', a.threads.join(',')];
           if (a.quick) args.push('--quick');
           if (a.peers) args.push('--peers');
           const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
@@ -195,7 +202,7 @@ async function main(): Promise<void> {
   const load1 = loadavg()[0];
   writeFileSync(a.out, JSON.stringify({
     date: new Date().toISOString(), machine: machine(), cpus: cpus().length, loadavg: [load0, load1],
-    quick: a.quick, runs: a.runs, backends: a.backends, threads: [1], rows,
+    quick: a.quick, runs: a.runs, backends: a.backends, threads: a.threads, rows,
   }, null, 1) + '\n');
   console.log(`\nload average ${load0.toFixed(1)} → ${load1.toFixed(1)} on ${cpus().length} CPUs; results written to ${a.out}`);
   console.log('\nref/ours: speed-up over the reference (plain loops for conv and the train step; plain GEMM layers for Dense/RNN/LSTM/GRU).');

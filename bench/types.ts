@@ -7,6 +7,8 @@ export interface BenchOptions {
   warmup: number;
   /** Include the peers from bench/peers/node_modules. */
   peers: boolean;
+  /** Thread counts to time the training cases with (--threads; default 1 and 2). */
+  threads: number[];
 }
 
 /** One line of the results table. */

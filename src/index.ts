@@ -58,3 +58,6 @@ export {
 } from './io/portable.js';
 export { type TFJSModelJSON, type TFJSArtifacts, type TFJSWeightSpec, TFJS_WEIGHTS_FILE, toTFJS, fromTFJS } from './io/tfjs.js';
 export { ONNX_OPSET, ONNX_IR_VERSION, toONNX } from './io/onnx.js';
+
+// Data parallelism over worker threads (training, evaluation, predict): the thread count
+export { setThreads, getThreads, threadsNote } from './parallel/engine.js';

@@ -2,8 +2,8 @@
 //   Convolution(32, 3×3, strides 1, relu) -> Pooling(2×2 max) -> Flatten -> Dense(10, softmax), CCE, SGD
 import { NDArray } from '../../src/commons/ndarray.js';
 import type { EpyNN } from '../../src/network/models.js';
-import { modelBackward } from '../../src/network/backward.js';
 import { naiveTrainStep } from '../reference.js';
+import { threadNote, timeThreads, timeTrainStep } from '../threads.js';
 import { randomArray, time } from '../timing.js';
 import type { BenchCase, BenchOptions, Row } from '../types.js';
 import { convFlops } from './conv.js';
@@ -45,33 +45,27 @@ export const trainStepFlops = (): number =>
 async function trainStep(o: BenchOptions): Promise<Row[]> {
   const model = await cnnModel(BATCH);
   const batch = model.embedding.trainingBatches()[0];
-  const X = batch.X;
-  const Y = batch.Y!;
-  // One batch exactly as model.train() runs it (src/network/training.ts): training mode, output
-  // buffers reused from batch to batch, no gradient for the network input
-  model.setTraining(true);
-  for (const layer of model.layers) layer.reuseOutputs = true;
-  const step = (): void => {
-    const A = model.forward(X);
-    const dA = model.trainingLoss(Y, A, true);
-    modelBackward(model, dA, { inputGradient: false });
-  };
-  const ours = time(step, { runs: Math.max(o.runs, 15), warmup: Math.max(o.warmup, 10) });
-  model.setTraining(false);
-  for (const layer of model.layers) layer.reuseOutputs = false;
+  // One batch exactly as model.train() runs it (src/network/training.ts): the sharded step of
+  // src/parallel on 1 and 2 threads (4 shards of 8 samples; no gradient for the network input)
   const ref = naiveTrainStep(BATCH, 28, 32, 3, CLASSES);
   const refT = time(() => ref.step(), { runs: 5, warmup: 1, budgetMs: 2000 });
-  const sps = (BATCH * 1000) / ours.median;
-  return [{
-    case: 'CNN train step', ours: ours.median, ref: refT.median, refKind: 'plain loops (tests naive conv/pool + loops)',
-    flops: trainStepFlops(), samples: BATCH, target: '≥ 3,000 samples/s (1 thread)', met: sps >= 3000,
-    note: 'Conv(32,3×3,relu)→Pool(2)→Flatten→Dense(10,softmax), CCE, SGD, batch 32',
-  }];
+  return o.threads.map((threads): Row => {
+    const ours = timeTrainStep(model, batch.X, batch.Y!, threads, o);
+    const sps = (BATCH * 1000) / ours.median;
+    const goal = threads === 1 ? 3000 : 5000;
+    return {
+      case: 'CNN train step', threads, ours: ours.median, ref: refT.median, refKind: 'plain loops (tests naive conv/pool + loops)',
+      flops: trainStepFlops(), samples: BATCH,
+      ...(threads <= 2 ? { target: `≥ ${goal.toLocaleString('en-US')} samples/s (${threads} thread${threads > 1 ? 's' : ''})`, met: sps >= goal } : {}),
+      note: `Conv(32,3×3,relu)→Pool(2)→Flatten→Dense(10,softmax), CCE, SGD, batch 32; ${threadNote(ours, threads)}`,
+    };
+  });
 }
 
 /**
- * Evaluation as model.evaluate() and predict() run it: forward only over 512 samples, in chunks, against
- * the training step measured alongside (issue 13: ≥ 3× its samples/s).
+ * Evaluation as model.evaluate() and predict() run it: forward only over 512 samples, in chunks of 32
+ * spread over the threads, against the training step measured alongside on as many threads (issue 13:
+ * ≥ 3× its samples/s).
  */
 async function evaluation(o: BenchOptions): Promise<Row[]> {
   const { modelForwardBatched } = await import('../../src/network/forward.js');
@@ -79,22 +73,17 @@ async function evaluation(o: BenchOptions): Promise<Row[]> {
   const model = await cnnModel(BATCH);
   const X = cnnData(N, 9).X;
   const batch = model.embedding.trainingBatches()[0];
-  model.setTraining(true);
-  for (const layer of model.layers) layer.reuseOutputs = true;
-  const step = (): void => {
-    const A = model.forward(batch.X);
-    modelBackward(model, model.trainingLoss(batch.Y!, A, true), { inputGradient: false });
-  };
-  const train = time(step, { runs: Math.max(o.runs, 9), warmup: Math.max(o.warmup, 5) });
-  model.setTraining(false);
-  for (const layer of model.layers) layer.reuseOutputs = false;
-  const ours = time(() => modelForwardBatched(model, X), { runs: o.runs, warmup: Math.max(o.warmup, 2) });
-  const ratio = (N / ours.median) / (BATCH / train.median);
-  return [{
-    case: 'CNN evaluation', ours: ours.median, samples: N, flops: (N / BATCH) * convFlops({ id: '', m: BATCH, h: 28, w: 28, d: 1, u: 32, f: 3, s: 1, p: 0 }),
-    target: '≥ 3× the train step samples/s', met: ratio >= 3,
-    note: `forward only, 512 samples; ${ratio.toFixed(2)}× the train step measured alongside (${((BATCH * 1000) / train.median).toFixed(0)} samples/s)`,
-  }];
+  return o.threads.map((threads): Row => {
+    const train = timeTrainStep(model, batch.X, batch.Y!, threads, o);
+    model.threads = threads;
+    const ours = timeThreads(() => modelForwardBatched(model, X), threads, { ...o, runs: o.runs });
+    const ratio = (N / ours.median) / (BATCH / train.median);
+    return {
+      case: 'CNN evaluation', threads, ours: ours.median, samples: N, flops: (N / BATCH) * convFlops({ id: '', m: BATCH, h: 28, w: 28, d: 1, u: 32, f: 3, s: 1, p: 0 }),
+      target: '≥ 3× the train step samples/s', met: ratio >= 3,
+      note: `forward only, 512 samples; ${ratio.toFixed(2)}× the train step measured alongside (${((BATCH * 1000) / train.median).toFixed(0)} samples/s); ${threadNote(ours, threads)}`,
+    };
+  });
 }
 
 async function memory(o: BenchOptions): Promise<Row[]> {

@@ -298,7 +298,7 @@ function onWorker(msg: FromWorker): void {
   switch (msg.type) {
     case 'ready':
       setModel(EpyNN.fromJSON(msg.json), false);
-      $('kernels').textContent = `training: ${msg.backend === 'wasm' ? 'WebAssembly SIMD' : 'TypeScript'} kernels, 1 thread`;
+      $('kernels').textContent = `training: ${msg.backend === 'wasm' ? 'WebAssembly SIMD' : 'TypeScript'} kernels, ${msg.threads === 1 ? '1 thread' : `${msg.threads} threads`}`;
       break;
     case 'log':
       log.push(msg.text);
@@ -311,6 +311,7 @@ function onWorker(msg: FromWorker): void {
       lrates = msg.lrates;
       confusion = msg.confusion;
       $('warnings').replaceChildren(...msg.warnings.map((w) => h('div', {}, `⚠ ${w}`)));
+      if (msg.threadsNote !== '') $('kernels').textContent = $('kernels').textContent!.replace(/, \d+ threads$/, ', 1 thread') + ` (${msg.threadsNote})`;
       const m = EpyNN.fromJSON(msg.json);
       setModel(m, true);
       if (!firstEpochLogged) {
@@ -822,7 +823,7 @@ function init(): void {
     h('span', { class: `badge ${iso ? 'on' : 'off'}`, title: 'SharedArrayBuffer (Stop/Resume inside an epoch) and threads need a cross-origin isolated page (COOP/COEP headers)' },
       iso ? 'cross-origin isolated' : 'not cross-origin isolated'),
     h('span', { class: 'badge' }, `WebAssembly SIMD: ${wasmSimd() ? 'yes' : 'no'}`),
-    h('span', { class: 'badge', id: 'kernels' }, `${navigator.hardwareConcurrency ?? 1} cores · training on 1 thread`));
+    h('span', { class: 'badge', id: 'kernels' }, `${navigator.hardwareConcurrency ?? 1} cores`));
   fillSelect($<HTMLSelectElement>('dataset'), Object.keys(DATASETS), Object.values(DATASETS).map((d) => d.label));
   fillSelect($<HTMLSelectElement>('add-type'), LAYER_TYPES);
   fillSelect($<HTMLSelectElement>('loss'), Object.keys(lossFunctions()));

@@ -7,7 +7,7 @@ export type ToWorker =
   | { type: 'resume'; epochs?: number };
 
 export type FromWorker =
-  | { type: 'ready'; json: string; backend: 'wasm' | 'js' }
+  | { type: 'ready'; json: string; backend: 'wasm' | 'js'; threads: number }
   | { type: 'log'; text: string }
   | { type: 'progress'; epoch: number; epochs: number; batch: number; batches: number; samplesPerSecond: number; seconds: number }
   | {
@@ -17,6 +17,8 @@ export type FromWorker =
       lrates: { name: string; lrate: number[] }[];
       confusion?: number[][];
       samplesPerSecond: number;
+      /** Why training ran on one thread although more were asked for ('' when it did not). */
+      threadsNote: string;
       /** The library's training warnings (divergence). */
       warnings: string[];
       json: string;

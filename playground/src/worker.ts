@@ -4,7 +4,7 @@
 //
 // Stop: the page sets a flag in a SharedArrayBuffer (available when the page is cross-origin isolated);
 // the worker reads it after every batch and abandons the epoch, which Resume then trains again.
-import { type EpyNN, type Output, getBackend, setBackend } from '../../src/index.js';
+import { type EpyNN, type Output, getBackend, getThreads, setBackend, threadsNote } from '../../src/index.js';
 import { buildModel, confusionMatrix } from './network.js';
 import { type Session, trainHPars } from './spec.js';
 import type { FromWorker, ToWorker } from './messages.js';
@@ -26,6 +26,7 @@ function postEpoch(m: EpyNN, samplesPerSecond: number): void {
     lrates: m.layers.filter((l) => Object.keys(l.p).length > 0).map((l) => ({ name: l.name, lrate: l.lrate.slice(0, m.epochsDone) })),
     confusion: m.embedding.dval.P ? confusionMatrix(m.embedding.dval.Y!, m.embedding.dval.P) : undefined,
     samplesPerSecond,
+    threadsNote: threadsNote(),
     warnings: [...m.trainingWarnings],
     json: JSON.stringify(m.toJSON()),
   });
@@ -105,7 +106,7 @@ ctx.onmessage = (ev) => {
       const { loss, seed } = session.train;
       model.logger = { tty: false, line: (text) => post({ type: 'log', text }), redraw: () => {} };
       model.initialize({ loss, seed, metrics: msg.metrics, seHPars: trainHPars(session.train) });
-      post({ type: 'ready', json: JSON.stringify(model.toJSON()), backend: getBackend() });
+      post({ type: 'ready', json: JSON.stringify(model.toJSON()), backend: getBackend(), threads: getThreads() });
       run();
     } else if (msg.type === 'resume') {
       if (!model) throw new Error('nothing to resume: train first');

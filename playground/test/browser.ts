@@ -118,9 +118,17 @@ async function main(): Promise<number> {
       const markers = await page.locator('.chart[data-metric="accuracy"] g.series[data-dataset="dval"] circle').count();
       assert(markers === 1, `the accuracy chart has ${markers} dval points, expected 1`);
       const sps = await page.textContent('#sps');
+      // Data parallelism: on a machine with 2+ cores the training worker starts worker threads of its own
+      const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+      const kernels = (await page.textContent('#kernels')) ?? '';
+      if (cores >= 2) {
+        assert(/, [2-8] threads$/.test(kernels), `the kernels badge says '${kernels}', expected ${Math.min(cores, 8)} threads`);
+        const workers = page.workers().length;
+        assert(workers >= 2, `${workers} Web Worker(s) in the page, expected the training worker and its worker threads`);
+      }
       await page.screenshot({ path: join(shots, '2-trained.png'), fullPage: true });
       assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
-      return `dval accuracy ${acc}, ${sps}, a frame during training took ${responsive.toFixed(0)} ms, page load to first epoch ${firstEpoch} s in the page (${((Date.now() - loadStart) / 1000).toFixed(1)} s test wall time)`;
+      return `dval accuracy ${acc}, ${sps}, ${kernels}, a frame during training took ${responsive.toFixed(0)} ms, page load to first epoch ${firstEpoch} s in the page (${((Date.now() - loadStart) / 1000).toFixed(1)} s test wall time)`;
     });
 
     let before: { predicted: string; best: string; p: string[] } | undefined;

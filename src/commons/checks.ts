@@ -414,3 +414,13 @@ export function checkActivationOutput(
     );
   }
 }
+
+/** At most this many threads (the `threads` option, setThreads, EPYNN_THREADS). */
+export const MAX_THREADS = 64;
+
+/** Throws unless `n` is a thread count: an integer from 1 to MAX_THREADS. */
+export function checkThreadCount(where: string, n: unknown): number {
+  checkInteger(where, 'threads', n);
+  if ((n as number) > MAX_THREADS) throw new EpyNNError(`${where}: threads must be at most ${MAX_THREADS}, got ${show(n)}`);
+  return n as number;
+}

@@ -1,5 +1,6 @@
 // Dropout layer forward pass (EpyNN epynn/dropout/forward.py).
-import { type NDArray, zeros } from '../commons/ndarray.js';
+import { ShapeError } from '../commons/errors.js';
+import { type NDArray, fmt, zeros } from '../commons/ndarray.js';
 import type { Dropout } from './models.js';
 
 /** Forward cache initialization. */
@@ -79,8 +80,12 @@ export function dropoutForward(layer: Dropout, A: NDArray): NDArray {
   const D = zeros(layer.fs.D); // fs.D
   const dm = D.data;
   const compat = layer.epynnCompat;
+  const preset = layer.presetUniforms; // drawn beforehand for a shard of the batch (src/parallel)
+  if (preset !== undefined && preset.length !== dm.length) {
+    throw new ShapeError(`Dropout: the mask drawn beforehand has ${preset.length} values, the mask of shape ${fmt(layer.fs.D)} needs ${dm.length}`);
+  }
   for (let i = 0; i < dm.length; i++) {
-    const u = layer.rng.uniform();
+    const u = preset !== undefined ? preset[i] : layer.rng.uniform();
     // NOTE: p = 0 keeps everything even if u is exactly 0 (EpyNN's `u > 0` would drop it; compat mode does)
     dm[i] = u > p || (p === 0 && !compat) ? 1 : 0;
   }

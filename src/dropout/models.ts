@@ -40,6 +40,11 @@ export const DROPOUT_OPTIONS = ['dropProb', 'axis', 'seHPars'] as const;
 export class Dropout extends Layer {
   /** EpyNN `d['a']`: axes on which the mask has size 1 (kept here, as `d` only holds numbers). */
   axis: number[];
+  /**
+   * @internal The uniforms of the next mask, drawn beforehand (src/parallel draws the whole batch's
+   * mask from `rng` in the usual order and hands each shard its rows); undefined: drawn in forward.
+   */
+  presetUniforms: Float64Array | undefined;
 
   constructor(options?: DropoutOptions) {
     const opts = checkOptions('Dropout', options, DROPOUT_OPTIONS, { call: 'new Dropout', primary: 'dropProb', example: '0.5' });

@@ -1,5 +1,6 @@
 import { checkLayerOutput } from '../commons/models.js';
 import { NDArray } from '../commons/ndarray.js';
+import { parallelEngine } from './hooks.js';
 import type { EpyNN } from './models.js';
 
 /** Forward propagate X through every layer; returns the output of the last layer. */
@@ -27,6 +28,9 @@ export const EVAL_BATCH = 32;
  * no fresh multi-megabyte arrays per chunk, and on the WebAssembly backend the kernels work in place.
  */
 export function modelForwardBatched(model: EpyNN, X: NDArray, batch = EVAL_BATCH): NDArray {
+  // The same chunks over several threads when src/parallel takes them (the same outputs)
+  const spread = parallelEngine()?.forward(model, X, batch);
+  if (spread !== undefined) return spread;
   const m = X.shape[0];
   const xRow = m === 0 ? 0 : X.data.length / m;
   let out: Float64Array | undefined;

@@ -5,6 +5,7 @@
 import { EpyNNError } from '../commons/errors.js';
 import type { PlotOptions } from '../commons/plot.js';
 import type { ModelJSON, ToJSONOptions } from '../io/library.js';
+import type { NDArray } from '../commons/ndarray.js';
 import type { EpyNN } from './models.js';
 
 /** Options of `model.write()` (those of `toJSON`). */
@@ -54,4 +55,41 @@ export function modelFormat(where: string): ModelFormat {
     throw new EpyNNError(`${where}: the model file format is not loaded; import from 'epynn-ts' (or 'epynn-ts/core'), which loads it`);
   }
   return format;
+}
+
+/**
+ * Training one batch in shards (src/parallel): `step` runs forward and backward of every shard (on this
+ * thread and on worker threads) and leaves the sum of the shards' gradients in each layer's `g`, in a
+ * fixed order; `update` then clips where a layer asks for it and updates every layer's parameters.
+ */
+export interface ShardedTrainer {
+  /** Forward and backward of one batch in shards; returns the network output for the whole batch. */
+  step(X: NDArray, Y: NDArray): NDArray;
+  /** Applies the summed gradients: each layer's clipping (LSTM, GRU) and updateParameters, last layer first. */
+  update(): void;
+  /** Ends the train() call: drops the data copied for it (the workers stay, idle). */
+  close(): void;
+}
+
+/** What src/parallel provides to the network (registered when it is loaded). */
+export interface ParallelEngine {
+  /** A sharded trainer for one train() call, or undefined to train each batch whole (compat mode, custom layers). */
+  trainer(model: EpyNN): ShardedTrainer | undefined;
+  /**
+   * The forward pass of many samples, `batch` at a time, spread over the threads; undefined when it
+   * runs here as one thread does (modelForwardBatched then runs it; the outputs are the same).
+   */
+  forward(model: EpyNN, X: NDArray, batch: number): NDArray | undefined;
+}
+
+let parallel: ParallelEngine | undefined;
+
+/** @internal Called once by src/parallel/engine.ts when it is loaded. */
+export function setParallelEngine(p: ParallelEngine | undefined): void {
+  parallel = p;
+}
+
+/** The registered parallel engine, if any (without it everything runs on this thread, unsharded). */
+export function parallelEngine(): ParallelEngine | undefined {
+  return parallel;
 }

@@ -1,5 +1,5 @@
 // The EpyNN network: a list of layers starting with an Embedding (EpyNN network/models.py).
-import { checkBoolean, checkHPars, checkInteger, checkKey, checkOptions, show } from '../commons/checks.js';
+import { checkBoolean, checkHPars, checkInteger, checkKey, checkOptions, checkThreadCount, show } from '../commons/checks.js';
 import { EpyNNError, ShapeError, StateError } from '../commons/errors.js';
 import { type Output, defaultOutput, silentOutput } from '../commons/logs.js';
 import { type Loss, lossFunctions } from '../commons/loss.js';
@@ -42,6 +42,12 @@ export interface InitializeOptions {
    * EpyNN's softmax gradient without 1/T. @default undefined (the port's own behaviour)
    */
   compat?: 'epynn';
+  /**
+   * Threads for training, evaluation and predict: this one plus workers (Node worker_threads, Web
+   * Workers). Batches are cut into shards by their size alone, so any thread count gives the same
+   * numbers. @default setThreads(), else EPYNN_THREADS, else the available cores (at most 8)
+   */
+  threads?: number;
 }
 
 /** Options of `EpyNN.train` (EpyNN's `model.train(epochs, verbose, init_logs)`). */
@@ -58,6 +64,8 @@ export interface TrainOptions {
   chart?: boolean;
   /** New data to train on (see `setData`), e.g. for a model read from a file written without data. */
   data?: TrainData;
+  /** Threads from now on (as `initialize({ threads })`); the numbers do not depend on it. */
+  threads?: number;
 }
 
 /** Labeled data for `EpyNN.setData` and `train({ data })`: raw features and labels, as given to the Embedding. */
@@ -86,8 +94,8 @@ export interface PredictOptions {
 }
 
 /** The option names of `initialize`, `train`, `predict`, `write` and `toJSON` (strictly checked). */
-export const INITIALIZE_OPTIONS = ['loss', 'seHPars', 'metrics', 'seed', 'params', 'quiet', 'compat'] as const;
-export const TRAIN_OPTIONS = ['epochs', 'verbose', 'initLogs', 'quiet', 'chart', 'data'] as const;
+export const INITIALIZE_OPTIONS = ['loss', 'seHPars', 'metrics', 'seed', 'params', 'quiet', 'compat', 'threads'] as const;
+export const TRAIN_OPTIONS = ['epochs', 'verbose', 'initLogs', 'quiet', 'chart', 'data', 'threads'] as const;
 export const PREDICT_OPTIONS = ['XEncode', 'XScale'] as const;
 export const WRITE_OPTIONS = ['includeData'] as const;
 
@@ -119,6 +127,8 @@ export class EpyNN {
   seed: number | undefined;
   /** 'epynn' after `initialize({ compat: 'epynn' })` (see InitializeOptions.compat). */
   compat: 'epynn' | undefined;
+  /** Threads for training, evaluation and predict (InitializeOptions.threads); undefined: the default (setThreads). */
+  threads: number | undefined;
   /** Current epoch. */
   e = 0;
   /** Total epochs of the current training run (including earlier runs). */
@@ -183,8 +193,9 @@ export class EpyNN {
   initialize(options?: InitializeOptions): this {
     const where = 'EpyNN.initialize';
     const opts = checkOptions(where, options, INITIALIZE_OPTIONS, { call: 'model.initialize', primary: 'loss', example: "'MSE'" });
-    const { loss = 'MSE', seHPars, metrics = ['accuracy'], seed, params = true, quiet = false, compat } = opts;
+    const { loss = 'MSE', seHPars, metrics = ['accuracy'], seed, params = true, quiet = false, compat, threads } = opts;
     checkBoolean(where, 'quiet', quiet);
+    if (threads !== undefined) checkThreadCount(where, threads);
     checkBoolean(where, 'params', params);
     if (seed !== undefined && !(typeof seed === 'number' && Number.isSafeInteger(seed))) {
       throw new EpyNNError(`${where}: seed must be an integer (or undefined for a random seed), got ${show(seed)}`);
@@ -216,6 +227,7 @@ export class EpyNN {
 
     // Seed model and layers
     this.seed = seed;
+    if (threads !== undefined) this.threads = threads;
     this.setCompat(compat);
     modelAssignSeeds(this);
 
@@ -240,13 +252,14 @@ export class EpyNN {
   train(options: TrainOptions): this {
     const where = 'EpyNN.train';
     const opts = checkOptions(where, options, TRAIN_OPTIONS, { call: 'model.train', primary: 'epochs', example: '10' });
-    const { epochs, verbose, initLogs = true, quiet = false, chart = false, data } = opts;
+    const { epochs, verbose, initLogs = true, quiet = false, chart = false, data, threads } = opts;
     if (epochs === undefined) throw new EpyNNError(`${where}: epochs is required, e.g. model.train({ epochs: 10 })`);
     checkInteger(where, 'epochs', epochs);
     if (verbose !== undefined) checkInteger(where, 'verbose', verbose);
     checkBoolean(where, 'initLogs', initLogs);
     checkBoolean(where, 'quiet', quiet);
     checkBoolean(where, 'chart', chart);
+    if (threads !== undefined) this.threads = checkThreadCount(where, threads);
     if (data !== undefined) this.setData(data, 'EpyNN.train: data');
     if (quiet) this.logger = silentOutput;
     if (!this.initialized) this.initialize({ quiet });

@@ -1,6 +1,7 @@
 import { modelBackward } from './backward.js';
 import { modelEvaluate } from './evaluate.js';
 import { TrainingGuard } from './finite.js';
+import { type ShardedTrainer, parallelEngine } from './hooks.js';
 import type { EpyNN } from './models.js';
 import { modelReport, singleBatchReport } from './report.js';
 
@@ -9,6 +10,21 @@ export function modelTraining(model: EpyNN): void {
   // NaN/Infinity in a batch or the loss stop training with the last good epoch's parameters (finite.ts)
   const guard = new TrainingGuard(model);
   guard.start();
+  // Each batch in shards over the threads (src/parallel): the same numbers for any thread count.
+  // Undefined (each batch whole, on this thread) in compat: 'epynn' mode and for custom layers.
+  const trainer = parallelEngine()?.trainer(model);
+  try {
+    trainEpochs(model, guard, trainer);
+  } finally {
+    trainer?.close();
+  }
+  // EpyNN's `for model.e in range(...)` leaves e on the last epoch trained; this for loop leaves it
+  // one past. Set it back, so that the report row (lrate[e]), the written model's `e` and a later
+  // forward's learning rate refer to the last epoch trained, as in EpyNN.
+  model.e = model.epochs - 1;
+}
+
+function trainEpochs(model: EpyNN, guard: TrainingGuard, trainer: ShardedTrainer | undefined): void {
   // Iterate over training epochs
   for (model.e = model.startEpoch; model.e < model.epochs; model.e++) {
     guard.startEpoch();
@@ -24,6 +40,18 @@ export function modelTraining(model: EpyNN): void {
     batchMode(true);
     try {
       batches.forEach((batch, i) => {
+        if (trainer !== undefined) {
+          // Forward and backward of every shard; the gradients summed in a fixed order
+          const A = trainer.step(batch.X, batch.Y!);
+          // Derivative of loss for the whole batch (each shard computed its own part)
+          const dA = model.trainingLoss(batch.Y!, A, true);
+          guard.afterForward(batch, A, dA, i, batches.length);
+          // Update every layer's parameters from the summed gradients
+          trainer.update();
+          guard.afterUpdate(i, batches.length);
+          singleBatchReport(model, batch, A, i, batches.length);
+          return;
+        }
         // Pass through every layer.forward() methods
         const A = model.forward(batch.X);
         // Compute derivative of loss
@@ -50,8 +78,4 @@ export function modelTraining(model: EpyNN): void {
     // Tabular report for dsets
     modelReport(model);
   }
-  // EpyNN's `for model.e in range(...)` leaves e on the last epoch trained; this for loop leaves it
-  // one past. Set it back, so that the report row (lrate[e]), the written model's `e` and a later
-  // forward's learning rate refer to the last epoch trained, as in EpyNN.
-  model.e = model.epochs - 1;
 }

@@ -37,11 +37,24 @@ describe('the core runs in a browser-like context', () => {
       out.svg = plotSVG(model);
       try { model.write(); } catch (e) { out.writeError = e.message; }
       out.hasProcess = typeof process !== 'undefined';
+      // Asked for 2 threads where no worker can start: one thread, and a note, once
+      epynn.setThreads(2);
+      const notes = epynn.memoryOutput();
+      for (let k = 0; k < 2; k++) {
+        const m2 = new EpyNN([new Embedding({ XData: X, YData: Y, YEncode: true, batchSize: 16 }), new Dense({ units: 2, activate: softmax })], 'threads');
+        m2.initialize({ loss: 'CCE', seed: 1, quiet: true });
+        m2.logger = notes;
+        m2.train({ epochs: 1, initLogs: false, verbose: 100 });
+      }
+      out.threadsNote = epynn.threadsNote();
+      out.notes = notes.lines.filter((l) => l.startsWith('NOTE'));
     `, sandbox);
     expect(sandbox.out.hasProcess).toBe(false);
     expect(sandbox.out.same).toBe(true);
     expect(String(sandbox.out.svg)).toMatch(/^<svg/);
     expect(String(sandbox.out.writeError)).toMatch(/no file system available/);
     expect(logs).toEqual([]); // quiet mode printed nothing
+    expect(sandbox.out.threadsNote).toBe('running on one thread: Web Workers are not available');
+    expect(sandbox.out.notes).toEqual(['NOTE: running on one thread: Web Workers are not available']);
   });
 });

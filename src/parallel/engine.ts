@@ -1,0 +1,420 @@
+// Data parallelism, the main thread's side: which models are trained in shards, the shared buffers,
+// the worker threads, and the two entry points the network calls (src/network/hooks.ts):
+//
+//   trainer(model)      a batch → shards (shards.ts: a count fixed by the batch and the model, never by
+//                       the thread count) → each shard's forward/backward on whichever thread claims it
+//                       → the shard gradients summed in shard order on this thread → the update.
+//   forward(model, X)   evaluation and predict: the 32-sample chunks of modelForwardBatched, spread.
+//
+// With one thread the same shards run here one after the other: the numbers are the same for any
+// thread count. compat: 'epynn' mode and models with layers of your own train each batch whole.
+import { MAX_THREADS, checkThreadCount } from '../commons/checks.js';
+import { EpyNNError } from '../commons/errors.js';
+import { clipGradient } from '../commons/maths.js';
+import type { Layer } from '../commons/models.js';
+import { NDArray, size } from '../commons/ndarray.js';
+import { activeBackend } from '../kernels/backend.js';
+import { elu, identity, lrelu, relu, sigmoid, softmax, tanh } from '../activation/functions.js';
+import { orthogonal, xavier } from '../initialization/functions.js';
+import { Convolution } from '../convolution/models.js';
+import { Dense } from '../dense/models.js';
+import { Dropout } from '../dropout/models.js';
+import { Embedding } from '../embedding/models.js';
+import { Flatten } from '../flatten/models.js';
+import { GRU } from '../gru/models.js';
+import { LSTM } from '../lstm/models.js';
+import { Pooling } from '../pooling/models.js';
+import { RNN } from '../rnn/models.js';
+import { type ParallelEngine, type ShardedTrainer, modelFormat, setParallelEngine } from '../network/hooks.js';
+import type { EpyNN } from '../network/models.js';
+import {
+  BUFFER_NAMES, type BufferName, type Buffers, CONTROL_WORDS, ERR, ERR_ITEM, ERR_LEN, type Job, MAX_ITEMS,
+  openGeneration, runItem, waitDone, work,
+} from './protocol.js';
+import { type WorkerHandle, availableCores, startWorker, threadsUnavailable } from './pool.js';
+import { type MaskSlot, Replica, type Slot, gatherParameters, parameterSlots, shardCount } from './shards.js';
+import type { WorkerMessage } from './worker.js';
+
+// ---------------------------------------------------------------------------------------------
+// How many threads
+
+/** At most this many threads by default (the cores beyond rarely pay for a small batch's shards). */
+export const DEFAULT_MAX_THREADS = 8;
+let threadsSetting: number | undefined;
+
+/**
+ * Sets the default number of threads for training, evaluation and predict (a model's own `threads`,
+ * from initialize or train, comes first); undefined restores the default: the environment variable
+ * EPYNN_THREADS, else the available cores (at most 8). 1 runs everything on the calling thread.
+ */
+export function setThreads(threads: number | undefined): void {
+  threadsSetting = threads === undefined ? undefined : checkThreadCount('setThreads', threads);
+}
+
+/** The default number of threads (see setThreads). */
+export function getThreads(): number {
+  if (threadsSetting !== undefined) return threadsSetting;
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.EPYNN_THREADS;
+  if (env !== undefined && env !== '') {
+    const n = Number(env);
+    if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS) throw new EpyNNError(`EPYNN_THREADS must be an integer from 1 to ${MAX_THREADS}, got '${env}'`);
+    return n;
+  }
+  return Math.min(DEFAULT_MAX_THREADS, availableCores());
+}
+
+/** Threads for this model: its own setting, else the default. */
+function threadsOf(model: EpyNN): number {
+  return model.threads ?? getThreads();
+}
+
+/** Whether the thread count was chosen (by the model or setThreads), not the default. */
+const threadsChosen = (model: EpyNN): boolean => model.threads !== undefined || threadsSetting !== undefined;
+
+const noted = new Set<string>();
+/** Says `text` once per process in the model's log. */
+function noteOnce(model: EpyNN, text: string): void {
+  if (noted.has(text)) return;
+  noted.add(text);
+  model.logger.line(`NOTE: ${text}`);
+}
+
+let lastNote = '';
+/** Why the last training, evaluation or predict with more than one thread asked for ran on one ('' if it did not). */
+export function threadsNote(): string {
+  return lastNote;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Which models
+
+const BUILTIN_LAYERS = new Map<string, unknown>(Object.entries({ Embedding, Dense, Convolution, Pooling, Flatten, Dropout, RNN, LSTM, GRU }));
+const BUILTIN_FUNCTIONS = new Set<unknown>([identity, relu, lrelu, elu, sigmoid, tanh, softmax, xavier, orthogonal]);
+
+/** Why the model trains each batch whole ('' when it trains in shards). */
+function unshardedReason(model: EpyNN): string {
+  if (model.compat === 'epynn') return "compat: 'epynn' trains each batch whole, in EpyNN's order of operations";
+  for (const layer of model.layers) {
+    if (BUILTIN_LAYERS.get(layer.name) !== layer.constructor) {
+      return `the layer ${layer.name} is not one of the library's (a layer of your own may mix the samples of a batch), so each batch trains whole`;
+    }
+  }
+  return '';
+}
+
+/** Why worker threads can not hold a replica of the model ('' when they can). */
+function workerReason(model: EpyNN): string {
+  for (const layer of model.layers) {
+    for (const [k, v] of Object.entries(layer)) {
+      if ((k.startsWith('activate') || k === 'initialization') && typeof v === 'function' && !BUILTIN_FUNCTIONS.has(v)) {
+        return `${layer.name}.${k} is a function of your own, which worker threads do not have`;
+      }
+    }
+  }
+  return '';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Replicas
+
+interface Spec {
+  key: string;
+  id: number;
+  json: string;
+  replica: Replica;
+  slots: Slot[];
+  params: number;
+  /** Per layer: the shape of one sample of its input; and of the network output. */
+  inputs: number[][];
+  output: number[];
+}
+
+const specs = new WeakMap<EpyNN, Spec>();
+let nextSpec = 1;
+
+/** What a replica depends on: the architecture, not the parameter values (copied in for every job). */
+function architectureKey(model: EpyNN): string {
+  return JSON.stringify([
+    model.loss,
+    model.embedding.fs.X?.slice(1),
+    model.layers.map((l) => [l.name, l.toConfig(), l.trainable, Object.entries(l.p).map(([k, P]) => [k, P.shape])]),
+  ]);
+}
+
+/** The model's replica for this thread (rebuilt when the architecture changed), or undefined if it can not be built. */
+function specOf(model: EpyNN): Spec | undefined {
+  const key = architectureKey(model);
+  const known = specs.get(model);
+  if (known !== undefined && known.key === key) return known;
+  const format = modelFormat('parallel');
+  let json: string;
+  let replica: Replica;
+  try {
+    json = JSON.stringify(format.toJSON(model, {}));
+    replica = new Replica(format.fromJSON(json));
+  } catch {
+    return undefined; // e.g. an activation not registered by name: the model trains here, unsharded
+  }
+  const { slots, total } = parameterSlots(model);
+  const { inputs, output } = replica.sampleShapes(model.embedding.fs.X!.slice(1));
+  const spec: Spec = { key, id: nextSpec++, json, replica, slots, params: total, inputs, output };
+  specs.set(model, spec);
+  return spec;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared buffers and workers
+
+interface Region {
+  view: Float64Array | Uint8Array;
+  version: number;
+}
+
+class Pool {
+  readonly shared: boolean;
+  readonly ctl: Int32Array;
+  private readonly ctlBuffer: SharedArrayBuffer | undefined;
+  private readonly regions = new Map<BufferName, Region>();
+  readonly workers: WorkerHandle[] = [];
+  private started = 0;
+  private gen = 0;
+
+  constructor(shared: boolean) {
+    this.shared = shared;
+    this.ctlBuffer = shared ? new SharedArrayBuffer(CONTROL_WORDS * 4) : undefined;
+    this.ctl = new Int32Array(this.ctlBuffer ?? new ArrayBuffer(CONTROL_WORDS * 4));
+  }
+
+  /** Starts workers (in the background) until `n` are alive; a failing one is replaced at most once per thread asked for. */
+  ensureWorkers(n: number): void {
+    if (!this.shared) return;
+    for (let i = this.workers.length - 1; i >= 0; i--) if (!this.workers[i].alive) this.workers.splice(i, 1);
+    while (this.workers.length < n && this.started < 2 * n + 2) {
+      this.started++;
+      this.workers.push(startWorker(this.ctlBuffer!));
+    }
+  }
+
+  /** The buffer `name` with room for n values (bytes for 'err'), grown (a new buffer) when too small. */
+  buffer(name: 'err', n: number): Uint8Array;
+  buffer(name: Exclude<BufferName, 'err'>, n: number): Float64Array;
+  buffer(name: BufferName, n: number): Float64Array | Uint8Array {
+    const r = this.regions.get(name);
+    if (r !== undefined && r.view.length >= n) return r.view;
+    const count = Math.max(n, r === undefined ? 0 : Math.ceil(r.view.length * 1.5), 16);
+    const bytes = name === 'err' ? count : count * 8;
+    const buf = this.shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+    const view = name === 'err' ? new Uint8Array(buf) : new Float64Array(buf);
+    this.regions.set(name, { view, version: (r?.version ?? 0) + 1 });
+    return view;
+  }
+
+  private buffers(): Buffers {
+    const b: Partial<Record<BufferName, Float64Array | Uint8Array>> = {};
+    for (const name of BUFFER_NAMES) b[name] = this.regions.get(name)?.view ?? (name === 'err' ? this.buffer('err', 4096) : this.buffer(name, 16));
+    return b as unknown as Buffers;
+  }
+
+  /**
+   * Runs one generation: posts the job to the workers (with whatever buffers and model they lack),
+   * takes items here too, waits for all of them. A failed item is computed again here, so that its
+   * error is thrown with its own class and message.
+   */
+  run(model: EpyNN, jobIn: Omit<Job, 'gen'>, spec: Spec, useWorkers: boolean): void {
+    const b = this.buffers();
+    const job: Job = { ...jobIn, gen: ++this.gen };
+    openGeneration(this.ctl, job.gen);
+    if (useWorkers && job.count > 1) {
+      gatherParameters(model, job.slots, this.buffer('params', job.params));
+      for (const w of this.workers) {
+        if (!w.alive) continue;
+        const msg: WorkerMessage = { job };
+        for (const [name, r] of this.regions) {
+          if (w.versions[name] === r.version) continue;
+          (msg.buffers ??= {})[name] = r.view.buffer as SharedArrayBuffer;
+          w.versions[name] = r.version;
+        }
+        if (w.spec !== spec.id) {
+          msg.spec = { id: spec.id, json: spec.json };
+          w.spec = spec.id;
+        }
+        w.post(msg);
+      }
+    }
+    const replica = spec.replica;
+    replica.shareParameters(model, job.slots);
+    const here = work(this.ctl, job, b, (idx) => runItem(job, b, replica, idx));
+    waitDone(this.ctl, job.count);
+    stats.items += job.count;
+    stats.here += here;
+    if (Atomics.load(this.ctl, ERR) !== 0) {
+      const idx = Atomics.load(this.ctl, ERR_ITEM);
+      const message = new TextDecoder().decode(b.err.slice(0, Atomics.load(this.ctl, ERR_LEN)));
+      runItem(job, b, replica, idx); // throws the error itself
+      throw new EpyNNError(`parallel: item ${idx} failed on a worker thread: ${message}`);
+    }
+  }
+}
+
+/** @internal Items computed in all, and on this thread (tests check that workers took some). */
+export const stats = { items: 0, here: 0 };
+
+let sharedPool: Pool | undefined;
+let localPool: Pool | undefined;
+
+/**
+ * The pool for a job on `threads` threads of a model whose replica workers can hold (`workable`):
+ * the shared one, with threads − 1 workers, when possible; else the local one (this thread only).
+ * Says once, in the model's log, why fewer threads run than asked for.
+ */
+function poolFor(model: EpyNN, threads: number, workable: string): { pool: Pool; workers: boolean } {
+  if (threads > 1) {
+    const why = threadsUnavailable() || workable;
+    if (why === '') {
+      sharedPool ??= new Pool(true);
+      sharedPool.ensureWorkers(threads - 1);
+      lastNote = '';
+      return { pool: sharedPool, workers: true };
+    }
+    lastNote = `running on one thread: ${why}`;
+    noteOnce(model, lastNote);
+  }
+  localPool ??= new Pool(false);
+  return { pool: localPool, workers: false };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Training
+
+class Trainer implements ShardedTrainer {
+  private readonly masks: { layer: Dropout; index: number }[];
+
+  constructor(
+    private readonly model: EpyNN,
+    private readonly spec: Spec,
+    private readonly pool: Pool,
+    private readonly useWorkers: boolean,
+  ) {
+    this.masks = model.layers.flatMap((layer, index) => (layer instanceof Dropout ? [{ layer, index }] : []));
+  }
+
+  step(X: NDArray, Y: NDArray): NDArray {
+    const { model, spec, pool } = this;
+    const m = X.shape[0];
+    const S = shardCount(m, spec.params);
+    const xRow = m === 0 ? 0 : X.data.length / m;
+    const yRow = m === 0 ? 0 : Y.data.length / m;
+    const aRow = size(spec.output);
+    const P = spec.params;
+    pool.buffer('params', P);
+    pool.buffer('X', m * xRow).set(X.data);
+    pool.buffer('Y', m * yRow).set(Y.data);
+    const A = pool.buffer('A', m * aRow);
+    pool.buffer('grads', S * P);
+    // Dropout: the whole batch's masks drawn here, layer by layer, as one forward would draw them
+    const masks: MaskSlot[] = [];
+    let offset = 0;
+    for (const { layer, index } of this.masks) {
+      const rest = spec.inputs[index];
+      const ndim = rest.length + 1;
+      const axes = layer.axis.map((a) => (a < 0 ? a + ndim : a));
+      const shape = [m, ...rest].map((s, ax) => (axes.includes(ax) ? 1 : s));
+      masks.push({ layer: index, offset, shape });
+      offset += size(shape);
+    }
+    const U = pool.buffer('U', offset);
+    for (const [k, { layer }] of this.masks.entries()) {
+      const { offset: o, shape } = masks[k];
+      for (let i = 0, n = size(shape); i < n; i++) U[o + i] = layer.rng.uniform();
+    }
+    pool.run(
+      model,
+      { kind: 'train', count: S, m, chunk: 0, xShape: X.shape.slice(1), yShape: Y.shape.slice(1), aShape: spec.output, params: P, slots: spec.slots, masks, backend: activeBackend(), spec: spec.id },
+      spec,
+      this.useWorkers,
+    );
+    // The shards' gradients, summed in shard order into each layer's g
+    const grads = pool.buffer('grads', S * P);
+    for (const s of spec.slots) {
+      const layer = model.layers[s.layer];
+      const key = `d${s.key}`;
+      let G = layer.g[key];
+      if (G === undefined || G.data.length !== s.size) G = layer.g[key] = new NDArray(new Float64Array(s.size), layer.p[s.key].shape);
+      const g = G.data;
+      g.set(grads.subarray(s.offset, s.offset + s.size));
+      for (let shard = 1; shard < S; shard++) {
+        const base = shard * P + s.offset;
+        for (let j = 0; j < s.size; j++) g[j] += grads[base + j];
+      }
+    }
+    return new NDArray(A.subarray(0, m * aRow), [m, ...spec.output]);
+  }
+
+  update(): void {
+    const model = this.model;
+    for (let i = model.layers.length - 1; i >= 1; i--) {
+      const layer = model.layers[i] as Layer & { clipGradients?: boolean };
+      layer.e = model.e; // learning rate schedule
+      if (layer.clipGradients === true) clipGradient(layer); // by the norm of the whole batch's gradients
+      layer.updateParameters();
+    }
+  }
+
+  close(): void {
+    // The workers stay for the next call (idle, unref'd); the buffers too (they are reused)
+  }
+}
+
+function trainer(model: EpyNN): ShardedTrainer | undefined {
+  const threads = threadsOf(model);
+  const why = unshardedReason(model);
+  if (why !== '') {
+    if (threads > 1 && threadsChosen(model)) {
+      lastNote = `running on one thread: ${why}`;
+      noteOnce(model, lastNote);
+    }
+    return undefined;
+  }
+  if (model.embedding.fs.X === undefined) return undefined;
+  const spec = specOf(model);
+  if (spec === undefined) return undefined;
+  const { pool, workers } = poolFor(model, threads, workerReason(model));
+  return new Trainer(model, spec, pool, workers);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evaluation and predict
+
+function forward(model: EpyNN, X: NDArray, batch: number): NDArray | undefined {
+  const threads = threadsOf(model);
+  const m = X.shape[0];
+  if (threads <= 1 || model.compat === 'epynn' || m <= batch) return undefined;
+  if (Math.ceil(m / batch) > MAX_ITEMS) return undefined;
+  const sample = model.embedding.fs.X?.slice(1);
+  if (sample === undefined || X.shape.length !== sample.length + 1 || X.shape.some((s, i) => i > 0 && s !== sample[i - 1])) {
+    return undefined; // not what the model takes: the forward here names the problem
+  }
+  if (unshardedReason(model) !== '') return undefined;
+  const spec = specOf(model);
+  if (spec === undefined) return undefined;
+  const { pool, workers } = poolFor(model, threads, workerReason(model));
+  if (!workers) return undefined; // one thread: modelForwardBatched gives the same outputs
+  const xRow = size(sample);
+  const aRow = size(spec.output);
+  pool.buffer('params', spec.params);
+  pool.buffer('X', m * xRow).set(X.data);
+  const A = pool.buffer('A', m * aRow);
+  pool.buffer('grads', 0);
+  pool.buffer('Y', 0);
+  pool.buffer('U', 0);
+  pool.run(
+    model,
+    { kind: 'forward', count: Math.ceil(m / batch), m, chunk: batch, xShape: sample, yShape: [], aShape: spec.output, params: spec.params, slots: spec.slots, masks: [], backend: activeBackend(), spec: spec.id },
+    spec,
+    true,
+  );
+  return new NDArray(A.slice(0, m * aRow), [m, ...spec.output]);
+}
+
+const engine: ParallelEngine = { trainer, forward };
+setParallelEngine(engine);

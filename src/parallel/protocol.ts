@@ -1,0 +1,157 @@
+// Data parallelism, how the threads talk. The main thread writes a job's inputs into shared buffers
+// (SharedArrayBuffer), opens a new generation in the control words, posts the job to the workers and
+// takes work items itself. Every thread claims items (training shards or forward chunks) with one
+// compare-and-swap on the CLAIM word, computes them into the item's own place in the shared buffers
+// and counts it in DONE; the main thread waits until DONE reaches the item count. Which thread computes
+// an item never changes its numbers, so the result does not depend on the thread count or the timing.
+import { type MaskSlot, type Replica, type Slot, rowsOf, shardRows } from './shards.js';
+
+/** Control words (an Int32Array over a SharedArrayBuffer). */
+export const CLAIM = 0; // (generation mod 4096) << 20 | next item index
+export const DONE = 1; // items completed in the current generation
+export const GEN = 2; // current generation (full)
+export const ERR = 3; // 1 once an item failed in the current generation
+export const ERR_ITEM = 4; // the failed item
+export const ERR_LEN = 5; // bytes of its message in the `err` buffer
+export const CONTROL_WORDS = 8;
+
+/** Largest item index the CLAIM word holds. */
+export const MAX_ITEMS = 2 ** 20 - 1;
+const TAG_SHIFT = 20;
+const tagOf = (gen: number): number => gen & 0xfff;
+
+/** The shared buffers of a job, by name. */
+export interface Buffers {
+  /** Every parameter (layout of Job.slots). */
+  params: Float64Array;
+  /** Shard s's gradients at s × (parameter count). */
+  grads: Float64Array;
+  /** Input rows. */
+  X: Float64Array;
+  /** Label rows (training). */
+  Y: Float64Array;
+  /** Output rows. */
+  A: Float64Array;
+  /** Dropout uniforms of the batch (layout of Job.masks). */
+  U: Float64Array;
+  /** UTF-8 message of a failed item. */
+  err: Uint8Array;
+}
+export type BufferName = keyof Buffers;
+export const BUFFER_NAMES: readonly BufferName[] = ['params', 'grads', 'X', 'Y', 'A', 'U', 'err'];
+
+/** One generation's work, as posted to the workers. */
+export interface Job {
+  gen: number;
+  kind: 'train' | 'forward';
+  /** Items: shards (train) or chunks (forward). */
+  count: number;
+  /** Samples. */
+  m: number;
+  /** Rows per chunk (forward). */
+  chunk: number;
+  /** Shapes of one sample's input, label and output. */
+  xShape: number[];
+  yShape: number[];
+  aShape: number[];
+  /** Parameter count (the stride of `grads` between shards). */
+  params: number;
+  slots: Slot[];
+  masks: MaskSlot[];
+  /** The kernels the main thread uses (the workers use the same: the same bits). */
+  backend: 'wasm' | 'js';
+  /** Which model (replica) the job is for. */
+  spec: number;
+}
+
+/** Computes item `idx` of `job` with `replica` from and into the shared buffers. */
+export function runItem(job: Job, b: Buffers, replica: Replica, idx: number): void {
+  const aRow = job.aShape.reduce((p, v) => p * v, 1);
+  if (job.kind === 'forward') {
+    const start = idx * job.chunk;
+    const end = Math.min(job.m, start + job.chunk);
+    replica.forwardChunk(rowsOf(b.X, start, end, job.xShape), b.A.subarray(start * aRow, end * aRow));
+    return;
+  }
+  const [start, end] = shardRows(job.m, job.count, idx);
+  const uniforms = new Map<number, Float64Array>();
+  for (const mask of job.masks) {
+    const total = mask.shape.reduce((p, v) => p * v, 1);
+    if (mask.shape[0] === 1) uniforms.set(mask.layer, b.U.subarray(mask.offset, mask.offset + total)); // one mask for every sample
+    else {
+      const row = total / mask.shape[0];
+      uniforms.set(mask.layer, b.U.subarray(mask.offset + start * row, mask.offset + end * row));
+    }
+  }
+  replica.trainShard(
+    rowsOf(b.X, start, end, job.xShape),
+    rowsOf(b.Y, start, end, job.yShape),
+    uniforms,
+    b.A.subarray(start * aRow, end * aRow),
+    job.slots,
+    b.grads.subarray(idx * job.params, (idx + 1) * job.params),
+  );
+}
+
+/** Opens generation `gen` with `count` items (main thread, before posting the job). */
+export function openGeneration(ctl: Int32Array, gen: number): void {
+  Atomics.store(ctl, GEN, gen);
+  Atomics.store(ctl, DONE, 0);
+  Atomics.store(ctl, ERR, 0);
+  Atomics.store(ctl, CLAIM, tagOf(gen) << TAG_SHIFT);
+}
+
+/** True while `gen` is the current generation (a worker skips the jobs of past ones). */
+export function isCurrent(ctl: Int32Array, gen: number): boolean {
+  return Atomics.load(ctl, GEN) === gen;
+}
+
+/** Claims the next item of generation `gen` (or -1 when there is none left). */
+function claim(ctl: Int32Array, gen: number, count: number): number {
+  const tag = tagOf(gen);
+  for (;;) {
+    const w = Atomics.load(ctl, CLAIM);
+    if (w >>> TAG_SHIFT !== tag) return -1;
+    const idx = w & MAX_ITEMS;
+    if (idx >= count) return -1;
+    if (Atomics.compareExchange(ctl, CLAIM, w, w + 1) === w) return idx;
+  }
+}
+
+/** Records the first failure of the generation: its item and message. */
+export function recordError(ctl: Int32Array, err: Uint8Array, idx: number, message: string): void {
+  if (Atomics.compareExchange(ctl, ERR, 0, 1) !== 0) return;
+  const bytes = new TextEncoder().encode(message).subarray(0, err.length);
+  err.set(bytes);
+  Atomics.store(ctl, ERR_LEN, bytes.length);
+  Atomics.store(ctl, ERR_ITEM, idx);
+}
+
+/**
+ * Claims and computes items of the generation until none is left; a failing item is recorded (and
+ * counted done, so that the main thread never waits for it).
+ */
+export function work(ctl: Int32Array, job: Job, b: Buffers, compute: (idx: number) => void): number {
+  let n = 0;
+  for (;;) {
+    const idx = claim(ctl, job.gen, job.count);
+    if (idx < 0) return n;
+    n++;
+    try {
+      compute(idx);
+    } catch (e) {
+      recordError(ctl, b.err, idx, e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+    }
+    Atomics.add(ctl, DONE, 1);
+    Atomics.notify(ctl, DONE);
+  }
+}
+
+/** The main thread waits until every item of the generation is done. */
+export function waitDone(ctl: Int32Array, count: number): void {
+  for (;;) {
+    const d = Atomics.load(ctl, DONE);
+    if (d >= count) return;
+    Atomics.wait(ctl, DONE, d, 1000);
+  }
+}

@@ -1,0 +1,64 @@
+// The worker thread of data parallelism (Node worker_threads or a browser Web Worker). It holds a
+// replica of the model, rebuilt from the model's JSON when the main thread sends a new one, and on
+// each job claims items and computes them into the shared buffers (protocol.ts). It never keeps a
+// Node process alive (the main thread unrefs it) and never writes anywhere but the shared buffers.
+import { selectBackend } from '../kernels/backend.js';
+import { modelFromJSON } from '../io/library.js';
+import { BUFFER_NAMES, type BufferName, type Buffers, type Job, isCurrent, runItem, work } from './protocol.js';
+import { Replica } from './shards.js';
+
+/** What the main thread posts: any of the control buffer, new shared buffers, a new model, a job. */
+export interface WorkerMessage {
+  ctl?: SharedArrayBuffer;
+  buffers?: Partial<Record<BufferName, SharedArrayBuffer>>;
+  spec?: { id: number; json: string };
+  job?: Job;
+}
+
+let ctl: Int32Array | undefined;
+const views: Partial<Buffers> = {};
+let replica: Replica | undefined;
+let specId = -1;
+let backend: 'wasm' | 'js' | undefined;
+
+function receive(msg: WorkerMessage): void {
+  if (msg.ctl !== undefined) ctl = new Int32Array(msg.ctl);
+  for (const [name, sab] of Object.entries(msg.buffers ?? {}) as [BufferName, SharedArrayBuffer][]) {
+    if (!BUFFER_NAMES.includes(name)) continue;
+    (views as Record<string, Float64Array | Uint8Array>)[name] = name === 'err' ? new Uint8Array(sab) : new Float64Array(sab);
+  }
+  if (msg.spec !== undefined) {
+    // A model this thread can not rebuild is simply not worked on here: the other threads take its items
+    try {
+      replica = new Replica(modelFromJSON(msg.spec.json, 'parallel worker'));
+      specId = msg.spec.id;
+    } catch {
+      replica = undefined;
+      specId = -1;
+    }
+  }
+  const job = msg.job;
+  if (job === undefined || ctl === undefined || replica === undefined || job.spec !== specId) return;
+  if (!isCurrent(ctl, job.gen)) return; // a job of the past, queued while this thread was starting
+  const b = views as Buffers;
+  if (BUFFER_NAMES.some((n) => b[n] === undefined)) return;
+  if (backend !== job.backend) {
+    if (!selectBackend(job.backend)) return; // no WebAssembly SIMD here: the same bits would not be certain
+    backend = job.backend;
+  }
+  const r = replica;
+  replica.loadParameters(job.slots, b.params);
+  work(ctl, job, b, (idx) => runItem(job, b, r, idx));
+}
+
+type NodeWorkerThreads = { parentPort: { on(event: 'message', f: (m: WorkerMessage) => void): void } | null; workerData: unknown };
+const getBuiltin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
+const nodeThreads = typeof getBuiltin === 'function' ? (getBuiltin('node:worker_threads') as NodeWorkerThreads) : undefined;
+
+if (nodeThreads?.parentPort) {
+  const data = nodeThreads.workerData as WorkerMessage | undefined;
+  if (data !== undefined) receive(data);
+  nodeThreads.parentPort.on('message', receive);
+} else {
+  (globalThis as unknown as { onmessage: (e: { data: WorkerMessage }) => void }).onmessage = (e) => receive(e.data);
+}

@@ -1,0 +1,276 @@
+// Data parallelism (src/parallel): batches cut into shards by their size alone, shard gradients summed
+// in shard order, so 1, 2 and 3 threads give the same bits; evaluation and predict spread over the
+// threads give the same outputs; worker threads start lazily and never keep a process alive.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import {
+  Convolution, Dense, clipGradient, Dropout, Embedding, EpyNN, EpyNNError, Flatten, GRU, LSTM, Layer, NDArray, Pooling, RNN,
+  getThreads, memoryOutput, numpyRng, relu, setThreads, sigmoid, softmax, threadsNote,
+} from '../../src/index.js';
+import { modelForward } from '../../src/network/forward.js';
+import { parallelEngine } from '../../src/network/hooks.js';
+import { stats } from '../../src/parallel/engine.js';
+import { shardCount, shardRows } from '../../src/parallel/shards.js';
+
+afterEach(() => setThreads(undefined));
+
+type Build = (threads: number) => EpyNN;
+
+function images(m: number, seed: number): { X: NDArray; y: number[] } {
+  const rng = numpyRng(seed);
+  const X = new NDArray(new Float64Array(m * 10 * 10).map(() => rng.uniform()), [m, 10, 10, 1]);
+  return { X, y: Array.from({ length: m }, (_, i) => (i * 7) % 3) };
+}
+
+const cnn: Build = (threads) => {
+  const { X, y } = images(160, 1);
+  const model = new EpyNN([
+    new Embedding({ XData: X, YData: y, YEncode: true, batchSize: 40, relativeSize: [3, 1, 0] }),
+    new Convolution({ unitFilters: 6, filterSize: [3, 3], activate: relu }),
+    new Pooling({ poolSize: [2, 2] }),
+    new Flatten(),
+    new Dropout({ dropProb: 0.3 }),
+    new Dense({ units: 3, activate: softmax }),
+  ]);
+  return model.initialize({ loss: 'CCE', seed: 7, quiet: true, threads });
+};
+
+function sequences(m: number, seed: number): { X: NDArray; y: number[] } {
+  const rng = numpyRng(seed);
+  const X = new NDArray(new Float64Array(m * 12 * 4).map(() => rng.uniform()), [m, 12, 4]);
+  return { X, y: Array.from({ length: m }, (_, i) => i % 2) };
+}
+
+const recurrent: Build = (threads) => {
+  const { X, y } = sequences(96, 2);
+  const model = new EpyNN([
+    new Embedding({ XData: X, YData: y, YEncode: true, batchSize: 32, relativeSize: [2, 1, 0] }),
+    new LSTM({ unitCells: 5, sequences: true, clipGradients: true }),
+    new Dropout({ dropProb: 0.2, axis: 1 }),
+    new GRU({ unitCells: 4, sequences: true }),
+    new RNN({ unitCells: 3 }),
+    new Dense({ units: 2, activate: softmax }),
+  ]);
+  return model.initialize({ loss: 'CCE', seed: 3, quiet: true, threads, seHPars: { learning_rate: 0.5 } });
+};
+
+/** Every parameter, metric and the dtest outputs of a model, as one array of numbers. */
+function state(model: EpyNN): number[] {
+  const out: number[] = [];
+  for (const layer of model.layers) for (const P of Object.values(layer.p)) out.push(...P.data);
+  for (const sets of Object.values(model.metrics)) for (const values of sets) out.push(...values);
+  return out;
+}
+
+/**
+ * Trains `build(threads)` for `epochs`; for threads > 1, again until worker threads computed some of
+ * the shards (they start in the background), so that the comparison covers work done on them.
+ */
+async function trained(build: Build, threads: number, epochs: number): Promise<{ model: EpyNN; workerItems: number }> {
+  for (let attempt = 0; ; attempt++) {
+    stats.items = 0;
+    stats.here = 0;
+    const model = build(threads);
+    model.train({ epochs, quiet: true });
+    const workerItems = stats.items - stats.here;
+    if (threads === 1 || workerItems > 0 || attempt === 40) return { model, workerItems };
+    await new Promise((r) => setTimeout(r, 250)); // let the workers start
+  }
+}
+
+describe('shards', () => {
+  test('the shard count depends on the batch size and the model size, not on threads', () => {
+    expect(shardCount(32, 1000)).toBe(4);
+    expect(shardCount(7, 1000)).toBe(1);
+    expect(shardCount(1000, 1000)).toBe(16);
+    expect(shardCount(1000, 2 ** 24)).toBe(2); // gradients of 16 shards would not fit in 256 MB
+    for (const [m, S] of [[32, 4], [31, 3], [100, 12]]) {
+      const rows = Array.from({ length: S }, (_, s) => shardRows(m, S, s));
+      expect(rows[0][0]).toBe(0);
+      expect(rows[S - 1][1]).toBe(m);
+      rows.forEach(([a, b], s) => {
+        expect(b - a === Math.floor(m / S) || b - a === Math.ceil(m / S)).toBe(true);
+        if (s > 0) expect(a).toBe(rows[s - 1][1]);
+      });
+    }
+  });
+
+  test('a sharded step gives the whole batch gradients (Dropout masks drawn in the same order)', () => {
+    for (const build of [cnn, recurrent]) {
+      const whole = build(1);
+      const sharded = EpyNN.fromJSON(JSON.stringify(whole.toJSON({ includeData: true })));
+      const batch = whole.embedding.trainingBatches()[0];
+      // The whole batch, on this thread, without the update
+      whole.setTraining(true);
+      const A = modelForward(whole, batch.X);
+      let dX = whole.trainingLoss(batch.Y!, A, true);
+      for (let i = whole.layers.length - 1; i >= 1; i--) {
+        const layer = whole.layers[i] as Layer & { clipGradients?: boolean };
+        dX = layer.backward(dX);
+        layer.computeGradients();
+      }
+      // The same batch in shards
+      sharded.setTraining(true);
+      const trainer = parallelEngine()!.trainer(sharded)!;
+      expect(trainer).toBeDefined();
+      const As = trainer.step(batch.X, batch.Y!);
+      expect(As.shape).toEqual(A.shape);
+      A.data.forEach((v, j) => expect(Math.abs(As.data[j] - v)).toBeLessThanOrEqual(1e-12 + 1e-9 * Math.abs(v)));
+      whole.layers.forEach((layer, i) => {
+        // LSTM/GRU clip by the norm of the whole batch's gradients: in update(), after the sum
+        if ((layer as Layer & { clipGradients?: boolean }).clipGradients === true) clipGradient(sharded.layers[i]);
+        for (const [k, G] of Object.entries(layer.g)) {
+          const Gs = sharded.layers[i].g[k];
+          expect(Gs.shape).toEqual(G.shape);
+          G.data.forEach((v, j) => expect(Math.abs(Gs.data[j] - v)).toBeLessThanOrEqual(1e-12 + 1e-9 * Math.abs(v)));
+        }
+      });
+      // Every Dropout drew exactly as many numbers as in the whole batch's forward
+      const dropouts = whole.layers.flatMap((layer, i) => (layer instanceof Dropout ? [i] : []));
+      expect(dropouts.length).toBe(1);
+      for (const i of dropouts) expect(sharded.layers[i].rng.state()).toEqual(whole.layers[i].rng.state());
+      trainer.close();
+    }
+  });
+});
+
+describe('threads', () => {
+  test('1, 2 and 3 threads train to the same bits (CNN with Dropout)', async () => {
+    const one = (await trained(cnn, 1, 3)).model;
+    for (const threads of [2, 3]) {
+      const { model, workerItems } = await trained(cnn, threads, 3);
+      expect(workerItems).toBeGreaterThan(0);
+      expect(state(model)).toEqual(state(one));
+    }
+  });
+
+  test('1 and 2 threads train to the same bits (LSTM with clipping, Dropout along an axis, GRU, RNN)', async () => {
+    const one = (await trained(recurrent, 1, 4)).model;
+    const { model, workerItems } = await trained(recurrent, 2, 4);
+    expect(workerItems).toBeGreaterThan(0);
+    expect(state(model)).toEqual(state(one));
+    // and training did something
+    expect(state(model)).not.toEqual(state(recurrent(1)));
+  });
+
+  test('predict and evaluate over 2 threads give the same outputs as on 1', async () => {
+    const model = cnn(1);
+    model.train({ epochs: 1, quiet: true });
+    const { X } = images(300, 9);
+    const one = model.predict(X).A;
+    model.threads = 2;
+    let workerItems = 0;
+    for (let attempt = 0; attempt < 40 && workerItems === 0; attempt++) {
+      stats.items = 0;
+      stats.here = 0;
+      const two = model.predict(X).A;
+      workerItems = stats.items - stats.here;
+      expect(two.shape).toEqual(one.shape);
+      expect(Array.from(two.data)).toEqual(Array.from(one.data));
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(workerItems).toBeGreaterThan(0);
+  });
+
+  test('compat: epynn trains each batch whole, says so once, and gives the same numbers on any thread count', () => {
+    const build = (threads: number): EpyNN => {
+      const { X, y } = images(64, 4);
+      const model = new EpyNN([
+        new Embedding({ XData: X, YData: y, YEncode: true, batchSize: 16 }),
+        new Flatten(),
+        new Dropout({ dropProb: 0.2 }),
+        new Dense({ units: 3, activate: softmax }),
+      ]);
+      return model.initialize({ loss: 'CCE', seed: 5, quiet: true, compat: 'epynn', threads });
+    };
+    const one = build(1);
+    one.train({ epochs: 2, quiet: true });
+    const two = build(2);
+    expect(parallelEngine()!.trainer(two)).toBeUndefined();
+    const log = memoryOutput();
+    two.logger = log;
+    two.train({ epochs: 2, initLogs: false, verbose: 100 });
+    expect(state(two)).toEqual(state(one));
+    expect(threadsNote()).toMatch(/one thread: compat: 'epynn' trains each batch whole/);
+  });
+
+  test('a layer of your own trains each batch whole', () => {
+    class Scale extends Layer {
+      constructor() {
+        super('ScaleForThreads');
+      }
+      toConfig(): Record<string, unknown> {
+        return {};
+      }
+      computeShapes(A: NDArray): void {
+        this.fs.X = A.shape;
+      }
+      initializeParameters(): void {}
+      forward(A: NDArray): NDArray {
+        return (this.fc.A = A.copy());
+      }
+      backward(dX: NDArray): NDArray {
+        return dX.copy();
+      }
+      computeGradients(): void {}
+      updateParameters(): void {}
+    }
+    const { X, y } = images(32, 6);
+    const model = new EpyNN([new Embedding({ XData: X, YData: y, YEncode: true, batchSize: 16 }), new Flatten(), new Scale(), new Dense({ units: 3, activate: softmax })]);
+    model.initialize({ loss: 'CCE', seed: 1, quiet: true, threads: 2 });
+    expect(parallelEngine()!.trainer(model)).toBeUndefined();
+    model.train({ epochs: 1, quiet: true });
+    expect(threadsNote()).toMatch(/ScaleForThreads is not one of the library's/);
+  });
+
+  test('threads is checked (option, setThreads, EPYNN_THREADS)', () => {
+    const model = cnn(1);
+    for (const bad of [0, 1.5, 65, '2', Number.NaN]) {
+      expect(() => model.train({ epochs: 1, quiet: true, threads: bad as number })).toThrow(EpyNNError);
+      expect(() => cnn(bad as number)).toThrow(/initialize: threads must be/);
+      expect(() => setThreads(bad as number)).toThrow(/setThreads: threads must be/);
+    }
+    setThreads(3);
+    expect(getThreads()).toBe(3);
+    setThreads(undefined);
+    const env = process.env.EPYNN_THREADS;
+    try {
+      process.env.EPYNN_THREADS = 'many';
+      expect(() => getThreads()).toThrow(/EPYNN_THREADS must be an integer from 1 to 64, got 'many'/);
+      process.env.EPYNN_THREADS = '2';
+      expect(getThreads()).toBe(2);
+    } finally {
+      process.env.EPYNN_THREADS = env;
+    }
+  });
+});
+
+describe('worker threads and the process', () => {
+  test('a script that trains on 2 threads ends by itself (the workers never keep it alive)', () => {
+    const script = join(import.meta.dirname, 'train-and-end.ts');
+    const t0 = Date.now();
+    const run = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 90_000, env: { ...process.env, EPYNN_THREADS: '2' } });
+    expect(run.error).toBeUndefined();
+    expect(run.signal).toBeNull(); // not killed by the timeout
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const report = JSON.parse(run.stdout.trim().split('\n').pop()!) as { items: number; here: number; threads: number };
+    expect(report.threads).toBe(2);
+    expect(report.items - report.here).toBeGreaterThan(0); // the worker did train
+    expect(Date.now() - t0).toBeLessThan(90_000);
+  });
+});
+
+test('sigmoid output and MSE train in shards too (no softmax coupling)', async () => {
+  const build: Build = (threads) => {
+    const rng = numpyRng(8);
+    const X = new NDArray(new Float64Array(64 * 6).map(() => rng.uniform()), [64, 6]);
+    const y = Array.from({ length: 64 }, (_, i) => i % 2);
+    const model = new EpyNN([new Embedding({ XData: X, YData: y, batchSize: 32 }), new Dense({ units: 8, activate: relu }), new Dense({ units: 1, activate: sigmoid })]);
+    return model.initialize({ loss: 'MSE', seed: 2, quiet: true, threads });
+  };
+  const one = (await trained(build, 1, 5)).model;
+  const two = (await trained(build, 2, 5)).model;
+  expect(state(two)).toEqual(state(one));
+});
