@@ -41,11 +41,20 @@ export function convolutionForward(layer: Convolution, A: NDArray): NDArray {
   // (5.1) Linear activation Xb -> Zb    } fused: Z (m·oh·ow, u) = b + Σ_k Xb[:, k] · W[k, :],
   // (5.2) Sum block products            } Zb (m, oh, ow, fh, fw, d, u) is never made
   // (5.3) Add bias to linear activation product
-  const Z = layer.outputArray('Z', [m, oh, ow, u], false); // (m, oh, ow, u), every element written
+  // A forward-only pass (Convolution.forwardOnly) with the built-in relu: only A is kept, Z is never
+  // stored (no backward follows; half the kernel's stores)
+  const evaluation = layer.activate === relu && layer.forwardOnly;
+  const Z = evaluation ? null : layer.outputArray('Z', [m, oh, ow, u], false); // (m, oh, ow, u), every element written
   // (6) with the built-in relu: A = max(Z, 0) written in the same pass (bit for bit relu(Z))
   const fused = layer.activate === relu ? layer.outputArray('A', [m, oh, ow, u], false) : null;
   const b = layer.useBias ? layer.p.b.data : null;
-  convForwardKernel(layer.kernels, X.data, dm, u, layer.p.W.data, b, Z.data, fused === null ? null : fused.data);
+  convForwardKernel(layer.kernels, X.data, dm, u, layer.p.W.data, b, Z === null ? null : Z.data, fused === null ? null : fused.data);
+  if (Z === null) {
+    delete layer.fc.Z;
+    layer.fs.Z = [m, oh, ow, u]; // the shape Z has (shape tables stay complete)
+    A = layer.fc.A = fused!;
+    return A; // To next layer
+  }
   layer.fc.Z = Z;
 
   // (6) Non-linear activation

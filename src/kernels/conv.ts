@@ -54,6 +54,8 @@ export class ConvScratch {
    * changed in between, as X is not between forward and the gradients).
    */
   dzCopy: Float64Array | null = null;
+  /** Z of a forward that only wants A (evaluation), where the kernel needs Z somewhere. */
+  ztmp = new Float64Array(0);
   dzCopyOf: Float64Array | undefined = undefined;
 }
 
@@ -116,19 +118,25 @@ function prepare(s: ConvScratch, x: Float64Array, dm: ConvDims, pad: 'always' | 
 /**
  * Forward steps (1)-(5.3), and (6) for relu when `a` is given:
  *   z (m·oh·ow, u) = b + Σ_k Xb[:, k] · W[k, :]     (b null: no bias)      a = relu(z) (a null: not done)
- * x is the input (m, h, w, d), W (fh·fw·d, u); z and a are overwritten (never read).
+ * x is the input (m, h, w, d), W (fh·fw·d, u); z and a are overwritten (never read). z null (a given):
+ * only a is wanted (z goes to scratch, or is never stored by the WebAssembly kernel).
  */
 export function convForwardKernel(
   s: ConvScratch, x: Float64Array, dm: ConvDims, u: number, W: Float64Array, b: Float64Array | null,
-  z: Float64Array, a: Float64Array | null,
+  zOut: Float64Array | null, a: Float64Array | null,
 ): void {
   const { xp, M, K } = prepare(s, x, dm, 'always');
+  const rt = useDirect(dm) ? wasmKernels() : null;
+  if (rt !== null) {
+    convForwardWasm(rt, xp, s.xoff, s.koff, M, K, u, W, b, zOut, a);
+    return;
+  }
+  let z = zOut;
+  if (z === null) {
+    if (s.ztmp.length < M * u) s.ztmp = new Float64Array(M * u);
+    z = s.ztmp;
+  }
   if (useDirect(dm)) {
-    const rt = wasmKernels();
-    if (rt !== null) {
-      convForwardWasm(rt, xp, s.xoff, s.koff, M, K, u, W, b, z, a);
-      return;
-    }
     if (s.wpack.length < K * ((u + 3) & ~3)) s.wpack = new Float64Array(K * ((u + 3) & ~3));
     packW(W, K, u, s.wpack);
     directForward(xp, s.xoff, s.koff, M, K, u, s.wpack, b, z, a);

@@ -69,3 +69,42 @@ describe('dZ read in place or copied once per backward (the WebAssembly kernels 
     }
   });
 });
+
+describe('forward-only passes (forwardOnly) with relu: only A, no Z kept', () => {
+  for (const [label, d] of [['direct', 1], ['im2col', 16]] as const) {
+    test(`${label}: A as a plain forward, bit for bit; no fc.Z; backward says why it cannot run`, async () => {
+      const { StateError } = await import('../../src/commons/errors.js');
+      const make = () => {
+        const layer = new Convolution({ unitFilters: 6, filterSize: 3, strides: 1, padding: 1, activate: relu });
+        layer.computeShapes(uniformArray([3, 7, 7, d], 1));
+        layer.initializeParameters();
+        return layer;
+      };
+      const plain = make();
+      const ev = make();
+      ev.p.W = plain.p.W.copy();
+      ev.p.b = uniformArray([6], 3); // a bias too
+      plain.p.b = ev.p.b.copy();
+      ev.reuseOutputs = true; // as in evaluation chunks
+      ev.forwardOnly = true;
+      ev.outputArray('A', [3, 7, 7, 6], false).data.fill(NaN); // poison
+      for (let chunk = 0; chunk < 2; chunk++) {
+        const X = uniformArray([3, 7, 7, d], 60 + chunk);
+        X.data[5] = -1e300; // some negative z, relu's 0
+        const want = plain.forward(X);
+        const A = ev.forward(X);
+        expect(Array.from(A.data)).toEqual(Array.from(want.data));
+        expect(ev.fc.A).toBe(A);
+        expect(ev.fc.Z).toBeUndefined();
+        expect(ev.fs.Z).toEqual([3, 7, 7, 6]);
+        expect(() => ev.backward(uniformArray([3, 7, 7, 6], 70))).toThrow(StateError);
+        expect(() => ev.backward(uniformArray([3, 7, 7, 6], 70))).toThrow(/forward-only .* keeps no Z/);
+      }
+      // Forward-only off: Z kept, backward runs
+      ev.forwardOnly = false;
+      ev.forward(uniformArray([3, 7, 7, d], 80));
+      expect(ev.fc.Z).toBeDefined();
+      expect(() => ev.backward(uniformArray([3, 7, 7, 6], 81))).not.toThrow();
+    });
+  }
+});

@@ -31,7 +31,8 @@ function argumentsOf(n: number): Float64Array {
   const w = new Uint32Array(f.buffer);
   const specials = [0, -0, 1, -1, Infinity, -Infinity, NaN, 709.78, 709.79, -745.1, -745.2, -708.5, -707, 707, -706.99,
     22, -22, 19.06, 1e-300, 5e-324, -5e-324, 0.5 * Math.LN2, -0.5 * Math.LN2, 1.5 * Math.LN2, -1.5 * Math.LN2, 2 ** -28,
-    -(2 ** -28), 2 ** -54, 0.5, 56 * Math.LN2, -56 * Math.LN2];
+    -(2 ** -28), 2 ** -54, 0.5, 56 * Math.LN2, -56 * Math.LN2, 0.25 * Math.LN2, 0.75 * Math.LN2, 10 * Math.LN2, 28 * Math.LN2,
+    -28 * Math.LN2, 1 - 2 ** -53, 22 - 2 ** -48];
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const r = rng.uniform();
@@ -44,7 +45,7 @@ function argumentsOf(n: number): Float64Array {
       case 4: out[i] = (r - 0.5) * 1e-7; break;
       case 5: out[i] = sign * Math.LN2 * (0.5 + (r - 0.5) * 1e-8); break; // around 0.5 ln2
       case 6: out[i] = sign * Math.LN2 * (1.5 + (r - 0.5) * 1e-5); break; // around 1.5 ln2
-      case 7: out[i] = sign * 2 ** -28 * (1 + (r - 0.5) * 1e-3); break;
+      case 7: out[i] = sign * (i % 2 === 0 ? 2 ** -28 : [0.25, 0.75, 10, 28][(i >> 1) % 4] * Math.LN2) * (1 + (r - 0.5) * 1e-6); break;
       default:
         w[0] = rng.uniform() * 2 ** 32;
         w[1] = rng.uniform() * 2 ** 32;
@@ -61,20 +62,22 @@ describe('exp and tanh (fdlibm, as V8 computes Math.exp and Math.tanh)', () => {
     expect(bits(xs.map((x) => rt.k.rec_tanh(x)))).toEqual(bits(xs.map(Math.tanh)));
   });
 
-  test('exp two lanes at a time = Math.exp, whatever the other lane', () => {
-    const p = rt.alloc(16);
-    const got = new Float64Array(xs.length);
-    const other = new Float64Array(xs.length);
-    const ys = xs.map((_, i) => xs[(i * 7919) % xs.length]);
-    const v = rt.f64(p, 2);
-    for (let i = 0; i < xs.length; i++) {
-      rt.k.rec_exp2(xs[i], ys[i], p);
-      got[i] = v[0];
-      other[i] = v[1];
-    }
-    expect(bits(got)).toEqual(bits(xs.map(Math.exp)));
-    expect(bits(other)).toEqual(bits(ys.map(Math.exp)));
-  });
+  for (const [name, kernel, want] of [['exp', 'rec_exp2', Math.exp], ['tanh', 'rec_tanh2', Math.tanh]] as const) {
+    test(`${name} two lanes at a time = Math.${name}, whatever the other lane`, () => {
+      const p = rt.alloc(16);
+      const got = new Float64Array(xs.length);
+      const other = new Float64Array(xs.length);
+      const ys = xs.map((_, i) => xs[(i * 7919) % xs.length]);
+      const v = rt.f64(p, 2);
+      for (let i = 0; i < xs.length; i++) {
+        rt.k[kernel](xs[i], ys[i], p);
+        got[i] = v[0];
+        other[i] = v[1];
+      }
+      expect(bits(got)).toEqual(bits(xs.map(want)));
+      expect(bits(other)).toEqual(bits(ys.map(want)));
+    });
+  }
 });
 
 describe('step activations (rec_act) = the TypeScript expressions', () => {

@@ -10,17 +10,18 @@ const i32Bytes = (n: number): number => Math.ceil((n * 4) / 64) * 64;
 
 /**
  * Direct forward (see directForward): z (M, u) = b + Σ_k x[xoff[r] + koff[k]] · W[k, :], and with `a`,
- * a = relu(z). `xoff`/`koff` as from offsets() (element offsets, padded to multiples of 4 entries).
+ * a = relu(z) (z null: a only). `xoff`/`koff` as from offsets() (element offsets, padded to multiples of
+ * 4 entries).
  */
 export function convForwardWasm(
   rt: WasmRuntime, xp: Float64Array, xoff: Int32Array, koff: Int32Array, M: number, K: number, u: number,
-  W: Float64Array, b: Float64Array | null, z: Float64Array, a: Float64Array | null,
+  W: Float64Array, b: Float64Array | null, z: Float64Array | null, a: Float64Array | null,
 ): void {
   const M4 = (M + 3) & ~3;
   const K4 = (K + 3) & ~3;
   const u4 = (u + 3) & ~3;
   let xAt = rt.addressOf(xp);
-  let zAt = rt.addressOf(z);
+  let zAt = z === null ? 0 : rt.addressOf(z); // null (with a): a only
   let aAt = a === null ? 0 : rt.addressOf(a);
   // Scratch layout: xoff | koff | packed W | b | [x] | [z] | [a]
   let size = i32Bytes(M4) + i32Bytes(K4) + f64Bytes(K * u4) + f64Bytes(u4);
@@ -59,7 +60,7 @@ export function convForwardWasm(
   bv.fill(0);
   if (b !== null) bv.set(b.subarray(0, u));
   rt.k.conv_fwd(pxoff, pkoff, M, K, u, pw, pb, zAt, a === null ? 0 : aAt);
-  if (rt.addressOf(z) < 0) z.set(rt.f64(zAt, M * u));
+  if (z !== null && rt.addressOf(z) < 0) z.set(rt.f64(zAt, M * u));
   if (a !== null && rt.addressOf(a) < 0) a.set(rt.f64(aAt, M * u));
 }
 

@@ -185,13 +185,82 @@
     (v128.bitselect (f64x2.splat (f64.const 2.718281828459045)) (local.get $y)
       (f64x2.eq (local.get $x) (f64x2.splat (f64.const 1)))))
 
+  ;; tanh of two lanes: $tanh's results, bit for bit. fdlibm's tanh takes expm1(2|x|) for |x| ≥ 1 and
+  ;; expm1(−2|x|) below, so expm1 only sees k = 0, −1, −2, −3 (arguments in (−2, 0)) or 3..63 (in [2, 44)):
+  ;; each of its formulas for those k is computed and the lane's one selected (the k = ±1 band and the
+  ;; k = 0 band as in $exp2). A pair with an infinite or NaN lane is computed by $tanh lane by lane.
+  (func $tanh2 (param $x v128) (result v128)
+    (local $ax v128) (local $big v128) (local $a v128) (local $t v128) (local $hi v128) (local $lo v128) (local $c v128)
+    (local $hfx v128) (local $hxs v128) (local $r1 v128) (local $q v128) (local $e v128) (local $f0 v128)
+    (local $k v128) (local $p v128) (local $mk v128) (local $r v128) (local $one v128)
+    (local.set $ax (v128.and (local.get $x) (v128.const i64x2 0x7fffffffffffffff 0x7fffffffffffffff)))
+    (if (v128.any_true (i64x2.ge_s (local.get $ax) (v128.const i64x2 0x7ff0000000000000 0x7ff0000000000000))) (then
+      (return (f64x2.replace_lane 1 (f64x2.splat (call $tanh (f64x2.extract_lane 0 (local.get $x))))
+        (call $tanh (f64x2.extract_lane 1 (local.get $x)))))))
+    (local.set $one (f64x2.splat (f64.const 1)))
+    ;; a = 2|x| for |x| ≥ 1, else −2|x|
+    (local.set $big (i64x2.ge_s (local.get $ax) (v128.const i64x2 0x3FF0000000000000 0x3FF0000000000000)))
+    (local.set $a (f64x2.mul (v128.bitselect (f64x2.splat (f64.const 2)) (f64x2.splat (f64.const -2)) (local.get $big)) (local.get $ax)))
+    ;; expm1(a): k, hi, lo, reduced a, correction c
+    (local.set $t (v128.and
+      (f64x2.trunc (f64x2.add (f64x2.mul (f64x2.splat (f64.const 1.44269504088896338700e+00)) (local.get $a))
+        (v128.or (f64x2.splat (f64.const 0.5)) (v128.and (local.get $a) (v128.const i64x2 0x8000000000000000 0x8000000000000000)))))
+      (i64x2.gt_s (v128.and (local.get $a) (v128.const i64x2 0x7fffffffffffffff 0x7fffffffffffffff))
+        (v128.const i64x2 0x3FD62E42FFFFFFFF 0x3FD62E42FFFFFFFF))))
+    (local.set $hi (f64x2.sub (local.get $a) (f64x2.mul (local.get $t) (f64x2.splat (f64.const 6.93147180369123816490e-01)))))
+    (local.set $lo (f64x2.mul (local.get $t) (f64x2.splat (f64.const 1.90821492927058770002e-10))))
+    (local.set $a (f64x2.sub (local.get $hi) (local.get $lo)))
+    (local.set $c (f64x2.sub (f64x2.sub (local.get $hi) (local.get $a)) (local.get $lo)))
+    (local.set $hfx (f64x2.mul (f64x2.splat (f64.const 0.5)) (local.get $a)))
+    (local.set $hxs (f64x2.mul (local.get $a) (local.get $hfx)))
+    (local.set $r1 (f64x2.add (local.get $one) (f64x2.mul (local.get $hxs)
+      (f64x2.add (f64x2.splat (f64.const -3.33333333333331316428e-02)) (f64x2.mul (local.get $hxs)
+      (f64x2.add (f64x2.splat (f64.const 1.58730158725481460165e-03)) (f64x2.mul (local.get $hxs)
+      (f64x2.add (f64x2.splat (f64.const -7.93650757867487942473e-05)) (f64x2.mul (local.get $hxs)
+      (f64x2.add (f64x2.splat (f64.const 4.00821782732936239552e-06)) (f64x2.mul (local.get $hxs) (f64x2.splat (f64.const -2.01099218183624371326e-07)))))))))))))
+    (local.set $q (f64x2.sub (f64x2.splat (f64.const 3)) (f64x2.mul (local.get $r1) (local.get $hfx))))
+    (local.set $e (f64x2.mul (local.get $hxs) (f64x2.div (f64x2.sub (local.get $r1) (local.get $q))
+      (f64x2.sub (f64x2.splat (f64.const 6)) (f64x2.mul (local.get $a) (local.get $q))))))
+    ;; k = 0: a − (a·e − hxs)
+    (local.set $f0 (f64x2.sub (local.get $a) (f64x2.sub (f64x2.mul (local.get $a) (local.get $e)) (local.get $hxs))))
+    (local.set $e (f64x2.sub (f64x2.sub (f64x2.mul (local.get $a) (f64x2.sub (local.get $e) (local.get $c))) (local.get $c)) (local.get $hxs)))
+    (local.set $k (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero (local.get $t))))
+    (local.set $p (i64x2.shl (i64x2.add (local.get $k) (v128.const i64x2 1023 1023)) (i32.const 52))) ;; 2^k
+    (local.set $mk (i64x2.shl (i64x2.sub (v128.const i64x2 1023 1023) (local.get $k)) (i32.const 52))) ;; 2^-k
+    ;; 20 ≤ k ≤ 56: ((a − (e + 2^−k)) + 1)·2^k;  k < 20: ((1 − 2^−k) − (e − a))·2^k
+    (local.set $r (v128.bitselect
+      (f64x2.mul (f64x2.sub (f64x2.sub (local.get $one) (local.get $mk)) (f64x2.sub (local.get $e) (local.get $a))) (local.get $p))
+      (f64x2.mul (f64x2.add (f64x2.sub (local.get $a) (f64x2.add (local.get $e) (local.get $mk))) (local.get $one)) (local.get $p))
+      (i64x2.lt_s (local.get $k) (v128.const i64x2 20 20))))
+    ;; k ≤ −2 or k > 56: (1 − (e − a))·2^k − 1
+    (local.set $r (v128.bitselect
+      (f64x2.sub (f64x2.mul (f64x2.sub (local.get $one) (f64x2.sub (local.get $e) (local.get $a))) (local.get $p)) (local.get $one))
+      (local.get $r)
+      (v128.or (i64x2.lt_s (local.get $k) (v128.const i64x2 -1 -1)) (i64x2.gt_s (local.get $k) (v128.const i64x2 56 56)))))
+    ;; k = −1: 0.5·(a − e) − 0.5
+    (local.set $r (v128.bitselect
+      (f64x2.sub (f64x2.mul (f64x2.splat (f64.const 0.5)) (f64x2.sub (local.get $a) (local.get $e))) (f64x2.splat (f64.const 0.5)))
+      (local.get $r) (i64x2.eq (local.get $k) (v128.const i64x2 -1 -1))))
+    (local.set $r (v128.bitselect (local.get $f0) (local.get $r) (i64x2.eq (local.get $k) (v128.const i64x2 0 0))))
+    ;; tanh: 1 − 2/(t + 2) for |x| ≥ 1, −t/(t + 2) below, 1 from 22 on; the sign of x; x itself below 2^-28
+    (local.set $a (f64x2.add (local.get $r) (f64x2.splat (f64.const 2))))
+    (local.set $r (v128.bitselect
+      (f64x2.sub (local.get $one) (f64x2.div (f64x2.splat (f64.const 2)) (local.get $a)))
+      (f64x2.div (f64x2.neg (local.get $r)) (local.get $a))
+      (local.get $big)))
+    (local.set $r (v128.bitselect (local.get $r) (local.get $one)
+      (i64x2.lt_s (local.get $ax) (v128.const i64x2 0x4036000000000000 0x4036000000000000))))
+    (local.set $r (v128.bitselect (f64x2.neg (local.get $r)) (local.get $r) (i64x2.lt_s (local.get $x) (v128.const i64x2 0 0))))
+    (v128.bitselect (local.get $x) (local.get $r)
+      (i64x2.lt_s (local.get $ax) (v128.const i64x2 0x3E30000000000000 0x3E30000000000000))))
+
   ;; One step's bias and activation over m rows of u doubles, rows `ld` bytes apart:
   ;;   Z[i, j] += b[j] (b ≠ 0), then A[i, j] = σ(Z[i, j]) (kind 0) or tanh(Z[i, j]) (kind 1),
   ;; σ(v) = 1 / (1 + exp(−v)) for v ≥ 0, else exp(v) / (1 + exp(v)) (src/activation/functions.ts).
   (func (export "rec_act") (param $z i32) (param $b i32) (param $a i32) (param $m i32) (param $u i32) (param $ld i32) (param $kind i32)
     (local $i i32) (local $j i32) (local $zp i32) (local $ap i32) (local $v f64) (local $w f64)
-    (if (i32.eqz (i32.or (local.get $kind) (i32.and (local.get $u) (i32.const 1)))) (then
-      (call $sig_rows (local.get $z) (local.get $b) (local.get $a) (local.get $m) (local.get $u) (local.get $ld))
+    (if (i32.eqz (i32.and (local.get $u) (i32.const 1))) (then
+      (call $act_rows (local.get $z) (local.get $b) (local.get $a) (local.get $m) (local.get $u) (local.get $ld) (local.get $kind))
       (return)))
     (local.set $i (i32.const 0))
     (block $idone (loop $iloop
@@ -221,9 +290,10 @@
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $iloop))))
 
-  ;; rec_act's sigmoid two lanes at a time (u even): e = exp(−|v|) by $exp2, then 1 / (1 + e) for v ≥ 0,
-  ;; else e / (1 + e): the scalar loop's values (exp(−v) and exp(v) are both exp(−|v|) in their branch).
-  (func $sig_rows (param $z i32) (param $b i32) (param $a i32) (param $m i32) (param $u i32) (param $ld i32)
+  ;; rec_act two lanes at a time (u even): tanh by $tanh2; the sigmoid as e = exp(−|v|) by $exp2, then
+  ;; 1 / (1 + e) for v ≥ 0, else e / (1 + e): the scalar loop's values (exp(−v) and exp(v) are both
+  ;; exp(−|v|) in their branch).
+  (func $act_rows (param $z i32) (param $b i32) (param $a i32) (param $m i32) (param $u i32) (param $ld i32) (param $kind i32)
     (local $i i32) (local $x i32) (local $end i32) (local $v v128) (local $e v128) (local $d v128)
     (local.set $u (i32.shl (local.get $u) (i32.const 3)))
     (local.set $i (i32.const 0))
@@ -237,11 +307,14 @@
         (if (local.get $b) (then
           (local.set $v (f64x2.add (local.get $v) (v128.load (i32.add (local.get $b) (i32.sub (local.get $x) (i32.mul (local.get $i) (local.get $ld)))))))
           (v128.store (i32.add (local.get $z) (local.get $x)) (local.get $v))))
-        (local.set $e (call $exp2 (v128.or (local.get $v) (v128.const i64x2 0x8000000000000000 0x8000000000000000))))
-        (local.set $d (f64x2.add (f64x2.splat (f64.const 1)) (local.get $e)))
-        (v128.store (i32.add (local.get $a) (local.get $x)) (v128.bitselect
-          (f64x2.div (f64x2.splat (f64.const 1)) (local.get $d)) (f64x2.div (local.get $e) (local.get $d))
-          (f64x2.ge (local.get $v) (f64x2.splat (f64.const 0)))))
+        (if (local.get $kind)
+          (then (v128.store (i32.add (local.get $a) (local.get $x)) (call $tanh2 (local.get $v))))
+          (else
+            (local.set $e (call $exp2 (v128.or (local.get $v) (v128.const i64x2 0x8000000000000000 0x8000000000000000))))
+            (local.set $d (f64x2.add (f64x2.splat (f64.const 1)) (local.get $e)))
+            (v128.store (i32.add (local.get $a) (local.get $x)) (v128.bitselect
+              (f64x2.div (f64x2.splat (f64.const 1)) (local.get $d)) (f64x2.div (local.get $e) (local.get $d))
+              (f64x2.ge (local.get $v) (f64x2.splat (f64.const 0)))))))
         (local.set $x (i32.add (local.get $x) (i32.const 16)))
         (br $jloop)))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
@@ -251,4 +324,6 @@
   (func (export "rec_exp2") (param $x f64) (param $y f64) (param $p i32)
     (v128.store (local.get $p) (call $exp2 (f64x2.replace_lane 1 (f64x2.splat (local.get $x)) (local.get $y)))))
   (func (export "rec_tanh") (param $x f64) (result f64) (call $tanh (local.get $x)))
+  (func (export "rec_tanh2") (param $x f64) (param $y f64) (param $p i32)
+    (v128.store (local.get $p) (call $tanh2 (f64x2.replace_lane 1 (f64x2.splat (local.get $x)) (local.get $y)))))
 )

@@ -25,6 +25,7 @@ export interface WasmExports {
   rec_exp(x: number): number;
   rec_exp2(x: number, y: number, p: number): void;
   rec_tanh(x: number): number;
+  rec_tanh2(x: number, y: number, p: number): void;
   // kernels4.wat: the recurrent layers' element-wise work and step products
   rec_ew(op: number, o: number, a: number, b: number, c: number, d: number, m: number, u: number, ld: number): void;
   rec_colsum(db: number, g: number, rows: number, u: number): void;
