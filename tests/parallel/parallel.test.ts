@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import {
   Convolution, Dense, clipGradient, Dropout, Embedding, EpyNN, EpyNNError, Flatten, GRU, LSTM, Layer, NDArray, Pooling, RNN,
-  getThreads, memoryOutput, numpyRng, relu, setThreads, sigmoid, softmax, threadsNote,
+  ShapeError, getThreads, memoryOutput, numpyRng, relu, setThreads, sigmoid, softmax, threadsNote,
 } from '../../src/index.js';
 import { modelForward } from '../../src/network/forward.js';
 import { parallelEngine } from '../../src/network/hooks.js';
@@ -273,4 +273,42 @@ test('sigmoid output and MSE train in shards too (no softmax coupling)', async (
   const one = (await trained(build, 1, 5)).model;
   const two = (await trained(build, 2, 5)).model;
   expect(state(two)).toEqual(state(one));
+});
+
+describe('failures', () => {
+  test('a shard that fails throws its own error class (not a generic one), and the next step works', () => {
+    const model = cnn(2);
+    const trainer = parallelEngine()!.trainer(model)!;
+    const batch = model.embedding.trainingBatches()[0];
+    model.setTraining(true);
+    const badY = new NDArray(new Float64Array(batch.Y!.shape[0] * 5), [batch.Y!.shape[0], 5]); // 5 labels, the output has 3
+    expect(() => trainer.step(batch.X, badY)).toThrow(ShapeError);
+    const A = trainer.step(batch.X, batch.Y!);
+    expect(A.shape).toEqual([batch.X.shape[0], 3]);
+    expect(A.data.every(Number.isFinite)).toBe(true);
+    trainer.close();
+  });
+
+  test('the claim protocol: every item once, a failing item recorded and still counted', async () => {
+    const { CONTROL_WORDS, DONE, ERR, ERR_ITEM, ERR_LEN, openGeneration, work } = await import('../../src/parallel/protocol.js');
+    const ctl = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
+    const err = new Uint8Array(256);
+    for (const gen of [1, 2, 4095, 4096, 4097]) {
+      openGeneration(ctl, gen);
+      const seen: number[] = [];
+      const job = { gen, count: 7 } as Parameters<typeof work>[1];
+      const n = work(ctl, job, { err } as Parameters<typeof work>[2], (idx) => {
+        seen.push(idx);
+        if (idx === 3) throw new ShapeError('item three');
+      });
+      expect(n).toBe(7);
+      expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6]);
+      expect(Atomics.load(ctl, DONE)).toBe(7);
+      expect(Atomics.load(ctl, ERR)).toBe(1);
+      expect(Atomics.load(ctl, ERR_ITEM)).toBe(3);
+      expect(new TextDecoder().decode(err.slice(0, Atomics.load(ctl, ERR_LEN)))).toBe('ShapeError: item three');
+      // a job of the previous generation claims nothing
+      expect(work(ctl, { gen: gen - 1, count: 7 } as Parameters<typeof work>[1], { err } as Parameters<typeof work>[2], () => undefined)).toBe(0);
+    }
+  });
 });

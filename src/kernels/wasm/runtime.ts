@@ -34,6 +34,7 @@ export interface WasmExports {
   rec_ew(op: number, o: number, a: number, b: number, c: number, d: number, m: number, u: number, ld: number): void;
   rec_colsum(db: number, g: number, rows: number, u: number): void;
   rec_mm(M: number, N: number, K: number, a: number, ars: number, b: number, c: number, ldc: number, acc: number): void;
+  rec_mm_tn(M: number, N: number, K: number, a: number, lda: number, b: number, c: number, ldc: number, acc: number): void;
 }
 
 const PAGE = 65536;
