@@ -5,8 +5,8 @@
 // (they know the built-in activations; commons does not import activation).
 import { checkParameters, stateError } from './checks.js';
 import { EpyNNError, ShapeError } from './errors.js';
-import { type StepKernels, rowSumKernel, stepProductKernel } from '../kernels/recurrent.js';
-import { gemmNN, gemmStrided, gemmTN } from './gemm.js';
+import { type StepKernels, recurrentGemmKernel, rowSumKernel } from '../kernels/recurrent.js';
+import { gemmStrided } from './gemm.js';
 import type { Layer } from './models.js';
 import { type NDArray, fmt, sameShape, zeros } from './ndarray.js';
 
@@ -31,9 +31,32 @@ export function dataOf<K extends string>(layer: Layer, dict: Record<string, NDAr
 // ---------------------------------------------------------------------------------------------
 // Forward
 
+/**
+ * gemmStrided (same contract), on the WebAssembly backend by the recurrent layers' unpacked kernels where
+ * they apply (src/kernels/recurrent.ts): the same bits either way.
+ */
+export function recurrentGemm(
+  M: number, N: number, K: number,
+  a: Float64Array, aOff: number, aRs: number, aCs: number,
+  b: Float64Array, bOff: number, bRs: number, bCs: number,
+  c: Float64Array, cOff: number, ldc: number,
+  accumulate: boolean,
+): void {
+  if (recurrentGemmKernel(M, N, K, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc, accumulate)) return;
+  gemmStrided(M, N, K, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc, accumulate);
+}
+
 /** P (m·s, u) = X (m·s, e) · U (e, u): the input products of every step at once (overwrites P). */
 export function inputProduct(P: Float64Array, X: Float64Array, U: Float64Array, ms: number, e: number, u: number): void {
-  gemmNN(ms, u, e, X, U, P);
+  recurrentGemm(ms, u, e, X, 0, e, 1, U, 0, u, 1, P, 0, u, false);
+}
+
+/**
+ * dX (m·s, e) [+]= G (m·s, u) · Uᵀ with U (e, u): the gradient sent to the previous layer through one
+ * gate's input product, every step at once.
+ */
+export function inputGradient(dX: Float64Array, G: Float64Array, U: Float64Array, ms: number, e: number, u: number, accumulate: boolean): void {
+  recurrentGemm(ms, e, u, G, 0, u, 1, U, 0, 1, u, dX, 0, e, accumulate);
 }
 
 /**
@@ -54,9 +77,8 @@ export function stepProduct(
   m: number, u: number, a: Float64Array, aOff: number, aRs: number, V: Float64Array, transpose: boolean,
   c: Float64Array, cOff: number, ldc: number, accumulate: boolean,
 ): void {
-  if (stepProductKernel(m, u, u, a, aOff, aRs, V, transpose, c, cOff, ldc, accumulate)) return;
-  if (transpose) gemmStrided(m, u, u, a, aOff, aRs, 1, V, 0, 1, u, c, cOff, ldc, accumulate);
-  else gemmStrided(m, u, u, a, aOff, aRs, 1, V, 0, u, 1, c, cOff, ldc, accumulate);
+  if (transpose) recurrentGemm(m, u, u, a, aOff, aRs, 1, V, 0, 1, u, c, cOff, ldc, accumulate);
+  else recurrentGemm(m, u, u, a, aOff, aRs, 1, V, 0, u, 1, c, cOff, ldc, accumulate);
 }
 
 /**
@@ -119,7 +141,7 @@ export function sequenceGradient(layer: Layer, dX: NDArray, sequences: boolean, 
  * Σ_t A_tᵀ · G_t over every step in one GEMM.
  */
 export function stepsProduct(dW: Float64Array, A: Float64Array, G: Float64Array, ms: number, n: number, u: number): void {
-  gemmTN(n, u, ms, A, G, dW);
+  recurrentGemm(n, u, ms, A, 0, 1, n, G, 0, u, 1, dW, 0, u, false);
 }
 
 /** db (1, u) = Σ over all m·s rows of G (m, s, u) (overwrites db). */

@@ -1,8 +1,7 @@
 // GRU backward pass (EpyNN gru/backward.py).
 import { derivativeOf } from '../activation/steps.js';
-import { gemmNT } from '../commons/gemm.js';
 import type { NDArray } from '../commons/ndarray.js';
-import { checkBackwardInput, dataOf, sequenceGradient, stepProduct, stepProductT } from '../commons/recurrent.js';
+import { checkBackwardInput, dataOf, inputGradient, sequenceGradient, stepProduct, stepProductT } from '../commons/recurrent.js';
 import { stepKernels } from '../kernels/recurrent.js';
 import type { GRU } from './models.js';
 import { GRU_PARAMETERS } from './parameters.js';
@@ -99,9 +98,9 @@ export function gruBackward(layer: GRU, dX: NDArray): NDArray {
   // (9s) Gradient of the loss w.r.t to X, fused over all steps: dX (m·s, e) = Σ_gates d·_ · U·ᵀ
   const ms = m * s;
   const dx = layer.bc.dX.data; // (m, s, e)
-  gemmNT(ms, e, u, dhh_, Uhh, dx);
-  gemmNT(ms, e, u, dz_, Uz, dx, true);
-  gemmNT(ms, e, u, dr_, Ur, dx, true);
+  inputGradient(dx, dhh_, Uhh, ms, e, u, false);
+  inputGradient(dx, dz_, Uz, ms, e, u, true);
+  inputGradient(dx, dr_, Ur, ms, e, u, true);
 
   return layer.bc.dX; // To previous layer
 }

@@ -7,28 +7,72 @@
 import { wasmKernels } from './backend.js';
 import { KC, SMALL } from './js/gemm.js';
 
+/** Byte size of n doubles rounded up to 64 (keeps the next block aligned). */
+const f64Bytes = (n: number): number => Math.ceil((n * 8) / 64) * 64;
+
 /**
- * C[i, :] [+]= A[i, :] · B for i < M, with A[i, k] = a[aOff + i·aRs + k], C[i, j] = c[cOff + i·ldc + j]
- * and B (K, N) = W, or Wᵀ when `transpose` (W stored (N, K)). Same bits as gemmStrided (the packed GEMM
- * sums each entry over k in order from zero, then adds or stores it): taken only where gemmStrided packs
- * (M·N·K above its small-product threshold, K within one depth block) and N is a multiple of 4.
+ * gemmStrided's product (same contract: C (M, N) = [C +] A (M, K) · B (K, N), A[i, k] = a[aOff + i·aRs +
+ * k·aCs], B[k, j] = b[bOff + k·bRs + j·bCs], C[i, j] = c[cOff + i·ldc + j]) on the unpacked kernels of
+ * kernels4.wat, for the recurrent layers' products: A by rows (aCs = 1, rec_mm) or by columns (aRs = 1,
+ * M a multiple of 4, rec_mm_tn). Operands resident in the WebAssembly memory are used in place; others
+ * are copied in (B gathered as (K, N) rows, so transposed weights cost one small copy) and C copied out.
+ * Same bits as gemmStrided: it is taken only where gemmStrided packs (M·N·K above its small-product
+ * threshold), and the depth is cut into gemmStrided's blocks of KC, each block's sums taken from zero and
+ * then added to C (or stored, the first one when not accumulating), as the packed GEMM does. Returns false
+ * where it does not apply (TypeScript backend, N not a multiple of 4, other strides).
  */
-export function stepProductKernel(
-  M: number, N: number, K: number, a: Float64Array, aOff: number, aRs: number,
-  W: Float64Array, transpose: boolean, c: Float64Array, cOff: number, ldc: number, accumulate: boolean,
+export function recurrentGemmKernel(
+  M: number, N: number, K: number,
+  a: Float64Array, aOff: number, aRs: number, aCs: number,
+  b: Float64Array, bOff: number, bRs: number, bCs: number,
+  c: Float64Array, cOff: number, ldc: number,
+  accumulate: boolean,
 ): boolean {
   const rt = wasmKernels();
-  if (rt === null || (N & 3) !== 0 || K > KC || M * N * K <= SMALL) return false;
-  const aAt = rt.addressOf(a);
-  const cAt = rt.addressOf(c);
-  if (aAt < 0 || cAt < 0) return false;
-  const bAt = rt.scratch(K * N * 8);
-  const B = rt.f64(bAt, K * N);
-  if (!transpose) B.set(W.subarray(0, K * N));
-  else {
-    for (let j = 0; j < N; j++) for (let k = 0, o = j * K; k < K; k++) B[k * N + j] = W[o + k];
+  if (rt === null || M <= 0 || K <= 0 || (N & 3) !== 0 || M * N * K <= SMALL) return false;
+  const byRows = aCs === 1;
+  if (!byRows && !(aRs === 1 && (M & 3) === 0)) return false;
+  let aAt = rt.addressOf(a);
+  let bAt = rt.addressOf(b);
+  let cAt = rt.addressOf(c);
+  // A in place when resident, else its rows (by rows: M rows of aRs; by columns: K rows of aCs) copied in
+  const aLen = byRows ? (M - 1) * aRs + K : (K - 1) * aCs + M;
+  const bDirect = bAt >= 0 && bCs === 1 && bRs === N;
+  const size = (aAt < 0 ? f64Bytes(aLen) : 0) + (bDirect ? 0 : f64Bytes(K * N)) + (cAt < 0 ? f64Bytes(M * N) : 0);
+  const base = size > 0 ? rt.scratch(size) : 0;
+  let at = base;
+  if (aAt < 0) {
+    rt.f64(at, aLen).set(a.subarray(aOff, aOff + aLen));
+    aAt = at;
+    at += f64Bytes(aLen);
+  } else aAt += 8 * aOff;
+  if (!bDirect) {
+    const B = rt.f64(at, K * N);
+    for (let k = 0, o = 0; k < K; k++) for (let j = 0, bi = bOff + k * bRs; j < N; j++, bi += bCs) B[o++] = b[bi];
+    bAt = at;
+    at += f64Bytes(K * N);
+  } else bAt += 8 * bOff;
+  let ldcBytes = 8 * ldc;
+  const cIn = cAt >= 0;
+  if (!cIn) {
+    cAt = at;
+    ldcBytes = 8 * N;
+    if (accumulate) {
+      const C = rt.f64(cAt, M * N);
+      for (let i = 0; i < M; i++) C.set(c.subarray(cOff + i * ldc, cOff + i * ldc + N), i * N);
+    }
+  } else cAt += 8 * cOff;
+  const kStep = byRows ? 8 : 8 * aCs; // bytes from one depth index to the next in A
+  for (let pc = 0; pc < K; pc += KC) {
+    const kc = Math.min(KC, K - pc);
+    const acc = accumulate || pc > 0 ? 1 : 0;
+    if (byRows) rt.k.rec_mm(M, N, kc, aAt + pc * kStep, 8 * aRs, bAt + 8 * pc * N, cAt, ldcBytes, acc);
+    else rt.k.rec_mm_tn(M, N, kc, aAt + pc * kStep, 8 * aCs, bAt + 8 * pc * N, cAt, ldcBytes, acc);
   }
-  rt.k.rec_mm(M, N, K, aAt + 8 * aOff, 8 * aRs, bAt, cAt + 8 * cOff, 8 * ldc, accumulate ? 1 : 0);
+  if (!cIn) {
+    const C = rt.f64(cAt, M * N);
+    for (let i = 0; i < M; i++) c.set(C.subarray(i * N, (i + 1) * N), cOff + i * ldc);
+  }
   return true;
 }
 

@@ -1,8 +1,7 @@
 // LSTM backward pass (EpyNN lstm/backward.py).
 import { derivativeOf } from '../activation/steps.js';
-import { gemmNT } from '../commons/gemm.js';
 import type { NDArray } from '../commons/ndarray.js';
-import { checkBackwardInput, dataOf, sequenceGradient, stepProductT } from '../commons/recurrent.js';
+import { checkBackwardInput, dataOf, inputGradient, sequenceGradient, stepProductT } from '../commons/recurrent.js';
 import { stepKernels } from '../kernels/recurrent.js';
 import type { LSTM } from './models.js';
 import { LSTM_PARAMETERS } from './parameters.js';
@@ -110,10 +109,10 @@ export function lstmBackward(layer: LSTM, dX: NDArray): NDArray {
   // (12s) Gradient of the loss w.r.t hidden state X, fused over all steps: dX (m·s, e) = Σ_gates d·_ · U·ᵀ
   const ms = m * s;
   const dx = layer.bc.dX.data; // (m, s, e)
-  gemmNT(ms, e, u, dg_, Ug, dx);
-  gemmNT(ms, e, u, do_, Uo, dx, true);
-  gemmNT(ms, e, u, di_, Ui, dx, true);
-  gemmNT(ms, e, u, df_, Uf, dx, true);
+  inputGradient(dx, dg_, Ug, ms, e, u, false);
+  inputGradient(dx, do_, Uo, ms, e, u, true);
+  inputGradient(dx, di_, Ui, ms, e, u, true);
+  inputGradient(dx, df_, Uf, ms, e, u, true);
 
   return layer.bc.dX; // To previous layer
 }

@@ -1,8 +1,7 @@
 // RNN backward pass (EpyNN rnn/backward.py).
 import { derivativeOf } from '../activation/steps.js';
-import { gemmNT } from '../commons/gemm.js';
 import type { NDArray } from '../commons/ndarray.js';
-import { checkBackwardInput, dataOf, sequenceGradient, stepProductT } from '../commons/recurrent.js';
+import { checkBackwardInput, dataOf, inputGradient, sequenceGradient, stepProductT } from '../commons/recurrent.js';
 import { stepKernels } from '../kernels/recurrent.js';
 import type { RNN } from './models.js';
 
@@ -62,7 +61,7 @@ export function rnnBackward(layer: RNN, dX: NDArray): NDArray {
   }
 
   // (6s) Gradient of the loss w.r.t X, fused over all steps: dX (m·s, e) = dh_ (m·s, u) · Uᵀ
-  gemmNT(m * s, e, u, dh_, U, layer.bc.dX.data);
+  inputGradient(layer.bc.dX.data, dh_, U, m * s, e, u, false);
 
   return layer.bc.dX; // To previous layer
 }

@@ -9,6 +9,7 @@ import { seededRng } from '../../src/commons/rng.js';
 import { LSTM } from '../../src/lstm/models.js';
 import { activeBackend, selectBackend, wasmKernels } from '../../src/kernels/backend.js';
 import * as jsGemm from '../../src/kernels/js/gemm.js';
+import { recurrentGemmKernel } from '../../src/kernels/recurrent.js';
 import { createWasmRuntime } from '../../src/kernels/wasm/runtime.js';
 
 const rng = seededRng(17);
@@ -155,6 +156,59 @@ describe('step product (rec_mm) = the TypeScript GEMM, bit for bit', () => {
   }
 });
 
+describe('recurrentGemmKernel = the TypeScript GEMM (gemmStrided), bit for bit', () => {
+  // [M, N, K, layout of A, accumulate, resident operands]
+  const cases: [number, number, number, 'rows' | 'cols', boolean, boolean][] = [
+    [640, 32, 16, 'rows', false, false], // the input products X · U (X not resident)
+    [640, 16, 32, 'rows', true, true], // dX += G · Uᵀ
+    [16, 32, 640, 'cols', false, true], // dU = Xᵀ · G over all rows (three depth blocks)
+    [32, 32, 600, 'cols', true, false], // dV (accumulated into a non-resident C)
+    [13, 8, 40, 'rows', false, true], // M not a multiple of 4
+    [8, 12, 300, 'rows', true, true],
+  ];
+  for (const [M, N, K, layout, acc, resident] of cases) {
+    test(`M=${M} N=${N} K=${K} A by ${layout} accumulate=${acc} resident=${resident}`, () => {
+      const before = activeBackend();
+      selectBackend('wasm');
+      try {
+        const k = wasmKernels();
+        if (k === null) return;
+        const put = (x: Float64Array): Float64Array => (resident ? (() => { const r = k.residentArray(x.length)!; r.set(x); return r; })() : x);
+        const pad = 3;
+        const a = put(rand(pad + M * K));
+        const [aRs, aCs] = layout === 'rows' ? [K, 1] : [1, M];
+        const W = rand(K * N); // B = W (K, N), or Wᵀ stored (N, K) for the odd cases
+        const transposed = N % 8 === 0;
+        const [bRs, bCs] = transposed ? [1, K] : [N, 1];
+        const b = put(W);
+        const C0 = rand(pad + M * (N + 2));
+        const c = put(C0);
+        const want = C0.slice();
+        expect(recurrentGemmKernel(M, N, K, a, pad, aRs, aCs, b, 0, bRs, bCs, c, pad, N + 2, acc)).toBe(true);
+        jsGemm.gemmStrided(M, N, K, a, pad, aRs, aCs, b, 0, bRs, bCs, want, pad, N + 2, acc);
+        expect(bits(c)).toEqual(bits(want));
+      } finally {
+        selectBackend(before);
+      }
+    });
+  }
+
+  test('declines what it does not handle: N not a multiple of 4, small products, other strides', () => {
+    const before = activeBackend();
+    selectBackend('wasm');
+    try {
+      if (wasmKernels() === null) return;
+      const x = rand(4096);
+      expect(recurrentGemmKernel(40, 6, 40, x, 0, 40, 1, x, 0, 6, 1, rand(240), 0, 6, false)).toBe(false);
+      expect(recurrentGemmKernel(4, 4, 4, x, 0, 4, 1, x, 0, 4, 1, rand(16), 0, 4, false)).toBe(false);
+      expect(recurrentGemmKernel(30, 8, 40, x, 0, 1, 30, x, 0, 8, 1, rand(240), 0, 8, false)).toBe(false); // by columns, M % 4
+      expect(recurrentGemmKernel(32, 8, 40, x, 0, 80, 2, x, 0, 8, 1, rand(256), 0, 8, false)).toBe(false);
+    } finally {
+      selectBackend(before);
+    }
+  });
+});
+
 test('row sums (rec_colsum) = the TypeScript loop', () => {
   const [rows, u] = [37, 10];
   const G = rand(rows * u);
@@ -171,7 +225,7 @@ test('an LSTM training step with reused buffers runs on the WebAssembly step ker
   const k = wasmKernels()!;
   const calls: Record<string, number> = {};
   const saved = { ...k.k };
-  for (const name of ['rec_mm', 'rec_act', 'rec_ew', 'rec_colsum'] as const) {
+  for (const name of ['rec_mm', 'rec_mm_tn', 'rec_act', 'rec_ew', 'rec_colsum'] as const) {
     const f = saved[name] as (...a: number[]) => void;
     (k.k as unknown as Record<string, unknown>)[name] = (...a: number[]) => {
       calls[name] = (calls[name] ?? 0) + 1;
@@ -181,7 +235,7 @@ test('an LSTM training step with reused buffers runs on the WebAssembly step ker
   try {
     const layer = new LSTM({ unitCells: 16, clipGradients: false });
     layer.reuseOutputs = true;
-    const X = new NDArray(rand(17 * 5 * 3), [17, 5, 3]);
+    const X = new NDArray(rand(17 * 5 * 4), [17, 5, 4]);
     layer.computeShapes(X);
     layer.initializeParameters();
     const A = layer.forward(X);
@@ -191,8 +245,10 @@ test('an LSTM training step with reused buffers runs on the WebAssembly step ker
     Object.assign(k.k, saved);
     selectBackend(before);
   }
-  expect(calls.rec_mm).toBe(4 * 4 + 4 * 5); // 4 gates × (s − 1) steps forward, × s steps backward
+  // 4 gates × (s − 1) steps forward and × s steps backward, plus 4 input products and 4 × dX; dU, dV by columns
+  expect(calls.rec_mm).toBe(4 * 4 + 4 * 5 + 4 + 4);
   expect(calls.rec_act).toBe(5 * 5); // 5 activations × s steps
   expect(calls.rec_ew).toBeGreaterThan(5 * 7);
   expect(calls.rec_colsum).toBe(4);
+  expect(calls.rec_mm_tn).toBe(8); // dU = Xᵀ · G and dV = hpᵀ · G of each gate
 });
