@@ -99,6 +99,14 @@ export function copyPreviousStep(
   }
 }
 
+/**
+ * a[:, is] = 0 for a (m, s, u) array: the one step of a reused cache that the loops never write (hp at
+ * the first step, dhn at the last), instead of zeroing the whole buffer.
+ */
+export function zeroStep(a: Float64Array, is: number, m: number, s: number, u: number): void {
+  for (let im = 0, o = is * u; im < m; im++, o += s * u) a.fill(0, o, o + u);
+}
+
 /** A copy of the last step h[:, -1] of a (m, s, u) array: (m, u). */
 export function lastStep(h: NDArray): NDArray {
   const [m, s, u] = h.shape;

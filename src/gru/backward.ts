@@ -1,7 +1,7 @@
 // GRU backward pass (EpyNN gru/backward.py).
 import { derivativeOf } from '../activation/steps.js';
 import type { NDArray } from '../commons/ndarray.js';
-import { checkBackwardInput, dataOf, inputGradient, sequenceGradient, stepProduct, stepProductT } from '../commons/recurrent.js';
+import { checkBackwardInput, dataOf, inputGradient, sequenceGradient, stepProduct, stepProductT, zeroStep } from '../commons/recurrent.js';
 import { stepKernels } from '../kernels/recurrent.js';
 import type { GRU } from './models.js';
 import { GRU_PARAMETERS } from './parameters.js';
@@ -10,15 +10,16 @@ import { GRU_PARAMETERS } from './parameters.js';
 const GRU_GRADIENT_CACHES = ['dh_', 'dh', 'dhn', 'dhh_', 'dz_', 'dr_'] as const;
 
 /**
- * Fills bc.dA (m, s, u), caches (m, s, u) for the state and gate gradients and dX (m, s, e): dhn zeroed,
- * the others written in full (Layer.outputArray).
+ * Fills bc.dA (m, s, u), caches (m, s, u) for the state and gate gradients and dX (m, s, e): dhn's last
+ * step zeroed, the rest written by the loop (Layer.outputArray).
  */
 function initializeBackward(layer: GRU, dX: NDArray): NDArray {
   checkBackwardInput(layer, dX, layer.sequences);
   const hs = layer.fc.h.shape; // (m, s, u)
   const dA = sequenceGradient(layer, dX, layer.sequences, hs);
   layer.bc = {};
-  for (const k of GRU_GRADIENT_CACHES) layer.bc[k] = layer.outputArray(k, hs, k === 'dhn');
+  for (const k of GRU_GRADIENT_CACHES) layer.bc[k] = layer.outputArray(k, hs, false);
+  zeroStep(layer.bc.dhn.data, hs[1] - 1, hs[0], hs[1], hs[2]); // nothing after the last step
   layer.bc.dA = dA;
   layer.bc.dX = layer.outputArray('dX', layer.fc.X.shape, false); // To previous layer
   return dA;

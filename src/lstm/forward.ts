@@ -1,7 +1,7 @@
 // LSTM forward pass (EpyNN lstm/forward.py).
 import { stepActivation } from '../activation/steps.js';
 import type { NDArray } from '../commons/ndarray.js';
-import { addHiddenProduct, checkRecurrentParameters, copyPreviousStep, dataOf, inputProduct, lastStep } from '../commons/recurrent.js';
+import { addHiddenProduct, checkRecurrentParameters, copyPreviousStep, dataOf, inputProduct, lastStep, zeroStep } from '../commons/recurrent.js';
 import { stepKernels } from '../kernels/recurrent.js';
 import type { LSTM } from './models.js';
 import { LSTM_PARAMETERS } from './parameters.js';
@@ -10,8 +10,8 @@ import { LSTM_PARAMETERS } from './parameters.js';
 const LSTM_CACHES = ['h', 'hp', 'o_', 'o', 'i_', 'i', 'f_', 'f', 'g_', 'g', 'C_', 'Cp_', 'C'] as const;
 
 /**
- * Fills fc.X and caches (m, s, u) for the states and every gate: hp and Cp_ zeroed, the others written
- * in full by the loop (Layer.outputArray: reused from batch to batch during training, resident for the
+ * Fills fc.X and caches (m, s, u) for the states and every gate: the first step of hp and Cp_ zeroed,
+ * the rest written by the loop (Layer.outputArray: reused from batch to batch during training, resident for the
  * WebAssembly kernels).
  */
 function initializeForward(layer: LSTM, A: NDArray): NDArray {
@@ -20,7 +20,8 @@ function initializeForward(layer: LSTM, A: NDArray): NDArray {
   const [m, s] = X.shape;
   const hs = [m, s, layer.d.u]; // (m, s, u)
   layer.fc = { X };
-  for (const k of LSTM_CACHES) layer.fc[k] = layer.outputArray(k, hs, k === 'hp' || k === 'Cp_');
+  for (const k of LSTM_CACHES) layer.fc[k] = layer.outputArray(k, hs, false);
+  for (const k of ['hp', 'Cp_']) zeroStep(layer.fc[k].data, 0, m, s, layer.d.u); // previous states = 0 at the first step
   return X;
 }
 

@@ -1,22 +1,24 @@
 // RNN backward pass (EpyNN rnn/backward.py).
 import { derivativeOf } from '../activation/steps.js';
 import type { NDArray } from '../commons/ndarray.js';
-import { checkBackwardInput, dataOf, inputGradient, sequenceGradient, stepProductT } from '../commons/recurrent.js';
+import { checkBackwardInput, dataOf, inputGradient, sequenceGradient, stepProductT, zeroStep } from '../commons/recurrent.js';
 import { stepKernels } from '../kernels/recurrent.js';
 import type { RNN } from './models.js';
 
 /**
- * Fills bc.dA (m, s, u), caches dh_, dh, dhn (m, s, u) and dX (m, s, e): dhn zeroed, the others written
- * in full (Layer.outputArray).
+ * Fills bc.dA (m, s, u), caches dh_, dh, dhn (m, s, u) and dX (m, s, e): dhn's last step zeroed, the
+ * rest written by the loop (Layer.outputArray).
  */
 function initializeBackward(layer: RNN, dX: NDArray): NDArray {
   checkBackwardInput(layer, dX, layer.sequences);
   const dA = sequenceGradient(layer, dX, layer.sequences, layer.fc.h.shape); // (m, s, u)
   const hs = layer.fc.h.shape;
   layer.bc = {
-    dh_: layer.outputArray('dh_', hs, false), dh: layer.outputArray('dh', hs, false), dhn: layer.outputArray('dhn', hs),
+    dh_: layer.outputArray('dh_', hs, false), dh: layer.outputArray('dh', hs, false), dhn: layer.outputArray('dhn', hs, false),
     dA, dX: layer.outputArray('dX', layer.fc.X.shape, false),
   };
+  const [m, s, u] = hs;
+  zeroStep(layer.bc.dhn.data, s - 1, m, s, u); // nothing after the last step
   return dA;
 }
 

@@ -2,12 +2,12 @@
 import { stepActivation } from '../activation/steps.js';
 import type { NDArray } from '../commons/ndarray.js';
 import { stepKernels } from '../kernels/recurrent.js';
-import { addHiddenProduct, checkRecurrentParameters, copyPreviousStep, dataOf, inputProduct, lastStep } from '../commons/recurrent.js';
+import { addHiddenProduct, checkRecurrentParameters, copyPreviousStep, dataOf, inputProduct, lastStep, zeroStep } from '../commons/recurrent.js';
 import type { RNN } from './models.js';
 import { RNN_PARAMETERS } from './parameters.js';
 
 /**
- * Fills fc.X and caches h_, h, hp (m, s, u): hp zeroed, h_ and h written in full by the loop
+ * Fills fc.X and caches h_, h, hp (m, s, u): hp's first step zeroed, the rest written by the loop
  * (Layer.outputArray: reused from batch to batch during training, resident for the WebAssembly kernels).
  */
 function initializeForward(layer: RNN, A: NDArray): NDArray {
@@ -15,7 +15,8 @@ function initializeForward(layer: RNN, A: NDArray): NDArray {
   const X = A; // (m, s, e) never written to
   const [m, s] = X.shape;
   const hs = [m, s, layer.d.u]; // (m, s, u)
-  layer.fc = { X, h_: layer.outputArray('h_', hs, false), h: layer.outputArray('h', hs, false), hp: layer.outputArray('hp', hs) };
+  layer.fc = { X, h_: layer.outputArray('h_', hs, false), h: layer.outputArray('h', hs, false), hp: layer.outputArray('hp', hs, false) };
+  zeroStep(layer.fc.hp.data, 0, m, s, layer.d.u); // hp = 0 at the first step
   return X;
 }
 
