@@ -1,7 +1,7 @@
 // LSTM backward pass (EpyNN lstm/backward.py).
 import { derivativeOf } from '../activation/steps.js';
 import type { NDArray } from '../commons/ndarray.js';
-import { checkBackwardInput, dataOf, inputGradient, sequenceGradient, stepProductT, zeroStep } from '../commons/recurrent.js';
+import { checkBackwardInput, dataOf, inputGradient, sequenceGradient, stepProductT, stepWeights, zeroStep } from '../commons/recurrent.js';
 import { stepKernels } from '../kernels/recurrent.js';
 import type { LSTM } from './models.js';
 import { LSTM_PARAMETERS } from './parameters.js';
@@ -46,7 +46,8 @@ export function lstmBackward(layer: LSTM, dX: NDArray): NDArray {
   const da = dA.data; // (m, s, u)
   const { dh_, dh, dhn, dC_, dC, dCn, do_, dg_, di_, df_ } = dataOf(layer, layer.bc, LSTM_GRADIENT_CACHES); // (m, s, u) each
   const { o, C, i, g, Cp_, f } = dataOf(layer, layer.fc, ['o', 'C', 'i', 'g', 'Cp_', 'f']); // (m, s, u) each
-  const { Uo, Ug, Ui, Uf, Vo, Vg, Vi, Vf } = dataOf(layer, layer.p, LSTM_PARAMETERS);
+  const { Uo, Ug, Ui, Uf } = dataOf(layer, layer.p, LSTM_PARAMETERS);
+  const { Vo, Vg, Vi, Vf } = stepWeights(layer, ['Vo', 'Vg', 'Vi', 'Vf'], true); // Vᵀ (u, u) each, once for the step products
   // Derivatives of every gate, all steps at once (m, s, u)
   const fC = derivativeOf(layer, 'activate', layer.activate, layer.fc.C_, C);
   const fo = derivativeOf(layer, 'activateOutput', layer.activateOutput, layer.fc.o_, o);

@@ -1,7 +1,7 @@
 // RNN backward pass (EpyNN rnn/backward.py).
 import { derivativeOf } from '../activation/steps.js';
 import type { NDArray } from '../commons/ndarray.js';
-import { checkBackwardInput, dataOf, inputGradient, sequenceGradient, stepProductT, zeroStep } from '../commons/recurrent.js';
+import { checkBackwardInput, dataOf, inputGradient, sequenceGradient, stepProductT, stepWeights, zeroStep } from '../commons/recurrent.js';
 import { stepKernels } from '../kernels/recurrent.js';
 import type { RNN } from './models.js';
 
@@ -37,7 +37,8 @@ export function rnnBackward(layer: RNN, dX: NDArray): NDArray {
   const u = layer.d.u;
   const da = dA.data; // (m, s, u)
   const { dh_, dh, dhn } = dataOf(layer, layer.bc, ['dh_', 'dh', 'dhn']); // (m, s, u) each
-  const { U, V } = dataOf(layer, layer.p, ['U', 'V']); // (e, u), (u, u)
+  const { U } = dataOf(layer, layer.p, ['U']); // (e, u)
+  const { V: VT } = stepWeights(layer, ['V'], true); // Vᵀ (u, u), once for the step products
   const fh = derivativeOf(layer, 'activate', layer.activate, layer.fc.h_, layer.fc.h.data); // f'(h_) (m, s, u), all steps at once
   const k = stepKernels(m, s, u, [da, dh_, dh, dhn, fh]); // WebAssembly step kernels where the caches are resident, else null
 
@@ -59,7 +60,7 @@ export function rnnBackward(layer: RNN, dX: NDArray): NDArray {
     }
 
     // (5s) Gradient of the loss w.r.t hidden state h
-    stepProductT(dh, dh_, V, is, m, s, u, false); // dh[:, is] = dh_[:, is] · Vᵀ
+    stepProductT(dh, dh_, VT, is, m, s, u, false); // dh[:, is] = dh_[:, is] · Vᵀ
   }
 
   // (6s) Gradient of the loss w.r.t X, fused over all steps: dX (m·s, e) = dh_ (m·s, u) · Uᵀ

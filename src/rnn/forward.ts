@@ -2,7 +2,7 @@
 import { stepActivation } from '../activation/steps.js';
 import type { NDArray } from '../commons/ndarray.js';
 import { stepKernels } from '../kernels/recurrent.js';
-import { addHiddenProduct, checkRecurrentParameters, copyPreviousStep, dataOf, inputProduct, lastStep, zeroStep } from '../commons/recurrent.js';
+import { addHiddenProduct, checkRecurrentParameters, copyPreviousStep, dataOf, inputProduct, lastStep, stepWeights, zeroStep } from '../commons/recurrent.js';
 import type { RNN } from './models.js';
 import { RNN_PARAMETERS } from './parameters.js';
 
@@ -35,7 +35,8 @@ export function rnnForward(layer: RNN, A: NDArray): NDArray {
   const [m, s, e] = X.shape;
   const u = layer.d.u;
   const x = X.data; // (m, s, e)
-  const { U, V, b } = dataOf(layer, layer.p, RNN_PARAMETERS); // (e, u), (u, u), (1, u)
+  const { U, b } = dataOf(layer, layer.p, RNN_PARAMETERS); // (e, u), (1, u)
+  const { V } = stepWeights(layer, ['V'], false); // (u, u), copied once for the step products
   const { h_, h, hp } = dataOf(layer, layer.fc, ['h_', 'h', 'hp']); // (m, s, u) each
   const act = stepActivation(layer, 'activate', layer.activate, m, u);
   const k = stepKernels(m, s, u, [hp, h]); // WebAssembly step kernels where the caches are resident, else null
