@@ -2,6 +2,7 @@
 // 512 samples) on each backend, against the CNN training step timed in the same process.
 // Also with Convolution.forwardOnly set (no Z kept). `npx tsx bench/tools/evalprof.ts`
 import { selectBackend } from '../../src/kernels/backend.js';
+import { setThreads } from '../../src/parallel/engine.js';
 import { modelBackward } from '../../src/network/backward.js';
 import { modelForwardBatched } from '../../src/network/forward.js';
 import { cnnData, cnnModel } from '../cases/train.js';
@@ -10,6 +11,7 @@ const cpu = (): number => { const u = process.cpuUsage(); return (u.user + u.sys
 const med = (a: number[]): number => [...a].sort((x, y) => x - y)[a.length >> 1];
 
 async function main(): Promise<void> {
+  setThreads(1); // one thread: the kernels' own time
   const N = 512;
   const X = cnnData(N, 9).X;
   for (const b of ['js', 'wasm', 'js', 'wasm'] as const) {

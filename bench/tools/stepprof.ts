@@ -1,10 +1,12 @@
 // Per-layer CPU time of one CNN training step (forward, backward, gradients + update) on each backend.
 // `npx tsx bench/tools/stepprof.ts`
 import { selectBackend } from '../../src/kernels/backend.js';
+import { setThreads } from '../../src/parallel/engine.js';
 import { cnnModel } from '../cases/train.js';
 
 const cpu = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 async function main(): Promise<void> {
+  setThreads(1); // one thread: the kernels' own time
   for (const b of ['js', 'wasm', 'js', 'wasm'] as const) {
     selectBackend(b);
     // A model per backend: its layers' reused buffers are made on this backend (resident on wasm)

@@ -47,3 +47,51 @@ export function poolMask4Kernel(x: Float64Array, z: Float64Array, da: Float64Arr
   rt.k.pool_bwd4(xAt, zAt, daAt, dxAt, p.m, p.h, p.w, p.d, p.oh, p.ow, p.sh, p.sw, p.o1 * 8, p.o2 * 8, p.o3 * 8);
   return true;
 }
+
+/** Sizes of a mean pooling: input (m, h, w, d), output (m, oh, ow, d), strides, window (ph, pw). */
+export interface PoolDims {
+  m: number; h: number; w: number; d: number; oh: number; ow: number; sh: number; sw: number; ph: number; pw: number;
+}
+
+/**
+ * Mean pooling forward: z[im, ioh, iow, id] = (((x0 + x1) + …) / n over the window elements at the
+ * element offsets `offs` (window order, offs[0] = 0), the TS loop's sums. Returns false (nothing
+ * written) where the WebAssembly kernel does not apply: it needs x resident and d even.
+ */
+export function poolMeanKernel(x: Float64Array, z: Float64Array, p: PoolDims, offs: Int32Array): boolean {
+  const rt = wasmKernels();
+  if (rt === null || p.d % 2 !== 0) return false;
+  const xAt = rt.addressOf(x);
+  if (xAt < 0) return false;
+  const n = p.m * p.oh * p.ow * p.d;
+  let zAt = rt.addressOf(z);
+  const oBytes = Math.ceil((offs.length * 4) / 64) * 64;
+  const base = rt.scratch(oBytes + (zAt < 0 ? n * 8 : 0)); // x is resident: the memory is shared, views stay valid
+  const ov = rt.i32(base, offs.length);
+  for (let k = 0; k < offs.length; k++) ov[k] = offs[k] * 8;
+  if (zAt < 0) zAt = base + oBytes;
+  rt.k.pool_mean_fwd(xAt, zAt, p.m, p.h, p.w, p.d, p.oh, p.ow, p.sh, p.sw, base, offs.length);
+  if (rt.addressOf(z) < 0) z.set(rt.f64(zAt, n));
+  return true;
+}
+
+/**
+ * Mean pooling backward: dx[window element] += da / (ph·pw), windows in order (as the TS loop, so the
+ * same bits, overlapping windows included); dx zeroed by the caller. Returns false (nothing written)
+ * where the WebAssembly kernel does not apply: it needs dx resident and d even; da is copied in when
+ * it is not resident.
+ */
+export function poolMeanBackKernel(da: Float64Array, dx: Float64Array, p: PoolDims): boolean {
+  const rt = wasmKernels();
+  if (rt === null || p.d % 2 !== 0) return false;
+  const dxAt = rt.addressOf(dx);
+  if (dxAt < 0) return false;
+  let daAt = rt.addressOf(da);
+  if (daAt < 0) {
+    const n = p.m * p.oh * p.ow * p.d;
+    daAt = rt.scratch(n * 8);
+    rt.f64(daAt, n).set(da.subarray(0, n));
+  }
+  rt.k.pool_mean_bwd(daAt, dxAt, p.m, p.h, p.w, p.d, p.oh, p.ow, p.sh, p.sw, p.ph, p.pw);
+  return true;
+}

@@ -2,7 +2,7 @@
 import { stateError } from '../commons/checks.js';
 import { ShapeError } from '../commons/errors.js';
 import { type NDArray, fmt, sameShape } from '../commons/ndarray.js';
-import { poolMask4Kernel } from '../kernels/pool.js';
+import { poolMask4Kernel, poolMeanBackKernel } from '../kernels/pool.js';
 import type { Pooling } from './models.js';
 
 /** Backward cache initialization. */
@@ -62,6 +62,11 @@ export function poolingBackward(layer: Pooling, dX: NDArray): NDArray {
     if (!poolMask4Kernel(x, z, da, dx, { m, h, w, d, oh, ow, sh, sw, o1, o2, o3 })) {
       maskStore4(x, z, da, dx, m, h, w, d, oh, ow, sh, sw, pw);
     }
+    layer.bc.dX = dX;
+    return dX; // To previous layer
+  }
+  if (pool === 'mean' && poolMeanBackKernel(da, dx, { m, h, w, d, oh, ow, sh, sw, ph, pw })) {
+    // the WebAssembly kernel (the loop below, two channels at a time: the same bits)
     layer.bc.dX = dX;
     return dX; // To previous layer
   }

@@ -1,6 +1,6 @@
 // Pooling layer forward pass (EpyNN epynn/pooling/forward.py).
 import type { NDArray } from '../commons/ndarray.js';
-import { poolSelect4Kernel } from '../kernels/pool.js';
+import { poolMeanKernel, poolSelect4Kernel } from '../kernels/pool.js';
 import type { Pooling } from './models.js';
 
 /** Forward cache initialization. */
@@ -58,7 +58,9 @@ export function poolingForward(layer: Pooling, A: NDArray): NDArray {
   const wasmChk = mode === SELECT && fast && n === 4
     ? poolSelect4Kernel(x, z, { m, h, w, d, oh, ow, sh, sw, o1: offs[1], o2: offs[2], o3: offs[3] }, pool === 'min')
     : null;
-  const chk = wasmChk ?? poolWindows(x, z, m, h, w, d, oh, ow, sh, sw, offs, fast ? mode : slow, pool === 'min' ? -1 : 1);
+  // Mean: the WebAssembly kernel when it applies (same sums, see src/kernels/pool.ts)
+  const wasmMean = mode === MEAN && poolMeanKernel(x, z, { m, h, w, d, oh, ow, sh, sw, ph, pw }, offs);
+  const chk = wasmChk ?? (wasmMean ? 0 : poolWindows(x, z, m, h, w, d, oh, ow, sh, sw, offs, fast ? mode : slow, pool === 'min' ? -1 : 1));
   if (mode === SELECT && fast && chk !== chk && !noInfinity()) {
     poolWindows(x, z, m, h, w, d, oh, ow, sh, sw, offs, slow, 1); // X has an infinity: pooled again
   }

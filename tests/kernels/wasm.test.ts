@@ -217,6 +217,9 @@ describe('Pooling on resident buffers (the WebAssembly kernels) = the TypeScript
     { pool: 'min' as const, poolSize: 2, strides: 2, h: 8, w: 6 },
     { pool: 'max' as const, poolSize: [1, 4] as [number, number], strides: [1, 4] as [number, number], h: 5, w: 9 },
     { pool: 'max' as const, poolSize: 2, strides: 1, h: 7, w: 7 }, // overlapping: forward only
+    { pool: 'mean' as const, poolSize: 2, strides: 2, h: 8, w: 6 },
+    { pool: 'mean' as const, poolSize: 3, strides: 2, h: 7, w: 9 }, // overlapping windows add up in order
+    { pool: 'mean' as const, poolSize: [1, 4] as [number, number], strides: [1, 3] as [number, number], h: 5, w: 10 },
   ];
   test.each(cases)('%o, with infinities, NaN, signed zeros and ties', async (c) => {
     const { Pooling } = await import('../../src/pooling/models.js');
