@@ -161,7 +161,7 @@ describe('threads', () => {
     const one = model.predict(X).A;
     model.threads = 2;
     let workerItems = 0;
-    for (let attempt = 0; attempt < 40 && workerItems === 0; attempt++) {
+    for (let attempt = 0; attempt < 150 && workerItems === 0; attempt++) {
       stats.items = 0;
       stats.here = 0;
       const two = model.predict(X).A;
