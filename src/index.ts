@@ -60,4 +60,4 @@ export { type TFJSModelJSON, type TFJSArtifacts, type TFJSWeightSpec, TFJS_WEIGH
 export { ONNX_OPSET, ONNX_IR_VERSION, toONNX } from './io/onnx.js';
 
 // Data parallelism over worker threads (training, evaluation, predict): the thread count
-export { setThreads, getThreads, threadsNote } from './parallel/engine.js';
+export { setThreads, getThreads, threadsNote, threadStats } from './parallel/engine.js';

@@ -99,6 +99,14 @@ export function copyPreviousStep(
   }
 }
 
+/**
+ * a[:, is] = 0 for a (m, s, u) array: the one step of a reused cache that the loops never write (hp at
+ * the first step, dhn at the last), instead of zeroing the whole buffer.
+ */
+export function zeroStep(a: Float64Array, is: number, m: number, s: number, u: number): void {
+  for (let im = 0, o = is * u; im < m; im++, o += s * u) a.fill(0, o, o + u);
+}
+
 /** A copy of the last step h[:, -1] of a (m, s, u) array: (m, u). */
 export function lastStep(h: NDArray): NDArray {
   const [m, s, u] = h.shape;
@@ -111,13 +119,34 @@ export function lastStep(h: NDArray): NDArray {
 // Backward
 
 /**
- * dH[:, is] = [dH[:, is] +] G[:, is] · Vᵀ for (m, s, u) arrays dH and G and V (u, u): the gradient
- * sent back through one step's recurrent product (rows at stride s·u, in place).
+ * dH[:, is] = [dH[:, is] +] G[:, is] · Vᵀ for (m, s, u) arrays dH and G, given VT = Vᵀ (u, u) as
+ * stepWeights(…, true) makes it: the gradient sent back through one step's recurrent product (rows at
+ * stride s·u, in place).
  */
 export function stepProductT(
-  dH: Float64Array, G: Float64Array, V: Float64Array, is: number, m: number, s: number, u: number, accumulate: boolean,
+  dH: Float64Array, G: Float64Array, VT: Float64Array, is: number, m: number, s: number, u: number, accumulate: boolean,
 ): void {
-  stepProduct(m, u, G, is * u, s * u, V, true, dH, is * u, s * u, accumulate);
+  stepProduct(m, u, G, is * u, s * u, VT, false, dH, is * u, s * u, accumulate);
+}
+
+/**
+ * The recurrent weights V (u, u) of `keys` for one pass's step products, copied once per pass into the
+ * layer's buffers (Layer.outputArray: resident for the WebAssembly kernels during training), transposed
+ * when `transpose` (Vᵀ, for the backward products): the step kernels then read them in place instead of
+ * copying V at every step. The same values, so the same products.
+ */
+export function stepWeights<K extends string>(layer: Layer, keys: readonly K[], transpose: boolean): Record<K, Float64Array> {
+  const out = {} as Record<K, Float64Array>;
+  for (const k of keys) {
+    const V = layer.p[k];
+    if (V === undefined) throw new EpyNNError(`${layer.name}: array ${k} is not set (expected one of ${keys.join(', ')})`);
+    const [r, c] = V.shape;
+    const W = layer.outputArray(`${k}${transpose ? 'ᵀ' : ''}`, transpose ? [c, r] : [r, c], false).data;
+    if (!transpose) W.set(V.data);
+    else for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) W[j * r + i] = V.data[i * c + j];
+    out[k] = W;
+  }
+  return out;
 }
 
 /**

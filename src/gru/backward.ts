@@ -1,7 +1,7 @@
 // GRU backward pass (EpyNN gru/backward.py).
 import { derivativeOf } from '../activation/steps.js';
 import type { NDArray } from '../commons/ndarray.js';
-import { checkBackwardInput, dataOf, inputGradient, sequenceGradient, stepProduct, stepProductT } from '../commons/recurrent.js';
+import { checkBackwardInput, dataOf, inputGradient, sequenceGradient, stepProduct, stepProductT, stepWeights, zeroStep } from '../commons/recurrent.js';
 import { stepKernels } from '../kernels/recurrent.js';
 import type { GRU } from './models.js';
 import { GRU_PARAMETERS } from './parameters.js';
@@ -10,15 +10,16 @@ import { GRU_PARAMETERS } from './parameters.js';
 const GRU_GRADIENT_CACHES = ['dh_', 'dh', 'dhn', 'dhh_', 'dz_', 'dr_'] as const;
 
 /**
- * Fills bc.dA (m, s, u), caches (m, s, u) for the state and gate gradients and dX (m, s, e): dhn zeroed,
- * the others written in full (Layer.outputArray).
+ * Fills bc.dA (m, s, u), caches (m, s, u) for the state and gate gradients and dX (m, s, e): dhn's last
+ * step zeroed, the rest written by the loop (Layer.outputArray).
  */
 function initializeBackward(layer: GRU, dX: NDArray): NDArray {
   checkBackwardInput(layer, dX, layer.sequences);
   const hs = layer.fc.h.shape; // (m, s, u)
   const dA = sequenceGradient(layer, dX, layer.sequences, hs);
   layer.bc = {};
-  for (const k of GRU_GRADIENT_CACHES) layer.bc[k] = layer.outputArray(k, hs, k === 'dhn');
+  for (const k of GRU_GRADIENT_CACHES) layer.bc[k] = layer.outputArray(k, hs, false);
+  zeroStep(layer.bc.dhn.data, hs[1] - 1, hs[0], hs[1], hs[2]); // nothing after the last step
   layer.bc.dA = dA;
   layer.bc.dX = layer.outputArray('dX', layer.fc.X.shape, false); // To previous layer
   return dA;
@@ -43,7 +44,8 @@ export function gruBackward(layer: GRU, dX: NDArray): NDArray {
   const da = dA.data; // (m, s, u)
   const { dh_, dh, dhn, dhh_, dz_, dr_ } = dataOf(layer, layer.bc, GRU_GRADIENT_CACHES); // (m, s, u) each
   const { z, hp, hh, r } = dataOf(layer, layer.fc, ['z', 'hp', 'hh', 'r']); // (m, s, u) each
-  const { Uhh, Uz, Ur, Vhh, Vz, Vr } = dataOf(layer, layer.p, GRU_PARAMETERS);
+  const { Uhh, Uz, Ur } = dataOf(layer, layer.p, GRU_PARAMETERS);
+  const { Vhh, Vz, Vr } = stepWeights(layer, ['Vhh', 'Vz', 'Vr'], true); // Vᵀ (u, u) each, once for the step products
   // Derivatives of every gate, all steps at once (m, s, u)
   const fhh = derivativeOf(layer, 'activate', layer.activate, layer.fc.hh_, hh);
   const fz = derivativeOf(layer, 'activateUpdate', layer.activateUpdate, layer.fc.z_, z);
@@ -79,7 +81,7 @@ export function gruBackward(layer: GRU, dX: NDArray): NDArray {
     }
 
     // (7s) Gradient of the loss w.r.t reset gate
-    stepProduct(m, u, dhh_, is * u, s * u, Vhh, true, t, is * u, s * u, false); // t[:, is] = dhh_[:, is] · Vhhᵀ (m, u)
+    stepProduct(m, u, dhh_, is * u, s * u, Vhh, false, t, is * u, s * u, false); // t[:, is] = dhh_[:, is] · Vhhᵀ (m, u), Vhh holding Vhhᵀ
     if (k !== null) {
       k.mul3(dr_, is, t, hp, fr); // (7s) and (8s) below, in WebAssembly
       k.fma2(dh, is, t, r, dh_, z);

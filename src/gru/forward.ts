@@ -1,7 +1,7 @@
 // GRU forward pass (EpyNN gru/forward.py).
 import { stepActivation } from '../activation/steps.js';
 import type { NDArray } from '../commons/ndarray.js';
-import { addHiddenProduct, checkRecurrentParameters, copyPreviousStep, dataOf, inputProduct, lastStep, stepProduct } from '../commons/recurrent.js';
+import { addHiddenProduct, checkRecurrentParameters, copyPreviousStep, dataOf, inputProduct, lastStep, stepProduct, stepWeights, zeroStep } from '../commons/recurrent.js';
 import { stepKernels } from '../kernels/recurrent.js';
 import type { GRU } from './models.js';
 import { GRU_PARAMETERS } from './parameters.js';
@@ -10,8 +10,8 @@ import { GRU_PARAMETERS } from './parameters.js';
 const GRU_CACHES = ['h', 'hp', 'hh_', 'hh', 'z', 'z_', 'r', 'r_'] as const;
 
 /**
- * Fills fc.X and caches (m, s, u) for the hidden state and every gate: hp zeroed, the others written in
- * full by the loop (Layer.outputArray: reused from batch to batch during training, resident for the
+ * Fills fc.X and caches (m, s, u) for the hidden state and every gate: hp's first step zeroed, the rest
+ * written by the loop (Layer.outputArray: reused from batch to batch during training, resident for the
  * WebAssembly kernels).
  */
 function initializeForward(layer: GRU, A: NDArray): NDArray {
@@ -20,7 +20,8 @@ function initializeForward(layer: GRU, A: NDArray): NDArray {
   const [m, s] = X.shape;
   const hs = [m, s, layer.d.u]; // (m, s, u)
   layer.fc = { X };
-  for (const k of GRU_CACHES) layer.fc[k] = layer.outputArray(k, hs, k === 'hp');
+  for (const k of GRU_CACHES) layer.fc[k] = layer.outputArray(k, hs, false);
+  zeroStep(layer.fc.hp.data, 0, m, s, layer.d.u); // hp = 0 at the first step
   return X;
 }
 
@@ -41,7 +42,8 @@ export function gruForward(layer: GRU, A: NDArray): NDArray {
   const [m, s, e] = X.shape;
   const u = layer.d.u;
   const x = X.data; // (m, s, e)
-  const { Ur, Vr, br, Uz, Vz, bz, Uhh, Vhh, bhh } = dataOf(layer, layer.p, GRU_PARAMETERS);
+  const { Ur, br, Uz, bz, Uhh, bhh } = dataOf(layer, layer.p, GRU_PARAMETERS);
+  const { Vr, Vz, Vhh } = stepWeights(layer, ['Vr', 'Vz', 'Vhh'], false); // (u, u) each, copied once for the step products
   const { h, hp, hh_, hh, z, z_, r, r_ } = dataOf(layer, layer.fc, GRU_CACHES); // (m, s, u) each
   const actR = stepActivation(layer, 'activateReset', layer.activateReset, m, u);
   const actZ = stepActivation(layer, 'activateUpdate', layer.activateUpdate, m, u);

@@ -48,7 +48,8 @@ export function recurrentGemmKernel(
   } else aAt += 8 * aOff;
   if (!bDirect) {
     const B = rt.f64(at, K * N);
-    for (let k = 0, o = 0; k < K; k++) for (let j = 0, bi = bOff + k * bRs; j < N; j++, bi += bCs) B[o++] = b[bi];
+    if (bCs === 1) for (let k = 0; k < K; k++) B.set(b.subarray(bOff + k * bRs, bOff + k * bRs + N), k * N);
+    else for (let k = 0, o = 0; k < K; k++) for (let j = 0, bi = bOff + k * bRs; j < N; j++, bi += bCs) B[o++] = b[bi];
     bAt = at;
     at += f64Bytes(K * N);
   } else bAt += 8 * bOff;

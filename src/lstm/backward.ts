@@ -1,7 +1,7 @@
 // LSTM backward pass (EpyNN lstm/backward.py).
 import { derivativeOf } from '../activation/steps.js';
 import type { NDArray } from '../commons/ndarray.js';
-import { checkBackwardInput, dataOf, inputGradient, sequenceGradient, stepProductT } from '../commons/recurrent.js';
+import { checkBackwardInput, dataOf, inputGradient, sequenceGradient, stepProductT, stepWeights, zeroStep } from '../commons/recurrent.js';
 import { stepKernels } from '../kernels/recurrent.js';
 import type { LSTM } from './models.js';
 import { LSTM_PARAMETERS } from './parameters.js';
@@ -10,8 +10,8 @@ import { LSTM_PARAMETERS } from './parameters.js';
 const LSTM_GRADIENT_CACHES = ['dh_', 'dh', 'dhn', 'dC_', 'dC', 'dCn', 'do_', 'dg_', 'di_', 'df_'] as const;
 
 /**
- * Fills bc.dA (m, s, u), caches (m, s, u) for the state and gate gradients and dX (m, s, e): dhn and
- * dCn zeroed, the others written in full (Layer.outputArray).
+ * Fills bc.dA (m, s, u), caches (m, s, u) for the state and gate gradients and dX (m, s, e): the last
+ * step of dhn and dCn zeroed, the rest written by the loop (Layer.outputArray).
  * NOTE: EpyNN also allocates a `dz_` cache that it never writes; it is left out here.
  */
 function initializeBackward(layer: LSTM, dX: NDArray): NDArray {
@@ -19,7 +19,8 @@ function initializeBackward(layer: LSTM, dX: NDArray): NDArray {
   const hs = layer.fc.h.shape; // (m, s, u)
   const dA = sequenceGradient(layer, dX, layer.sequences, hs);
   layer.bc = {};
-  for (const k of LSTM_GRADIENT_CACHES) layer.bc[k] = layer.outputArray(k, hs, k === 'dhn' || k === 'dCn');
+  for (const k of LSTM_GRADIENT_CACHES) layer.bc[k] = layer.outputArray(k, hs, false);
+  for (const k of ['dhn', 'dCn']) zeroStep(layer.bc[k].data, hs[1] - 1, hs[0], hs[1], hs[2]); // nothing after the last step
   layer.bc.dA = dA;
   layer.bc.dX = layer.outputArray('dX', layer.fc.X.shape, false); // To previous layer
   return dA;
@@ -45,7 +46,8 @@ export function lstmBackward(layer: LSTM, dX: NDArray): NDArray {
   const da = dA.data; // (m, s, u)
   const { dh_, dh, dhn, dC_, dC, dCn, do_, dg_, di_, df_ } = dataOf(layer, layer.bc, LSTM_GRADIENT_CACHES); // (m, s, u) each
   const { o, C, i, g, Cp_, f } = dataOf(layer, layer.fc, ['o', 'C', 'i', 'g', 'Cp_', 'f']); // (m, s, u) each
-  const { Uo, Ug, Ui, Uf, Vo, Vg, Vi, Vf } = dataOf(layer, layer.p, LSTM_PARAMETERS);
+  const { Uo, Ug, Ui, Uf } = dataOf(layer, layer.p, LSTM_PARAMETERS);
+  const { Vo, Vg, Vi, Vf } = stepWeights(layer, ['Vo', 'Vg', 'Vi', 'Vf'], true); // Vᵀ (u, u) each, once for the step products
   // Derivatives of every gate, all steps at once (m, s, u)
   const fC = derivativeOf(layer, 'activate', layer.activate, layer.fc.C_, C);
   const fo = derivativeOf(layer, 'activateOutput', layer.activateOutput, layer.fc.o_, o);

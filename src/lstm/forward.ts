@@ -1,7 +1,7 @@
 // LSTM forward pass (EpyNN lstm/forward.py).
 import { stepActivation } from '../activation/steps.js';
 import type { NDArray } from '../commons/ndarray.js';
-import { addHiddenProduct, checkRecurrentParameters, copyPreviousStep, dataOf, inputProduct, lastStep } from '../commons/recurrent.js';
+import { addHiddenProduct, checkRecurrentParameters, copyPreviousStep, dataOf, inputProduct, lastStep, stepWeights, zeroStep } from '../commons/recurrent.js';
 import { stepKernels } from '../kernels/recurrent.js';
 import type { LSTM } from './models.js';
 import { LSTM_PARAMETERS } from './parameters.js';
@@ -10,8 +10,8 @@ import { LSTM_PARAMETERS } from './parameters.js';
 const LSTM_CACHES = ['h', 'hp', 'o_', 'o', 'i_', 'i', 'f_', 'f', 'g_', 'g', 'C_', 'Cp_', 'C'] as const;
 
 /**
- * Fills fc.X and caches (m, s, u) for the states and every gate: hp and Cp_ zeroed, the others written
- * in full by the loop (Layer.outputArray: reused from batch to batch during training, resident for the
+ * Fills fc.X and caches (m, s, u) for the states and every gate: the first step of hp and Cp_ zeroed,
+ * the rest written by the loop (Layer.outputArray: reused from batch to batch during training, resident for the
  * WebAssembly kernels).
  */
 function initializeForward(layer: LSTM, A: NDArray): NDArray {
@@ -20,7 +20,8 @@ function initializeForward(layer: LSTM, A: NDArray): NDArray {
   const [m, s] = X.shape;
   const hs = [m, s, layer.d.u]; // (m, s, u)
   layer.fc = { X };
-  for (const k of LSTM_CACHES) layer.fc[k] = layer.outputArray(k, hs, k === 'hp' || k === 'Cp_');
+  for (const k of LSTM_CACHES) layer.fc[k] = layer.outputArray(k, hs, false);
+  for (const k of ['hp', 'Cp_']) zeroStep(layer.fc[k].data, 0, m, s, layer.d.u); // previous states = 0 at the first step
   return X;
 }
 
@@ -41,7 +42,8 @@ export function lstmForward(layer: LSTM, A: NDArray): NDArray {
   const [m, s, e] = X.shape;
   const u = layer.d.u;
   const x = X.data; // (m, s, e)
-  const { Uf, Vf, bf, Ui, Vi, bi, Ug, Vg, bg, Uo, Vo, bo } = dataOf(layer, layer.p, LSTM_PARAMETERS);
+  const { Uf, bf, Ui, bi, Ug, bg, Uo, bo } = dataOf(layer, layer.p, LSTM_PARAMETERS);
+  const { Vf, Vi, Vg, Vo } = stepWeights(layer, ['Vf', 'Vi', 'Vg', 'Vo'], false); // (u, u) each, copied once for the step products
   const { h, hp, o_, o, i_, i, f_, f, g_, g, C_, Cp_, C } = dataOf(layer, layer.fc, LSTM_CACHES); // (m, s, u) each
   const actF = stepActivation(layer, 'activateForget', layer.activateForget, m, u);
   const actI = stepActivation(layer, 'activateInput', layer.activateInput, m, u);

@@ -247,6 +247,8 @@ class Pool {
     waitDone(this.ctl, job.count);
     stats.items += job.count;
     stats.here += here;
+    totals.items += job.count;
+    totals.here += here;
     if (Atomics.load(this.ctl, ERR) !== 0) {
       const idx = Atomics.load(this.ctl, ERR_ITEM);
       const message = new TextDecoder().decode(b.err.slice(0, Atomics.load(this.ctl, ERR_LEN)));
@@ -258,6 +260,15 @@ class Pool {
 
 /** @internal Items computed in all, and on this thread (tests check that workers took some). */
 export const stats = { items: 0, here: 0 };
+
+/**
+ * Work items (training shards, forward chunks) run with more than one thread asked for since the
+ * process started, and how many of them worker threads computed.
+ */
+export function threadStats(): { items: number; workerItems: number } {
+  return { items: totals.items, workerItems: totals.items - totals.here };
+}
+const totals = { items: 0, here: 0 };
 
 let sharedPool: Pool | undefined;
 let localPool: Pool | undefined;

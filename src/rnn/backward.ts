@@ -1,22 +1,24 @@
 // RNN backward pass (EpyNN rnn/backward.py).
 import { derivativeOf } from '../activation/steps.js';
 import type { NDArray } from '../commons/ndarray.js';
-import { checkBackwardInput, dataOf, inputGradient, sequenceGradient, stepProductT } from '../commons/recurrent.js';
+import { checkBackwardInput, dataOf, inputGradient, sequenceGradient, stepProductT, stepWeights, zeroStep } from '../commons/recurrent.js';
 import { stepKernels } from '../kernels/recurrent.js';
 import type { RNN } from './models.js';
 
 /**
- * Fills bc.dA (m, s, u), caches dh_, dh, dhn (m, s, u) and dX (m, s, e): dhn zeroed, the others written
- * in full (Layer.outputArray).
+ * Fills bc.dA (m, s, u), caches dh_, dh, dhn (m, s, u) and dX (m, s, e): dhn's last step zeroed, the
+ * rest written by the loop (Layer.outputArray).
  */
 function initializeBackward(layer: RNN, dX: NDArray): NDArray {
   checkBackwardInput(layer, dX, layer.sequences);
   const dA = sequenceGradient(layer, dX, layer.sequences, layer.fc.h.shape); // (m, s, u)
   const hs = layer.fc.h.shape;
   layer.bc = {
-    dh_: layer.outputArray('dh_', hs, false), dh: layer.outputArray('dh', hs, false), dhn: layer.outputArray('dhn', hs),
+    dh_: layer.outputArray('dh_', hs, false), dh: layer.outputArray('dh', hs, false), dhn: layer.outputArray('dhn', hs, false),
     dA, dX: layer.outputArray('dX', layer.fc.X.shape, false),
   };
+  const [m, s, u] = hs;
+  zeroStep(layer.bc.dhn.data, s - 1, m, s, u); // nothing after the last step
   return dA;
 }
 
@@ -35,7 +37,8 @@ export function rnnBackward(layer: RNN, dX: NDArray): NDArray {
   const u = layer.d.u;
   const da = dA.data; // (m, s, u)
   const { dh_, dh, dhn } = dataOf(layer, layer.bc, ['dh_', 'dh', 'dhn']); // (m, s, u) each
-  const { U, V } = dataOf(layer, layer.p, ['U', 'V']); // (e, u), (u, u)
+  const { U } = dataOf(layer, layer.p, ['U']); // (e, u)
+  const { V: VT } = stepWeights(layer, ['V'], true); // Vᵀ (u, u), once for the step products
   const fh = derivativeOf(layer, 'activate', layer.activate, layer.fc.h_, layer.fc.h.data); // f'(h_) (m, s, u), all steps at once
   const k = stepKernels(m, s, u, [da, dh_, dh, dhn, fh]); // WebAssembly step kernels where the caches are resident, else null
 
@@ -57,7 +60,7 @@ export function rnnBackward(layer: RNN, dX: NDArray): NDArray {
     }
 
     // (5s) Gradient of the loss w.r.t hidden state h
-    stepProductT(dh, dh_, V, is, m, s, u, false); // dh[:, is] = dh_[:, is] · Vᵀ
+    stepProductT(dh, dh_, VT, is, m, s, u, false); // dh[:, is] = dh_[:, is] · Vᵀ
   }
 
   // (6s) Gradient of the loss w.r.t X, fused over all steps: dX (m·s, e) = dh_ (m·s, u) · Uᵀ

@@ -2,12 +2,12 @@
 import { stepActivation } from '../activation/steps.js';
 import type { NDArray } from '../commons/ndarray.js';
 import { stepKernels } from '../kernels/recurrent.js';
-import { addHiddenProduct, checkRecurrentParameters, copyPreviousStep, dataOf, inputProduct, lastStep } from '../commons/recurrent.js';
+import { addHiddenProduct, checkRecurrentParameters, copyPreviousStep, dataOf, inputProduct, lastStep, stepWeights, zeroStep } from '../commons/recurrent.js';
 import type { RNN } from './models.js';
 import { RNN_PARAMETERS } from './parameters.js';
 
 /**
- * Fills fc.X and caches h_, h, hp (m, s, u): hp zeroed, h_ and h written in full by the loop
+ * Fills fc.X and caches h_, h, hp (m, s, u): hp's first step zeroed, the rest written by the loop
  * (Layer.outputArray: reused from batch to batch during training, resident for the WebAssembly kernels).
  */
 function initializeForward(layer: RNN, A: NDArray): NDArray {
@@ -15,7 +15,8 @@ function initializeForward(layer: RNN, A: NDArray): NDArray {
   const X = A; // (m, s, e) never written to
   const [m, s] = X.shape;
   const hs = [m, s, layer.d.u]; // (m, s, u)
-  layer.fc = { X, h_: layer.outputArray('h_', hs, false), h: layer.outputArray('h', hs, false), hp: layer.outputArray('hp', hs) };
+  layer.fc = { X, h_: layer.outputArray('h_', hs, false), h: layer.outputArray('h', hs, false), hp: layer.outputArray('hp', hs, false) };
+  zeroStep(layer.fc.hp.data, 0, m, s, layer.d.u); // hp = 0 at the first step
   return X;
 }
 
@@ -34,7 +35,8 @@ export function rnnForward(layer: RNN, A: NDArray): NDArray {
   const [m, s, e] = X.shape;
   const u = layer.d.u;
   const x = X.data; // (m, s, e)
-  const { U, V, b } = dataOf(layer, layer.p, RNN_PARAMETERS); // (e, u), (u, u), (1, u)
+  const { U, b } = dataOf(layer, layer.p, RNN_PARAMETERS); // (e, u), (1, u)
+  const { V } = stepWeights(layer, ['V'], false); // (u, u), copied once for the step products
   const { h_, h, hp } = dataOf(layer, layer.fc, ['h_', 'h', 'hp']); // (m, s, u) each
   const act = stepActivation(layer, 'activate', layer.activate, m, u);
   const k = stepKernels(m, s, u, [hp, h]); // WebAssembly step kernels where the caches are resident, else null

@@ -141,10 +141,13 @@ describe('EpyNN model', () => {
     // predictions belong to the caller: later training must not write into them
     const dset = m.predict(imgs);
     const before = Array.from(dset.A.data);
-    const fromPredict = conv.fc.Z;
+    // predict is forward-only: a relu Convolution keeps A, not Z, and is back to normal afterwards
+    expect(conv.fc.Z).toBeUndefined();
+    expect(conv.fc.A).toBeDefined();
+    expect((conv as Convolution).forwardOnly).toBe(false);
     m.train({ epochs: 2, quiet: true });
     expect(Array.from(dset.A.data)).toEqual(before);
-    expect(conv.fc.Z).not.toBe(fromPredict);
+    expect((conv as Convolution).forwardOnly).toBe(false);
     expect(m.layers.every((l) => !l.reuseOutputs && !l.training)).toBe(true); // train() leaves batch mode
     // two training batches in a row hand out the same buffers (zeroed first)
     conv.reuseOutputs = true;

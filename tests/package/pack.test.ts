@@ -76,6 +76,29 @@ console.log(typeof main, model.epochsDone, model.predict([[1, 0]]).A.shape.join(
     expect(r.stdout.trim()).toBe('function 3 1x1');
   });
 
+  it('training on 2 threads uses the packed worker (dist/parallel/worker.js), and the script ends by itself', () => {
+    writeFileSync(
+      join(app, 'threads.mjs'),
+      `import { Dense, Embedding, EpyNN, relu, softmax, setThreads, threadStats, threadsNote } from 'epynn-ts';
+setThreads(2);
+const XData = Array.from({ length: 256 }, (_, i) => Array.from({ length: 64 }, (_, j) => ((i * 31 + j * 7) % 17) / 17));
+const YData = XData.map((x, i) => i % 3);
+const model = new EpyNN([new Embedding({ XData, YData, YEncode: true, batchSize: 64 }), new Dense({ units: 32, activate: relu }), new Dense({ units: 3, activate: softmax })], 'threads');
+model.initialize({ loss: 'CCE', seed: 1, quiet: true });
+const t0 = Date.now();
+while (threadStats().workerItems === 0 && Date.now() - t0 < 60000) {
+  model.train({ epochs: 1, quiet: true });
+  await new Promise((r) => setTimeout(r, 50));
+}
+console.log(threadStats().workerItems > 0, JSON.stringify(threadsNote()));
+`,
+    );
+    const r = spawnSync(process.execPath, ['threads.mjs'], { cwd: app, env: { ...env, EPYNN_THREADS: '' }, encoding: 'utf8', timeout: 120_000 });
+    expect(r.signal).toBeNull(); // ended by itself, not by the timeout
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('true ""');
+  });
+
   it('npx epynn copy ex, then a copied example runs as its README says (npm install tsx)', () => {
     const copy = run(npxCli, ['epynn', 'copy', 'ex'], app);
     expect(copy.status, copy.out).toBe(0);

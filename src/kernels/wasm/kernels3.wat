@@ -177,7 +177,8 @@
     (local.set $y (f64x2.sub (f64x2.splat (f64.const 1)) (f64x2.sub (f64x2.sub (local.get $lo)
       (f64x2.div (f64x2.mul (local.get $r) (local.get $c)) (f64x2.sub (f64x2.splat (f64.const 2)) (local.get $c)))) (local.get $hi))))
     ;; y · 2^k
-    (local.set $y (f64x2.mul (local.get $y) (i64x2.shl (i64x2.add (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero (local.get $t)))
+    ;; (k's bits: t + 1.5·2^52 holds the integer k in its low bits)
+    (local.set $y (f64x2.mul (local.get $y) (i64x2.shl (i64x2.add (f64x2.add (local.get $t) (f64x2.splat (f64.const 6755399441055744)))
       (v128.const i64x2 1023 1023)) (i32.const 52))))
     ;; |x| < 2^-28: 1 + x;  x = 1: e (fdlibm's special case)
     (local.set $y (v128.bitselect (f64x2.add (f64x2.splat (f64.const 1)) (local.get $x))
@@ -224,30 +225,30 @@
     ;; k = 0: a − (a·e − hxs)
     (local.set $f0 (f64x2.sub (local.get $a) (f64x2.sub (f64x2.mul (local.get $a) (local.get $e)) (local.get $hxs))))
     (local.set $e (f64x2.sub (f64x2.sub (f64x2.mul (local.get $a) (f64x2.sub (local.get $e) (local.get $c))) (local.get $c)) (local.get $hxs)))
-    (local.set $k (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero (local.get $t))))
+    ;; k's bits: t + 1.5·2^52 holds the integer k in its low bits
+    (local.set $k (f64x2.add (local.get $t) (f64x2.splat (f64.const 6755399441055744))))
     (local.set $p (i64x2.shl (i64x2.add (local.get $k) (v128.const i64x2 1023 1023)) (i32.const 52))) ;; 2^k
     (local.set $mk (i64x2.shl (i64x2.sub (v128.const i64x2 1023 1023) (local.get $k)) (i32.const 52))) ;; 2^-k
     ;; 20 ≤ k ≤ 56: ((a − (e + 2^−k)) + 1)·2^k;  k < 20: ((1 − 2^−k) − (e − a))·2^k
     (local.set $r (v128.bitselect
       (f64x2.mul (f64x2.sub (f64x2.sub (local.get $one) (local.get $mk)) (f64x2.sub (local.get $e) (local.get $a))) (local.get $p))
       (f64x2.mul (f64x2.add (f64x2.sub (local.get $a) (f64x2.add (local.get $e) (local.get $mk))) (local.get $one)) (local.get $p))
-      (i64x2.lt_s (local.get $k) (v128.const i64x2 20 20))))
+      (f64x2.lt (local.get $t) (f64x2.splat (f64.const 20)))))
     ;; k ≤ −2 or k > 56: (1 − (e − a))·2^k − 1
     (local.set $r (v128.bitselect
       (f64x2.sub (f64x2.mul (f64x2.sub (local.get $one) (f64x2.sub (local.get $e) (local.get $a))) (local.get $p)) (local.get $one))
       (local.get $r)
-      (v128.or (i64x2.lt_s (local.get $k) (v128.const i64x2 -1 -1)) (i64x2.gt_s (local.get $k) (v128.const i64x2 56 56)))))
+      (v128.or (f64x2.lt (local.get $t) (f64x2.splat (f64.const -1))) (f64x2.gt (local.get $t) (f64x2.splat (f64.const 56))))))
     ;; k = −1: 0.5·(a − e) − 0.5
     (local.set $r (v128.bitselect
       (f64x2.sub (f64x2.mul (f64x2.splat (f64.const 0.5)) (f64x2.sub (local.get $a) (local.get $e))) (f64x2.splat (f64.const 0.5)))
-      (local.get $r) (i64x2.eq (local.get $k) (v128.const i64x2 -1 -1))))
-    (local.set $r (v128.bitselect (local.get $f0) (local.get $r) (i64x2.eq (local.get $k) (v128.const i64x2 0 0))))
+      (local.get $r) (f64x2.eq (local.get $t) (f64x2.splat (f64.const -1)))))
+    (local.set $r (v128.bitselect (local.get $f0) (local.get $r) (f64x2.eq (local.get $t) (f64x2.splat (f64.const 0)))))
     ;; tanh: 1 − 2/(t + 2) for |x| ≥ 1, −t/(t + 2) below, 1 from 22 on; the sign of x; x itself below 2^-28
-    (local.set $a (f64x2.add (local.get $r) (f64x2.splat (f64.const 2))))
-    (local.set $r (v128.bitselect
-      (f64x2.sub (local.get $one) (f64x2.div (f64x2.splat (f64.const 2)) (local.get $a)))
-      (f64x2.div (f64x2.neg (local.get $r)) (local.get $a))
-      (local.get $big)))
+    ;; (one division: the numerator 2 or −t chosen first)
+    (local.set $a (f64x2.div (v128.bitselect (f64x2.splat (f64.const 2)) (f64x2.neg (local.get $r)) (local.get $big))
+      (f64x2.add (local.get $r) (f64x2.splat (f64.const 2)))))
+    (local.set $r (v128.bitselect (f64x2.sub (local.get $one) (local.get $a)) (local.get $a) (local.get $big)))
     (local.set $r (v128.bitselect (local.get $r) (local.get $one)
       (i64x2.lt_s (local.get $ax) (v128.const i64x2 0x4036000000000000 0x4036000000000000))))
     (local.set $r (v128.bitselect (f64x2.neg (local.get $r)) (local.get $r) (i64x2.lt_s (local.get $x) (v128.const i64x2 0 0))))
@@ -294,7 +295,7 @@
   ;; 1 / (1 + e) for v ≥ 0, else e / (1 + e): the scalar loop's values (exp(−v) and exp(v) are both
   ;; exp(−|v|) in their branch).
   (func $act_rows (param $z i32) (param $b i32) (param $a i32) (param $m i32) (param $u i32) (param $ld i32) (param $kind i32)
-    (local $i i32) (local $x i32) (local $end i32) (local $v v128) (local $e v128) (local $d v128)
+    (local $i i32) (local $x i32) (local $end i32) (local $v v128) (local $e v128)
     (local.set $u (i32.shl (local.get $u) (i32.const 3)))
     (local.set $i (i32.const 0))
     (block $idone (loop $iloop
@@ -311,10 +312,10 @@
           (then (v128.store (i32.add (local.get $a) (local.get $x)) (call $tanh2 (local.get $v))))
           (else
             (local.set $e (call $exp2 (v128.or (local.get $v) (v128.const i64x2 0x8000000000000000 0x8000000000000000))))
-            (local.set $d (f64x2.add (f64x2.splat (f64.const 1)) (local.get $e)))
-            (v128.store (i32.add (local.get $a) (local.get $x)) (v128.bitselect
-              (f64x2.div (f64x2.splat (f64.const 1)) (local.get $d)) (f64x2.div (local.get $e) (local.get $d))
-              (f64x2.ge (local.get $v) (f64x2.splat (f64.const 0)))))))
+            ;; (one division: the numerator 1 or e chosen first)
+            (v128.store (i32.add (local.get $a) (local.get $x)) (f64x2.div
+              (v128.bitselect (f64x2.splat (f64.const 1)) (local.get $e) (f64x2.ge (local.get $v) (f64x2.splat (f64.const 0))))
+              (f64x2.add (f64x2.splat (f64.const 1)) (local.get $e))))))
         (local.set $x (i32.add (local.get $x) (i32.const 16)))
         (br $jloop)))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
