@@ -178,15 +178,14 @@ class Pool {
   readonly workers: WorkerHandle[] = [];
   private started = 0;
   private gen = 0;
+  /** Why the last worker that failed did ('' if none did). */
+  failure = '';
 
   constructor(shared: boolean) {
     this.shared = shared;
     this.ctlBuffer = shared ? new SharedArrayBuffer(CONTROL_WORDS * 4) : undefined;
     this.ctl = new Int32Array(this.ctlBuffer ?? new ArrayBuffer(CONTROL_WORDS * 4));
   }
-
-  /** Why the last worker that failed did ('' if none did). */
-  failure = '';
 
   /**
    * Starts workers (in the background) until `n` are alive; a failing one is replaced at most once per
