@@ -5,7 +5,8 @@ import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, wri
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { EpyNN } from '../network/models.js';
-import { closestKey } from '../commons/checks.js';
+import { MAX_THREADS, closestKey } from '../commons/checks.js';
+import { setThreads } from '../parallel/engine.js';
 import { modelTerminalChart } from '../commons/plot.js';
 import { readModel } from '../node/fs.js'; // also registers the file-system adapter (model.write(), model.plot())
 import { writeONNX, writeTFJS } from '../node/formats.js';
@@ -57,7 +58,7 @@ Run "epynn <command> --help" for the options of a command.`,
 
 Lists the bundled examples with a one-line description and their network variants.`,
   run: `usage: epynn run <example> [--epochs N] [--seed S] [--variant V] [--samples N] [--data DIR]
-                 [--download] [--quiet] [--save [FILE]] [--plot [FILE]]
+                 [--threads N] [--download] [--quiet] [--save [FILE]] [--plot [FILE]]
 
 Trains one bundled example (see "epynn examples").
   --epochs N     training epochs (each example has its own default)
@@ -65,6 +66,8 @@ Trains one bundled example (see "epynn examples").
   --variant V    network variant of the example (default: its first)
   --samples N    number of samples to generate
   --data DIR     folder with the example's data files (examples that read real data)
+  --threads N    threads for training and evaluation (default: EPYNN_THREADS, else the cores, at most 8);
+                 the numbers do not depend on it
   --download     fetch a real-data example's original dataset into datasets/ (uses the network)
   --quiet, -q    print nothing but errors
   --save [FILE]  write the trained model (default models/<uname>.json)
@@ -114,6 +117,7 @@ class UsageError extends Error {}
 interface RunArgs {
   name?: string;
   options: Record<string, unknown>;
+  threads?: number;
   save?: string | true;
   plot?: string | true;
 }
@@ -141,13 +145,18 @@ function parseRun(argv: string[]): RunArgs {
     else if (a === '--samples') args.options.samples = int(a, argv[++i]);
     else if (a === '--variant') args.options.variant = value(a, argv[++i]);
     else if (a === '--data') args.options.dataDir = value(a, argv[++i]);
+    else if (a === '--threads') {
+      const n = int(a, argv[++i]);
+      if (n < 1 || n > MAX_THREADS) throw new UsageError(`--threads must be from 1 to ${MAX_THREADS}, got ${n}`);
+      args.threads = n;
+    }
     else if (a === '--download') args.options.download = true;
     else if (a === '--save' || a === '--plot') {
       const v = optional(i);
       if (v !== true) i++;
       args[a === '--save' ? 'save' : 'plot'] = v;
     } else if (a.startsWith('-')) {
-      const flags = ['--quiet', '--epochs', '--seed', '--samples', '--variant', '--data', '--download', '--save', '--plot'];
+      const flags = ['--quiet', '--epochs', '--seed', '--samples', '--variant', '--data', '--threads', '--download', '--save', '--plot'];
       const guess = closestKey(a.replace(/^-+/, '').replace(/_/g, '-'), flags.map((f) => f.slice(2)));
       throw new UsageError(`unknown option ${a}${guess ? ` (did you mean --${guess.key}?)` : ''}`);
     }
@@ -180,7 +189,13 @@ async function commandRun(argv: string[], io: CliIO, load: ExamplesLoader): Prom
     io.err(`epynn run: example '${ex.name}' has no variant '${String(variant)}'; known: ${Object.keys(ex.variants).join(', ')}`);
     return USAGE;
   }
-  const model = await ex.run(args.options);
+  if (args.threads !== undefined) setThreads(args.threads);
+  let model: EpyNN;
+  try {
+    model = await ex.run(args.options);
+  } finally {
+    if (args.threads !== undefined) setThreads(undefined);
+  }
   const quiet = args.options.quiet === true;
   if (!quiet) io.out('\n' + modelTerminalChart(model));
   if (args.save !== undefined) {

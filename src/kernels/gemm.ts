@@ -62,19 +62,21 @@ export function gemmNNSmallN(M: number, N: number, K: number, a: Float64Array, b
 }
 
 /**
- * C (M, N) = A (M, K) · Bᵀ with B stored (N, K), for a short inner dimension K (Dense's backward):
- * the unpacked kernel on 'js'; on 'wasm' the packed GEMM (gemmNT), faster there.
+ * C (M, N) = A (M, K) · Bᵀ with B stored (N, K), for a short inner dimension K (Dense's backward), each
+ * C[i, j] = 0 + Σ_k in order: the unpacked kernel on 'js'; on 'wasm' the packed GEMM (gemmNT, faster
+ * there), whose sums are exactly these while K fits one depth block (K ≤ KC), else the unpacked kernel.
  */
 export function gemmNTSmallK(M: number, N: number, K: number, a: Float64Array, b: Float64Array, c: Float64Array): void {
-  if (wasmKernels() !== null) gemmNT(M, N, K, a, b, c);
+  if (wasmKernels() !== null && K <= js.KC) gemmNT(M, N, K, a, b, c);
   else js.gemmNTSmallK(M, N, K, a, b, c);
 }
 
 /**
- * C (M, N) = Aᵀ · B with A stored (K, M), for few columns and a short K (Dense's dW): the unpacked
- * kernel on 'js'; on 'wasm' the packed GEMM (gemmTN), faster there.
+ * C (M, N) = Aᵀ · B with A stored (K, M), for few columns and a short K (Dense's dW), each C[i, j] =
+ * 0 + Σ_k in order: the unpacked kernel on 'js'; on 'wasm' the packed GEMM (gemmTN, faster there),
+ * whose sums are exactly these while K ≤ KC, else the unpacked kernel.
  */
 export function gemmTNSmallN(M: number, N: number, K: number, a: Float64Array, b: Float64Array, c: Float64Array): void {
-  if (wasmKernels() !== null) gemmTN(M, N, K, a, b, c);
+  if (wasmKernels() !== null && K <= js.KC) gemmTN(M, N, K, a, b, c);
   else js.gemmTNSmallN(M, N, K, a, b, c);
 }

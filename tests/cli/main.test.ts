@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { main, rewriteImports } from '../../src/cli/main.js';
 import { readModel } from '../../src/node/fs.js';
 import { examples } from '../../examples/index.js';
+import { getThreads } from '../../src/parallel/engine.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const bin = join(root, 'bin', 'epynn.js');
@@ -50,6 +51,20 @@ describe('epynn', () => {
   it('run --quiet prints nothing', async () => {
     const r = await cli(['run', 'dummy_boolean', '--epochs', '2', '--quiet']);
     expect([r.code, r.stdout, r.stderr]).toEqual([0, '', '']);
+  });
+
+  it('run --threads N trains with N threads (the same metrics chart as 1 thread), and is checked', async () => {
+    const one = await cli(['run', 'dummy_image', '--epochs', '2', '--threads', '1']);
+    const two = await cli(['run', 'dummy_image', '--epochs', '2', '--threads', '2']);
+    expect(two.code).toBe(0);
+    expect(two.stdout).toMatch(/accuracy and MSE per epoch/); // the chart of the metrics per epoch
+    expect(two.stdout).toEqual(one.stdout);
+    expect(getThreads()).toBe(1); // back to the default (EPYNN_THREADS=1 in the tests)
+    for (const bad of ['0', '65', 'two']) {
+      const r = await cli(['run', 'dummy_image', '--threads', bad]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/epynn run: --threads (must be from 1 to 64|needs an integer), got /);
+    }
   });
 
   it('unknown command, unknown example, bad option: a clear message and exit code 2', async () => {

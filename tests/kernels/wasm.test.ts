@@ -253,6 +253,33 @@ describe('Pooling on resident buffers (the WebAssembly kernels) = the TypeScript
   });
 });
 
+describe('Dense on both backends: the same bits (small-N kernels, or the packed GEMM whose sums match them)', () => {
+  test.each([[8, 300, 10], [32, 541, 3], [100, 40, 7], [5, 20, 20]])('m=%i n=%i u=%i: forward, backward, gradients', async (m, n, u) => {
+    const { Dense } = await import('../../src/dense/models.js');
+    const { NDArray } = await import('../../src/commons/ndarray.js');
+    const { softmax } = await import('../../src/activation/functions.js');
+    const before = getBackend();
+    const X = new NDArray(rand(m * n), [m, n]);
+    const dA = new NDArray(rand(m * u), [m, u]);
+    const W = rand(n * u), b = rand(u);
+    const runs: string[] = [];
+    for (const backend of ['wasm', 'js'] as const) {
+      setBackend(backend);
+      const layer = new Dense({ units: u, activate: softmax });
+      layer.computeShapes(X);
+      layer.initializeParameters();
+      layer.p.W.data.set(W);
+      layer.p.b.data.set(b);
+      const A = layer.forward(X);
+      const dX = layer.backward(dA);
+      layer.computeGradients();
+      runs.push([A, dX, layer.g.dW, layer.g.db].map((t) => bits(t.data)).join('|'));
+    }
+    setBackend(before);
+    expect(runs[0] === runs[1]).toBe(true);
+  });
+});
+
 describe('the WebAssembly kernels in a bundle run by bare V8 (no Buffer, atob, process)', () => {
   test('the browser bundle picks wasm and trains a CNN to the same parameters as the js kernels', async () => {
     const { build } = await import('esbuild');
@@ -286,6 +313,6 @@ describe('the WebAssembly kernels in a bundle run by bare V8 (no Buffer, atob, p
     expect(sandbox.out.hasBuffer).toBe(false);
     expect(sandbox.out.initial).toBe('wasm');
     expect(sandbox.out.n).toBeGreaterThan(40);
-    expect(sandbox.out.maxDiff).toBeLessThan(1e-12); // Dense: packed GEMM vs unpacked kernels, rounding only
+    expect(sandbox.out.maxDiff).toBe(0); // every kernel, Dense's included, gives the same bits on both
   });
 });
