@@ -1,9 +1,9 @@
-// Step kernels of the recurrent layers (RNN, LSTM, GRU) on the WebAssembly backend (kernels3.wat): the
-// product of one step with a (u, u) weight matrix, and one step's bias + sigmoid/tanh. They work in place
-// on the layers' caches when those are resident in the module's memory (Layer.outputArray during
-// training and evaluation, see kernelArray); each returns false where it does not apply (TypeScript
-// backend, arrays not resident, shapes it does not handle), and the caller runs its TypeScript loops,
-// which give the same bits.
+// Step kernels of the recurrent layers (RNN, LSTM, GRU) on the WebAssembly backend (kernels3.wat,
+// kernels3b.wat, kernels4.wat): the products, the element-wise work and the sigmoid/tanh of their steps.
+// They work in place on the layers' caches when those are resident in the module's memory
+// (Layer.outputArray during training and evaluation, see kernelArray); each returns false (or null) where
+// it does not apply (TypeScript backend, arrays not resident, shapes it does not handle), and the caller
+// runs its TypeScript loops, which give the same bits.
 import { wasmKernels } from './backend.js';
 import { KC, SMALL } from './js/gemm.js';
 
@@ -98,7 +98,7 @@ export function stepActivationKernel(
     bAt = rt.scratch(u * 8);
     rt.f64(bAt, u).set(b.subarray(0, u));
   }
-  rt.k.rec_act(zAt + 8 * off, bAt, aAt + 8 * off, m, u, 8 * ld, kind === 'tanh' ? 1 : 0);
+  (kind === 'tanh' ? rt.k.rec_act_tanh : rt.k.rec_act_sigmoid)(zAt + 8 * off, bAt, aAt + 8 * off, m, u, 8 * ld);
   return true;
 }
 

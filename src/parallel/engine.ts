@@ -185,14 +185,25 @@ class Pool {
     this.ctl = new Int32Array(this.ctlBuffer ?? new ArrayBuffer(CONTROL_WORDS * 4));
   }
 
-  /** Starts workers (in the background) until `n` are alive; a failing one is replaced at most once per thread asked for. */
-  ensureWorkers(n: number): void {
-    if (!this.shared) return;
-    for (let i = this.workers.length - 1; i >= 0; i--) if (!this.workers[i].alive) this.workers.splice(i, 1);
+  /** Why the last worker that failed did ('' if none did). */
+  failure = '';
+
+  /**
+   * Starts workers (in the background) until `n` are alive; a failing one is replaced at most once per
+   * thread asked for. Returns false when none can run (every start failed).
+   */
+  ensureWorkers(n: number): boolean {
+    if (!this.shared) return false;
+    for (let i = this.workers.length - 1; i >= 0; i--) {
+      if (this.workers[i].alive) continue;
+      if (this.workers[i].error !== '') this.failure = this.workers[i].error;
+      this.workers.splice(i, 1);
+    }
     while (this.workers.length < n && this.started < 2 * n + 2) {
       this.started++;
       this.workers.push(startWorker(this.ctlBuffer!));
     }
+    return this.workers.length > 0;
   }
 
   /** The buffer `name` with room for n values (bytes for 'err'), grown (a new buffer) when too small. */
@@ -283,11 +294,12 @@ function poolFor(model: EpyNN, threads: number, workable: string): { pool: Pool;
     const why = threadsUnavailable() || workable;
     if (why === '') {
       sharedPool ??= new Pool(true);
-      sharedPool.ensureWorkers(threads - 1);
-      lastNote = '';
-      return { pool: sharedPool, workers: true };
+      if (sharedPool.ensureWorkers(threads - 1)) {
+        lastNote = '';
+        return { pool: sharedPool, workers: true };
+      }
     }
-    lastNote = `running on one thread: ${why}`;
+    lastNote = `running on one thread: ${why || `worker threads failed to start (${sharedPool?.failure || 'no reason given'})`}`;
     noteOnce(model, lastNote);
   }
   localPool ??= new Pool(false);

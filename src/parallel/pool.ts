@@ -10,6 +10,8 @@ export interface WorkerHandle {
   post(msg: WorkerMessage): void;
   /** False once it failed or exited (it then takes no more items). */
   alive: boolean;
+  /** Why it failed ('' if it did not), e.g. its entry module could not be loaded. */
+  error: string;
   /** The model replica it holds (spec id), and the version of each shared buffer it has. */
   spec: number;
   versions: Record<string, number>;
@@ -86,7 +88,10 @@ function startNodeWorker(first: WorkerMessage, handle: WorkerHandle): (m: Worker
   } else {
     worker = new threads.Worker(new URL('./worker.js', here), { workerData: first, execArgv: [] });
   }
-  worker.on('error', () => (handle.alive = false));
+  worker.on('error', (e) => {
+    handle.alive = false;
+    handle.error = e instanceof Error ? e.message : String(e);
+  });
   worker.on('exit', () => (handle.alive = false));
   worker.unref();
   return (m) => worker.postMessage(m);
@@ -97,7 +102,10 @@ function startWebWorker(first: WorkerMessage, handle: WorkerHandle): (m: WorkerM
   const Worker = g.Worker!;
   // Written as bundlers recognise it (Vite, webpack, Parcel bundle the worker entry from this line)
   const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-  worker.onerror = () => (handle.alive = false);
+  worker.onerror = (e) => {
+    handle.alive = false;
+    handle.error = (e as { message?: string }).message ?? 'the worker script failed to load';
+  };
   worker.postMessage(first);
   return (m) => worker.postMessage(m);
 }
@@ -107,7 +115,7 @@ function startWebWorker(first: WorkerMessage, handle: WorkerHandle): (m: WorkerM
  * it runs, the other threads take its share.
  */
 export function startWorker(ctl: SharedArrayBuffer): WorkerHandle {
-  const handle: WorkerHandle = { post: () => undefined, alive: true, spec: -1, versions: {} };
+  const handle: WorkerHandle = { post: () => undefined, alive: true, error: '', spec: -1, versions: {} };
   const first: WorkerMessage = { ctl };
   const post = isNode ? startNodeWorker(first, handle) : startWebWorker(first, handle);
   handle.post = (m) => {

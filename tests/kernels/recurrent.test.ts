@@ -81,9 +81,9 @@ describe('exp and tanh (fdlibm, as V8 computes Math.exp and Math.tanh)', () => {
   }
 });
 
-describe('step activations (rec_act) = the TypeScript expressions', () => {
+describe('step activations (rec_act_sigmoid, rec_act_tanh) = the TypeScript expressions', () => {
   const sigmoid = (v: number): number => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
-  for (const [m, s, u] of [[3, 4, 6], [5, 2, 7], [1, 1, 2], [4, 3, 1]]) {
+  for (const [m, s, u] of [[3, 4, 6], [5, 2, 7], [1, 1, 2], [4, 3, 1], [3, 2, 8], [2, 3, 5]]) {
     for (const kind of ['sigmoid', 'tanh'] as const) {
       for (const withBias of [true, false]) {
         test(`${kind} m=${m} s=${s} u=${u} bias=${withBias}`, () => {
@@ -93,7 +93,7 @@ describe('step activations (rec_act) = the TypeScript expressions', () => {
           const A = place(new Float64Array(m * s * u).fill(7));
           const is = s - 1;
           const bAt = withBias ? at(place(b)) : 0;
-          rt.k.rec_act(at(Z, is * u), bAt, at(A, is * u), m, u, 8 * s * u, kind === 'tanh' ? 1 : 0);
+          (kind === 'tanh' ? rt.k.rec_act_tanh : rt.k.rec_act_sigmoid)(at(Z, is * u), bAt, at(A, is * u), m, u, 8 * s * u);
           const wantZ = Z0.slice();
           const wantA = new Float64Array(m * s * u).fill(7);
           for (let im = 0; im < m; im++) {
@@ -225,7 +225,7 @@ test('an LSTM training step with reused buffers runs on the WebAssembly step ker
   const k = wasmKernels()!;
   const calls: Record<string, number> = {};
   const saved = { ...k.k };
-  for (const name of ['rec_mm', 'rec_mm_tn', 'rec_act', 'rec_ew', 'rec_colsum'] as const) {
+  for (const name of ['rec_mm', 'rec_mm_tn', 'rec_act_sigmoid', 'rec_act_tanh', 'rec_ew', 'rec_colsum'] as const) {
     const f = saved[name] as (...a: number[]) => void;
     (k.k as unknown as Record<string, unknown>)[name] = (...a: number[]) => {
       calls[name] = (calls[name] ?? 0) + 1;
@@ -247,7 +247,8 @@ test('an LSTM training step with reused buffers runs on the WebAssembly step ker
   }
   // 4 gates × (s − 1) steps forward and × s steps backward, plus 4 input products and 4 × dX; dU, dV by columns
   expect(calls.rec_mm).toBe(4 * 4 + 4 * 5 + 4 + 4);
-  expect(calls.rec_act).toBe(5 * 5); // 5 activations × s steps
+  expect(calls.rec_act_sigmoid).toBe(3 * 5); // 3 sigmoid gates × s steps
+  expect(calls.rec_act_tanh).toBe(2 * 5); // the candidate and the memory state
   expect(calls.rec_ew).toBeGreaterThan(5 * 7);
   expect(calls.rec_colsum).toBe(4);
   expect(calls.rec_mm_tn).toBe(8); // dU = Xᵀ · G and dV = hpᵀ · G of each gate

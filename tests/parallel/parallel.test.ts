@@ -161,7 +161,7 @@ describe('threads', () => {
     const one = model.predict(X).A;
     model.threads = 2;
     let workerItems = 0;
-    for (let attempt = 0; attempt < 40 && workerItems === 0; attempt++) {
+    for (let attempt = 0; attempt < 150 && workerItems === 0; attempt++) {
       stats.items = 0;
       stats.here = 0;
       const two = model.predict(X).A;
@@ -311,4 +311,32 @@ describe('failures', () => {
       expect(work(ctl, { gen: gen - 1, count: 7 } as Parameters<typeof work>[1], { err } as Parameters<typeof work>[2], () => undefined)).toBe(0);
     }
   });
+});
+
+test('a bundle without the worker file: one thread, and the note says why', async () => {
+  const { build } = await import('esbuild');
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'epynn-bundle-'));
+  try {
+    await build({ entryPoints: [join(import.meta.dirname, '..', '..', 'src', 'index.ts')], bundle: true, platform: 'node', format: 'esm', outfile: join(dir, 'bundle.mjs'), logLevel: 'silent' });
+    writeFileSync(join(dir, 'script.mjs'), `import * as e from './bundle.mjs';
+e.setThreads(2);
+const XData = Array.from({ length: 64 }, (_, i) => [i % 2, (i >> 1) % 2, (i % 5) / 5]);
+const YData = XData.map((x) => x[0]);
+const model = new e.EpyNN([new e.Embedding({ XData, YData, YEncode: true, batchSize: 32 }), new e.Dense({ units: 2, activate: e.softmax })]);
+model.initialize({ loss: 'CCE', seed: 1, quiet: true });
+for (let i = 0; i < 100 && !/failed to start/.test(e.threadsNote()); i++) {
+  model.train({ epochs: 1, quiet: true });
+  await new Promise((r) => setTimeout(r, 50));
+}
+console.log(e.threadsNote(), model.epochsDone > 0);
+`);
+    const run = spawnSync(process.execPath, [join(dir, 'script.mjs')], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, EPYNN_THREADS: '' } });
+    expect(run.signal).toBeNull();
+    expect(run.stderr).toBe('');
+    expect(run.stdout.trim()).toMatch(/^running on one thread: worker threads failed to start \(.*worker\.js.*\) true$/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -24,8 +24,9 @@ export interface WasmExports {
     sh: number, sw: number, offs: number, n: number): void;
   pool_mean_bwd(da: number, dx: number, m: number, h: number, w: number, d: number, oh: number, ow: number,
     sh: number, sw: number, ph: number, pw: number): void;
-  // kernels3.wat: the recurrent layers' activations
-  rec_act(z: number, b: number, a: number, m: number, u: number, ld: number, kind: number): void;
+  // kernels3.wat and kernels3b.wat: the recurrent layers' sigmoid and tanh
+  rec_act_sigmoid(z: number, b: number, a: number, m: number, u: number, ld: number): void;
+  rec_act_tanh(z: number, b: number, a: number, m: number, u: number, ld: number): void;
   rec_exp(x: number): number;
   rec_exp2(x: number, y: number, p: number): void;
   rec_tanh(x: number): number;
