@@ -13,7 +13,7 @@ import { offsets } from '../../src/kernels/js/conv.js';
 import { directForward, directGradW, directGradX, packW } from '../../src/kernels/js/conv.js';
 import * as jsGemm from '../../src/kernels/js/gemm.js';
 import { convForwardWasm, convGradWWasm, convGradXWasm, reluBackwardWasm } from '../../src/kernels/wasm/conv.js';
-import { gemmNNSmallNWasm, gemmStridedWasm } from '../../src/kernels/wasm/gemm.js';
+import { gemmNNSmallNWasm, gemmStridedWasm, gemmTNSmallNWasm } from '../../src/kernels/wasm/gemm.js';
 import { WASM_MODULES } from '../../src/kernels/wasm/module.js';
 import { type WasmRuntime, createWasmRuntime, decodeBase64, moduleBytes } from '../../src/kernels/wasm/runtime.js';
 
@@ -111,6 +111,18 @@ describe.each(runtimes)('WebAssembly kernels = TypeScript kernels, bit for bit (
     for (const A of [a, place(a.slice())]) {
       const cw = rand(M * N); // overwritten
       gemmNNSmallNWasm(rt, M, N, K, A, b, cw);
+      expect(bits(cw)).toBe(bits(cj));
+    }
+  });
+
+  test.each(smallShapes)('gemmTNSmallN M=%i N=%i K=%i (Dense dW), A resident or copied', (M, N, K) => {
+    const a = rand(K * M), b = rand(K * N); // A stored (K, M)
+    a[0] = -0; b[1] = -0;
+    const cj = new Float64Array(M * N);
+    jsGemm.gemmTNSmallN(M, N, K, a, b, cj);
+    for (const A of [a, place(a.slice())]) {
+      const cw = rand(M * N); // overwritten
+      gemmTNSmallNWasm(rt, M, N, K, A, b, cw);
       expect(bits(cw)).toBe(bits(cj));
     }
   });

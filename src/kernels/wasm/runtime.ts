@@ -19,7 +19,7 @@ export interface WasmExports {
   pool_bwd4(x: number, z: number, da: number, dx: number, m: number, h: number, w: number, d: number, oh: number,
     ow: number, sh: number, sw: number, o1: number, o2: number, o3: number): void;
   conv_dx(dz: number, xoff: number, koff: number, M: number, K: number, u: number, wt: number): void;
-  gemm_nn_small(M: number, N: number, K: number, a: number, b: number, c: number): void;
+  gemm_small(M: number, N: number, K: number, a: number, ais: number, aks: number, b: number, c: number): void;
   pool_mean_fwd(x: number, z: number, m: number, h: number, w: number, d: number, oh: number, ow: number,
     sh: number, sw: number, offs: number, n: number): void;
   pool_mean_bwd(da: number, dx: number, m: number, h: number, w: number, d: number, oh: number, ow: number,
