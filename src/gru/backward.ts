@@ -52,16 +52,16 @@ export function gruBackward(layer: GRU, dX: NDArray): NDArray {
   const fr = derivativeOf(layer, 'activateReset', layer.activateReset, layer.fc.r_, r);
   const t = layer.outputArray('t', [m, s, u], false).data; // (m, s, u) dhh_ · Vhhᵀ of each step, shared by steps 7s and 8s
   // WebAssembly step kernels where every array is resident, else null
-  const k = stepKernels(m, s, u, [da, dh_, dh, dhn, dhh_, dz_, dr_, z, hp, hh, r, fhh, fz, fr, t]);
+  const wk = stepKernels(m, s, u, [da, dh_, dh, dhn, dhh_, dz_, dr_, z, hp, hh, r, fhh, fz, fr, t]);
 
   // Reverse iteration over sequence steps
   for (let is = s - 1; is >= 0; is--) {
-    if (k !== null) {
+    if (wk !== null) {
       // (3s) to (6s) below, one WebAssembly kernel each (the same bits)
-      if (is < s - 1) k.copy(dhn, is, dh, is + 1); // (3s)
-      k.add(dh_, is, da, dhn); // (4s)
-      k.mul1m(dhh_, is, dh_, z, fhh); // (5s)
-      k.mulsub(dz_, is, dh_, hp, hh, fz); // (6s)
+      if (is < s - 1) wk.copy(dhn, is, dh, is + 1); // (3s)
+      wk.add(dh_, is, da, dhn); // (4s)
+      wk.mul1m(dhh_, is, dh_, z, fhh); // (5s)
+      wk.mulsub(dz_, is, dh_, hp, hh, fz); // (6s)
     } else for (let im = 0; im < m; im++) {
       // (2s) Slice sequence (m, s, u) w.r.t step: row [im, is, :] starts at o
       const o = (im * s + is) * u;
@@ -82,9 +82,9 @@ export function gruBackward(layer: GRU, dX: NDArray): NDArray {
 
     // (7s) Gradient of the loss w.r.t reset gate
     stepProduct(m, u, dhh_, is * u, s * u, Vhh, false, t, is * u, s * u, false); // t[:, is] = dhh_[:, is] · Vhhᵀ (m, u), Vhh holding Vhhᵀ
-    if (k !== null) {
-      k.mul3(dr_, is, t, hp, fr); // (7s) and (8s) below, in WebAssembly
-      k.fma2(dh, is, t, r, dh_, z);
+    if (wk !== null) {
+      wk.mul3(dr_, is, t, hp, fr); // (7s) and (8s) below, in WebAssembly
+      wk.fma2(dh, is, t, r, dh_, z);
     } else for (let im = 0; im < m; im++) {
       const o = (im * s + is) * u;
       for (let iu = 0; iu < u; iu++) dr_[o + iu] = t[o + iu] * hp[o + iu] * fr[o + iu];

@@ -49,7 +49,7 @@ export function gruForward(layer: GRU, A: NDArray): NDArray {
   const actZ = stepActivation(layer, 'activateUpdate', layer.activateUpdate, m, u);
   const actHH = stepActivation(layer, 'activate', layer.activate, m, u);
   const rhp = layer.outputArray('rhp', [m, s, u], false).data; // (m, s, u) r ⊙ hp of each step (not cached by EpyNN)
-  const k = stepKernels(m, s, u, [h, hp, hh, z, r, rhp]); // WebAssembly step kernels where the caches are resident, else null
+  const wk = stepKernels(m, s, u, [h, hp, hh, z, r, rhp]); // WebAssembly step kernels where the caches are resident, else null
 
   // (2s) + (4.1s) (5.1s) (6.1s) fused over all steps: the X · U part of every gate, one GEMM each
   const ms = m * s;
@@ -62,7 +62,7 @@ export function gruForward(layer: GRU, A: NDArray): NDArray {
     // (2s) Slice sequence (m, s, e) with respect to step: done above for the X · U parts
 
     // (3s) Retrieve previous hidden state
-    copyPreviousStep(hp, h, is, m, s, u, k);
+    copyPreviousStep(hp, h, is, m, s, u, wk);
 
     // (4s) Activate reset gate
     addHiddenProduct(r_, hp, Vr, is, m, s, u); // (4.1s) r_ += hp · Vr
@@ -74,7 +74,7 @@ export function gruForward(layer: GRU, A: NDArray): NDArray {
 
     // (6s) Activate hidden hat
     if (is > 0) {
-      if (k !== null) k.mul(rhp, is, r, hp); // the loop below, in WebAssembly (the same bits)
+      if (wk !== null) wk.mul(rhp, is, r, hp); // the loop below, in WebAssembly (the same bits)
       else for (let im = 0; im < m; im++) {
         const oc = (im * s + is) * u; // [im, is, 0] of a (m, s, u) cache
         for (let iu = 0; iu < u; iu++) rhp[oc + iu] = r[oc + iu] * hp[oc + iu];
@@ -85,7 +85,7 @@ export function gruForward(layer: GRU, A: NDArray): NDArray {
     actHH(hh_, bhh, hh, is, s); // (6.1s) + bhh, (6.2s)
 
     // (7s) Compute current hidden state
-    if (k !== null) k.lerp(h, is, z, hp, hh); // the loop below, in WebAssembly
+    if (wk !== null) wk.lerp(h, is, z, hp, hh); // the loop below, in WebAssembly
     else for (let im = 0; im < m; im++) {
       const oc = (im * s + is) * u;
       for (let iu = 0; iu < u; iu++) {

@@ -39,7 +39,7 @@ export function rnnForward(layer: RNN, A: NDArray): NDArray {
   const { V } = stepWeights(layer, ['V'], false); // (u, u), copied once for the step products
   const { h_, h, hp } = dataOf(layer, layer.fc, ['h_', 'h', 'hp']); // (m, s, u) each
   const act = stepActivation(layer, 'activate', layer.activate, m, u);
-  const k = stepKernels(m, s, u, [hp, h]); // WebAssembly step kernels where the caches are resident, else null
+  const wk = stepKernels(m, s, u, [hp, h]); // WebAssembly step kernels where the caches are resident, else null
 
   // (2s) + (4.1s) fused over all steps: h_[:, is] = X[:, is] · U for every step, one GEMM
   inputProduct(h_, x, U, m * s, e, u); // (m, s, u)
@@ -49,7 +49,7 @@ export function rnnForward(layer: RNN, A: NDArray): NDArray {
     // (2s) Slice sequence (m, s, e) with respect to step: done above for the X · U part
 
     // (3s) Retrieve previous hidden state
-    copyPreviousStep(hp, h, is, m, s, u, k); // hp[:, is] = h[:, is - 1] (zeros at is = 0)
+    copyPreviousStep(hp, h, is, m, s, u, wk); // hp[:, is] = h[:, is - 1] (zeros at is = 0)
 
     // (4s) Activate current hidden state
     addHiddenProduct(h_, hp, V, is, m, s, u); // (4.1s) Linear: h_[:, is] += hp[:, is] · V
