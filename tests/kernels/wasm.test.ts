@@ -150,6 +150,11 @@ describe.each(runtimes)('WebAssembly kernels = TypeScript kernels, bit for bit (
     convForwardWasm(rt, xp, xoff, koff, M, K, u, W, b, zw, aw);
     expect(bits(zw)).toBe(bits(zj));
     expect(bits(aw)).toBe(bits(aj));
+    // a only (forwardOnly): the same a, z never written
+    for (const ao of [new Float64Array(M * u), place(new Float64Array(M * u))]) {
+      convForwardWasm(rt, xp, xoff, koff, M, K, u, W, b, null, ao);
+      expect(bits(ao)).toBe(bits(aj));
+    }
     const zn = new Float64Array(M * u);
     convForwardWasm(rt, xp, xoff, koff, M, K, u, W, null, zn, null);
     const znj = new Float64Array(M * u);
