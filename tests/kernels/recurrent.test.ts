@@ -111,6 +111,19 @@ describe('step activations (rec_act_sigmoid, rec_act_tanh) = the TypeScript expr
   }
 });
 
+test('step activations on 200k arguments (four lanes at a time: $sig4, $tanh4) = the TypeScript expressions', () => {
+  const sigmoid = (v: number): number => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
+  const n = 200_000;
+  const xs = argumentsOf(n);
+  for (const [kernel, f] of [[rt.k.rec_act_sigmoid, sigmoid], [rt.k.rec_act_tanh, Math.tanh]] as const) {
+    const Z = place(xs);
+    const A = place(new Float64Array(n));
+    kernel(at(Z), 0, at(A), 1, n, 8 * n);
+    expect(bits(A)).toEqual(bits(xs.map(f)));
+    expect(bits(Z)).toEqual(bits(xs)); // no bias: Z untouched
+  }
+});
+
 describe('element-wise ops (rec_ew) = the TypeScript expressions', () => {
   const ops: [number, string, (a: number, b: number, c: number, d: number) => number][] = [
     [0, 'copy', (a) => a], [1, 'mul', (a, b) => a * b], [2, 'add', (a, b) => a + b], [3, 'mul3', (a, b, c) => a * b * c],

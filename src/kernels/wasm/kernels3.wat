@@ -133,29 +133,121 @@
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $iloop))))
 
-  ;; rec_act_sigmoid two lanes at a time (u even): e = exp(−|v|) by $exp2, then 1 / (1 + e) for v ≥ 0,
-  ;; else e / (1 + e): the scalar loop's values (exp(−v) and exp(v) are both exp(−|v|) in their branch).
+  ;; The sigmoid of four lanes, read at p and written at q (as $sig_rows computes it): $exp2's operations
+  ;; on two pairs side by side (two independent chains in one block run faster than one after the other).
+  ;; A group with a lane outside $exp2's fast range goes through $exp2 pair by pair.
+  (func $sig4 (param $p i32) (param $q i32)
+    (local $ax_a v128) (local $ax_b v128) (local $c_a v128) (local $c_b v128) (local $e_a v128) (local $e_b v128) (local $hi_a v128) (local $hi_b v128) (local $lo_a v128) (local $lo_b v128) (local $r_a v128) (local $r_b v128) (local $t_a v128) (local $t_b v128) (local $tt_a v128) (local $tt_b v128) (local $v_a v128) (local $v_b v128) (local $x_a v128) (local $x_b v128) (local $y_a v128) (local $y_b v128)
+    (local $k0 v128) (local $k1 v128) (local $k2 v128) (local $k3 v128) (local $k4 v128) (local $k5 v128) (local $k6 v128) (local $k7 v128) (local $k8 v128) (local $k9 v128) (local $k10 v128) (local $k11 v128) (local $k12 v128) (local $k13 v128) (local $k14 v128) (local $k15 v128) (local $k16 v128)
+    (local.set $v_a (v128.load (local.get $p)))
+    (local.set $v_b (v128.load offset=16 (local.get $p)))
+    (local.set $x_a (v128.or (local.get $v_a) (v128.const i64x2 0x8000000000000000 0x8000000000000000)))
+    (local.set $x_b (v128.or (local.get $v_b) (v128.const i64x2 0x8000000000000000 0x8000000000000000)))
+    (local.set $ax_a (v128.and (local.get $x_a) (v128.const i64x2 0x7fffffffffffffff 0x7fffffffffffffff)))
+    (local.set $ax_b (v128.and (local.get $x_b) (v128.const i64x2 0x7fffffffffffffff 0x7fffffffffffffff)))
+    (if (v128.any_true (v128.or (i64x2.ge_s (local.get $ax_a) (v128.const i64x2 0x4086180000000000 0x4086180000000000))
+        (i64x2.ge_s (local.get $ax_b) (v128.const i64x2 0x4086180000000000 0x4086180000000000))))
+      (then
+        (local.set $e_a (call $exp2 (local.get $x_a)))
+        (local.set $e_b (call $exp2 (local.get $x_b))))
+      (else
+      (local.set $k0 (f64x2.splat (f64.const 1.44269504088896338700e+00)))
+      (local.set $k1 (f64x2.splat (f64.const 0.5)))
+      (local.set $k2 (v128.const i64x2 0x8000000000000000 0x8000000000000000))
+      (local.set $k3 (v128.const i64x2 0x3FD62E42FFFFFFFF 0x3FD62E42FFFFFFFF))
+      (local.set $k4 (f64x2.splat (f64.const 6.93147180369123816490e-01)))
+      (local.set $k5 (f64x2.splat (f64.const 1.90821492927058770002e-10)))
+      (local.set $k6 (f64x2.splat (f64.const 1.66666666666666019037e-01)))
+      (local.set $k7 (f64x2.splat (f64.const -2.77777777770155933842e-03)))
+      (local.set $k8 (f64x2.splat (f64.const 6.61375632143793436117e-05)))
+      (local.set $k9 (f64x2.splat (f64.const -1.65339022054652515390e-06)))
+      (local.set $k10 (f64x2.splat (f64.const 4.13813679705723846039e-08)))
+      (local.set $k11 (f64x2.splat (f64.const 1)))
+      (local.set $k12 (f64x2.splat (f64.const 2)))
+      (local.set $k13 (f64x2.splat (f64.const 6755399441055744)))
+      (local.set $k14 (v128.const i64x2 1023 1023))
+      (local.set $k15 (v128.const i64x2 0x3E30000000000000 0x3E30000000000000))
+      (local.set $k16 (f64x2.splat (f64.const 2.718281828459045)))
+        (local.set $t_a (v128.and
+              (f64x2.trunc (f64x2.add (f64x2.mul (local.get $k0) (local.get $x_a))
+                (v128.or (local.get $k1) (v128.and (local.get $x_a) (local.get $k2)))))
+              (i64x2.gt_s (local.get $ax_a) (local.get $k3))))
+        (local.set $t_b (v128.and
+              (f64x2.trunc (f64x2.add (f64x2.mul (local.get $k0) (local.get $x_b))
+                (v128.or (local.get $k1) (v128.and (local.get $x_b) (local.get $k2)))))
+              (i64x2.gt_s (local.get $ax_b) (local.get $k3))))
+        (local.set $hi_a (f64x2.sub (local.get $x_a) (f64x2.mul (local.get $t_a) (local.get $k4))))
+        (local.set $hi_b (f64x2.sub (local.get $x_b) (f64x2.mul (local.get $t_b) (local.get $k4))))
+        (local.set $lo_a (f64x2.mul (local.get $t_a) (local.get $k5)))
+        (local.set $lo_b (f64x2.mul (local.get $t_b) (local.get $k5)))
+        (local.set $r_a (f64x2.sub (local.get $hi_a) (local.get $lo_a)))
+        (local.set $r_b (f64x2.sub (local.get $hi_b) (local.get $lo_b)))
+        (local.set $tt_a (f64x2.mul (local.get $r_a) (local.get $r_a)))
+        (local.set $tt_b (f64x2.mul (local.get $r_b) (local.get $r_b)))
+        (local.set $c_a (f64x2.sub (local.get $r_a) (f64x2.mul (local.get $tt_a)
+              (f64x2.add (local.get $k6) (f64x2.mul (local.get $tt_a)
+              (f64x2.add (local.get $k7) (f64x2.mul (local.get $tt_a)
+              (f64x2.add (local.get $k8) (f64x2.mul (local.get $tt_a)
+              (f64x2.add (local.get $k9) (f64x2.mul (local.get $tt_a) (local.get $k10))))))))))))
+        (local.set $c_b (f64x2.sub (local.get $r_b) (f64x2.mul (local.get $tt_b)
+              (f64x2.add (local.get $k6) (f64x2.mul (local.get $tt_b)
+              (f64x2.add (local.get $k7) (f64x2.mul (local.get $tt_b)
+              (f64x2.add (local.get $k8) (f64x2.mul (local.get $tt_b)
+              (f64x2.add (local.get $k9) (f64x2.mul (local.get $tt_b) (local.get $k10))))))))))))
+        (local.set $y_a (f64x2.sub (local.get $k11) (f64x2.sub (f64x2.sub (local.get $lo_a)
+              (f64x2.div (f64x2.mul (local.get $r_a) (local.get $c_a)) (f64x2.sub (local.get $k12) (local.get $c_a)))) (local.get $hi_a))))
+        (local.set $y_b (f64x2.sub (local.get $k11) (f64x2.sub (f64x2.sub (local.get $lo_b)
+              (f64x2.div (f64x2.mul (local.get $r_b) (local.get $c_b)) (f64x2.sub (local.get $k12) (local.get $c_b)))) (local.get $hi_b))))
+        (local.set $y_a (f64x2.mul (local.get $y_a) (i64x2.shl (i64x2.add (f64x2.add (local.get $t_a) (local.get $k13))
+              (local.get $k14)) (i32.const 52))))
+        (local.set $y_b (f64x2.mul (local.get $y_b) (i64x2.shl (i64x2.add (f64x2.add (local.get $t_b) (local.get $k13))
+              (local.get $k14)) (i32.const 52))))
+        (local.set $y_a (v128.bitselect (f64x2.add (local.get $k11) (local.get $x_a))
+              (local.get $y_a) (i64x2.lt_s (local.get $ax_a) (local.get $k15))))
+        (local.set $y_b (v128.bitselect (f64x2.add (local.get $k11) (local.get $x_b))
+              (local.get $y_b) (i64x2.lt_s (local.get $ax_b) (local.get $k15))))
+        (local.set $e_a (v128.bitselect (local.get $k16) (local.get $y_a)
+              (f64x2.eq (local.get $x_a) (local.get $k11))))
+        (local.set $e_b (v128.bitselect (local.get $k16) (local.get $y_b)
+              (f64x2.eq (local.get $x_b) (local.get $k11))))))
+    (v128.store (local.get $q) (f64x2.div
+      (v128.bitselect (f64x2.splat (f64.const 1)) (local.get $e_a) (f64x2.ge (local.get $v_a) (f64x2.splat (f64.const 0))))
+      (f64x2.add (f64x2.splat (f64.const 1)) (local.get $e_a))))
+    (v128.store offset=16 (local.get $q) (f64x2.div
+      (v128.bitselect (f64x2.splat (f64.const 1)) (local.get $e_b) (f64x2.ge (local.get $v_b) (f64x2.splat (f64.const 0))))
+      (f64x2.add (f64x2.splat (f64.const 1)) (local.get $e_b)))))
+
+  ;; rec_act_sigmoid for u even: the bias added to the row first, then four lanes at a time ($sig4) and a
+  ;; last pair: e = exp(−|v|) by $exp2, then 1 / (1 + e) for v ≥ 0, else e / (1 + e) (one division, the
+  ;; numerator chosen first): the scalar loop's values (exp(−v) and exp(v) are both exp(−|v|) in their branch).
   (func $sig_rows (param $z i32) (param $b i32) (param $a i32) (param $m i32) (param $u i32) (param $ld i32)
-    (local $i i32) (local $x i32) (local $end i32) (local $v v128) (local $e v128)
+    (local $i i32) (local $row i32) (local $o i32) (local $end i32) (local $v v128) (local $e v128)
     (local.set $u (i32.shl (local.get $u) (i32.const 3)))
     (local.set $i (i32.const 0))
     (block $idone (loop $iloop
       (br_if $idone (i32.ge_s (local.get $i) (local.get $m)))
-      (local.set $x (i32.mul (local.get $i) (local.get $ld)))
-      (local.set $end (i32.add (local.get $x) (local.get $u)))
-      (block $jdone (loop $jloop
-        (br_if $jdone (i32.ge_s (local.get $x) (local.get $end)))
-        (local.set $v (v128.load (i32.add (local.get $z) (local.get $x))))
-        (if (local.get $b) (then
-          (local.set $v (f64x2.add (local.get $v) (v128.load (i32.add (local.get $b) (i32.sub (local.get $x) (i32.mul (local.get $i) (local.get $ld)))))))
-          (v128.store (i32.add (local.get $z) (local.get $x)) (local.get $v))))
+      (local.set $row (i32.mul (local.get $i) (local.get $ld)))
+      (local.set $end (i32.add (local.get $row) (local.get $u)))
+      (if (local.get $b) (then
+        (local.set $o (local.get $row))
+        (block $bdone (loop $bloop
+          (br_if $bdone (i32.ge_s (local.get $o) (local.get $end)))
+          (v128.store (i32.add (local.get $z) (local.get $o)) (f64x2.add (v128.load (i32.add (local.get $z) (local.get $o)))
+            (v128.load (i32.add (local.get $b) (i32.sub (local.get $o) (local.get $row))))))
+          (local.set $o (i32.add (local.get $o) (i32.const 16)))
+          (br $bloop)))))
+      (local.set $o (local.get $row))
+      (block $qdone (loop $qloop
+        (br_if $qdone (i32.gt_s (i32.add (local.get $o) (i32.const 32)) (local.get $end)))
+        (call $sig4 (i32.add (local.get $z) (local.get $o)) (i32.add (local.get $a) (local.get $o)))
+        (local.set $o (i32.add (local.get $o) (i32.const 32)))
+        (br $qloop)))
+      (if (i32.lt_s (local.get $o) (local.get $end)) (then
+        (local.set $v (v128.load (i32.add (local.get $z) (local.get $o))))
         (local.set $e (call $exp2 (v128.or (local.get $v) (v128.const i64x2 0x8000000000000000 0x8000000000000000))))
-        ;; (one division: the numerator 1 or e chosen first)
-        (v128.store (i32.add (local.get $a) (local.get $x)) (f64x2.div
+        (v128.store (i32.add (local.get $a) (local.get $o)) (f64x2.div
           (v128.bitselect (f64x2.splat (f64.const 1)) (local.get $e) (f64x2.ge (local.get $v) (f64x2.splat (f64.const 0))))
-          (f64x2.add (f64x2.splat (f64.const 1)) (local.get $e))))
-        (local.set $x (i32.add (local.get $x) (i32.const 16)))
-        (br $jloop)))
+          (f64x2.add (f64x2.splat (f64.const 1)) (local.get $e))))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $iloop))))
 
