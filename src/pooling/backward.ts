@@ -2,7 +2,7 @@
 import { stateError } from '../commons/checks.js';
 import { ShapeError } from '../commons/errors.js';
 import { type NDArray, fmt, sameShape } from '../commons/ndarray.js';
-import { poolMask4Kernel, poolMeanBackKernel } from '../kernels/pool.js';
+import { poolMask4Kernel, poolMaskKernel, poolMeanBackKernel } from '../kernels/pool.js';
 import type { Pooling } from './models.js';
 
 /** Backward cache initialization. */
@@ -69,6 +69,16 @@ export function poolingBackward(layer: Pooling, dX: NDArray): NDArray {
     // the WebAssembly kernel (the loop below, two channels at a time: the same bits)
     layer.bc.dX = dX;
     return dX; // To previous layer
+  }
+  if (pool !== 'mean') {
+    // Max/min over other windows (overlapping, or not of 4): the WebAssembly kernel when it applies
+    // (the loop below, two channels at a time: the same bits)
+    const offs = new Int32Array(n);
+    for (let iph = 0, k = 0; iph < ph; iph++) for (let ipw = 0; ipw < pw; ipw++) offs[k++] = (iph * w + ipw) * d;
+    if (poolMaskKernel(x, z, da, dx, { m, h, w, d, oh, ow, sh, sw, ph, pw }, offs)) {
+      layer.bc.dX = dX;
+      return dX; // To previous layer
+    }
   }
   const rowStep = (w - pw) * d; // from the end of one window row to the start of the next
   let zrow = 0; // Z[im, ioh, iow, 0] and dA[im, ioh, iow, 0]

@@ -1,6 +1,6 @@
 // Pooling layer forward pass (EpyNN epynn/pooling/forward.py).
 import type { NDArray } from '../commons/ndarray.js';
-import { poolMeanKernel, poolSelect4Kernel } from '../kernels/pool.js';
+import { poolMeanKernel, poolSelect4Kernel, poolSelectKernel } from '../kernels/pool.js';
 import type { Pooling } from './models.js';
 
 /** Forward cache initialization. */
@@ -55,9 +55,9 @@ export function poolingForward(layer: Pooling, A: NDArray): NDArray {
   // Mean, or a select whose arithmetic is known (or still presumed) exact
   const fast = mode !== SELECT || covered || noInfinity();
   // Windows of 4, a select: the WebAssembly kernel when it applies (same values, see src/kernels/pool.ts)
-  const wasmChk = mode === SELECT && fast && n === 4
+  const wasmChk = mode !== SELECT || !fast ? null : n === 4
     ? poolSelect4Kernel(x, z, { m, h, w, d, oh, ow, sh, sw, o1: offs[1], o2: offs[2], o3: offs[3] }, pool === 'min')
-    : null;
+    : poolSelectKernel(x, z, { m, h, w, d, oh, ow, sh, sw, ph, pw }, offs, pool === 'min');
   // Mean: the WebAssembly kernel when it applies (same sums, see src/kernels/pool.ts)
   const wasmMean = mode === MEAN && poolMeanKernel(x, z, { m, h, w, d, oh, ow, sh, sw, ph, pw }, offs);
   const chk = wasmChk ?? (wasmMean ? 0 : poolWindows(x, z, m, h, w, d, oh, ow, sh, sw, offs, fast ? mode : slow, pool === 'min' ? -1 : 1));

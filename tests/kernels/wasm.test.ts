@@ -237,6 +237,10 @@ describe('Pooling on resident buffers (the WebAssembly kernels) = the TypeScript
     { pool: 'mean' as const, poolSize: 2, strides: 2, h: 8, w: 6 },
     { pool: 'mean' as const, poolSize: 3, strides: 2, h: 7, w: 9 }, // overlapping windows add up in order
     { pool: 'mean' as const, poolSize: [1, 4] as [number, number], strides: [1, 3] as [number, number], h: 5, w: 10 },
+    { pool: 'max' as const, poolSize: 3, strides: 3, h: 9, w: 6 }, // windows of 9 (any window: kernels5.wat)
+    { pool: 'min' as const, poolSize: 3, strides: 2, h: 7, w: 9 }, // overlapping windows of 9
+    { pool: 'max' as const, poolSize: [7, 6] as [number, number], strides: [7, 6] as [number, number], h: 7, w: 6 }, // global
+    { pool: 'max' as const, poolSize: [2, 3] as [number, number], strides: 1, h: 6, w: 7 },
   ];
   test.each(cases)('%o, with infinities, NaN, signed zeros and ties', async (c) => {
     const { Pooling } = await import('../../src/pooling/models.js');
@@ -248,6 +252,7 @@ describe('Pooling on resident buffers (the WebAssembly kernels) = the TypeScript
     const base = rand(n);
     for (let i = 0; i < n; i += 7) base[i] = special[(i / 7) % special.length];
     const grads = rand(n);
+    const gradsSpecial = grads.map((v, i) => (i % 5 === 0 ? special[(i / 5) % special.length] : v)); // ±∞, NaN, ±0 in dA too
     for (const finite of [true, false]) {
       const runs: string[][] = [];
       for (const backend of ['wasm', 'js'] as const) {
@@ -259,7 +264,7 @@ describe('Pooling on resident buffers (the WebAssembly kernels) = the TypeScript
         const X = new NDArray(x, shape);
         layer.computeShapes(X);
         const Z = layer.forward(X);
-        const dA = new NDArray(grads.slice(0, Z.size), Z.shape);
+        const dA = new NDArray((finite ? grads : gradsSpecial).slice(0, Z.size), Z.shape);
         const dX = layer.backward(dA);
         runs.push([bits(Z.data), bits(dX.data)]);
       }
