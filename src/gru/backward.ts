@@ -1,7 +1,7 @@
 // GRU backward pass (EpyNN gru/backward.py).
 import { derivativeOf } from '../activation/steps.js';
 import type { NDArray } from '../commons/ndarray.js';
-import { checkBackwardInput, dataOf, inputGradient, sequenceGradient, stepProduct, stepProductT, stepWeights, zeroStep } from '../commons/recurrent.js';
+import { cacheArray, checkBackwardInput, dataOf, inputGradient, sequenceGradient, stepProduct, stepProductT, stepWeights, zeroStep } from '../commons/recurrent.js';
 import { stepKernels } from '../kernels/recurrent.js';
 import type { GRU } from './models.js';
 import { GRU_PARAMETERS } from './parameters.js';
@@ -18,10 +18,10 @@ function initializeBackward(layer: GRU, dX: NDArray): NDArray {
   const hs = layer.fc.h.shape; // (m, s, u)
   const dA = sequenceGradient(layer, dX, layer.sequences, hs);
   layer.bc = {};
-  for (const k of GRU_GRADIENT_CACHES) layer.bc[k] = layer.outputArray(k, hs, false);
+  for (const k of GRU_GRADIENT_CACHES) layer.bc[k] = cacheArray(layer, k, hs, false);
   zeroStep(layer.bc.dhn.data, hs[1] - 1, hs[0], hs[1], hs[2]); // nothing after the last step
   layer.bc.dA = dA;
-  layer.bc.dX = layer.outputArray('dX', layer.fc.X.shape, false); // To previous layer
+  layer.bc.dX = cacheArray(layer, 'dX', layer.fc.X.shape, false); // To previous layer
   return dA;
 }
 
@@ -50,7 +50,7 @@ export function gruBackward(layer: GRU, dX: NDArray): NDArray {
   const fhh = derivativeOf(layer, 'activate', layer.activate, layer.fc.hh_, hh);
   const fz = derivativeOf(layer, 'activateUpdate', layer.activateUpdate, layer.fc.z_, z);
   const fr = derivativeOf(layer, 'activateReset', layer.activateReset, layer.fc.r_, r);
-  const t = layer.outputArray('t', [m, s, u], false).data; // (m, s, u) dhh_ · Vhhᵀ of each step, shared by steps 7s and 8s
+  const t = cacheArray(layer, 't', [m, s, u], false).data; // (m, s, u) dhh_ · Vhhᵀ of each step, shared by steps 7s and 8s
   // WebAssembly step kernels where every array is resident, else null
   const wk = stepKernels(m, s, u, [da, dh_, dh, dhn, dhh_, dz_, dr_, z, hp, hh, r, fhh, fz, fr, t]);
 

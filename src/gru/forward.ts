@@ -1,7 +1,7 @@
 // GRU forward pass (EpyNN gru/forward.py).
 import { stepActivation } from '../activation/steps.js';
 import type { NDArray } from '../commons/ndarray.js';
-import { addHiddenProduct, checkRecurrentParameters, copyPreviousStep, dataOf, inputProduct, lastStep, stepProduct, stepWeights, zeroStep } from '../commons/recurrent.js';
+import { addHiddenProduct, cacheArray, checkRecurrentParameters, copyPreviousStep, dataOf, inputProduct, lastStep, stepProduct, stepWeights, zeroStep } from '../commons/recurrent.js';
 import { stepKernels } from '../kernels/recurrent.js';
 import type { GRU } from './models.js';
 import { GRU_PARAMETERS } from './parameters.js';
@@ -20,7 +20,7 @@ function initializeForward(layer: GRU, A: NDArray): NDArray {
   const [m, s] = X.shape;
   const hs = [m, s, layer.d.u]; // (m, s, u)
   layer.fc = { X };
-  for (const k of GRU_CACHES) layer.fc[k] = layer.outputArray(k, hs, false);
+  for (const k of GRU_CACHES) layer.fc[k] = cacheArray(layer, k, hs, false);
   zeroStep(layer.fc.hp.data, 0, m, s, layer.d.u); // hp = 0 at the first step
   return X;
 }
@@ -48,7 +48,7 @@ export function gruForward(layer: GRU, A: NDArray): NDArray {
   const actR = stepActivation(layer, 'activateReset', layer.activateReset, m, u);
   const actZ = stepActivation(layer, 'activateUpdate', layer.activateUpdate, m, u);
   const actHH = stepActivation(layer, 'activate', layer.activate, m, u);
-  const rhp = layer.outputArray('rhp', [m, s, u], false).data; // (m, s, u) r ⊙ hp of each step (not cached by EpyNN)
+  const rhp = cacheArray(layer, 'rhp', [m, s, u], false).data; // (m, s, u) r ⊙ hp of each step (not cached by EpyNN)
   const wk = stepKernels(m, s, u, [h, hp, hh, z, r, rhp]); // WebAssembly step kernels where the caches are resident, else null
 
   // (2s) + (4.1s) (5.1s) (6.1s) fused over all steps: the X · U part of every gate, one GEMM each

@@ -1,7 +1,7 @@
 // LSTM backward pass (EpyNN lstm/backward.py).
 import { derivativeOf } from '../activation/steps.js';
 import type { NDArray } from '../commons/ndarray.js';
-import { checkBackwardInput, dataOf, inputGradient, sequenceGradient, stepProductT, stepWeights, zeroStep } from '../commons/recurrent.js';
+import { cacheArray, checkBackwardInput, dataOf, inputGradient, sequenceGradient, stepProductT, stepWeights, zeroStep } from '../commons/recurrent.js';
 import { stepKernels } from '../kernels/recurrent.js';
 import type { LSTM } from './models.js';
 import { LSTM_PARAMETERS } from './parameters.js';
@@ -19,10 +19,10 @@ function initializeBackward(layer: LSTM, dX: NDArray): NDArray {
   const hs = layer.fc.h.shape; // (m, s, u)
   const dA = sequenceGradient(layer, dX, layer.sequences, hs);
   layer.bc = {};
-  for (const k of LSTM_GRADIENT_CACHES) layer.bc[k] = layer.outputArray(k, hs, false);
+  for (const k of LSTM_GRADIENT_CACHES) layer.bc[k] = cacheArray(layer, k, hs, false);
   for (const k of ['dhn', 'dCn']) zeroStep(layer.bc[k].data, hs[1] - 1, hs[0], hs[1], hs[2]); // nothing after the last step
   layer.bc.dA = dA;
-  layer.bc.dX = layer.outputArray('dX', layer.fc.X.shape, false); // To previous layer
+  layer.bc.dX = cacheArray(layer, 'dX', layer.fc.X.shape, false); // To previous layer
   return dA;
 }
 

@@ -1,7 +1,7 @@
 // LSTM forward pass (EpyNN lstm/forward.py).
 import { stepActivation } from '../activation/steps.js';
 import type { NDArray } from '../commons/ndarray.js';
-import { addHiddenProduct, checkRecurrentParameters, copyPreviousStep, dataOf, inputProduct, lastStep, stepWeights, zeroStep } from '../commons/recurrent.js';
+import { addHiddenProduct, cacheArray, checkRecurrentParameters, copyPreviousStep, dataOf, inputProduct, lastStep, stepWeights, zeroStep } from '../commons/recurrent.js';
 import { stepKernels } from '../kernels/recurrent.js';
 import type { LSTM } from './models.js';
 import { LSTM_PARAMETERS } from './parameters.js';
@@ -20,7 +20,7 @@ function initializeForward(layer: LSTM, A: NDArray): NDArray {
   const [m, s] = X.shape;
   const hs = [m, s, layer.d.u]; // (m, s, u)
   layer.fc = { X };
-  for (const k of LSTM_CACHES) layer.fc[k] = layer.outputArray(k, hs, false);
+  for (const k of LSTM_CACHES) layer.fc[k] = cacheArray(layer, k, hs, false);
   for (const k of ['hp', 'Cp_']) zeroStep(layer.fc[k].data, 0, m, s, layer.d.u); // previous states = 0 at the first step
   return X;
 }

@@ -1,7 +1,7 @@
 // RNN backward pass (EpyNN rnn/backward.py).
 import { derivativeOf } from '../activation/steps.js';
 import type { NDArray } from '../commons/ndarray.js';
-import { checkBackwardInput, dataOf, inputGradient, sequenceGradient, stepProductT, stepWeights, zeroStep } from '../commons/recurrent.js';
+import { cacheArray, checkBackwardInput, dataOf, inputGradient, sequenceGradient, stepProductT, stepWeights, zeroStep } from '../commons/recurrent.js';
 import { stepKernels } from '../kernels/recurrent.js';
 import type { RNN } from './models.js';
 
@@ -14,8 +14,8 @@ function initializeBackward(layer: RNN, dX: NDArray): NDArray {
   const dA = sequenceGradient(layer, dX, layer.sequences, layer.fc.h.shape); // (m, s, u)
   const hs = layer.fc.h.shape;
   layer.bc = {
-    dh_: layer.outputArray('dh_', hs, false), dh: layer.outputArray('dh', hs, false), dhn: layer.outputArray('dhn', hs, false),
-    dA, dX: layer.outputArray('dX', layer.fc.X.shape, false),
+    dh_: cacheArray(layer, 'dh_', hs, false), dh: cacheArray(layer, 'dh', hs, false), dhn: cacheArray(layer, 'dhn', hs, false),
+    dA, dX: cacheArray(layer, 'dX', layer.fc.X.shape, false),
   };
   const [m, s, u] = hs;
   zeroStep(layer.bc.dhn.data, s - 1, m, s, u); // nothing after the last step

@@ -2,7 +2,7 @@
 import { stepActivation } from '../activation/steps.js';
 import type { NDArray } from '../commons/ndarray.js';
 import { stepKernels } from '../kernels/recurrent.js';
-import { addHiddenProduct, checkRecurrentParameters, copyPreviousStep, dataOf, inputProduct, lastStep, stepWeights, zeroStep } from '../commons/recurrent.js';
+import { addHiddenProduct, cacheArray, checkRecurrentParameters, copyPreviousStep, dataOf, inputProduct, lastStep, stepWeights, zeroStep } from '../commons/recurrent.js';
 import type { RNN } from './models.js';
 import { RNN_PARAMETERS } from './parameters.js';
 
@@ -15,7 +15,7 @@ function initializeForward(layer: RNN, A: NDArray): NDArray {
   const X = A; // (m, s, e) never written to
   const [m, s] = X.shape;
   const hs = [m, s, layer.d.u]; // (m, s, u)
-  layer.fc = { X, h_: layer.outputArray('h_', hs, false), h: layer.outputArray('h', hs, false), hp: layer.outputArray('hp', hs, false) };
+  layer.fc = { X, h_: cacheArray(layer, 'h_', hs, false), h: cacheArray(layer, 'h', hs, false), hp: cacheArray(layer, 'hp', hs, false) };
   zeroStep(layer.fc.hp.data, 0, m, s, layer.d.u); // hp = 0 at the first step
   return X;
 }
