@@ -127,11 +127,12 @@ export function poolSelectKernel(x: Float64Array, z: Float64Array, p: PoolDims, 
 /**
  * Max/min pooling backward over any windows (overlapping ones add up, in the TS loop's order): each
  * window element dx += g · [x == z] (g finite), or += g where x == z (g = ±∞, NaN); dx zeroed by the
- * caller. Returns false (nothing written) where the WebAssembly kernel does not apply: it needs x, z
- * and dx resident and d even; da is copied in when it is not resident.
+ * caller, or with `store` (windows that tile X) not read and not needing zeros (the terms are added to
+ * +0). Returns false (nothing written) where the WebAssembly kernel does not apply: it needs x, z and
+ * dx resident and d even; da is copied in when it is not resident.
  */
 export function poolMaskKernel(
-  x: Float64Array, z: Float64Array, da: Float64Array, dx: Float64Array, p: PoolDims, offs: Int32Array,
+  x: Float64Array, z: Float64Array, da: Float64Array, dx: Float64Array, p: PoolDims, offs: Int32Array, store = false,
 ): boolean {
   const rt = wasmKernels();
   if (rt === null || p.d % 2 !== 0) return false;
@@ -143,6 +144,6 @@ export function poolMaskKernel(
   const base = rt.scratch(oBytes + (daAt < 0 ? n * 8 : 0));
   offsetTable(rt, base, offs);
   if (daAt < 0) rt.f64((daAt = base + oBytes), n).set(da.subarray(0, n));
-  rt.k.pool_sel_bwd(xAt, zAt, daAt, dxAt, p.m, p.h, p.w, p.d, p.oh, p.ow, p.sh, p.sw, base, offs.length);
+  rt.k.pool_sel_bwd(xAt, zAt, daAt, dxAt, p.m, p.h, p.w, p.d, p.oh, p.ow, p.sh, p.sw, base, offs.length, store ? 1 : 0);
   return true;
 }

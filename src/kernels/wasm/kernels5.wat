@@ -174,10 +174,12 @@
   ;; Max/min pooling backward over any windows, overlapping ones included (poolingBackward in
   ;; src/pooling/backward.ts): each window element gets dx += g · [x == z] when g is finite (g·0 = ±0
   ;; elsewhere, as the TS loop), and dx += g only where x == z when g is ±∞ or NaN. dx zeroed by the
-  ;; caller; windows in order, so every dx element receives its terms in the TS loop's order.
+  ;; caller; windows in order, so every dx element receives its terms in the TS loop's order. With
+  ;; store ≠ 0 (windows that tile X: one term per element) dx is not read: the adds are onto +0, and
+  ;; the caller need not zero it.
   (func (export "pool_sel_bwd") (param $x i32) (param $z i32) (param $da i32) (param $dx i32) (param $m i32)
     (param $h i32) (param $w i32) (param $d i32) (param $oh i32) (param $ow i32) (param $sh i32) (param $sw i32)
-    (param $offs i32) (param $n i32)
+    (param $offs i32) (param $n i32) (param $store i32)
     (local $im i32) (local $ioh i32) (local $iow i32) (local $id i32) (local $xi i32) (local $k i32) (local $o i32)
     (local $p i32) (local $zp i32) (local $gp i32)
     (local $g v128) (local $zv v128) (local $e v128) (local $dv v128) (local $one v128) (local $zero v128)
@@ -207,7 +209,8 @@
               (br_if $ddone (i32.eqz (local.get $id)))
               (local.set $g (v128.load (local.get $gp)))
               (local.set $e (f64x2.eq (v128.load (i32.add (local.get $x) (local.get $p))) (v128.load (local.get $zp))))
-              (local.set $dv (v128.load (i32.add (local.get $dx) (local.get $p))))
+              (local.set $dv (if (result v128) (local.get $store)
+                (then (local.get $zero)) (else (v128.load (i32.add (local.get $dx) (local.get $p))))))
               (v128.store (i32.add (local.get $dx) (local.get $p))
                 (v128.bitselect
                   ;; g finite: dx + g·[x == z]

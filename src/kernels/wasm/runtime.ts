@@ -27,7 +27,7 @@ export interface WasmExports {
   pool_sel_fwd(x: number, z: number, m: number, h: number, w: number, d: number, oh: number, ow: number,
     sh: number, sw: number, offs: number, n: number, isMin: number): number;
   pool_sel_bwd(x: number, z: number, da: number, dx: number, m: number, h: number, w: number, d: number,
-    oh: number, ow: number, sh: number, sw: number, offs: number, n: number): void;
+    oh: number, ow: number, sh: number, sw: number, offs: number, n: number, store: number): void;
   // kernels3.wat and kernels3b.wat: the recurrent layers' sigmoid and tanh
   rec_act_sigmoid(z: number, b: number, a: number, m: number, u: number, ld: number): void;
   rec_act_tanh(z: number, b: number, a: number, m: number, u: number, ld: number): void;
