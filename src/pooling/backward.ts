@@ -1,7 +1,7 @@
 // Pooling layer backward pass (EpyNN epynn/pooling/backward.py).
 import { stateError } from '../commons/checks.js';
 import { ShapeError } from '../commons/errors.js';
-import { type NDArray, fmt, sameShape } from '../commons/ndarray.js';
+import { NDArray, fmt, sameShape } from '../commons/ndarray.js';
 import { poolMask4Kernel, poolMaskKernel, poolMeanBackKernel } from '../kernels/pool.js';
 import type { Pooling } from './models.js';
 
@@ -35,6 +35,12 @@ export function poolingBackward(layer: Pooling, dX: NDArray): NDArray {
   const { ph, pw, sh, sw, oh, ow } = layer.d;
   if (!sameShape(dA.shape, Z.shape)) {
     throw new ShapeError(`Pooling: dA must have the forward output shape ${fmt(Z.shape)} (m, oh, ow, d), got ${fmt(dA.shape)}`);
+  }
+
+  if (layer.skipDX) {
+    // Training, right after the Embedding: dL/dX is not needed (see Layer.skipDX)
+    delete layer.bc.dX;
+    return new NDArray(new Float64Array(0), [0]);
   }
 
   const x = X.data;

@@ -34,6 +34,13 @@ export function poolingForward(layer: Pooling, A: NDArray): NDArray {
   //     innermost so that both X and Z are walked contiguously.
   const pool = layer.pool;
   const n = ph * pw; // window size
+  if (n === 1 && sh === 1 && sw === 1 && oh === h && ow === w) {
+    // 1×1 windows at stride 1: every pool of one element is the element itself (max, min, and mean's
+    // x / 1), Z = X bit for bit
+    z.set(x.subarray(0, z.length));
+    A = layer.fc.A = layer.fc.Z = Z;
+    return A; // To next layer
+  }
   // Offsets of the window positions from the window's first element X[im, ioh·sh, iow·sw, id]
   const offs = new Int32Array(n);
   for (let iph = 0, k = 0; iph < ph; iph++) for (let ipw = 0; ipw < pw; ipw++) offs[k++] = (iph * w + ipw) * d;

@@ -34,3 +34,34 @@ describe('Pooling output buffers reused between training batches', () => {
     });
   }
 });
+
+describe('1×1 windows at stride 1 and skipDX', () => {
+  test('1×1 pooling is X itself, bit for bit (max, min, mean; special values), as the plain loops', async () => {
+    const { naivePoolForward } = await import('./naive.js');
+    const X = uniformArray([2, 5, 4, 3], 7);
+    X.data.set([-0, 0, Infinity, -Infinity, NaN, 1e-310, -2.5], 0);
+    for (const pool of ['max', 'min', 'mean'] as const) {
+      const layer = new Pooling({ poolSize: 1, strides: 1, pool });
+      layer.computeShapes(X);
+      const A = layer.forward(X);
+      expect(Array.from(A.data).map((v) => Object.is(v, -0) ? '-0' : v)).toEqual(Array.from(X.data).map((v) => Object.is(v, -0) ? '-0' : v));
+      expect(A.data).not.toBe(X.data); // a copy: X is never handed out as the output
+      const want = naivePoolForward(X, [1, 1], [1, 1], pool);
+      // the plain loops agree in value (their mean sums from +0, so −0 comes out +0 there)
+      want.data.forEach((v, i) => expect(A.data[i] === v || (Number.isNaN(v) && Number.isNaN(A.data[i]))).toBe(true));
+    }
+  });
+
+  test('skipDX (training, right after the Embedding): no dX computed, bc.dX unset', () => {
+    const layer = new Pooling({ poolSize: 2 });
+    const X = uniformArray([2, 6, 6, 2], 8);
+    layer.computeShapes(X);
+    const A = layer.forward(X);
+    const dA = uniformArray(A.shape, 9);
+    expect(layer.backward(dA).size).toBe(72 * 2); // 2·6·6·2
+    expect(layer.bc.dX).toBeDefined();
+    layer.skipDX = true;
+    expect(layer.backward(dA).size).toBe(0);
+    expect(layer.bc.dX).toBeUndefined();
+  });
+});
