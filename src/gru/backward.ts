@@ -50,7 +50,11 @@ export function gruBackward(layer: GRU, dX: NDArray): NDArray {
   const fhh = derivativeOf(layer, 'activate', layer.activate, layer.fc.hh_, hh);
   const fz = derivativeOf(layer, 'activateUpdate', layer.activateUpdate, layer.fc.z_, z);
   const fr = derivativeOf(layer, 'activateReset', layer.activateReset, layer.fc.r_, r);
-  const t = cacheArray(layer, 't', [m, s, u], false).data; // (m, s, u) dhh_ · Vhhᵀ of each step, shared by steps 7s and 8s
+  // dhh_ · Vhhᵀ of a step, shared by steps 7s and 8s: every step's (m, s, u) while the caches are reused (the
+  // layout of the WebAssembly step kernels), else one step's (m, u) at a time; rows ts·u apart, step is at to(is)·u
+  const ts = layer.reuseOutputs ? s : 1;
+  const to = (is: number): number => (ts === 1 ? 0 : is);
+  const t = cacheArray(layer, 't', [m, ts, u], false).data;
   // WebAssembly step kernels where every array is resident, else null
   const wk = stepKernels(m, s, u, [da, dh_, dh, dhn, dhh_, dz_, dr_, z, hp, hh, r, fhh, fz, fr, t]);
 
@@ -81,16 +85,17 @@ export function gruBackward(layer: GRU, dX: NDArray): NDArray {
     }
 
     // (7s) Gradient of the loss w.r.t reset gate
-    stepProduct(m, u, dhh_, is * u, s * u, Vhh, false, t, is * u, s * u, false); // t[:, is] = dhh_[:, is] · Vhhᵀ (m, u), Vhh holding Vhhᵀ
+    stepProduct(m, u, dhh_, is * u, s * u, Vhh, false, t, to(is) * u, ts * u, false); // t[:, is] = dhh_[:, is] · Vhhᵀ (m, u), Vhh holding Vhhᵀ
     if (wk !== null) {
       wk.mul3(dr_, is, t, hp, fr); // (7s) and (8s) below, in WebAssembly
       wk.fma2(dh, is, t, r, dh_, z);
     } else for (let im = 0; im < m; im++) {
       const o = (im * s + is) * u;
-      for (let iu = 0; iu < u; iu++) dr_[o + iu] = t[o + iu] * hp[o + iu] * fr[o + iu];
+      const ot = (im * ts + to(is)) * u; // [im, is, 0] of t
+      for (let iu = 0; iu < u; iu++) dr_[o + iu] = t[ot + iu] * hp[o + iu] * fr[o + iu];
 
       // (8s) Gradient of the loss w.r.t previous hidden state: the element-wise terms here ...
-      for (let iu = 0; iu < u; iu++) dh[o + iu] = t[o + iu] * r[o + iu] + dh_[o + iu] * z[o + iu];
+      for (let iu = 0; iu < u; iu++) dh[o + iu] = t[ot + iu] * r[o + iu] + dh_[o + iu] * z[o + iu];
     }
     // (8s) ... then + dz_·Vzᵀ + dr_·Vrᵀ
     stepProductT(dh, dz_, Vz, is, m, s, u, true);

@@ -48,7 +48,11 @@ export function gruForward(layer: GRU, A: NDArray): NDArray {
   const actR = stepActivation(layer, 'activateReset', layer.activateReset, m, u);
   const actZ = stepActivation(layer, 'activateUpdate', layer.activateUpdate, m, u);
   const actHH = stepActivation(layer, 'activate', layer.activate, m, u);
-  const rhp = cacheArray(layer, 'rhp', [m, s, u], false).data; // (m, s, u) r ⊙ hp of each step (not cached by EpyNN)
+  // r ⊙ hp of a step (not cached by EpyNN): every step's (m, s, u) while the caches are reused (the layout of
+  // the WebAssembly step kernels), else one step's (m, u) at a time; rows rs·u apart, step is at ro(is)·u
+  const rs = layer.reuseOutputs ? s : 1;
+  const ro = (is: number): number => (rs === 1 ? 0 : is);
+  const rhp = cacheArray(layer, 'rhp', [m, rs, u], false).data;
   const wk = stepKernels(m, s, u, [h, hp, hh, z, r, rhp]); // WebAssembly step kernels where the caches are resident, else null
 
   // (2s) + (4.1s) (5.1s) (6.1s) fused over all steps: the X · U part of every gate, one GEMM each
@@ -77,10 +81,11 @@ export function gruForward(layer: GRU, A: NDArray): NDArray {
       if (wk !== null) wk.mul(rhp, is, r, hp); // the loop below, in WebAssembly (the same bits)
       else for (let im = 0; im < m; im++) {
         const oc = (im * s + is) * u; // [im, is, 0] of a (m, s, u) cache
-        for (let iu = 0; iu < u; iu++) rhp[oc + iu] = r[oc + iu] * hp[oc + iu];
+        const or = (im * rs + ro(is)) * u; // [im, is, 0] of rhp
+        for (let iu = 0; iu < u; iu++) rhp[or + iu] = r[oc + iu] * hp[oc + iu];
       }
       // (6.1s) hh_[:, is] += (r ⊙ hp) · Vhh (hp = 0 at the first step)
-      stepProduct(m, u, rhp, is * u, s * u, Vhh, false, hh_, is * u, s * u, true);
+      stepProduct(m, u, rhp, ro(is) * u, rs * u, Vhh, false, hh_, is * u, s * u, true);
     }
     actHH(hh_, bhh, hh, is, s); // (6.1s) + bhh, (6.2s)
 

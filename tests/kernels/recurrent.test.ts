@@ -194,11 +194,12 @@ describe('recurrentGemmKernel = the TypeScript GEMM (gemmStrided), bit for bit',
         const transposed = N % 8 === 0;
         const [bRs, bCs] = transposed ? [1, K] : [N, 1];
         const b = put(W);
-        const C0 = rand(pad + M * (N + 2));
+        const ldc = resident ? N + 2 : N; // C strided only where resident (outside, contiguous: one copy)
+        const C0 = rand(pad + M * ldc);
         const c = put(C0);
         const want = C0.slice();
-        expect(recurrentGemmKernel(M, N, K, a, pad, aRs, aCs, b, 0, bRs, bCs, c, pad, N + 2, acc)).toBe(true);
-        jsGemm.gemmStrided(M, N, K, a, pad, aRs, aCs, b, 0, bRs, bCs, want, pad, N + 2, acc);
+        expect(recurrentGemmKernel(M, N, K, a, pad, aRs, aCs, b, 0, bRs, bCs, c, pad, ldc, acc)).toBe(true);
+        jsGemm.gemmStrided(M, N, K, a, pad, aRs, aCs, b, 0, bRs, bCs, want, pad, ldc, acc);
         expect(bits(c)).toEqual(bits(want));
       } finally {
         selectBackend(before);
@@ -216,6 +217,9 @@ describe('recurrentGemmKernel = the TypeScript GEMM (gemmStrided), bit for bit',
       expect(recurrentGemmKernel(4, 4, 4, x, 0, 4, 1, x, 0, 4, 1, rand(16), 0, 4, false)).toBe(false);
       expect(recurrentGemmKernel(30, 8, 40, x, 0, 1, 30, x, 0, 8, 1, rand(240), 0, 8, false)).toBe(false); // by columns, M % 4
       expect(recurrentGemmKernel(32, 8, 40, x, 0, 80, 2, x, 0, 8, 1, rand(256), 0, 8, false)).toBe(false);
+      // outside the WebAssembly memory, a strided A (one step of an (m, s, u) cache) or C: gemmStrided packs them
+      expect(recurrentGemmKernel(32, 32, 32, x, 0, 96, 1, x, 0, 32, 1, rand(1024), 0, 32, true)).toBe(false);
+      expect(recurrentGemmKernel(32, 32, 32, x, 0, 32, 1, x, 0, 32, 1, rand(2048), 0, 64, true)).toBe(false);
     } finally {
       selectBackend(before);
     }
