@@ -86,7 +86,7 @@ async function recurrent(kind: RecurrentKind, o: BenchOptions): Promise<Row[]> {
     const ours = time(oursFn, o);
     return [{
       case: name, ours: ours.median, ref: r.median, refKind, flops: ref.flops, samples: m,
-      target: TARGET, met: ours.median <= 2 * r.median, note: `m=${m}, last hidden state, ${GATES[kind]} gate(s), no clipping`,
+      target: TARGET, met: ours.median <= 2 * r.median, note: `m=${m}, last hidden state, ${GATES[kind]} gate(s), no clipping, buffers reused as in train()`,
     }];
   } catch (err) {
     const r = time(() => ref.step(), o);

@@ -5,6 +5,7 @@ import { show } from '../commons/checks.js';
 import { ShapeError } from '../commons/errors.js';
 import type { Layer } from '../commons/models.js';
 import { NDArray, fmt, zeros } from '../commons/ndarray.js';
+import { cacheArray } from '../commons/recurrent.js';
 import { derivativeKernel, stepActivationKernel } from '../kernels/recurrent.js';
 import { type Activation, sigmoid, tanh } from './functions.js';
 
@@ -76,13 +77,13 @@ export function activateStep(layer: Layer, gate: string, fn: Activation, Z: NDAr
  */
 export function derivativeOf(layer: Layer, gate: string, fn: Activation, Z: NDArray, A: Float64Array): Float64Array {
   if (fn === tanh) {
-    const d = layer.outputArray(`d${gate}`, Z.shape, false).data;
+    const d = cacheArray(layer, `d${gate}`, Z.shape, false).data;
     if (derivativeKernel('tanh', A, d)) return d; // WebAssembly, same bits
     for (let k = 0; k < A.length; k++) d[k] = 1 - A[k] * A[k];
     return d;
   }
   if (fn === sigmoid) {
-    const d = layer.outputArray(`d${gate}`, Z.shape, false).data;
+    const d = cacheArray(layer, `d${gate}`, Z.shape, false).data;
     if (derivativeKernel('sigmoid', A, d)) return d;
     for (let k = 0; k < A.length; k++) d[k] = A[k] * (1 - A[k]);
     return d;

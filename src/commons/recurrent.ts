@@ -100,6 +100,21 @@ export function copyPreviousStep(
 }
 
 /**
+ * layer.outputArray(key, shape, zero) (reused during training, resident for the WebAssembly kernels; a
+ * fresh array otherwise), with an allocation failure turned into a ShapeError naming the layer and the
+ * cache, as zeros() reports it.
+ */
+export function cacheArray(layer: Layer, key: string, shape: readonly number[], zero: boolean): NDArray {
+  try {
+    return layer.outputArray(key, [...shape], zero);
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    const n = shape.reduce((a, b) => a * b, 1);
+    throw new ShapeError(`${layer.name}: cannot allocate cache ${key} of shape ${fmt(shape)} (${n} values, ${(n * 8 / 2 ** 30).toFixed(2)} GiB): ${err.message}`, { cause: err });
+  }
+}
+
+/**
  * a[:, is] = 0 for a (m, s, u) array: the one step of a reused cache that the loops never write (hp at
  * the first step, dhn at the last), instead of zeroing the whole buffer.
  */
@@ -141,7 +156,7 @@ export function stepWeights<K extends string>(layer: Layer, keys: readonly K[], 
     const V = layer.p[k];
     if (V === undefined) throw new EpyNNError(`${layer.name}: array ${k} is not set (expected one of ${keys.join(', ')})`);
     const [r, c] = V.shape;
-    const W = layer.outputArray(`${k}${transpose ? 'ᵀ' : ''}`, transpose ? [c, r] : [r, c], false).data;
+    const W = cacheArray(layer, `${k}${transpose ? 'ᵀ' : ''}`, transpose ? [c, r] : [r, c], false).data;
     if (!transpose) W.set(V.data);
     else for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) W[j * r + i] = V.data[i * c + j];
     out[k] = W;
@@ -157,7 +172,7 @@ export function stepWeights<K extends string>(layer: Layer, keys: readonly K[], 
 export function sequenceGradient(layer: Layer, dX: NDArray, sequences: boolean, hShape: readonly number[]): NDArray {
   if (sequences) return dX; // Full length sequence
   const [m, s, u] = hShape;
-  const dA = layer.outputArray('dA', hShape); // Empty full length sequence
+  const dA = cacheArray(layer, 'dA', hShape, true); // Empty full length sequence
   for (let im = 0; im < m; im++) dA.data.set(dX.data.subarray(im * u, (im + 1) * u), (im * s + s - 1) * u); // Assign to last index
   return dA;
 }

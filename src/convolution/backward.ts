@@ -60,8 +60,8 @@ export function convolutionBackward(layer: Convolution, dX: NDArray): NDArray {
   // (3) Restore kernel dimensions: nothing to do, dZ read as a (m·oh·ow, u) matrix broadcasts
   //     over (fh, fw, d) inside the block products below
 
-  // (4) Initialize backward output dL/dX
-  dX = new NDArray(new Float64Array(X.size), X.shape); // (m, h, w, d)
+  // (4) Initialize backward output dL/dX (zeroed by the kernels; a reused, resident buffer in training)
+  dX = layer.outputArray('dX', X.shape, false); // (m, h, w, d)
 
   // (5hw) Gradient of the loss w.r.t Xb   } fused: dXb = dZ · Wᵀ summed over the units, added at each
   // (6hw) Sum over units axis             } window's position in dX (padding dropped)

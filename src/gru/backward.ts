@@ -1,7 +1,7 @@
 // GRU backward pass (EpyNN gru/backward.py).
 import { derivativeOf } from '../activation/steps.js';
 import type { NDArray } from '../commons/ndarray.js';
-import { checkBackwardInput, dataOf, inputGradient, sequenceGradient, stepProduct, stepProductT, stepWeights, zeroStep } from '../commons/recurrent.js';
+import { cacheArray, checkBackwardInput, dataOf, inputGradient, sequenceGradient, stepProduct, stepProductT, stepWeights, zeroStep } from '../commons/recurrent.js';
 import { stepKernels } from '../kernels/recurrent.js';
 import type { GRU } from './models.js';
 import { GRU_PARAMETERS } from './parameters.js';
@@ -18,10 +18,10 @@ function initializeBackward(layer: GRU, dX: NDArray): NDArray {
   const hs = layer.fc.h.shape; // (m, s, u)
   const dA = sequenceGradient(layer, dX, layer.sequences, hs);
   layer.bc = {};
-  for (const k of GRU_GRADIENT_CACHES) layer.bc[k] = layer.outputArray(k, hs, false);
+  for (const k of GRU_GRADIENT_CACHES) layer.bc[k] = cacheArray(layer, k, hs, false);
   zeroStep(layer.bc.dhn.data, hs[1] - 1, hs[0], hs[1], hs[2]); // nothing after the last step
   layer.bc.dA = dA;
-  layer.bc.dX = layer.outputArray('dX', layer.fc.X.shape, false); // To previous layer
+  layer.bc.dX = cacheArray(layer, 'dX', layer.fc.X.shape, false); // To previous layer
   return dA;
 }
 
@@ -50,18 +50,22 @@ export function gruBackward(layer: GRU, dX: NDArray): NDArray {
   const fhh = derivativeOf(layer, 'activate', layer.activate, layer.fc.hh_, hh);
   const fz = derivativeOf(layer, 'activateUpdate', layer.activateUpdate, layer.fc.z_, z);
   const fr = derivativeOf(layer, 'activateReset', layer.activateReset, layer.fc.r_, r);
-  const t = layer.outputArray('t', [m, s, u], false).data; // (m, s, u) dhh_ · Vhhᵀ of each step, shared by steps 7s and 8s
+  // dhh_ · Vhhᵀ of a step, shared by steps 7s and 8s: every step's (m, s, u) while the caches are reused (the
+  // layout of the WebAssembly step kernels), else one step's (m, u) at a time; rows ts·u apart, step is at to(is)·u
+  const ts = layer.reuseOutputs ? s : 1;
+  const to = (is: number): number => (ts === 1 ? 0 : is);
+  const t = cacheArray(layer, 't', [m, ts, u], false).data;
   // WebAssembly step kernels where every array is resident, else null
-  const k = stepKernels(m, s, u, [da, dh_, dh, dhn, dhh_, dz_, dr_, z, hp, hh, r, fhh, fz, fr, t]);
+  const wk = stepKernels(m, s, u, [da, dh_, dh, dhn, dhh_, dz_, dr_, z, hp, hh, r, fhh, fz, fr, t]);
 
   // Reverse iteration over sequence steps
   for (let is = s - 1; is >= 0; is--) {
-    if (k !== null) {
+    if (wk !== null) {
       // (3s) to (6s) below, one WebAssembly kernel each (the same bits)
-      if (is < s - 1) k.copy(dhn, is, dh, is + 1); // (3s)
-      k.add(dh_, is, da, dhn); // (4s)
-      k.mul1m(dhh_, is, dh_, z, fhh); // (5s)
-      k.mulsub(dz_, is, dh_, hp, hh, fz); // (6s)
+      if (is < s - 1) wk.copy(dhn, is, dh, is + 1); // (3s)
+      wk.add(dh_, is, da, dhn); // (4s)
+      wk.mul1m(dhh_, is, dh_, z, fhh); // (5s)
+      wk.mulsub(dz_, is, dh_, hp, hh, fz); // (6s)
     } else for (let im = 0; im < m; im++) {
       // (2s) Slice sequence (m, s, u) w.r.t step: row [im, is, :] starts at o
       const o = (im * s + is) * u;
@@ -81,16 +85,17 @@ export function gruBackward(layer: GRU, dX: NDArray): NDArray {
     }
 
     // (7s) Gradient of the loss w.r.t reset gate
-    stepProduct(m, u, dhh_, is * u, s * u, Vhh, false, t, is * u, s * u, false); // t[:, is] = dhh_[:, is] · Vhhᵀ (m, u), Vhh holding Vhhᵀ
-    if (k !== null) {
-      k.mul3(dr_, is, t, hp, fr); // (7s) and (8s) below, in WebAssembly
-      k.fma2(dh, is, t, r, dh_, z);
+    stepProduct(m, u, dhh_, is * u, s * u, Vhh, false, t, to(is) * u, ts * u, false); // t[:, is] = dhh_[:, is] · Vhhᵀ (m, u), Vhh holding Vhhᵀ
+    if (wk !== null) {
+      wk.mul3(dr_, is, t, hp, fr); // (7s) and (8s) below, in WebAssembly
+      wk.fma2(dh, is, t, r, dh_, z);
     } else for (let im = 0; im < m; im++) {
       const o = (im * s + is) * u;
-      for (let iu = 0; iu < u; iu++) dr_[o + iu] = t[o + iu] * hp[o + iu] * fr[o + iu];
+      const ot = (im * ts + to(is)) * u; // [im, is, 0] of t
+      for (let iu = 0; iu < u; iu++) dr_[o + iu] = t[ot + iu] * hp[o + iu] * fr[o + iu];
 
       // (8s) Gradient of the loss w.r.t previous hidden state: the element-wise terms here ...
-      for (let iu = 0; iu < u; iu++) dh[o + iu] = t[o + iu] * r[o + iu] + dh_[o + iu] * z[o + iu];
+      for (let iu = 0; iu < u; iu++) dh[o + iu] = t[ot + iu] * r[o + iu] + dh_[o + iu] * z[o + iu];
     }
     // (8s) ... then + dz_·Vzᵀ + dr_·Vrᵀ
     stepProductT(dh, dz_, Vz, is, m, s, u, true);

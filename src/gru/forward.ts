@@ -1,7 +1,7 @@
 // GRU forward pass (EpyNN gru/forward.py).
 import { stepActivation } from '../activation/steps.js';
 import type { NDArray } from '../commons/ndarray.js';
-import { addHiddenProduct, checkRecurrentParameters, copyPreviousStep, dataOf, inputProduct, lastStep, stepProduct, stepWeights, zeroStep } from '../commons/recurrent.js';
+import { addHiddenProduct, cacheArray, checkRecurrentParameters, copyPreviousStep, dataOf, inputProduct, lastStep, stepProduct, stepWeights, zeroStep } from '../commons/recurrent.js';
 import { stepKernels } from '../kernels/recurrent.js';
 import type { GRU } from './models.js';
 import { GRU_PARAMETERS } from './parameters.js';
@@ -20,7 +20,7 @@ function initializeForward(layer: GRU, A: NDArray): NDArray {
   const [m, s] = X.shape;
   const hs = [m, s, layer.d.u]; // (m, s, u)
   layer.fc = { X };
-  for (const k of GRU_CACHES) layer.fc[k] = layer.outputArray(k, hs, false);
+  for (const k of GRU_CACHES) layer.fc[k] = cacheArray(layer, k, hs, false);
   zeroStep(layer.fc.hp.data, 0, m, s, layer.d.u); // hp = 0 at the first step
   return X;
 }
@@ -48,8 +48,12 @@ export function gruForward(layer: GRU, A: NDArray): NDArray {
   const actR = stepActivation(layer, 'activateReset', layer.activateReset, m, u);
   const actZ = stepActivation(layer, 'activateUpdate', layer.activateUpdate, m, u);
   const actHH = stepActivation(layer, 'activate', layer.activate, m, u);
-  const rhp = layer.outputArray('rhp', [m, s, u], false).data; // (m, s, u) r ⊙ hp of each step (not cached by EpyNN)
-  const k = stepKernels(m, s, u, [h, hp, hh, z, r, rhp]); // WebAssembly step kernels where the caches are resident, else null
+  // r ⊙ hp of a step (not cached by EpyNN): every step's (m, s, u) while the caches are reused (the layout of
+  // the WebAssembly step kernels), else one step's (m, u) at a time; rows rs·u apart, step is at ro(is)·u
+  const rs = layer.reuseOutputs ? s : 1;
+  const ro = (is: number): number => (rs === 1 ? 0 : is);
+  const rhp = cacheArray(layer, 'rhp', [m, rs, u], false).data;
+  const wk = stepKernels(m, s, u, [h, hp, hh, z, r, rhp]); // WebAssembly step kernels where the caches are resident, else null
 
   // (2s) + (4.1s) (5.1s) (6.1s) fused over all steps: the X · U part of every gate, one GEMM each
   const ms = m * s;
@@ -62,7 +66,7 @@ export function gruForward(layer: GRU, A: NDArray): NDArray {
     // (2s) Slice sequence (m, s, e) with respect to step: done above for the X · U parts
 
     // (3s) Retrieve previous hidden state
-    copyPreviousStep(hp, h, is, m, s, u, k);
+    copyPreviousStep(hp, h, is, m, s, u, wk);
 
     // (4s) Activate reset gate
     addHiddenProduct(r_, hp, Vr, is, m, s, u); // (4.1s) r_ += hp · Vr
@@ -74,18 +78,19 @@ export function gruForward(layer: GRU, A: NDArray): NDArray {
 
     // (6s) Activate hidden hat
     if (is > 0) {
-      if (k !== null) k.mul(rhp, is, r, hp); // the loop below, in WebAssembly (the same bits)
+      if (wk !== null) wk.mul(rhp, is, r, hp); // the loop below, in WebAssembly (the same bits)
       else for (let im = 0; im < m; im++) {
         const oc = (im * s + is) * u; // [im, is, 0] of a (m, s, u) cache
-        for (let iu = 0; iu < u; iu++) rhp[oc + iu] = r[oc + iu] * hp[oc + iu];
+        const or = (im * rs + ro(is)) * u; // [im, is, 0] of rhp
+        for (let iu = 0; iu < u; iu++) rhp[or + iu] = r[oc + iu] * hp[oc + iu];
       }
       // (6.1s) hh_[:, is] += (r ⊙ hp) · Vhh (hp = 0 at the first step)
-      stepProduct(m, u, rhp, is * u, s * u, Vhh, false, hh_, is * u, s * u, true);
+      stepProduct(m, u, rhp, ro(is) * u, rs * u, Vhh, false, hh_, is * u, s * u, true);
     }
     actHH(hh_, bhh, hh, is, s); // (6.1s) + bhh, (6.2s)
 
     // (7s) Compute current hidden state
-    if (k !== null) k.lerp(h, is, z, hp, hh); // the loop below, in WebAssembly
+    if (wk !== null) wk.lerp(h, is, z, hp, hh); // the loop below, in WebAssembly
     else for (let im = 0; im < m; im++) {
       const oc = (im * s + is) * u;
       for (let iu = 0; iu < u; iu++) {

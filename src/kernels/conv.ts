@@ -54,9 +54,11 @@ export class ConvScratch {
    * changed in between, as X is not between forward and the gradients).
    */
   dzCopy: Float64Array | null = null;
+  dzCopyOf: Float64Array | undefined = undefined;
+  /** Doubles of dzCopy that hold the copy. */
+  dzCopyN = 0;
   /** Z of a forward that only wants A (evaluation), where the kernel needs Z somewhere. */
   ztmp = new Float64Array(0);
-  dzCopyOf: Float64Array | undefined = undefined;
 }
 
 /**
@@ -69,18 +71,21 @@ export class ConvScratch {
 function residentDz(s: ConvScratch, rt: WasmRuntime, dz: Float64Array, n: number, mode: 'make' | 'take'): Float64Array {
   if (rt.addressOf(dz) >= 0) return dz;
   if (mode === 'take') {
-    const copy = s.dzCopyOf === dz && s.dzCopy !== null && s.dzCopy.length === n && rt.addressOf(s.dzCopy) >= 0 ? s.dzCopy : dz;
+    const kept = s.dzCopyOf === dz && s.dzCopy !== null && s.dzCopyN === n && rt.addressOf(s.dzCopy) >= 0;
     s.dzCopyOf = undefined;
-    return copy;
+    return kept ? s.dzCopy!.subarray(0, n) : dz;
   }
-  if (s.dzCopy === null || s.dzCopy.length !== n) {
+  if (s.dzCopy === null || s.dzCopy.length < n) {
+    // grown only (a last, smaller batch reuses it): the old one is freed when collected
     s.dzCopy = rt.residentArray(n);
     s.dzCopyOf = undefined;
     if (s.dzCopy === null) return dz;
   }
-  s.dzCopy.set(dz.subarray(0, n));
+  const copy = s.dzCopy.subarray(0, n);
+  copy.set(dz.subarray(0, n));
   s.dzCopyOf = dz;
-  return s.dzCopy;
+  s.dzCopyN = n;
+  return copy;
 }
 
 /**

@@ -95,3 +95,55 @@ export function poolMeanBackKernel(da: Float64Array, dx: Float64Array, p: PoolDi
   rt.k.pool_mean_bwd(daAt, dxAt, p.m, p.h, p.w, p.d, p.oh, p.ow, p.sh, p.sw, p.ph, p.pw);
   return true;
 }
+
+/** Byte offsets of the window elements in scratch at `at` (the i32 table the kernels read). */
+function offsetTable(rt: NonNullable<ReturnType<typeof wasmKernels>>, at: number, offs: Int32Array): void {
+  const ov = rt.i32(at, offs.length);
+  for (let k = 0; k < offs.length; k++) ov[k] = offs[k] * 8;
+}
+
+/**
+ * Max (min when isMin) pooling over any window at the element offsets `offs` (window order, offs[0] =
+ * 0), the TS loop's arithmetic select (finite X; an infinity gives NaN and the caller pools again).
+ * Returns Σ (v − v) over the pooled values, or null (nothing written) where the WebAssembly kernel does
+ * not apply: it needs x resident and d even.
+ */
+export function poolSelectKernel(x: Float64Array, z: Float64Array, p: PoolDims, offs: Int32Array, isMin: boolean): number | null {
+  const rt = wasmKernels();
+  if (rt === null || p.d % 2 !== 0) return null;
+  const xAt = rt.addressOf(x);
+  if (xAt < 0) return null;
+  const n = p.m * p.oh * p.ow * p.d;
+  let zAt = rt.addressOf(z);
+  const oBytes = Math.ceil((offs.length * 4) / 64) * 64;
+  const base = rt.scratch(oBytes + (zAt < 0 ? n * 8 : 0)); // x is resident: the memory is shared, views stay valid
+  offsetTable(rt, base, offs);
+  if (zAt < 0) zAt = base + oBytes;
+  const chk = rt.k.pool_sel_fwd(xAt, zAt, p.m, p.h, p.w, p.d, p.oh, p.ow, p.sh, p.sw, base, offs.length, isMin ? 1 : 0);
+  if (rt.addressOf(z) < 0) z.set(rt.f64(zAt, n));
+  return chk;
+}
+
+/**
+ * Max/min pooling backward over any windows (overlapping ones add up, in the TS loop's order): each
+ * window element dx += g · [x == z] (g finite), or += g where x == z (g = ±∞, NaN); dx zeroed by the
+ * caller, or with `store` (windows that tile X) not read and not needing zeros (the terms are added to
+ * +0). Returns false (nothing written) where the WebAssembly kernel does not apply: it needs x, z and
+ * dx resident and d even; da is copied in when it is not resident.
+ */
+export function poolMaskKernel(
+  x: Float64Array, z: Float64Array, da: Float64Array, dx: Float64Array, p: PoolDims, offs: Int32Array, store = false,
+): boolean {
+  const rt = wasmKernels();
+  if (rt === null || p.d % 2 !== 0) return false;
+  const xAt = rt.addressOf(x), zAt = rt.addressOf(z), dxAt = rt.addressOf(dx);
+  if (xAt < 0 || zAt < 0 || dxAt < 0) return false;
+  let daAt = rt.addressOf(da);
+  const n = p.m * p.oh * p.ow * p.d;
+  const oBytes = Math.ceil((offs.length * 4) / 64) * 64;
+  const base = rt.scratch(oBytes + (daAt < 0 ? n * 8 : 0));
+  offsetTable(rt, base, offs);
+  if (daAt < 0) rt.f64((daAt = base + oBytes), n).set(da.subarray(0, n));
+  rt.k.pool_sel_bwd(xAt, zAt, daAt, dxAt, p.m, p.h, p.w, p.d, p.oh, p.ow, p.sh, p.sw, base, offs.length, store ? 1 : 0);
+  return true;
+}

@@ -1,9 +1,9 @@
-// Step kernels of the recurrent layers (RNN, LSTM, GRU) on the WebAssembly backend (kernels3.wat): the
-// product of one step with a (u, u) weight matrix, and one step's bias + sigmoid/tanh. They work in place
-// on the layers' caches when those are resident in the module's memory (Layer.outputArray during
-// training and evaluation, see kernelArray); each returns false where it does not apply (TypeScript
-// backend, arrays not resident, shapes it does not handle), and the caller runs its TypeScript loops,
-// which give the same bits.
+// Step kernels of the recurrent layers (RNN, LSTM, GRU) on the WebAssembly backend (kernels3.wat,
+// kernels3b.wat, kernels4.wat): the products, the element-wise work and the sigmoid/tanh of their steps.
+// They work in place on the layers' caches when those are resident in the module's memory
+// (Layer.outputArray during training and evaluation, see kernelArray); each returns false (or null) where
+// it does not apply (TypeScript backend, arrays not resident, shapes it does not handle), and the caller
+// runs its TypeScript loops, which give the same bits.
 import { wasmKernels } from './backend.js';
 import { KC, SMALL } from './js/gemm.js';
 
@@ -15,11 +15,13 @@ const f64Bytes = (n: number): number => Math.ceil((n * 8) / 64) * 64;
  * k·aCs], B[k, j] = b[bOff + k·bRs + j·bCs], C[i, j] = c[cOff + i·ldc + j]) on the unpacked kernels of
  * kernels4.wat, for the recurrent layers' products: A by rows (aCs = 1, rec_mm) or by columns (aRs = 1,
  * M a multiple of 4, rec_mm_tn). Operands resident in the WebAssembly memory are used in place; others
- * are copied in (B gathered as (K, N) rows, so transposed weights cost one small copy) and C copied out.
+ * are copied in (B gathered as (K, N) rows, so transposed weights cost one small copy) and C copied out,
+ * A and C only when contiguous.
  * Same bits as gemmStrided: it is taken only where gemmStrided packs (M·N·K above its small-product
  * threshold), and the depth is cut into gemmStrided's blocks of KC, each block's sums taken from zero and
  * then added to C (or stored, the first one when not accumulating), as the packed GEMM does. Returns false
- * where it does not apply (TypeScript backend, N not a multiple of 4, other strides).
+ * where it does not apply (TypeScript backend, N not a multiple of 4, other strides, A or C strided outside
+ * the WebAssembly memory).
  */
 export function recurrentGemmKernel(
   M: number, N: number, K: number,
@@ -35,8 +37,11 @@ export function recurrentGemmKernel(
   let aAt = rt.addressOf(a);
   let bAt = rt.addressOf(b);
   let cAt = rt.addressOf(c);
-  // A in place when resident, else its rows (by rows: M rows of aRs; by columns: K rows of aCs) copied in
-  const aLen = byRows ? (M - 1) * aRs + K : (K - 1) * aCs + M;
+  // Operands outside the WebAssembly memory are copied in (C out) in one piece: A and C only when
+  // contiguous (else gemmStrided packs them, as fast); B, small, is gathered as (K, N) rows in any case
+  const aLen = M * K;
+  if (aAt < 0 && (byRows ? aRs !== K : aCs !== M)) return false;
+  if (cAt < 0 && ldc !== N) return false;
   const bDirect = bAt >= 0 && bCs === 1 && bRs === N;
   const size = (aAt < 0 ? f64Bytes(aLen) : 0) + (bDirect ? 0 : f64Bytes(K * N)) + (cAt < 0 ? f64Bytes(M * N) : 0);
   const base = size > 0 ? rt.scratch(size) : 0;
@@ -48,32 +53,26 @@ export function recurrentGemmKernel(
   } else aAt += 8 * aOff;
   if (!bDirect) {
     const B = rt.f64(at, K * N);
-    if (bCs === 1) for (let k = 0; k < K; k++) B.set(b.subarray(bOff + k * bRs, bOff + k * bRs + N), k * N);
+    if (bCs === 1 && bRs === N) B.set(b.subarray(bOff, bOff + K * N));
     else for (let k = 0, o = 0; k < K; k++) for (let j = 0, bi = bOff + k * bRs; j < N; j++, bi += bCs) B[o++] = b[bi];
     bAt = at;
     at += f64Bytes(K * N);
   } else bAt += 8 * bOff;
-  let ldcBytes = 8 * ldc;
   const cIn = cAt >= 0;
   if (!cIn) {
     cAt = at;
-    ldcBytes = 8 * N;
-    if (accumulate) {
-      const C = rt.f64(cAt, M * N);
-      for (let i = 0; i < M; i++) C.set(c.subarray(cOff + i * ldc, cOff + i * ldc + N), i * N);
-    }
+    if (accumulate) rt.f64(cAt, M * N).set(c.subarray(cOff, cOff + M * N));
   } else cAt += 8 * cOff;
-  const kStep = byRows ? 8 : 8 * aCs; // bytes from one depth index to the next in A
+  const aRowBytes = 8 * (byRows ? aRs : aCs);
+  const ldcBytes = 8 * ldc;
+  const kStep = byRows ? 8 : aRowBytes; // bytes from one depth index to the next in A
   for (let pc = 0; pc < K; pc += KC) {
     const kc = Math.min(KC, K - pc);
     const acc = accumulate || pc > 0 ? 1 : 0;
-    if (byRows) rt.k.rec_mm(M, N, kc, aAt + pc * kStep, 8 * aRs, bAt + 8 * pc * N, cAt, ldcBytes, acc);
-    else rt.k.rec_mm_tn(M, N, kc, aAt + pc * kStep, 8 * aCs, bAt + 8 * pc * N, cAt, ldcBytes, acc);
+    if (byRows) rt.k.rec_mm(M, N, kc, aAt + pc * kStep, aRowBytes, bAt + 8 * pc * N, cAt, ldcBytes, acc);
+    else rt.k.rec_mm_tn(M, N, kc, aAt + pc * kStep, aRowBytes, bAt + 8 * pc * N, cAt, ldcBytes, acc);
   }
-  if (!cIn) {
-    const C = rt.f64(cAt, M * N);
-    for (let i = 0; i < M; i++) c.set(C.subarray(i * N, (i + 1) * N), cOff + i * ldc);
-  }
+  if (!cIn) c.set(rt.f64(cAt, M * N), cOff);
   return true;
 }
 
@@ -98,7 +97,7 @@ export function stepActivationKernel(
     bAt = rt.scratch(u * 8);
     rt.f64(bAt, u).set(b.subarray(0, u));
   }
-  rt.k.rec_act(zAt + 8 * off, bAt, aAt + 8 * off, m, u, 8 * ld, kind === 'tanh' ? 1 : 0);
+  (kind === 'tanh' ? rt.k.rec_act_tanh : rt.k.rec_act_sigmoid)(zAt + 8 * off, bAt, aAt + 8 * off, m, u, 8 * ld);
   return true;
 }
 

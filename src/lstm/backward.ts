@@ -1,7 +1,7 @@
 // LSTM backward pass (EpyNN lstm/backward.py).
 import { derivativeOf } from '../activation/steps.js';
 import type { NDArray } from '../commons/ndarray.js';
-import { checkBackwardInput, dataOf, inputGradient, sequenceGradient, stepProductT, stepWeights, zeroStep } from '../commons/recurrent.js';
+import { cacheArray, checkBackwardInput, dataOf, inputGradient, sequenceGradient, stepProductT, stepWeights, zeroStep } from '../commons/recurrent.js';
 import { stepKernels } from '../kernels/recurrent.js';
 import type { LSTM } from './models.js';
 import { LSTM_PARAMETERS } from './parameters.js';
@@ -19,10 +19,10 @@ function initializeBackward(layer: LSTM, dX: NDArray): NDArray {
   const hs = layer.fc.h.shape; // (m, s, u)
   const dA = sequenceGradient(layer, dX, layer.sequences, hs);
   layer.bc = {};
-  for (const k of LSTM_GRADIENT_CACHES) layer.bc[k] = layer.outputArray(k, hs, false);
+  for (const k of LSTM_GRADIENT_CACHES) layer.bc[k] = cacheArray(layer, k, hs, false);
   for (const k of ['dhn', 'dCn']) zeroStep(layer.bc[k].data, hs[1] - 1, hs[0], hs[1], hs[2]); // nothing after the last step
   layer.bc.dA = dA;
-  layer.bc.dX = layer.outputArray('dX', layer.fc.X.shape, false); // To previous layer
+  layer.bc.dX = cacheArray(layer, 'dX', layer.fc.X.shape, false); // To previous layer
   return dA;
 }
 
@@ -55,23 +55,23 @@ export function lstmBackward(layer: LSTM, dX: NDArray): NDArray {
   const fi = derivativeOf(layer, 'activateInput', layer.activateInput, layer.fc.i_, i);
   const ff = derivativeOf(layer, 'activateForget', layer.activateForget, layer.fc.f_, f);
   // WebAssembly step kernels where every array is resident, else null
-  const k = stepKernels(m, s, u, [da, dh_, dh, dhn, dC_, dC, dCn, do_, dg_, di_, df_, o, C, i, g, Cp_, f, fC, fo, fg, fi, ff]);
+  const wk = stepKernels(m, s, u, [da, dh_, dh, dhn, dC_, dC, dCn, do_, dg_, di_, df_, o, C, i, g, Cp_, f, fC, fo, fg, fi, ff]);
 
   // Reverse iteration over sequence steps
   for (let is = s - 1; is >= 0; is--) {
-    if (k !== null) {
+    if (wk !== null) {
       // (3s) to (10s) below, one WebAssembly kernel each (the same bits)
       if (is < s - 1) {
-        k.copy(dhn, is, dh, is + 1); // (3.1)
-        k.copy(dCn, is, dC, is + 1); // (3.2)
+        wk.copy(dhn, is, dh, is + 1); // (3.1)
+        wk.copy(dCn, is, dC, is + 1); // (3.2)
       }
-      k.add(dh_, is, da, dhn); // (4s)
-      k.mul3add(dC_, is, dh_, o, fC, dCn); // (5s)
-      k.mul3(do_, is, dh_, C, fo); // (6s)
-      k.mul3(dg_, is, dC_, i, fg); // (7s)
-      k.mul3(di_, is, dC_, g, fi); // (8s)
-      k.mul3(df_, is, dC_, Cp_, ff); // (9s)
-      k.mul(dC, is, dC_, f); // (10s)
+      wk.add(dh_, is, da, dhn); // (4s)
+      wk.mul3add(dC_, is, dh_, o, fC, dCn); // (5s)
+      wk.mul3(do_, is, dh_, C, fo); // (6s)
+      wk.mul3(dg_, is, dC_, i, fg); // (7s)
+      wk.mul3(di_, is, dC_, g, fi); // (8s)
+      wk.mul3(df_, is, dC_, Cp_, ff); // (9s)
+      wk.mul(dC, is, dC_, f); // (10s)
     } else for (let im = 0; im < m; im++) {
       // (2s) Slice sequence (m, s, u) w.r.t step: row [im, is, :] starts at r
       const r = (im * s + is) * u;

@@ -1,7 +1,7 @@
 // LSTM forward pass (EpyNN lstm/forward.py).
 import { stepActivation } from '../activation/steps.js';
 import type { NDArray } from '../commons/ndarray.js';
-import { addHiddenProduct, checkRecurrentParameters, copyPreviousStep, dataOf, inputProduct, lastStep, stepWeights, zeroStep } from '../commons/recurrent.js';
+import { addHiddenProduct, cacheArray, checkRecurrentParameters, copyPreviousStep, dataOf, inputProduct, lastStep, stepWeights, zeroStep } from '../commons/recurrent.js';
 import { stepKernels } from '../kernels/recurrent.js';
 import type { LSTM } from './models.js';
 import { LSTM_PARAMETERS } from './parameters.js';
@@ -20,7 +20,7 @@ function initializeForward(layer: LSTM, A: NDArray): NDArray {
   const [m, s] = X.shape;
   const hs = [m, s, layer.d.u]; // (m, s, u)
   layer.fc = { X };
-  for (const k of LSTM_CACHES) layer.fc[k] = layer.outputArray(k, hs, false);
+  for (const k of LSTM_CACHES) layer.fc[k] = cacheArray(layer, k, hs, false);
   for (const k of ['hp', 'Cp_']) zeroStep(layer.fc[k].data, 0, m, s, layer.d.u); // previous states = 0 at the first step
   return X;
 }
@@ -50,7 +50,7 @@ export function lstmForward(layer: LSTM, A: NDArray): NDArray {
   const actG = stepActivation(layer, 'activateCandidate', layer.activateCandidate, m, u);
   const actO = stepActivation(layer, 'activateOutput', layer.activateOutput, m, u);
   const actC = stepActivation(layer, 'activate', layer.activate, m, u);
-  const k = stepKernels(m, s, u, [h, hp, o, i, f, g, C_, Cp_, C]); // WebAssembly step kernels where the caches are resident, else null
+  const wk = stepKernels(m, s, u, [h, hp, o, i, f, g, C_, Cp_, C]); // WebAssembly step kernels where the caches are resident, else null
 
   // (2s) + (4.1s) (5.1s) (6.1s) (7.1s) fused over all steps: the X · U part of every gate, one GEMM each
   const ms = m * s;
@@ -64,8 +64,8 @@ export function lstmForward(layer: LSTM, A: NDArray): NDArray {
     // (2s) Slice sequence (m, s, e) w.r.t to step: done above for the X · U parts
 
     // (3s) Retrieve previous states
-    copyPreviousStep(hp, h, is, m, s, u, k); // (3.1s) Hidden
-    copyPreviousStep(Cp_, C_, is, m, s, u, k); // (3.2s) Memory
+    copyPreviousStep(hp, h, is, m, s, u, wk); // (3.1s) Hidden
+    copyPreviousStep(Cp_, C_, is, m, s, u, wk); // (3.2s) Memory
 
     // (4s) Activate forget gate
     addHiddenProduct(f_, hp, Vf, is, m, s, u); // (4.1s) f_ += hp · Vf
@@ -84,7 +84,7 @@ export function lstmForward(layer: LSTM, A: NDArray): NDArray {
     actO(o_, bo, o, is, s); // (7.1s) + bo, (7.2s)
 
     // (8s) Compute current memory state
-    if (k !== null) k.fma2(C_, is, Cp_, f, i, g); // (8.1s) below, in WebAssembly (the same bits)
+    if (wk !== null) wk.fma2(C_, is, Cp_, f, i, g); // (8.1s) below, in WebAssembly (the same bits)
     else for (let im = 0; im < m; im++) {
       const oc = (im * s + is) * u; // [im, is, 0] of a (m, s, u) cache
       for (let iu = 0; iu < u; iu++) C_[oc + iu] = Cp_[oc + iu] * f[oc + iu] + i[oc + iu] * g[oc + iu]; // (8.1s)
@@ -92,7 +92,7 @@ export function lstmForward(layer: LSTM, A: NDArray): NDArray {
     actC(C_, null, C, is, s); // (8.2s)
 
     // (9s) Compute current hidden state
-    if (k !== null) k.mul(h, is, o, C); // the loop below, in WebAssembly
+    if (wk !== null) wk.mul(h, is, o, C); // the loop below, in WebAssembly
     else for (let im = 0; im < m; im++) {
       const oc = (im * s + is) * u;
       for (let iu = 0; iu < u; iu++) h[oc + iu] = o[oc + iu] * C[oc + iu];

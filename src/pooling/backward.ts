@@ -1,8 +1,8 @@
 // Pooling layer backward pass (EpyNN epynn/pooling/backward.py).
 import { stateError } from '../commons/checks.js';
 import { ShapeError } from '../commons/errors.js';
-import { type NDArray, fmt, sameShape } from '../commons/ndarray.js';
-import { poolMask4Kernel, poolMeanBackKernel } from '../kernels/pool.js';
+import { NDArray, fmt, sameShape } from '../commons/ndarray.js';
+import { poolMask4Kernel, poolMaskKernel, poolMeanBackKernel } from '../kernels/pool.js';
 import type { Pooling } from './models.js';
 
 /** Backward cache initialization. */
@@ -37,6 +37,12 @@ export function poolingBackward(layer: Pooling, dX: NDArray): NDArray {
     throw new ShapeError(`Pooling: dA must have the forward output shape ${fmt(Z.shape)} (m, oh, ow, d), got ${fmt(dA.shape)}`);
   }
 
+  if (layer.skipDX) {
+    // Training, right after the Embedding: dL/dX is not needed (see Layer.skipDX)
+    delete layer.bc.dX;
+    return new NDArray(new Float64Array(0), [0]);
+  }
+
   const x = X.data;
   const z = Z.data;
   const da = dA.data;
@@ -47,10 +53,11 @@ export function poolingBackward(layer: Pooling, dX: NDArray): NDArray {
   const pool = layer.pool;
   const n = ph * pw; // window size, for 'mean'
 
-  // (3) Initialize backward output dL/dX. When 4-element windows tile X exactly, maskStore4 writes
-  //     every element and a reused buffer needs no zeroing (Layer.outputArray)
-  const tiles = pool !== 'mean' && n === 4 && sh === ph && sw === pw && oh * sh === h && ow * sw === w;
-  dX = layer.outputArray('dX', [m, h, w, d], !tiles); // (m, h, w, d)
+  // (3) Initialize backward output dL/dX. When max/min windows tile X exactly, maskStore4 (windows of
+  //     4) or the WebAssembly kernel (any window) writes every element, and a reused buffer needs no
+  //     zeroing (Layer.outputArray); the loop below zeroes it where it runs instead
+  const tilesAny = pool !== 'mean' && sh === ph && sw === pw && oh * sh === h && ow * sw === w;
+  dX = layer.outputArray('dX', [m, h, w, d], !tilesAny); // (m, h, w, d)
   const dx = dX.data;
 
   if (pool !== 'mean' && n === 4 && sh >= ph && sw >= pw) {
@@ -69,6 +76,17 @@ export function poolingBackward(layer: Pooling, dX: NDArray): NDArray {
     // the WebAssembly kernel (the loop below, two channels at a time: the same bits)
     layer.bc.dX = dX;
     return dX; // To previous layer
+  }
+  if (pool !== 'mean') {
+    // Max/min over other windows (overlapping, or not of 4): the WebAssembly kernel when it applies
+    // (the loop below, two channels at a time: the same bits)
+    const offs = new Int32Array(n);
+    for (let iph = 0, k = 0; iph < ph; iph++) for (let ipw = 0; ipw < pw; ipw++) offs[k++] = (iph * w + ipw) * d;
+    if (poolMaskKernel(x, z, da, dx, { m, h, w, d, oh, ow, sh, sw, ph, pw }, offs, tilesAny)) {
+      layer.bc.dX = dX;
+      return dX; // To previous layer
+    }
+    if (tilesAny) dx.fill(0); // the loop below adds onto zeros (a reused buffer was not zeroed)
   }
   const rowStep = (w - pw) * d; // from the end of one window row to the start of the next
   let zrow = 0; // Z[im, ioh, iow, 0] and dA[im, ioh, iow, 0]

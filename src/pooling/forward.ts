@@ -1,6 +1,6 @@
 // Pooling layer forward pass (EpyNN epynn/pooling/forward.py).
 import type { NDArray } from '../commons/ndarray.js';
-import { poolMeanKernel, poolSelect4Kernel } from '../kernels/pool.js';
+import { poolMeanKernel, poolSelect4Kernel, poolSelectKernel } from '../kernels/pool.js';
 import type { Pooling } from './models.js';
 
 /** Forward cache initialization. */
@@ -34,6 +34,13 @@ export function poolingForward(layer: Pooling, A: NDArray): NDArray {
   //     innermost so that both X and Z are walked contiguously.
   const pool = layer.pool;
   const n = ph * pw; // window size
+  if (n === 1 && sh === 1 && sw === 1 && oh === h && ow === w) {
+    // 1×1 windows at stride 1: every pool of one element is the element itself (max, min, and mean's
+    // x / 1), Z = X bit for bit
+    z.set(x.subarray(0, z.length));
+    A = layer.fc.A = layer.fc.Z = Z;
+    return A; // To next layer
+  }
   // Offsets of the window positions from the window's first element X[im, ioh·sh, iow·sw, id]
   const offs = new Int32Array(n);
   for (let iph = 0, k = 0; iph < ph; iph++) for (let ipw = 0; ipw < pw; ipw++) offs[k++] = (iph * w + ipw) * d;
@@ -55,9 +62,9 @@ export function poolingForward(layer: Pooling, A: NDArray): NDArray {
   // Mean, or a select whose arithmetic is known (or still presumed) exact
   const fast = mode !== SELECT || covered || noInfinity();
   // Windows of 4, a select: the WebAssembly kernel when it applies (same values, see src/kernels/pool.ts)
-  const wasmChk = mode === SELECT && fast && n === 4
+  const wasmChk = mode !== SELECT || !fast ? null : n === 4
     ? poolSelect4Kernel(x, z, { m, h, w, d, oh, ow, sh, sw, o1: offs[1], o2: offs[2], o3: offs[3] }, pool === 'min')
-    : null;
+    : poolSelectKernel(x, z, { m, h, w, d, oh, ow, sh, sw, ph, pw }, offs, pool === 'min');
   // Mean: the WebAssembly kernel when it applies (same sums, see src/kernels/pool.ts)
   const wasmMean = mode === MEAN && poolMeanKernel(x, z, { m, h, w, d, oh, ow, sh, sw, ph, pw }, offs);
   const chk = wasmChk ?? (wasmMean ? 0 : poolWindows(x, z, m, h, w, d, oh, ow, sh, sw, offs, fast ? mode : slow, pool === 'min' ? -1 : 1));

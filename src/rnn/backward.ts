@@ -1,7 +1,7 @@
 // RNN backward pass (EpyNN rnn/backward.py).
 import { derivativeOf } from '../activation/steps.js';
 import type { NDArray } from '../commons/ndarray.js';
-import { checkBackwardInput, dataOf, inputGradient, sequenceGradient, stepProductT, stepWeights, zeroStep } from '../commons/recurrent.js';
+import { cacheArray, checkBackwardInput, dataOf, inputGradient, sequenceGradient, stepProductT, stepWeights, zeroStep } from '../commons/recurrent.js';
 import { stepKernels } from '../kernels/recurrent.js';
 import type { RNN } from './models.js';
 
@@ -14,8 +14,8 @@ function initializeBackward(layer: RNN, dX: NDArray): NDArray {
   const dA = sequenceGradient(layer, dX, layer.sequences, layer.fc.h.shape); // (m, s, u)
   const hs = layer.fc.h.shape;
   layer.bc = {
-    dh_: layer.outputArray('dh_', hs, false), dh: layer.outputArray('dh', hs, false), dhn: layer.outputArray('dhn', hs, false),
-    dA, dX: layer.outputArray('dX', layer.fc.X.shape, false),
+    dh_: cacheArray(layer, 'dh_', hs, false), dh: cacheArray(layer, 'dh', hs, false), dhn: cacheArray(layer, 'dhn', hs, false),
+    dA, dX: cacheArray(layer, 'dX', layer.fc.X.shape, false),
   };
   const [m, s, u] = hs;
   zeroStep(layer.bc.dhn.data, s - 1, m, s, u); // nothing after the last step
@@ -40,14 +40,14 @@ export function rnnBackward(layer: RNN, dX: NDArray): NDArray {
   const { U } = dataOf(layer, layer.p, ['U']); // (e, u)
   const { V: VT } = stepWeights(layer, ['V'], true); // Vᵀ (u, u), once for the step products
   const fh = derivativeOf(layer, 'activate', layer.activate, layer.fc.h_, layer.fc.h.data); // f'(h_) (m, s, u), all steps at once
-  const k = stepKernels(m, s, u, [da, dh_, dh, dhn, fh]); // WebAssembly step kernels where the caches are resident, else null
+  const wk = stepKernels(m, s, u, [da, dh_, dh, dhn, fh]); // WebAssembly step kernels where the caches are resident, else null
 
   // Reverse iteration over sequence steps
   for (let is = s - 1; is >= 0; is--) {
-    if (k !== null) {
+    if (wk !== null) {
       // (3s) and (4s) below, one WebAssembly kernel each (the same bits)
-      if (is < s - 1) k.copy(dhn, is, dh, is + 1); // (3s)
-      k.addmul(dh_, is, da, dhn, fh); // (4s)
+      if (is < s - 1) wk.copy(dhn, is, dh, is + 1); // (3s)
+      wk.addmul(dh_, is, da, dhn, fh); // (4s)
     } else for (let im = 0; im < m; im++) {
       // (2s) Slice sequence (m, s, u) w.r.t step: row [im, is, :] starts at o
       const o = (im * s + is) * u;

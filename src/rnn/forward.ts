@@ -2,7 +2,7 @@
 import { stepActivation } from '../activation/steps.js';
 import type { NDArray } from '../commons/ndarray.js';
 import { stepKernels } from '../kernels/recurrent.js';
-import { addHiddenProduct, checkRecurrentParameters, copyPreviousStep, dataOf, inputProduct, lastStep, stepWeights, zeroStep } from '../commons/recurrent.js';
+import { addHiddenProduct, cacheArray, checkRecurrentParameters, copyPreviousStep, dataOf, inputProduct, lastStep, stepWeights, zeroStep } from '../commons/recurrent.js';
 import type { RNN } from './models.js';
 import { RNN_PARAMETERS } from './parameters.js';
 
@@ -15,7 +15,7 @@ function initializeForward(layer: RNN, A: NDArray): NDArray {
   const X = A; // (m, s, e) never written to
   const [m, s] = X.shape;
   const hs = [m, s, layer.d.u]; // (m, s, u)
-  layer.fc = { X, h_: layer.outputArray('h_', hs, false), h: layer.outputArray('h', hs, false), hp: layer.outputArray('hp', hs, false) };
+  layer.fc = { X, h_: cacheArray(layer, 'h_', hs, false), h: cacheArray(layer, 'h', hs, false), hp: cacheArray(layer, 'hp', hs, false) };
   zeroStep(layer.fc.hp.data, 0, m, s, layer.d.u); // hp = 0 at the first step
   return X;
 }
@@ -39,7 +39,7 @@ export function rnnForward(layer: RNN, A: NDArray): NDArray {
   const { V } = stepWeights(layer, ['V'], false); // (u, u), copied once for the step products
   const { h_, h, hp } = dataOf(layer, layer.fc, ['h_', 'h', 'hp']); // (m, s, u) each
   const act = stepActivation(layer, 'activate', layer.activate, m, u);
-  const k = stepKernels(m, s, u, [hp, h]); // WebAssembly step kernels where the caches are resident, else null
+  const wk = stepKernels(m, s, u, [hp, h]); // WebAssembly step kernels where the caches are resident, else null
 
   // (2s) + (4.1s) fused over all steps: h_[:, is] = X[:, is] · U for every step, one GEMM
   inputProduct(h_, x, U, m * s, e, u); // (m, s, u)
@@ -49,7 +49,7 @@ export function rnnForward(layer: RNN, A: NDArray): NDArray {
     // (2s) Slice sequence (m, s, e) with respect to step: done above for the X · U part
 
     // (3s) Retrieve previous hidden state
-    copyPreviousStep(hp, h, is, m, s, u, k); // hp[:, is] = h[:, is - 1] (zeros at is = 0)
+    copyPreviousStep(hp, h, is, m, s, u, wk); // hp[:, is] = h[:, is - 1] (zeros at is = 0)
 
     // (4s) Activate current hidden state
     addHiddenProduct(h_, hp, V, is, m, s, u); // (4.1s) Linear: h_[:, is] += hp[:, is] · V

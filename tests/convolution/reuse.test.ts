@@ -48,11 +48,13 @@ describe('dZ read in place or copied once per backward (the WebAssembly kernels 
       layer.initializeParameters();
       return layer;
     };
-    const kept = make(); // one dA array, overwritten for every batch
-    const dA = uniformArray([2, 4, 5, 8], 30);
-    for (let batch = 0; batch < 4; batch++) {
-      const X = uniformArray([2, 6, 7, 1], 40 + batch);
-      const next = uniformArray([2, 4, 5, 8], 50 + batch);
+    const kept = make(); // one dA array per batch size, overwritten for every batch
+    const dAs = [uniformArray([2, 4, 5, 8], 30), uniformArray([1, 4, 5, 8], 31)];
+    for (let batch = 0; batch < 6; batch++) {
+      const m = batch % 3 === 2 ? 1 : 2; // a smaller batch now and then (the copy is reused, not regrown)
+      const dA = dAs[2 - m];
+      const X = uniformArray([m, 6, 7, 1], 40 + batch);
+      const next = uniformArray([m, 4, 5, 8], 50 + batch);
       dA.data.set(next.data);
       kept.skipDX = batch % 2 === 1; // the dX pass (which copies dZ) only every other batch
       kept.forward(X);

@@ -450,6 +450,17 @@ export function reuseSuite(
 ): void {
   describe(`${layerName} with reused (resident) buffers = a fresh layer, bit for bit`, () => {
     const rng = seededRng(seed);
+    test('a cache that cannot be allocated is a ShapeError naming the layer and the cache', () => {
+      const layer = new Ctor({ unitCells: 4 });
+      const X = randn([2, 3, 2], rng);
+      layer.computeShapes(X);
+      layer.initializeParameters();
+      layer.outputArray = () => {
+        throw new RangeError('Array buffer allocation failed');
+      };
+      expect(() => layer.forward(X)).toThrow(ShapeError);
+      expect(() => layer.forward(X)).toThrow(new RegExp(`^${layer.name}: cannot allocate cache \\w+ of shape \\(2, 3, 4\\) \\(24 values, 0\\.00 GiB\\): Array buffer allocation failed$`));
+    });
     for (const [m, s, e, u, sequences, acts] of cases) {
       const label = Object.entries(acts).map(([k, f]) => `${k}=${f.name}`).join(' ');
       test(`m=${m} s=${s} e=${e} u=${u} sequences=${sequences} ${label}`, () => {

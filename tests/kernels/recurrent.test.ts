@@ -81,9 +81,9 @@ describe('exp and tanh (fdlibm, as V8 computes Math.exp and Math.tanh)', () => {
   }
 });
 
-describe('step activations (rec_act) = the TypeScript expressions', () => {
+describe('step activations (rec_act_sigmoid, rec_act_tanh) = the TypeScript expressions', () => {
   const sigmoid = (v: number): number => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
-  for (const [m, s, u] of [[3, 4, 6], [5, 2, 7], [1, 1, 2], [4, 3, 1]]) {
+  for (const [m, s, u] of [[3, 4, 6], [5, 2, 7], [1, 1, 2], [4, 3, 1], [3, 2, 8], [2, 3, 5]]) {
     for (const kind of ['sigmoid', 'tanh'] as const) {
       for (const withBias of [true, false]) {
         test(`${kind} m=${m} s=${s} u=${u} bias=${withBias}`, () => {
@@ -93,7 +93,7 @@ describe('step activations (rec_act) = the TypeScript expressions', () => {
           const A = place(new Float64Array(m * s * u).fill(7));
           const is = s - 1;
           const bAt = withBias ? at(place(b)) : 0;
-          rt.k.rec_act(at(Z, is * u), bAt, at(A, is * u), m, u, 8 * s * u, kind === 'tanh' ? 1 : 0);
+          (kind === 'tanh' ? rt.k.rec_act_tanh : rt.k.rec_act_sigmoid)(at(Z, is * u), bAt, at(A, is * u), m, u, 8 * s * u);
           const wantZ = Z0.slice();
           const wantA = new Float64Array(m * s * u).fill(7);
           for (let im = 0; im < m; im++) {
@@ -108,6 +108,19 @@ describe('step activations (rec_act) = the TypeScript expressions', () => {
         });
       }
     }
+  }
+});
+
+test('step activations on 200k arguments (four lanes at a time: $sig4, $tanh4) = the TypeScript expressions', () => {
+  const sigmoid = (v: number): number => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
+  const n = 200_000;
+  const xs = argumentsOf(n);
+  for (const [kernel, f] of [[rt.k.rec_act_sigmoid, sigmoid], [rt.k.rec_act_tanh, Math.tanh]] as const) {
+    const Z = place(xs);
+    const A = place(new Float64Array(n));
+    kernel(at(Z), 0, at(A), 1, n, 8 * n);
+    expect(bits(A)).toEqual(bits(xs.map(f)));
+    expect(bits(Z)).toEqual(bits(xs)); // no bias: Z untouched
   }
 });
 
@@ -181,11 +194,12 @@ describe('recurrentGemmKernel = the TypeScript GEMM (gemmStrided), bit for bit',
         const transposed = N % 8 === 0;
         const [bRs, bCs] = transposed ? [1, K] : [N, 1];
         const b = put(W);
-        const C0 = rand(pad + M * (N + 2));
+        const ldc = resident ? N + 2 : N; // C strided only where resident (outside, contiguous: one copy)
+        const C0 = rand(pad + M * ldc);
         const c = put(C0);
         const want = C0.slice();
-        expect(recurrentGemmKernel(M, N, K, a, pad, aRs, aCs, b, 0, bRs, bCs, c, pad, N + 2, acc)).toBe(true);
-        jsGemm.gemmStrided(M, N, K, a, pad, aRs, aCs, b, 0, bRs, bCs, want, pad, N + 2, acc);
+        expect(recurrentGemmKernel(M, N, K, a, pad, aRs, aCs, b, 0, bRs, bCs, c, pad, ldc, acc)).toBe(true);
+        jsGemm.gemmStrided(M, N, K, a, pad, aRs, aCs, b, 0, bRs, bCs, want, pad, ldc, acc);
         expect(bits(c)).toEqual(bits(want));
       } finally {
         selectBackend(before);
@@ -203,6 +217,9 @@ describe('recurrentGemmKernel = the TypeScript GEMM (gemmStrided), bit for bit',
       expect(recurrentGemmKernel(4, 4, 4, x, 0, 4, 1, x, 0, 4, 1, rand(16), 0, 4, false)).toBe(false);
       expect(recurrentGemmKernel(30, 8, 40, x, 0, 1, 30, x, 0, 8, 1, rand(240), 0, 8, false)).toBe(false); // by columns, M % 4
       expect(recurrentGemmKernel(32, 8, 40, x, 0, 80, 2, x, 0, 8, 1, rand(256), 0, 8, false)).toBe(false);
+      // outside the WebAssembly memory, a strided A (one step of an (m, s, u) cache) or C: gemmStrided packs them
+      expect(recurrentGemmKernel(32, 32, 32, x, 0, 96, 1, x, 0, 32, 1, rand(1024), 0, 32, true)).toBe(false);
+      expect(recurrentGemmKernel(32, 32, 32, x, 0, 32, 1, x, 0, 32, 1, rand(2048), 0, 64, true)).toBe(false);
     } finally {
       selectBackend(before);
     }
@@ -225,7 +242,7 @@ test('an LSTM training step with reused buffers runs on the WebAssembly step ker
   const k = wasmKernels()!;
   const calls: Record<string, number> = {};
   const saved = { ...k.k };
-  for (const name of ['rec_mm', 'rec_mm_tn', 'rec_act', 'rec_ew', 'rec_colsum'] as const) {
+  for (const name of ['rec_mm', 'rec_mm_tn', 'rec_act_sigmoid', 'rec_act_tanh', 'rec_ew', 'rec_colsum'] as const) {
     const f = saved[name] as (...a: number[]) => void;
     (k.k as unknown as Record<string, unknown>)[name] = (...a: number[]) => {
       calls[name] = (calls[name] ?? 0) + 1;
@@ -247,7 +264,8 @@ test('an LSTM training step with reused buffers runs on the WebAssembly step ker
   }
   // 4 gates × (s − 1) steps forward and × s steps backward, plus 4 input products and 4 × dX; dU, dV by columns
   expect(calls.rec_mm).toBe(4 * 4 + 4 * 5 + 4 + 4);
-  expect(calls.rec_act).toBe(5 * 5); // 5 activations × s steps
+  expect(calls.rec_act_sigmoid).toBe(3 * 5); // 3 sigmoid gates × s steps
+  expect(calls.rec_act_tanh).toBe(2 * 5); // the candidate and the memory state
   expect(calls.rec_ew).toBeGreaterThan(5 * 7);
   expect(calls.rec_colsum).toBe(4);
   expect(calls.rec_mm_tn).toBe(8); // dU = Xᵀ · G and dV = hpᵀ · G of each gate

@@ -13,7 +13,7 @@ import { offsets } from '../../src/kernels/js/conv.js';
 import { directForward, directGradW, directGradX, packW } from '../../src/kernels/js/conv.js';
 import * as jsGemm from '../../src/kernels/js/gemm.js';
 import { convForwardWasm, convGradWWasm, convGradXWasm, reluBackwardWasm } from '../../src/kernels/wasm/conv.js';
-import { gemmNNSmallNWasm, gemmStridedWasm } from '../../src/kernels/wasm/gemm.js';
+import { gemmNNSmallNWasm, gemmStridedWasm, gemmTNSmallNWasm } from '../../src/kernels/wasm/gemm.js';
 import { WASM_MODULES } from '../../src/kernels/wasm/module.js';
 import { type WasmRuntime, createWasmRuntime, decodeBase64, moduleBytes } from '../../src/kernels/wasm/runtime.js';
 
@@ -115,6 +115,18 @@ describe.each(runtimes)('WebAssembly kernels = TypeScript kernels, bit for bit (
     }
   });
 
+  test.each(smallShapes)('gemmTNSmallN M=%i N=%i K=%i (Dense dW), A resident or copied', (M, N, K) => {
+    const a = rand(K * M), b = rand(K * N); // A stored (K, M)
+    a[0] = -0; b[1] = -0;
+    const cj = new Float64Array(M * N);
+    jsGemm.gemmTNSmallN(M, N, K, a, b, cj);
+    for (const A of [a, place(a.slice())]) {
+      const cw = rand(M * N); // overwritten
+      gemmTNSmallNWasm(rt, M, N, K, A, b, cw);
+      expect(bits(cw)).toBe(bits(cj));
+    }
+  });
+
   const convs = [
     { m: 3, h: 9, w: 8, d: 2, fh: 3, fw: 3, sh: 1, sw: 1, p: 0, u: 5 },
     { m: 4, h: 12, w: 12, d: 1, fh: 3, fw: 3, sh: 1, sw: 1, p: 0, u: 32 },
@@ -138,6 +150,11 @@ describe.each(runtimes)('WebAssembly kernels = TypeScript kernels, bit for bit (
     convForwardWasm(rt, xp, xoff, koff, M, K, u, W, b, zw, aw);
     expect(bits(zw)).toBe(bits(zj));
     expect(bits(aw)).toBe(bits(aj));
+    // a only (forwardOnly): the same a, z never written
+    for (const ao of [new Float64Array(M * u), place(new Float64Array(M * u))]) {
+      convForwardWasm(rt, xp, xoff, koff, M, K, u, W, b, null, ao);
+      expect(bits(ao)).toBe(bits(aj));
+    }
     const zn = new Float64Array(M * u);
     convForwardWasm(rt, xp, xoff, koff, M, K, u, W, null, zn, null);
     const znj = new Float64Array(M * u);
@@ -220,6 +237,10 @@ describe('Pooling on resident buffers (the WebAssembly kernels) = the TypeScript
     { pool: 'mean' as const, poolSize: 2, strides: 2, h: 8, w: 6 },
     { pool: 'mean' as const, poolSize: 3, strides: 2, h: 7, w: 9 }, // overlapping windows add up in order
     { pool: 'mean' as const, poolSize: [1, 4] as [number, number], strides: [1, 3] as [number, number], h: 5, w: 10 },
+    { pool: 'max' as const, poolSize: 3, strides: 3, h: 9, w: 6 }, // windows of 9 (any window: kernels5.wat)
+    { pool: 'min' as const, poolSize: 3, strides: 2, h: 7, w: 9 }, // overlapping windows of 9
+    { pool: 'max' as const, poolSize: [7, 6] as [number, number], strides: [7, 6] as [number, number], h: 7, w: 6 }, // global
+    { pool: 'max' as const, poolSize: [2, 3] as [number, number], strides: 1, h: 6, w: 7 },
   ];
   test.each(cases)('%o, with infinities, NaN, signed zeros and ties', async (c) => {
     const { Pooling } = await import('../../src/pooling/models.js');
@@ -231,6 +252,7 @@ describe('Pooling on resident buffers (the WebAssembly kernels) = the TypeScript
     const base = rand(n);
     for (let i = 0; i < n; i += 7) base[i] = special[(i / 7) % special.length];
     const grads = rand(n);
+    const gradsSpecial = grads.map((v, i) => (i % 5 === 0 ? special[(i / 5) % special.length] : v)); // ±∞, NaN, ±0 in dA too
     for (const finite of [true, false]) {
       const runs: string[][] = [];
       for (const backend of ['wasm', 'js'] as const) {
@@ -242,7 +264,7 @@ describe('Pooling on resident buffers (the WebAssembly kernels) = the TypeScript
         const X = new NDArray(x, shape);
         layer.computeShapes(X);
         const Z = layer.forward(X);
-        const dA = new NDArray(grads.slice(0, Z.size), Z.shape);
+        const dA = new NDArray((finite ? grads : gradsSpecial).slice(0, Z.size), Z.shape);
         const dX = layer.backward(dA);
         runs.push([bits(Z.data), bits(dX.data)]);
       }

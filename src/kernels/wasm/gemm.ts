@@ -81,6 +81,34 @@ export function gemmNNSmallNWasm(
   bv[K * N + 1] = 0;
   const cv = rt.f64(pc, M4 * N + 2);
   cv.fill(0);
-  rt.k.gemm_nn_small(M, N, K, aAt, pb, pc);
+  rt.k.gemm_small(M, N, K, aAt, K * 8, 8, pb, pc);
+  c.set(cv.subarray(0, M * N));
+}
+
+/**
+ * gemmTNSmallN (src/kernels/js/gemm.ts) on the WebAssembly kernels: C (M, N) = Aᵀ · B with A stored
+ * (K, M), B (K, N), few columns, C overwritten; each C[i, j] summed over k in order from 0, as the
+ * TypeScript kernel, so the same bits. A is read in place when resident; B and C go through scratch.
+ */
+export function gemmTNSmallNWasm(
+  rt: WasmRuntime, M: number, N: number, K: number, a: Float64Array, b: Float64Array, c: Float64Array,
+): void {
+  if (M <= 0 || N <= 0) return;
+  const M4 = (M + 3) & ~3;
+  let aAt = rt.addressOf(a);
+  const bBytes = Math.ceil(((K * N + 2) * 8) / 64) * 64; // readable one pair past B's end
+  const cBytes = Math.ceil(((M4 * N + 2) * 8) / 64) * 64; // rows up to M4 (and one pair past) are read
+  const base = rt.scratch(bBytes + cBytes + (aAt < 0 ? K * M * 8 : 0));
+  const pb = base;
+  const pc = pb + bBytes;
+  if (aAt < 0) rt.f64((aAt = pc + cBytes), K * M).set(a.subarray(0, K * M));
+  const bv = rt.f64(pb, K * N + 2);
+  bv.set(b.subarray(0, K * N));
+  bv[K * N] = 0;
+  bv[K * N + 1] = 0;
+  const cv = rt.f64(pc, M4 * N + 2);
+  cv.fill(0);
+  // A[i, k] of the product is the stored a[k·M + i]: rows 8 bytes apart, depth M·8
+  rt.k.gemm_small(M, N, K, aAt, 8, M * 8, pb, pc);
   c.set(cv.subarray(0, M * N));
 }

@@ -138,13 +138,33 @@
           (br $kloop)))
         ;; Rows of C at c + i·ldc + j
         (local.set $cp (i32.add (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc))) (local.get $j)))
-        (call $put (local.get $cp) (local.get $acc) (local.get $c00) (local.get $c01))
+        ;; (stored or added to: written out, not a call, four times)
+        (if (local.get $acc) (then
+          (local.set $c00 (f64x2.add (v128.load (local.get $cp)) (local.get $c00)))
+          (local.set $c01 (f64x2.add (v128.load offset=16 (local.get $cp)) (local.get $c01)))))
+        (v128.store (local.get $cp) (local.get $c00))
+        (v128.store offset=16 (local.get $cp) (local.get $c01))
         (if (i32.gt_s (local.get $rows) (i32.const 1)) (then
-          (call $put (i32.add (local.get $cp) (local.get $ldc)) (local.get $acc) (local.get $c10) (local.get $c11))))
+          (local.set $cp (i32.add (local.get $cp) (local.get $ldc)))
+          (if (local.get $acc) (then
+          (local.set $c10 (f64x2.add (v128.load (local.get $cp)) (local.get $c10)))
+          (local.set $c11 (f64x2.add (v128.load offset=16 (local.get $cp)) (local.get $c11)))))
+        (v128.store (local.get $cp) (local.get $c10))
+        (v128.store offset=16 (local.get $cp) (local.get $c11))))
         (if (i32.gt_s (local.get $rows) (i32.const 2)) (then
-          (call $put (i32.add (local.get $cp) (i32.shl (local.get $ldc) (i32.const 1))) (local.get $acc) (local.get $c20) (local.get $c21))))
+          (local.set $cp (i32.add (local.get $cp) (local.get $ldc)))
+          (if (local.get $acc) (then
+          (local.set $c20 (f64x2.add (v128.load (local.get $cp)) (local.get $c20)))
+          (local.set $c21 (f64x2.add (v128.load offset=16 (local.get $cp)) (local.get $c21)))))
+        (v128.store (local.get $cp) (local.get $c20))
+        (v128.store offset=16 (local.get $cp) (local.get $c21))))
         (if (i32.gt_s (local.get $rows) (i32.const 3)) (then
-          (call $put (i32.add (local.get $cp) (i32.mul (local.get $ldc) (i32.const 3))) (local.get $acc) (local.get $c30) (local.get $c31))))
+          (local.set $cp (i32.add (local.get $cp) (local.get $ldc)))
+          (if (local.get $acc) (then
+          (local.set $c30 (f64x2.add (v128.load (local.get $cp)) (local.get $c30)))
+          (local.set $c31 (f64x2.add (v128.load offset=16 (local.get $cp)) (local.get $c31)))))
+        (v128.store (local.get $cp) (local.get $c30))
+        (v128.store offset=16 (local.get $cp) (local.get $c31))))
         (local.set $j (i32.add (local.get $j) (i32.const 32)))
         (br $jloop)))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
@@ -195,21 +215,32 @@
           (local.set $k (i32.sub (local.get $k) (i32.const 1)))
           (br $kloop)))
         (local.set $cp (i32.add (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc))) (local.get $j)))
-        (call $put (local.get $cp) (local.get $acc) (local.get $c00) (local.get $c01))
-        (call $put (i32.add (local.get $cp) (local.get $ldc)) (local.get $acc) (local.get $c10) (local.get $c11))
-        (call $put (i32.add (local.get $cp) (i32.shl (local.get $ldc) (i32.const 1))) (local.get $acc) (local.get $c20) (local.get $c21))
-        (call $put (i32.add (local.get $cp) (i32.mul (local.get $ldc) (i32.const 3))) (local.get $acc) (local.get $c30) (local.get $c31))
+        (if (local.get $acc) (then
+          (local.set $c00 (f64x2.add (v128.load (local.get $cp)) (local.get $c00)))
+          (local.set $c01 (f64x2.add (v128.load offset=16 (local.get $cp)) (local.get $c01)))))
+        (v128.store (local.get $cp) (local.get $c00))
+        (v128.store offset=16 (local.get $cp) (local.get $c01))
+        (local.set $cp (i32.add (local.get $cp) (local.get $ldc)))
+        (if (local.get $acc) (then
+          (local.set $c10 (f64x2.add (v128.load (local.get $cp)) (local.get $c10)))
+          (local.set $c11 (f64x2.add (v128.load offset=16 (local.get $cp)) (local.get $c11)))))
+        (v128.store (local.get $cp) (local.get $c10))
+        (v128.store offset=16 (local.get $cp) (local.get $c11))
+        (local.set $cp (i32.add (local.get $cp) (local.get $ldc)))
+        (if (local.get $acc) (then
+          (local.set $c20 (f64x2.add (v128.load (local.get $cp)) (local.get $c20)))
+          (local.set $c21 (f64x2.add (v128.load offset=16 (local.get $cp)) (local.get $c21)))))
+        (v128.store (local.get $cp) (local.get $c20))
+        (v128.store offset=16 (local.get $cp) (local.get $c21))
+        (local.set $cp (i32.add (local.get $cp) (local.get $ldc)))
+        (if (local.get $acc) (then
+          (local.set $c30 (f64x2.add (v128.load (local.get $cp)) (local.get $c30)))
+          (local.set $c31 (f64x2.add (v128.load offset=16 (local.get $cp)) (local.get $c31)))))
+        (v128.store (local.get $cp) (local.get $c30))
+        (v128.store offset=16 (local.get $cp) (local.get $c31))
         (local.set $j (i32.add (local.get $j) (i32.const 32)))
         (br $jloop)))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
       (br $iloop))))
-
-  ;; Four doubles at p: stored (acc = 0) or added to.
-  (func $put (param $p i32) (param $acc i32) (param $v0 v128) (param $v1 v128)
-    (if (local.get $acc) (then
-      (local.set $v0 (f64x2.add (v128.load (local.get $p)) (local.get $v0)))
-      (local.set $v1 (f64x2.add (v128.load offset=16 (local.get $p)) (local.get $v1)))))
-    (v128.store (local.get $p) (local.get $v0))
-    (v128.store offset=16 (local.get $p) (local.get $v1)))
 
 )

@@ -19,13 +19,18 @@ export interface WasmExports {
   pool_bwd4(x: number, z: number, da: number, dx: number, m: number, h: number, w: number, d: number, oh: number,
     ow: number, sh: number, sw: number, o1: number, o2: number, o3: number): void;
   conv_dx(dz: number, xoff: number, koff: number, M: number, K: number, u: number, wt: number): void;
-  gemm_nn_small(M: number, N: number, K: number, a: number, b: number, c: number): void;
+  gemm_small(M: number, N: number, K: number, a: number, ais: number, aks: number, b: number, c: number): void;
   pool_mean_fwd(x: number, z: number, m: number, h: number, w: number, d: number, oh: number, ow: number,
     sh: number, sw: number, offs: number, n: number): void;
   pool_mean_bwd(da: number, dx: number, m: number, h: number, w: number, d: number, oh: number, ow: number,
     sh: number, sw: number, ph: number, pw: number): void;
-  // kernels3.wat: the recurrent layers' activations
-  rec_act(z: number, b: number, a: number, m: number, u: number, ld: number, kind: number): void;
+  pool_sel_fwd(x: number, z: number, m: number, h: number, w: number, d: number, oh: number, ow: number,
+    sh: number, sw: number, offs: number, n: number, isMin: number): number;
+  pool_sel_bwd(x: number, z: number, da: number, dx: number, m: number, h: number, w: number, d: number,
+    oh: number, ow: number, sh: number, sw: number, offs: number, n: number, store: number): void;
+  // kernels3.wat and kernels3b.wat: the recurrent layers' sigmoid and tanh
+  rec_act_sigmoid(z: number, b: number, a: number, m: number, u: number, ld: number): void;
+  rec_act_tanh(z: number, b: number, a: number, m: number, u: number, ld: number): void;
   rec_exp(x: number): number;
   rec_exp2(x: number, y: number, p: number): void;
   rec_tanh(x: number): number;
