@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Assembles src/kernels/wasm/kernels.wat, kernels2.wat, kernels3.wat and kernels4.wat (with wabt, a devDependency) into
+// Assembles every src/kernels/wasm/*.wat (kernels.wat, kernels2.wat, ...; with wabt, a devDependency) into
 // src/kernels/wasm/module.ts: each module's bytes as base64, once, so Node and browser bundles get the
 // kernels without fetching a file. The bytes import a SHARED memory; the unshared variant (where
 // SharedArrayBuffer is unavailable) differs in one byte only, the memory import's limits flag (0x03
