@@ -53,12 +53,22 @@ export async function convSetup(c: ConvShape): Promise<{ layer: Convolution; X: 
 async function runShape(c: ConvShape, o: BenchOptions): Promise<Row[]> {
   const { layer, X, dA } = await convSetup(c);
   const flops = convFlops(c);
+  // Warm-up of at least 10 calls and 300 ms: V8 runs a WebAssembly function's baseline (Liftoff) code
+  // until its optimized code, compiled in the background, arrives; that took ~8 calls of S3 (~40 ms)
+  // on the idle-ish 2-core machine and longer under load. The GFLOP/s targets are about the steady state.
+  const warm = (fn: () => void): void => {
+    const t0 = performance.now();
+    for (let i = 0; i < 10 || performance.now() - t0 < (o.quick ? 100 : 300); i++) fn();
+  };
   const t = { runs: o.runs, warmup: o.warmup };
+  warm(() => layer.forward(X));
   const fwd = time(() => layer.forward(X), t);
-  const bwd = time(() => {
+  const backward = (): void => {
     layer.backward(dA);
     layer.computeGradients();
-  }, t);
+  };
+  warm(backward);
+  const bwd = time(backward, t);
 
   // Reference: fewer runs (it is slow), never fewer than 5
   const conf = { fh: c.f, fw: c.f, sh: c.s, sw: c.s, p: c.p };

@@ -1,6 +1,6 @@
 // Per-layer CPU time of evaluation (forward only, as model.evaluate() runs it: modelForwardBatched over
 // 512 samples) on each backend, against the CNN training step timed in the same process.
-// Also with Convolution.forwardOnly set (no Z kept). `npx tsx bench/tools/evalprof.ts`
+// `npx tsx bench/tools/evalprof.ts`
 import { selectBackend } from '../../src/kernels/backend.js';
 import { setThreads } from '../../src/parallel/engine.js';
 import { modelBackward } from '../../src/network/backward.js';
@@ -37,23 +37,18 @@ async function main(): Promise<void> {
       l.forward = (A) => { const t0 = cpu(); const r = f(A); t[l.name] = (t[l.name] ?? 0) + cpu() - t0; return r; };
       return f;
     });
-    // Convolution.forwardOnly (no Z kept: what modelForwardBatched could set) off, then on, alternating
-    for (const fo of [false, true]) {
-      for (const l of model.layers) if ('forwardOnly' in l) (l as { forwardOnly: boolean }).forwardOnly = fo;
-      const evals: number[] = [];
-      const R = 12;
-      for (const k of Object.keys(t)) t[k] = 0;
-      for (let it = 0; it < R + 3; it++) {
-        if (it === 3) for (const k of Object.keys(t)) t[k] = 0;
-        const t0 = cpu();
-        modelForwardBatched(model, X);
-        if (it >= 3) evals.push(cpu() - t0);
-      }
-      const step = med(steps), ev = med(evals);
-      const layers = Object.entries(t).map(([k, v]) => `${k} ${(v / R / (N / 32)).toFixed(3)}`).join(' | ');
-      console.log(`${b}${fo ? ' forwardOnly' : ''}: step ${step.toFixed(2)} ms (${(32000 / step).toFixed(0)}/s), eval ${ev.toFixed(1)} ms per ${N} (${(N * 1000 / ev).toFixed(0)}/s), ratio ${((N / ev) / (32 / step)).toFixed(2)}×; per 32: ${layers}`);
+    // (modelForwardBatched sets Convolution.forwardOnly itself: no Z kept)
+    const evals: number[] = [];
+    const R = 12;
+    for (let it = 0; it < R + 3; it++) {
+      if (it === 3) for (const k of Object.keys(t)) t[k] = 0;
+      const t0 = cpu();
+      modelForwardBatched(model, X);
+      if (it >= 3) evals.push(cpu() - t0);
     }
-    for (const l of model.layers) if ('forwardOnly' in l) (l as { forwardOnly: boolean }).forwardOnly = false;
+    const step = med(steps), ev = med(evals);
+    const layers = Object.entries(t).map(([k, v]) => `${k} ${(v / R / (N / 32)).toFixed(3)}`).join(' | ');
+    console.log(`${b}: step ${step.toFixed(2)} ms (${(32000 / step).toFixed(0)}/s), eval ${ev.toFixed(1)} ms per ${N} (${(N * 1000 / ev).toFixed(0)}/s), ratio ${((N / ev) / (32 / step)).toFixed(2)}×; per 32: ${layers}`);
     model.layers.forEach((l, i) => { l.forward = inner[i]; });
   }
 }
