@@ -155,7 +155,7 @@ async function convnetjsTrain(o: BenchOptions): Promise<Row> {
 }
 
 export const peerCases: BenchCase[] = [
-  { name: 'peers tfjs-cpu', run: async (o) => [await tfjsTrain('cpu', o)] },
-  { name: 'peers tfjs-wasm', run: async (o) => [await tfjsTrain('wasm', o)] },
-  { name: 'peers convnetjs', run: async (o) => [await convnetjsTrain(o)] },
+  { name: 'peers tfjs-cpu', isolated: true, run: async (o) => [await tfjsTrain('cpu', o)] },
+  { name: 'peers tfjs-wasm', isolated: true, run: async (o) => [await tfjsTrain('wasm', o)] },
+  { name: 'peers convnetjs', isolated: true, run: async (o) => [await convnetjsTrain(o)] },
 ];

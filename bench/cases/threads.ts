@@ -15,8 +15,9 @@ import { SHAPES, type ConvShape, convFlops, describeShape } from './conv.js';
 async function modelFor(X: NDArray, classes: number, layers: Layer[], loss: string) {
   const { EpyNN, Embedding } = await import('../../src/index.js');
   const m = X.shape[0];
-  const y = Array.from({ length: m }, (_, i) => i % classes);
-  const model = new EpyNN([new Embedding({ XData: X, YData: y, YEncode: true, batchSize: m, relativeSize: [1, 0, 0] }), ...layers], 'bench_threads');
+  // One-hot labels of `classes` columns (more classes than samples is fine: some columns stay 0)
+  const Y = Array.from({ length: m }, (_, i) => Array.from({ length: classes }, (_, k) => (k === i % classes ? 1 : 0)));
+  const model = new EpyNN([new Embedding({ XData: X, YData: Y, batchSize: m, relativeSize: [1, 0, 0] }), ...layers], 'bench_threads');
   model.initialize({ loss, seed: 1, quiet: true, seHPars: { learning_rate: 1e-4 } });
   const batch = model.embedding.trainingBatches()[0];
   return { model, X: batch.X, Y: batch.Y! };
