@@ -55,6 +55,27 @@ describe('the core runs in a browser-like context', () => {
     expect(String(sandbox.out.writeError)).toMatch(/no file system available/);
     expect(logs).toEqual([]); // quiet mode printed nothing
     expect(sandbox.out.threadsNote).toBe('running on one thread: Web Workers are not available');
+
+    // A page without cross-origin isolation: no SharedArrayBuffer (the kernels' memory is unshared too)
+    const page = { console: { log: () => undefined }, out: {} as Record<string, unknown>, crossOriginIsolated: false };
+    runInNewContext(`delete globalThis.SharedArrayBuffer;
+${code}
+      const { EpyNN, Embedding, Dense, softmax } = epynn;
+      const X = Array.from({ length: 40 }, (_, i) => [i % 2, (i >> 1) % 2, ((i * 7) % 5) / 5]);
+      const Y = X.map((x) => (x[0] === x[1] ? 0 : 1));
+      const model = new EpyNN([new Embedding({ XData: X, YData: Y, YEncode: true, batchSize: 16 }), new Dense({ units: 2, activate: softmax })], 'page');
+      model.initialize({ loss: 'CCE', seed: 1, quiet: true, threads: 2 });
+      const notes = epynn.memoryOutput();
+      model.logger = notes;
+      model.train({ epochs: 2, initLogs: false, verbose: 100 });
+      out.note = epynn.threadsNote();
+      out.notes = notes.lines.filter((l) => l.startsWith('NOTE'));
+      out.backend = epynn.getBackend();
+      out.trained = model.epochsDone;
+    `, page);
+    expect(page.out.trained).toBe(2);
+    expect(page.out.note).toMatch(/^running on one thread: SharedArrayBuffer is not available \(the page is not cross-origin isolated/);
+    expect(page.out.notes).toEqual([`NOTE: ${page.out.note}`]);
     expect(sandbox.out.notes).toEqual(['NOTE: running on one thread: Web Workers are not available']);
   });
 });
