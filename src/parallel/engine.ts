@@ -130,6 +130,8 @@ interface Spec {
 }
 
 const specs = new WeakMap<EpyNN, Spec>();
+/** Why the last replica could not be built. */
+let specFailure = '';
 let nextSpec = 1;
 
 /** What a replica depends on: the architecture, not the parameter values (copied in for every job). */
@@ -152,8 +154,10 @@ function specOf(model: EpyNN): Spec | undefined {
   try {
     json = JSON.stringify(format.toJSON(model, {}));
     replica = new Replica(format.fromJSON(json));
-  } catch {
-    return undefined; // e.g. an activation not registered by name: the model trains here, unsharded
+  } catch (err) {
+    // e.g. an activation not registered by name: the model trains here, unsharded
+    specFailure = `the model can not be copied for the threads (${err instanceof Error ? err.message : String(err)})`;
+    return undefined;
   }
   const { slots, total } = parameterSlots(model);
   const { inputs, output } = replica.sampleShapes(model.embedding.fs.X!.slice(1));
@@ -399,7 +403,13 @@ function trainer(model: EpyNN): ShardedTrainer | undefined {
   }
   if (model.embedding.fs.X === undefined) return undefined;
   const spec = specOf(model);
-  if (spec === undefined) return undefined;
+  if (spec === undefined) {
+    if (threads > 1) {
+      lastNote = `running on one thread: ${specFailure}`;
+      noteOnce(model, lastNote);
+    }
+    return undefined;
+  }
   const { pool, workers } = poolFor(model, threads, workerReason(model));
   return new Trainer(model, spec, pool, workers);
 }

@@ -340,3 +340,23 @@ console.log(e.threadsNote(), model.epochsDone > 0);
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('activations of your own: shards on this thread when registered, whole batches when not (each says why)', async () => {
+  const { registerActivation } = await import('../../src/index.js');
+  const { X, y } = images(64, 3);
+  const square = (x: NDArray, deriv = false): NDArray => new NDArray(x.data.map((v) => (deriv ? 2 * v : v * v)), x.shape);
+  const build = (): EpyNN =>
+    new EpyNN([new Embedding({ XData: X, YData: y, YEncode: true, batchSize: 32 }), new Flatten(), new Dense({ units: 4, activate: square }), new Dense({ units: 3, activate: softmax })])
+      .initialize({ loss: 'CCE', seed: 1, quiet: true, threads: 2 });
+  const unregistered = build();
+  expect(parallelEngine()!.trainer(unregistered)).toBeUndefined();
+  expect(threadsNote()).toMatch(/^running on one thread: the model can not be copied for the threads \(.*registerActivation\('square'/);
+  registerActivation('squareForThreads', square);
+  const registered = build();
+  stats.items = 0;
+  stats.here = 0;
+  registered.train({ epochs: 2, quiet: true });
+  expect(stats.items).toBeGreaterThan(0);
+  expect(stats.here).toBe(stats.items); // every shard on this thread
+  expect(threadsNote()).toMatch(/^running on one thread: Dense\.activate is a function of your own, which worker threads do not have/);
+});
