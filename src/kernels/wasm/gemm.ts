@@ -59,12 +59,13 @@ export function gemmStridedWasm(
 }
 
 /**
- * gemmNNSmallN (src/kernels/js/gemm.ts) on the WebAssembly kernels: C (M, N) = A (M, K) · B (K, N), few
- * columns, all contiguous row-major, C overwritten; each C[i, j] summed over k in order from 0, as the
- * TypeScript kernel, so the same bits. A is read in place when resident; B and C go through scratch.
+ * C (M, N) = A · B on the unpacked small-N kernel (kernels gemm_small), A[i, k] at a[i·ais + k·aks],
+ * B (K, N) and C (M, N) contiguous row-major, C overwritten; each C[i, j] summed over k in order from 0,
+ * as the TypeScript kernels, so the same bits. A (M·K values) is read in place when resident; B and C go
+ * through scratch.
  */
-export function gemmNNSmallNWasm(
-  rt: WasmRuntime, M: number, N: number, K: number, a: Float64Array, b: Float64Array, c: Float64Array,
+function gemmSmallWasm(
+  rt: WasmRuntime, M: number, N: number, K: number, a: Float64Array, ais: number, aks: number, b: Float64Array, c: Float64Array,
 ): void {
   if (M <= 0 || N <= 0) return;
   const M4 = (M + 3) & ~3;
@@ -81,34 +82,27 @@ export function gemmNNSmallNWasm(
   bv[K * N + 1] = 0;
   const cv = rt.f64(pc, M4 * N + 2);
   cv.fill(0);
-  rt.k.gemm_small(M, N, K, aAt, K * 8, 8, pb, pc);
+  rt.k.gemm_small(M, N, K, aAt, ais * 8, aks * 8, pb, pc);
   c.set(cv.subarray(0, M * N));
 }
 
 /**
+ * gemmNNSmallN (src/kernels/js/gemm.ts) on the WebAssembly kernels: C (M, N) = A (M, K) · B (K, N), few
+ * columns, all contiguous row-major, C overwritten (the same bits as the TypeScript kernel).
+ */
+export function gemmNNSmallNWasm(
+  rt: WasmRuntime, M: number, N: number, K: number, a: Float64Array, b: Float64Array, c: Float64Array,
+): void {
+  gemmSmallWasm(rt, M, N, K, a, K, 1, b, c);
+}
+
+/**
  * gemmTNSmallN (src/kernels/js/gemm.ts) on the WebAssembly kernels: C (M, N) = Aᵀ · B with A stored
- * (K, M), B (K, N), few columns, C overwritten; each C[i, j] summed over k in order from 0, as the
- * TypeScript kernel, so the same bits. A is read in place when resident; B and C go through scratch.
+ * (K, M), B (K, N), few columns, C overwritten (the same bits as the TypeScript kernel): A[i, k] of the
+ * product is the stored a[k·M + i].
  */
 export function gemmTNSmallNWasm(
   rt: WasmRuntime, M: number, N: number, K: number, a: Float64Array, b: Float64Array, c: Float64Array,
 ): void {
-  if (M <= 0 || N <= 0) return;
-  const M4 = (M + 3) & ~3;
-  let aAt = rt.addressOf(a);
-  const bBytes = Math.ceil(((K * N + 2) * 8) / 64) * 64; // readable one pair past B's end
-  const cBytes = Math.ceil(((M4 * N + 2) * 8) / 64) * 64; // rows up to M4 (and one pair past) are read
-  const base = rt.scratch(bBytes + cBytes + (aAt < 0 ? K * M * 8 : 0));
-  const pb = base;
-  const pc = pb + bBytes;
-  if (aAt < 0) rt.f64((aAt = pc + cBytes), K * M).set(a.subarray(0, K * M));
-  const bv = rt.f64(pb, K * N + 2);
-  bv.set(b.subarray(0, K * N));
-  bv[K * N] = 0;
-  bv[K * N + 1] = 0;
-  const cv = rt.f64(pc, M4 * N + 2);
-  cv.fill(0);
-  // A[i, k] of the product is the stored a[k·M + i]: rows 8 bytes apart, depth M·8
-  rt.k.gemm_small(M, N, K, aAt, 8, M * 8, pb, pc);
-  c.set(cv.subarray(0, M * N));
+  gemmSmallWasm(rt, M, N, K, a, 1, M, b, c);
 }
