@@ -67,8 +67,7 @@ export function poolMeanKernel(x: Float64Array, z: Float64Array, p: PoolDims, of
   let zAt = rt.addressOf(z);
   const oBytes = Math.ceil((offs.length * 4) / 64) * 64;
   const base = rt.scratch(oBytes + (zAt < 0 ? n * 8 : 0)); // x is resident: the memory is shared, views stay valid
-  const ov = rt.i32(base, offs.length);
-  for (let k = 0; k < offs.length; k++) ov[k] = offs[k] * 8;
+  offsetTable(rt, base, offs);
   if (zAt < 0) zAt = base + oBytes;
   rt.k.pool_mean_fwd(xAt, zAt, p.m, p.h, p.w, p.d, p.oh, p.ow, p.sh, p.sw, base, offs.length);
   if (rt.addressOf(z) < 0) z.set(rt.f64(zAt, n));
