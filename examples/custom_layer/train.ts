@@ -1,11 +1,13 @@
 // A custom layer (Scale, written outside the library in scale.ts) in a network: trained, then
 // written to JSON and read back with identical predictions. Data: dummy_boolean's.
 import { Dense, EpyNN, Embedding } from '../../src/node/index.js';
-import type { Example, ExampleOptions } from '../types.js';
+import { type Example, type ExampleOptions, checkExampleOptions } from '../types.js';
 import { prepareDataset } from '../dummy_boolean/prepare_dataset.js';
 import { Scale } from './scale.js';
 
-export function run({ epochs = 100, seed = 1, quiet = false, samples = 200 }: ExampleOptions = {}): EpyNN {
+export function run(options: ExampleOptions = {}): EpyNN {
+  checkExampleOptions('custom_layer', options);
+  const { epochs = 100, seed = 1, quiet = false, samples = 200 } = options;
   const { X, Y } = prepareDataset(samples, seed);
 
   const embedding = new Embedding({ XData: X, YData: Y, relativeSize: [2, 1, 0], batchSize: 32 });

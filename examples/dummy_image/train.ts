@@ -2,7 +2,7 @@
 import {
   Convolution, Dense, Dropout, EpyNN, Embedding, Flatten, Pooling, relu, seHPars, softmax, type Layer,
 } from '../../src/node/index.js';
-import type { Example, ExampleOptions } from '../types.js';
+import { type Example, type ExampleOptions, checkExampleOptions, EPYNNLIVE_OPTIONS } from '../types.js';
 import { trainScript } from './epynnlive.js';
 import { prepareDataset } from './prepare_dataset.js';
 
@@ -22,6 +22,7 @@ export const FEED_FORWARD_NOTE =
   '--variant conv (the default) reaches about 0.8 in 40 epochs.';
 
 export function run(options: ExampleOptions = {}): EpyNN {
+  checkExampleOptions('dummy_image', options, EPYNNLIVE_OPTIONS);
   const { epochs = 40, seed = 1, quiet = false, variant = 'conv', samples = 750 } = options;
   if (!(variant in variants)) throw new Error(`dummy_image: unknown variant '${variant}' (known: ${Object.keys(variants).join(', ')})`);
   if (variant === 'epynnlive') return trainScript({ ...options, epochs: options.epochs ?? 100 }).model; // options may carry modelPath, dataFile

@@ -1,6 +1,6 @@
 // One-hot string sequences: Flatten, RNN and LSTM networks (EpyNN epynnlive/dummy_string/train.py).
 import { Dense, EpyNN, Embedding, Flatten, LSTM, RNN, relu, seHPars, softmax, type Layer } from '../../src/node/index.js';
-import type { Example, ExampleOptions } from '../types.js';
+import { type Example, type ExampleOptions, checkExampleOptions, EPYNNLIVE_OPTIONS } from '../types.js';
 import { trainScript } from './epynnlive.js';
 import { prepareDataset } from './prepare_dataset.js';
 
@@ -16,6 +16,7 @@ const variants = {
 };
 
 export function run(options: ExampleOptions = {}): EpyNN {
+  checkExampleOptions('dummy_string', options, EPYNNLIVE_OPTIONS);
   const { epochs = 50, seed = 1, quiet = false, variant = 'flatten', samples = 480 } = options;
   if (!(variant in variants)) throw new Error(`dummy_string: unknown variant '${variant}' (known: ${Object.keys(variants).join(', ')})`);
   if (variant === 'epynnlive') return trainScript(options).model; // options may carry modelPath, dataFile

@@ -1,6 +1,6 @@
 // Dummy time series: Dense, Dropout and RNN networks (EpyNN epynnlive/dummy_time/train.py).
 import { Dense, Dropout, EpyNN, Embedding, Flatten, RNN, relu, seHPars, softmax, type HPars, type Layer } from '../../src/node/index.js';
-import type { Example, ExampleOptions } from '../types.js';
+import { type Example, type ExampleOptions, checkExampleOptions, EPYNNLIVE_OPTIONS } from '../types.js';
 import { trainScript } from './epynnlive.js';
 import { prepareDataset } from './prepare_dataset.js';
 
@@ -12,6 +12,7 @@ const variants = {
 };
 
 export function run(options: ExampleOptions = {}): EpyNN {
+  checkExampleOptions('dummy_time', options, EPYNNLIVE_OPTIONS);
   const { epochs = 50, seed = 1, quiet = false, variant = 'dense', samples = 1024 } = options;
   if (!(variant in variants)) throw new Error(`dummy_time: unknown variant '${variant}' (known: ${Object.keys(variants).join(', ')})`);
   if (variant === 'epynnlive') return trainScript(options).model; // options may carry modelPath, dataFile
