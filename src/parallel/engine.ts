@@ -234,10 +234,11 @@ class Pool {
    * takes items here too, waits for all of them. A failed item is computed again here, so that its
    * error is thrown with its own class and message.
    */
-  run(model: EpyNN, jobIn: Omit<Job, 'gen'>, spec: Spec, useWorkers: boolean): void {
+  run(model: EpyNN, jobIn: Omit<Job, 'gen'>, spec: Spec, useWorkers: boolean): boolean {
     const b = this.buffers();
     const job: Job = { ...jobIn, gen: ++this.gen };
     openGeneration(this.ctl, job.gen);
+    testHooks.afterOpen?.(this.ctl, job.gen);
     if (useWorkers && job.count > 1) {
       gatherParameters(model, job.slots, this.buffer('params', job.params));
       for (const w of this.workers) {
@@ -257,8 +258,19 @@ class Pool {
     }
     const replica = spec.replica;
     replica.shareParameters(model, job.slots);
-    const here = work(this.ctl, job, b, (idx) => runItem(job, b, replica, idx));
-    waitDone(this.ctl, job.count);
+    let longest = 0;
+    const here = work(this.ctl, job, b, (idx) => {
+      const t0 = Date.now();
+      runItem(job, b, replica, idx);
+      longest = Math.max(longest, Date.now() - t0);
+    });
+    // A worker that claimed an item and stopped (killed, out of memory) must not hang this thread:
+    // after a long stall these buffers are abandoned (a late write lands in them, not in the next
+    // job's) and the caller computes the job again on one thread
+    if (!waitDone(this.ctl, job.count, testHooks.stallMs ?? Math.max(STALL_MS, 20 * longest))) {
+      this.abandon();
+      return false;
+    }
     stats.items += job.count;
     stats.here += here;
     totals.items += job.count;
@@ -269,7 +281,42 @@ class Pool {
       runItem(job, b, replica, idx); // throws the error itself
       throw new EpyNNError(`parallel: item ${idx} failed on a worker thread: ${message}`);
     }
+    return true;
   }
+
+  /** Stops every worker and retires the pool (its buffers are never used again). */
+  private abandon(): void {
+    for (const w of this.workers) w.terminate();
+    this.workers.length = 0;
+    if (sharedPool === this) sharedPool = undefined;
+  }
+
+  /**
+   * Copies the inputs `names` (their first n values) into `to`, for a job computed again there.
+   */
+  copyInputs(to: Pool, names: readonly [Exclude<BufferName, 'err'>, number][]): void {
+    for (const [name, n] of names) to.buffer(name, n).set(this.buffer(name, n).subarray(0, n));
+  }
+}
+
+/** No item done for this long (at least; 20× the longest item this thread computed): a worker stopped. */
+export const STALL_MS = 10_000;
+
+/** @internal Test hooks: a stall timeout, and a call right after a generation opens (to fake a stuck worker). */
+export const testHooks: { stallMs?: number; afterOpen?: (ctl: Int32Array, gen: number) => void } = {};
+
+/**
+ * Runs a job on `pool`; when a worker stalled it, says so once and computes the job again on the
+ * local pool (the inputs `inputs` copied there). Returns the pool that holds the results.
+ */
+function runJob(model: EpyNN, pool: Pool, job: Omit<Job, 'gen'>, spec: Spec, useWorkers: boolean, inputs: readonly [Exclude<BufferName, 'err'>, number][]): Pool {
+  if (pool.run(model, job, spec, useWorkers)) return pool;
+  lastNote = 'running on one thread: a worker thread stopped answering (no work item done for a long time); new worker threads start with the next train(), evaluate() or predict()';
+  noteOnce(model, lastNote);
+  const local = (localPool ??= new Pool(false));
+  pool.copyInputs(local, inputs);
+  local.run(model, job, spec, false);
+  return local;
 }
 
 /** @internal Items computed in all, and on this thread (tests check that workers took some). */
@@ -318,8 +365,8 @@ class Trainer implements ShardedTrainer {
   constructor(
     private readonly model: EpyNN,
     private readonly spec: Spec,
-    private readonly pool: Pool,
-    private readonly useWorkers: boolean,
+    private pool: Pool,
+    private useWorkers: boolean,
   ) {
     this.masks = model.layers.flatMap((layer, index) => (layer instanceof Dropout ? [{ layer, index }] : []));
   }
@@ -335,7 +382,7 @@ class Trainer implements ShardedTrainer {
     pool.buffer('params', P);
     pool.buffer('X', m * xRow).set(X.data);
     pool.buffer('Y', m * yRow).set(Y.data);
-    const A = pool.buffer('A', m * aRow);
+    pool.buffer('A', m * aRow);
     pool.buffer('grads', S * P);
     // Dropout: the whole batch's masks drawn here, layer by layer, as one forward would draw them
     const masks: MaskSlot[] = [];
@@ -353,14 +400,16 @@ class Trainer implements ShardedTrainer {
       const { offset: o, shape } = masks[k];
       for (let i = 0, n = size(shape); i < n; i++) U[o + i] = layer.rng.uniform();
     }
-    pool.run(
-      model,
-      { kind: 'train', count: S, m, chunk: 0, xShape: X.shape.slice(1), yShape: Y.shape.slice(1), aShape: spec.output, params: P, slots: spec.slots, masks, backend: activeBackend(), spec: spec.id },
-      spec,
-      this.useWorkers,
-    );
+    const job: Omit<Job, 'gen'> = { kind: 'train', count: S, m, chunk: 0, xShape: X.shape.slice(1), yShape: Y.shape.slice(1), aShape: spec.output, params: P, slots: spec.slots, masks, backend: activeBackend(), spec: spec.id };
+    const ran = runJob(model, pool, job, spec, this.useWorkers, [['X', m * xRow], ['Y', m * yRow], ['U', offset]]);
+    if (ran !== pool) {
+      // a worker stopped: the rest of this train() call runs here
+      this.pool = ran;
+      this.useWorkers = false;
+    }
     // The shards' gradients, summed in shard order into each layer's g
-    const grads = pool.buffer('grads', S * P);
+    const grads = ran.buffer('grads', S * P);
+    const Aout = ran.buffer('A', m * aRow);
     for (const s of spec.slots) {
       const layer = model.layers[s.layer];
       const key = `d${s.key}`;
@@ -373,7 +422,7 @@ class Trainer implements ShardedTrainer {
         for (let j = 0; j < s.size; j++) g[j] += grads[base + j];
       }
     }
-    return new NDArray(A.subarray(0, m * aRow), [m, ...spec.output]);
+    return new NDArray(Aout.subarray(0, m * aRow), [m, ...spec.output]);
   }
 
   update(): void {
@@ -435,17 +484,13 @@ function forward(model: EpyNN, X: NDArray, batch: number): NDArray | undefined {
   const aRow = size(spec.output);
   pool.buffer('params', spec.params);
   pool.buffer('X', m * xRow).set(X.data);
-  const A = pool.buffer('A', m * aRow);
+  pool.buffer('A', m * aRow);
   pool.buffer('grads', 0);
   pool.buffer('Y', 0);
   pool.buffer('U', 0);
-  pool.run(
-    model,
-    { kind: 'forward', count: Math.ceil(m / batch), m, chunk: batch, xShape: sample, yShape: [], aShape: spec.output, params: spec.params, slots: spec.slots, masks: [], backend: activeBackend(), spec: spec.id },
-    spec,
-    true,
-  );
-  return new NDArray(A.slice(0, m * aRow), [m, ...spec.output]);
+  const job: Omit<Job, 'gen'> = { kind: 'forward', count: Math.ceil(m / batch), m, chunk: batch, xShape: sample, yShape: [], aShape: spec.output, params: spec.params, slots: spec.slots, masks: [], backend: activeBackend(), spec: spec.id };
+  const ran = runJob(model, pool, job, spec, true, [['X', m * xRow]]);
+  return new NDArray(ran.buffer('A', m * aRow).slice(0, m * aRow), [m, ...spec.output]);
 }
 
 const engine: ParallelEngine = { trainer, forward };

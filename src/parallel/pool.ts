@@ -8,6 +8,8 @@ import type { WorkerMessage } from './worker.js';
 /** A started worker thread. */
 export interface WorkerHandle {
   post(msg: WorkerMessage): void;
+  /** Stops the thread (a worker that stopped answering). */
+  terminate(): void;
   /** False once it failed or exited (it then takes no more items). */
   alive: boolean;
   /** Why it failed ('' if it did not), e.g. its entry module could not be loaded. */
@@ -27,6 +29,7 @@ type GlobalWithProcess = {
   navigator?: { hardwareConcurrency?: number };
   Worker?: new (url: URL, options: { type: 'module' }) => {
     postMessage(m: unknown): void;
+    terminate(): void;
     onerror: ((e: unknown) => void) | null;
   };
   window?: unknown;
@@ -69,11 +72,12 @@ type NodeWorker = {
   on(event: 'error' | 'exit', f: (x: unknown) => void): void;
   unref(): void;
   postMessage(m: unknown): void;
+  terminate(): Promise<number>;
 };
 type NodeWorkerThreads = { Worker: new (code: string | URL, options: Record<string, unknown>) => NodeWorker };
 
 /** Starts a Node worker: the compiled worker.js, or from TypeScript sources through tsx (a dev dependency). */
-function startNodeWorker(first: WorkerMessage, handle: WorkerHandle): (m: WorkerMessage) => void {
+function startNodeWorker(first: WorkerMessage, handle: WorkerHandle): { post: (m: WorkerMessage) => void; terminate: () => void } {
   const threads = nodeBuiltin<NodeWorkerThreads>('node:worker_threads')!;
   const here = import.meta.url;
   let worker: NodeWorker;
@@ -94,11 +98,11 @@ function startNodeWorker(first: WorkerMessage, handle: WorkerHandle): (m: Worker
   });
   worker.on('exit', () => (handle.alive = false));
   worker.unref();
-  return (m) => worker.postMessage(m);
+  return { post: (m) => worker.postMessage(m), terminate: () => void worker.terminate() };
 }
 
 /** Starts a browser module worker. */
-function startWebWorker(first: WorkerMessage, handle: WorkerHandle): (m: WorkerMessage) => void {
+function startWebWorker(first: WorkerMessage, handle: WorkerHandle): { post: (m: WorkerMessage) => void; terminate: () => void } {
   const Worker = g.Worker!;
   // Written as bundlers recognise it (Vite, webpack, Parcel bundle the worker entry from this line)
   const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
@@ -107,7 +111,7 @@ function startWebWorker(first: WorkerMessage, handle: WorkerHandle): (m: WorkerM
     handle.error = (e as { message?: string }).message ?? 'the worker script failed to load';
   };
   worker.postMessage(first);
-  return (m) => worker.postMessage(m);
+  return { post: (m) => worker.postMessage(m), terminate: () => worker.terminate() };
 }
 
 /**
@@ -115,11 +119,15 @@ function startWebWorker(first: WorkerMessage, handle: WorkerHandle): (m: WorkerM
  * it runs, the other threads take its share.
  */
 export function startWorker(ctl: SharedArrayBuffer): WorkerHandle {
-  const handle: WorkerHandle = { post: () => undefined, alive: true, error: '', spec: -1, versions: {} };
+  const handle: WorkerHandle = { post: () => undefined, terminate: () => undefined, alive: true, error: '', spec: -1, versions: {} };
   const first: WorkerMessage = { ctl };
-  const post = isNode ? startNodeWorker(first, handle) : startWebWorker(first, handle);
+  const started = isNode ? startNodeWorker(first, handle) : startWebWorker(first, handle);
   handle.post = (m) => {
-    if (handle.alive) post(m);
+    if (handle.alive) started.post(m);
+  };
+  handle.terminate = () => {
+    handle.alive = false;
+    started.terminate();
   };
   return handle;
 }

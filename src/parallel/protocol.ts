@@ -147,11 +147,21 @@ export function work(ctl: Int32Array, job: Job, b: Buffers, compute: (idx: numbe
   }
 }
 
-/** The main thread waits until every item of the generation is done. */
-export function waitDone(ctl: Int32Array, count: number): void {
+/**
+ * The main thread waits until every item of the generation is done: true then. False when no item was
+ * done for `stallMs` (a worker thread that claimed one stopped: killed, out of memory); the caller then
+ * abandons these buffers and computes the job again itself.
+ */
+export function waitDone(ctl: Int32Array, count: number, stallMs: number): boolean {
+  let last = Atomics.load(ctl, DONE);
+  let since = Date.now();
   for (;;) {
     const d = Atomics.load(ctl, DONE);
-    if (d >= count) return;
-    Atomics.wait(ctl, DONE, d, 1000);
+    if (d >= count) return true;
+    if (d !== last) {
+      last = d;
+      since = Date.now();
+    } else if (Date.now() - since > stallMs) return false;
+    Atomics.wait(ctl, DONE, d, 100);
   }
 }

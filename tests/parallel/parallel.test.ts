@@ -360,3 +360,33 @@ test('activations of your own: shards on this thread when registered, whole batc
   expect(stats.here).toBe(stats.items); // every shard on this thread
   expect(threadsNote()).toMatch(/^running on one thread: Dense\.activate is a function of your own, which worker threads do not have/);
 });
+
+test('a worker that claims a shard and stops never hangs training: the step is computed again here, the same bits', async () => {
+  const { testHooks } = await import('../../src/parallel/engine.js');
+  const { CLAIM } = await import('../../src/parallel/protocol.js');
+  const one = (await trained(cnn, 1, 2)).model;
+  const model = cnn(2);
+  const log = memoryOutput();
+  model.logger = log;
+  let stuck = 0;
+  testHooks.stallMs = 300;
+  testHooks.afterOpen = (ctl) => {
+    if (stuck > 0) return; // one stuck worker, once
+    stuck++;
+    Atomics.add(ctl, CLAIM, 1); // "a worker" claims item 0 and is never heard of again
+  };
+  try {
+    const t0 = Date.now();
+    model.train({ epochs: 2, initLogs: false, verbose: 100 });
+    expect(Date.now() - t0).toBeLessThan(30_000);
+  } finally {
+    delete testHooks.stallMs;
+    delete testHooks.afterOpen;
+  }
+  expect(stuck).toBe(1);
+  expect(state(model)).toEqual(state(one));
+  expect(log.lines.filter((l) => l.startsWith('NOTE: running on one thread: a worker thread stopped'))).toHaveLength(1);
+  // the next call starts new workers, which compute shards again
+  const again = (await trained(cnn, 2, 1));
+  expect(again.workerItems).toBeGreaterThan(0);
+});
