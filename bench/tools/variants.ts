@@ -1,5 +1,6 @@
-// Every example variant at its defaults: dval accuracy (last epoch) and wall time.
-import { examples } from '../examples/index.js';
+// Every example variant at its defaults (epynnlive skipped): held-out (dval) accuracy of the last epoch and wall time.
+// `npx tsx bench/tools/variants.ts [example]` — to check the example READMEs' tables.
+import { examples } from '../../examples/index.js';
 const only = process.argv[2];
 for (const ex of Object.values(examples)) {
   if (only && ex.name !== only) continue;
