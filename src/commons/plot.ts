@@ -109,11 +109,20 @@ export function niceTicks(lo: number, hi: number, count = 6): number[] {
   return ticks.length >= 2 ? ticks : [lo, hi];
 }
 
-/** Integer ticks for epochs x0..x1 (at most about 10, computed by index). */
-function epochTicks(x0: number, x1: number): number[] {
+/**
+ * Integer ticks for epochs x0..x1: multiples of an integer 1-2-5 step (1, 2, 5, 10, 20, 50, …), at most
+ * 8 of them, so they are evenly spaced (a 2.5 step would give 0, 3, 5, 8).
+ */
+export function epochTicks(x0: number, x1: number): number[] {
   if (x1 <= x0) return [x0];
   const span = x1 - x0;
-  const step = Math.max(1, niceTicks(0, span, 8)[1]);
+  let step = 1; // 1, 2, 5, 10, 20, 50, ... until at most 7 steps cover the span
+  for (let mag = 1; span / step > 7; mag *= 10) {
+    for (const f of [1, 2, 5]) {
+      step = f * mag;
+      if (span / step <= 7) break;
+    }
+  }
   const first = Math.ceil(x0 / step - 1e-9);
   const n = Math.min(MAX_TICKS, Math.floor(x1 / step + 1e-9) - first + 1);
   const ticks: number[] = [];

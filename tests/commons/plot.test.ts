@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lineChartSVG, metricSeries, modelTerminalChart, niceTicks, plotSVG, terminalChart } from '../../src/commons/plot.js';
+import { epochTicks, lineChartSVG, metricSeries, modelTerminalChart, niceTicks, plotSVG, terminalChart } from '../../src/commons/plot.js';
 import { memoryOutput } from '../../src/commons/logs.js';
 import '../../src/node/fs.js';
 import { allElements, parseXML } from '../helpers/xml.js';
@@ -66,6 +66,25 @@ describe('model.plot()', () => {
 });
 
 describe('ticks and the terminal chart', () => {
+  it('epoch ticks are evenly spaced integers (an integer 1-2-5 step), at most 8', () => {
+    expect(epochTicks(0, 0)).toEqual([0]);
+    expect(epochTicks(0, 4)).toEqual([0, 1, 2, 3, 4]);
+    expect(epochTicks(0, 7)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(epochTicks(0, 15)).toEqual([0, 5, 10, 15]); // not 0, 3, 5, 8, ... (a 2.5 step)
+    expect(epochTicks(0, 9)).toEqual([0, 2, 4, 6, 8]);
+    expect(epochTicks(3, 99)).toEqual([20, 40, 60, 80]);
+    expect(epochTicks(0, 999_999)).toEqual([0, 200_000, 400_000, 600_000, 800_000]);
+    for (const [a, b] of [[0, 1], [0, 13], [5, 250], [0, 1234], [17, 40]]) {
+      const t = epochTicks(a, b);
+      expect(t.length).toBeLessThanOrEqual(8);
+      expect(t.every(Number.isInteger)).toBe(true);
+      const steps = new Set(t.slice(1).map((v, i) => v - t[i]));
+      expect(steps.size).toBeLessThanOrEqual(1);
+      expect(t[0]).toBeGreaterThanOrEqual(a);
+      expect(t[t.length - 1]).toBeLessThanOrEqual(b);
+    }
+  });
+
   it('niceTicks covers the range with 1-2-5 steps', () => {
     expect(niceTicks(0.03, 0.97)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
     expect(niceTicks(0, 100)).toEqual([0, 20, 40, 60, 80, 100]);
