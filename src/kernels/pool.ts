@@ -59,19 +59,35 @@ export interface PoolDims {
  * written) where the WebAssembly kernel does not apply: it needs x resident and d even.
  */
 export function poolMeanKernel(x: Float64Array, z: Float64Array, p: PoolDims, offs: Int32Array): boolean {
+  return windowForward(x, z, p, offs, (rt, xAt, zAt, table) => {
+    rt.k.pool_mean_fwd(xAt, zAt, p.m, p.h, p.w, p.d, p.oh, p.ow, p.sh, p.sw, table, offs.length);
+    return true;
+  }) ?? false;
+}
+
+/**
+ * The setting of the forward window kernels: x resident (else null: nothing written), d even, the
+ * window's offset table in scratch, z in place when resident (else in scratch, copied out after).
+ * `run` gets the addresses and returns the kernel's result.
+ */
+function windowForward<T>(
+  x: Float64Array, z: Float64Array, p: PoolDims, offs: Int32Array,
+  run: (rt: NonNullable<ReturnType<typeof wasmKernels>>, xAt: number, zAt: number, table: number) => T,
+): T | null {
   const rt = wasmKernels();
-  if (rt === null || p.d % 2 !== 0) return false;
+  if (rt === null || p.d % 2 !== 0) return null;
   const xAt = rt.addressOf(x);
-  if (xAt < 0) return false;
+  if (xAt < 0) return null;
   const n = p.m * p.oh * p.ow * p.d;
   let zAt = rt.addressOf(z);
   const oBytes = Math.ceil((offs.length * 4) / 64) * 64;
   const base = rt.scratch(oBytes + (zAt < 0 ? n * 8 : 0)); // x is resident: the memory is shared, views stay valid
   offsetTable(rt, base, offs);
-  if (zAt < 0) zAt = base + oBytes;
-  rt.k.pool_mean_fwd(xAt, zAt, p.m, p.h, p.w, p.d, p.oh, p.ow, p.sh, p.sw, base, offs.length);
-  if (rt.addressOf(z) < 0) z.set(rt.f64(zAt, n));
-  return true;
+  const copyOut = zAt < 0;
+  if (copyOut) zAt = base + oBytes;
+  const result = run(rt, xAt, zAt, base);
+  if (copyOut) z.set(rt.f64(zAt, n));
+  return result;
 }
 
 /**
@@ -108,19 +124,8 @@ function offsetTable(rt: NonNullable<ReturnType<typeof wasmKernels>>, at: number
  * not apply: it needs x resident and d even.
  */
 export function poolSelectKernel(x: Float64Array, z: Float64Array, p: PoolDims, offs: Int32Array, isMin: boolean): number | null {
-  const rt = wasmKernels();
-  if (rt === null || p.d % 2 !== 0) return null;
-  const xAt = rt.addressOf(x);
-  if (xAt < 0) return null;
-  const n = p.m * p.oh * p.ow * p.d;
-  let zAt = rt.addressOf(z);
-  const oBytes = Math.ceil((offs.length * 4) / 64) * 64;
-  const base = rt.scratch(oBytes + (zAt < 0 ? n * 8 : 0)); // x is resident: the memory is shared, views stay valid
-  offsetTable(rt, base, offs);
-  if (zAt < 0) zAt = base + oBytes;
-  const chk = rt.k.pool_sel_fwd(xAt, zAt, p.m, p.h, p.w, p.d, p.oh, p.ow, p.sh, p.sw, base, offs.length, isMin ? 1 : 0);
-  if (rt.addressOf(z) < 0) z.set(rt.f64(zAt, n));
-  return chk;
+  return windowForward(x, z, p, offs, (rt, xAt, zAt, table) =>
+    rt.k.pool_sel_fwd(xAt, zAt, p.m, p.h, p.w, p.d, p.oh, p.ow, p.sh, p.sw, table, offs.length, isMin ? 1 : 0));
 }
 
 /**
