@@ -195,7 +195,10 @@ export function activationName(fn: Activation): string | undefined {
   return undefined;
 }
 
-for (const [name, fn] of Object.entries({ identity, relu, lrelu, elu, sigmoid, tanh, softmax })) registerActivation(name, fn);
+/** The library's own activations, by name (registered already). */
+export const BUILTIN_ACTIVATIONS: Readonly<Record<string, Activation>> = Object.freeze({ identity, relu, lrelu, elu, sigmoid, tanh, softmax });
+
+for (const [name, fn] of Object.entries(BUILTIN_ACTIVATIONS)) registerActivation(name, fn);
 
 /** The name a layer records for an activation (registered name, else the function's own name). */
 export function nameOf(fn: Activation): string {

@@ -60,10 +60,10 @@ export function orthogonal(shape: Shape, rng: Rng): NDArray {
   return new NDArray(W, shape);
 }
 
-const registry = new Map<string, Initializer>([
-  ['xavier', xavier],
-  ['orthogonal', orthogonal],
-]);
+/** The library's own initializers, by name (registered already). */
+export const BUILTIN_INITIALIZERS: Readonly<Record<string, Initializer>> = Object.freeze({ xavier, orthogonal });
+
+const registry = new Map<string, Initializer>(Object.entries(BUILTIN_INITIALIZERS));
 
 /** Registers a custom initializer by name (needed to write and read models using it). */
 export function registerInitializer(name: string, fn: Initializer): void {

@@ -40,6 +40,7 @@ export function layerTypes(): string[] {
   return [...layers.keys()];
 }
 
-for (const [name, cls] of Object.entries({ Embedding, Dense, Convolution, Pooling, Flatten, Dropout, RNN, LSTM, GRU })) {
-  registerLayer(name, cls as LayerClass);
-}
+/** The library's own layer classes, by name (registered already). */
+export const BUILTIN_LAYERS: Readonly<Record<string, LayerClass>> = Object.freeze({ Embedding, Dense, Convolution, Pooling, Flatten, Dropout, RNN, LSTM, GRU } as Record<string, LayerClass>);
+
+for (const [name, cls] of Object.entries(BUILTIN_LAYERS)) registerLayer(name, cls);

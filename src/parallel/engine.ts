@@ -14,17 +14,10 @@ import { clipGradient } from '../commons/maths.js';
 import type { Layer } from '../commons/models.js';
 import { NDArray, size } from '../commons/ndarray.js';
 import { activeBackend } from '../kernels/backend.js';
-import { elu, identity, lrelu, relu, sigmoid, softmax, tanh } from '../activation/functions.js';
-import { orthogonal, xavier } from '../initialization/functions.js';
-import { Convolution } from '../convolution/models.js';
-import { Dense } from '../dense/models.js';
+import { BUILTIN_ACTIVATIONS } from '../activation/functions.js';
+import { BUILTIN_INITIALIZERS } from '../initialization/functions.js';
 import { Dropout } from '../dropout/models.js';
-import { Embedding } from '../embedding/models.js';
-import { Flatten } from '../flatten/models.js';
-import { GRU } from '../gru/models.js';
-import { LSTM } from '../lstm/models.js';
-import { Pooling } from '../pooling/models.js';
-import { RNN } from '../rnn/models.js';
+import { BUILTIN_LAYERS } from '../io/registry.js';
 import { type ParallelEngine, type ShardedTrainer, modelFormat, setParallelEngine } from '../network/hooks.js';
 import type { EpyNN } from '../network/models.js';
 import {
@@ -88,14 +81,13 @@ export function threadsNote(): string {
 // ---------------------------------------------------------------------------------------------
 // Which models
 
-const BUILTIN_LAYERS = new Map<string, unknown>(Object.entries({ Embedding, Dense, Convolution, Pooling, Flatten, Dropout, RNN, LSTM, GRU }));
-const BUILTIN_FUNCTIONS = new Set<unknown>([identity, relu, lrelu, elu, sigmoid, tanh, softmax, xavier, orthogonal]);
+const BUILTIN_FUNCTIONS = new Set<unknown>([...Object.values(BUILTIN_ACTIVATIONS), ...Object.values(BUILTIN_INITIALIZERS)]);
 
 /** Why the model trains each batch whole ('' when it trains in shards). */
 function unshardedReason(model: EpyNN): string {
   if (model.compat === 'epynn') return "compat: 'epynn' trains each batch whole, in EpyNN's order of operations";
   for (const layer of model.layers) {
-    if (BUILTIN_LAYERS.get(layer.name) !== layer.constructor) {
+    if (!Object.hasOwn(BUILTIN_LAYERS, layer.name) || BUILTIN_LAYERS[layer.name] !== layer.constructor) {
       return `the layer ${layer.name} is not one of the library's (a layer of your own may mix the samples of a batch), so each batch trains whole`;
     }
   }
