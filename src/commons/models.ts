@@ -64,6 +64,11 @@ export abstract class Layer {
    */
   skipDX = false;
   /**
+   * Set by the network around forward-only passes (evaluation, predict: no backward follows): a layer
+   * may then keep less in its forward cache (Convolution with relu keeps A but not Z). Off by default.
+   */
+  forwardOnly = false;
+  /**
    * Set by the network around its training batches: every output of a layer is then consumed within
    * the same step, so a layer may hand out the same buffers again on the next batch (see outputArray).
    */

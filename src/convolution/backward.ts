@@ -11,7 +11,7 @@ import type { Convolution } from './models.js';
 function initializeBackward(layer: Convolution, dX: NDArray): NDArray {
   const Z = layer.fc.Z;
   if (Z === undefined || layer.fc.X === undefined) {
-    // fc.A without fc.Z: the last forward was forward-only (Convolution.forwardOnly), which keeps no Z
+    // fc.A without fc.Z: the last forward was forward-only (Layer.forwardOnly), which keeps no Z
     throw stateError('Convolution', 'backward', 'forward', layer.fc.X !== undefined && layer.fc.A !== undefined ? 'the last forward was forward-only (forwardOnly), which keeps no Z: run forward again with forwardOnly off' : '');
   }
   if (!sameShape(dX.shape, Z.shape)) {

@@ -41,7 +41,7 @@ export function convolutionForward(layer: Convolution, A: NDArray): NDArray {
   // (5.1) Linear activation Xb -> Zb    } fused: Z (m·oh·ow, u) = b + Σ_k Xb[:, k] · W[k, :],
   // (5.2) Sum block products            } Zb (m, oh, ow, fh, fw, d, u) is never made
   // (5.3) Add bias to linear activation product
-  // A forward-only pass (Convolution.forwardOnly) with the built-in relu: only A is kept, Z is never
+  // A forward-only pass (Layer.forwardOnly) with the built-in relu: only A is kept, Z is never
   // stored (no backward follows; half the kernel's stores)
   const evaluation = layer.activate === relu && layer.forwardOnly;
   const Z = evaluation ? null : layer.outputArray('Z', [m, oh, ow, u], false); // (m, oh, ow, u), every element written

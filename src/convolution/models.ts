@@ -60,12 +60,8 @@ export class Convolution extends Layer {
    * path), outside fc/bc and never returned: one object owned by src/kernels/conv.ts.
    */
   kernels = new ConvScratch();
-  /**
-   * Whether forward passes are forward-only (evaluation, prediction: no backward follows). With the
-   * built-in relu the layer then keeps only A: fc.Z is not stored (fs.Z still has its shape) and
-   * backward() throws a StateError until a forward runs with this off. Off by default.
-   */
-  forwardOnly = false;
+  // forwardOnly (Layer): with the built-in relu a forward-only pass keeps only A: fc.Z is not stored
+  // (fs.Z still has its shape) and backward() throws a StateError until a forward runs with it off.
 
   constructor(options?: ConvolutionOptions) {
     const opts = checkOptions('Convolution', options, CONVOLUTION_OPTIONS, { call: 'new Convolution', primary: 'unitFilters', example: '6' });

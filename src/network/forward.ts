@@ -1,5 +1,4 @@
 import { checkLayerOutput } from '../commons/models.js';
-import type { Layer } from '../commons/models.js';
 import { NDArray } from '../commons/ndarray.js';
 import { parallelEngine } from './hooks.js';
 import type { EpyNN } from './models.js';
@@ -38,9 +37,9 @@ export function modelForwardBatched(model: EpyNN, X: NDArray, batch = EVAL_BATCH
   let outShape: number[] = [];
   const reuse = model.layers.map((layer) => layer.reuseOutputs);
   for (const layer of model.layers) layer.reuseOutputs = true;
-  // No backward follows: layers that can keep less (Convolution.forwardOnly) do
-  const only = model.layers.map((layer) => forwardOnly(layer));
-  for (const layer of model.layers) setForwardOnly(layer, true);
+  // No backward follows: layers that can keep less (Layer.forwardOnly) do
+  const only = model.layers.map((layer) => layer.forwardOnly);
+  for (const layer of model.layers) layer.forwardOnly = true;
   try {
     for (let start = 0; start < m; start += batch) {
       const end = Math.min(m, start + batch);
@@ -56,22 +55,9 @@ export function modelForwardBatched(model: EpyNN, X: NDArray, batch = EVAL_BATCH
   } finally {
     model.layers.forEach((layer, i) => {
       layer.reuseOutputs = reuse[i];
-      setForwardOnly(layer, only[i]);
+      layer.forwardOnly = only[i];
     });
   }
   if (out === undefined) return modelForward(model, X); // no samples: whatever the layers make of it
   return new NDArray(out, outShape);
-}
-
-type MaybeForwardOnly = Layer & { forwardOnly?: boolean };
-
-/** A layer's forwardOnly flag (Convolution has one: a forward-only pass keeps less), undefined if none. */
-export function forwardOnly(layer: Layer): boolean | undefined {
-  const f = (layer as MaybeForwardOnly).forwardOnly;
-  return typeof f === 'boolean' ? f : undefined;
-}
-
-/** Sets a layer's forwardOnly flag if it has one (undefined: leaves the layer alone). */
-export function setForwardOnly(layer: Layer, on: boolean | undefined): void {
-  if (on !== undefined && typeof (layer as MaybeForwardOnly).forwardOnly === 'boolean') (layer as MaybeForwardOnly).forwardOnly = on;
 }

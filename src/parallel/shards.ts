@@ -7,7 +7,6 @@ import { EpyNNError } from '../commons/errors.js';
 import { type Layer, checkLayerOutput } from '../commons/models.js';
 import { NDArray, size } from '../commons/ndarray.js';
 import { Dropout } from '../dropout/models.js';
-import { setForwardOnly } from '../network/forward.js';
 import type { EpyNN } from '../network/models.js';
 
 /** Samples per shard aimed at: below this a shard's fixed costs outweigh what a second thread brings. */
@@ -129,7 +128,7 @@ export class Replica {
   trainShard(X: NDArray, Y: NDArray, uniforms: Map<number, Float64Array>, out: Float64Array, slots: readonly Slot[], grads: Float64Array): void {
     const model = this.model;
     model.setTraining(true);
-    for (const layer of this.layers) setForwardOnly(layer, false);
+    for (const layer of this.layers) layer.forwardOnly = false;
     for (const [i, u] of uniforms) (this.layers[i] as Dropout).presetUniforms = u;
     try {
       const A = this.forward(X);
@@ -177,7 +176,7 @@ export class Replica {
   /** One chunk of a forward pass outside training; the output rows go to `out`. */
   forwardChunk(X: NDArray, out: Float64Array): void {
     this.model.setTraining(false);
-    for (const layer of this.layers) setForwardOnly(layer, true); // no backward follows
+    for (const layer of this.layers) layer.forwardOnly = true; // no backward follows
     const A = this.forward(X);
     if (A.data.length !== out.length) throw new EpyNNError(`parallel: the chunk's output has ${A.data.length} values, ${out.length} expected`);
     out.set(A.data);
