@@ -40,25 +40,16 @@ function trainEpochs(model: EpyNN, guard: TrainingGuard, trainer: ShardedTrainer
     batchMode(true);
     try {
       batches.forEach((batch, i) => {
-        if (trainer !== undefined) {
-          // Forward and backward of every shard; the gradients summed in a fixed order
-          const A = trainer.step(batch.X, batch.Y!);
-          // Derivative of loss for the whole batch (each shard computed its own part)
-          const dA = model.trainingLoss(batch.Y!, A, true);
-          guard.afterForward(batch, A, dA, i, batches.length);
-          // Update every layer's parameters from the summed gradients
-          trainer.update();
-          guard.afterUpdate(i, batches.length);
-          singleBatchReport(model, batch, A, i, batches.length);
-          return;
-        }
-        // Pass through every layer.forward() methods
-        const A = model.forward(batch.X);
+        // Pass through every layer.forward() methods (with a trainer: forward and backward of every
+        // shard, the gradients summed in a fixed order)
+        const A = trainer !== undefined ? trainer.step(batch.X, batch.Y!) : model.forward(batch.X);
         // Compute derivative of loss
         const dA = model.trainingLoss(batch.Y!, A, true);
         guard.afterForward(batch, A, dA, i, batches.length);
-        // Pass through every layer.backward() methods (with the update); dL/dX of the input is not needed
-        modelBackward(model, dA, { inputGradient: false });
+        // Pass through every layer.backward() methods (with the update); dL/dX of the input is not
+        // needed. With a trainer the gradients are there already: only the update.
+        if (trainer !== undefined) trainer.update();
+        else modelBackward(model, dA, { inputGradient: false });
         guard.afterUpdate(i, batches.length);
         // Accuracy and cost for batch
         singleBatchReport(model, batch, A, i, batches.length);
