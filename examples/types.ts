@@ -23,6 +23,11 @@ export interface Example {
   description: string;
   /** Network variants, the first being the default. */
   variants: Record<string, string>;
+  /**
+   * What `--data DIR` holds, for the examples that read data files (they also take `--download`);
+   * absent for the examples that generate their data, where the `epynn` command refuses `--data`.
+   */
+  data?: string;
   run(options?: ExampleOptions): Promise<EpyNN> | EpyNN;
 }
 
