@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { type Backend, activeBackend, selectBackend } from '../src/kernels/backend.js';
 import { convCases } from './cases/conv.js';
+import { ioCases } from './cases/io.js';
 import { layerCases } from './cases/layers.js';
 import { rngCases } from './cases/rng.js';
 import { peerCases } from './cases/peers.js';
@@ -17,7 +18,7 @@ import type { BenchCase, BenchOptions, Row } from './types.js';
 
 const USAGE = `usage: npm run bench -- [options]
   --quick          fewer runs and epochs (about a minute)
-  --case NAME      only the cases whose name contains NAME (repeatable; e.g. conv, S3, train, memory, dense, LSTM;
+  --case NAME      only the cases whose name contains NAME (repeatable; e.g. conv, S3, train, memory, dense, LSTM, io;
                    =NAME for the exact name)
   --procs N        run every case in N fresh processes and report the median of their medians (V8 varies per process)
   --peers          also time TensorFlow.js (CPU, WASM) and ConvNetJS from bench/peers/node_modules
@@ -87,7 +88,7 @@ function parseArgs(argv: string[]): Args {
 }
 
 // Peers right after our train step, so their samples/s sit next to ours
-const ALL: BenchCase[] = [...convCases, trainCases[0], ...peerCases, ...trainCases.slice(1), ...layerCases, ...threadCases, ...rngCases];
+const ALL: BenchCase[] = [...convCases, trainCases[0], ...peerCases, ...trainCases.slice(1), ...layerCases, ...threadCases, ...rngCases, ...ioCases];
 
 const selected = (a: Args): BenchCase[] =>
   ALL.filter((c) => a.filters.length === 0 || a.filters.some((f) =>
