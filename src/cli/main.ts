@@ -1,3 +1,13 @@
+/**
+ * The `epynn` command as a function: `main(['run', 'dummy_image', '--epochs=2'])` does what
+ * `npx epynn run dummy_image --epochs=2` does and returns the exit code.
+ *
+ * @example
+ * ```js
+ * import { main } from 'epynn-ts/cli';
+ * ```
+ * @module epynn-ts/cli
+ */
 // The `epynn` command: list, run and copy the bundled examples (EpyNN's `epynn` copies its live
 // examples). Started by bin/epynn.js from the compiled dist/cli/main.js, which runs the examples compiled
 // to dist/examples (scripts/build-examples.mjs); from the sources (tests, tsx) it runs examples/*.ts.
