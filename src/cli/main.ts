@@ -57,7 +57,7 @@ const USAGE = 2;
 /** The largest `--epochs` the command takes. */
 export const MAX_EPOCHS = 1_000_000;
 /** The largest `--samples` the command takes (each example may allow fewer). */
-export const MAX_SAMPLES = 10_000_000;
+export const MAX_SAMPLES = 1_000_000;
 
 const HELP: Record<string, string> = {
   main: `usage: epynn <command> [options]
