@@ -27,8 +27,8 @@ interface Example {
   name: string;
   description: string;
   variants: Record<string, string>;
-  /** What `--data DIR` holds, for the examples that read data files; absent: `--data` and `--download` are refused. */
-  data?: string;
+  /** What `--data` names: in every variant (a string; these also take `--download`), or per variant; absent: refused. */
+  data?: string | Readonly<Record<string, string>>;
   run(options?: Record<string, unknown>): Promise<EpyNN> | EpyNN;
 }
 
@@ -74,7 +74,7 @@ Run "epynn <command> --help" for the options of a command.`,
   examples: `usage: epynn examples
 
 Lists the bundled examples with a one-line description and their network variants.`,
-  run: `usage: epynn run <example> [--epochs N] [--seed S] [--variant V] [--samples N] [--data DIR]
+  run: `usage: epynn run <example> [--epochs N] [--seed S] [--variant V] [--samples N] [--data PATH]
                  [--threads N] [--download] [--quiet] [--save [FILE]] [--plot [FILE]]
 
 Trains one bundled example (see "epynn examples").
@@ -82,8 +82,8 @@ Trains one bundled example (see "epynn examples").
   --seed S       seed for the data and the model, an integer (default 1)
   --variant V    network variant of the example (default: its first)
   --samples N    number of samples to generate or read, 1 to ${MAX_SAMPLES} (each example has its default)
-  --data DIR     folder with the example's data files (only the examples that read data:
-                 captcha_mnist, author_music, ptm_protein)
+  --data PATH    folder with the example's data files (captcha_mnist, author_music, ptm_protein),
+                 or a prepared-data .json file (the epynnlive variants); refused elsewhere
   --threads N    threads for training and evaluation, 1 to ${MAX_THREADS} (default: EPYNN_THREADS, else
                  the cores, at most 8); the numbers do not depend on it
   --download     fetch a real-data example's original dataset into datasets/ (uses the network)
@@ -189,13 +189,10 @@ async function commandRun(argv: string[], io: CliIO, load: ExamplesLoader): Prom
     io.err(`epynn run: example '${ex.name}' has no variant '${String(variant)}'; known: ${Object.keys(ex.variants).join(', ')}`);
     return USAGE;
   }
-  if (ex.data === undefined) {
-    const flag = args.options.dataDir !== undefined ? '--data' : args.options.download === true ? '--download' : undefined;
-    if (flag !== undefined) {
-      const readers = Object.values(examples).filter((e) => e.data !== undefined).map((e) => e.name);
-      io.err(`epynn run: ${flag}: example '${ex.name}' generates its data and reads no files; the examples that read data: ${readers.join(', ')}`);
-      return USAGE;
-    }
+  const refused = dataRefusal(ex, (variant as string | undefined) ?? Object.keys(ex.variants)[0], args.options, examples);
+  if (refused !== undefined) {
+    io.err(`epynn run: ${refused}`);
+    return USAGE;
   }
   if (args.threads !== undefined) setThreads(args.threads);
   let model: EpyNN;
@@ -215,6 +212,21 @@ async function commandRun(argv: string[], io: CliIO, load: ExamplesLoader): Prom
     if (!quiet) io.out(`plot written to ${path}`);
   }
   return 0;
+}
+
+/** Why `--data` / `--download` do not apply to this example and variant (it generates its data), or undefined. */
+function dataRefusal(ex: Example, variant: string, options: Record<string, unknown>, examples: Record<string, Example>): string | undefined {
+  const everyVariant = (e: Example): boolean => typeof e.data === 'string';
+  if (options.download === true && !everyVariant(ex)) {
+    const readers = Object.values(examples).filter(everyVariant).map((e) => e.name);
+    return `--download: example '${ex.name}' generates its data and downloads nothing; the examples with a dataset to download: ${readers.join(', ')}`;
+  }
+  if (options.dataDir === undefined || everyVariant(ex)) return undefined;
+  const perVariant = ex.data as Readonly<Record<string, string>> | undefined;
+  if (perVariant !== undefined && Object.hasOwn(perVariant, variant)) return undefined;
+  const readers = Object.values(examples).filter(everyVariant).map((e) => e.name);
+  const variants = perVariant === undefined ? '' : ` (its variant${Object.keys(perVariant).length > 1 ? 's' : ''} ${Object.keys(perVariant).join(', ')} read${Object.keys(perVariant).length > 1 ? '' : 's'} --data: ${Object.values(perVariant).join('; ')})`;
+  return `--data: example '${ex.name}' (variant ${variant}) generates its data and reads no files${variants}; the examples that read data in every variant: ${readers.join(', ')}`;
 }
 
 /**

@@ -124,13 +124,24 @@ describe('epynn', () => {
     }
   });
 
-  it('--data and --download are refused by the examples that generate their data', async () => {
-    for (const flag of [['--data', 'some/dir'], ['--data=some/dir'], ['--download']]) {
+  it('--data and --download are refused by the examples (and variants) that generate their data', async () => {
+    for (const flag of [['--data', 'some/dir'], ['--data=some/dir']]) {
       const r = await cli(['run', 'dummy_image', ...flag, '--epochs', '1']);
       expect(r.code).toBe(2);
-      expect(r.stderr).toBe(`epynn run: ${flag[0].split('=')[0]}: example 'dummy_image' generates its data and reads no files; the examples that read data: captcha_mnist, author_music, ptm_protein`);
+      expect(r.stderr).toBe(
+        "epynn run: --data: example 'dummy_image' (variant conv) generates its data and reads no files (its variant epynnlive reads --data: a prepared-data .json file); the examples that read data in every variant: captcha_mnist, author_music, ptm_protein",
+      );
     }
-    const readers = Object.values(examples).filter((e) => e.data !== undefined).map((e) => e.name).sort();
+    const custom = await cli(['run', 'custom_layer', '--data', 'x']);
+    expect(custom.stderr).toBe("epynn run: --data: example 'custom_layer' (variant scale) generates its data and reads no files; the examples that read data in every variant: captcha_mnist, author_music, ptm_protein");
+    const download = await cli(['run', 'dummy_time', '--variant=epynnlive', '--download']);
+    expect(download.code).toBe(2);
+    expect(download.stderr).toBe("epynn run: --download: example 'dummy_time' generates its data and downloads nothing; the examples with a dataset to download: captcha_mnist, author_music, ptm_protein");
+    // the epynnlive variant takes --data (a prepared .json file): not refused by the command, the example reads it
+    const live = await cli(['run', 'dummy_boolean', '--variant', 'epynnlive', '--data', join(tmpdir(), 'no-such-prepared-data.json'), '-q']);
+    expect(live.stderr).not.toContain('generates its data');
+    expect([live.code, live.stderr]).toEqual([1, expect.stringContaining('dummy_boolean epynnlive: cannot read the data file ')]);
+    const readers = Object.values(examples).filter((e) => typeof e.data === 'string').map((e) => e.name).sort();
     expect(readers).toEqual(['author_music', 'captcha_mnist', 'ptm_protein']);
   });
 
