@@ -2,7 +2,7 @@
 import * as zlib from 'node:zlib';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Crc32Text, base64Coders, base64Decode, base64DecodeWith, base64Encode, bytesToFloat64, crc32, crc32Text, float64ToBytes } from '../../src/io/bytes.js';
+import { Crc32Text, NATIVE_CRC32, base64Coders, base64Decode, base64DecodeWith, base64Encode, bytesToFloat64, crc32, crc32Text, float64ToBytes } from '../../src/io/bytes.js';
 
 describe('base64', () => {
   it('matches Buffer for every length 0..40 and random bytes', () => {
@@ -92,23 +92,32 @@ describe('base64 coders (Buffer in Node; toBase64, btoa or plain TypeScript in b
 });
 
 describe('CRC-32 (slicing by 8, and over text through TextEncoder)', () => {
-  it('matches zlib for every length 0..40 and at every offset', () => {
+  it('Node has the native CRC (zlib.crc32 through process.getBuiltinModule)', () => {
+    expect(NATIVE_CRC32).toBe(true);
+  });
+
+  it('the tables (the browser path) match zlib for every length 0..40 and at every offset; the native path too', () => {
     const bytes = Uint8Array.from({ length: 1000 }, (_, i) => (i * 2654435761) >>> 24);
     for (let n = 0; n <= 40; n++) {
       for (const start of [0, 1, 3, 7]) {
         const sub = bytes.subarray(start, start + n);
-        expect(crc32(sub)).toBe((zlib.crc32(sub) >>> 0).toString(16).padStart(8, '0'));
+        const want = (zlib.crc32(sub) >>> 0).toString(16).padStart(8, '0');
+        expect(crc32(sub, false)).toBe(want);
+        expect(crc32(sub)).toBe(want);
       }
     }
   });
 
-  it('long text (the encoder path) gives the CRC of its UTF-8 bytes, surrogate pairs split by the chunks included', () => {
+  it('long text gives the CRC of its UTF-8 bytes on every path (tables through TextEncoder, native), surrogate pairs split by the chunks included', () => {
     const pieces = ['a'.repeat(16383) + '😀' + 'b'.repeat(300), 'é€'.repeat(20000), 'x'.repeat(255) + '\ud800' + 'y'.repeat(300), 'z'.repeat(16384) + '\udc00'];
     for (const text of pieces) {
       const want = (zlib.crc32(Buffer.from(text, 'utf8')) >>> 0).toString(16).padStart(8, '0');
+      for (const native of [false, true]) {
+        expect(new Crc32Text(native).update(text).digest()).toBe(want);
+        // fed in pieces, short (the plain loop) and long (the encoder or zlib) alike
+        expect(new Crc32Text(native).update(text.slice(0, 10)).update(text.slice(10)).digest()).toBe(want);
+      }
       expect(crc32Text(text)).toBe(want);
-      // fed in pieces, short (the plain loop) and long (the encoder) alike
-      expect(new Crc32Text().update(text.slice(0, 10)).update(text.slice(10)).digest()).toBe(crc32Text(text));
     }
   });
 });
