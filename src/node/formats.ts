@@ -2,7 +2,7 @@
 // ONNX is one file, written durably by writeFileAtomic (temporary file, every byte, fsync, rename).
 // A TF.js model is two files that must stay a pair: see writeTFJS.
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readSync, readdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, realpathSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { checkOptions, show } from '../commons/checks.js';
 import { EpyNNError, FileWriteError, ModelFileError } from '../commons/errors.js';
@@ -10,7 +10,7 @@ import { type ReadLimits, maxParametersOf } from '../io/limits.js';
 import { toONNX } from '../io/onnx.js';
 import { type TFJSModelJSON, checkManifest, fromTFJS, toTFJS } from '../io/tfjs.js';
 import type { EpyNN } from '../network/models.js';
-import { makeFolders, refuseSystemPath, writeFileAtomic, writeTarget } from './fs.js';
+import { fileOps, makeFolders, refuseSystemPath, writeFileAtomic, writeTarget } from './fs.js';
 
 /** Largest model.json / weights file readTFJS reads (1 GiB). */
 const MAX_BYTES = 2 ** 30;
@@ -92,7 +92,10 @@ function listedShards(dir: string): string[] {
  * `dir`; the shard, named after its content (`group1-shard1of1.<16 hex of its SHA-256>.bin`), is
  * renamed into `dir` first (the old model.json still names the old shard), then model.json is
  * renamed over the old one: a crash, a kill or a full disk at any point leaves the old pair or the new
- * pair readable, never a mix. The shard the previous model.json named is removed afterwards.
+ * pair readable, never a mix. The shard the previous model.json named is removed afterwards. Two
+ * writers of one folder take turns for the renames and the clean-up (a lock file `.tfjs.lock`
+ * holding the writer's pid; a dead writer's lock is taken over). A reader during a write gets the
+ * old pair, the new pair, or a ModelFileError (a shard removed under it), never a mix.
  * model.json records each shard's size and SHA-256 (`userDefinedMetadata.epynnShards`), which
  * readTFJS checks. `dir/model.json` must be absent or a regular file (not a link).
  */
@@ -140,24 +143,68 @@ export function writeTFJS(model: EpyNN, dir: string): string {
   try {
     writeFileAtomic(join(stage, shard), weights, where);
     writeFileAtomic(join(stage, 'model.json'), JSON.stringify(modelJSON), where);
-    const previous = listedShards(dir);
-    const move = (name: string): void => {
-      try {
-        renameSync(join(stage, name), join(dir, name));
-      } catch (err) {
-        throw new FileWriteError(`${where}: cannot move ${name} into ${dir}: ${(err as Error).message} (${errorCode(err)}); the previous model is untouched`, join(dir, name), errorCode(err), { cause: err });
-      }
-    };
-    move(shard); // the old model.json still names its own shard
-    move('model.json'); // the commit: the new pair
-    fsyncDir(dir);
-    for (const old of previous) {
-      if (old !== shard && OUR_SHARD.test(old) && !listedShards(dir).includes(old)) rmSync(join(dir, old), { force: true });
+    const unlock = lockFolder(dir, where);
+    try {
+      const previous = listedShards(dir);
+      const move = (name: string): void => {
+        try {
+          fileOps.renameSync(join(stage, name), join(dir, name));
+        } catch (err) {
+          throw new FileWriteError(`${where}: cannot move ${name} into ${dir}: ${(err as Error).message} (${errorCode(err)}); the previous model is untouched`, join(dir, name), errorCode(err), { cause: err });
+        }
+      };
+      move(shard); // the old model.json still names its own shard
+      move('model.json'); // the commit: the new pair
+      fsyncDir(dir);
+      for (const old of previous) if (old !== shard && OUR_SHARD.test(old)) fileOps.rmSync(join(dir, old), { force: true });
+    } finally {
+      unlock();
     }
   } finally {
     rmSync(stage, { recursive: true, force: true });
   }
   return file;
+}
+
+/** Longest wait for another writer's lock on a TF.js folder. */
+const LOCK_WAIT_MS = 30_000;
+
+/**
+ * Takes the folder's lock file `.tfjs.lock` (created exclusively, holding the writer's pid), so that
+ * two writers never interleave their commit and clean-up; a lock whose writer no longer runs is
+ * taken over. Returns the release.
+ */
+function lockFolder(dir: string, where: string): () => void {
+  const lock = join(dir, '.tfjs.lock');
+  const start = Date.now();
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      const fd = openSync(lock, 'wx');
+      try {
+        writeSync(fd, String(process.pid));
+      } finally {
+        closeSync(fd);
+      }
+      return () => rmSync(lock, { force: true });
+    } catch (err) {
+      if (errorCode(err) !== 'EEXIST') throw new FileWriteError(`${where}: cannot lock ${dir}: ${(err as Error).message} (${errorCode(err)})`, lock, errorCode(err), { cause: err });
+    }
+    let owner = NaN;
+    try {
+      owner = Number(readFileSync(lock, 'utf8'));
+    } catch {
+      continue; // released meanwhile
+    }
+    if (Number.isSafeInteger(owner) && owner > 0 && owner !== process.pid && !processAlive(owner)) {
+      rmSync(lock, { force: true });
+      continue;
+    }
+    if (Date.now() - start > LOCK_WAIT_MS) {
+      throw new FileWriteError(`${where}: cannot write ${dir}: another writer (process ${owner}) holds ${lock} for more than ${LOCK_WAIT_MS / 1000} s (LOCKED)`, lock, 'LOCKED');
+    }
+    Atomics.wait(sleeper, 0, 0, 5);
+  }
 }
 
 function fsyncDir(dir: string): void {
