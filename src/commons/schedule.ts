@@ -86,13 +86,13 @@ export function scheduleLrate(seHPars: HPars, trainingEpochs: number): { seHPars
   if (Object.isFrozen(seHPars)) {
     throw new EpyNNError('scheduleLrate: seHPars is frozen (the shared defaults?); it writes epochs, cycle_number and decay_k, so pass a copy such as defaultHPars()');
   }
-  checkHPars('scheduleLrate', seHPars); // every field: a number where a number belongs, in range
   if (!Number.isInteger(trainingEpochs) || trainingEpochs < 1) {
     throw new EpyNNError(`scheduleLrate: trainingEpochs must be a positive integer, got ${show(trainingEpochs)}`);
   }
   if (!Object.hasOwn(SCHEDULES, seHPars.schedule)) {
     throw new EpyNNError(`scheduleLrate: schedule '${String(seHPars.schedule)}' is unknown; known schedules: ${Object.keys(SCHEDULES).join(', ')}`);
   }
+  checkHPars('scheduleLrate', seHPars); // every field: a number where a number belongs, in range
 
   // Extract hyperparameters
   const e = (seHPars.epochs = trainingEpochs);
