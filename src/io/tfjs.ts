@@ -315,12 +315,19 @@ function sequentialLayers(modelJSON: TFJSModelJSON): { name: string; layers: Ker
   let topo = modelJSON.modelTopology as Record<string, unknown> | undefined;
   if (topo === null || typeof topo !== 'object') throw new EpyNNError(`${FN}: modelJSON.modelTopology is missing`);
   if ('model_config' in topo) topo = topo.model_config as Record<string, unknown>;
+  if (topo === null || typeof topo !== 'object') throw new EpyNNError(`${FN}: modelJSON.modelTopology.model_config must be an object, got ${show(topo)}`);
   if (topo.class_name !== 'Sequential') {
     throw new EpyNNError(`${FN}: model class ${JSON.stringify(topo.class_name)} is not read; only Sequential models (one input, one chain of layers) map to EpyNN`);
   }
   const config = topo.config as Record<string, unknown> | unknown[];
+  if (config === null || typeof config !== 'object') throw new EpyNNError(`${FN}: the Sequential model's config must be an object with layers, got ${show(config)}`);
   const layers = (Array.isArray(config) ? config : (config as { layers?: unknown }).layers) as KerasLayer[] | undefined;
   if (!Array.isArray(layers) || layers.length === 0) throw new EpyNNError(`${FN}: the Sequential model has no layers`);
+  layers.forEach((l, i) => {
+    if (l === null || typeof l !== 'object' || Array.isArray(l) || typeof l.class_name !== 'string' || (l.config !== undefined && (l.config === null || typeof l.config !== 'object' || Array.isArray(l.config)))) {
+      throw new EpyNNError(`${FN}: layer ${i} must be an object { class_name, config }, got ${show(l)}`);
+    }
+  });
   const name = Array.isArray(config) ? 'TFJS' : String((config as { name?: unknown }).name ?? 'TFJS');
   return { name, layers };
 }
