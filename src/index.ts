@@ -61,4 +61,4 @@ export { MAX_PARAMETERS, MAX_SAMPLE_VALUES, type ReadLimits } from './io/limits.
 export { ONNX_OPSET, ONNX_IR_VERSION, toONNX } from './io/onnx.js';
 
 // Data parallelism over worker threads (training, evaluation, predict): the thread count
-export { setThreads, getThreads, threadsNote, threadStats } from './parallel/engine.js';
+export { setThreads, getThreads, threadsForced, threadsNote, threadStats } from './parallel/engine.js';
