@@ -52,7 +52,8 @@ export function checkExampleInteger(name: string, option: string, v: unknown, mi
  * Throws an EpyNNError naming the example for an option it does not take (a misspelt option would
  * otherwise be ignored): the options of every example plus `extra`; for a value of the wrong type or
  * range (`samples: NaN`, `samples: 1.5`, `epochs: -5`); and, for an example that reads no data files
- * (`readsData` false), for `dataDir` or `download`, which it would otherwise ignore.
+ * (`readsData` false), for `download` and for `dataDir` (but a FILE.json for its epynnlive variant),
+ * which it would otherwise ignore.
  */
 export function checkExampleOptions(name: string, options: object | undefined, extra: readonly string[] = [], { readsData = false }: { readsData?: boolean } = {}): void {
   if (options === undefined) return;
@@ -72,7 +73,11 @@ export function checkExampleOptions(name: string, options: object | undefined, e
   }
   if (o.variant !== undefined && typeof o.variant !== 'string') throw new EpyNNError(`${name}: variant must be a string, got ${String(o.variant)}`);
   if (o.dataDir !== undefined && (typeof o.dataDir !== 'string' || o.dataDir === '')) throw new EpyNNError(`${name}: dataDir must be a folder path, got ${String(o.dataDir)}`);
-  if (!readsData && o.dataDir !== undefined) throw new EpyNNError(`${name}: reads no data files (it generates its samples), so it takes no dataDir (--data); got '${o.dataDir}'`);
+  if (!readsData && o.dataDir !== undefined) {
+    // its epynnlive variant reads EpyNN's data from one JSON file (--data FILE.json), nothing else does
+    if (o.variant === 'epynnlive' && !o.dataDir.toLowerCase().endsWith('.json')) throw new EpyNNError(`${name}: the epynnlive variant reads one data file (FILE.json), got '${o.dataDir}'`);
+    if (o.variant !== 'epynnlive') throw new EpyNNError(`${name}: reads no data files (it generates its samples), so it takes no dataDir (--data); got '${o.dataDir}' (the epynnlive variant reads a FILE.json)`);
+  }
   if (!readsData && o.download === true) throw new EpyNNError(`${name}: reads no data files (it generates its samples), so there is nothing to download`);
 }
 

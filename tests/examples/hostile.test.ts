@@ -32,14 +32,15 @@ describe('example options', () => {
   });
 
   it('an unknown variant is an EpyNNError naming the known ones (also a name from Object.prototype)', async () => {
-    await rejects(() => examples.dummy_image.run({ variant: 'constructor', quiet: true }), EpyNNError, "dummy_image: unknown variant 'constructor' (known: dense, dropout, conv, epynnlive)");
+    await rejects(() => examples.dummy_image.run({ variant: 'constructor', quiet: true }), EpyNNError, "dummy_image: unknown variant 'constructor' (known: conv, dense, dropout, epynnlive)");
     await rejects(() => examples.dummy_boolean.run({ variant: 'mlp', quiet: true }), EpyNNError, "dummy_boolean: unknown variant 'mlp' (known: perceptron, epynnlive)");
-    await rejects(() => examples.captcha_mnist.run({ variant: 'toString', quiet: true }), EpyNNError, "captcha_mnist: unknown variant 'toString' (known: dense, conv, epynnlive)");
+    await rejects(() => examples.captcha_mnist.run({ variant: 'toString', quiet: true }), EpyNNError, "captcha_mnist: unknown variant 'toString' (known: conv, dropout, epynnlive)");
   });
 
   it('an example that reads no data refuses a data folder and a download', async () => {
+    await rejects(() => examples.dummy_image.run({ variant: 'epynnlive', dataDir: '/tmp', quiet: true }), EpyNNError, "dummy_image: the epynnlive variant reads one data file (FILE.json), got '/tmp'");
     for (const name of ['dummy_boolean', 'dummy_image', 'dummy_string', 'dummy_time', 'custom_layer']) {
-      await rejects(() => examples[name].run({ dataDir: '/tmp', quiet: true }), EpyNNError, `${name}: reads no data files (it generates its samples), so it takes no dataDir (--data); got '/tmp'`);
+      await rejects(() => examples[name].run({ dataDir: '/tmp', quiet: true }), EpyNNError, `${name}: reads no data files (it generates its samples), so it takes no dataDir (--data); got '/tmp' (the epynnlive variant reads a FILE.json)`);
       await rejects(() => examples[name].run({ download: true, quiet: true }), EpyNNError, `${name}: reads no data files (it generates its samples), so there is nothing to download`);
     }
   });
