@@ -14,6 +14,8 @@ export {
 export { type Rng, type RngState, restoreRng, seededRng } from './commons/rng.js';
 export type { ChoiceOptions } from './commons/rng.js';
 export { NumpyRng, type NumpyRngState, numpyRng } from './commons/numpy_rng.js';
+export { PythonRandom, type PythonRandomState, random } from './commons/python_random.js';
+export { RandomState, type RandomStateState, type RandomStateTuple, type Size, np } from './commons/random_state.js';
 export { Layer, DataSet, sgdUpdate } from './commons/models.js';
 export { E_SAFE, hadamard, clipGradient } from './commons/maths.js';
 export { type Loss, MSE, MAE, MSLE, CCE, BCE, lossFunctions } from './commons/loss.js';

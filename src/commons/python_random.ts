@@ -270,3 +270,9 @@ export class PythonRandom {
     this.gaussNext = gauss;
   }
 }
+
+/**
+ * The module-level generator, as Python's `random` module: `random.seed(1)` and `random.choice(seq)` port
+ * as written (`import { random } from 'epynn-ts'`). Seeded from the platform's entropy source until seeded.
+ */
+export const random: PythonRandom = new PythonRandom();

@@ -442,3 +442,10 @@ export class RandomState {
     };
   }
 }
+
+/**
+ * `np.random` as NumPy's legacy module-level functions: `np.random.seed(1)`, `np.random.randint(0, 28)`,
+ * `np.random.normal(0, 0.5, 128)` port as written (`import { np } from 'epynn-ts'`). One shared
+ * RandomState, seeded from the platform's entropy source until seeded (NumPy's global `_rand`).
+ */
+export const np: { readonly random: RandomState } = Object.freeze({ random: new RandomState() });
