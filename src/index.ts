@@ -41,7 +41,7 @@ export { RNN, type RNNOptions, type RNNConfig } from './rnn/models.js';
 export { LSTM, type LSTMOptions, type LSTMConfig } from './lstm/models.js';
 export { GRU, type GRUOptions, type GRUConfig } from './gru/models.js';
 
-export { EpyNN, type InitializeOptions, type TrainOptions, type PredictOptions } from './network/models.js';
+export { EpyNN, type EpyNNOptions, type InitializeOptions, type TrainOptions, type PredictOptions } from './network/models.js';
 
 // Models as JSON (browser-safe), the layer registry, plots as SVG strings
 export {

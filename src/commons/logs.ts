@@ -14,8 +14,6 @@ export interface Output {
    * lines are cut and notes wrapped to it; tables are printed whole.
    */
   readonly columns?: number;
-  /** What ends a progress line redrawn in place (EpyNN's `initialize(end=...)`); default '\r'. */
-  end?: string;
 }
 
 /** The width used when the output does not say (not a terminal, a browser console). */

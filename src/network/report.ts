@@ -127,7 +127,9 @@ export function singleBatchReport(model: EpyNN, batch: DataSet, A: import('../co
   const rate = done / (elapsed + 1e-16);
   const ttc = timeToCompletion(model, elapsed, done, batch.X.shape[0] * n);
   const line = progressLine({ e: model.e, batch: i, lastBatch: n - 1, accuracy, cost, elapsed, rate, ttc });
-  model.logger.redraw(fitLine(line, outputColumns(model.logger)));
+  const fitted = fitLine(line, outputColumns(model.logger));
+  if (model.end === '\n') model.logger.line(fitted);
+  else model.logger.redraw(fitted);
 }
 
 /** Data, architecture-with-shapes and hyperparameter summaries printed before training (init logs). */
