@@ -6,7 +6,7 @@ export {
   NDArray, type Shape, type Nested, array, toNested, zeros, zerosLike, ones, full, reshape, fmt, size, sameShape,
   map, map2, add, sub, mul, scale, sum, sumAxis0, transpose, argmax, dot, roundHalfEven,
 } from './commons/ndarray.js';
-export { type SliceIndex, stack, concatenate, expandDims, linspace, arange } from './commons/ndarray.js';
+export { type SliceIndex, stack, concatenate, expandDims, linspace, arange, BoolArray, countNonzero } from './commons/ndarray.js';
 export {
   type Element, type Elements, type ElementToIdx, type IdxToElement, oneHotEncode, oneHotEncodeSequence, oneHotDecodeSequence,
   encodeDataset, scaleFeatures, indexElementsAuto, padding,
