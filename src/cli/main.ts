@@ -20,7 +20,7 @@ import { type OptionSpec, UsageError, parseCommand } from './args.js';
 import { setThreads } from '../parallel/engine.js';
 import { modelTerminalChart } from '../commons/plot.js';
 import { readModel } from '../node/fs.js'; // also registers the file-system adapter (model.write(), model.plot())
-import { writeONNX, writeTFJS } from '../node/formats.js';
+import { refuseOverwrite, writeONNX, writeTFJS } from '../node/formats.js';
 
 /** What the CLI needs from examples/index.ts (kept local: the examples are outside src/). */
 interface Example {
@@ -325,10 +325,10 @@ function commandCopy(argv: string[], io: CliIO): number {
   return 0;
 }
 
-/** The formats of `epynn export --format`, each with its writer and a name for the message. */
-const EXPORT_FORMATS: Record<string, { label: string; write(model: EpyNN, out: string): string }> = {
-  tfjs: { label: 'TF.js', write: writeTFJS },
-  onnx: { label: 'ONNX', write: writeONNX },
+/** The formats of `epynn export --format`: a name for the message, the writer, the files it writes (never the input). */
+const EXPORT_FORMATS: Record<string, { label: string; write(model: EpyNN, out: string): string; targets(out: string): string[] }> = {
+  tfjs: { label: 'TF.js', write: writeTFJS, targets: (out) => [out, join(out, 'model.json')] },
+  onnx: { label: 'ONNX', write: writeONNX, targets: (out) => [out] },
 };
 
 function commandExport(argv: string[], io: CliIO): number {
@@ -342,6 +342,7 @@ function commandExport(argv: string[], io: CliIO): number {
   }
   const format = EXPORT_FORMATS[values.format as string];
   const [input, out] = operands;
+  refuseOverwrite(input, format.targets(out), 'epynn export');
   const written = format.write(readModel(input), out);
   io.out(`${format.label} model written to ${written}`);
   return 0;
