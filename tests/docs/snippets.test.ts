@@ -103,6 +103,13 @@ describe('doc snippets', () => {
     expect(r.stdout.trim().split('\n')).toEqual([url('src/node/index.ts'), url('src/index.ts'), url('src/cli/main.ts')]);
   });
 
+  test("under vitest too, 'epynn-ts' is the sources (vitest.config.ts aliases, like tsconfig.json's paths)", async () => {
+    const [node, core, cli] = await Promise.all([import('epynn-ts'), import('epynn-ts/core'), import('epynn-ts/cli')]);
+    expect(node.EpyNN).toBe((await import('../../src/node/index.js')).EpyNN);
+    expect(core.Dense).toBe((await import('../../src/index.js')).Dense);
+    expect(cli.main).toBe((await import('../../src/cli/main.js')).main);
+  });
+
   for (const s of snippets.filter((x) => !x.partial)) {
     test(`${where(s)} runs as written (npx tsx, no build)`, () => {
       const cwd = join(work, `${s.id}-cwd`); // its own folder: models/ and plots/ land there
