@@ -1,14 +1,14 @@
 // The `epynn` command: list, run and copy the bundled examples (EpyNN's `epynn` copies its live
 // examples). Started by bin/epynn.js from the compiled dist/cli/main.js, which runs the examples compiled
 // to dist/examples (scripts/build-examples.mjs); from the sources (tests, tsx) it runs examples/*.ts.
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { EpyNN } from '../network/models.js';
 import { MAX_THREADS, closestKey } from '../commons/checks.js';
 import { setThreads } from '../parallel/engine.js';
 import { modelTerminalChart } from '../commons/plot.js';
-import { readModel } from '../node/fs.js'; // also registers the file-system adapter (model.write(), model.plot())
+import { makeFolders, readModel, refuseSystemPath, writeTarget } from '../node/fs.js'; // also registers the file-system adapter (model.write(), model.plot())
 import { refuseOverwrite, writeONNX, writeTFJS } from '../node/formats.js';
 
 /** What the CLI needs from examples/index.ts (kept local: the examples are outside src/). */
@@ -238,12 +238,14 @@ function nearestPackageName(dir: string): string | undefined {
 
 function copyExamples(target: string): string[] {
   const written: string[] = [];
+  refuseSystemPath(target, 'copyExamples'); // never under /proc or /sys
   const walk = (from: string, to: string): void => {
-    mkdirSync(to, { recursive: true });
+    makeFolders(to); // one level at a time: no recursive mkdir
     for (const entry of readdirSync(from)) {
       if (SKIP.has(entry)) continue;
       const src = join(from, entry);
       const dst = join(to, entry);
+      if (!statSync(src).isDirectory()) writeTarget(dst, 'copyExamples'); // a regular file or nothing: never a device, a FIFO, a link to nothing
       if (statSync(src).isDirectory()) walk(src, dst);
       else if (/\.(ts|js|mts)$/.test(entry)) {
         writeFileSync(dst, rewriteImports(readFileSync(src, 'utf8')));
@@ -335,7 +337,7 @@ function commandExport(argv: string[], io: CliIO): number {
     return USAGE;
   }
   const [input, out] = operands;
-  refuseOverwrite(input, format === 'tfjs' ? [out, join(out, 'model.json')] : [out], 'epynn export');
+  refuseOverwrite(input, format === 'tfjs' ? [out, join(out, 'model.json')] : [out], format === 'tfjs' ? 'writeTFJS' : 'writeONNX');
   const model = readModel(input);
   const written = format === 'tfjs' ? writeTFJS(model, out) : writeONNX(model, out);
   io.out(`${format === 'tfjs' ? 'TF.js' : 'ONNX'} model written to ${written}`);

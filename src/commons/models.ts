@@ -8,6 +8,12 @@ import { EpyNNError } from './errors.js';
 import { kernelArray, releaseKernelArray } from '../kernels/backend.js';
 
 /**
+ * Output buffers a layer keeps per key while reuseOutputs is on: one per size in use (the training
+ * shards' two sizes, evaluation chunks, a last partial batch), the least recent dropped beyond this.
+ */
+const OUTPUT_SIZES = 6;
+
+/**
  * Base class of every layer. State lives in EpyNN's dictionaries, with EpyNN's keys:
  *
  * - `d`  dimensions (`m`, `h`, `w`, `d`, `u`, `fh`, ...)
@@ -19,12 +25,6 @@ import { kernelArray, releaseKernelArray } from '../kernels/backend.js';
  * Code comments carry EpyNN's step labels: `(1)`, `(5.1)`; an `s` suffix (`(2s)`) means
  * "inside the loop over sequence steps" and `hw` (`(5hw)`) "inside the loop over output positions".
  */
-/**
- * Output buffers a layer keeps per key while reuseOutputs is on: one per size in use (the training
- * shards' two sizes, evaluation chunks, a last partial batch), the least recent dropped beyond this.
- */
-const OUTPUT_SIZES = 6;
-
 export abstract class Layer {
   /** Dimensions (scalars). */
   d: Record<string, number> = {};
@@ -79,6 +79,12 @@ export abstract class Layer {
    * the same step, so a layer may hand out the same buffers again on the next batch (see outputArray).
    */
   reuseOutputs = false;
+  /**
+   * When forward is called directly (not by a network or a replica, which set reuseOutputs or
+   * forwardOnly and check their input once), NaN or ±Infinity in its input is a NonFiniteError. Set
+   * false to pass IEEE special values through on purpose (the kernels propagate them as NumPy does).
+   */
+  checkInput = true;
   /**
    * Buffers handed out by outputArray while reuseOutputs is on, by key: the last few sizes (training
    * batches, evaluation chunks, a last partial batch; at most OUTPUT_SIZES), most recent first.

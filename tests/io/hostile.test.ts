@@ -153,7 +153,7 @@ describe('what a write may replace', () => {
     const err: string[] = [];
     const io = { out: () => undefined, err: (s: string) => err.push(s) };
     expect(await main(['export', '--format', 'tfjs', input, d], io)).toBe(1);
-    expect(err.join('\n')).toContain(`epynn export: cannot write ${join(d, 'model.json')}: it is the input ${input}; writing it would destroy the model being exported (SAME_FILE)`);
+    expect(err.join('\n')).toContain(`epynn export: writeTFJS: cannot write ${join(d, 'model.json')}: it is the input ${input}; writing it would destroy the model being exported (SAME_FILE)`);
     expect(await main(['export', '--format', 'onnx', input, input], io)).toBe(1);
     const link = join(d, 'alias.onnx');
     symlinkSync(input, link);
@@ -282,5 +282,15 @@ describe('schedules, layers and predict on hostile numbers', () => {
     throwsWith(() => scheduleLrate({ ...defaultHPars(), decay_k: NaN }, 10), NonFiniteError, 'scheduleLrate: seHPars: decay_k must be a finite number, got NaN');
     throwsWith(() => exp_decay({ e: 3, lr: 0.1, n: 1, k: 0.5, d: 0, epc: 0 }), EpyNNError, 'exp_decay: epc must be a positive integer, got 0');
     throwsWith(() => exp_decay({ e: 3, lr: Infinity, n: 1, k: 0.5, d: 0, epc: 3 }), NonFiniteError, 'exp_decay: lr must be a finite number, got Infinity');
+  });
+});
+
+describe('epynn copy on hostile targets', () => {
+  it('refuses /proc and /sys at once', async () => {
+    const err: string[] = [];
+    const t0 = Date.now();
+    expect(await main(['copy', '/proc/x/epynnlive'], { out: () => undefined, err: (s: string) => err.push(s) })).toBe(1);
+    expect(err.join('\n')).toContain('epynn copy: copyExamples: cannot write /proc/x/epynnlive: the path is under /proc or /sys (a kernel interface, not a place for files) (SYSTEM_PATH)');
+    expect(Date.now() - t0).toBeLessThan(2000);
   });
 });
