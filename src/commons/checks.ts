@@ -314,6 +314,12 @@ export function checkFinite(where: string, what: string, x: { data: ArrayLike<nu
 }
 
 /**
+ * Most epochs one train() call runs: the model file's limit (MAX_EPOCHS of src/io/schema.ts), so a
+ * trained model can always be written and read back; it also bounds the per-epoch learning rates.
+ */
+export const MAX_TRAIN_EPOCHS = 1_000_000;
+
+/**
  * The input of a layer's forward called directly (not by a network or a replica, which set
  * reuseOutputs or forwardOnly and check their input once): NaN or ±Infinity is a NonFiniteError
  * naming the layer and the index (unless the layer's checkInput is false). A non-array is left to the

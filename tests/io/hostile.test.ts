@@ -294,3 +294,11 @@ describe('epynn copy on hostile targets', () => {
     expect(Date.now() - t0).toBeLessThan(2000);
   });
 });
+
+describe('limits agree', () => {
+  it('train() runs at most the epochs a model file records', async () => {
+    const { MAX_TRAIN_EPOCHS } = await import('../../src/commons/checks.js');
+    const { MAX_EPOCHS } = await import('../../src/io/schema.js');
+    expect(MAX_TRAIN_EPOCHS).toBe(MAX_EPOCHS);
+  });
+});
