@@ -194,6 +194,17 @@ describe('TF.js pairs', () => {
     expect(same(readTFJS(foreign).predict(X).A.data, readTFJS(a).predict(X).A.data)).toBe(true);
   });
 
+  it("an export over an earlier version's pair (fixed shard name) replaces it and removes the old shard", () => {
+    const d = sub('pair-legacy');
+    const t = toTFJS(A);
+    writeFileSync(join(d, 'model.json'), JSON.stringify(t.modelJSON)); // names group1-shard1of1.bin
+    writeFileSync(join(d, 'group1-shard1of1.bin'), new Uint8Array(t.weightData));
+    writeFileSync(join(d, 'notes.txt'), 'mine');
+    writeTFJS(B, d);
+    expect(readdirSync(d).sort()).toEqual([expect.stringMatching(/^group1-shard1of1\.[0-9a-f]{16}\.bin$/), 'model.json', 'notes.txt']);
+    expect(same(readTFJS(d).predict(X).A.data, readTFJS(writeTFJS(B, sub('pair-legacy-b'))).predict(X).A.data)).toBe(true);
+  });
+
   it('a shard listed twice, shards of the wrong total size, a missing shard: refused before reading', () => {
     const a = sub('pair-checks');
     writeTFJS(A, a);
