@@ -2,7 +2,7 @@
 // their options, EpyNN's settings.py, the prepared-data file format, `model.plot(path=False)` and the
 // write/read block.
 import { readFileSync } from 'node:fs';
-import { type EpyNN, NDArray, modelTerminalChart, readModel } from '../src/node/index.js';
+import { type EpyNN, NDArray, type Output, modelTerminalChart, readModel } from '../src/node/index.js';
 import type { ExampleOptions } from './types.js';
 import { DataFileError } from './types.js';
 
@@ -11,6 +11,8 @@ export interface EpynnliveOptions extends ExampleOptions {
   dataFile?: string;
   /** Where `model.write()` writes the last model before reading it back; undefined: models/<uname>.json. */
   modelPath?: string;
+  /** Where the models print their reports (tests collect the lines); default: the terminal. */
+  logger?: Output;
 }
 
 export interface EpynnliveResult {
