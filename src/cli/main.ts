@@ -11,7 +11,7 @@
 // The `epynn` command: list, run and copy the bundled examples (EpyNN's `epynn` copies its live
 // examples). Started by bin/epynn.js from the compiled dist/cli/main.js, which runs the examples compiled
 // to dist/examples (scripts/build-examples.mjs); from the sources (tests, tsx) it runs examples/*.ts.
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { EpyNN } from '../network/models.js';
@@ -19,7 +19,7 @@ import { MAX_THREADS } from '../commons/checks.js';
 import { type OptionSpec, UsageError, parseCommand } from './args.js';
 import { setThreads } from '../parallel/engine.js';
 import { modelTerminalChart } from '../commons/plot.js';
-import { readModel } from '../node/fs.js'; // also registers the file-system adapter (model.write(), model.plot())
+import { makeFolders, readModel, refuseSystemPath, writeTarget } from '../node/fs.js'; // also registers the file-system adapter (model.write(), model.plot())
 import { refuseOverwrite, writeONNX, writeTFJS } from '../node/formats.js';
 
 /** What the CLI needs from examples/index.ts (kept local: the examples are outside src/). */
@@ -102,7 +102,7 @@ says how). The folder must not exist or be empty, unless --force.`,
   export: `usage: epynn export --format tfjs|onnx <model.json> <out>   (or --format=tfjs)
 
 Converts a model written by model.write() (or epynn run --save):
-  --format tfjs  <out> is a folder: model.json + group1-shard1of1.bin (TF.js Layers format,
+  --format tfjs  <out> is a folder: model.json + group1-shard1of1.<hash>.bin (TF.js Layers format;
                  tf.loadLayersModel; tensorflowjs_converter turns it into a Keras model)
   --format onnx  <out> is a file: an ONNX model (opset 13, float32) for ONNX Runtime
 Weights become float32. Layers or settings with no exact equivalent are refused with the reason.
@@ -258,12 +258,14 @@ function nearestPackageName(dir: string): string | undefined {
 
 function copyExamples(target: string): string[] {
   const written: string[] = [];
+  refuseSystemPath(target, 'copyExamples'); // never under /proc or /sys
   const walk = (from: string, to: string): void => {
-    mkdirSync(to, { recursive: true });
+    makeFolders(to); // one level at a time: no recursive mkdir
     for (const entry of readdirSync(from)) {
       if (SKIP.has(entry)) continue;
       const src = join(from, entry);
       const dst = join(to, entry);
+      if (!statSync(src).isDirectory()) writeTarget(dst, 'copyExamples'); // a regular file or nothing: never a device, a FIFO, a link to nothing
       if (statSync(src).isDirectory()) walk(src, dst);
       else if (/\.(ts|js|mts)$/.test(entry)) {
         writeFileSync(dst, rewriteImports(readFileSync(src, 'utf8')));
@@ -326,9 +328,9 @@ function commandCopy(argv: string[], io: CliIO): number {
 }
 
 /** The formats of `epynn export --format`: a name for the message, the writer, the files it writes (never the input). */
-const EXPORT_FORMATS: Record<string, { label: string; write(model: EpyNN, out: string): string; targets(out: string): string[] }> = {
-  tfjs: { label: 'TF.js', write: writeTFJS, targets: (out) => [out, join(out, 'model.json')] },
-  onnx: { label: 'ONNX', write: writeONNX, targets: (out) => [out] },
+const EXPORT_FORMATS: Record<string, { label: string; fn: string; write(model: EpyNN, out: string): string; targets(out: string): string[] }> = {
+  tfjs: { label: 'TF.js', fn: 'writeTFJS', write: writeTFJS, targets: (out) => [out, join(out, 'model.json')] },
+  onnx: { label: 'ONNX', fn: 'writeONNX', write: writeONNX, targets: (out) => [out] },
 };
 
 function commandExport(argv: string[], io: CliIO): number {
@@ -342,7 +344,7 @@ function commandExport(argv: string[], io: CliIO): number {
   }
   const format = EXPORT_FORMATS[values.format as string];
   const [input, out] = operands;
-  refuseOverwrite(input, format.targets(out), 'epynn export');
+  refuseOverwrite(input, format.targets(out), format.fn);
   const written = format.write(readModel(input), out);
   io.out(`${format.label} model written to ${written}`);
   return 0;

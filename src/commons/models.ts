@@ -5,7 +5,13 @@ import { checkHPars } from './checks.js';
 import { NDArray, type Shape, size } from './ndarray.js';
 import { type Rng, seededRng } from './rng.js';
 import { EpyNNError } from './errors.js';
-import { kernelArray } from '../kernels/backend.js';
+import { kernelArray, releaseKernelArray } from '../kernels/backend.js';
+
+/**
+ * Output buffers a layer keeps per key while reuseOutputs is on: one per size in use (the training
+ * shards' two sizes, evaluation chunks, a last partial batch), the least recent dropped beyond this.
+ */
+const OUTPUT_SIZES = 6;
 
 /**
  * Base class of every layer. State lives in EpyNN's dictionaries, with EpyNN's keys:
@@ -74,8 +80,14 @@ export abstract class Layer {
    */
   reuseOutputs = false;
   /**
+   * When forward is called directly (not by a network or a replica, which set reuseOutputs or
+   * forwardOnly and check their input once), NaN or ±Infinity in its input is a NonFiniteError. Set
+   * false to pass IEEE special values through on purpose (the kernels propagate them as NumPy does).
+   */
+  checkInput = true;
+  /**
    * Buffers handed out by outputArray while reuseOutputs is on, by key: the last few sizes (training
-   * batches, evaluation chunks, a last partial batch), most recent first.
+   * batches, evaluation chunks, a last partial batch; at most OUTPUT_SIZES), most recent first.
    */
   private readonly outputBuffers = new Map<string, Float64Array[]>();
 
@@ -113,7 +125,9 @@ export abstract class Layer {
     if (i < 0) {
       buf = kernelArray(n); // in the WebAssembly kernels' memory when they can work on it in place
       bufs.unshift(buf);
-      if (bufs.length > 3) bufs.pop();
+      // The oldest size goes, its WebAssembly block given back now: left to the garbage collector, a
+      // worker thread (whose heap is rarely collected) cycling through more sizes grows without end
+      if (bufs.length > OUTPUT_SIZES) releaseKernelArray(bufs.pop()!);
     } else {
       buf = bufs[i];
       if (i > 0) bufs.unshift(...bufs.splice(i, 1));

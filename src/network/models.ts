@@ -1,5 +1,5 @@
 // The EpyNN network: a list of layers starting with an Embedding (EpyNN network/models.py).
-import { checkBoolean, checkHPars, checkInteger, checkKey, checkOptions, checkThreadCount, show, checkFinite } from '../commons/checks.js';
+import { MAX_TRAIN_EPOCHS, checkBoolean, checkHPars, checkInteger, checkKey, checkOptions, checkThreadCount, show, checkFinite } from '../commons/checks.js';
 import { EpyNNError, ShapeError, StateError } from '../commons/errors.js';
 import { type Output, defaultOutput, silentOutput } from '../commons/logs.js';
 import { type Loss, lossFunctions } from '../commons/loss.js';
@@ -287,6 +287,7 @@ export class EpyNN {
     }
     if (epochs === undefined) throw new EpyNNError(`${where}: epochs is required, e.g. model.train({ epochs: 10 })`);
     checkInteger(where, 'epochs', epochs);
+    if (epochs > MAX_TRAIN_EPOCHS) throw new EpyNNError(`${where}: epochs must be at most ${MAX_TRAIN_EPOCHS} per call (what a model file records), got ${show(epochs)}`);
     if (verbose !== undefined) checkInteger(where, 'verbose', verbose);
     checkBoolean(where, 'initLogs', initLogs);
     checkBoolean(where, 'quiet', quiet);
