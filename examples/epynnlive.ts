@@ -12,6 +12,8 @@ export interface EpynnliveOptions extends ExampleOptions {
   modelPath?: string;
   /** Where the models print their reports (tests collect the lines); default: the terminal. */
   logger?: Output;
+  /** The script's `random.seed(...)` where it differs from `seed` (dummy_image's notebook: 0). */
+  randomSeed?: number;
 }
 
 export interface EpynnliveResult {
