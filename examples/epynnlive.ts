@@ -1,8 +1,7 @@
 // What the line-for-line ports of EpyNN's epynnlive train.py scripts share (examples/<name>/epynnlive.ts):
 // their options, EpyNN's settings.py, the prepared-data file format, `model.plot(path=False)` and the
 // write/read block.
-import { readFileSync } from 'node:fs';
-import { type EpyNN, NDArray, type Output, modelTerminalChart, readModel } from '../src/node/index.js';
+import { type EpyNN, type NDArray, type Output, modelTerminalChart, readModel, readPreparedData as readPrepared } from '../src/node/index.js';
 import type { ExampleOptions } from './types.js';
 
 export interface EpynnliveOptions extends ExampleOptions {
@@ -44,29 +43,9 @@ export function dataOption({ dataFile, dataDir }: EpynnliveOptions): { file?: st
   return { dir: dataDir };
 }
 
-/**
- * Reads `{ X_features, Y_label }` (or the same under `data`), what a prepare_dataset returned:
- * X_features an array `{ shape, data }` (numbers, or strings with dtype "str") or nested arrays;
- * Y_label a list of labels.
- */
+/** Reads `{ X_features, Y_label }`, what a prepare_dataset returned (the library's readPreparedData). */
 export function readPreparedData(path: string, where: string): { X: NDArray | unknown[]; Y: number[] } {
-  let json: any;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new Error(`${where}: cannot read the data file ${path}: ${(err as Error).message}`);
-  }
-  const d = json?.data ?? json;
-  const X = d?.X_features;
-  const Y = d?.Y_label;
-  if (X === undefined || !Array.isArray(Y)) throw new Error(`${where}: ${path} must hold { X_features, Y_label }`);
-  if (Array.isArray(X)) return { X, Y };
-  if (!Array.isArray(X.shape) || !Array.isArray(X.data)) throw new Error(`${where}: X_features in ${path} must be nested arrays or { shape, data }`);
-  if (X.dtype === 'str') {
-    const [n, s] = X.shape as number[];
-    return { X: Array.from({ length: n }, (_, i) => X.data.slice(i * s, (i + 1) * s)), Y };
-  }
-  return { X: new NDArray(Float64Array.from(X.data as number[]), X.shape), Y };
+  return readPrepared(path, where);
 }
 
 /** `model.plot(path=False)`: EpyNN shows the pyplot window; here the chart goes to the terminal. */
