@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
 import * as boolean from '../../examples/dummy_boolean/epynnlive.js';
+import { prepareDatasetLive as captchaData } from '../../examples/captcha_mnist/epynnlive.js';
 import * as image from '../../examples/dummy_image/epynnlive.js';
 import * as string from '../../examples/dummy_string/epynnlive.js';
 import * as time from '../../examples/dummy_time/epynnlive.js';
@@ -55,6 +56,18 @@ describe("the dummy notebooks' data, from their own seeds", () => {
     expect(p.Y_label).toEqual(data[name].predictY);
     expect(digest(p.X_features)).toBe(data[name].predictXCR ?? data[name].predictX);
   });
+});
+
+test("captcha_mnist's epynnlive data: the first N images in file order, shuffled by Python's random (and the 10 predicted continue it)", () => {
+  // digits whose pixels and labels name their index in the file
+  const n = 800;
+  const digits = { images: Float64Array.from({ length: n * 4 }, (_, i) => Math.floor(i / 4)), labels: Uint8Array.from({ length: n }, (_, i) => i % 10), n, rows: 2, cols: 2, source: 'index' };
+  random.seed(1);
+  const d = captchaData(750, digits);
+  expect(Array.from({ length: 750 }, (_, i) => d.X.data[i * 4])).toEqual(data.captcha_mnist.order);
+  expect(d.Y).toEqual(data.captcha_mnist.order.map((k: number) => k % 10));
+  const p = captchaData(10, digits);
+  expect(Array.from({ length: 10 }, (_, i) => p.X.data[i * 4])).toEqual(data.captcha_mnist.predictOrder);
 });
 
 /** Table rows printed by a run, by model name, with the uname's timestamp masked. */
