@@ -1,8 +1,9 @@
 // What the line-for-line ports of EpyNN's epynnlive train.py scripts share (examples/<name>/epynnlive.ts):
 // their options, EpyNN's settings.py, the prepared-data file format, `model.plot(path=False)` and the
 // write/read block.
-import { type EpyNN, type NDArray, type Output, modelTerminalChart, readModel, readPreparedData as readPrepared } from '../src/node/index.js';
+import { type EpyNN, EpyNNError, type NDArray, type Output, modelTerminalChart, readModel, readPreparedData as readPrepared } from '../src/node/index.js';
 import type { ExampleOptions } from './types.js';
+import { DataFileError } from './types.js';
 
 export interface EpynnliveOptions extends ExampleOptions {
   /** Train on prepared data from this JSON file (see readPreparedData) instead of preparing it. */
@@ -45,7 +46,12 @@ export function dataOption({ dataFile, dataDir }: EpynnliveOptions): { file?: st
 
 /** Reads `{ X_features, Y_label }`, what a prepare_dataset returned (the library's readPreparedData). */
 export function readPreparedData(path: string, where: string): { X: NDArray | unknown[]; Y: number[] } {
-  return readPrepared(path, where);
+  try {
+    return readPrepared(path, where);
+  } catch (err) {
+    if (err instanceof EpyNNError && !(err instanceof DataFileError)) throw new DataFileError(err.message, { cause: err });
+    throw err;
+  }
 }
 
 /** `model.plot(path=False)`: EpyNN shows the pyplot window; here the chart goes to the terminal. */

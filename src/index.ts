@@ -60,8 +60,9 @@ export {
 export {
   type PortableModel, type PortableLayer, type PortableActivation, type Preprocessing, describeModel, buildModel, preprocess,
 } from './io/portable.js';
-export { type TFJSModelJSON, type TFJSArtifacts, type TFJSWeightSpec, TFJS_WEIGHTS_FILE, toTFJS, fromTFJS } from './io/tfjs.js';
+export { type TFJSModelJSON, type TFJSArtifacts, type TFJSWeightSpec, TFJS_WEIGHTS_FILE, checkManifest, toTFJS, fromTFJS } from './io/tfjs.js';
+export { MAX_PARAMETERS, MAX_SAMPLE_VALUES, type ReadLimits } from './io/limits.js';
 export { ONNX_OPSET, ONNX_IR_VERSION, toONNX } from './io/onnx.js';
 
 // Data parallelism over worker threads (training, evaluation, predict): the thread count
-export { setThreads, getThreads, threadsNote, threadStats } from './parallel/engine.js';
+export { setThreads, getThreads, threadsForced, threadsNote, threadStats } from './parallel/engine.js';

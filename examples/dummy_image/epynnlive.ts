@@ -8,6 +8,7 @@ import {
 import {
   type EpynnliveOptions, type EpynnliveResult, dataOption, printPredictions, readPreparedData, settings, writeRead,
 } from '../epynnlive.js';
+import { DataFileError } from '../types.js';
 
 export type { EpynnliveOptions, EpynnliveResult };
 
@@ -85,7 +86,7 @@ export function stackImages(images: NDArray[]): NDArray {
 /** Reads `{ X_features, Y_label }` as EpyNN's prepare_dataset returned it (live_dummy_image.json's `data`). */
 export function readDataset(path: string): { X: NDArray; Y: number[] } {
   const { X, Y } = readPreparedData(path, 'dummy_image epynnlive');
-  if (!(X instanceof NDArray)) throw new Error(`dummy_image epynnlive: X_features in ${path} must be { shape, data }`);
+  if (!(X instanceof NDArray)) throw new DataFileError(`dummy_image epynnlive: X_features in ${path} must be { shape, data }`);
   return { X, Y };
 }
 

@@ -582,6 +582,7 @@ export function sum(a: NDArray): number {
 
 /** np.sum(x, axis=0) for an (m, ...rest) array -> (...rest). */
 export function sumAxis0(x: NDArray): NDArray {
+  if (x.ndim === 0) throw new ShapeError('sumAxis0: a 0-d array has no axis 0 (expected shape (m, ...), got ())');
   const m = x.shape[0];
   const rest = x.shape.slice(1);
   const n = size(rest);

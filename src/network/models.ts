@@ -1,5 +1,5 @@
 // The EpyNN network: a list of layers starting with an Embedding (EpyNN network/models.py).
-import { checkBoolean, checkHPars, checkInteger, checkKey, checkOptions, checkThreadCount, show } from '../commons/checks.js';
+import { checkBoolean, checkHPars, checkInteger, checkKey, checkOptions, checkThreadCount, show, checkFinite } from '../commons/checks.js';
 import { EpyNNError, ShapeError, StateError } from '../commons/errors.js';
 import { type Output, defaultOutput, silentOutput } from '../commons/logs.js';
 import { type Loss, lossFunctions } from '../commons/loss.js';
@@ -383,6 +383,7 @@ export class EpyNN {
       if (emb.e2i.size === 0) throw new EpyNNError('EpyNN.predict: XEncode needs the element map of an Embedding built with XEncode: true');
       X = encodeDataset(toSequences(XData, 'EpyNN.predict'), emb.e2i, 'EpyNN.predict');
     } else X = toArray(XData, 'EpyNN.predict', 'XData');
+    checkFinite('EpyNN.predict', 'XData', X); // a NaN or an infinity would come out as NaN outputs
     if (XScale) {
       if (!epynn && emb.XScaleRange !== undefined) X = scaleFeatures(X, 'EpyNN.predict', emb.XScaleRange);
       else if (options.XScale === true) X = scaleFeatures(X, 'EpyNN.predict'); // over this X (EpyNN)
