@@ -26,6 +26,7 @@ export type { ChoiceOptions } from './commons/rng.js';
 export { NumpyRng, type NumpyRngState, numpyRng } from './commons/numpy_rng.js';
 export { PythonRandom, type PythonRandomState, random } from './commons/python_random.js';
 export { crLog, crSin, crCos } from './commons/libm.js';
+export { type PreparedData, parsePreparedData } from './commons/prepared.js';
 export { RandomState, type RandomStateState, type RandomStateTuple, type Size, np } from './commons/random_state.js';
 export { Layer, DataSet, sgdUpdate } from './commons/models.js';
 export { E_SAFE, hadamard, clipGradient } from './commons/maths.js';

@@ -16,3 +16,4 @@ export {
   writeFileAtomic, writeModel, writePlot, writeSVG, writeTarget,
 } from './fs.js';
 export { TFJS_SHARDS_KEY, type TFJSShardRecord, readTFJS, refuseOverwrite, writeONNX, writeTFJS } from './formats.js';
+export { readPreparedData } from './prepared.js';
