@@ -1,5 +1,5 @@
 // The EpyNN network: a list of layers starting with an Embedding (EpyNN network/models.py).
-import { checkBoolean, checkHPars, checkInteger, checkKey, checkOptions, checkThreadCount, show } from '../commons/checks.js';
+import { checkBoolean, checkHPars, checkInteger, checkKey, checkNumber, checkOptions, checkThreadCount, show } from '../commons/checks.js';
 import { EpyNNError, ShapeError, StateError } from '../commons/errors.js';
 import { type Output, defaultOutput, silentOutput } from '../commons/logs.js';
 import { type Loss, lossFunctions } from '../commons/loss.js';
@@ -58,6 +58,13 @@ export interface InitializeOptions {
    * @default epynnSGD
    */
   optimizer?: Optimizer;
+  /**
+   * Before each update, scale all gradients together so that their 2-norm is at most this
+   * (torch.nn.utils.clip_grad_norm_; Keras' global_clipnorm). Not in `compat: 'epynn'`. @default undefined (none)
+   */
+  clipNorm?: number;
+  /** Before each update (and before clipNorm), clamp every gradient value to [−clipValue, clipValue] (torch's clip_grad_value_). @default undefined (none) */
+  clipValue?: number;
 }
 
 /** Options of `EpyNN.train` (EpyNN's `model.train(epochs, verbose, init_logs)`). */
@@ -109,7 +116,7 @@ export interface PredictOptions {
 }
 
 /** The option names of `initialize`, `train`, `predict`, `write` and `toJSON` (strictly checked). */
-export const INITIALIZE_OPTIONS = ['loss', 'seHPars', 'metrics', 'seed', 'params', 'quiet', 'compat', 'threads', 'optimizer'] as const;
+export const INITIALIZE_OPTIONS = ['loss', 'seHPars', 'metrics', 'seed', 'params', 'quiet', 'compat', 'threads', 'optimizer', 'clipNorm', 'clipValue'] as const;
 export const TRAIN_OPTIONS = ['epochs', 'verbose', 'initLogs', 'quiet', 'chart', 'data', 'threads', 'callbacks'] as const;
 export const PREDICT_OPTIONS = ['XEncode', 'XScale'] as const;
 export const WRITE_OPTIONS = ['includeData'] as const;
@@ -158,6 +165,10 @@ export class EpyNN {
   seed: number | undefined;
   /** The optimizer of the layers without their own (InitializeOptions.optimizer). */
   optimizer: Optimizer = epynnSGD;
+  /** InitializeOptions.clipNorm: the largest 2-norm of all gradients together, or undefined. */
+  clipNorm: number | undefined;
+  /** InitializeOptions.clipValue: the largest absolute gradient value, or undefined. */
+  clipValue: number | undefined;
   /** 'epynn' after `initialize({ compat: 'epynn' })` (see InitializeOptions.compat). */
   compat: 'epynn' | undefined;
   /** Threads for training, evaluation and predict (InitializeOptions.threads); undefined: the default (setThreads). */
@@ -226,8 +237,10 @@ export class EpyNN {
   initialize(options?: InitializeOptions): this {
     const where = 'EpyNN.initialize';
     const opts = checkOptions(where, options, INITIALIZE_OPTIONS, { call: 'model.initialize', primary: 'loss', example: "'MSE'" });
-    const { loss = 'MSE', seHPars, metrics = ['accuracy'], seed, params = true, quiet = false, compat, threads, optimizer = epynnSGD } = opts;
+    const { loss = 'MSE', seHPars, metrics = ['accuracy'], seed, params = true, quiet = false, compat, threads, optimizer = epynnSGD, clipNorm, clipValue } = opts;
     checkOptimizer(where, 'optimizer', optimizer);
+    if (clipNorm !== undefined) checkNumber(where, 'clipNorm', clipNorm, { min: 0, exclusiveMin: true });
+    if (clipValue !== undefined) checkNumber(where, 'clipValue', clipValue, { min: 0, exclusiveMin: true });
     checkBoolean(where, 'quiet', quiet);
     if (threads !== undefined) checkThreadCount(where, threads);
     checkBoolean(where, 'params', params);
@@ -242,6 +255,9 @@ export class EpyNN {
       if (!optimizer.epynn || own !== undefined) {
         const what = !optimizer.epynn ? `optimizer '${optimizer.name}'` : `layer ${own!.name}'s optimizer '${own!.optimizer.name}'`;
         throw new EpyNNError(`${where}: compat: 'epynn' trains with EpyNN's SGD only (p -= lrate · g: the default optimizer), got ${what}`);
+      }
+      if (clipNorm !== undefined || clipValue !== undefined) {
+        throw new EpyNNError(`${where}: compat: 'epynn' has no global gradient clipping (EpyNN clips per layer, with clipGradients), got ${clipNorm !== undefined ? `clipNorm ${clipNorm}` : `clipValue ${clipValue}`}`);
       }
     }
     if (compat === 'epynn' && seed !== undefined && seed < 0) throw new EpyNNError(`${where}: with compat 'epynn' the seed must be non-negative (NumPy's), got ${seed}`);
@@ -269,6 +285,8 @@ export class EpyNN {
     // The optimizer of every layer without its own; a fresh optimizer state (new parameters, or the same
     // ones from here on: the moments of another run do not belong to them)
     this.optimizer = optimizer;
+    this.clipNorm = clipNorm;
+    this.clipValue = clipValue;
     for (const layer of this.layers) {
       layer.modelOptimizer = optimizer;
       layer.s = {};
