@@ -20,7 +20,7 @@ export {
 // The seams of training (docs/CONCEPTS.md "Seams"): optimizers and callbacks
 export { type Optimizer, type UpdateArgs, epynnSGD, checkOptimizer } from './optimizers/optimizer.js';
 export {
-  type SGDOptions, type AdamOptions, type RMSpropOptions, type AdagradOptions, sgd, adam, adamw, rmsprop, adagrad, OPTIMIZERS, optimizerFromConfig,
+  type SGDOptions, type AdamOptions, type RMSpropOptions, type AdagradOptions, sgd, adam, adamw, rmsprop, adagrad, OPTIMIZERS, type OptimizerFactory, optimizerFromConfig, registerOptimizer, optimizerNames,
 } from './optimizers/index.js';
 export { CLIP_NORM_EPS, clipByGlobalNorm, clipByValue, parameterGradients } from './optimizers/clip.js';
 export { type Callback, type CallbackEvent, type CallbackHook, type StopWhen, CALLBACK_HOOKS } from './callbacks/callback.js';
