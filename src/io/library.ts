@@ -104,6 +104,9 @@ export interface ModelJSON {
     /** Version 3: global gradient clipping (null: none). */
     clipNorm?: number | null;
     clipValue?: number | null;
+    /** Version 3: the factor on the scheduled learning rates and its floor (reduceLROnPlateau); absent: 1 and 0. */
+    lrScale?: number;
+    lrFloor?: number;
   };
   layers: LayerJSON[];
   embedding: {
@@ -275,6 +278,8 @@ export function modelToJSON(model: EpyNN, { includeData = false }: ToJSONOptions
       optimizer: optimizerJSON(model.optimizer, `${where}: model`),
       clipNorm: model.clipNorm ?? null,
       clipValue: model.clipValue ?? null,
+      lrScale: model.lrScale,
+      lrFloor: model.lrFloor,
     },
     layers,
     embedding: {
@@ -483,6 +488,8 @@ function restoreModelFields(model: EpyNN, json: ModelJSON, where: string): void 
   model.optimizer = m.optimizer === undefined ? epynnSGD : optimizerFromConfig(`${where}: model.optimizer`, m.optimizer.name, m.optimizer.config);
   model.clipNorm = m.clipNorm ?? undefined;
   model.clipValue = m.clipValue ?? undefined;
+  model.lrScale = m.lrScale ?? 1;
+  model.lrFloor = m.lrFloor ?? 0;
   json.layers.forEach((entry, i) => {
     const layer = model.layers[i];
     layer.modelOptimizer = model.optimizer;

@@ -194,7 +194,9 @@ export function checkRngState(v: unknown, where: string, path: string): void {
 /** The `model` section. */
 function checkModelSection(v: unknown, where: string): Record<string, unknown> {
   const path = 'model';
-  const m = checkObject(v, where, path, ['name', 'uname', 'ts', 'loss', 'seed', 'initialized', 'e', 'epochs', 'epochsDone', 'seHPars', 'metrics'], ['compat', 'optimizer', 'clipNorm', 'clipValue']);
+  const m = checkObject(v, where, path, ['name', 'uname', 'ts', 'loss', 'seed', 'initialized', 'e', 'epochs', 'epochsDone', 'seHPars', 'metrics'], ['compat', 'optimizer', 'clipNorm', 'clipValue', 'lrScale', 'lrFloor']);
+  if (m.lrScale !== undefined) checkNumber(m.lrScale, where, `${path}.lrScale`, { above: 0, max: 1 });
+  if (m.lrFloor !== undefined) checkNumber(m.lrFloor, where, `${path}.lrFloor`, { min: 0 });
   if (m.optimizer !== undefined) checkOptimizerJSON(m.optimizer, where, `${path}.optimizer`);
   for (const k of ['clipNorm', 'clipValue']) if (m[k] !== undefined && m[k] !== null) checkNumber(m[k], where, `${path}.${k}`, { above: 0 });
   if (m.compat !== undefined && m.compat !== null && m.compat !== 'epynn') fail(where, `${path}.compat`, `expected "epynn" or null, got ${shown(m.compat)}`);
