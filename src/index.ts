@@ -53,6 +53,7 @@ export { LSTM, type LSTMOptions, type LSTMConfig } from './lstm/models.js';
 export { GRU, type GRUOptions, type GRUConfig } from './gru/models.js';
 
 export { EpyNN, type InitializeOptions, type TrainOptions, type PredictOptions } from './network/models.js';
+export { type ModelSummary, type LayerSummaryRow, modelSummary, formatBytes } from './network/summary.js';
 
 // Models as JSON (browser-safe), the layer registry, plots as SVG strings
 export {

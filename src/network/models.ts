@@ -18,6 +18,7 @@ import { modelAssignSeeds, modelInitialize } from './initialize.js';
 import { decide } from './predict.js';
 import { initializeModelReport, modelReport, singleBatchReport } from './report.js';
 import { modelTraining } from './training.js';
+import { modelSummary } from './summary.js';
 import { clearMode, setMode, withMode } from './mode.js';
 import type { Callback, History } from '../callbacks/callback.js';
 import { type Optimizer, checkOptimizer, epynnSGD } from '../optimizers/optimizer.js';
@@ -356,6 +357,18 @@ export class EpyNN {
     modelTraining(this, callbacks);
     if (chart) this.logger.line('\n' + modelTerminalChart(this));
     return this;
+  }
+
+  /**
+   * A table of the layers like Keras' model.summary(): output shape (sample axis m), EpyNN's dimensions
+   * `d`, parameter count, trainable (and the optimizer); then the totals and the memory of the parameters
+   * and of the optimizer state. Printed to `logger` (nothing in quiet mode) and returned as text; after
+   * initialize() or after reading a model.
+   */
+  summary(): string {
+    const { text } = modelSummary(this);
+    this.logger.line(text);
+    return text;
   }
 
   /** Appends this epoch's metrics for dtrain, dval and dtest to `metrics`. */
