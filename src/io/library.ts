@@ -219,8 +219,14 @@ function hydrate(config: Record<string, unknown>, where: string): Record<string,
 
 const layerWhere = (i: number, layer: { name?: string; type?: string }): string => `layer ${i} (${layer.name ?? layer.type})`;
 
+/** @internal modelToJSON's options for src/parallel's replicas: no optimizer (replicas never update). */
+export interface ReplicaJSONOptions extends ToJSONOptions {
+  /** Leave out the optimizers and their state (the replica reads as EpyNN's SGD). */
+  withoutOptimizer?: boolean;
+}
+
 /** The model as a plain JSON object (see docs/FORMAT.md). Parameters are stored bit-exact. */
-export function modelToJSON(model: EpyNN, { includeData = false }: ToJSONOptions = {}): ModelJSON {
+export function modelToJSON(model: EpyNN, { includeData = false, withoutOptimizer = false }: ReplicaJSONOptions = {}): ModelJSON {
   const where = 'EpyNN.toJSON';
   const emb = model.embedding;
   const layers = model.layers.map((layer, i): LayerJSON => {
@@ -237,7 +243,7 @@ export function modelToJSON(model: EpyNN, { includeData = false }: ToJSONOptions
     const shapes = (s: Record<string, Shape>): Record<string, number[]> =>
       Object.fromEntries(Object.entries(s).map(([k, v]) => [k, [...v]]));
     const state: Record<string, ArrayJSON> = {};
-    for (const [k, v] of Object.entries(layer.s)) if (Object.hasOwn(layer.p, k)) state[k] = encodeArray(new NDArray(v, [v.length]));
+    if (!withoutOptimizer) for (const [k, v] of Object.entries(layer.s)) if (Object.hasOwn(layer.p, k)) state[k] = encodeArray(new NDArray(v, [v.length]));
     return {
       type: layer.name,
       config,
@@ -249,8 +255,8 @@ export function modelToJSON(model: EpyNN, { includeData = false }: ToJSONOptions
       fs: shapes(layer.fs),
       bs: shapes(layer.bs),
       params,
-      optimizer: layer.ownOptimizer === undefined ? null : optimizerJSON(layer.ownOptimizer, w),
-      optimizerState: layer.steps === 0 && Object.keys(state).length === 0 ? null : { steps: layer.steps, s: state },
+      optimizer: layer.ownOptimizer === undefined || withoutOptimizer ? null : optimizerJSON(layer.ownOptimizer, w),
+      optimizerState: (layer.steps === 0 && Object.keys(state).length === 0) || withoutOptimizer ? null : { steps: layer.steps, s: state },
     };
   });
   const metrics: Record<string, NumberJSON[][]> = {};
@@ -275,7 +281,7 @@ export function modelToJSON(model: EpyNN, { includeData = false }: ToJSONOptions
       seHPars: { ...model.seHPars },
       metrics,
       compat: model.compat ?? null,
-      optimizer: optimizerJSON(model.optimizer, `${where}: model`),
+      optimizer: withoutOptimizer ? undefined : optimizerJSON(model.optimizer, `${where}: model`),
       clipNorm: model.clipNorm ?? null,
       clipValue: model.clipValue ?? null,
       lrScale: model.lrScale,

@@ -160,7 +160,7 @@ function specOf(model: EpyNN): Spec | undefined {
   let json: string;
   let replica: Replica;
   try {
-    json = JSON.stringify(format.toJSON(model, {}));
+    json = JSON.stringify(format.toJSON(model, { withoutOptimizer: true })); // replicas never update: no optimizer (one of your own needs no registering)
     replica = new Replica(format.fromJSON(json));
   } catch (err) {
     // e.g. an activation not registered by name: the model trains here, unsharded
