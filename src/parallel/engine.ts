@@ -110,7 +110,8 @@ export function threadsNote(): string {
 // ---------------------------------------------------------------------------------------------
 // Which models
 
-const BUILTIN_FUNCTIONS = new Set<unknown>([...Object.values(BUILTIN_ACTIVATIONS), ...Object.values(BUILTIN_INITIALIZERS)]);
+/** The names of the library's activations and initializers (every worker thread has them). */
+const BUILTIN_FUNCTIONS = new Set<string>([...Object.keys(BUILTIN_ACTIVATIONS), ...Object.keys(BUILTIN_INITIALIZERS)]);
 
 /**
  * Why the model trains each batch whole ('' when it trains in shards), from what its layers declare
@@ -141,12 +142,16 @@ function forwardReason(model: EpyNN): string {
   return layer === undefined ? '' : `the layer ${layer.name} does not declare its samples independent`;
 }
 
-/** Why worker threads can not hold a replica of the model ('' when they can). */
+/**
+ * Why worker threads can not hold a replica of the model ('' when they can): a function of your own
+ * (registered on this thread only) among the activations and initializers a layer's options name, as
+ * its toConfig() declares them for the model file.
+ */
 function workerReason(model: EpyNN): string {
   for (const layer of model.layers) {
-    for (const [k, v] of Object.entries(layer)) {
-      if ((k.startsWith('activate') || k === 'initialization') && typeof v === 'function' && !BUILTIN_FUNCTIONS.has(v)) {
-        return `${layer.name}.${k} is a function of your own, which worker threads do not have`;
+    for (const [k, v] of Object.entries(layer.toConfig())) {
+      if ((k.startsWith('activate') || k === 'initialization') && typeof v === 'string' && !BUILTIN_FUNCTIONS.has(v)) {
+        return `${layer.name}.${k} is a function of your own, which worker threads do not have ('${v}' is registered on this thread only)`;
       }
     }
   }
