@@ -1,3 +1,13 @@
+/**
+ * The library without the file system, for browsers (and Node): layers, the network, models as JSON
+ * strings, plots as SVG strings, TF.js and ONNX in memory. In Node, import `epynn-ts`, which adds files.
+ *
+ * @example
+ * ```js
+ * import { EpyNN, Dense, Embedding } from 'epynn-ts/core';
+ * ```
+ * @module epynn-ts/core
+ */
 // epynn-ts public API: the one entry point (runs in Node and in browsers; Node-only helpers live in src/node).
 export { EpyNNError, ShapeError, StateError } from './commons/errors.js';
 export { FileWriteError, ModelFileError, NonFiniteError } from './commons/errors.js';

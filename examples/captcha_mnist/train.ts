@@ -106,5 +106,6 @@ export const example: Example = {
   name: 'captcha_mnist',
   description: 'Real MNIST handwritten digits (offline from the mnist package, or IDX files): feed-forward and CNN',
   variants,
+  data: "MNIST's IDX files train-images-idx3-ubyte and train-labels-idx1-ubyte (plain or .gz)",
   run,
 };
