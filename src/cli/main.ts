@@ -21,6 +21,7 @@ import { setThreads } from '../parallel/engine.js';
 import { modelTerminalChart } from '../commons/plot.js';
 import { makeFolders, readModel, refuseSystemPath, writeTarget } from '../node/fs.js'; // also registers the file-system adapter (model.write(), model.plot())
 import { refuseOverwrite, writeONNX, writeTFJS } from '../node/formats.js';
+import { modelSummary } from '../network/summary.js';
 
 /** What the CLI needs from examples/index.ts (kept local: the examples are outside src/). */
 interface Example {
@@ -68,6 +69,7 @@ commands:
   copy [dir]            copy the examples into a folder you can edit (default ./epynnlive)
   export --format tfjs|onnx <model.json> <out>
                         convert a saved model for TensorFlow.js or ONNX Runtime (docs/OUTGROW.md)
+  summary <model.json>  print a model's layers, shapes, dimensions and parameter counts
   help [command]        show help
 
 Run "epynn <command> --help" for the options of a command.`,
@@ -107,6 +109,11 @@ Converts a model written by model.write() (or epynn run --save):
   --format onnx  <out> is a file: an ONNX model (opset 13, float32) for ONNX Runtime
 Weights become float32. Layers or settings with no exact equivalent are refused with the reason.
 See docs/OUTGROW.md.`,
+  summary: `usage: epynn summary <model.json>
+
+Prints the summary of a model written by model.write() (or epynn run --save): each layer's output
+shape, EpyNN's dimensions d, its parameter count and whether it trains (with its optimizer), then the
+totals and the memory of the parameters and of the optimizer state (model.summary()).`,
 };
 
 /** Where the examples come from: the bundled ones by default, a copied folder's own from its run.ts. */
@@ -350,6 +357,14 @@ function commandExport(argv: string[], io: CliIO): number {
   return 0;
 }
 
+/** `epynn summary <model.json>`: the model's summary table (model.summary()). */
+function commandSummary(argv: string[], io: CliIO): number {
+  const { operands } = parseCommand(argv, { help: { kind: 'flag', short: 'h' } });
+  if (operands.length !== 1) throw new UsageError(`expected one <model.json>, got ${operands.length} arguments`);
+  io.out(modelSummary(readModel(operands[0])).text);
+  return 0;
+}
+
 function commandExamples(argv: string[], io: CliIO, examples: Record<string, Example>): number {
   const { operands } = parseCommand(argv, { help: { kind: 'flag', short: 'h' } });
   if (operands.length > 0) throw new UsageError(`unexpected argument ${operands[0]}`);
@@ -363,6 +378,7 @@ const COMMANDS: Record<string, (argv: string[], io: CliIO, load: ExamplesLoader)
   run: commandRun,
   copy: commandCopy,
   export: commandExport,
+  summary: commandSummary,
 };
 
 /** `--help` / `-h` among the options (before any `--`). */
