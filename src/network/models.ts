@@ -8,6 +8,8 @@ import { DataSet, Layer, checkLayer } from '../commons/models.js';
 import { type NDArray, fmt } from '../commons/ndarray.js';
 import { type Shape } from '../commons/ndarray.js';
 import { Embedding } from '../embedding/models.js';
+import { BatchNormalization } from '../batchnorm/models.js';
+import { LayerNormalization } from '../layernorm/models.js';
 import { type XInput, type YInput, encodeDataset, scaleFeatures, toArray, toSequences } from '../embedding/dataset.js';
 import { type HPars, defaultHPars } from '../settings.js';
 import { modelBackward } from './backward.js';
@@ -203,6 +205,7 @@ export class EpyNN {
     if (compat !== undefined && compat !== 'epynn') {
       throw new EpyNNError(`${where}: compat must be 'epynn' or undefined, got ${show(compat)}`);
     }
+    if (compat === 'epynn') this.refuseBeyondEpyNN(where);
     if (compat === 'epynn' && seed !== undefined && seed < 0) throw new EpyNNError(`${where}: with compat 'epynn' the seed must be non-negative (NumPy's), got ${seed}`);
     if (typeof loss !== 'string') throw new EpyNNError(`${where}: loss must be a loss name such as 'MSE', got ${show(loss)}`);
     if (!Array.isArray(metrics)) throw new EpyNNError(`${where}: metrics must be an array of names, got ${show(metrics)}`);
@@ -290,8 +293,17 @@ export class EpyNN {
     modelReport(this);
   }
 
+  /** Throws if a layer is one EpyNN does not have: compat: 'epynn' reproduces EpyNN's numbers, which do not exist for it. */
+  private refuseBeyondEpyNN(where: string): void {
+    const i = this.layers.findIndex((l) => l instanceof BatchNormalization || l instanceof LayerNormalization);
+    if (i >= 0) {
+      throw new EpyNNError(`${where}: compat 'epynn' reproduces EpyNN, which has no ${this.layers[i].name} (layer ${i}); remove the layer or initialize without compat`);
+    }
+  }
+
   /** @internal Sets the compatibility mode on the model and every layer. */
-  setCompat(compat: 'epynn' | undefined): void {
+  setCompat(compat: 'epynn' | undefined, where = 'EpyNN.initialize'): void {
+    if (compat === 'epynn') this.refuseBeyondEpyNN(where);
     this.compat = compat;
     for (const layer of this.layers) layer.epynnCompat = compat === 'epynn';
   }

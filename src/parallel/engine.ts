@@ -17,6 +17,7 @@ import { activeBackend } from '../kernels/backend.js';
 import { BUILTIN_ACTIVATIONS } from '../activation/functions.js';
 import { BUILTIN_INITIALIZERS } from '../initialization/functions.js';
 import { Dropout } from '../dropout/models.js';
+import { BatchNormalization } from '../batchnorm/models.js';
 import { BUILTIN_LAYERS } from '../io/registry.js';
 import { type ParallelEngine, type ShardedTrainer, modelFormat, setParallelEngine } from '../network/hooks.js';
 import type { EpyNN } from '../network/models.js';
@@ -92,6 +93,17 @@ function unshardedReason(model: EpyNN): string {
     }
   }
   return '';
+}
+
+/**
+ * Why training batches are not cut into shards ('' when they are): a layer with batch statistics
+ * (BatchNormalization) normalizes over the whole batch, which a shard alone does not see. Such a model
+ * trains each batch whole on this thread (the same numbers for any thread count); its evaluation and
+ * predict, which use the running statistics, are spread as usual.
+ */
+function batchStatsReason(model: EpyNN): string {
+  const layer = model.layers.find((l) => l instanceof BatchNormalization);
+  return layer === undefined ? '' : `the layer ${layer.name} normalizes over the whole batch (batch statistics), so each training batch runs whole`;
 }
 
 /** Why worker threads can not hold a replica of the model ('' when they can). */
@@ -434,7 +446,7 @@ class Trainer implements ShardedTrainer {
 
 function trainer(model: EpyNN): ShardedTrainer | undefined {
   const threads = threadsOf(model);
-  const why = unshardedReason(model);
+  const why = unshardedReason(model) || batchStatsReason(model);
   if (why !== '') {
     if (threads > 1 && threadsChosen(model)) {
       lastNote = `running on one thread: ${why}`;
