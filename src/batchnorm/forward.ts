@@ -1,6 +1,6 @@
 // BatchNormalization forward pass.
 import { checkParameters } from '../commons/checks.js';
-import { ShapeError } from '../commons/errors.js';
+import { EpyNNError, ShapeError } from '../commons/errors.js';
 import { NDArray, fmt } from '../commons/ndarray.js';
 import type { BatchNormalization } from './models.js';
 import { checkBatchNormInput } from './parameters.js';
@@ -40,6 +40,10 @@ export function batchNormForward(layer: BatchNormalization, A: NDArray): NDArray
   const mu = new Float64Array(n);
   const v = new Float64Array(n);
   if (training) {
+    if (layer.mode.shard) {
+      // never happens through the engine (traits.batchStatistics keeps a training batch whole): a shard's statistics are not the batch's
+      throw new EpyNNError('BatchNormalization: a training forward on a shard of a batch would normalize by the shard\'s statistics, not the batch\'s (traits.batchStatistics)');
+    }
     if (R < 2) {
       throw new ShapeError(`BatchNormalization: training needs more than one value per channel to estimate a variance, got input A of shape ${fmt(X.shape)} (m·h·w = ${R})`);
     }

@@ -1,7 +1,7 @@
 // Batch normalization layer (beyond EpyNN, in EpyNN's layout: models, forward, backward, parameters).
 // Math: docs/BatchNormalization.md
 import { checkBoolean, checkNumber, checkOptions } from '../commons/checks.js';
-import { Layer } from '../commons/models.js';
+import { DEFAULT_TRAITS, Layer, type LayerTraits } from '../commons/models.js';
 import type { NDArray } from '../commons/ndarray.js';
 import type { HPars } from '../settings.js';
 import { batchNormBackward } from './backward.js';
@@ -30,6 +30,12 @@ export interface BatchNormalizationOptions {
   seHPars?: HPars;
 }
 
+/**
+ * BatchNormalization's traits: statistics over the batch while training (the engine keeps a training
+ * batch whole); outside training the running statistics make the samples independent.
+ */
+const BATCHNORM_TRAITS: LayerTraits = Object.freeze({ ...DEFAULT_TRAITS, batchStatistics: true });
+
 /** The option names `new BatchNormalization` accepts. */
 export const BATCHNORM_OPTIONS = ['momentum', 'epsilon', 'center', 'scale', 'seHPars'] as const;
 
@@ -37,10 +43,11 @@ export const BATCHNORM_OPTIONS = ['momentum', 'epsilon', 'center', 'scale', 'seH
  * Batch normalization over the last axis (the channels): a Dense output (m, n) is normalized per
  * unit over the m samples, a Convolution output (m, h, w, d) per channel over m·h·w values.
  *
- * Training (`layer.training`): A = γ ⊙ (X − μ_B) / √(σ²_B + ε) + β with the batch's mean μ_B and
+ * Training (the pass's mode, `layer.mode.phase === 'training'`): A = γ ⊙ (X − μ_B) / √(σ²_B + ε) + β with the batch's mean μ_B and
  * biased variance σ²_B; `updateParameters` then moves the running statistics towards the batch's
  * (the running variance from the unbiased batch variance, as PyTorch does). Evaluation and
- * predict: the running statistics instead of the batch's, so each sample's output is its own.
+ * prediction: the running statistics instead of the batch's, so each sample's output is its own.
+ * The layer declares `traits.batchStatistics`: the parallel engine trains its model's batches whole.
  *
  * Parameters: `p.gamma`, `p.beta` (learned, (n,); absent when `scale` / `center` is false) and
  * `p.mean`, `p.var`, the running statistics ((n,); no gradient: never changed by the gradient
@@ -66,6 +73,10 @@ export class BatchNormalization extends Layer {
     this.center = checkBoolean(where, 'center', center);
     this.scale = checkBoolean(where, 'scale', scale);
     this.trainable = true;
+  }
+
+  override get traits(): LayerTraits {
+    return BATCHNORM_TRAITS;
   }
 
   computeShapes(A: NDArray): void {

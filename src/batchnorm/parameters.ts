@@ -1,7 +1,7 @@
 // BatchNormalization shapes, parameters, gradients and updates (EpyNN's parameters.py layout).
 import { checkSize, stateError } from '../commons/checks.js';
 import { ShapeError } from '../commons/errors.js';
-import { sgdUpdate } from '../commons/models.js';
+import { optimizerUpdate } from '../commons/models.js';
 import { NDArray, fmt, full, zeros } from '../commons/ndarray.js';
 import type { BatchNormalization } from './models.js';
 
@@ -85,13 +85,13 @@ export function batchNormComputeGradients(layer: BatchNormalization): void {
 /**
  * Update parameters for layer:
  *
- *   (2.1) γ -= lrate[e] · dγ,  β -= lrate[e] · dβ
+ *   (2.1) γ, β by the layer's optimizer (EpyNN's SGD: γ -= lrate[e] · dγ, β -= lrate[e] · dβ)
  *   (2.2) mean ← (1 − momentum) · mean + momentum · μ_B                 (after a training forward)
  *   (2.3) var  ← (1 − momentum) · var  + momentum · σ²_B · R / (R − 1)  (the unbiased batch variance)
  */
 export function batchNormUpdateParameters(layer: BatchNormalization): void {
-  // (2.1) Gradient step on γ and β (the running statistics have no gradient: untouched here)
-  sgdUpdate(layer);
+  // (2.1) Optimizer step on γ and β (the running statistics have no gradient: the optimizer never sees them)
+  optimizerUpdate(layer);
   if (!layer.runningDue) return; // no training forward since the last update: nothing to move them towards
   const mu = layer.fc.mu;
   const vb = layer.fc.var;

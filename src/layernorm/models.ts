@@ -2,7 +2,7 @@
 // Math: docs/LayerNormalization.md
 import { checkBoolean, checkNumber, checkOptions, show } from '../commons/checks.js';
 import { EpyNNError } from '../commons/errors.js';
-import { Layer } from '../commons/models.js';
+import { INDEPENDENT_TRAITS, Layer, type LayerTraits } from '../commons/models.js';
 import type { NDArray } from '../commons/ndarray.js';
 import type { HPars } from '../settings.js';
 import { layerNormBackward } from './backward.js';
@@ -71,6 +71,11 @@ export class LayerNormalization extends Layer {
   /** The normalized axes as given to the constructor. */
   get axis(): LayerNormAxis {
     return this.axes === 1 ? -1 : [-3, -2, -1];
+  }
+
+  /** Samples independent in every mode: each is normalized by its own statistics. */
+  override get traits(): LayerTraits {
+    return INDEPENDENT_TRAITS;
   }
 
   computeShapes(A: NDArray): void {

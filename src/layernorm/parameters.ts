@@ -1,7 +1,7 @@
 // LayerNormalization shapes, parameters, gradients and updates (EpyNN's parameters.py layout).
 import { checkSize, stateError } from '../commons/checks.js';
 import { ShapeError } from '../commons/errors.js';
-import { sgdUpdate } from '../commons/models.js';
+import { optimizerUpdate } from '../commons/models.js';
 import { NDArray, fmt, full, zeros } from '../commons/ndarray.js';
 import type { LayerNormalization } from './models.js';
 
@@ -76,7 +76,7 @@ export function layerNormComputeGradients(layer: LayerNormalization): void {
   }
 }
 
-/** Update parameters from gradients for layer: p -= lrate[e] · g (γ and β). */
+/** Update parameters from gradients for layer with its optimizer (EpyNN's SGD: p -= lrate[e] · g), γ and β. */
 export function layerNormUpdateParameters(layer: LayerNormalization): void {
-  sgdUpdate(layer);
+  optimizerUpdate(layer);
 }

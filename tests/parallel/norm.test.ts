@@ -75,7 +75,7 @@ describe('normalization layers on threads', () => {
   test('BatchNormalization: a training batch is never cut into shards (its statistics are the whole batch\'s)', () => {
     const model = bnCnn(2);
     expect(parallelEngine()!.trainer(model)).toBeUndefined();
-    expect(threadsNote()).toBe('running on one thread: the layer BatchNormalization normalizes over the whole batch (batch statistics), so each training batch runs whole');
+    expect(threadsNote()).toBe('running on one thread: the layer BatchNormalization computes statistics over the batch (traits.batchStatistics), so each batch trains whole');
   });
 
   test('LayerNormalization: the samples stay independent, batches train in shards', () => {
