@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import {
   BatchNormalization, Convolution, Dense, EpyNN, EpyNNError, Embedding, Flatten, LayerNormalization, ModelFileError, NDArray, Pooling,
-  numpyRng, relu, softmax,
+  adam, numpyRng, relu, softmax,
 } from '../../src/index.js';
+import { BARE_MODE } from '../../src/commons/models.js';
 import { modelChecksum } from '../../src/io/library.js';
 import type { ModelJSON } from '../../src/io/library.js';
 import { readModel, writeModel } from '../../src/node/index.js';
@@ -67,6 +68,27 @@ describe('normalization layers in model files', () => {
     a.layers.forEach((layer, i) => {
       for (const [k, P] of Object.entries(layer.p)) expect(bits(b.layers[i].p[k].data), `after more training: layer ${i} p.${k}`).toEqual(bits(P.data));
     });
+  });
+
+  test('with Adam: the optimizer moves γ and β only (its state has no running statistics)', () => {
+    const a = model().initialize({ loss: 'CCE', seed: 3, quiet: true, optimizer: adam(), seHPars: { learning_rate: 0.001 } });
+    a.train({ epochs: 2, quiet: true });
+    const bn = a.layers[2] as BatchNormalization;
+    expect(Object.keys(bn.s).sort()).toEqual(['beta', 'gamma']);
+    expect(Object.keys(a.layers[7].s)).toEqual(['beta']);
+    expect(Object.keys(a.layers[4].s)).toEqual(['gamma']);
+    // the running variance moved by the momentum rule only: positive, and the mean away from 0
+    expect(Array.from(bn.p.var.data).every((v) => v > 0)).toBe(true);
+    expect(Array.from(bn.p.mean.data).some((v) => v !== 0)).toBe(true);
+  });
+
+  test('a training forward on a shard of a batch is refused (the engine never asks for one)', () => {
+    const layer = new BatchNormalization();
+    const X = new NDArray(Float64Array.from({ length: 12 }, (_, i) => i % 5), [4, 3]);
+    layer.computeShapes(X);
+    layer.initializeParameters();
+    layer.mode = Object.freeze({ ...BARE_MODE, phase: 'training', shard: true });
+    throwsWith(() => layer.forward(X), EpyNNError, "BatchNormalization: a training forward on a shard of a batch would normalize by the shard's statistics");
   });
 
   test('written to disk and read back (writeModel / readModel)', () => {
