@@ -20,8 +20,9 @@ import { modelAssignSeeds, modelInitialize } from './initialize.js';
 import { decide } from './predict.js';
 import { initializeModelReport, modelReport, singleBatchReport } from './report.js';
 import { modelTraining } from './training.js';
+import { modelSummary } from './summary.js';
 import { clearMode, setMode, withMode } from './mode.js';
-import type { Callback } from '../callbacks/callback.js';
+import type { Callback, History } from '../callbacks/callback.js';
 import { type Optimizer, checkOptimizer, epynnSGD } from '../optimizers/optimizer.js';
 import { PLOT_OPTIONS, type PlotOptions, modelTerminalChart } from '../commons/plot.js';
 import type { ModelJSON, ToJSONOptions } from '../io/library.js';
@@ -167,6 +168,13 @@ export class EpyNN {
   seed: number | undefined;
   /** The optimizer of the layers without their own (InitializeOptions.optimizer). */
   optimizer: Optimizer = epynnSGD;
+  /**
+   * Factor on every layer's scheduled learning rate (1; lowered by the reduceLROnPlateau callback), kept
+   * across train() calls and in the model file. See modelLearningRate.
+   */
+  lrScale = 1;
+  /** The rate a reduction of lrScale does not go below (reduceLROnPlateau's minLr). */
+  lrFloor = 0;
   /** InitializeOptions.clipNorm: the largest 2-norm of all gradients together, or undefined. */
   clipNorm: number | undefined;
   /** InitializeOptions.clipValue: the largest absolute gradient value, or undefined. */
@@ -185,6 +193,8 @@ export class EpyNN {
   /** Where reports and messages go (a line sink; `silentOutput` in quiet mode). EpyNN has no such
    * attribute; its `model.output` is the output activation, which here is `layers[layers.length - 1].activation.activate`. */
   logger: Output = defaultOutput();
+  /** What the last train() call went through: its epochs and their logs (Keras' History). */
+  history: History = { epoch: [], logs: {} };
   /** Warnings of training (finite divergence: the loss growing or frozen for several epochs), also printed to `logger`. */
   trainingWarnings: string[] = [];
   /** @internal */
@@ -288,6 +298,8 @@ export class EpyNN {
     // The optimizer of every layer without its own; a fresh optimizer state (new parameters, or the same
     // ones from here on: the moments of another run do not belong to them)
     this.optimizer = optimizer;
+    this.lrScale = 1;
+    this.lrFloor = 0;
     this.clipNorm = clipNorm;
     this.clipValue = clipValue;
     for (const layer of this.layers) {
@@ -314,7 +326,8 @@ export class EpyNN {
 
   /**
    * Trains for `epochs` epochs (initializing with defaults first if needed). A second call
-   * continues for exactly `epochs` more.
+   * continues for exactly `epochs` more. Returns the model, whose `history` holds this call's epochs
+   * and their metrics (`const { history } = model.train({ epochs: 5 })`).
    */
   train(options: TrainOptions): this {
     const where = 'EpyNN.train';
@@ -343,9 +356,22 @@ export class EpyNN {
     this.evalTime = 0;
     this.evalCount = 0;
     this.currentLogs = [];
+    this.history = { epoch: [], logs: {} };
     modelTraining(this, callbacks);
     if (chart) this.logger.line('\n' + modelTerminalChart(this));
     return this;
+  }
+
+  /**
+   * A table of the layers like Keras' model.summary(): output shape (sample axis m), EpyNN's dimensions
+   * `d`, parameter count, trainable (and the optimizer); then the totals and the memory of the parameters
+   * and of the optimizer state. Printed to `logger` (nothing in quiet mode) and returned as text; after
+   * initialize() or after reading a model.
+   */
+  summary(): string {
+    const { text } = modelSummary(this);
+    this.logger.line(text);
+    return text;
   }
 
   /** Appends this epoch's metrics for dtrain, dval and dtest to `metrics`. */
