@@ -66,26 +66,22 @@ export function batchNormForward(layer: BatchNormalization, A: NDArray): NDArray
   layer.runningDue = training;
 
   // (4) Normalize
+  // (5) Scale and shift
+  //     } fused in one pass over the rows (1/√(σ² + ε) once per channel)
   const inv = new Float64Array(n);
   for (let c = 0; c < n; c++) inv[c] = 1 / Math.sqrt(v[c] + layer.epsilon);
-  const Xh = (layer.fc.Xh = layer.outputArray('Xh', X.shape, false)); // every element written
-  const xh = Xh.data;
-  for (let r = 0, o = 0; r < R; r++, o += n) {
-    for (let c = 0; c < n; c++) xh[o + c] = (x[o + c] - mu[c]) * inv[c];
-  }
-
-  // (5) Scale and shift
   const gamma = layer.scale ? layer.p.gamma.data : null;
   const beta = layer.center ? layer.p.beta.data : null;
+  const Xh = (layer.fc.Xh = layer.outputArray('Xh', X.shape, false)); // every element written
   A = layer.fc.A = layer.outputArray('A', X.shape, false);
+  const xh = Xh.data;
   const a = A.data;
-  if (gamma === null && beta === null) a.set(xh);
-  else {
-    for (let r = 0, o = 0; r < R; r++, o += n) {
-      for (let c = 0; c < n; c++) {
-        const y = gamma === null ? xh[o + c] : gamma[c] * xh[o + c];
-        a[o + c] = beta === null ? y : y + beta[c];
-      }
+  for (let r = 0, o = 0; r < R; r++, o += n) {
+    for (let c = 0; c < n; c++) {
+      const h = (x[o + c] - mu[c]) * inv[c]; // (4)
+      xh[o + c] = h;
+      const y = gamma === null ? h : gamma[c] * h;
+      a[o + c] = beta === null ? y : y + beta[c]; // (5)
     }
   }
 
