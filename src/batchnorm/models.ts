@@ -1,6 +1,6 @@
 // Batch normalization layer (beyond EpyNN, in EpyNN's layout: models, forward, backward, parameters).
 // Math: docs/BatchNormalization.md
-import { checkBoolean, checkNumber, checkOptions } from '../commons/checks.js';
+import { checkBoolean, checkLayerInput, checkNumber, checkOptions } from '../commons/checks.js';
 import { DEFAULT_TRAITS, Layer, type LayerTraits } from '../commons/models.js';
 import type { NDArray } from '../commons/ndarray.js';
 import type { HPars } from '../settings.js';
@@ -88,6 +88,7 @@ export class BatchNormalization extends Layer {
   }
 
   forward(A: NDArray): NDArray {
+    checkLayerInput(this, A); // called directly: NaN or ±Infinity named (a network checks its input once)
     A = batchNormForward(this, A);
     this.updateShapes(this.fc, this.fs);
     return A;

@@ -1,6 +1,6 @@
 // Layer normalization layer (beyond EpyNN, in EpyNN's layout: models, forward, backward, parameters).
 // Math: docs/LayerNormalization.md
-import { checkBoolean, checkNumber, checkOptions, show } from '../commons/checks.js';
+import { checkBoolean, checkLayerInput, checkNumber, checkOptions, show } from '../commons/checks.js';
 import { EpyNNError } from '../commons/errors.js';
 import { INDEPENDENT_TRAITS, Layer, type LayerTraits } from '../commons/models.js';
 import type { NDArray } from '../commons/ndarray.js';
@@ -87,6 +87,7 @@ export class LayerNormalization extends Layer {
   }
 
   forward(A: NDArray): NDArray {
+    checkLayerInput(this, A); // called directly: NaN or ±Infinity named (a network checks its input once)
     A = layerNormForward(this, A);
     this.updateShapes(this.fc, this.fs);
     return A;

@@ -64,6 +64,12 @@ describe('BatchNormalization input errors', () => {
     layer.forward(zeros([3, 4]));
     throwsWith(() => layer.backward(zeros([4, 3])), ShapeError, "BatchNormalization: backward input dA must have the forward input's shape (3, 4), got (4, 3)");
   });
+  test('NaN or ±Infinity in the input of a forward called directly', () => {
+    const A = zeros([2, 3]);
+    const layer = built(new BatchNormalization(), A);
+    A.data[4] = NaN;
+    throwsWith(() => layer.forward(A), NonFiniteError, 'BatchNormalization.forward: A must hold finite numbers, got NaN at A[1, 1]');
+  });
   test('training on one value per channel (no variance to estimate), as PyTorch refuses', () => {
     const layer = built(new BatchNormalization(), zeros([1, 3]));
     layer.training = true;

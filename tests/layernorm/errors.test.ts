@@ -47,6 +47,12 @@ describe('LayerNormalization input errors', () => {
     throwsWith(() => layer.forward(zeros([2, 3])), ShapeError, 'LayerNormalization: forward: parameter beta has shape (1, 3), expected (3,)');
     throwsWith(() => built(new LayerNormalization({ center: false, scale: false }), zeros([2, 3])).forward(zeros([2, 4])), ShapeError, 'LayerNormalization: forward input A has shape (2, 4), but the layer was built for normalized axes (3,)');
   });
+  test('NaN or ±Infinity in the input of a forward called directly', () => {
+    const A = zeros([1, 2, 2, 2]);
+    const layer = built(new LayerNormalization({ axis: [-3, -2, -1] }), A);
+    A.data[7] = -Infinity;
+    throwsWith(() => layer.forward(A), NonFiniteError, 'LayerNormalization.forward: A must hold finite numbers, got -Infinity at A[0, 1, 1, 1]');
+  });
   test('out of order calls and dA of the wrong shape', () => {
     const layer = new LayerNormalization();
     layer.computeShapes(zeros([2, 3]));
