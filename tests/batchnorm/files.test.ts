@@ -95,6 +95,22 @@ describe('normalization layers in model files', () => {
     throwsWith(() => layer.forward(X), EpyNNError, "BatchNormalization: a training forward on a shard of a batch would normalize by the shard's statistics");
   });
 
+  test('LayerNormalization over the channels of every position of a map (fc.mu of m·h·w groups): JSON round trip', () => {
+    const { X, y } = images(40, 5);
+    const a = new EpyNN([
+      new Embedding({ XData: X, YData: y, YEncode: true, batchSize: 10 }),
+      new Convolution({ unitFilters: 3, filterSize: 3, strides: 1, activate: relu }),
+      new LayerNormalization(),
+      new Flatten(),
+      new Dense({ units: 3, activate: softmax }),
+    ]).initialize({ loss: 'CCE', seed: 6, quiet: true, seHPars: { learning_rate: 0.01 } });
+    a.train({ epochs: 1, quiet: true });
+    expect(a.layers[2].fs.mu[0] % 36).toBe(0); // m·6·6 groups of the last forward (m: that pass's samples)
+    const b = EpyNN.fromJSON(JSON.stringify(a.toJSON({ includeData: true })));
+    const { X: T } = images(4, 13);
+    expect(bits(b.predict(T).A.data)).toEqual(bits(a.predict(T).A.data));
+  });
+
   test('written to disk and read back (writeModel / readModel)', () => {
     const a = model().initialize({ loss: 'CCE', seed: 4, quiet: true, seHPars: { learning_rate: 0.01 } });
     a.train({ epochs: 1, quiet: true });
