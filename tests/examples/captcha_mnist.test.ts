@@ -112,7 +112,7 @@ describe('captcha_mnist training', () => {
   it('the adam variant: the same CNN and seed with Adam instead of EpyNN SGD learns too', async () => {
     const model = await run({ variant: 'adam', samples: 500, epochs: 3, quiet: true });
     expect(model.optimizer.name).toBe('adam');
-    expect(model.layers[1].steps).toBe(3 * 13); // 400 digits in batches of 32: 13 per epoch
+    expect(model.layers[1].steps).toBe(3 * 12); // 400 digits in batches of 32: 12 per epoch (the last 16 digits make no batch, as in EpyNN)
     const val = model.metrics.accuracy[1];
     expect(val[val.length - 1]).toBeGreaterThan(0.6);
   }, 60_000);
