@@ -1,10 +1,10 @@
 // The network as plain data (what the page edits, saves in local storage and sends to the worker), and
 // how it becomes EpyNN layers. Each option maps one-to-one to the layer's constructor option.
 import {
-  Convolution, Dense, Dropout, Flatten, GRU, LSTM, Pooling, RNN, getActivation, getInitializer, type Layer,
+  BatchNormalization, Convolution, Dense, Dropout, Flatten, GRU, LSTM, LayerNormalization, Pooling, RNN, getActivation, getInitializer, type Layer,
 } from '../../src/index.js';
 
-export type LayerType = 'Convolution' | 'Pooling' | 'Flatten' | 'Dense' | 'Dropout' | 'RNN' | 'LSTM' | 'GRU';
+export type LayerType = 'Convolution' | 'Pooling' | 'Flatten' | 'Dense' | 'Dropout' | 'RNN' | 'LSTM' | 'GRU' | 'BatchNormalization' | 'LayerNormalization';
 
 /** One layer as the page shows it: its type and its options (numbers, names, booleans). */
 export interface LayerSpec {
@@ -93,6 +93,24 @@ export const CATALOG: Record<LayerType, { options: OptionDef[]; defaults: LayerS
     options: recurrent([act('activateUpdate', 'update gate', 'update gate activation'), act('activateReset', 'reset gate', 'reset gate activation')]),
     defaults: { unitCells: 8, activate: 'tanh', activateUpdate: 'sigmoid', activateReset: 'sigmoid', initialization: 'orthogonal', sequences: false, clipGradients: false },
   },
+  BatchNormalization: {
+    about: 'normalizes each channel over the batch, then γ·x̂ + β (beyond EpyNN)',
+    options: [
+      { key: 'momentum', label: 'momentum', kind: 'number', min: 0, max: 1, step: 0.05, help: 'weight of each batch in the running mean and variance used to predict' },
+      { key: 'center', label: 'β', kind: 'bool', help: 'learn the offset β' },
+      { key: 'scale', label: 'γ', kind: 'bool', help: 'learn the scale γ' },
+    ],
+    defaults: { momentum: 0.1, center: true, scale: true },
+  },
+  LayerNormalization: {
+    about: 'normalizes each sample over its last axis, then γ·x̂ + β (beyond EpyNN)',
+    options: [
+      { key: 'axis', label: 'axis', kind: 'int', min: -1, max: -1, help: 'the last axis: the units, or the channels of each position' },
+      { key: 'center', label: 'β', kind: 'bool', help: 'learn the offset β' },
+      { key: 'scale', label: 'γ', kind: 'bool', help: 'learn the scale γ' },
+    ],
+    defaults: { axis: -1, center: true, scale: true },
+  },
 };
 
 export const LAYER_TYPES = Object.keys(CATALOG) as LayerType[];
@@ -168,6 +186,10 @@ export function buildLayer(spec: LayerSpec): Layer {
       return new LSTM({ ...rec(), activateOutput: a('activateOutput'), activateCandidate: a('activateCandidate'), activateInput: a('activateInput'), activateForget: a('activateForget') });
     case 'GRU':
       return new GRU({ ...rec(), activateUpdate: a('activateUpdate'), activateReset: a('activateReset') });
+    case 'BatchNormalization':
+      return new BatchNormalization({ momentum: num('momentum'), center: Boolean(o.center), scale: Boolean(o.scale) });
+    case 'LayerNormalization':
+      return new LayerNormalization({ axis: num('axis') as -1, center: Boolean(o.center), scale: Boolean(o.scale) });
   }
 }
 
