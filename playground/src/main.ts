@@ -5,6 +5,7 @@ import {
   EpyNN, type Layer, NDArray, TFJS_WEIGHTS_FILE, fmt, lineChartSVG, toONNX, toTFJS, lossFunctions, metricSeries, metricsFunctions, plotSVG, roundHalfEven,
 } from '../../src/index.js';
 import { centreDigit } from './centre.js';
+import { setupTeach, teachTrainingChanged } from './teach.js';
 import { DATASETS, type Dataset, checkSubset, type MnistPack, loadMnist, makeDataset, sampleCount, sliceX } from './datasets.js';
 import type { FromWorker, ToWorker } from './messages.js';
 import { RELATIVE_SIZE, buildModel, confusionMatrix } from './network.js';
@@ -264,6 +265,38 @@ function updateButtons(): void {
   for (const el of $('setup').querySelectorAll<HTMLButtonElement>('#layers button, #add-layer')) {
     el.disabled = running || el.dataset.edge === '1';
   }
+  teachTrainingChanged();
+}
+
+// ----------------------------------------------------------------------------------------------
+// Step through a batch (teach.ts): a fresh network of the session, or the worker's model when paused
+
+let pausedJSON: ((json: string) => void) | undefined;
+
+/** The session's network, initialized with its seed exactly as the worker initializes it. */
+function freshModel(): EpyNN | undefined {
+  if (!dataset || checkError !== undefined) return undefined;
+  const m = buildModel(session, undefined, dataset);
+  m.initialize({ loss: session.train.loss, seed: session.train.seed, metrics, quiet: true, seHPars: trainHPars(session.train) });
+  return m;
+}
+
+function pauseForSteps(): Promise<EpyNN | undefined> {
+  if (training !== 'running' || !stopBuffer) return Promise.resolve(undefined);
+  return new Promise((done) => {
+    pausedJSON = (json) => {
+      try {
+        const m = EpyNN.fromJSON(json);
+        m.logger = { tty: false, line: () => {}, redraw: () => {} };
+        m.setData({ XData: dataset!.X, YData: dataset!.Y });
+        done(m);
+      } catch (err) {
+        fail(`could not take the paused model: ${err instanceof Error ? err.message : String(err)}`);
+        done(undefined);
+      }
+    };
+    stopTraining();
+  });
 }
 
 function startTraining(): void {
@@ -305,13 +338,17 @@ function onWorker(msg: FromWorker): void {
       $('log').textContent = log.join('\n');
       break;
     case 'progress':
+      if (training === 'stopping') break; // the status says "Stopping…" until the worker has stopped
       $('status').replaceChildren(statusLine(`epoch ${msg.epoch + 1}/${msg.epochs} · batch ${msg.batch}/${msg.batches}`, msg.samplesPerSecond, msg.seconds));
       break;
     case 'epoch': {
       lrates = msg.lrates;
       confusion = msg.confusion;
       $('warnings').replaceChildren(...msg.warnings.map((w) => h('div', {}, `⚠ ${w}`)));
-      if (msg.threadsNote !== '') $('kernels').textContent = $('kernels').textContent!.replace(/, \d+ threads$/, ', 1 thread') + ` (${msg.threadsNote})`;
+      // the threads that really trained (the worker threads took shards, or not: then the note says why)
+      $('kernels').textContent = $('kernels').textContent!.replace(/, \d+ threads?( \(.*\))?$/, msg.threadsUsed === 1 ? ', 1 thread' : `, ${msg.threadsUsed} threads`) +
+        (msg.threadsNote !== '' ? ` (${msg.threadsNote})` : '');
+      $('kernels').dataset.threads = String(msg.threadsUsed);
       const m = EpyNN.fromJSON(msg.json);
       setModel(m, true);
       if (!firstEpochLogged) {
@@ -320,7 +357,7 @@ function onWorker(msg: FromWorker): void {
         document.body.dataset.firstEpochSeconds = s.toFixed(2);
         console.info(`playground: page load to first trained epoch: ${s.toFixed(1)} s`);
       }
-      $('status').replaceChildren(statusLine(`epoch ${msg.epochsDone}/${session.train.epochs} done`, msg.samplesPerSecond, (performance.now() - trainStart) / 1000));
+      if (training !== 'stopping') $('status').replaceChildren(statusLine(`epoch ${msg.epochsDone}/${session.train.epochs} done`, msg.samplesPerSecond, (performance.now() - trainStart) / 1000));
       break;
     }
     case 'done':
@@ -332,7 +369,10 @@ function onWorker(msg: FromWorker): void {
     case 'stopped':
       training = 'stopped';
       $('status').dataset.state = 'stopped';
-      $('status').prepend(h('strong', {}, `Stopped after ${msg.epochsDone} epochs (Resume trains the interrupted epoch again). `));
+      $('status').replaceChildren(h('strong', {}, `Stopped in epoch ${msg.epoch + 1}/${session.train.epochs} after batch ${msg.batch}/${msg.batches}`),
+        ` (${msg.epochsDone} complete epoch${msg.epochsDone === 1 ? '' : 's'}; Resume trains the interrupted epoch again).`);
+      pausedJSON?.(msg.json);
+      pausedJSON = undefined;
       updateButtons();
       break;
     case 'error':
@@ -359,7 +399,7 @@ function stopTraining(): void {
   if (stopBuffer) {
     Atomics.store(new Int32Array(stopBuffer), 0, 1);
     training = 'stopping';
-    $('status').prepend('Stopping… ');
+    $('status').replaceChildren('Stopping after this batch…');
   } else {
     // Not cross-origin isolated: no shared flag, so the worker is ended; the last finished epoch's model stays.
     worker?.terminate();
@@ -882,6 +922,7 @@ function init(): void {
     $<HTMLInputElement>('load').value = '';
   });
   setupPad();
+  setupTeach({ fresh: freshModel, training: () => training === 'running', pause: pauseForSteps });
 
   // the last session's model
   const stored = localStorage.getItem(STORE.model);

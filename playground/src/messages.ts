@@ -19,9 +19,13 @@ export type FromWorker =
       samplesPerSecond: number;
       /** Why training ran on one thread although more were asked for ('' when it did not). */
       threadsNote: string;
+      /** Threads that trained: the worker's own plus its worker threads when they took shards. */
+      threadsUsed: number;
       /** The library's training warnings (divergence). */
       warnings: string[];
       json: string;
     }
-  | { type: 'done' | 'stopped'; epochsDone: number }
+  | { type: 'done'; epochsDone: number }
+  /** Stopped after a batch: the model as it is then (parameters mid-epoch), for the step-through. */
+  | { type: 'stopped'; epochsDone: number; epoch: number; batch: number; batches: number; json: string }
   | { type: 'error'; message: string };

@@ -4,7 +4,7 @@
 //
 // Stop: the page sets a flag in a SharedArrayBuffer (available when the page is cross-origin isolated);
 // the worker reads it after every batch and abandons the epoch, which Resume then trains again.
-import { type EpyNN, type Output, getBackend, getThreads, setBackend, threadsNote } from '../../src/index.js';
+import { type EpyNN, type Output, getBackend, getThreads, setBackend, threadStats, threadsNote } from '../../src/index.js';
 import { buildModel, confusionMatrix } from './network.js';
 import { type Session, trainHPars } from './spec.js';
 import type { FromWorker, ToWorker } from './messages.js';
@@ -27,6 +27,7 @@ function postEpoch(m: EpyNN, samplesPerSecond: number): void {
     confusion: m.embedding.dval.P ? confusionMatrix(m.embedding.dval.Y!, m.embedding.dval.P) : undefined,
     samplesPerSecond,
     threadsNote: threadsNote(),
+    threadsUsed: threadStats().workerItems > 0 ? (m.threads ?? getThreads()) : 1,
     warnings: [...m.trainingWarnings],
     json: JSON.stringify(m.toJSON()),
   });
@@ -85,7 +86,7 @@ function run(): void {
   } catch (err) {
     if (err instanceof Stopped) {
       if (stopFlag) Atomics.store(stopFlag, 0, 0);
-      post({ type: 'stopped', epochsDone: m.epochsDone });
+      post({ type: 'stopped', epochsDone: m.epochsDone, epoch: m.e, batch, batches: nbatches, json: JSON.stringify(m.toJSON()) });
     } else post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
   }
 }
