@@ -6,11 +6,12 @@ import {
 } from '../../src/index.js';
 import { centreDigit } from './centre.js';
 import { setupTeach, teachTrainingChanged } from './teach.js';
+import { storedZip } from './zip.js';
 import { DATASETS, type Dataset, checkSubset, type MnistPack, loadMnist, makeDataset, sampleCount, sliceX } from './datasets.js';
 import type { FromWorker, ToWorker } from './messages.js';
 import { RELATIVE_SIZE, buildModel, confusionMatrix } from './network.js';
 import {
-  CATALOG, LAYER_TYPES, type DatasetKind, type LayerSpec, type LayerType, type Session, cleanSpec, specFromConfig, trainHPars, defaultSession, layerSpec, mathLink,
+  CATALOG, LAYER_TYPES, WHAT_LEARNS, type DatasetKind, type LayerSpec, type LayerType, type Session, cleanSpec, specFromConfig, trainHPars, defaultSession, layerSpec, mathLink,
 } from './spec.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
@@ -364,6 +365,7 @@ function onWorker(msg: FromWorker): void {
       training = 'idle';
       $('status').dataset.state = 'done';
       $('status').prepend(h('strong', {}, 'Done. '));
+      majorityWarning();
       updateButtons();
       break;
     case 'stopped':
@@ -379,6 +381,27 @@ function onWorker(msg: FromWorker): void {
       fail(msg.message);
       break;
   }
+}
+
+/** The dval accuracy of always answering the most frequent dval label. */
+function majorityBaseline(): { acc: number; label: string } | undefined {
+  if (!dataset) return undefined;
+  const [ntrain, nval] = valRange();
+  if (nval === 0) return undefined;
+  const counts = new Map<number, number>();
+  for (let i = ntrain; i < ntrain + nval; i++) counts.set(dataset.Y[i], (counts.get(dataset.Y[i]) ?? 0) + 1);
+  const [label, n] = [...counts].reduce((a, b) => (b[1] > a[1] ? b : a));
+  return { acc: n / nval, label: dataset.classes[label] ?? String(label) };
+}
+
+/** Says so when the trained network does no better than the majority class on dval, and what learns the dataset. */
+function majorityWarning(): void {
+  const acc = model?.metrics.accuracy?.[1]?.at(-1);
+  const base = majorityBaseline();
+  if (acc === undefined || !base || acc > base.acc + 0.02) return;
+  $('warnings').append(h('div', { class: 'majority' },
+    `⚠ This network does not learn the task: its dval accuracy ${acc.toFixed(3)} is the majority-class baseline ${base.acc.toFixed(3)} (always answering "${base.label}"). `,
+    `What learns it: ${WHAT_LEARNS[session.data.kind]}`));
 }
 
 function statusLine(what: string, sps: number, seconds: number): HTMLElement {
@@ -805,9 +828,13 @@ function exportModel(format: 'tfjs' | 'onnx'): void {
   try {
     if (format === 'tfjs') {
       const { modelJSON, weightData } = toTFJS(model);
-      download(JSON.stringify(modelJSON), 'application/json', 'model.json');
-      download(weightData, 'application/octet-stream', TFJS_WEIGHTS_FILE);
-      $('model-info').replaceChildren(`Exported model.json and ${TFJS_WEIGHTS_FILE} (float32): keep them in one folder and load with tf.loadLayersModel('…/model.json').`);
+      // one download: a zip of model.json and its weights file (stored, no compression library)
+      const zip = storedZip([
+        { name: 'model.json', data: new TextEncoder().encode(JSON.stringify(modelJSON)) },
+        { name: TFJS_WEIGHTS_FILE, data: new Uint8Array(weightData) },
+      ]);
+      download(zip.slice().buffer, 'application/zip', `${model.uname}-tfjs.zip`);
+      $('model-info').replaceChildren(`Exported ${model.uname}-tfjs.zip: model.json and ${TFJS_WEIGHTS_FILE} (float32). Unzip into one folder and load with tf.loadLayersModel('…/model.json').`);
     } else {
       download(toONNX(model).slice(), 'application/octet-stream', `${model.uname}.onnx`);
       $('model-info').replaceChildren(`Exported ${model.uname}.onnx (float32, opset 13) for ONNX Runtime.`);

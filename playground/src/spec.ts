@@ -226,11 +226,22 @@ export function defaultSession(kind: DatasetKind = 'mnist'): Session {
     case 'dummy_string':
       return {
         data: { kind, samples: 480 },
-        layers: [layerSpec('LSTM', { unitCells: 8 }), layerSpec('Dense', { units: 2, activate: 'softmax' })],
+        // "first letter = last letter" compares two one-hot letters (not linearly separable): the LSTM returns
+        // every step (sequences) so the head sees the first and the last, and a hidden relu layer separates
+        // them (examples/dummy_string's lstm variant). LSTM(8) → Dense(2) alone stays at the majority class.
+        layers: [layerSpec('LSTM', { unitCells: 8, sequences: true }), layerSpec('Flatten'), layerSpec('Dense', { units: 16 }), layerSpec('Dense', { units: 2, activate: 'softmax' })],
         train: { loss: 'BCE', learningRate: 0.05, schedule: 'steady', epochs: 50, batchSize: 32, seed: 1 },
       };
   }
 }
+
+/** What learns each dataset, for the message when a network stays at the majority class (as the CLI examples print it). */
+export const WHAT_LEARNS: Record<DatasetKind, string> = {
+  mnist: 'a convolution before the Dense layers (the Defaults: Convolution(8, 5×5) → Pooling → Flatten → Dense(32) → Dense(10, softmax), CCE, lr 0.01) reaches about 0.95 in 3 epochs.',
+  dummy_image: 'a convolution, whose 4×4 filters slide over every place (the Defaults: Convolution(6, 4×4, stride 4) → Pooling → Flatten → Dense(2, softmax)); Dense layers alone see 784 unrelated inputs and fit noise.',
+  dummy_time: 'Flatten → Dense(64, relu) → Dense(2, softmax), MSE, lr 0.005 (the Defaults).',
+  dummy_string: '"first = last" compares two one-hot letters, which no single layer separates: LSTM(8, sequences) → Flatten → Dense(16, relu) → Dense(2, softmax), BCE, lr 0.05 (the Defaults), or Flatten → Dense(16, relu) → Dense(2, softmax).',
+};
 
 /** The seHPars of a training spec (keys in EpyNN's spelling). */
 export function trainHPars(t: TrainSpec): { learning_rate: number; schedule: string; decay_k: number; cycle_epochs: number; cycle_descent: number } {
