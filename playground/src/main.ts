@@ -7,6 +7,7 @@ import {
 import { centreDigit } from './centre.js';
 import { setupTeach, teachTrainingChanged } from './teach.js';
 import { storedZip } from './zip.js';
+import { fromHash, toHash } from './share.js';
 import { DATASETS, type Dataset, checkSubset, type MnistPack, loadMnist, makeDataset, sampleCount, sliceX } from './datasets.js';
 import type { FromWorker, ToWorker } from './messages.js';
 import { RELATIVE_SIZE, buildModel, confusionMatrix } from './network.js';
@@ -33,8 +34,11 @@ const METRICS = Object.keys(metricsFunctions());
 // ----------------------------------------------------------------------------------------------
 // State
 
-let session: Session = restoreSession() ?? defaultSession('mnist');
-let metrics: string[] = restoreMetrics();
+// An experiment in the URL hash comes first (share.ts), then the last session in this browser
+const METRICS_LIST = Object.keys(metricsFunctions());
+const linked = fromHash(location.hash, METRICS_LIST);
+let session: Session = (linked && 'session' in linked ? linked.session : undefined) ?? restoreSession() ?? defaultSession('mnist');
+let metrics: string[] = linked && 'session' in linked ? linked.metrics : restoreMetrics();
 let mnist: MnistPack | undefined;
 let dataset: Dataset | undefined;
 /** The model shown (trained, loaded or restored) and its layers' shapes when it arrived. */
@@ -73,6 +77,8 @@ function restoreMetrics(): string[] {
 }
 
 function saveSession(): void {
+  // the address always holds the experiment: copy it to share it
+  history.replaceState(null, '', `#${toHash(session, metrics)}`);
   try {
     localStorage.setItem(STORE.session, JSON.stringify(session));
     localStorage.setItem(STORE.metrics, JSON.stringify(metrics));
@@ -501,7 +507,7 @@ function renderReport(): void {
     ...names.flatMap((n) => active.map((k) => h('th', {}, n, h('br'), sets[k]))));
   const rows = Array.from({ length: model.epochsDone }, (_, e) => h('tr', {}, h('td', {}, String(e)),
     ...lrates.map((l) => h('td', {}, l.lrate[e] === undefined ? '' : l.lrate[e].toExponential(2))),
-    ...names.flatMap((n) => active.map((k) => h('td', { 'data-metric': n, 'data-set': sets[k] }, fixed(model!.metrics[n][k][e]))))));
+    ...names.flatMap((n) => active.map((k) => h('td', { 'data-metric': n, 'data-set': sets[k], 'data-v': String(model!.metrics[n][k][e]) }, fixed(model!.metrics[n][k][e]))))));
   box.replaceChildren(h('table', {}, h('thead', {}, head), h('tbody', {}, ...rows)));
 }
 
@@ -866,6 +872,9 @@ async function loadModel(file: File): Promise<void> {
 // ----------------------------------------------------------------------------------------------
 // Data
 
+/** Whether the link asked to train at once (done once, when its data is ready). */
+let autorun = Boolean(linked && 'session' in linked && linked.run);
+
 async function prepareData(): Promise<void> {
   dataset = undefined;
   check();
@@ -879,6 +888,13 @@ async function prepareData(): Promise<void> {
   confusion = undefined;
   check();
   renderModel();
+  if (autorun) {
+    autorun = false;
+    if (checkError === undefined) {
+      $('share-note').textContent = 'Training the experiment of the link…';
+      startTraining();
+    }
+  }
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -931,6 +947,17 @@ function init(): void {
     changed(true);
   });
   $('train').addEventListener('click', startTraining);
+  $('share').addEventListener('click', () => {
+    readTrainInputs();
+    const link = `${location.href.replace(/#.*$/, '')}#${toHash(session, metrics, true)}`;
+    const box = $<HTMLInputElement>('share-link');
+    box.hidden = false;
+    box.value = link;
+    box.select();
+    void navigator.clipboard?.writeText(link).then(() => { $('share-note').textContent = 'Copied. Opening it trains this experiment again, bit for bit the same numbers (and the same as Node with the same seed).'; },
+      () => { $('share-note').textContent = 'Copy the link: opening it trains this experiment again, bit for bit.'; });
+  });
+  if (linked && 'error' in linked) $('share-note').replaceChildren(h('span', { class: 'error' }, `This link's experiment was not loaded: ${linked.error}.`));
   $('stop').addEventListener('click', stopTraining);
   $('resume').addEventListener('click', resumeTraining);
   $('defaults').addEventListener('click', () => {

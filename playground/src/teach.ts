@@ -64,6 +64,7 @@ function start(model: EpyNN | undefined, from: string): void {
     return;
   }
   stepper = new Stepper(model);
+  (globalThis as { epynnStepper?: Stepper }).epynnStepper = stepper; // for the console (and the curious)
   origin = from;
   selected = 1;
   tab = 'forward';
@@ -121,6 +122,8 @@ function renderStatus(): void {
   const last = stepper.last;
   box.dataset.step = String(stepper.next);
   box.dataset.batch = String(stepper.batchIndex);
+  if (stepper.loss) box.dataset.loss = String(mean(stepper.loss));
+  else delete box.dataset.loss;
   box.replaceChildren(
     h('strong', {}, `Batch ${stepper.batchIndex + 1} of ${stepper.batches.length}`), ` (epoch ${m.e + 1}, from ${origin}, ${stepper.batch?.X.shape[0] ?? 0} samples) · `,
     `done: ${last ? describe(last, m) : 'nothing yet'} · next: ${describe(stepper.pending, m)}`,
