@@ -8,6 +8,8 @@ import { centreDigit } from './centre.js';
 import { setupTeach, teachTrainingChanged } from './teach.js';
 import { storedZip } from './zip.js';
 import { fromHash, toHash } from './share.js';
+import { batchChartSVG } from './live.js';
+import type { BatchPoint } from './worker.js';
 import { DATASETS, type Dataset, checkSubset, type MnistPack, loadMnist, makeDataset, sampleCount, sliceX } from './datasets.js';
 import type { FromWorker, ToWorker } from './messages.js';
 import { RELATIVE_SIZE, buildModel, confusionMatrix } from './network.js';
@@ -314,7 +316,11 @@ function startTraining(): void {
   worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
   worker.onmessage = (ev: MessageEvent<FromWorker>) => onWorker(ev.data);
   worker.onerror = (ev) => fail(`the worker failed: ${ev.message}`);
-  stopBuffer = crossOriginIsolated ? new SharedArrayBuffer(4) : null;
+  // [0] the stop flag, [1] the pause after each batch in ms (the speed), [2] what the worker waits on
+  stopBuffer = crossOriginIsolated ? new SharedArrayBuffer(12) : null;
+  applySpeed();
+  batchPoints = [];
+  renderBatchCharts();
   training = 'running';
   lrates = [];
   log = [];
@@ -340,6 +346,18 @@ function onWorker(msg: FromWorker): void {
       setModel(EpyNN.fromJSON(msg.json), false);
       $('kernels').textContent = `training: ${msg.backend === 'wasm' ? 'WebAssembly SIMD' : 'TypeScript'} kernels, ${msg.threads === 1 ? '1 thread' : `${msg.threads} threads`}`;
       break;
+    case 'batches':
+      batchPoints.push(...msg.points);
+      if (!chartFrame) chartFrame = requestAnimationFrame(() => { chartFrame = 0; renderBatchCharts(); });
+      break;
+    case 'live': {
+      // the filters and feature maps follow the training (the curves and the report wait for the epoch)
+      const m = EpyNN.fromJSON(msg.json);
+      model = m;
+      modelShapes = shapesOf(m.layers);
+      renderMaps();
+      break;
+    }
     case 'log':
       log.push(msg.text);
       $('log').textContent = log.join('\n');
@@ -378,7 +396,7 @@ function onWorker(msg: FromWorker): void {
       training = 'stopped';
       $('status').dataset.state = 'stopped';
       $('status').replaceChildren(h('strong', {}, `Stopped in epoch ${msg.epoch + 1}/${session.train.epochs} after batch ${msg.batch}/${msg.batches}`),
-        ` (${msg.epochsDone} complete epoch${msg.epochsDone === 1 ? '' : 's'}; Resume trains the interrupted epoch again).`);
+        `: that epoch ended there (evaluated, in the report); ${msg.epochsDone} of ${session.train.epochs} epochs done. Resume trains on.`);
       pausedJSON?.(msg.json);
       pausedJSON = undefined;
       updateButtons();
@@ -408,6 +426,21 @@ function majorityWarning(): void {
   $('warnings').append(h('div', { class: 'majority' },
     `⚠ This network does not learn the task: its dval accuracy ${acc.toFixed(3)} is the majority-class baseline ${base.acc.toFixed(3)} (always answering "${base.label}"). `,
     `What learns it: ${WHAT_LEARNS[session.data.kind]}`));
+}
+
+let batchPoints: BatchPoint[] = [];
+let chartFrame = 0;
+
+/** The per-batch curves of the current training: raw points and the smoothed line. */
+function renderBatchCharts(): void {
+  const box = $('batch-charts');
+  const weight = Number($<HTMLInputElement>('smoothing').value);
+  box.innerHTML = batchChartSVG(batchPoints, 'cost', `batch ${session.train.loss} (loss)`, { weight }) + batchChartSVG(batchPoints, 'accuracy', 'batch accuracy', { weight });
+}
+
+/** The pause after each batch the speed control asks for (read by the worker after every batch). */
+function applySpeed(): void {
+  if (stopBuffer) Atomics.store(new Int32Array(stopBuffer), 1, Number($<HTMLSelectElement>('speed').value));
 }
 
 function statusLine(what: string, sps: number, seconds: number): HTMLElement {
@@ -947,6 +980,8 @@ function init(): void {
     changed(true);
   });
   $('train').addEventListener('click', startTraining);
+  $('speed').addEventListener('change', applySpeed);
+  $('smoothing').addEventListener('input', renderBatchCharts);
   $('share').addEventListener('click', () => {
     readTrainInputs();
     const link = `${location.href.replace(/#.*$/, '')}#${toHash(session, metrics, true)}`;

@@ -1,6 +1,7 @@
 // Messages between the page and the training worker.
 import type { MnistPack } from './datasets.js';
 import type { Session } from './spec.js';
+import type { BatchPoint } from './worker.js';
 
 export type ToWorker =
   | { type: 'train'; session: Session; metrics: string[]; mnist?: MnistPack; stop: SharedArrayBuffer | null }
@@ -9,6 +10,10 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'ready'; json: string; backend: 'wasm' | 'js'; threads: number }
   | { type: 'log'; text: string }
+  /** Batches trained since the last message: their cost and accuracy (the streaming curves). */
+  | { type: 'batches'; points: BatchPoint[] }
+  /** The model while it trains (about once a second): the filters and feature maps follow it. */
+  | { type: 'live'; json: string }
   | { type: 'progress'; epoch: number; epochs: number; batch: number; batches: number; samplesPerSecond: number; seconds: number }
   | {
       type: 'epoch';

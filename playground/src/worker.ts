@@ -3,16 +3,16 @@
 // rebuilds it with EpyNN.fromJSON to draw filters and feature maps and to predict drawn digits).
 //
 // Stop: the page sets a flag in a SharedArrayBuffer (available when the page is cross-origin isolated);
-// the worker reads it after every batch and abandons the epoch, which Resume then trains again.
-import { type EpyNN, type Output, getBackend, getThreads, setBackend, threadStats, threadsNote } from '../../src/index.js';
+// the worker reads it after every batch (train()'s onBatchEnd callback) and asks train() to stop there:
+// the epoch ends early, evaluated and counted as done, and Resume trains on from the next epoch.
+// The same buffer holds the speed setting (a pause after each batch, in ms).
+import { type Callback, type CallbackEvent, type EpyNN, getBackend, getThreads, setBackend, threadStats, threadsNote } from '../../src/index.js';
 import { buildModel, confusionMatrix } from './network.js';
 import { type Session, trainHPars } from './spec.js';
 import type { FromWorker, ToWorker } from './messages.js';
 
 const ctx = self as unknown as { postMessage(m: FromWorker): void; onmessage: ((ev: MessageEvent<ToWorker>) => void) | null };
 const post = (m: FromWorker): void => ctx.postMessage(m);
-
-class Stopped extends Error {}
 
 let model: EpyNN | undefined;
 let session: Session | undefined;
@@ -33,7 +33,23 @@ function postEpoch(m: EpyNN, samplesPerSecond: number): void {
   });
 }
 
-/** Trains the current model until session.train.epochs are done (or Stop). */
+/** One training batch as the curves show it. */
+export interface BatchPoint {
+  /** Batches trained since the start of this session (the x axis). */
+  step: number;
+  epoch: number;
+  batch: number;
+  cost: number;
+  accuracy: number;
+}
+
+let step = 0;
+
+/**
+ * Trains the current model until session.train.epochs are done (or Stop), through train()'s callbacks:
+ * onBatchEnd streams the batch's cost and accuracy, applies the speed setting and asks for a clean stop
+ * after the batch when the page set the flag; onEpochEnd posts the epoch's metrics and the model.
+ */
 function run(): void {
   const m = model!;
   const target = session!.train.epochs;
@@ -42,52 +58,66 @@ function run(): void {
     post({ type: 'done', epochsDone: m.epochsDone });
     return;
   }
-  const ntrain = m.embedding.dtrain.X.shape[0];
-  const nbatches = Math.ceil(ntrain / (m.embedding.batchSize ?? ntrain));
   const t0 = performance.now();
   // samples/s of the training steps alone: the time between consecutive batches of one epoch (the
   // evaluation after each epoch and the first batch of each epoch are left out)
   let stepTime = 0;
   let stepSamples = 0;
   let lastBatchEnd: number | undefined;
-  let lastEpoch = m.epochsDone;
-  let batch = 0;
   let lastPost = 0;
+  let lastLive = 0;
+  let pending: BatchPoint[] = [];
+  let stopped: { epoch: number; batch: number; batches: number } | undefined;
+  const size = m.embedding.batchSize ?? m.embedding.dtrain.X.shape[0];
   const rate = (): number => (stepTime > 0 ? stepSamples / (stepTime / 1000) : 0);
-  const output: Output = {
-    tty: true, // redraw is then called after every batch
-    line: (text) => post({ type: 'log', text }),
-    redraw: () => {
+  const flush = (ev: CallbackEvent | undefined, now: number): void => {
+    if (pending.length) post({ type: 'batches', points: pending });
+    pending = [];
+    if (ev) post({ type: 'progress', epoch: ev.epoch, epochs: target, batch: ev.batch + 1, batches: ev.batches, samplesPerSecond: rate(), seconds: (now - t0) / 1000 });
+    lastPost = now;
+  };
+  const callbacks: Callback[] = [{
+    onEpochBegin: () => {
+      lastBatchEnd = undefined;
+    },
+    onBatchEnd: (ev) => {
       const now = performance.now();
-      if (m.epochsDone !== lastEpoch) {
-        lastEpoch = m.epochsDone;
-        batch = 0;
-        lastBatchEnd = undefined;
-        postEpoch(m, rate());
-      }
-      batch++;
       if (lastBatchEnd !== undefined) {
         stepTime += now - lastBatchEnd;
-        stepSamples += Math.min(m.embedding.batchSize ?? ntrain, ntrain - (batch - 1) * (m.embedding.batchSize ?? ntrain));
+        stepSamples += size;
       }
-      if (now - lastPost > 150) {
-        lastPost = now;
-        post({ type: 'progress', epoch: m.e, epochs: target, batch, batches: nbatches, samplesPerSecond: rate(), seconds: (now - t0) / 1000 });
+      pending.push({ step: step++, epoch: ev.epoch, batch: ev.batch, cost: ev.logs.cost, accuracy: ev.logs.accuracy });
+      if (now - lastPost > 120) flush(ev, now);
+      // the filters and feature maps follow the training: the model about once a second
+      if (now - lastLive > 1000) {
+        lastLive = now;
+        post({ type: 'live', json: JSON.stringify(m.toJSON()) });
+      }
+      if (stopFlag && Atomics.load(stopFlag, 0) === 1) {
+        stopped = { epoch: ev.epoch, batch: ev.batch + 1, batches: ev.batches };
+        ev.stop('batch'); // the epoch ends after this batch: evaluated, reported, counted as done
+      } else if (stopFlag) {
+        // the speed setting: a pause after each batch (ms), so that a learner can watch
+        const delay = Atomics.load(stopFlag, 1);
+        if (delay > 0) Atomics.wait(stopFlag, 2, 0, delay);
       }
       lastBatchEnd = performance.now();
-      if (stopFlag && Atomics.load(stopFlag, 0) === 1) throw new Stopped('stopped');
     },
-  };
-  m.logger = output;
+    onEpochEnd: () => {
+      flush(undefined, performance.now());
+      postEpoch(m, rate());
+    },
+  }];
+  m.logger = { tty: false, line: (text) => post({ type: 'log', text }), redraw: () => {} };
   try {
-    m.train({ epochs: remaining, initLogs: m.epochsDone === 0, verbose: 1 });
-    postEpoch(m, rate());
-    post({ type: 'done', epochsDone: m.epochsDone });
-  } catch (err) {
-    if (err instanceof Stopped) {
+    m.train({ epochs: remaining, initLogs: m.epochsDone === 0, verbose: 1, callbacks });
+    flush(undefined, performance.now());
+    if (stopped) {
       if (stopFlag) Atomics.store(stopFlag, 0, 0);
-      post({ type: 'stopped', epochsDone: m.epochsDone, epoch: m.e, batch, batches: nbatches, json: JSON.stringify(m.toJSON()) });
-    } else post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+      post({ type: 'stopped', epochsDone: m.epochsDone, ...stopped, json: JSON.stringify(m.toJSON()) });
+    } else post({ type: 'done', epochsDone: m.epochsDone });
+  } catch (err) {
+    post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
   }
 }
 
