@@ -10,7 +10,8 @@ import { storedZip } from './zip.js';
 import { fromHash, toHash } from './share.js';
 import { batchChartSVG } from './live.js';
 import type { BatchPoint } from './worker.js';
-import { DATASETS, type Dataset, checkSubset, type MnistPack, loadMnist, makeDataset, sampleCount, sliceX } from './datasets.js';
+import { type CustomData, DATASETS, type Dataset, checkSubset, type MnistPack, loadMnist, makeDataset, sampleCount, sliceX } from './datasets.js';
+import { parseCsv } from './csv.js';
 import type { FromWorker, ToWorker } from './messages.js';
 import { RELATIVE_SIZE, buildModel, confusionMatrix } from './network.js';
 import {
@@ -42,6 +43,8 @@ const linked = fromHash(location.hash, METRICS_LIST);
 let session: Session = (linked && 'session' in linked ? linked.session : undefined) ?? restoreSession() ?? defaultSession('mnist');
 let metrics: string[] = linked && 'session' in linked ? linked.metrics : restoreMetrics();
 let mnist: MnistPack | undefined;
+/** Your own data (a CSV file), when loaded. */
+let custom: CustomData | undefined;
 let dataset: Dataset | undefined;
 /** The model shown (trained, loaded or restored) and its layers' shapes when it arrived. */
 let model: EpyNN | undefined;
@@ -61,7 +64,7 @@ const pageStart = 0;
 function restoreSession(): Session | undefined {
   try {
     const raw = JSON.parse(localStorage.getItem(STORE.session) ?? 'null') as Session | null;
-    if (!raw || !(raw.data?.kind in DATASETS)) return undefined;
+    if (!raw || !(raw.data?.kind in DATASETS) || raw.data.kind === 'csv') return undefined; // a CSV's data is not kept
     const base = defaultSession(raw.data.kind);
     const layers = Array.isArray(raw.layers) ? raw.layers.map(cleanSpec).filter((l): l is LayerSpec => l !== undefined) : base.layers;
     return { data: { ...base.data, ...raw.data }, layers, train: { ...base.train, ...raw.train } };
@@ -332,6 +335,7 @@ function startTraining(): void {
   const msg: ToWorker = {
     type: 'train', session: structuredClone(session), metrics, stop: stopBuffer,
     mnist: session.data.kind === 'mnist' && mnist ? { n: mnist.n, labels: mnist.labels.slice(), pixels: mnist.pixels.slice() } : undefined,
+    custom: session.data.kind === 'csv' ? custom : undefined,
   };
   worker.postMessage(msg);
   updateButtons();
@@ -518,7 +522,7 @@ function renderCharts(): void {
     const div = h('div', { class: 'chart', 'data-metric': name });
     const isLoss = name === model!.loss;
     div.innerHTML = lineChartSVG(series.filter((s) => s.data?.metric === name), {
-      title: isLoss ? `${name} (loss)` : name, width: 640, height: 320, yLabel: name,
+      title: isLoss ? `${name} (loss)` : name, width: 420, height: 240, yLabel: name,
     });
     return div;
   }));
@@ -534,12 +538,15 @@ function renderReport(): void {
     return;
   }
   const sets = ['dtrain', 'dval', 'dtest'];
-  const names = Object.keys(model.metrics);
+  // the loss first, so that it is never the column pushed out of view; one lrate column when every layer has the same
+  const names = [model.loss, ...Object.keys(model.metrics).filter((n) => n !== model!.loss)].filter((n) => n in model!.metrics);
   const active = [0, 1, 2].filter((k) => names.some((n) => model!.metrics[n][k]?.length));
-  const head = h('tr', {}, h('th', {}, 'epoch'), ...lrates.map((l) => h('th', {}, 'lrate', h('br'), l.name)),
-    ...names.flatMap((n) => active.map((k) => h('th', {}, n, h('br'), sets[k]))));
+  const sameRates = lrates.every((l) => JSON.stringify(l.lrate) === JSON.stringify(lrates[0]?.lrate));
+  const rateCols = sameRates && lrates.length ? [{ name: 'every layer', lrate: lrates[0].lrate }] : lrates;
+  const head = h('tr', {}, h('th', {}, 'epoch'), ...rateCols.map((l) => h('th', {}, 'lrate', h('br'), h('span', { class: 'small' }, l.name))),
+    ...names.flatMap((n) => active.map((k) => h('th', {}, n === model!.loss ? `${n} (loss)` : n, h('br'), sets[k]))));
   const rows = Array.from({ length: model.epochsDone }, (_, e) => h('tr', {}, h('td', {}, String(e)),
-    ...lrates.map((l) => h('td', {}, l.lrate[e] === undefined ? '' : l.lrate[e].toExponential(2))),
+    ...rateCols.map((l) => h('td', {}, l.lrate[e] === undefined ? '' : l.lrate[e].toExponential(2))),
     ...names.flatMap((n) => active.map((k) => h('td', { 'data-metric': n, 'data-set': sets[k], 'data-v': String(model!.metrics[n][k][e]) }, fixed(model!.metrics[n][k][e]))))));
   box.replaceChildren(h('table', {}, h('thead', {}, head), h('tbody', {}, ...rows)));
 }
@@ -750,13 +757,55 @@ function renderConfusion(): void {
   const total = cm.flat().reduce((a, b) => a + b, 0);
   const right = cm.reduce((a, row, i) => a + row[i], 0);
   box.replaceChildren(h('table', { class: 'confusion' },
-    h('thead', {}, h('tr', {}, h('th', {}, 'true ↓ predicted →'), ...classes.map((c) => h('th', {}, c)))),
-    h('tbody', {}, ...cm.map((row, i) => h('tr', {}, h('th', {}, classes[i]), ...row.map((v, j) => {
-      const a = max ? v / max : 0;
-      const bg = i === j ? `rgba(0,158,115,${(0.15 + 0.85 * a).toFixed(2)})` : v ? `rgba(213,94,0,${(0.15 + 0.85 * a).toFixed(2)})` : 'transparent';
-      return h('td', { style: `background:${bg}` }, String(v));
-    }))))),
+    h('thead', {}, h('tr', {}, h('th', {}, 'true ↓ predicted →'), ...classes.map((c) => h('th', {}, c)), h('th', { title: 'per-class accuracy: right / samples of the class (recall)' }, 'class acc.'))),
+    h('tbody', {}, ...cm.map((row, i) => {
+      const n = row.reduce((a, b) => a + b, 0);
+      return h('tr', {}, h('th', {}, classes[i]), ...row.map((v, j) => {
+        const a = max ? v / max : 0;
+        const bg = i === j ? `rgba(0,158,115,${(0.15 + 0.85 * a).toFixed(2)})` : v ? `rgba(213,94,0,${(0.15 + 0.85 * a).toFixed(2)})` : 'transparent';
+        return h('td', { style: `background:${bg}` }, String(v));
+      }), h('td', { class: 'classacc', 'data-class': classes[i], 'data-v': n ? String(row[i] / n) : '' }, n ? `${((100 * row[i]) / n).toFixed(1)}%` : '—'));
+    }))),
   h('p', { class: 'muted small' }, `${right} of ${total} validation samples right (${((100 * right) / Math.max(1, total)).toFixed(1)}%).`));
+  renderMistakes();
+}
+
+/** The misclassified validation samples with their probabilities (the model's predictions, made here). */
+let mistakesOf: EpyNN | undefined;
+function renderMistakes(): void {
+  const box = $('mistakes');
+  if (!model || !dataset || !fits(model)) {
+    box.replaceChildren();
+    mistakesOf = undefined;
+    return;
+  }
+  if (mistakesOf === model) return;
+  mistakesOf = model;
+  const [ntrain, nval] = valRange();
+  if (nval === 0) return;
+  const X = Array.isArray(dataset.X) ? dataset.X.slice(ntrain, ntrain + nval) : sliceX(dataset, ntrain, ntrain + nval);
+  const d = model.predict(X, { XEncode: dataset.XEncode });
+  const k = d.A.shape[1] ?? 1;
+  const wrong: number[] = [];
+  for (let i = 0; i < nval; i++) if (d.P.data[i] !== dataset.Y[ntrain + i]) wrong.push(i);
+  const shown = wrong.slice(0, 24);
+  const cards = shown.map((i) => {
+    const idx = ntrain + i;
+    const p = Array.from(d.A.data.subarray(i * k, (i + 1) * k));
+    const pred = d.P.data[i];
+    const x = sliceX(dataset!, idx, idx + 1);
+    let pic: HTMLElement;
+    if (dataset!.image && !Array.isArray(x)) pic = heat(x.data, dataset!.image[0], dataset!.image[1], 'grey', 2);
+    else if (Array.isArray(x)) pic = h('code', { class: 'seq' }, x[0].join(''));
+    else pic = heat(x.data, 1, x.data.length, 'heat', Math.max(1, Math.floor(112 / x.data.length)));
+    const top = p.map((v, j) => [v, j] as const).sort((a, b) => b[0] - a[0]).slice(0, 3);
+    return h('div', { class: 'mistake', 'data-index': String(i), 'data-true': dataset!.classes[dataset!.Y[idx]], 'data-pred': dataset!.classes[pred] ?? String(pred) }, pic,
+      h('div', { class: 'small' }, h('strong', {}, `${dataset!.classes[dataset!.Y[idx]]} → ${dataset!.classes[pred] ?? pred}`)),
+      h('div', { class: 'muted small' }, top.map(([v, j]) => `${dataset!.classes[j] ?? j} ${(100 * v).toFixed(0)}%`).join(' · ')));
+  });
+  box.replaceChildren(h('p', { class: 'muted small' }, wrong.length === 0 ? 'No validation sample is misclassified.' :
+    `${wrong.length} of ${nval} validation samples misclassified${wrong.length > shown.length ? ` (the first ${shown.length})` : ''}: true → predicted, and the three highest probabilities.`),
+  h('div', { class: 'gallery' }, ...cards));
 }
 
 // --- drawing pad
@@ -908,12 +957,30 @@ async function loadModel(file: File): Promise<void> {
 /** Whether the link asked to train at once (done once, when its data is ready). */
 let autorun = Boolean(linked && 'session' in linked && linked.run);
 
+/** Reads a CSV file as the dataset; a problem is shown naming the row and column, the page keeps its data. */
+async function loadCsv(file: File): Promise<void> {
+  const box = $('data-error');
+  try {
+    const d = parseCsv(await file.text(), file.name);
+    custom = { X: d.X, n: d.n, features: d.features, Y: d.Y, classes: d.classes, name: file.name };
+    box.textContent = '';
+    session = defaultSession('csv', d.classes.length, d.n);
+    model = undefined;
+    renderSetup();
+    saveSession();
+    $('data-about').textContent = `${file.name}: ${d.n} rows${d.header ? ' (a header row was found)' : ''}, features ${d.features.join(', ')}; labels from column '${d.labelColumn}': ${d.classes.join(', ')}. Each feature is scaled to [0, 1]; the rows are shuffled with the seed; the last fifth is dval.`;
+    await prepareData();
+  } catch (err) {
+    box.replaceChildren(h('span', { class: 'error', id: 'csv-error' }, `Could not use ${file.name}: ${err instanceof Error ? err.message : String(err)}`));
+  }
+}
+
 async function prepareData(): Promise<void> {
   dataset = undefined;
   check();
   try {
     if (session.data.kind === 'mnist' && !mnist) mnist = await loadMnist();
-    dataset = makeDataset(session.data, session.train.seed, mnist);
+    dataset = makeDataset(session.data, session.train.seed, mnist, custom);
   } catch (err) {
     $('check').replaceChildren(h('span', { class: 'error' }, `Could not load the data: ${err instanceof Error ? err.message : String(err)}`));
     return;
@@ -951,9 +1018,19 @@ function init(): void {
   }));
   renderSetup();
 
+  $('csv').addEventListener('change', () => {
+    const file = $<HTMLInputElement>('csv').files?.[0];
+    $<HTMLInputElement>('csv').value = '';
+    if (file) void loadCsv(file);
+  });
   $('dataset').addEventListener('change', () => {
     const kind = $<HTMLSelectElement>('dataset').value as DatasetKind;
-    session = defaultSession(kind);
+    if (kind === 'csv' && !custom) {
+      $('data-error').textContent = 'Choose a CSV file first ("Load CSV…"): numeric feature columns and a label column.';
+      $<HTMLSelectElement>('dataset').value = session.data.kind;
+      return;
+    }
+    session = kind === 'csv' ? defaultSession('csv', custom!.classes.length, custom!.n) : defaultSession(kind);
     model = undefined;
     renderSetup();
     saveSession();

@@ -1,10 +1,10 @@
 // Messages between the page and the training worker.
-import type { MnistPack } from './datasets.js';
+import type { CustomData, MnistPack } from './datasets.js';
 import type { Session } from './spec.js';
 import type { BatchPoint } from './worker.js';
 
 export type ToWorker =
-  | { type: 'train'; session: Session; metrics: string[]; mnist?: MnistPack; stop: SharedArrayBuffer | null }
+  | { type: 'train'; session: Session; metrics: string[]; mnist?: MnistPack; custom?: CustomData; stop: SharedArrayBuffer | null }
   | { type: 'resume'; epochs?: number };
 
 export type FromWorker =

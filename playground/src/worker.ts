@@ -133,7 +133,7 @@ ctx.onmessage = (ev) => {
       } catch {
         setBackend('js');
       }
-      model = buildModel(session, msg.mnist);
+      model = buildModel(session, msg.mnist, undefined, msg.custom);
       const { loss, seed } = session.train;
       model.logger = { tty: false, line: (text) => post({ type: 'log', text }), redraw: () => {} };
       model.initialize({ loss, seed, metrics: msg.metrics, seHPars: trainHPars(session.train) });

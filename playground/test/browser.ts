@@ -391,6 +391,38 @@ async function main(): Promise<number> {
       return `${identical}/${got.size} metric values identical to Node's, the others within ${ENGINE_RTOL} (the engines' Math.log/exp); two openings identical; dval accuracy ${m.metrics.accuracy[1].at(-1)}`;
     });
 
+    await check('your own CSV: a broken file is named by row and column, a good one trains above the majority class', async () => {
+      await page.goto('about:blank');
+      await page.goto(url, { waitUntil: 'load' });
+      await page.waitForSelector('#check.ok');
+      // two classes by a linear rule on two of three features, a header, string labels, sorted by label
+      let seed = 3;
+      const rnd = (): number => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+      const rows = Array.from({ length: 300 }, () => {
+        const [a, b, c] = [rnd() * 10, rnd() * 5, rnd()];
+        return [a.toFixed(3), b.toFixed(3), c.toFixed(3), a / 10 + b / 5 > 1 ? 'high' : 'low'];
+      }).sort((x, y) => (x[3] < y[3] ? -1 : 1));
+      const csv = ['width,height,noise,label', ...rows.map((r) => r.join(','))].join('\n');
+      const broken = csv.split('\n');
+      broken[57] = broken[57].replace(/^[^,]*/, 'n/a');
+      await page.setInputFiles('#csv', { name: 'broken.csv', mimeType: 'text/csv', buffer: Buffer.from(broken.join('\n')) });
+      await page.waitForSelector('#csv-error');
+      const message = (await page.textContent('#csv-error')) ?? '';
+      assert(message.includes('row 58') && message.includes("'width'") && message.includes("'n/a'"), `the message does not name the row and column: '${message}'`);
+      await page.setInputFiles('#csv', { name: 'shapes.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+      await page.waitForSelector('#check.ok');
+      assert(await page.inputValue('#dataset') === 'csv', 'the dataset is not the CSV');
+      await page.click('#train');
+      await page.waitForSelector('#status[data-state="done"]', { timeout: 120_000 });
+      const acc = Number(await page.locator('#report td[data-metric="accuracy"][data-set="dval"]').last().getAttribute('data-v'));
+      const perClass = await page.locator('#confusion td.classacc').count();
+      await page.locator('#training').screenshot({ path: join(shots, '9-csv.png') });
+      assert(acc >= 0.85, `dval accuracy ${acc} on the CSV`);
+      assert(perClass === 2, `${perClass} per-class accuracies, expected 2`);
+      assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+      return `"${message.slice(0, 90)}…"; then 300 rows trained to dval accuracy ${acc}`;
+    });
+
     if (firstEpoch) console.log(`browser tests: page load to first trained epoch: ${firstEpoch} s (measured in the page)`);
   } finally {
     await context?.close();
