@@ -6,6 +6,7 @@ import { type Explanation, convDW, convDX, convZ, denseDW, denseDX, denseZ, pool
 import { type Equation, phaseEquations, excerptsFor, type CodeExcerpt } from './lesson.js';
 import { layerSteps, updateExcerpt } from './sources.js';
 import { type Phase, type Step, Stepper } from './stepper.js';
+import { gradientCheck } from './gradcheck.js';
 
 const h = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] => {
   const el = document.createElement(tag);
@@ -45,6 +46,7 @@ export function setupTeach(h0: TeachHost): void {
     $(`step-${p}`).addEventListener('click', () => run(() => stepper!.stepTo(p)));
   }
   $('step-batch').addEventListener('click', () => run(() => stepper!.finishBatch()));
+  $('gradcheck').addEventListener('click', runGradCheck);
   $<HTMLInputElement>('step-sample').addEventListener('change', () => {
     sample = Math.max(0, Math.round(Number($<HTMLInputElement>('step-sample').value)) || 0);
     explained = undefined;
@@ -95,6 +97,103 @@ function render(): void {
   renderStatus();
   renderNet();
   renderPage();
+  renderDiagnostics();
+}
+
+// ------------------------------------------------------------------------------------------------
+// Diagnostics: histograms of activations and gradients, update/weight ratios, dead ReLUs; the gradient check
+
+/** An SVG histogram of `values` in `bins` bins (the zero bin marked). */
+function histogram(values: ArrayLike<number>, bins = 24, width = 150, height = 46): string {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (!(hi > lo)) [lo, hi] = [lo - 1, lo + 1];
+  const counts = new Array<number>(bins).fill(0);
+  for (let i = 0; i < values.length; i++) counts[Math.min(bins - 1, Math.floor(((values[i] - lo) / (hi - lo)) * bins))]++;
+  const max = Math.max(...counts) || 1;
+  const bw = width / bins;
+  const bars = counts.map((c, i) => `<rect x="${(i * bw).toFixed(1)}" y="${(height - 12 - ((height - 14) * c) / max).toFixed(1)}" width="${(bw - 0.5).toFixed(1)}" height="${(((height - 14) * c) / max).toFixed(1)}"/>`).join('');
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" class="hist"><g fill="#0072b2">${bars}</g>` +
+    `<text x="0" y="${height - 1}" font-size="9" fill="#66707a">${lo.toPrecision(2)}</text><text x="${width}" y="${height - 1}" font-size="9" text-anchor="end" fill="#66707a">${hi.toPrecision(2)}</text></svg>`;
+}
+
+const norm = (a: ArrayLike<number>): number => {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * a[i];
+  return Math.sqrt(s);
+};
+
+/** Fraction of the units (the last axis) that are 0 for every sample and position of the batch. */
+function deadFraction(A: NDArray): number {
+  const u = A.shape[A.shape.length - 1];
+  const alive = new Uint8Array(u);
+  for (let i = 0; i < A.data.length; i++) if (A.data[i] !== 0) alive[i % u] = 1;
+  return 1 - alive.reduce((a, v) => a + v, 0) / u;
+}
+
+function renderDiagnostics(): void {
+  const box = $('diagnostics');
+  if (!stepper) {
+    box.replaceChildren();
+    return;
+  }
+  const m = stepper.model;
+  const rows = m.layers.slice(1).map((layer, k) => {
+    const i = k + 1;
+    const A = layer.fc.A;
+    const grads = Object.entries(layer.g);
+    const used = stepper!.used.get(i) ?? {};
+    const lr = layer.lrate[layer.e] ?? layer.hPars.learning_rate;
+    const ratios = grads.filter(([g]) => used[g.slice(1)]).map(([g, v]) => `${g.slice(1)}: ${(lr * norm(v.data) / (norm(used[g.slice(1)].data) || 1)).toExponential(1)}`);
+    const relu = Object.values(layer.activation).some((a) => a === 'relu');
+    const cell = (html: string): HTMLElement => {
+      const td = h('td');
+      td.innerHTML = html;
+      return td;
+    };
+    return h('tr', { 'data-layer': String(i) },
+      h('td', {}, `${i} ${layer.name}`),
+      A && A.data.length ? cell(histogram(A.data)) : h('td', { class: 'muted small' }, '—'),
+      grads.length && grads[0][1].data.length ? cell(histogram(grads[0][1].data)) : h('td', { class: 'muted small' }, grads.length ? '' : 'no parameters'),
+      h('td', { class: 'small' }, ratios.join(' · ') || '—'),
+      h('td', { class: 'small', 'data-dead': relu && A ? String(deadFraction(A)) : '' }, relu && A ? `${(100 * deadFraction(A)).toFixed(0)}% of units` : '—'));
+  });
+  box.replaceChildren(h('table', { class: 'diag' },
+    h('thead', {}, h('tr', {}, ...['layer', 'activations A (this batch)', 'gradient ' + 'dW (or the first)', 'update / weight  ‖lr·g‖ / ‖p‖', 'dead ReLU'].map((t) => h('th', {}, t)))),
+    h('tbody', {}, ...rows)),
+  h('p', { class: 'muted small' }, 'Healthy signs: activations spread (not all 0, not saturated at ±1), gradients neither ~0 nor huge, update/weight ratios around 1e-3 (much smaller: learning stalls; much larger: it jumps), few dead ReLU units (0 for every sample: they no longer learn).'));
+}
+
+function runGradCheck(): void {
+  const box = $('gradcheck-result');
+  const m = stepper?.model ?? host.fresh();
+  if (!m) {
+    box.textContent = 'Nothing to check: the data is not loaded yet or the network does not fit together.';
+    return;
+  }
+  const batch = stepper?.batch ?? m.embedding.trainingBatches()[0];
+  box.textContent = 'Checking…';
+  // let the message paint, then run (a few hundred forward passes of one batch)
+  setTimeout(() => {
+    try {
+      const t0 = performance.now();
+      const rows = gradientCheck(m, batch);
+      const worst = Math.max(...rows.map((r) => r.maxRel));
+      box.replaceChildren(h('table', { class: 'diag', id: 'gradcheck-table', 'data-worst': String(worst) },
+        h('thead', {}, h('tr', {}, ...['layer', 'parameter', 'entries', 'max relative error', ''].map((t) => h('th', {}, t)))),
+        h('tbody', {}, ...rows.map((r) => h('tr', { 'data-rel': String(r.maxRel) }, h('td', {}, `${r.layer} ${r.name}`), h('td', {}, r.param),
+          h('td', { title: 'entries compared; at a kink: left out (not differentiable there)' }, `${r.checked}${r.kinks ? ` (+${r.kinks} at a kink)` : ''}`),
+          h('td', {}, r.maxRel.toExponential(2)), h('td', { class: r.maxRel < 1e-6 ? 'ok' : 'error' }, r.maxRel < 1e-6 ? '✓ < 1e-6' : r.note || '✗'))))),
+      h('p', { class: 'muted small' }, `Central differences (h = 1e-6) of the batch's total loss against backward + computeGradients, on a copy of the model, batch ${stepper ? stepper.batchIndex + 1 : 1} (${batch.X.shape[0]} samples); ${(performance.now() - t0).toFixed(0)} ms.`));
+    } catch (err) {
+      box.replaceChildren(h('span', { class: 'error' }, `The gradient check cannot run: ${err instanceof Error ? err.message : String(err)}`));
+    }
+  }, 20);
 }
 
 function renderButtons(): void {

@@ -361,6 +361,29 @@ async function main(): Promise<number> {
     });
 
 
+    await check('the gradient check on the current batch reports relative errors < 1e-6 for every layer; the diagnostics show every layer', async () => {
+      // mean pooling: max pooling's backward (EpyNN's) sends the gradient to every tied maximum, which the
+      // page's note explains and central differences do not follow
+      const s = smallCNN();
+      s.layers[1] = layerSpec('Pooling', { pool: 'mean' });
+      await page.goto('about:blank');
+      await page.goto(`${url}#${toHash(s, ['accuracy'])}`, { waitUntil: 'load' });
+      await page.waitForSelector('#check.ok');
+      await page.click('#step-start');
+      await page.click('#step-batch');
+      await page.click('#gradcheck');
+      await page.waitForSelector('#gradcheck-table', { timeout: 60_000 });
+      const rels = await page.locator('#gradcheck-table tbody tr').evaluateAll((trs) => trs.map((t) => [t.children[0].textContent, t.children[1].textContent, Number(t.getAttribute('data-rel'))] as const));
+      assert(rels.length === 6, `${rels.length} parameter arrays checked, expected 6 (W and b of 3 layers)`);
+      const bad = rels.filter((r) => !(r[2] < 1e-6));
+      assert(bad.length === 0, `relative errors ≥ 1e-6: ${bad.map((r) => `${r[0]} ${r[1]} ${r[2]}`).join(', ')}`);
+      const diag = await page.locator('#diagnostics tbody tr').count();
+      const dead = await page.locator('#diagnostics td[data-dead]:not([data-dead=""])').count();
+      assert(diag === 5 && dead === 2, `${diag} layers in the diagnostics (${dead} with a dead-ReLU fraction), expected 5 (2)`);
+      await page.locator('#stepper').screenshot({ path: join(shots, '10-diagnostics.png') });
+      return `worst ${Math.max(...rels.map((r) => r[2])).toExponential(2)} over ${rels.map((r) => `${r[0]}.${r[1]}`).join(', ')}`;
+    });
+
     await check('a shared link replays the run: the same bits on every opening, and Node\'s metrics with the same seed and settings', async () => {
       const s = smallCNN();
       const link = `${url}#${toHash(s, ['accuracy', 'fscore'], true)}`;

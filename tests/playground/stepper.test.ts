@@ -162,3 +162,36 @@ describe('the code beside the equations', () => {
     void LSTM;
   });
 });
+
+describe('the gradient check button (playground/src/gradcheck.ts)', () => {
+  test('central differences agree with the layers\' gradients on a batch to < 1e-6, and the checked model is untouched', async () => {
+    const { gradientCheck } = await import('../../playground/src/gradcheck.js');
+    const m = cnn(5);
+    const batch = m.embedding.trainingBatches()[0];
+    const W = m.layers[1].p.W.data.slice();
+    const rows = gradientCheck(m, batch, { perArray: 8 });
+    expect(rows.map((r) => `${r.name}.${r.param}`)).toEqual(['Convolution.W', 'Convolution.b', 'Dense.W', 'Dense.b', 'Dense.W', 'Dense.b']);
+    for (const r of rows) expect(r.maxRel, `${r.name}.${r.param}`).toBeLessThan(1e-6);
+    expect(rows.every((r) => r.checked > 0)).toBe(true);
+    expect(rows.filter((r) => r.name === 'Convolution').every((r) => r.note.includes('tied'))).toBe(true); // max pooling: the note
+    expect(Array.from(m.layers[1].p.W.data)).toEqual(Array.from(W));
+  });
+
+  test('a wrong gradient is caught: a layer whose computeGradients doubles dW fails the check', async () => {
+    const { gradientCheck } = await import('../../playground/src/gradcheck.js');
+    const m = cnn(5);
+    const batch = m.embedding.trainingBatches()[0];
+    const proto = Object.getPrototypeOf(m.layers[5]) as { computeGradients(): void };
+    const original = proto.computeGradients;
+    proto.computeGradients = function (this: Dense) {
+      original.call(this);
+      for (let i = 0; i < this.g.dW.data.length; i++) this.g.dW.data[i] *= 2;
+    };
+    try {
+      const rows = gradientCheck(m, batch, { perArray: 4 });
+      expect(rows.filter((r) => r.name === 'Dense' && r.param === 'W').some((r) => r.maxRel > 0.3)).toBe(true);
+    } finally {
+      proto.computeGradients = original;
+    }
+  });
+});
