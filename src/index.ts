@@ -19,7 +19,15 @@ export {
 } from './commons/models.js';
 // The seams of training (docs/CONCEPTS.md "Seams"): optimizers and callbacks
 export { type Optimizer, type UpdateArgs, epynnSGD, checkOptimizer } from './optimizers/optimizer.js';
-export { type Callback, type CallbackEvent, type CallbackHook, type StopWhen, CALLBACK_HOOKS } from './callbacks/callback.js';
+export {
+  type SGDOptions, type AdamOptions, type RMSpropOptions, type AdagradOptions, sgd, adam, adamw, rmsprop, adagrad, OPTIMIZERS, type OptimizerFactory, optimizerFromConfig, registerOptimizer, optimizerNames,
+} from './optimizers/index.js';
+export { CLIP_NORM_EPS, clipByGlobalNorm, clipByValue, parameterGradients } from './optimizers/clip.js';
+export { type Callback, type CallbackEvent, type CallbackHook, type StopWhen, type History, CALLBACK_HOOKS } from './callbacks/callback.js';
+export {
+  type MonitorMode, type EarlyStoppingOptions, type EarlyStopping, type ModelCheckpointOptions, type ModelCheckpoint, type ReduceLROnPlateauOptions,
+  type ReduceLROnPlateau, earlyStopping, modelCheckpoint, reduceLROnPlateau, monitorDirection,
+} from './callbacks/index.js';
 export { E_SAFE, hadamard, clipGradient } from './commons/maths.js';
 export { type Loss, MSE, MAE, MSLE, CCE, BCE, lossFunctions } from './commons/loss.js';
 export { type Metric, accuracy, recall, precision, fscore, specificity, NPV, metricsFunctions, evaluateMetric } from './commons/metrics.js';
@@ -45,6 +53,7 @@ export { LSTM, type LSTMOptions, type LSTMConfig } from './lstm/models.js';
 export { GRU, type GRUOptions, type GRUConfig } from './gru/models.js';
 
 export { EpyNN, type InitializeOptions, type TrainOptions, type PredictOptions } from './network/models.js';
+export { type ModelSummary, type LayerSummaryRow, modelSummary, formatBytes } from './network/summary.js';
 
 // Models as JSON (browser-safe), the layer registry, plots as SVG strings
 export {

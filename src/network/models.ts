@@ -1,5 +1,5 @@
 // The EpyNN network: a list of layers starting with an Embedding (EpyNN network/models.py).
-import { checkBoolean, checkHPars, checkInteger, checkKey, checkOptions, checkThreadCount, show } from '../commons/checks.js';
+import { checkBoolean, checkHPars, checkInteger, checkKey, checkNumber, checkOptions, checkThreadCount, show } from '../commons/checks.js';
 import { EpyNNError, ShapeError, StateError } from '../commons/errors.js';
 import { type Output, defaultOutput, silentOutput } from '../commons/logs.js';
 import { type Loss, lossFunctions } from '../commons/loss.js';
@@ -18,8 +18,9 @@ import { modelAssignSeeds, modelInitialize } from './initialize.js';
 import { decide } from './predict.js';
 import { initializeModelReport, modelReport, singleBatchReport } from './report.js';
 import { modelTraining } from './training.js';
+import { modelSummary } from './summary.js';
 import { clearMode, setMode, withMode } from './mode.js';
-import type { Callback } from '../callbacks/callback.js';
+import type { Callback, History } from '../callbacks/callback.js';
 import { type Optimizer, checkOptimizer, epynnSGD } from '../optimizers/optimizer.js';
 import { PLOT_OPTIONS, type PlotOptions, modelTerminalChart } from '../commons/plot.js';
 import type { ModelJSON, ToJSONOptions } from '../io/library.js';
@@ -58,6 +59,13 @@ export interface InitializeOptions {
    * @default epynnSGD
    */
   optimizer?: Optimizer;
+  /**
+   * Before each update, scale all gradients together so that their 2-norm is at most this
+   * (torch.nn.utils.clip_grad_norm_; Keras' global_clipnorm). Not in `compat: 'epynn'`. @default undefined (none)
+   */
+  clipNorm?: number;
+  /** Before each update (and before clipNorm), clamp every gradient value to [−clipValue, clipValue] (torch's clip_grad_value_). @default undefined (none) */
+  clipValue?: number;
 }
 
 /** Options of `EpyNN.train` (EpyNN's `model.train(epochs, verbose, init_logs)`). */
@@ -109,7 +117,7 @@ export interface PredictOptions {
 }
 
 /** The option names of `initialize`, `train`, `predict`, `write` and `toJSON` (strictly checked). */
-export const INITIALIZE_OPTIONS = ['loss', 'seHPars', 'metrics', 'seed', 'params', 'quiet', 'compat', 'threads', 'optimizer'] as const;
+export const INITIALIZE_OPTIONS = ['loss', 'seHPars', 'metrics', 'seed', 'params', 'quiet', 'compat', 'threads', 'optimizer', 'clipNorm', 'clipValue'] as const;
 export const TRAIN_OPTIONS = ['epochs', 'verbose', 'initLogs', 'quiet', 'chart', 'data', 'threads', 'callbacks'] as const;
 export const PREDICT_OPTIONS = ['XEncode', 'XScale'] as const;
 export const WRITE_OPTIONS = ['includeData'] as const;
@@ -158,6 +166,17 @@ export class EpyNN {
   seed: number | undefined;
   /** The optimizer of the layers without their own (InitializeOptions.optimizer). */
   optimizer: Optimizer = epynnSGD;
+  /**
+   * Factor on every layer's scheduled learning rate (1; lowered by the reduceLROnPlateau callback), kept
+   * across train() calls and in the model file. See modelLearningRate.
+   */
+  lrScale = 1;
+  /** The rate a reduction of lrScale does not go below (reduceLROnPlateau's minLr). */
+  lrFloor = 0;
+  /** InitializeOptions.clipNorm: the largest 2-norm of all gradients together, or undefined. */
+  clipNorm: number | undefined;
+  /** InitializeOptions.clipValue: the largest absolute gradient value, or undefined. */
+  clipValue: number | undefined;
   /** 'epynn' after `initialize({ compat: 'epynn' })` (see InitializeOptions.compat). */
   compat: 'epynn' | undefined;
   /** Threads for training, evaluation and predict (InitializeOptions.threads); undefined: the default (setThreads). */
@@ -172,6 +191,8 @@ export class EpyNN {
   /** Where reports and messages go (a line sink; `silentOutput` in quiet mode). EpyNN has no such
    * attribute; its `model.output` is the output activation, which here is `layers[layers.length - 1].activation.activate`. */
   logger: Output = defaultOutput();
+  /** What the last train() call went through: its epochs and their logs (Keras' History). */
+  history: History = { epoch: [], logs: {} };
   /** Warnings of training (finite divergence: the loss growing or frozen for several epochs), also printed to `logger`. */
   trainingWarnings: string[] = [];
   /** @internal */
@@ -226,8 +247,10 @@ export class EpyNN {
   initialize(options?: InitializeOptions): this {
     const where = 'EpyNN.initialize';
     const opts = checkOptions(where, options, INITIALIZE_OPTIONS, { call: 'model.initialize', primary: 'loss', example: "'MSE'" });
-    const { loss = 'MSE', seHPars, metrics = ['accuracy'], seed, params = true, quiet = false, compat, threads, optimizer = epynnSGD } = opts;
+    const { loss = 'MSE', seHPars, metrics = ['accuracy'], seed, params = true, quiet = false, compat, threads, optimizer = epynnSGD, clipNorm, clipValue } = opts;
     checkOptimizer(where, 'optimizer', optimizer);
+    if (clipNorm !== undefined) checkNumber(where, 'clipNorm', clipNorm, { min: 0, exclusiveMin: true });
+    if (clipValue !== undefined) checkNumber(where, 'clipValue', clipValue, { min: 0, exclusiveMin: true });
     checkBoolean(where, 'quiet', quiet);
     if (threads !== undefined) checkThreadCount(where, threads);
     checkBoolean(where, 'params', params);
@@ -242,6 +265,9 @@ export class EpyNN {
       if (!optimizer.epynn || own !== undefined) {
         const what = !optimizer.epynn ? `optimizer '${optimizer.name}'` : `layer ${own!.name}'s optimizer '${own!.optimizer.name}'`;
         throw new EpyNNError(`${where}: compat: 'epynn' trains with EpyNN's SGD only (p -= lrate · g: the default optimizer), got ${what}`);
+      }
+      if (clipNorm !== undefined || clipValue !== undefined) {
+        throw new EpyNNError(`${where}: compat: 'epynn' has no global gradient clipping (EpyNN clips per layer, with clipGradients), got ${clipNorm !== undefined ? `clipNorm ${clipNorm}` : `clipValue ${clipValue}`}`);
       }
     }
     if (compat === 'epynn' && seed !== undefined && seed < 0) throw new EpyNNError(`${where}: with compat 'epynn' the seed must be non-negative (NumPy's), got ${seed}`);
@@ -269,6 +295,10 @@ export class EpyNN {
     // The optimizer of every layer without its own; a fresh optimizer state (new parameters, or the same
     // ones from here on: the moments of another run do not belong to them)
     this.optimizer = optimizer;
+    this.lrScale = 1;
+    this.lrFloor = 0;
+    this.clipNorm = clipNorm;
+    this.clipValue = clipValue;
     for (const layer of this.layers) {
       layer.modelOptimizer = optimizer;
       layer.s = {};
@@ -293,7 +323,8 @@ export class EpyNN {
 
   /**
    * Trains for `epochs` epochs (initializing with defaults first if needed). A second call
-   * continues for exactly `epochs` more.
+   * continues for exactly `epochs` more. Returns the model, whose `history` holds this call's epochs
+   * and their metrics (`const { history } = model.train({ epochs: 5 })`).
    */
   train(options: TrainOptions): this {
     const where = 'EpyNN.train';
@@ -322,9 +353,22 @@ export class EpyNN {
     this.evalTime = 0;
     this.evalCount = 0;
     this.currentLogs = [];
+    this.history = { epoch: [], logs: {} };
     modelTraining(this, callbacks);
     if (chart) this.logger.line('\n' + modelTerminalChart(this));
     return this;
+  }
+
+  /**
+   * A table of the layers like Keras' model.summary(): output shape (sample axis m), EpyNN's dimensions
+   * `d`, parameter count, trainable (and the optimizer); then the totals and the memory of the parameters
+   * and of the optimizer state. Printed to `logger` (nothing in quiet mode) and returned as text; after
+   * initialize() or after reading a model.
+   */
+  summary(): string {
+    const { text } = modelSummary(this);
+    this.logger.line(text);
+    return text;
   }
 
   /** Appends this epoch's metrics for dtrain, dval and dtest to `metrics`. */
