@@ -13,7 +13,7 @@ export interface Equation {
 /** A layer's equations for the forward pass, the backward pass and the gradients (EpyNN's numbering). */
 export type LayerEquations = Partial<Record<'forward' | 'backward' | 'gradients' | 'update', Equation[]>>;
 
-const UPDATE: Equation[] = [{ n: '', eq: 'p ← p − lrate[e] · g      for every parameter p and its gradient g = dp', about: 'gradient descent at the scheduled rate (sgdUpdate)' }];
+const UPDATE: Equation[] = [{ n: '', eq: 'p ← p − lrate[e] · g      for every parameter p and its gradient g = dp', about: 'EpyNN\'s gradient descent at the scheduled rate; another optimizer (Adam, …) moves p its own way (docs/OPTIMIZERS.md)' }];
 
 export const EQUATIONS: Record<string, LayerEquations> = {
   Embedding: {

@@ -8,12 +8,12 @@ import { centreDigit } from './centre.js';
 import { setupTeach, teachTrainingChanged } from './teach.js';
 import { storedZip } from './zip.js';
 import { fromHash, toHash } from './share.js';
-import { batchChartSVG } from './live.js';
+import { batchChartSVG, compareChartSVG } from './live.js';
 import type { BatchPoint } from './worker.js';
 import { type CustomData, DATASETS, type Dataset, checkSubset, type MnistPack, loadMnist, makeDataset, sampleCount, sliceX } from './datasets.js';
 import { parseCsv } from './csv.js';
 import type { FromWorker, ToWorker } from './messages.js';
-import { RELATIVE_SIZE, buildModel, confusionMatrix } from './network.js';
+import { RELATIVE_SIZE, buildModel, confusionMatrix, initializeModel } from './network.js';
 import {
   CATALOG, LAYER_TYPES, WHAT_LEARNS, type DatasetKind, type LayerSpec, type LayerType, type Session, cleanSpec, specFromConfig, trainHPars, defaultSession, layerSpec, mathLink,
 } from './spec.js';
@@ -116,6 +116,7 @@ function renderSetup(): void {
   $<HTMLInputElement>('cycle-descent').value = String(t.cycleDescent ?? 0);
   showDecay();
   $<HTMLSelectElement>('backend').value = t.backend === 'js' || !wasmSimd() ? 'js' : 'wasm';
+  $<HTMLSelectElement>('optimizer').value = t.optimizer ?? 'epynn_sgd';
   for (const box of $('metrics').querySelectorAll<HTMLInputElement>('input')) box.checked = metrics.includes(box.value);
   renderLayers();
 }
@@ -191,6 +192,9 @@ function readTrainInputs(): void {
   t.batchSize = Math.max(1, Math.round(num('batch', t.batchSize)));
   t.seed = Math.round(num('seed', t.seed));
   t.backend = $<HTMLSelectElement>('backend').value === 'js' ? 'js' : 'wasm';
+  const opt = $<HTMLSelectElement>('optimizer').value;
+  if (opt === 'epynn_sgd') delete t.optimizer;
+  else t.optimizer = opt;
   t.decayK = Math.max(0, num('decay-k', t.decayK ?? 0));
   t.cycleEpochs = Math.max(0, Math.round(num('cycle-epochs', t.cycleEpochs ?? 0)));
   t.cycleDescent = Math.min(1, Math.max(0, num('cycle-descent', t.cycleDescent ?? 0)));
@@ -288,9 +292,7 @@ let pausedJSON: ((json: string) => void) | undefined;
 /** The session's network, initialized with its seed exactly as the worker initializes it. */
 function freshModel(): EpyNN | undefined {
   if (!dataset || checkError !== undefined) return undefined;
-  const m = buildModel(session, undefined, dataset);
-  m.initialize({ loss: session.train.loss, seed: session.train.seed, metrics, quiet: true, seHPars: trainHPars(session.train) });
-  return m;
+  return initializeModel(buildModel(session, undefined, dataset), session, metrics);
 }
 
 function pauseForSteps(): Promise<EpyNN | undefined> {
@@ -445,6 +447,49 @@ function renderBatchCharts(): void {
 /** The pause after each batch the speed control asks for (read by the worker after every batch). */
 function applySpeed(): void {
   if (stopBuffer) Atomics.store(new Int32Array(stopBuffer), 1, Number($<HTMLSelectElement>('speed').value));
+}
+
+// --- the same seed with two optimizers, side by side (two workers)
+
+const COMPARE = [{ optimizer: 'epynn_sgd', name: 'EpyNN SGD', color: '#0072b2' }, { optimizer: 'adam', name: 'Adam', color: '#d55e00' }];
+let compareWorkers: Worker[] = [];
+
+function compareOptimizers(): void {
+  readTrainInputs();
+  if (!dataset || checkError !== undefined) return;
+  for (const w of compareWorkers) w.terminate();
+  const runs = COMPARE.map((c) => ({ ...c, points: [] as BatchPoint[], acc: undefined as number | undefined, done: false }));
+  const box = $('compare');
+  const draw = (): void => {
+    box.innerHTML = compareChartSVG(runs, 'cost', `batch ${session.train.loss}: the same seed, two optimizers`) + compareChartSVG(runs, 'accuracy', 'batch accuracy');
+    box.append(h('p', { class: 'small', id: 'compare-result', 'data-done': String(runs.every((r) => r.done)) },
+      ...runs.map((r) => h('span', { style: `color:${r.color}`, 'data-optimizer': r.optimizer, 'data-acc': r.acc === undefined ? '' : String(r.acc) }, `${r.name}: dval accuracy ${r.acc === undefined ? '…' : r.acc.toFixed(3)}  `)),
+      ` (${session.train.epochs} epochs, learning rate ${session.train.learningRate} for both; Adam usually wants a smaller one, e.g. 0.001)`));
+  };
+  compareWorkers = runs.map((r) => {
+    const w = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+    const s = structuredClone(session);
+    s.train.optimizer = r.optimizer;
+    w.onmessage = (ev: MessageEvent<FromWorker>) => {
+      const msg = ev.data;
+      if (msg.type === 'batches') r.points.push(...msg.points);
+      else if (msg.type === 'epoch') r.acc = msg.metrics.accuracy?.[1]?.at(-1);
+      else if (msg.type === 'done') {
+        r.done = true;
+        w.terminate();
+      } else if (msg.type === 'error') {
+        r.done = true;
+        box.append(h('div', { class: 'error' }, `${r.name}: ${msg.message}`));
+        return;
+      } else return;
+      draw();
+    };
+    w.postMessage({ type: 'train', session: s, metrics: ['accuracy'], stop: null,
+      mnist: s.data.kind === 'mnist' && mnist ? { n: mnist.n, labels: mnist.labels.slice(), pixels: mnist.pixels.slice() } : undefined,
+      custom: s.data.kind === 'csv' ? custom : undefined } satisfies ToWorker);
+    return w;
+  });
+  draw();
 }
 
 function statusLine(what: string, sps: number, seconds: number): HTMLElement {
@@ -1011,6 +1056,8 @@ function init(): void {
   fillSelect($<HTMLSelectElement>('add-type'), LAYER_TYPES);
   fillSelect($<HTMLSelectElement>('loss'), Object.keys(lossFunctions()));
   fillSelect($<HTMLSelectElement>('schedule'), SCHEDULES);
+  fillSelect($<HTMLSelectElement>('optimizer'), ['epynn_sgd', 'sgd', 'adam', 'adamw', 'rmsprop', 'adagrad'],
+    ['EpyNN SGD (p −= lr·g)', 'SGD (torch.optim)', 'Adam', 'AdamW', 'RMSprop', 'Adagrad']);
   $('metrics').replaceChildren(h('span', { class: 'muted' }, 'metrics: '), ...METRICS.map((m) => {
     const box = h('input', { type: 'checkbox', value: m });
     box.addEventListener('change', () => { readTrainInputs(); changed(); });
@@ -1043,7 +1090,7 @@ function init(): void {
     saveSession();
     void prepareData();
   });
-  for (const id of ['loss', 'lr', 'schedule', 'epochs', 'batch', 'seed', 'backend', 'decay-k', 'cycle-epochs', 'cycle-descent']) {
+  for (const id of ['loss', 'lr', 'schedule', 'epochs', 'batch', 'seed', 'backend', 'optimizer', 'decay-k', 'cycle-epochs', 'cycle-descent']) {
     $(id).addEventListener('change', () => {
       readTrainInputs();
       changed();
@@ -1058,6 +1105,7 @@ function init(): void {
   });
   $('train').addEventListener('click', startTraining);
   $('speed').addEventListener('change', applySpeed);
+  $('compare-run').addEventListener('click', compareOptimizers);
   $('smoothing').addEventListener('input', renderBatchCharts);
   $('share').addEventListener('click', () => {
     readTrainInputs();

@@ -1,7 +1,7 @@
 // Shared by the page and the worker: a session's network, and the confusion matrix of predictions.
-import { EpyNN, Embedding, type NDArray } from '../../src/index.js';
+import { EpyNN, Embedding, type NDArray, optimizerFromConfig } from '../../src/index.js';
 import { type CustomData, type Dataset, type MnistPack, makeDataset } from './datasets.js';
-import { buildLayer, type Session } from './spec.js';
+import { buildLayer, type Session, trainHPars } from './spec.js';
 
 /** dtrain : dval : dtest (dval is the last fifth of the samples, never trained on). */
 export const RELATIVE_SIZE: [number, number, number] = [4, 1, 0];
@@ -26,4 +26,10 @@ export function confusionMatrix(Y: NDArray, P: NDArray | ArrayLike<number>): num
     cm[truth][p[i]]++;
   }
   return cm;
+}
+
+/** EpyNN's initialize with the session's loss, seed, hyperparameters and optimizer (the worker, the page and the tests alike). */
+export function initializeModel(m: EpyNN, s: Session, metrics: string[]): EpyNN {
+  const optimizer = optimizerFromConfig('playground', s.train.optimizer ?? 'epynn_sgd', {});
+  return m.initialize({ loss: s.train.loss, seed: s.train.seed, metrics, quiet: true, seHPars: trainHPars(s.train), optimizer });
 }

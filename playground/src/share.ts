@@ -19,6 +19,7 @@ export function toHash(s: Session, metrics: string[], run = false): string {
   ];
   if (t.schedule !== 'steady') parts.push(['decayK', t.decayK ?? 0], ['cycleEpochs', t.cycleEpochs ?? 0], ['cycleDescent', t.cycleDescent ?? 0]);
   if (t.backend === 'js') parts.push(['backend', 'js']);
+  if (t.optimizer !== undefined && t.optimizer !== 'epynn_sgd') parts.push(['optimizer', t.optimizer]);
   parts.push(['metrics', metrics.join(',')]);
   return parts.map(([k, v]) => `${k}=${k === 'net' ? v : encodeURIComponent(String(v))}`).join('&') + (run ? '&run' : '');
 }
@@ -62,6 +63,7 @@ export function fromHash(hash: string, knownMetrics: string[]): FromHash {
     if (params.has('cycleEpochs')) t.cycleEpochs = num('cycleEpochs', true, 0);
     if (params.has('cycleDescent')) t.cycleDescent = num('cycleDescent', false, 0);
     if (params.get('backend') === 'js') t.backend = 'js';
+    if (params.has('optimizer')) t.optimizer = decodeURIComponent(params.get('optimizer')!);
   } catch (err) {
     return { error: `the link's experiment cannot be read: ${err instanceof Error ? err.message : String(err)}` };
   }

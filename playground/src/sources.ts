@@ -53,10 +53,10 @@ export function layerSteps(layer: string, phase: 'forward' | 'backward' | 'gradi
   return steps;
 }
 
-/** The lines of sgdUpdate (src/commons/models.ts), which every layer's updateParameters calls. */
+/** The lines of optimizerUpdate (src/commons/models.ts), which every layer's updateParameters calls. */
 export function updateExcerpt(): CodeExcerpt {
   const lines = commonsModels.split('\n');
-  const start = lines.findIndex((l) => l.startsWith('export function sgdUpdate'));
+  const start = Math.max(0, lines.findIndex((l) => l.startsWith('export function optimizerUpdate')));
   let end = start;
   while (end < lines.length && lines[end] !== '}') end++;
   return { label: '', file: 'src/commons/models.ts', line: start + 1, lines: lines.slice(start, end + 1) };

@@ -185,6 +185,8 @@ export interface TrainSpec {
   cycleDescent?: number;
   /** Kernels: 'wasm' (WebAssembly SIMD) or 'js'. */
   backend?: 'wasm' | 'js';
+  /** The optimizer's name (src/optimizers: 'epynn_sgd', EpyNN's p -= lr · g, by default; 'adam', 'sgd', ...). */
+  optimizer?: string;
 }
 
 /** Which data, how much. */

@@ -375,7 +375,7 @@ function valueViews(layer: Layer): HTMLElement[] {
       add(`p.${k} after`, `${k}:after`, layer.p[k], false);
     }
     if (views.length === 0) return [h('p', { class: 'muted' }, 'No parameters to update.')];
-    views.unshift(h('p', { class: 'muted small' }, `learning rate lrate[${layer.e}] = ${layer.lrate[layer.e] ?? layer.hPars.learning_rate}`));
+    views.unshift(h('p', { class: 'muted small' }, `optimizer ${layer.optimizer.name}, learning rate lrate[${layer.e}] = ${layer.lrate[layer.e] ?? layer.hPars.learning_rate}, update #${layer.steps}`));
   }
   if (explained) {
     const e = explanationFor(layer, explained.key, explained.flat);

@@ -7,8 +7,8 @@
 // the epoch ends early, evaluated and counted as done, and Resume trains on from the next epoch.
 // The same buffer holds the speed setting (a pause after each batch, in ms).
 import { type Callback, type CallbackEvent, type EpyNN, getBackend, getThreads, setBackend, threadStats, threadsNote } from '../../src/index.js';
-import { buildModel, confusionMatrix } from './network.js';
-import { type Session, trainHPars } from './spec.js';
+import { buildModel, confusionMatrix, initializeModel } from './network.js';
+import type { Session } from './spec.js';
 import type { FromWorker, ToWorker } from './messages.js';
 
 const ctx = self as unknown as { postMessage(m: FromWorker): void; onmessage: ((ev: MessageEvent<ToWorker>) => void) | null };
@@ -134,9 +134,8 @@ ctx.onmessage = (ev) => {
         setBackend('js');
       }
       model = buildModel(session, msg.mnist, undefined, msg.custom);
-      const { loss, seed } = session.train;
+      initializeModel(model, session, msg.metrics);
       model.logger = { tty: false, line: (text) => post({ type: 'log', text }), redraw: () => {} };
-      model.initialize({ loss, seed, metrics: msg.metrics, seHPars: trainHPars(session.train) });
       post({ type: 'ready', json: JSON.stringify(model.toJSON()), backend: getBackend(), threads: getThreads() });
       run();
     } else if (msg.type === 'resume') {
