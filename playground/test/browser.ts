@@ -59,6 +59,16 @@ function cellValue(a: NDArray, cell: string): number {
   return a.data[k];
 }
 
+/**
+ * A screenshot for the README: into the screenshot folder, and into docs/images when DOCS_IMAGES=1
+ * (`DOCS_IMAGES=1 npm run test:browser` regenerates the README's pictures).
+ */
+async function docShot(page: Page, selector: string, name: string): Promise<void> {
+  const path = join(shots, name);
+  await page.locator(selector).screenshot({ path });
+  if (process.env.DOCS_IMAGES === '1') writeFileSync(join(docsImages, name), readFileSync(path));
+}
+
 /** The files of a stored (uncompressed) zip, read through its central directory. */
 function readStoredZip(zip: Buffer): Map<string, Buffer> {
   const end = zip.length - 22;
@@ -202,6 +212,7 @@ async function main(): Promise<number> {
         assert(workers >= 2, `${workers} Web Worker(s) in the page, expected the training worker and its worker threads`);
       }
       await page.screenshot({ path: join(shots, '2-trained.png'), fullPage: true });
+      await docShot(page, 'main', 'playground.png');
       assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
       return `dval accuracy ${acc}, ${sps}, ${kernels}, a frame during training took ${responsive.toFixed(0)} ms, page load to first epoch ${firstEpoch} s in the page (${((Date.now() - loadStart) / 1000).toFixed(1)} s test wall time)`;
     });
@@ -332,13 +343,13 @@ async function main(): Promise<number> {
       assert(phase?.includes('forward'), `the network shows '${phase}' on the current layer, expected forward`);
       const z = await explainCell(page, 'Z', 12, 14, 2);
       assert(z.terms === 9, `Z's explanation has ${z.terms} terms, expected 3 × 3 × 1`);
-      await page.locator('#stepper').screenshot({ path: join(shots, '7-step-forward.png') });
+      await docShot(page, '#stepper', 'playground-step-forward.png');
       // the whole batch, then the convolution's dX (6hw) and dW (1.1)
       await page.click('#step-batch');
       await page.click('#step-net .node[data-layer="1"]');
       await page.click('#step-page .tab[data-tab="backward"]');
       const dx = await explainCell(page, 'dX', 10, 12);
-      await page.locator('#stepper').screenshot({ path: join(shots, '8-step-dx.png') });
+      await docShot(page, '#stepper', 'playground-step-dx.png');
       await page.click('#step-page .tab[data-tab="gradients"]');
       const dw = await explainCell(page, 'dW', 1, 2, 3);
       const loss = await page.getAttribute('#step-status', 'data-loss');
@@ -380,7 +391,7 @@ async function main(): Promise<number> {
       const diag = await page.locator('#diagnostics tbody tr').count();
       const dead = await page.locator('#diagnostics td[data-dead]:not([data-dead=""])').count();
       assert(diag === 5 && dead === 2, `${diag} layers in the diagnostics (${dead} with a dead-ReLU fraction), expected 5 (2)`);
-      await page.locator('#stepper').screenshot({ path: join(shots, '10-diagnostics.png') });
+      await docShot(page, '#diag-box', 'playground-diagnostics.png');
       return `worst ${Math.max(...rels.map((r) => r[2])).toExponential(2)} over ${rels.map((r) => `${r[0]}.${r[1]}`).join(', ')}`;
     });
 
