@@ -303,6 +303,8 @@ function pauseForSteps(): Promise<EpyNN | undefined> {
         const m = EpyNN.fromJSON(json);
         m.logger = { tty: false, line: () => {}, redraw: () => {} };
         m.setData({ XData: dataset!.X, YData: dataset!.Y });
+        // the stopped epoch counts as done: the steps are the next epoch's batches (its learning rate)
+        if (m.epochsDone < m.epochs) m.e = m.epochsDone;
         done(m);
       } catch (err) {
         fail(`could not take the paused model: ${err instanceof Error ? err.message : String(err)}`);

@@ -330,6 +330,23 @@ async function main(): Promise<number> {
     const ENGINE_RTOL = 1e-12;
     const near = (a: number, b: number): boolean => String(a) === String(b) || Math.abs(a - b) <= ENGINE_RTOL * Math.max(Math.abs(a), Math.abs(b));
 
+    await check('Pause training here: the worker stops after its batch (status says where) and the page steps on from its model', async () => {
+      await page.goto('about:blank');
+      await page.goto(`${url}#data=mnist&n=3000&epochs=4&run`, { waitUntil: 'load' });
+      await page.waitForSelector('#status:has-text("batch")', { timeout: 60_000 });
+      await page.click('#step-pause');
+      await page.waitForSelector('#step-status[data-step]', { timeout: 60_000 });
+      const status = (await page.textContent('#status')) ?? '';
+      assert(/^Stopped in epoch \d+\/4 after batch \d+\/\d+/.test(status) && !status.includes('Stopping'), `the status says '${status}'`);
+      const step = (await page.textContent('#step-status')) ?? '';
+      assert(step.includes('from the paused training'), `the stepper says '${step}'`);
+      await page.click('#step-batch');
+      const loss = Number(await page.getAttribute('#step-status', 'data-loss'));
+      assert(Number.isFinite(loss) && loss > 0, `batch loss ${loss}`);
+      assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+      return `${status.slice(0, 60)}…; a stepped batch from there: loss ${loss.toFixed(4)}`;
+    });
+
     await check('a stepped batch shows the numbers of the library\'s layer caches, the same as Node with the same seed', async () => {
       const s = smallCNN();
       await page.goto('about:blank'); // a new document: the hash alone would not reload the page
