@@ -12,6 +12,7 @@ import { batchChartSVG, compareChartSVG } from './live.js';
 import type { BatchPoint } from './worker.js';
 import { type CustomData, DATASETS, type Dataset, checkSubset, type MnistPack, loadMnist, makeDataset, sampleCount, sliceX } from './datasets.js';
 import { parseCsv } from './csv.js';
+import { readImages } from './images.js';
 import type { FromWorker, ToWorker } from './messages.js';
 import { RELATIVE_SIZE, buildModel, confusionMatrix, initializeModel } from './network.js';
 import {
@@ -64,7 +65,7 @@ const pageStart = 0;
 function restoreSession(): Session | undefined {
   try {
     const raw = JSON.parse(localStorage.getItem(STORE.session) ?? 'null') as Session | null;
-    if (!raw || !(raw.data?.kind in DATASETS) || raw.data.kind === 'csv') return undefined; // a CSV's data is not kept
+    if (!raw || !(raw.data?.kind in DATASETS) || raw.data.kind === 'csv' || raw.data.kind === 'images') return undefined; // your own data is not kept
     const base = defaultSession(raw.data.kind);
     const layers = Array.isArray(raw.layers) ? raw.layers.map(cleanSpec).filter((l): l is LayerSpec => l !== undefined) : base.layers;
     return { data: { ...base.data, ...raw.data }, layers, train: { ...base.train, ...raw.train } };
@@ -339,7 +340,7 @@ function startTraining(): void {
   const msg: ToWorker = {
     type: 'train', session: structuredClone(session), metrics, stop: stopBuffer,
     mnist: session.data.kind === 'mnist' && mnist ? { n: mnist.n, labels: mnist.labels.slice(), pixels: mnist.pixels.slice() } : undefined,
-    custom: session.data.kind === 'csv' ? custom : undefined,
+    custom: session.data.kind === 'csv' || session.data.kind === 'images' ? custom : undefined,
   };
   worker.postMessage(msg);
   updateButtons();
@@ -488,7 +489,7 @@ function compareOptimizers(): void {
     };
     w.postMessage({ type: 'train', session: s, metrics: ['accuracy'], stop: null,
       mnist: s.data.kind === 'mnist' && mnist ? { n: mnist.n, labels: mnist.labels.slice(), pixels: mnist.pixels.slice() } : undefined,
-      custom: s.data.kind === 'csv' ? custom : undefined } satisfies ToWorker);
+      custom: s.data.kind === 'csv' || s.data.kind === 'images' ? custom : undefined } satisfies ToWorker);
     return w;
   });
   draw();
@@ -1022,6 +1023,25 @@ async function loadCsv(file: File): Promise<void> {
   }
 }
 
+/** Reads dropped or chosen images as the dataset; a problem names the file, the page keeps its data. */
+async function loadImages(files: File[]): Promise<void> {
+  const box = $('data-error');
+  box.textContent = `Reading ${files.length} files…`;
+  try {
+    const d = await readImages(files);
+    custom = d;
+    box.textContent = '';
+    session = defaultSession('images', d.classes.length, d.n);
+    model = undefined;
+    renderSetup();
+    saveSession();
+    $('data-about').textContent = `${d.n} images (${d.sizes}), classes ${d.classes.map((c) => `${c} (${d.Y.filter((y) => d.classes[y] === c).length})`).join(', ')}: made grey, resized like MNIST (cropped, 20×20, centred by mass in 28×28); shuffled with the seed; the last fifth is dval.`;
+    await prepareData();
+  } catch (err) {
+    box.replaceChildren(h('span', { class: 'error', id: 'images-error' }, `Could not use these images: ${err instanceof Error ? err.message : String(err)}`));
+  }
+}
+
 async function prepareData(): Promise<void> {
   dataset = undefined;
   check();
@@ -1067,6 +1087,22 @@ function init(): void {
   }));
   renderSetup();
 
+  for (const id of ['images', 'image-folder']) {
+    $(id).addEventListener('change', () => {
+      const files = [...($<HTMLInputElement>(id).files ?? [])].filter((f) => f.type.startsWith('image/') || /\.(png|jpe?g|gif|webp|bmp)$/i.test(f.name));
+      $<HTMLInputElement>(id).value = '';
+      if (files.length) void loadImages(files);
+    });
+  }
+  // images (or a CSV) dropped anywhere on the Data section
+  const drop = $('setup');
+  drop.addEventListener('dragover', (ev) => ev.preventDefault());
+  drop.addEventListener('drop', (ev) => {
+    ev.preventDefault();
+    const files = [...(ev.dataTransfer?.files ?? [])];
+    if (files.length === 1 && /\.(csv|tsv|txt)$/i.test(files[0].name)) void loadCsv(files[0]);
+    else if (files.length) void loadImages(files);
+  });
   $('csv').addEventListener('change', () => {
     const file = $<HTMLInputElement>('csv').files?.[0];
     $<HTMLInputElement>('csv').value = '';
@@ -1074,12 +1110,14 @@ function init(): void {
   });
   $('dataset').addEventListener('change', () => {
     const kind = $<HTMLSelectElement>('dataset').value as DatasetKind;
-    if (kind === 'csv' && !custom) {
-      $('data-error').textContent = 'Choose a CSV file first ("Load CSV…"): numeric feature columns and a label column.';
+    const own = kind === 'csv' || kind === 'images';
+    if (own && (!custom || (kind === 'images') !== (custom.shape !== undefined))) {
+      $('data-error').textContent = kind === 'csv' ? 'Choose a CSV file first ("Load CSV…"): numeric feature columns and a label column.'
+        : 'Choose or drop images first ("Load images…"): a folder per class, or the class at the start of each file name.';
       $<HTMLSelectElement>('dataset').value = session.data.kind;
       return;
     }
-    session = kind === 'csv' ? defaultSession('csv', custom!.classes.length, custom!.n) : defaultSession(kind);
+    session = own ? defaultSession(kind, custom!.classes.length, custom!.n) : defaultSession(kind);
     model = undefined;
     renderSetup();
     saveSession();

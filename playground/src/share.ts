@@ -38,8 +38,8 @@ export function fromHash(hash: string, knownMetrics: string[]): FromHash {
   }
   const kind = params.get('data');
   if (kind === undefined) return undefined;
-  if (kind === 'csv') return { error: 'the link names your own CSV, whose data stays in the browser that loaded it: load the file, then the link\'s network applies' };
-  if (!(kind in DATASETS)) return { error: `the link's dataset '${kind}' is not one of ${Object.keys(DATASETS).filter((k) => k !== 'csv').join(', ')}` };
+  if (kind === 'csv' || kind === 'images') return { error: 'the link names your own data, whose data stays in the browser that loaded it: load the file, then the link\'s network applies' };
+  if (!(kind in DATASETS)) return { error: `the link's dataset '${kind}' is not one of ${Object.keys(DATASETS).filter((k) => k !== 'csv' && k !== 'images').join(', ')}` };
   const s = defaultSession(kind as DatasetKind);
   const num = (key: string, int: boolean, fallback: number): number => {
     const raw = params.get(key);

@@ -195,7 +195,7 @@ export interface DataSpec {
   samples: number;
 }
 
-export type DatasetKind = 'mnist' | 'dummy_image' | 'dummy_time' | 'dummy_string' | 'csv';
+export type DatasetKind = 'mnist' | 'dummy_image' | 'dummy_time' | 'dummy_string' | 'csv' | 'images';
 
 /** Everything the page needs to rebuild a session. */
 export interface Session {
@@ -207,6 +207,13 @@ export interface Session {
 /** A sensible starting point per dataset (the MNIST CNN learns to ≥ 0.9 validation accuracy in one epoch). */
 export function defaultSession(kind: DatasetKind = 'mnist', classes = 2, samples = 0): Session {
   switch (kind) {
+    case 'images':
+      // your images, resized like MNIST: the MNIST network with one output per class
+      return {
+        data: { kind, samples },
+        layers: [layerSpec('Convolution'), layerSpec('Pooling'), layerSpec('Flatten'), layerSpec('Dense', { units: 32 }), layerSpec('Dense', { units: classes, activate: 'softmax' })],
+        train: { loss: 'CCE', learningRate: 0.01, schedule: 'steady', epochs: 20, batchSize: 16, seed: 1 },
+      };
     case 'csv':
       // a CSV of numeric features: a small multilayer perceptron
       return {
@@ -249,6 +256,7 @@ export const WHAT_LEARNS: Record<DatasetKind, string> = {
   mnist: 'a convolution before the Dense layers (the Defaults: Convolution(8, 5×5) → Pooling → Flatten → Dense(32) → Dense(10, softmax), CCE, lr 0.01) reaches about 0.95 in 3 epochs.',
   dummy_image: 'a convolution, whose 4×4 filters slide over every place (the Defaults: Convolution(6, 4×4, stride 4) → Pooling → Flatten → Dense(2, softmax)); Dense layers alone see 784 unrelated inputs and fit noise.',
   dummy_time: 'Flatten → Dense(64, relu) → Dense(2, softmax), MSE, lr 0.005 (the Defaults).',
+  images: 'more images per class, more epochs, or classes whose shapes differ once resized to 28×28 grey (colour is dropped).',
   csv: 'more epochs or a higher learning rate, a hidden layer with more units, or features that carry the label (check the label column).',
   dummy_string: '"first = last" compares two one-hot letters, which no single layer separates: LSTM(8, sequences) → Flatten → Dense(16, relu) → Dense(2, softmax), BCE, lr 0.05 (the Defaults), or Flatten → Dense(16, relu) → Dense(2, softmax).',
 };

@@ -15,6 +15,8 @@ import { buildModel } from '../src/network.js';
 import { fromHash, toHash } from '../src/share.js';
 import { type Session, defaultSession, layerSpec, trainHPars } from '../src/spec.js';
 import { Stepper } from '../src/stepper.js';
+import { crc32 } from '../src/zip.js';
+import { deflateSync } from 'node:zlib';
 
 const root = resolve(import.meta.dirname, '..');
 const dist = join(root, 'dist');
@@ -67,6 +69,25 @@ async function docShot(page: Page, selector: string, name: string): Promise<void
   const path = join(shots, name);
   await page.locator(selector).screenshot({ path });
   if (process.env.DOCS_IMAGES === '1') writeFileSync(join(docsImages, name), readFileSync(path));
+}
+
+/** A grey PNG (8 bits, no filter) of w × h levels 0..255, for the image upload test. */
+function greyPNG(w: number, h: number, level: (x: number, y: number) => number): Buffer {
+  const chunk = (type: string, data: Buffer): Buffer => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([len, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr.set([8, 0, 0, 0, 0], 8); // 8 bits, grey, deflate, no filter method, no interlace
+  const raw = Buffer.alloc(h * (w + 1));
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) raw[y * (w + 1) + 1 + x] = Math.max(0, Math.min(255, Math.round(level(x, y))));
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
 }
 
 /** The files of a stored (uncompressed) zip, read through its central directory. */
@@ -472,6 +493,39 @@ async function main(): Promise<number> {
       assert(perClass === 2, `${perClass} per-class accuracies, expected 2`);
       assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
       return `"${message.slice(0, 90)}…"; then 300 rows trained to dval accuracy ${acc}`;
+    });
+
+    await check('your own images: an undecodable file is named, labelled PNGs (file-name prefixes) train above the majority class', async () => {
+      await page.goto('about:blank');
+      await page.goto(url, { waitUntil: 'load' });
+      await page.waitForSelector('#check.ok');
+      // dark strokes on white, two classes: a vertical bar or a horizontal bar, at random places and sizes
+      let seed = 11;
+      const rnd = (): number => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+      const files = Array.from({ length: 80 }, (_, i) => {
+        const kind = i % 2 ? 'vbar' : 'hbar';
+        const [w, h] = [40 + Math.floor(rnd() * 20), 40 + Math.floor(rnd() * 20)];
+        const [cx, cy, len] = [10 + rnd() * 20, 10 + rnd() * 20, 12 + rnd() * 10];
+        const png = greyPNG(w, h, (x, y) => {
+          const on = kind === 'vbar' ? Math.abs(x - cx) < 2 && Math.abs(y - cy - len / 2) < len / 2 : Math.abs(y - cy) < 2 && Math.abs(x - cx - len / 2) < len / 2;
+          return on ? 20 : 235 + rnd() * 20;
+        });
+        return { name: `${kind}_${i}.png`, mimeType: 'image/png', buffer: png };
+      });
+      await page.setInputFiles('#images', [...files.slice(0, 12), { name: 'vbar_broken.png', mimeType: 'image/png', buffer: Buffer.from('not a png') }]);
+      await page.waitForSelector('#images-error', { timeout: 30_000 });
+      const message = (await page.textContent('#images-error')) ?? '';
+      assert(message.includes('vbar_broken.png') && message.includes('decode'), `the message does not name the file: '${message}'`);
+      await page.setInputFiles('#images', files);
+      await page.waitForSelector('#check.ok', { timeout: 30_000 });
+      assert(await page.inputValue('#dataset') === 'images', 'the dataset is not the images');
+      await page.click('#train');
+      await page.waitForSelector('#status[data-state="done"]', { timeout: 120_000 });
+      const acc = Number(await page.locator('#report td[data-metric="accuracy"][data-set="dval"]').last().getAttribute('data-v'));
+      await docShot(page, '#inside', 'playground-images.png');
+      assert(acc >= 0.8, `dval accuracy ${acc} on the two shapes`);
+      assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+      return `"${message.slice(0, 80)}…"; 80 PNGs of 40-59 px trained to dval accuracy ${acc}`;
     });
 
     if (firstEpoch) console.log(`browser tests: page load to first trained epoch: ${firstEpoch} s (measured in the page)`);
