@@ -906,6 +906,39 @@ function setupPad(): void {
     drawn = true;
   }
   $('clear').addEventListener('click', clear);
+  $('draw-add').addEventListener('click', () => {
+    const label = $<HTMLInputElement>('draw-label').value.trim();
+    if (!drawn || label === '') {
+      $('draw-count').textContent = drawn ? 'Name the class first.' : 'Draw something first.';
+      return;
+    }
+    drawings.push({ x: drawingInput(), label });
+    clear();
+    renderDrawings();
+  });
+  $('draw-use').addEventListener('click', () => {
+    const classes = [...new Set(drawings.map((d) => d.label))].sort();
+    const X = new Float64Array(drawings.length * 784);
+    drawings.forEach((d, i) => X.set(d.x, i * 784));
+    custom = { X, n: drawings.length, features: [], Y: drawings.map((d) => classes.indexOf(d.label)), classes, name: `${drawings.length} drawings`, shape: [28, 28, 1] };
+    session = defaultSession('images', classes.length, drawings.length);
+    model = undefined;
+    renderSetup();
+    saveSession();
+    void prepareData();
+  });
+}
+
+/** Your own drawings, each as the network sees it (28 × 28) with its class. */
+const drawings: { x: Float64Array; label: string }[] = [];
+
+function renderDrawings(): void {
+  const counts = new Map<string, number>();
+  for (const d of drawings) counts.set(d.label, (counts.get(d.label) ?? 0) + 1);
+  const ready = counts.size >= 2 && drawings.length >= 10;
+  $<HTMLButtonElement>('draw-use').disabled = !ready;
+  $('draw-count').textContent = `${drawings.length} drawings: ${[...counts].map(([l, n]) => `${l} ${n}`).join(', ')}` +
+    (ready ? '' : ` (${counts.size < 2 ? 'at least two classes' : 'at least ten drawings'} before training)`);
 }
 
 /** The drawing as the network sees it: 28 × 28 grey levels in [0, 1]. */

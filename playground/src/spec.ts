@@ -206,20 +206,22 @@ export interface Session {
 
 /** A sensible starting point per dataset (the MNIST CNN learns to ≥ 0.9 validation accuracy in one epoch). */
 export function defaultSession(kind: DatasetKind = 'mnist', classes = 2, samples = 0): Session {
+  // your own data: batches of 16, fewer when dtrain (four fifths) is small, so that an epoch has two batches
+  const small = samples > 0 ? Math.max(1, Math.min(16, Math.floor((samples * 4) / 5 / 2))) : 16;
   switch (kind) {
     case 'images':
       // your images, resized like MNIST: the MNIST network with one output per class
       return {
         data: { kind, samples },
         layers: [layerSpec('Convolution'), layerSpec('Pooling'), layerSpec('Flatten'), layerSpec('Dense', { units: 32 }), layerSpec('Dense', { units: classes, activate: 'softmax' })],
-        train: { loss: 'CCE', learningRate: 0.01, schedule: 'steady', epochs: 20, batchSize: 16, seed: 1 },
+        train: { loss: 'CCE', learningRate: 0.01, schedule: 'steady', epochs: 20, batchSize: small, seed: 1 },
       };
     case 'csv':
       // a CSV of numeric features: a small multilayer perceptron
       return {
         data: { kind, samples },
         layers: [layerSpec('Dense', { units: 16 }), layerSpec('Dense', { units: classes, activate: 'softmax' })],
-        train: { loss: 'CCE', learningRate: 0.1, schedule: 'steady', epochs: 60, batchSize: 16, seed: 1 },
+        train: { loss: 'CCE', learningRate: 0.1, schedule: 'steady', epochs: 60, batchSize: small, seed: 1 },
       };
     case 'mnist':
       return {

@@ -528,6 +528,37 @@ async function main(): Promise<number> {
       return `"${message.slice(0, 80)}…"; 80 PNGs of 40-59 px trained to dval accuracy ${acc}`;
     });
 
+    await check('draw your own dataset: drawings of two classes become the dataset and train', async () => {
+      await page.goto('about:blank');
+      await page.goto(url, { waitUntil: 'load' });
+      await page.waitForSelector('#check.ok');
+      await page.click('#own-drawings summary');
+      const box = (await page.locator('#pad').boundingBox())!;
+      for (let i = 0; i < 12; i++) {
+        const dash = i % 2 === 1;
+        await page.mouse.move(box.x + box.width * (dash ? 0.2 : 0.45 + 0.02 * i), box.y + box.height * (dash ? 0.4 + 0.02 * i : 0.2));
+        await page.mouse.down();
+        for (let k = 1; k <= 10; k++) {
+          const t = 0.6 * (k / 10);
+          await page.mouse.move(box.x + box.width * (dash ? 0.2 + t : 0.45 + 0.02 * i), box.y + box.height * (dash ? 0.4 + 0.02 * i : 0.2 + t));
+        }
+        await page.mouse.up();
+        await page.fill('#draw-label', dash ? 'dash' : 'bar');
+        await page.click('#draw-add');
+      }
+      const count = (await page.textContent('#draw-count')) ?? '';
+      assert(count.startsWith('12 drawings') && await page.isEnabled('#draw-use'), `after 12 drawings: '${count}'`);
+      await page.click('#draw-use');
+      await page.waitForSelector('#check.ok');
+      assert(await page.inputValue('#dataset') === 'images', 'the drawings are not the dataset');
+      await page.click('#train');
+      await page.waitForSelector('#status[data-state="done"]', { timeout: 120_000 });
+      const rows = await page.locator('#report tbody tr').count();
+      assert(rows === 20, `${rows} epochs in the report, expected the default 20`);
+      assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+      return `${count}; trained ${rows} epochs`;
+    });
+
     if (firstEpoch) console.log(`browser tests: page load to first trained epoch: ${firstEpoch} s (measured in the page)`);
   } finally {
     await context?.close();
