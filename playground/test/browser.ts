@@ -327,6 +327,8 @@ async function main(): Promise<number> {
       await page.waitForSelector('#status:has-text("batch")', { timeout: 60_000 });
       await page.click('#stop');
       await page.waitForSelector('#status[data-state="stopped"]', { timeout: 60_000 });
+      const stoppedStatus = (await page.textContent('#status')) ?? '';
+      assert(/^Stopped in epoch \d+\/500 after batch \d+\/\d+/.test(stoppedStatus) && !/Stopping|epoch \d+\/500 · batch/.test(stoppedStatus), `after Stop the status says '${stoppedStatus}'`);
       const stoppedAt = await page.locator('#report tbody tr').count();
       assert(stoppedAt < 500, `training ran to the end (${stoppedAt} epochs) before Stop took effect`);
       assert(await page.isEnabled('#resume'), 'Resume is not enabled after Stop');
@@ -482,6 +484,7 @@ async function main(): Promise<number> {
       const message = (await page.textContent('#csv-error')) ?? '';
       assert(message.includes('row 58') && message.includes("'width'") && message.includes("'n/a'"), `the message does not name the row and column: '${message}'`);
       await page.setInputFiles('#csv', { name: 'shapes.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+      await page.waitForFunction(() => (document.getElementById('dataset') as HTMLSelectElement).value === 'csv', undefined, { timeout: 30_000 });
       await page.waitForSelector('#check.ok');
       assert(await page.inputValue('#dataset') === 'csv', 'the dataset is not the CSV');
       await page.click('#train');
@@ -517,6 +520,7 @@ async function main(): Promise<number> {
       const message = (await page.textContent('#images-error')) ?? '';
       assert(message.includes('vbar_broken.png') && message.includes('decode'), `the message does not name the file: '${message}'`);
       await page.setInputFiles('#images', files);
+      await page.waitForFunction(() => (document.getElementById('dataset') as HTMLSelectElement).value === 'images', undefined, { timeout: 30_000 });
       await page.waitForSelector('#check.ok', { timeout: 30_000 });
       assert(await page.inputValue('#dataset') === 'images', 'the dataset is not the images');
       await page.click('#train');
@@ -549,6 +553,7 @@ async function main(): Promise<number> {
       const count = (await page.textContent('#draw-count')) ?? '';
       assert(count.startsWith('12 drawings') && await page.isEnabled('#draw-use'), `after 12 drawings: '${count}'`);
       await page.click('#draw-use');
+      await page.waitForFunction(() => (document.getElementById('dataset') as HTMLSelectElement).value === 'images', undefined, { timeout: 30_000 });
       await page.waitForSelector('#check.ok');
       assert(await page.inputValue('#dataset') === 'images', 'the drawings are not the dataset');
       await page.click('#train');
