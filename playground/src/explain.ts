@@ -26,6 +26,8 @@ export interface Explanation {
   cachedName: string;
   /** The activation of the cached value (forward): A from fc.A. */
   activated?: number;
+  /** How `activated` is made, when not step (6)'s fc.A = f(Z). */
+  activatedName?: string;
   /** Cells of other arrays to highlight: array name → flat indices. */
   highlight: Record<string, number[]>;
   /** Per-sample partial sums (dW: the sum over samples of step 1.1). */
@@ -206,4 +208,33 @@ export function poolZ(c: { X: NDArray; Z: NDArray; d: Record<string, number>; po
   const values = terms.map((t) => t.a);
   const pooled = c.pool === 'mean' ? sum / (ph * pw) : c.pool === 'min' ? Math.min(...values) : Math.max(...values);
   return { steps: ['2', '3', '4'], cell: `Z[${m},${ioh},${iow},${k}]`, terms, sum: pooled, cached: z, cachedName: 'fc.Z', highlight: { X: hx, Z: [idx(c.Z.shape, m, ioh, iow, k)] } };
+}
+
+/** LSTM, one cell of one step (8s)–(9s): the gates f, i, g, o at (m, s, u) and the memory and hidden states they make. */
+export function lstmCell(fc: Record<string, NDArray>, m: number, s: number, u: number): Explanation {
+  const k = idx(fc.h.shape, m, s, u);
+  const v = (key: string): number => fc[key].data[k];
+  const terms: Term[] = [
+    { what: `Cp_[${m},${s},${u}] · f (previous memory × forget gate)`, a: v('Cp_'), b: v('f'), product: v('Cp_') * v('f') },
+    { what: `i[${m},${s},${u}] · g (input gate × candidate)`, a: v('i'), b: v('g'), product: v('i') * v('g') },
+  ];
+  return {
+    steps: ['8s', '9s'], cell: `C_[${m},${s},${u}]`, terms, sum: terms[0].product + terms[1].product, cached: v('C_'), cachedName: 'fc.C_',
+    activated: v('h'), activatedName: `(8.2s) C = tanh(C_) = ${v('C')}, (9s) h = o · C = ${v('o')} × ${v('C')}: fc.h`,
+    highlight: Object.fromEntries(['f', 'i', 'g', 'o', 'C_', 'C', 'h', 'Cp_'].map((key) => [key, [k]])),
+  };
+}
+
+/** GRU, one cell of one step (7s): h = z · hp + (1 − z) · hh from the update gate z, the previous state and the hidden hat. */
+export function gruCell(fc: Record<string, NDArray>, m: number, s: number, u: number): Explanation {
+  const k = idx(fc.h.shape, m, s, u);
+  const v = (key: string): number => fc[key].data[k];
+  const terms: Term[] = [
+    { what: `z[${m},${s},${u}] · hp (update gate × previous state)`, a: v('z'), b: v('hp'), product: v('z') * v('hp') },
+    { what: `(1 − z) · hh (the rest × hidden hat; r = ${v('r').toFixed(4)} reset the hp inside hh)`, a: 1 - v('z'), b: v('hh'), product: (1 - v('z')) * v('hh') },
+  ];
+  return {
+    steps: ['7s'], cell: `h[${m},${s},${u}]`, terms, sum: terms[0].product + terms[1].product, cached: v('h'), cachedName: 'fc.h',
+    highlight: Object.fromEntries(['z', 'r', 'hh', 'hp', 'h'].map((key) => [key, [k]])),
+  };
 }

@@ -2,7 +2,7 @@
 // selected layer's page: EpyNN's numbered equations, the TypeScript lines implementing each step, and this
 // batch's values read from the layer's caches (click a cell to see which numbers made it).
 import { type EpyNN, type Layer, type NDArray, fmt } from '../../src/index.js';
-import { type Explanation, convDW, convDX, convZ, denseDW, denseDX, denseZ, poolZ } from './explain.js';
+import { type Explanation, convDW, convDX, convZ, denseDW, denseDX, denseZ, gruCell, lstmCell, poolZ } from './explain.js';
 import { type Equation, phaseEquations, excerptsFor, type CodeExcerpt } from './lesson.js';
 import { layerSteps, updateExcerpt } from './sources.js';
 import { type Phase, type Step, Stepper } from './stepper.js';
@@ -426,6 +426,14 @@ function explanationFor(layer: Layer, key: string, flat: number): Explanation | 
       return denseDW({ X: fc.X, dZ: bc.dZ, dW: g.dW }, j, u);
     }
   }
+  if (layer.name === 'LSTM' && fc.h && fc.Cp_ && ['h', 'C', 'C_', 'f', 'i', 'g', 'o', 'f_', 'i_', 'g_', 'o_', 'Cp_', 'hp'].includes(key)) {
+    const [im, st, u] = coords(fc.h);
+    return lstmCell(fc, im, st, u);
+  }
+  if (layer.name === 'GRU' && fc.h && fc.z && ['h', 'z', 'r', 'hh', 'z_', 'r_', 'hh_', 'hp'].includes(key)) {
+    const [im, st, u] = coords(fc.h);
+    return gruCell(fc, im, st, u);
+  }
   if (layer.name === 'Pooling' && (key === 'Z' || key === 'A') && fc.Z) {
     const [im, y, x, k] = coords(fc.Z);
     return poolZ({ X: fc.X, Z: fc.Z, d, pool: (layer as unknown as { pool: string }).pool }, im, y, x, k);
@@ -449,7 +457,7 @@ function explanationView(e: Explanation): HTMLElement {
     h('div', { class: 'exsum' }, ...line),
     h('div', { class: 'excached' }, `${e.cachedName} (the layer's cache) = `, h('strong', {}, num(e.cached)),
       h('span', { class: 'muted small' }, diff === 0 ? '  (the same bits)' : `  (differs by ${diff.toExponential(1)}: the kernel adds in another order)`)),
-    e.activated !== undefined ? h('div', { class: 'exact' }, `(6) activation: fc.A = `, h('strong', {}, num(e.activated))) : '');
+    e.activated !== undefined ? h('div', { class: 'exact' }, e.activatedName ?? '(6) activation: fc.A', ' = ', h('strong', {}, num(e.activated))) : '');
 }
 
 // ------------------------------------------------------------------------------------------------

@@ -195,3 +195,32 @@ describe('the gradient check button (playground/src/gradcheck.ts)', () => {
     }
   });
 });
+
+describe('recurrent cells, step by step', () => {
+  test('LSTM (8s)-(9s) and GRU (7s) at a cell: the gates\' terms add up to the cached C_ and h', async () => {
+    const { lstmCell, gruCell } = await import('../../playground/src/explain.js');
+    const { GRU } = await import('../../src/index.js');
+    const { X, Y } = makeDataset({ kind: 'dummy_string', samples: 60 }, 2) as { X: string[][]; Y: number[] };
+    for (const cell of [new LSTM({ unitCells: 3, sequences: true }), new GRU({ unitCells: 3, sequences: true })]) {
+      const emb = new Embedding({ XData: X, YData: Y, XEncode: true, YEncode: true, batchSize: 12, relativeSize: [4, 1, 0] });
+      const m = new EpyNN([emb, cell, new Flatten(), new Dense({ units: 2, activate: softmax })], 'rec');
+      m.initialize({ loss: 'BCE', seed: 4, quiet: true });
+      const st = new Stepper(m);
+      st.finishBatch();
+      st.stepTo('forward');
+      st.stepTo('forward'); // the recurrent layer's forward of the second batch
+      const fc = m.layers[1].fc;
+      for (const [im, s, u] of [[0, 0, 0], [5, 6, 2], [11, 11, 1]]) {
+        if (cell.name === 'LSTM') {
+          const e = lstmCell(fc, im, s, u);
+          expect(Math.abs(e.sum - e.cached)).toBeLessThanOrEqual(1e-15 * Math.max(1, Math.abs(e.cached)));
+          const k = (im * 12 + s) * 3 + u;
+          expect(fc.h.data[k]).toBe(fc.o.data[k] * fc.C.data[k]);
+        } else {
+          const e = gruCell(fc, im, s, u);
+          expect(Math.abs(e.sum - e.cached)).toBeLessThanOrEqual(1e-15 * Math.max(1, Math.abs(e.cached)));
+        }
+      }
+    }
+  });
+});
