@@ -431,9 +431,10 @@ function majorityBaseline(): { acc: number; label: string } | undefined {
 function majorityWarning(): void {
   const acc = model?.metrics.accuracy?.[1]?.at(-1);
   const base = majorityBaseline();
-  if (acc === undefined || !base || acc > base.acc + 0.02) return;
+  // the margin tests/examples/learn.test.ts asks of every CLI example: 0.1 above the baseline
+  if (acc === undefined || !base || acc >= base.acc + 0.1) return;
   $('warnings').append(h('div', { class: 'majority' },
-    `⚠ This network does not learn the task: its dval accuracy ${acc.toFixed(3)} is the majority-class baseline ${base.acc.toFixed(3)} (always answering "${base.label}"). `,
+    `⚠ This network has not learned the task: its dval accuracy ${acc.toFixed(3)} is not clearly above the majority-class baseline ${base.acc.toFixed(3)} (always answering "${base.label}"; the CLI examples ask for 0.1 more). `,
     `What learns it: ${WHAT_LEARNS[session.data.kind]}`));
 }
 

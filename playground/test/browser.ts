@@ -465,6 +465,15 @@ async function main(): Promise<number> {
       return `${identical}/${got.size} metric values identical to Node's, the others within ${ENGINE_RTOL} (the engines' Math.log/exp); two openings identical; dval accuracy ${m.metrics.accuracy[1].at(-1)}`;
     });
 
+    await check('a network that does not learn says so, with what learns the dataset (dummy_string at learning rate 1e-9)', async () => {
+      await page.goto('about:blank');
+      await page.goto(`${url}#data=dummy_string&n=480&loss=BCE&lr=1e-9&epochs=1&run`, { waitUntil: 'load' });
+      await page.waitForSelector('#status[data-state="done"]', { timeout: 120_000 });
+      const warning = (await page.locator('#warnings .majority').textContent({ timeout: 5_000 })) ?? '';
+      assert(warning.includes('majority-class baseline') && warning.includes('What learns it') && warning.includes('sequences'), `the warning says '${warning}'`);
+      return warning.slice(0, 140);
+    });
+
     await check('your own CSV: a broken file is named by row and column, a good one trains above the majority class', async () => {
       await page.goto('about:blank');
       await page.goto(url, { waitUntil: 'load' });
