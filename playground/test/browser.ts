@@ -474,6 +474,26 @@ async function main(): Promise<number> {
       return warning.slice(0, 140);
     });
 
+    await check('the same seed trained with EpyNN\'s SGD and with Adam side by side: two curves, two accuracies', async () => {
+      const s = smallCNN();
+      s.train.epochs = 1;
+      await page.goto('about:blank');
+      await page.goto(`${url}#${toHash(s, ['accuracy'])}`, { waitUntil: 'load' });
+      await page.waitForSelector('#check.ok');
+      await page.click('#compare-box summary');
+      await page.click('#compare-run');
+      await page.waitForSelector('#compare-result[data-done="true"]', { timeout: 120_000 });
+      const accs = await page.locator('#compare-result span[data-optimizer]').evaluateAll((spans) => spans.map((e) => [e.getAttribute('data-optimizer'), Number(e.getAttribute('data-acc'))] as const));
+      const paths = await page.locator('#compare svg path').count();
+      assert(accs.length === 2 && accs.every(([, a]) => a > 0.1) && accs[0][1] !== accs[1][1], `accuracies ${JSON.stringify(accs)}`);
+      assert(paths === 4, `${paths} curves drawn, expected 2 optimizers × (cost, accuracy)`);
+      // EpyNN's SGD here is the page's own training of the same session: the same dval accuracy
+      const m = await nodeModel(s, ['accuracy']);
+      m.train({ epochs: 1, quiet: true });
+      assert(accs[0][1] === m.metrics.accuracy[1][0], `EpyNN SGD side: ${accs[0][1]}, Node: ${m.metrics.accuracy[1][0]}`);
+      return accs.map(([o, a]) => `${o} ${a.toFixed(3)}`).join(', ');
+    });
+
     await check('your own CSV: a broken file is named by row and column, a good one trains above the majority class', async () => {
       await page.goto('about:blank');
       await page.goto(url, { waitUntil: 'load' });
