@@ -9,7 +9,7 @@ import { MAX_THREADS, closestKey } from '../commons/checks.js';
 import { setThreads } from '../parallel/engine.js';
 import { modelTerminalChart } from '../commons/plot.js';
 import { readModel } from '../node/fs.js'; // also registers the file-system adapter (model.write(), model.plot())
-import { writeONNX, writeTFJS } from '../node/formats.js';
+import { refuseOverwrite, writeONNX, writeTFJS } from '../node/formats.js';
 import { modelSummary } from '../network/summary.js';
 
 /** What the CLI needs from examples/index.ts (kept local: the examples are outside src/). */
@@ -342,6 +342,7 @@ function commandExport(argv: string[], io: CliIO): number {
     return USAGE;
   }
   const [input, out] = operands;
+  refuseOverwrite(input, format === 'tfjs' ? [out, join(out, 'model.json')] : [out], 'epynn export');
   const model = readModel(input);
   const written = format === 'tfjs' ? writeTFJS(model, out) : writeONNX(model, out);
   io.out(`${format === 'tfjs' ? 'TF.js' : 'ONNX'} model written to ${written}`);

@@ -1,6 +1,6 @@
 // Model files (EpyNN commons/library.py, which pickles the whole object): our own JSON format,
 // documented in docs/FORMAT.md. Browser-safe: no fs, no Buffer. Files live in src/node/.
-import { show } from '../commons/checks.js';
+import { checkFinite, show } from '../commons/checks.js';
 import { activationName, getActivation } from '../activation/functions.js';
 import { EpyNNError, ModelFileError } from '../commons/errors.js';
 import { lossFunctions } from '../commons/loss.js';
@@ -17,6 +17,7 @@ import { type Optimizer, epynnSGD } from '../optimizers/optimizer.js';
 import { optimizerFromConfig, optimizerNames } from '../optimizers/index.js';
 import type { HPars } from '../settings.js';
 import { Crc32Text, base64Decode, base64Encode, bytesToFloat64, crc32, float64ToBytes } from './bytes.js';
+import { type ReadLimits, maxParametersOf, valueBudget } from './limits.js';
 import { getLayerClass, layerTypes } from './registry.js';
 import { checkModelDocument, checkNumber, checkTree, isObject, shown } from './schema.js';
 
@@ -219,8 +220,14 @@ function hydrate(config: Record<string, unknown>, where: string): Record<string,
 
 const layerWhere = (i: number, layer: { name?: string; type?: string }): string => `layer ${i} (${layer.name ?? layer.type})`;
 
+/** @internal modelToJSON's options for src/parallel's replicas: no optimizer (replicas never update). */
+export interface ReplicaJSONOptions extends ToJSONOptions {
+  /** Leave out the optimizers and their state (the replica reads as EpyNN's SGD). */
+  withoutOptimizer?: boolean;
+}
+
 /** The model as a plain JSON object (see docs/FORMAT.md). Parameters are stored bit-exact. */
-export function modelToJSON(model: EpyNN, { includeData = false }: ToJSONOptions = {}): ModelJSON {
+export function modelToJSON(model: EpyNN, { includeData = false, withoutOptimizer = false }: ReplicaJSONOptions = {}): ModelJSON {
   const where = 'EpyNN.toJSON';
   const emb = model.embedding;
   const layers = model.layers.map((layer, i): LayerJSON => {
@@ -237,7 +244,7 @@ export function modelToJSON(model: EpyNN, { includeData = false }: ToJSONOptions
     const shapes = (s: Record<string, Shape>): Record<string, number[]> =>
       Object.fromEntries(Object.entries(s).map(([k, v]) => [k, [...v]]));
     const state: Record<string, ArrayJSON> = {};
-    for (const [k, v] of Object.entries(layer.s)) if (Object.hasOwn(layer.p, k)) state[k] = encodeArray(new NDArray(v, [v.length]));
+    if (!withoutOptimizer) for (const [k, v] of Object.entries(layer.s)) if (Object.hasOwn(layer.p, k)) state[k] = encodeArray(new NDArray(v, [v.length]));
     return {
       type: layer.name,
       config,
@@ -249,8 +256,8 @@ export function modelToJSON(model: EpyNN, { includeData = false }: ToJSONOptions
       fs: shapes(layer.fs),
       bs: shapes(layer.bs),
       params,
-      optimizer: layer.ownOptimizer === undefined ? null : optimizerJSON(layer.ownOptimizer, w),
-      optimizerState: layer.steps === 0 && Object.keys(state).length === 0 ? null : { steps: layer.steps, s: state },
+      optimizer: layer.ownOptimizer === undefined || withoutOptimizer ? null : optimizerJSON(layer.ownOptimizer, w),
+      optimizerState: (layer.steps === 0 && Object.keys(state).length === 0) || withoutOptimizer ? null : { steps: layer.steps, s: state },
     };
   });
   const metrics: Record<string, NumberJSON[][]> = {};
@@ -275,7 +282,7 @@ export function modelToJSON(model: EpyNN, { includeData = false }: ToJSONOptions
       seHPars: { ...model.seHPars },
       metrics,
       compat: model.compat ?? null,
-      optimizer: optimizerJSON(model.optimizer, `${where}: model`),
+      optimizer: withoutOptimizer ? undefined : optimizerJSON(model.optimizer, `${where}: model`),
       clipNorm: model.clipNorm ?? null,
       clipValue: model.clipValue ?? null,
       lrScale: model.lrScale,
@@ -574,7 +581,8 @@ function checkForwardShapes(entry: LayerJSON, layer: Layer, w: string): void {
  * (then the stored dimensions and parameter shapes are compared, before anything is allocated),
  * initializeParameters (the expected names), the stored parameters put in place, forward.
  */
-function restoreParameters(model: EpyNN, json: ModelJSON, where: string): void {
+function restoreParameters(model: EpyNN, json: ModelJSON, where: string, maxParameters: number): void {
+  const budget = valueBudget(maxParameters, where);
   const layers = model.layers;
   const outputActivation = layers[layers.length - 1].activation.activate;
   model.trainingLoss = lossFunctions(json.model.loss, outputActivation);
@@ -596,6 +604,7 @@ function restoreParameters(model: EpyNN, json: ModelJSON, where: string): void {
       }
     };
     stage('computeShapes', () => layer.computeShapes(A));
+    budget(layer, w);
     checkDimensions(entry, layer, w, { complete: true });
     for (const [k, a] of Object.entries(entry.params)) {
       const want = layer.fs[k];
@@ -609,6 +618,7 @@ function restoreParameters(model: EpyNN, json: ModelJSON, where: string): void {
     for (const [k, a] of Object.entries(entry.params)) {
       if (!Object.hasOwn(layer.p, k)) throw new ModelFileError(`${w}: unexpected parameter ${k} (the architecture has ${Object.keys(layer.p).join(', ') || 'none'})`);
       saved[k] = decodeArray(a, `${w}: parameter ${k}`);
+      checkFinite(`${w}: parameter ${k}`, k, saved[k]);
       if (!sameShape(saved[k].shape, layer.p[k].shape)) {
         throw new ModelFileError(`${w}: parameter ${k} has shape ${fmt(saved[k].shape)} but the architecture needs ${fmt(layer.p[k].shape)}`);
       }
@@ -670,9 +680,11 @@ function restoreOptimizerState(layer: Layer, entry: LayerJSON, w: string): void 
 /**
  * Rebuilds a model from `modelToJSON` output (object or JSON text). The model predicts exactly as
  * the one written and, when the data was included, continues training on the same random streams.
- * Every problem with the input is a ModelFileError naming the field.
+ * Every problem with the input is a ModelFileError naming the field. `limits.maxParameters` bounds
+ * the values the model may hold (MAX_PARAMETERS by default), checked from the shapes before allocating.
  */
-export function modelFromJSON(input: ModelJSON | string, where = 'EpyNN.fromJSON'): EpyNN {
+export function modelFromJSON(input: ModelJSON | string, where = 'EpyNN.fromJSON', limits?: ReadLimits): EpyNN {
+  const maxParameters = maxParametersOf(limits, where);
   try {
     // (1) The document, checked before anything is built
     const json = typeof input === 'string' ? parseModelJSON(input, where) : checkModelJSON(input, where);
@@ -686,7 +698,7 @@ export function modelFromJSON(input: ModelJSON | string, where = 'EpyNN.fromJSON
     // (3)-(6)
     restoreModelFields(model, json, where);
     restoreEmbedding(model, json, where);
-    if (json.model.initialized) restoreParameters(model, json, where);
+    if (json.model.initialized) restoreParameters(model, json, where, maxParameters);
     restoreLayerState(model, json, where);
     // (7) compat: 'epynn' mode (checked by the schema)
     model.setCompat(json.model.compat ?? undefined);
