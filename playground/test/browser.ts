@@ -232,6 +232,11 @@ async function main(): Promise<number> {
         const workers = page.workers().length;
         assert(workers >= 2, `${workers} Web Worker(s) in the page, expected the training worker and its worker threads`);
       }
+      // at 1440 px the loss columns of the report are in view (they come first, one lrate column)
+      await page.setViewportSize({ width: 1440, height: 1000 });
+      const [report, lossCell] = await Promise.all([page.locator('#report').boundingBox(), page.locator('#report td[data-set="dval"][data-metric="CCE"]').last().boundingBox()]);
+      assert(report && lossCell && lossCell.x + lossCell.width <= report.x + report.width, `at 1440 px the dval loss column ends at ${lossCell?.x}+${lossCell?.width}, the report at ${report?.x}+${report?.width}`);
+      await page.setViewportSize({ width: 1500, height: 1100 });
       await page.screenshot({ path: join(shots, '2-trained.png'), fullPage: true });
       await docShot(page, 'main', 'playground.png');
       assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
