@@ -347,13 +347,16 @@ function startTraining(): void {
 }
 
 let trainStart = 0;
+/** The threads the worker asked for (getThreads), and the badge says how many did the work after an epoch. */
+let threadsAsked = 1;
 let firstEpochLogged = false;
 
 function onWorker(msg: FromWorker): void {
   switch (msg.type) {
     case 'ready':
       setModel(EpyNN.fromJSON(msg.json), false);
-      $('kernels').textContent = `training: ${msg.backend === 'wasm' ? 'WebAssembly SIMD' : 'TypeScript'} kernels, ${msg.threads === 1 ? '1 thread' : `${msg.threads} threads`}`;
+      threadsAsked = msg.threads;
+      $('kernels').textContent = `training: ${msg.backend === 'wasm' ? 'WebAssembly SIMD' : 'TypeScript'} kernels, ${msg.threads === 1 ? '1 thread' : `${msg.threads} threads`} asked for`;
       break;
     case 'batches':
       batchPoints.push(...msg.points);
@@ -380,8 +383,8 @@ function onWorker(msg: FromWorker): void {
       confusion = msg.confusion;
       $('warnings').replaceChildren(...msg.warnings.map((w) => h('div', {}, `⚠ ${w}`)));
       // the threads that really trained (the worker threads took shards, or not: then the note says why)
-      $('kernels').textContent = $('kernels').textContent!.replace(/, \d+ threads?( \(.*\))?$/, msg.threadsUsed === 1 ? ', 1 thread' : `, ${msg.threadsUsed} threads`) +
-        (msg.threadsNote !== '' ? ` (${msg.threadsNote})` : '');
+      $('kernels').textContent = $('kernels').textContent!.replace(/, \d+ threads?( asked for)?( \(.*\))?$/, msg.threadsUsed === 1 ? ', 1 thread' : `, ${msg.threadsUsed} threads`) +
+        (msg.threadsNote !== '' ? ` (${msg.threadsNote})` : msg.threadsUsed === 1 && threadsAsked > 1 ? ` (${threadsAsked} asked for: the worker threads took no shards)` : '');
       $('kernels').dataset.threads = String(msg.threadsUsed);
       const m = EpyNN.fromJSON(msg.json);
       setModel(m, true);
