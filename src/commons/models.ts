@@ -5,7 +5,7 @@ import { checkHPars } from './checks.js';
 import { NDArray, type Shape, size } from './ndarray.js';
 import { type Rng, seededRng } from './rng.js';
 import { EpyNNError } from './errors.js';
-import { kernelArray } from '../kernels/backend.js';
+import { kernelBuffer } from '../kernels/buffer.js';
 
 /**
  * Base class of every layer. State lives in EpyNN's dictionaries, with EpyNN's keys:
@@ -111,7 +111,7 @@ export abstract class Layer {
     const i = bufs.findIndex((b) => b.length === n);
     let buf: Float64Array;
     if (i < 0) {
-      buf = kernelArray(n); // in the WebAssembly kernels' memory when they can work on it in place
+      buf = kernelBuffer(n); // from the kernels' backend, which may work on it in place
       bufs.unshift(buf);
       if (bufs.length > 3) bufs.pop();
     } else {

@@ -1,0 +1,38 @@
+// The TypeScript backend's float64 kernels in the registry: every op, none declining (the end of every
+// backend's fallback chain).
+import { kernel, registerKernels } from '../registry.js';
+import { convForwardJs, convGradWJs, convGradXJs } from './convPasses.js';
+import * as gemm from './gemm.js';
+import { maskStore4, poolBackLoops, poolWindows } from './pool.js';
+import { derivativeJs, rowSumJs, stepActivationJs } from './recurrent.js';
+
+/** X and Z, which mean pooling's backward does not read. */
+const NONE = new Float64Array(0);
+
+registerKernels('js', 'float64', {
+  gemm: gemm.gemmStrided,
+  gemmNNSmallN: gemm.gemmNNSmallN,
+  gemmNTSmallK: gemm.gemmNTSmallK,
+  gemmTNSmallN: gemm.gemmTNSmallN,
+  convForward: convForwardJs,
+  convGradW: convGradWJs,
+  convGradX: convGradXJs,
+  reluBackward: (g, z, out) => {
+    const n = out.length;
+    for (let i = 0; i < n; i++) out[i] = g[i] * +(z[i] > 0);
+  },
+  poolWindows: (x, z, p, offs, mode, sign) => poolWindows(x, z, p.m, p.h, p.w, p.d, p.oh, p.ow, p.sh, p.sw, offs, mode, sign),
+  poolMask4: (x, z, da, dx, p) => maskStore4(x, z, da, dx, p.m, p.h, p.w, p.d, p.oh, p.ow, p.sh, p.sw, p.pw),
+  poolMask: (x, z, da, dx, p, _offs, store) => {
+    if (store) dx.fill(0); // the loops add onto zeros (a reused buffer was not zeroed)
+    poolBackLoops(x, z, da, dx, p, false);
+  },
+  poolMeanBack: (da, dx, p) => poolBackLoops(NONE, NONE, da, dx, p, true),
+  // The products of the recurrent layers: the 'gemm' entry of the active backend
+  recurrentGemm: (...args) => kernel('gemm', 'float64')(...args),
+  stepActivation: stepActivationJs,
+  stepKernels: () => null,
+  derivative: derivativeJs,
+  rowSum: rowSumJs,
+  buffer: (n) => new Float64Array(n),
+});
