@@ -2,6 +2,7 @@
 // backend's fallback chain).
 import { kernel, registerKernels } from '../registry.js';
 import { convForwardJs, convGradWJs, convGradXJs } from './convPasses.js';
+import { gemmStrided32 } from './f32.js';
 import * as gemm from './gemm.js';
 import { maskStore4, poolBackLoops, poolWindows } from './pool.js';
 import { derivativeJs, rowSumJs, stepActivationJs } from './recurrent.js';
@@ -35,4 +36,10 @@ registerKernels('js', 'float64', {
   derivative: derivativeJs,
   rowSum: rowSumJs,
   buffer: (n) => new Float64Array(n),
+});
+
+// float32 (issue 28): the GEMM so far, and plain buffers
+registerKernels('js', 'float32', {
+  gemm: gemmStrided32,
+  buffer: (n) => new Float32Array(n),
 });

@@ -40,6 +40,8 @@ export interface WasmExports {
   rec_colsum(db: number, g: number, rows: number, u: number): void;
   rec_mm(M: number, N: number, K: number, a: number, ars: number, b: number, c: number, ldc: number, acc: number): void;
   rec_mm_tn(M: number, N: number, K: number, a: number, lda: number, b: number, c: number, ldc: number, acc: number): void;
+  // kernels6.wat: float32 (f32x4)
+  gemm32_block(mc: number, nc: number, kc: number, pa: number, pb: number, pt: number): void;
 }
 
 const PAGE = 65536;

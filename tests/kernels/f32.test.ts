@@ -1,0 +1,112 @@
+// float32 kernels (issue 28): the f32x4 WebAssembly GEMM (kernels6.wat) gives the same bits as the
+// TypeScript float32 GEMM (src/kernels/js/f32.ts), which rounds every product and sum to float32 in a
+// fixed order; both are within float32 rounding (rtol 1e-5 of Σ|a·b|) of the float64 product of the same
+// float32 inputs.
+import { afterAll, describe, expect, test } from 'vitest';
+import { seededRng } from '../../src/commons/rng.js';
+import { activeBackend, selectBackend, wasmKernels } from '../../src/kernels/backend.js';
+import { KC32, gemmStrided32 } from '../../src/kernels/js/f32.js';
+import { gemmStrided32Wasm } from '../../src/kernels/wasm/f32.js';
+import { hasKernel, kernel } from '../../src/kernels/registry.js';
+
+const rng = seededRng(28);
+const rand32 = (n: number): Float32Array => Float32Array.from({ length: n }, () => rng.standardNormal());
+const bits = (a: Float32Array): number[] => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+
+const initial = activeBackend();
+afterAll(() => {
+  selectBackend(initial);
+});
+
+/** C as float64 from the float32 operands, and Σ_k |A[i, k]·B[k, j]| (the scale of the rounding). */
+function reference(M: number, N: number, K: number, a: Float32Array, aOff: number, aRs: number, aCs: number,
+  b: Float32Array, bOff: number, bRs: number, bCs: number, c0: Float32Array, cOff: number, ldc: number, acc: boolean) {
+  const want = new Float64Array(c0.length);
+  const scale = new Float64Array(c0.length);
+  for (let i = 0; i < M; i++) {
+    for (let j = 0; j < N; j++) {
+      const ci = cOff + i * ldc + j;
+      let s = acc ? c0[ci] : 0;
+      let t = acc ? Math.abs(c0[ci]) : 0;
+      for (let k = 0; k < K; k++) {
+        const p = a[aOff + i * aRs + k * aCs] * b[bOff + k * bRs + j * bCs];
+        s += p;
+        t += Math.abs(p);
+      }
+      want[ci] = s;
+      scale[ci] = t;
+    }
+  }
+  return { want, scale };
+}
+
+// [M, N, K, A transposed, B transposed, accumulate]
+const CASES: [number, number, number, boolean, boolean, boolean][] = [
+  [64, 64, 64, false, false, false],
+  [37, 29, 300, false, false, true], // edges in M and N, two depth blocks
+  [130, 520, 20, false, true, false], // past one row block (128) and one column block (512), Bᵀ
+  [50, 16, 700, true, false, true], // Aᵀ, three depth blocks
+  [5, 3, 2, false, false, false], // small: the TypeScript loop on both backends
+];
+
+describe('float32 GEMM', () => {
+  for (const [M, N, K, ta, tb, acc] of CASES) {
+    test(`M=${M} N=${N} K=${K}${ta ? ' Aᵀ' : ''}${tb ? ' Bᵀ' : ''}${acc ? ' accumulate' : ''}: wasm = js bit for bit, rtol 1e-5 of float64`, () => {
+      const pad = 3;
+      const a = rand32(pad + M * K);
+      const b = rand32(pad + K * N);
+      const [aRs, aCs] = ta ? [1, M] : [K, 1];
+      const [bRs, bCs] = tb ? [1, K] : [N, 1];
+      const ldc = N + 2;
+      const c0 = rand32(pad + M * ldc);
+      const js = c0.slice();
+      gemmStrided32(M, N, K, a, pad, aRs, aCs, b, pad, bRs, bCs, js, pad, ldc, acc);
+      const { want, scale } = reference(M, N, K, a, pad, aRs, aCs, b, pad, bRs, bCs, c0, pad, ldc, acc);
+      let worst = 0;
+      for (let i = 0; i < M; i++) {
+        for (let j = 0; j < N; j++) {
+          const ci = pad + i * ldc + j;
+          worst = Math.max(worst, Math.abs(js[ci] - want[ci]) / scale[ci]);
+        }
+      }
+      expect(worst).toBeLessThan(1e-5);
+      expect(worst).toBeGreaterThan(0); // float32 rounding is there: these are not float64 sums
+      // Entries outside C's M×N window are left alone
+      for (let i = 0; i < M; i++) expect([js[pad + i * ldc + N], js[pad + i * ldc + N + 1]]).toEqual([c0[pad + i * ldc + N], c0[pad + i * ldc + N + 1]]);
+      if (!selectBackend('wasm')) return;
+      const w = c0.slice();
+      gemmStrided32Wasm(wasmKernels()!, M, N, K, a, pad, aRs, aCs, b, pad, bRs, bCs, w, pad, ldc, acc);
+      expect(bits(w)).toEqual(bits(js));
+    });
+  }
+
+  test('each product and sum is rounded to float32 in order, from +0, in depth blocks of KC32', () => {
+    // 1 + 2^-24 is not a float32: a sum in float64 would keep it, float32 rounds it away (ties to even)
+    const K = 3;
+    const a = Float32Array.from([1, 1, 1]);
+    const b = Float32Array.from([1, 2 ** -24, 2 ** -24]);
+    const c = new Float32Array(1);
+    gemmStrided32(1, 1, K, a, 0, K, 1, b, 0, 1, 1, c, 0, 1, false);
+    expect(c[0]).toBe(1); // ((0 + 1) + 2^-24) + 2^-24 = 1 in float32 (float64: 1 + 2^-23)
+    // In the other order the small terms add up first: 2^-23 + 1 = 1 + 2^-23, a float32
+    const b2 = Float32Array.from([2 ** -24, 2 ** -24, 1]);
+    gemmStrided32(1, 1, K, a, 0, K, 1, b2, 0, 1, 1, c, 0, 1, false);
+    expect(c[0]).toBe(1 + 2 ** -23);
+    // Depth blocks: the second block's sum is taken from +0, then added to C
+    const K2 = KC32 + 1;
+    const a2 = new Float32Array(K2).fill(1);
+    const b3 = new Float32Array(K2).fill(2 ** -24);
+    b3[0] = 1;
+    b3[KC32] = 2 ** -23;
+    gemmStrided32(1, 1, K2, a2, 0, K2, 1, b3, 0, 1, 1, c, 0, 1, false);
+    expect(c[0]).toBe(Math.fround(1 + 2 ** -23)); // block 1 rounds every 2^-24 away, block 2 adds 2^-23
+  });
+
+  test('the registry has float32 GEMMs on both backends', () => {
+    expect(hasKernel('gemm', 'js', 'float32')).toBe(true);
+    expect(hasKernel('gemm', 'wasm', 'float32')).toBe(true);
+    const C = new Float32Array(4);
+    kernel('gemm', 'float32')(2, 2, 1, Float32Array.from([1, 2]), 0, 1, 1, Float32Array.from([3, 4]), 0, 2, 1, C, 0, 2, false);
+    expect(Array.from(C)).toEqual([3, 4, 6, 8]);
+  });
+});
