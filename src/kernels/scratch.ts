@@ -48,6 +48,9 @@ export class ConvScratch {
   dzCopyOf: Float64Array | undefined = undefined;
   /** Doubles of dzCopy that hold the copy. */
   dzCopyN = 0;
+  /** float32: the padded input (p > 0) and which input it holds. */
+  xpad32 = new Float32Array(0);
+  xpad32Of: Float32Array | undefined = undefined;
   /** Z of a forward that only wants A (evaluation), where the kernel needs Z somewhere. */
   ztmp = new Float64Array(0);
 }
@@ -96,4 +99,19 @@ export function gradXTarget(s: ConvScratch, dm: ConvDims, dx: Float64Array): Flo
   if (s.dxpad.length < n) s.dxpad = new Float64Array(n);
   s.dxpad.fill(0, 0, n);
   return s.dxpad;
+}
+
+/** prepareConv for float32 input: the offsets, and the input zero-padded into xpad32 when p > 0. */
+export function prepareConv32(s: ConvScratch, x: Float32Array, dm: ConvDims, pad: 'always' | 'stale' | 'no'): { xp: Float32Array; M: number; K: number } {
+  const { M, K } = prepareConv(s, s.xpad, dm, 'no');
+  const { m, h, w, d, p } = dm;
+  if (pad === 'no' || p === 0) return { xp: x, M, K };
+  const n = m * (h + 2 * p) * (w + 2 * p) * d;
+  if (s.xpad32.length < n) {
+    s.xpad32 = new Float32Array(n);
+    s.xpad32Of = undefined;
+  }
+  if (pad === 'always' || s.xpad32Of !== x) padInput(x, dm, s.xpad32);
+  s.xpad32Of = x;
+  return { xp: s.xpad32, M, K };
 }

@@ -110,3 +110,82 @@ describe('float32 GEMM', () => {
     expect(Array.from(C)).toEqual([3, 4, 6, 8]);
   });
 });
+
+describe('float32 direct convolution forward', () => {
+  // [m, h, w, d, f, stride, p, u]
+  const SHAPES: [number, number, number, number, number, number, number, number][] = [
+    [3, 9, 8, 1, 3, 1, 0, 32], // the CNN's first layer, small
+    [2, 7, 7, 5, 3, 2, 1, 16], // strides, padding, depth
+    [1, 6, 6, 3, 5, 1, 0, 8], // M not a multiple of 4
+  ];
+  for (const [m, h, w, d, f, st, p, u] of SHAPES) {
+    test(`m=${m} ${h}×${w}×${d} ${f}×${f}/${st} p${p} u=${u}: wasm = js bit for bit, rtol 1e-5 of float64, relu`, async () => {
+      const { ConvScratch } = await import('../../src/kernels/scratch.js');
+      const oh = Math.floor((h + 2 * p - f) / st) + 1;
+      const ow = Math.floor((w + 2 * p - f) / st) + 1;
+      const dm = { m, h, w, d, fh: f, fw: f, sh: st, sw: st, p, oh, ow };
+      const M = m * oh * ow;
+      const K = f * f * d;
+      const x = rand32(m * h * w * d);
+      const W = rand32(K * u);
+      const b = rand32(u);
+      const run = (backend: 'js' | 'wasm'): { z: Float32Array; a: Float32Array } | null => {
+        if (!selectBackend(backend)) return null;
+        const z = new Float32Array(M * u);
+        const a = new Float32Array(M * u);
+        kernel('convForward', 'float32')(new ConvScratch(), x, dm, u, W, b, z, a);
+        return { z, a };
+      };
+      const js = run('js')!;
+      // float64 reference from the same float32 values
+      let worst = 0;
+      for (let im = 0, r = 0; im < m; im++) {
+        for (let ioh = 0; ioh < oh; ioh++) {
+          for (let iow = 0; iow < ow; iow++, r++) {
+            for (let iu = 0; iu < u; iu++) {
+              let s = b[iu];
+              let t = Math.abs(b[iu]);
+              for (let ifh = 0; ifh < f; ifh++) {
+                for (let ifw = 0; ifw < f; ifw++) {
+                  const hh = ioh * st + ifh - p;
+                  const ww = iow * st + ifw - p;
+                  if (hh < 0 || hh >= h || ww < 0 || ww >= w) continue;
+                  for (let id = 0; id < d; id++) {
+                    const q = x[((im * h + hh) * w + ww) * d + id] * W[((ifh * f + ifw) * d + id) * u + iu];
+                    s += q;
+                    t += Math.abs(q);
+                  }
+                }
+              }
+              worst = Math.max(worst, Math.abs(js.z[r * u + iu] - s) / t);
+              expect(js.a[r * u + iu]).toBe(js.z[r * u + iu] > 0 ? js.z[r * u + iu] : 0);
+            }
+          }
+        }
+      }
+      expect(worst).toBeLessThan(1e-5);
+      const wasm = run('wasm');
+      if (wasm === null) return;
+      expect(bits(wasm.z)).toEqual(bits(js.z));
+      expect(bits(wasm.a)).toEqual(bits(js.a));
+      // a only (evaluation): the same a
+      const a2 = new Float32Array(M * u);
+      kernel('convForward', 'float32')(new ConvScratch(), x, dm, u, W, b, null, a2);
+      expect(bits(a2)).toEqual(bits(js.a));
+    });
+  }
+
+  test('relu in float32: +0 for −0 and −∞, NaN stays NaN, on both backends', async () => {
+    const { ConvScratch } = await import('../../src/kernels/scratch.js');
+    const dm = { m: 1, h: 1, w: 4, d: 1, fh: 1, fw: 1, sh: 1, sw: 1, p: 0, oh: 1, ow: 4 };
+    const x = Float32Array.from([-0, -Infinity, NaN, 2]);
+    const W = new Float32Array(8).fill(0);
+    W[0] = 1; // unit 0: x itself; units 1-7: x·0 (NaN for ±∞ and NaN)
+    for (const backend of ['js', 'wasm'] as const) {
+      if (!selectBackend(backend)) continue;
+      const a = new Float32Array(32);
+      kernel('convForward', 'float32')(new ConvScratch(), x, dm, 8, W, null, null, a);
+      expect([a[0], a[8], a[16], a[24]].map((v) => (Object.is(v, -0) ? '-0' : v))).toEqual([0, 0, NaN, 2]);
+    }
+  });
+});

@@ -37,7 +37,7 @@ const RC = 128;
  * X zero-padded by p on both sides of h and w, (m, h + 2p, w + 2p, d), into `out` (returned when
  * p = 0: x itself, never written).
  */
-export function padInput(x: Float64Array, dm: ConvDims, out: Float64Array): Float64Array {
+export function padInput<T extends Float64Array | Float32Array>(x: T, dm: ConvDims, out: T): T {
   const { m, h, w, d, p } = dm;
   if (p === 0) return x;
   const hp = h + 2 * p;

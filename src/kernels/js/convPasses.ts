@@ -2,7 +2,8 @@
 // 'convGradX'): the direct kernels for small windows (src/kernels/js/conv.ts), im2col + the 'gemm' entry
 // (the active backend's GEMM) for large ones.
 import { gemmStrided } from '../gemm.js';
-import { type ConvScratch, gradXTarget, prepareConv, useDirect } from '../scratch.js';
+import { type ConvScratch, gradXTarget, prepareConv, prepareConv32, useDirect } from '../scratch.js';
+import { directForward32 } from './f32.js';
 import { type ConvDims, col2im, cropPadding, directForward, directGradW, directGradX, im2col, packW } from './conv.js';
 
 /**
@@ -89,4 +90,17 @@ export function convGradXJs(s: ConvScratch, x: Float64Array, dm: ConvDims, u: nu
     col2im(s.dcols, s.xoff, s.koff, M, K, d, dxp);
   }
   if (p > 0) cropPadding(dxp, dm, dx);
+}
+
+/**
+ * 'convForward' for float32 (z or a may be null, as convForwardJs): the direct float32 loop
+ * (directForward32) for every window size; im2col + the float32 GEMM is not wired yet for large windows
+ * (the loop is exact for them too, only slower).
+ */
+export function convForward32Js(
+  s: ConvScratch, x: Float32Array, dm: ConvDims, u: number, W: Float32Array, b: Float32Array | null,
+  z: Float32Array | null, a: Float32Array | null,
+): void {
+  const { xp, M, K } = prepareConv32(s, x, dm, 'always');
+  directForward32(xp, s.xoff, s.koff, M, K, u, W, b, z, a);
 }

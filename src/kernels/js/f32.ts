@@ -49,3 +49,36 @@ export function gemmStrided32(
 
 /** Whether a float32 product is small enough that the TypeScript loop beats packing (both backends). */
 export const small32 = (M: number, N: number, K: number): boolean => M * N * K <= SMALL;
+
+let crow = new Float32Array(0);
+
+/**
+ * Direct convolution forward in float32: z[r, iu] = b[iu] + Σ_k x[xoff[r] + koff[k]] · W[k, iu], each sum
+ * from b (+0 without bias) adding the K products in order, rounded to float32 one by one (the order of
+ * kernels6.wat conv32_fwd: the same bits). W (K, u) row-major. With `a`, a = relu(z) (+0 for z ≤ 0 and
+ * −∞, NaN stays NaN); z null: only a is stored.
+ */
+export function directForward32(
+  x: Float32Array, xoff: Int32Array, koff: Int32Array, M: number, K: number, u: number,
+  W: Float32Array, b: Float32Array | null, z: Float32Array | null, a: Float32Array | null,
+): void {
+  if (crow.length < u) crow = new Float32Array(u);
+  const c = crow;
+  for (let r = 0; r < M; r++) {
+    const o = xoff[r];
+    if (b !== null) c.set(b.subarray(0, u));
+    else c.fill(0, 0, u);
+    for (let k = 0, wk = 0; k < K; k++, wk += u) {
+      const xv = x[o + koff[k]];
+      for (let iu = 0; iu < u; iu++) c[iu] += Math.fround(xv * W[wk + iu]);
+    }
+    const ri = r * u;
+    if (z !== null) for (let iu = 0; iu < u; iu++) z[ri + iu] = c[iu];
+    if (a !== null) {
+      for (let iu = 0; iu < u; iu++) {
+        const v = c[iu];
+        a[ri + iu] = v > 0 || v !== v ? v : 0;
+      }
+    }
+  }
+}

@@ -2,7 +2,10 @@
 // B in 8-column panels, both float32, into the module's memory; each block's sums (from +0, over a
 // depth block of KC32) come back in a tile that is stored or added into C here, as the TypeScript
 // kernel (src/kernels/js/f32.ts) does: the same bits.
+import type { ConvDims } from '../js/conv.js';
 import { KC32, gemmStrided32, small32 } from '../js/f32.js';
+import { DECLINE, type Decline } from '../registry.js';
+import { type ConvScratch, prepareConv32 } from '../scratch.js';
 import type { WasmRuntime } from './runtime.js';
 
 const MC32 = 128;
@@ -67,4 +70,42 @@ export function gemmStrided32Wasm(
       }
     }
   }
+}
+
+const bytes32 = (n: number): number => Math.ceil((n * 4) / 64) * 64;
+
+/**
+ * 'convForward' for float32 on kernels6.wat conv32_fwd (the same bits as directForward32): u a multiple
+ * of 8, else it declines. Inputs are copied into the module's memory (the layers' float32 buffers are not
+ * resident there yet), results out.
+ */
+export function convForward32Wasm(
+  rt: WasmRuntime, s: ConvScratch, x: Float32Array, dm: ConvDims, u: number, W: Float32Array, b: Float32Array | null,
+  z: Float32Array | null, a: Float32Array | null,
+): void | Decline {
+  if (u % 8 !== 0) return DECLINE;
+  const { xp, M, K } = prepareConv32(s, x, dm, 'always');
+  const M4 = (M + 3) & ~3;
+  const n = M * u;
+  // Scratch layout: xoff | koff | packed W | b | x | z | a
+  const sizes = [bytes32(M4), bytes32(K), bytes32(K * u), bytes32(u), bytes32(xp.length), z === null ? 0 : bytes32(n), a === null ? 0 : bytes32(n)];
+  const base = rt.scratch(sizes.reduce((p, q) => p + q, 0));
+  const at: number[] = [];
+  sizes.reduce((o, sz) => (at.push(o), o + sz), base);
+  const [pxoff, pkoff, pw, pb, px, pz, pa] = at;
+  const buf = rt.memory.buffer;
+  new Float32Array(buf, px, xp.length).set(xp);
+  const xo = new Int32Array(buf, pxoff, M4);
+  for (let r = 0; r < M4; r++) xo[r] = px + s.xoff[r] * 4;
+  const ko = new Int32Array(buf, pkoff, K);
+  for (let k = 0; k < K; k++) ko[k] = s.koff[k] * 4;
+  // W (K, u) in panels of 8 units: wp[(u0/8·K + k)·8 + j] = W[k, u0 + j]
+  const wp = new Float32Array(buf, pw, K * u);
+  for (let u0 = 0, o = 0; u0 < u; u0 += 8) for (let k = 0; k < K; k++) for (let j = 0; j < 8; j++) wp[o++] = W[k * u + u0 + j];
+  const bv = new Float32Array(buf, pb, u);
+  if (b !== null) bv.set(b.subarray(0, u));
+  else bv.fill(0);
+  rt.k.conv32_fwd(pxoff, pkoff, M, K, u, pw, pb, z === null ? 0 : pz, a === null ? 0 : pa);
+  if (z !== null) z.set(new Float32Array(buf, pz, n));
+  if (a !== null) a.set(new Float32Array(buf, pa, n));
 }

@@ -42,6 +42,7 @@ export interface WasmExports {
   rec_mm_tn(M: number, N: number, K: number, a: number, lda: number, b: number, c: number, ldc: number, acc: number): void;
   // kernels6.wat: float32 (f32x4)
   gemm32_block(mc: number, nc: number, kc: number, pa: number, pb: number, pt: number): void;
+  conv32_fwd(xoff: number, koff: number, M: number, K: number, u: number, wp: number, b: number, z: number, a: number): void;
 }
 
 const PAGE = 65536;
