@@ -14,7 +14,16 @@ export {
 export { type Rng, type RngState, restoreRng, seededRng } from './commons/rng.js';
 export type { ChoiceOptions } from './commons/rng.js';
 export { NumpyRng, type NumpyRngState, numpyRng } from './commons/numpy_rng.js';
-export { Layer, DataSet, sgdUpdate } from './commons/models.js';
+export {
+  Layer, DataSet, sgdUpdate, optimizerUpdate, type LayerTraits, type Mode, type Phase, BARE_MODE, DEFAULT_TRAITS, INDEPENDENT_TRAITS, CLIPPING_TRAITS,
+} from './commons/models.js';
+// The seams of training (docs/CONCEPTS.md "Seams"): optimizers and callbacks
+export { type Optimizer, type UpdateArgs, epynnSGD, checkOptimizer } from './optimizers/optimizer.js';
+export {
+  type SGDOptions, type AdamOptions, type RMSpropOptions, type AdagradOptions, sgd, adam, adamw, rmsprop, adagrad, OPTIMIZERS, optimizerFromConfig,
+} from './optimizers/index.js';
+export { CLIP_NORM_EPS, clipByGlobalNorm, clipByValue, parameterGradients } from './optimizers/clip.js';
+export { type Callback, type CallbackEvent, type CallbackHook, type StopWhen, CALLBACK_HOOKS } from './callbacks/callback.js';
 export { E_SAFE, hadamard, clipGradient } from './commons/maths.js';
 export { type Loss, MSE, MAE, MSLE, CCE, BCE, lossFunctions } from './commons/loss.js';
 export { type Metric, accuracy, recall, precision, fscore, specificity, NPV, metricsFunctions, evaluateMetric } from './commons/metrics.js';

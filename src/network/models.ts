@@ -1,5 +1,5 @@
 // The EpyNN network: a list of layers starting with an Embedding (EpyNN network/models.py).
-import { checkBoolean, checkHPars, checkInteger, checkKey, checkOptions, checkThreadCount, show } from '../commons/checks.js';
+import { checkBoolean, checkHPars, checkInteger, checkKey, checkNumber, checkOptions, checkThreadCount, show } from '../commons/checks.js';
 import { EpyNNError, ShapeError, StateError } from '../commons/errors.js';
 import { type Output, defaultOutput, silentOutput } from '../commons/logs.js';
 import { type Loss, lossFunctions } from '../commons/loss.js';
@@ -18,6 +18,9 @@ import { modelAssignSeeds, modelInitialize } from './initialize.js';
 import { decide } from './predict.js';
 import { initializeModelReport, modelReport, singleBatchReport } from './report.js';
 import { modelTraining } from './training.js';
+import { clearMode, setMode, withMode } from './mode.js';
+import type { Callback } from '../callbacks/callback.js';
+import { type Optimizer, checkOptimizer, epynnSGD } from '../optimizers/optimizer.js';
 import { PLOT_OPTIONS, type PlotOptions, modelTerminalChart } from '../commons/plot.js';
 import type { ModelJSON, ToJSONOptions } from '../io/library.js';
 import { type WriteOptions, modelFormat, nodeIO } from './hooks.js';
@@ -48,6 +51,20 @@ export interface InitializeOptions {
    * numbers. @default setThreads(), else EPYNN_THREADS, else the available cores (at most 8)
    */
   threads?: number;
+  /**
+   * How every layer's parameters move from their gradients (src/optimizers): an object such as the
+   * default `epynnSGD` (EpyNN's p -= lrate · g). A layer given its own (`layer.optimizer = ...`) keeps
+   * it. `compat: 'epynn'` accepts EpyNN's SGD only. Re-initializing clears the optimizer state.
+   * @default epynnSGD
+   */
+  optimizer?: Optimizer;
+  /**
+   * Before each update, scale all gradients together so that their 2-norm is at most this
+   * (torch.nn.utils.clip_grad_norm_; Keras' global_clipnorm). Not in `compat: 'epynn'`. @default undefined (none)
+   */
+  clipNorm?: number;
+  /** Before each update (and before clipNorm), clamp every gradient value to [−clipValue, clipValue] (torch's clip_grad_value_). @default undefined (none) */
+  clipValue?: number;
 }
 
 /** Options of `EpyNN.train` (EpyNN's `model.train(epochs, verbose, init_logs)`). */
@@ -66,6 +83,11 @@ export interface TrainOptions {
   data?: TrainData;
   /** Threads from now on (as `initialize({ threads })`); the numbers do not depend on it. */
   threads?: number;
+  /**
+   * Objects with any of the hooks onTrainBegin/End, onEpochBegin/End, onBatchBegin/End (src/callbacks),
+   * called in this order; a hook may stop training cleanly with `event.stop()`. @default []
+   */
+  callbacks?: readonly Callback[];
 }
 
 /** Labeled data for `EpyNN.setData` and `train({ data })`: raw features and labels, as given to the Embedding. */
@@ -94,10 +116,26 @@ export interface PredictOptions {
 }
 
 /** The option names of `initialize`, `train`, `predict`, `write` and `toJSON` (strictly checked). */
-export const INITIALIZE_OPTIONS = ['loss', 'seHPars', 'metrics', 'seed', 'params', 'quiet', 'compat', 'threads'] as const;
-export const TRAIN_OPTIONS = ['epochs', 'verbose', 'initLogs', 'quiet', 'chart', 'data', 'threads'] as const;
+export const INITIALIZE_OPTIONS = ['loss', 'seHPars', 'metrics', 'seed', 'params', 'quiet', 'compat', 'threads', 'optimizer', 'clipNorm', 'clipValue'] as const;
+export const TRAIN_OPTIONS = ['epochs', 'verbose', 'initLogs', 'quiet', 'chart', 'data', 'threads', 'callbacks'] as const;
 export const PREDICT_OPTIONS = ['XEncode', 'XScale'] as const;
 export const WRITE_OPTIONS = ['includeData'] as const;
+
+const HOOKS = ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd'];
+
+/** Throws unless `callbacks` is an array of objects whose known keys are functions and that have at least one hook. */
+function checkCallbacks(where: string, callbacks: unknown): asserts callbacks is readonly Callback[] {
+  if (!Array.isArray(callbacks)) throw new EpyNNError(`${where}: callbacks must be an array of callback objects, got ${show(callbacks)}`);
+  callbacks.forEach((cb: unknown, i) => {
+    if (cb === null || typeof cb !== 'object') throw new EpyNNError(`${where}: callbacks[${i}] must be an object with hooks (${HOOKS.join(', ')}), got ${show(cb)}`);
+    const hooks = HOOKS.filter((h) => (cb as Record<string, unknown>)[h] !== undefined);
+    if (hooks.length === 0) throw new EpyNNError(`${where}: callbacks[${i}] has none of the hooks ${HOOKS.join(', ')}`);
+    for (const h of hooks) {
+      const f = (cb as Record<string, unknown>)[h];
+      if (typeof f !== 'function') throw new EpyNNError(`${where}: callbacks[${i}].${h} must be a function, got ${show(f)}`);
+    }
+  });
+}
 
 /** Summary of one layer after the check pass (EpyNN model.network). */
 export interface LayerSummary {
@@ -125,6 +163,12 @@ export class EpyNN {
   trainingLoss!: Loss;
   seHPars: HPars = defaultHPars();
   seed: number | undefined;
+  /** The optimizer of the layers without their own (InitializeOptions.optimizer). */
+  optimizer: Optimizer = epynnSGD;
+  /** InitializeOptions.clipNorm: the largest 2-norm of all gradients together, or undefined. */
+  clipNorm: number | undefined;
+  /** InitializeOptions.clipValue: the largest absolute gradient value, or undefined. */
+  clipValue: number | undefined;
   /** 'epynn' after `initialize({ compat: 'epynn' })` (see InitializeOptions.compat). */
   compat: 'epynn' | undefined;
   /** Threads for training, evaluation and predict (InitializeOptions.threads); undefined: the default (setThreads). */
@@ -193,7 +237,10 @@ export class EpyNN {
   initialize(options?: InitializeOptions): this {
     const where = 'EpyNN.initialize';
     const opts = checkOptions(where, options, INITIALIZE_OPTIONS, { call: 'model.initialize', primary: 'loss', example: "'MSE'" });
-    const { loss = 'MSE', seHPars, metrics = ['accuracy'], seed, params = true, quiet = false, compat, threads } = opts;
+    const { loss = 'MSE', seHPars, metrics = ['accuracy'], seed, params = true, quiet = false, compat, threads, optimizer = epynnSGD, clipNorm, clipValue } = opts;
+    checkOptimizer(where, 'optimizer', optimizer);
+    if (clipNorm !== undefined) checkNumber(where, 'clipNorm', clipNorm, { min: 0, exclusiveMin: true });
+    if (clipValue !== undefined) checkNumber(where, 'clipValue', clipValue, { min: 0, exclusiveMin: true });
     checkBoolean(where, 'quiet', quiet);
     if (threads !== undefined) checkThreadCount(where, threads);
     checkBoolean(where, 'params', params);
@@ -202,6 +249,16 @@ export class EpyNN {
     }
     if (compat !== undefined && compat !== 'epynn') {
       throw new EpyNNError(`${where}: compat must be 'epynn' or undefined, got ${show(compat)}`);
+    }
+    if (compat === 'epynn') {
+      const own = this.layers.find((l) => !l.optimizer.epynn && l.ownOptimizer !== undefined);
+      if (!optimizer.epynn || own !== undefined) {
+        const what = !optimizer.epynn ? `optimizer '${optimizer.name}'` : `layer ${own!.name}'s optimizer '${own!.optimizer.name}'`;
+        throw new EpyNNError(`${where}: compat: 'epynn' trains with EpyNN's SGD only (p -= lrate · g: the default optimizer), got ${what}`);
+      }
+      if (clipNorm !== undefined || clipValue !== undefined) {
+        throw new EpyNNError(`${where}: compat: 'epynn' has no global gradient clipping (EpyNN clips per layer, with clipGradients), got ${clipNorm !== undefined ? `clipNorm ${clipNorm}` : `clipValue ${clipValue}`}`);
+      }
     }
     if (compat === 'epynn' && seed !== undefined && seed < 0) throw new EpyNNError(`${where}: with compat 'epynn' the seed must be non-negative (NumPy's), got ${seed}`);
     if (typeof loss !== 'string') throw new EpyNNError(`${where}: loss must be a loss name such as 'MSE', got ${show(loss)}`);
@@ -225,6 +282,17 @@ export class EpyNN {
     this.seHPars = defaultHPars(hPars as Partial<HPars>);
     modelHyperparameters(this);
 
+    // The optimizer of every layer without its own; a fresh optimizer state (new parameters, or the same
+    // ones from here on: the moments of another run do not belong to them)
+    this.optimizer = optimizer;
+    this.clipNorm = clipNorm;
+    this.clipValue = clipValue;
+    for (const layer of this.layers) {
+      layer.modelOptimizer = optimizer;
+      layer.s = {};
+      layer.steps = 0;
+    }
+
     // Seed model and layers
     this.seed = seed;
     if (threads !== undefined) this.threads = threads;
@@ -232,12 +300,8 @@ export class EpyNN {
     modelAssignSeeds(this);
 
     this.network = new Map();
-    this.setTraining(true);
-    try {
-      modelInitialize(this, params);
-    } finally {
-      this.setTraining(false);
-    }
+    // The check pass: a training step (Dropout drops) with fresh outputs and every gradient, no update
+    withMode(this, 'training', {}, () => modelInitialize(this, params));
     this.e = 0;
     this.epochs = 0;
     this.epochsDone = 0;
@@ -252,7 +316,8 @@ export class EpyNN {
   train(options: TrainOptions): this {
     const where = 'EpyNN.train';
     const opts = checkOptions(where, options, TRAIN_OPTIONS, { call: 'model.train', primary: 'epochs', example: '10' });
-    const { epochs, verbose, initLogs = true, quiet = false, chart = false, data, threads } = opts;
+    const { epochs, verbose, initLogs = true, quiet = false, chart = false, data, threads, callbacks = [] } = opts;
+    checkCallbacks(where, callbacks);
     if (epochs === undefined) throw new EpyNNError(`${where}: epochs is required, e.g. model.train({ epochs: 10 })`);
     checkInteger(where, 'epochs', epochs);
     if (verbose !== undefined) checkInteger(where, 'verbose', verbose);
@@ -275,7 +340,7 @@ export class EpyNN {
     this.evalTime = 0;
     this.evalCount = 0;
     this.currentLogs = [];
-    modelTraining(this);
+    modelTraining(this, callbacks);
     if (chart) this.logger.line('\n' + modelTerminalChart(this));
     return this;
   }
@@ -296,9 +361,14 @@ export class EpyNN {
     for (const layer of this.layers) layer.epynnCompat = compat === 'epynn';
   }
 
-  /** @internal Sets the training flag of every layer (Dropout is active only while training). */
+  /**
+   * @internal Puts every layer in the mode of a training step without reuse (on: Dropout drops, a
+   * backward may follow) or back to BARE_MODE (off), for passes run by hand (tests, bench tools).
+   * The model's own passes set their modes themselves (network/mode.ts).
+   */
   setTraining(on: boolean): void {
-    for (const layer of this.layers) layer.training = on;
+    if (on) setMode(this.layers, 'training');
+    else clearMode(this.layers);
   }
 
   /**
@@ -363,11 +433,10 @@ export class EpyNN {
     }
     const dset = new DataSet(X);
     if (!dset.active) throw new EpyNNError(`EpyNN.predict: XData is empty (shape ${fmt(X.shape)})`);
-    this.setTraining(false);
     // compat: 'epynn': one forward over all samples, as EpyNN (Dropout draws its masks here too)
     const sample = emb.fs.X?.slice(1); // one sample's shape in the check pass and training
     try {
-      dset.A = this.compat === 'epynn' ? modelForward(this, dset.X) : modelForwardBatched(this, dset.X);
+      dset.A = this.compat === 'epynn' ? withMode(this, 'prediction', {}, () => modelForward(this, dset.X)) : modelForwardBatched(this, dset.X, undefined, 'prediction');
     } catch (err) {
       if (!(err instanceof ShapeError) || sample === undefined) throw err;
       // Name the input and the shape the model was built for, not only the layer that noticed
