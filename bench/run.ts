@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { type Backend, activeBackend, selectBackend } from '../src/kernels/backend.js';
 import { convCases } from './cases/conv.js';
+import { f32Cases } from './cases/f32.js';
 import { layerCases } from './cases/layers.js';
 import { rngCases } from './cases/rng.js';
 import { peerCases } from './cases/peers.js';
@@ -78,7 +79,7 @@ function parseArgs(argv: string[]): Args {
 
 // Peers right after our train step, so their samples/s sit next to ours
 // PyTorch last: its rows carry our case names and are shown beside ours
-const ALL: BenchCase[] = [...convCases, trainCases[0], ...peerCases, ...trainCases.slice(1), ...layerCases, ...threadCases, ...rngCases, ...torchCases];
+const ALL: BenchCase[] = [...convCases, trainCases[0], ...peerCases, ...trainCases.slice(1), ...layerCases, ...threadCases, ...rngCases, ...f32Cases, ...torchCases];
 
 const matches = (name: string, f: string): boolean =>
   f.startsWith('=') ? name.toLowerCase() === f.slice(1) : name.toLowerCase().includes(f);
