@@ -189,3 +189,74 @@ describe('float32 direct convolution forward', () => {
     }
   });
 });
+
+describe('float32 direct convolution dW and db', () => {
+  // [m, h, w, d, f, stride, p, u]: M = m·oh·ow rows over one, two and several chunks of RB32
+  const SHAPES: [number, number, number, number, number, number, number, number][] = [
+    [1, 8, 8, 1, 3, 1, 0, 8], // M = 36: one chunk
+    [4, 12, 12, 1, 3, 1, 0, 32], // M = 400: two chunks, K = 9 (not a multiple of 4)
+    [3, 13, 13, 4, 3, 1, 1, 16], // M = 507, padding, K = 36
+  ];
+  for (const [m, h, w, d, f, st, p, u] of SHAPES) {
+    test(`m=${m} ${h}×${w}×${d} ${f}×${f}/${st} p${p} u=${u}: wasm = js bit for bit, rtol 1e-5 of float64`, async () => {
+      const { ConvScratch } = await import('../../src/kernels/scratch.js');
+      const { RB32 } = await import('../../src/kernels/js/f32.js');
+      const oh = Math.floor((h + 2 * p - f) / st) + 1;
+      const ow = Math.floor((w + 2 * p - f) / st) + 1;
+      const dm = { m, h, w, d, fh: f, fw: f, sh: st, sw: st, p, oh, ow };
+      const M = m * oh * ow;
+      const K = f * f * d;
+      const x = rand32(m * h * w * d);
+      const dz = rand32(M * u);
+      const run = (backend: 'js' | 'wasm'): { dW: Float32Array; db: Float32Array } | null => {
+        if (!selectBackend(backend)) return null;
+        const dW = rand32(K * u); // overwritten
+        const db = rand32(u);
+        kernel('convGradW', 'float32')(new ConvScratch(), x, dm, u, dz, dW, db);
+        return { dW, db };
+      };
+      const js = run('js')!;
+      // float64 reference from the same float32 values
+      let worst = 0;
+      for (let ifh = 0; ifh < f; ifh++) {
+        for (let ifw = 0; ifw < f; ifw++) {
+          for (let id = 0; id < d; id++) {
+            const k = (ifh * f + ifw) * d + id;
+            for (let iu = 0; iu < u; iu++) {
+              let s = 0;
+              let t = 0;
+              for (let im = 0, r = 0; im < m; im++) {
+                for (let ioh = 0; ioh < oh; ioh++) {
+                  for (let iow = 0; iow < ow; iow++, r++) {
+                    const hh = ioh * st + ifh - p;
+                    const ww = iow * st + ifw - p;
+                    if (hh < 0 || hh >= h || ww < 0 || ww >= w) continue;
+                    const q = x[((im * h + hh) * w + ww) * d + id] * dz[r * u + iu];
+                    s += q;
+                    t += Math.abs(q);
+                  }
+                }
+              }
+              worst = Math.max(worst, Math.abs(js.dW[k * u + iu] - s) / t);
+            }
+          }
+        }
+      }
+      expect(worst).toBeLessThan(1e-5);
+      for (let iu = 0; iu < u; iu++) {
+        let s = 0;
+        let t = 0;
+        for (let r = 0; r < M; r++) {
+          s += dz[r * u + iu];
+          t += Math.abs(dz[r * u + iu]);
+        }
+        expect(Math.abs(js.db[iu] - s) / t).toBeLessThan(1e-5);
+      }
+      expect(M > RB32).toBe(m > 1); // the chunked sums are exercised
+      const wasm = run('wasm');
+      if (wasm === null) return;
+      expect(bits(wasm.dW)).toEqual(bits(js.dW));
+      expect(bits(wasm.db)).toEqual(bits(js.db));
+    });
+  }
+});

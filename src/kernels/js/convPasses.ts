@@ -3,7 +3,7 @@
 // (the active backend's GEMM) for large ones.
 import { gemmStrided } from '../gemm.js';
 import { type ConvScratch, gradXTarget, prepareConv, prepareConv32, useDirect } from '../scratch.js';
-import { directForward32 } from './f32.js';
+import { directForward32, directGradW32 } from './f32.js';
 import { type ConvDims, col2im, cropPadding, directForward, directGradW, directGradX, im2col, packW } from './conv.js';
 
 /**
@@ -103,4 +103,12 @@ export function convForward32Js(
 ): void {
   const { xp, M, K } = prepareConv32(s, x, dm, 'always');
   directForward32(xp, s.xoff, s.koff, M, K, u, W, b, z, a);
+}
+
+/** 'convGradW' for float32: directGradW32 on the input of the last forward (any window size). */
+export function convGradW32Js(
+  s: ConvScratch, x: Float32Array, dm: ConvDims, u: number, dz: Float32Array, dW: Float32Array, db: Float32Array | null,
+): void {
+  const { xp, M, K } = prepareConv32(s, x, dm, 'stale');
+  directGradW32(xp, s.xoff, s.koff, M, K, u, dz, dW, db);
 }

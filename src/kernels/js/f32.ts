@@ -82,3 +82,43 @@ export function directForward32(
     }
   }
 }
+
+/** Rows per chunk of the float32 dW sums (both backends: the sums' grouping, so the bits). */
+export const RB32 = 256;
+
+let tdw = new Float32Array(0);
+
+/**
+ * Direct convolution dW (and db) in float32: per chunk of RB32 rows, t[k, iu] = Σ_r x[xoff[r] + koff[k]] ·
+ * dz[r, iu] from +0, rows in order, every product and sum rounded to float32; dW = t for the first chunk,
+ * then dW + t (db likewise from Σ_r dz[r, iu]). Two levels of sums keep the rounding near (RB32 + M/RB32)·ε
+ * instead of M·ε. dW (K, u) and db (u) overwritten; kernels6.wat conv32_dw gives the same bits.
+ */
+export function directGradW32(
+  x: Float32Array, xoff: Int32Array, koff: Int32Array, M: number, K: number, u: number,
+  dz: Float32Array, dW: Float32Array, db: Float32Array | null,
+): void {
+  if (tdw.length < (K + 1) * u) tdw = new Float32Array((K + 1) * u);
+  const t = tdw;
+  const sb = K * u; // db's partial sums after dW's
+  for (let r0 = 0; r0 < M; r0 += RB32) {
+    const r1 = Math.min(M, r0 + RB32);
+    t.fill(0, 0, (K + 1) * u);
+    for (let r = r0; r < r1; r++) {
+      const o = xoff[r];
+      const zr = r * u;
+      for (let k = 0, tk = 0; k < K; k++, tk += u) {
+        const xv = x[o + koff[k]];
+        for (let iu = 0; iu < u; iu++) t[tk + iu] += Math.fround(xv * dz[zr + iu]);
+      }
+      if (db !== null) for (let iu = 0; iu < u; iu++) t[sb + iu] += dz[zr + iu];
+    }
+    if (r0 === 0) {
+      dW.set(t.subarray(0, K * u));
+      if (db !== null) db.set(t.subarray(sb, sb + u));
+    } else {
+      for (let i = 0; i < K * u; i++) dW[i] += t[i];
+      if (db !== null) for (let iu = 0; iu < u; iu++) db[iu] += t[sb + iu];
+    }
+  }
+}

@@ -3,7 +3,7 @@
 // depth block of KC32) come back in a tile that is stored or added into C here, as the TypeScript
 // kernel (src/kernels/js/f32.ts) does: the same bits.
 import type { ConvDims } from '../js/conv.js';
-import { KC32, gemmStrided32, small32 } from '../js/f32.js';
+import { KC32, RB32, gemmStrided32, small32 } from '../js/f32.js';
 import { DECLINE, type Decline } from '../registry.js';
 import { type ConvScratch, prepareConv32 } from '../scratch.js';
 import type { WasmRuntime } from './runtime.js';
@@ -108,4 +108,35 @@ export function convForward32Wasm(
   rt.k.conv32_fwd(pxoff, pkoff, M, K, u, pw, pb, z === null ? 0 : pz, a === null ? 0 : pa);
   if (z !== null) z.set(new Float32Array(buf, pz, n));
   if (a !== null) a.set(new Float32Array(buf, pa, n));
+}
+
+/**
+ * 'convGradW' for float32 on kernels6.wat conv32_dw, chunk by chunk of RB32 rows (the same bits as
+ * directGradW32): u a multiple of 8, else it declines. Inputs copied in, dW and db out.
+ */
+export function convGradW32Wasm(
+  rt: WasmRuntime, s: ConvScratch, x: Float32Array, dm: ConvDims, u: number, dz: Float32Array, dW: Float32Array,
+  db: Float32Array | null,
+): void | Decline {
+  if (u % 8 !== 0) return DECLINE;
+  const { xp, M, K } = prepareConv32(s, x, dm, 'stale');
+  const K4 = (K + 3) & ~3;
+  // Scratch layout: xoff | koff | x | dz | dW (K4 rows) | db
+  const sizes = [bytes32(M), bytes32(K4), bytes32(xp.length), bytes32(M * u), bytes32(K4 * u), bytes32(u)];
+  const base = rt.scratch(sizes.reduce((p, q) => p + q, 0));
+  const at: number[] = [];
+  sizes.reduce((o, sz) => (at.push(o), o + sz), base);
+  const [pxoff, pkoff, px, pdz, pdw, pdb] = at;
+  const buf = rt.memory.buffer;
+  new Float32Array(buf, px, xp.length).set(xp);
+  new Float32Array(buf, pdz, M * u).set(dz.subarray(0, M * u));
+  const xo = new Int32Array(buf, pxoff, M);
+  for (let r = 0; r < M; r++) xo[r] = px + s.xoff[r] * 4;
+  const ko = new Int32Array(buf, pkoff, K4);
+  for (let k = 0; k < K4; k++) ko[k] = s.koff[k] * 4;
+  for (let r0 = 0; r0 < M; r0 += RB32) {
+    rt.k.conv32_dw(pxoff, pkoff, r0, Math.min(M, r0 + RB32), K, u, pdz, pdw, db === null ? 0 : pdb, r0 === 0 ? 1 : 0);
+  }
+  dW.set(new Float32Array(buf, pdw, K * u));
+  if (db !== null) db.set(new Float32Array(buf, pdb, u));
 }

@@ -5,7 +5,7 @@
 import { DECLINE, registerKernels } from '../registry.js';
 import { KC } from '../js/gemm.js';
 import { convForwardPassWasm, convGradWPassWasm, convGradXPassWasm, reluBackwardWasm } from './conv.js';
-import { convForward32Wasm, gemmStrided32Wasm } from './f32.js';
+import { convForward32Wasm, convGradW32Wasm, gemmStrided32Wasm } from './f32.js';
 import { gemmNNSmallNWasm, gemmStridedWasm, gemmTNSmallNWasm } from './gemm.js';
 import { poolMask4Wasm, poolMaskWasm, poolMeanBackWasm, poolWindowsWasm } from './pool.js';
 import { derivativeWasm, recurrentGemmWasm, rowSumWasm, stepActivationWasm, stepKernelsWasm } from './recurrent.js';
@@ -39,10 +39,11 @@ registerKernels('wasm', 'float64', {
   buffer: (n) => rt().residentArray(n) ?? DECLINE,
 });
 
-// float32 (issue 28): the f32x4 GEMM and direct convolution forward (kernels6.wat), the same bits as the
+// float32 (issue 28): the f32x4 GEMM, direct convolution forward and dW/db (kernels6.wat), the same bits as the
 // TypeScript ones
 registerKernels('wasm', 'float32', {
   gemm: (M, N, K, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc, accumulate) =>
     gemmStrided32Wasm(rt(), M, N, K, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc, accumulate),
   convForward: (s, x, dm, u, W, b, z, a) => convForward32Wasm(rt(), s, x, dm, u, W, b, z, a),
+  convGradW: (s, x, dm, u, dz, dW, db) => convGradW32Wasm(rt(), s, x, dm, u, dz, dW, db),
 });

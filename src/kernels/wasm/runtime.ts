@@ -43,6 +43,7 @@ export interface WasmExports {
   // kernels6.wat: float32 (f32x4)
   gemm32_block(mc: number, nc: number, kc: number, pa: number, pb: number, pt: number): void;
   conv32_fwd(xoff: number, koff: number, M: number, K: number, u: number, wp: number, b: number, z: number, a: number): void;
+  conv32_dw(xoff: number, koff: number, r0: number, r1: number, K: number, u: number, dz: number, dw: number, db: number, first: number): void;
 }
 
 const PAGE = 65536;
