@@ -51,6 +51,9 @@ export class ConvScratch {
   /** float32: the padded input (p > 0) and which input it holds. */
   xpad32 = new Float32Array(0);
   xpad32Of: Float32Array | undefined = undefined;
+  /** float32 dX: the products dZ · Wᵀ (m·oh·ow, fh·fw·d), and the padded dX when p > 0. */
+  v32 = new Float32Array(0);
+  dxpad32 = new Float32Array(0);
   /** Z of a forward that only wants A (evaluation), where the kernel needs Z somewhere. */
   ztmp = new Float64Array(0);
 }

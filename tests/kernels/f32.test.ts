@@ -260,3 +260,62 @@ describe('float32 direct convolution dW and db', () => {
     });
   }
 });
+
+describe('float32 convolution dX', () => {
+  // [m, h, w, d, f, stride, p, u]
+  const SHAPES: [number, number, number, number, number, number, number, number][] = [
+    [2, 9, 9, 1, 3, 1, 0, 32], // overlapping windows
+    [2, 8, 8, 3, 3, 2, 1, 16], // strides and padding
+    [3, 13, 13, 32, 3, 1, 1, 64], // the bigger CNN's second layer, small: M·K·u past the small-GEMM size
+  ];
+  for (const [m, h, w, d, f, st, p, u] of SHAPES) {
+    test(`m=${m} ${h}×${w}×${d} ${f}×${f}/${st} p${p} u=${u}: wasm = js bit for bit, rtol 1e-5 of float64`, async () => {
+      const { ConvScratch } = await import('../../src/kernels/scratch.js');
+      const oh = Math.floor((h + 2 * p - f) / st) + 1;
+      const ow = Math.floor((w + 2 * p - f) / st) + 1;
+      const dm = { m, h, w, d, fh: f, fw: f, sh: st, sw: st, p, oh, ow };
+      const M = m * oh * ow;
+      const K = f * f * d;
+      const x = rand32(m * h * w * d);
+      const dz = rand32(M * u);
+      const W = rand32(K * u);
+      const run = (backend: 'js' | 'wasm'): Float32Array | null => {
+        if (!selectBackend(backend)) return null;
+        const dx = rand32(x.length); // overwritten
+        kernel('convGradX', 'float32')(new ConvScratch(), x, dm, u, dz, W, dx);
+        return dx;
+      };
+      const js = run('js')!;
+      const want = new Float64Array(x.length);
+      const scale = new Float64Array(x.length);
+      for (let im = 0, r = 0; im < m; im++) {
+        for (let ioh = 0; ioh < oh; ioh++) {
+          for (let iow = 0; iow < ow; iow++, r++) {
+            for (let ifh = 0; ifh < f; ifh++) {
+              for (let ifw = 0; ifw < f; ifw++) {
+                const hh = ioh * st + ifh - p;
+                const ww = iow * st + ifw - p;
+                if (hh < 0 || hh >= h || ww < 0 || ww >= w) continue;
+                for (let id = 0; id < d; id++) {
+                  const k = (ifh * f + ifw) * d + id;
+                  const j = ((im * h + hh) * w + ww) * d + id;
+                  for (let iu = 0; iu < u; iu++) {
+                    const q = dz[r * u + iu] * W[k * u + iu];
+                    want[j] += q;
+                    scale[j] += Math.abs(q);
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+      let worst = 0;
+      for (let j = 0; j < x.length; j++) worst = Math.max(worst, scale[j] === 0 ? Math.abs(js[j]) : Math.abs(js[j] - want[j]) / scale[j]);
+      expect(worst).toBeLessThan(1e-5);
+      const wasm = run('wasm');
+      if (wasm === null) return;
+      expect(bits(wasm)).toEqual(bits(js));
+    });
+  }
+});

@@ -463,7 +463,7 @@ export function col2im(
 }
 
 /** dX (m, h, w, d) = the interior of the padded gradient dxp (m, h + 2p, w + 2p, d). */
-export function cropPadding(dxp: Float64Array, dm: ConvDims, dx: Float64Array): void {
+export function cropPadding<T extends Float64Array | Float32Array>(dxp: T, dm: ConvDims, dx: T): void {
   const { m, h, w, d, p } = dm;
   const hp = h + 2 * p;
   const wp = w + 2 * p;

@@ -2,6 +2,7 @@
 // 'convGradX'): the direct kernels for small windows (src/kernels/js/conv.ts), im2col + the 'gemm' entry
 // (the active backend's GEMM) for large ones.
 import { gemmStrided } from '../gemm.js';
+import { kernel } from '../registry.js';
 import { type ConvScratch, gradXTarget, prepareConv, prepareConv32, useDirect } from '../scratch.js';
 import { directForward32, directGradW32 } from './f32.js';
 import { type ConvDims, col2im, cropPadding, directForward, directGradW, directGradX, im2col, packW } from './conv.js';
@@ -111,4 +112,33 @@ export function convGradW32Js(
 ): void {
   const { xp, M, K } = prepareConv32(s, x, dm, 'stale');
   directGradW32(xp, s.xoff, s.koff, M, K, u, dz, dW, db);
+}
+
+/**
+ * 'convGradX' for float32, both backends (the GEMM is the registry's float32 'gemm': f32x4 on 'wasm', the
+ * same bits): V (M, K) = dZ · Wᵀ (each entry summed over the u units in order from +0, one depth block
+ * while u ≤ 256), then every V[r, k] added to dx at its window position, rows in order, entries in order
+ * (the same float32 sums on either backend); padding cropped.
+ */
+export function convGradX32Js(
+  s: ConvScratch, x: Float32Array, dm: ConvDims, u: number, dz: Float32Array, W: Float32Array, dx: Float32Array,
+): void {
+  const { M, K } = prepareConv32(s, x, dm, 'no');
+  if (s.v32.length < M * K) s.v32 = new Float32Array(M * K);
+  const V = s.v32;
+  kernel('gemm', 'float32')(M, K, u, dz, 0, u, 1, W, 0, 1, u, V, 0, K, false);
+  const { m, h, w, d, p } = dm;
+  let dxp = dx;
+  if (p > 0) {
+    const n = m * (h + 2 * p) * (w + 2 * p) * d;
+    if (s.dxpad32.length < n) s.dxpad32 = new Float32Array(n);
+    dxp = s.dxpad32;
+    dxp.fill(0, 0, n);
+  } else dx.fill(0);
+  const { xoff, koff } = s;
+  for (let r = 0, v = 0; r < M; r++) {
+    const o = xoff[r];
+    for (let k = 0; k < K; k++, v++) dxp[o + koff[k]] += V[v];
+  }
+  if (p > 0) cropPadding(dxp, dm, dx);
 }

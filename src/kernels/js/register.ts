@@ -1,7 +1,7 @@
 // The TypeScript backend's float64 kernels in the registry: every op, none declining (the end of every
 // backend's fallback chain).
 import { kernel, registerKernels } from '../registry.js';
-import { convForward32Js, convForwardJs, convGradW32Js, convGradWJs, convGradXJs } from './convPasses.js';
+import { convForward32Js, convForwardJs, convGradW32Js, convGradWJs, convGradX32Js, convGradXJs } from './convPasses.js';
 import { gemmStrided32 } from './f32.js';
 import * as gemm from './gemm.js';
 import { maskStore4, poolBackLoops, poolWindows } from './pool.js';
@@ -38,10 +38,12 @@ registerKernels('js', 'float64', {
   buffer: (n) => new Float64Array(n),
 });
 
-// float32 (issue 28): the GEMM and the convolution's forward and dW/db so far, and plain buffers
+// float32 (issue 28): the GEMM and the convolution's forward, dW/db and dX so far, and plain buffers
 registerKernels('js', 'float32', {
   gemm: gemmStrided32,
   convForward: convForward32Js,
   convGradW: convGradW32Js,
+  // dZ · Wᵀ on the float32 'gemm' entry (f32x4 on 'wasm'), then the scatter: the same bits on both backends
+  convGradX: convGradX32Js,
   buffer: (n) => new Float32Array(n),
 });
