@@ -13,11 +13,15 @@ const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), '..', 'peers', 'tor
 /** Debian's interpreter (python3-torch installs there), or EPYNN_BENCH_PYTHON. */
 const PYTHON = process.env.EPYNN_BENCH_PYTHON ?? '/usr/bin/python3';
 
-/** The case names of ours that the script times too (for --case filtering). */
-export const TORCH_CASES = [
-  'CNN train step', 'CNN evaluation', 'Dense 784→64→10 in train()', 'RNN s=20 e=16 u=32 in train()',
-  'LSTM s=20 e=16 u=32 in train()', 'bigger CNN epoch',
+/** Our bench cases whose networks the script times too, and the names of their rows (--case matches either). */
+const TORCH_OF: readonly [benchCase: string, row: string][] = [
+  ['train step', 'CNN train step'], ['evaluation', 'CNN evaluation'], ['threads dense', 'Dense 784→64→10 in train()'],
+  ['threads RNN', 'RNN s=20 e=16 u=32 in train()'], ['threads LSTM', 'LSTM s=20 e=16 u=32 in train()'],
+  ['bigger CNN epoch', 'bigger CNN epoch'],
 ];
+
+/** The names (bench cases and rows) that select the PyTorch peer's rows with --case. */
+export const TORCH_CASES = TORCH_OF.flat();
 
 interface TorchRow { case: string; dtype: 'float64' | 'float32'; threads: number; ms: number; samples: number; note: string }
 
@@ -32,8 +36,9 @@ async function torchPeer(o: BenchOptions): Promise<Row[]> {
   const why = unavailable();
   if (why !== '') return [{ case: 'peer PyTorch', backend: 'pytorch', note: `not run: ${why}` }];
   // Our cases' filters, as substrings of the case names (=NAME: exact)
-  const wanted = TORCH_CASES.filter((c) => o.filters.length === 0 || o.filters.some((f) =>
-    f.startsWith('=') ? c.toLowerCase() === f.slice(1) : c.toLowerCase().includes(f) || 'peers pytorch'.includes(f)));
+  const hit = (name: string, f: string): boolean => (f.startsWith('=') ? name.toLowerCase() === f.slice(1) : name.toLowerCase().includes(f));
+  const wanted = TORCH_OF.filter(([c, row]) => o.filters.length === 0 || o.filters.some((f) => hit(c, f) || hit(row, f) || hit('peers pytorch', f)))
+    .map(([, row]) => row);
   if (wanted.length === 0) return [];
   const N = bigEpochSamples(o);
   const args = [SCRIPT, '--threads', o.threads.join(','), '--dtypes', 'float64,float32', '--runs', String(o.runs),
