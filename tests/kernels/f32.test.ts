@@ -319,3 +319,30 @@ describe('float32 convolution dX', () => {
     });
   }
 });
+
+test("float32 conv forward and dW on arrays from the 'buffer' kernel (resident on wasm) = on ordinary arrays, bit for bit", async () => {
+  const { ConvScratch } = await import('../../src/kernels/scratch.js');
+  if (!selectBackend('wasm')) return;
+  const [m, h, w, d, f, u] = [2, 10, 10, 2, 3, 16];
+  const dm = { m, h, w, d, fh: f, fw: f, sh: 1, sw: 1, p: 0, oh: 8, ow: 8 };
+  const M = m * 8 * 8;
+  const K = f * f * d;
+  const buffer = kernel('buffer', 'float32');
+  const resident = (src: Float32Array): Float32Array => {
+    const r = buffer(src.length);
+    r.set(src);
+    return r;
+  };
+  const x = rand32(m * h * w * d), W = rand32(K * u), b = rand32(u), dz = rand32(M * u);
+  // resident where the memory is shared (else the js kernel's ordinary arrays)
+  expect(wasmKernels()!.addressOf(buffer(8)) >= 0).toBe(wasmKernels()!.shared);
+  const out = (xs: Float32Array, zs: Float32Array, as: Float32Array, dzs: Float32Array) => {
+    kernel('convForward', 'float32')(new ConvScratch(), xs, dm, u, W, b, zs, as);
+    const dW = new Float32Array(K * u), db = new Float32Array(u);
+    kernel('convGradW', 'float32')(new ConvScratch(), xs, dm, u, dzs, dW, db);
+    return [zs, as, dW, db].map(bits);
+  };
+  const plain = out(x, new Float32Array(M * u), new Float32Array(M * u), dz);
+  const inPlace = out(resident(x), buffer(M * u), buffer(M * u), resident(dz));
+  expect(inPlace).toEqual(plain);
+});

@@ -76,8 +76,8 @@ const bytes32 = (n: number): number => Math.ceil((n * 4) / 64) * 64;
 
 /**
  * 'convForward' for float32 on kernels6.wat conv32_fwd (the same bits as directForward32): u a multiple
- * of 8, else it declines. Inputs are copied into the module's memory (the layers' float32 buffers are not
- * resident there yet), results out.
+ * of 8, else it declines. Arrays resident in the module's memory (the float32 'buffer' kernel) are used in
+ * place; others are copied in (inputs) or out (results).
  */
 export function convForward32Wasm(
   rt: WasmRuntime, s: ConvScratch, x: Float32Array, dm: ConvDims, u: number, W: Float32Array, b: Float32Array | null,
@@ -87,16 +87,22 @@ export function convForward32Wasm(
   const { xp, M, K } = prepareConv32(s, x, dm, 'always');
   const M4 = (M + 3) & ~3;
   const n = M * u;
-  // Scratch layout: xoff | koff | packed W | b | x | z | a
-  const sizes = [bytes32(M4), bytes32(K), bytes32(K * u), bytes32(u), bytes32(xp.length), z === null ? 0 : bytes32(n), a === null ? 0 : bytes32(n)];
+  // Arrays resident in the module's memory (the float32 'buffer' kernel) are used in place
+  let xAt = rt.addressOf(xp);
+  let zAt = z === null ? 0 : rt.addressOf(z);
+  let aAt = a === null ? 0 : rt.addressOf(a);
+  // Scratch layout: xoff | koff | packed W | b | [x] | [z] | [a]
+  const sizes = [bytes32(M4), bytes32(K), bytes32(K * u), bytes32(u), xAt < 0 ? bytes32(xp.length) : 0, zAt < 0 ? bytes32(n) : 0, aAt < 0 ? bytes32(n) : 0];
   const base = rt.scratch(sizes.reduce((p, q) => p + q, 0));
   const at: number[] = [];
   sizes.reduce((o, sz) => (at.push(o), o + sz), base);
   const [pxoff, pkoff, pw, pb, px, pz, pa] = at;
   const buf = rt.memory.buffer;
-  new Float32Array(buf, px, xp.length).set(xp);
+  if (xAt < 0) new Float32Array(buf, (xAt = px), xp.length).set(xp);
+  if (zAt < 0) zAt = pz;
+  if (aAt < 0) aAt = pa;
   const xo = new Int32Array(buf, pxoff, M4);
-  for (let r = 0; r < M4; r++) xo[r] = px + s.xoff[r] * 4;
+  for (let r = 0; r < M4; r++) xo[r] = xAt + s.xoff[r] * 4;
   const ko = new Int32Array(buf, pkoff, K);
   for (let k = 0; k < K; k++) ko[k] = s.koff[k] * 4;
   // W (K, u) in panels of 8 units: wp[(u0/8·K + k)·8 + j] = W[k, u0 + j]
@@ -105,14 +111,15 @@ export function convForward32Wasm(
   const bv = new Float32Array(buf, pb, u);
   if (b !== null) bv.set(b.subarray(0, u));
   else bv.fill(0);
-  rt.k.conv32_fwd(pxoff, pkoff, M, K, u, pw, pb, z === null ? 0 : pz, a === null ? 0 : pa);
-  if (z !== null) z.set(new Float32Array(buf, pz, n));
-  if (a !== null) a.set(new Float32Array(buf, pa, n));
+  rt.k.conv32_fwd(pxoff, pkoff, M, K, u, pw, pb, z === null ? 0 : zAt, a === null ? 0 : aAt);
+  if (z !== null && zAt === pz) z.set(new Float32Array(buf, pz, n));
+  if (a !== null && aAt === pa) a.set(new Float32Array(buf, pa, n));
 }
 
 /**
  * 'convGradW' for float32 on kernels6.wat conv32_dw, chunk by chunk of RB32 rows (the same bits as
- * directGradW32): u a multiple of 8, else it declines. Inputs copied in, dW and db out.
+ * directGradW32): u a multiple of 8, else it declines. x and dz used in place when resident, else copied
+ * in; dW and db copied out.
  */
 export function convGradW32Wasm(
   rt: WasmRuntime, s: ConvScratch, x: Float32Array, dm: ConvDims, u: number, dz: Float32Array, dW: Float32Array,
@@ -121,17 +128,20 @@ export function convGradW32Wasm(
   if (u % 8 !== 0) return DECLINE;
   const { xp, M, K } = prepareConv32(s, x, dm, 'stale');
   const K4 = (K + 3) & ~3;
-  // Scratch layout: xoff | koff | x | dz | dW (K4 rows) | db
-  const sizes = [bytes32(M), bytes32(K4), bytes32(xp.length), bytes32(M * u), bytes32(K4 * u), bytes32(u)];
+  let xAt = rt.addressOf(xp);
+  let dzAt = rt.addressOf(dz);
+  // Scratch layout: xoff | koff | [x] | [dz] | dW (K4 rows) | db
+  const sizes = [bytes32(M), bytes32(K4), xAt < 0 ? bytes32(xp.length) : 0, dzAt < 0 ? bytes32(M * u) : 0, bytes32(K4 * u), bytes32(u)];
   const base = rt.scratch(sizes.reduce((p, q) => p + q, 0));
   const at: number[] = [];
   sizes.reduce((o, sz) => (at.push(o), o + sz), base);
-  const [pxoff, pkoff, px, pdz, pdw, pdb] = at;
+  const [pxoff, pkoff, px, pdzs, pdw, pdb] = at;
   const buf = rt.memory.buffer;
-  new Float32Array(buf, px, xp.length).set(xp);
-  new Float32Array(buf, pdz, M * u).set(dz.subarray(0, M * u));
+  if (xAt < 0) new Float32Array(buf, (xAt = px), xp.length).set(xp);
+  if (dzAt < 0) new Float32Array(buf, (dzAt = pdzs), M * u).set(dz.subarray(0, M * u));
+  const pdz = dzAt;
   const xo = new Int32Array(buf, pxoff, M);
-  for (let r = 0; r < M; r++) xo[r] = px + s.xoff[r] * 4;
+  for (let r = 0; r < M; r++) xo[r] = xAt + s.xoff[r] * 4;
   const ko = new Int32Array(buf, pkoff, K4);
   for (let k = 0; k < K4; k++) ko[k] = s.koff[k] * 4;
   for (let r0 = 0; r0 < M; r0 += RB32) {

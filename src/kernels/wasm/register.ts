@@ -46,4 +46,5 @@ registerKernels('wasm', 'float32', {
     gemmStrided32Wasm(rt(), M, N, K, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc, accumulate),
   convForward: (s, x, dm, u, W, b, z, a) => convForward32Wasm(rt(), s, x, dm, u, W, b, z, a),
   convGradW: (s, x, dm, u, dz, dW, db) => convGradW32Wasm(rt(), s, x, dm, u, dz, dW, db),
+  buffer: (n) => rt().residentArray32(n) ?? DECLINE,
 });
