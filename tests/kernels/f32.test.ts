@@ -346,3 +346,26 @@ test("float32 conv forward and dW on arrays from the 'buffer' kernel (resident o
   const inPlace = out(resident(x), buffer(M * u), buffer(M * u), resident(dz));
   expect(inPlace).toEqual(plain);
 });
+
+test("float32 Dense products ('gemmNNSmallN', 'gemmNTSmallK', 'gemmTNSmallN') and relu's backward: the float32 GEMM's bits on both backends", async () => {
+  const { gemmNN32, gemmNT32, gemmTN32 } = await import('../../src/kernels/js/f32.js');
+  const [M, N, K] = [32, 10, 300]; // K past one depth block
+  const a = rand32(M * K), b = rand32(K * N), bt = rand32(N * K), at = rand32(K * M), bn = rand32(K * N);
+  const want = [new Float32Array(M * N), new Float32Array(M * N), new Float32Array(M * N)];
+  gemmNN32(M, N, K, a, b, want[0]);
+  gemmNT32(M, N, K, a, bt, want[1]);
+  gemmTN32(M, N, K, at, bn, want[2]);
+  const g = rand32(64), z = rand32(64);
+  const relu = Float32Array.from(g, (v, i) => (z[i] > 0 ? v : 0 * v));
+  for (const backend of ['js', 'wasm'] as const) {
+    if (!selectBackend(backend)) continue;
+    const got = [new Float32Array(M * N), new Float32Array(M * N), new Float32Array(M * N)];
+    kernel('gemmNNSmallN', 'float32')(M, N, K, a, b, got[0]);
+    kernel('gemmNTSmallK', 'float32')(M, N, K, a, bt, got[1]);
+    kernel('gemmTNSmallN', 'float32')(M, N, K, at, bn, got[2]);
+    expect(got.map(bits)).toEqual(want.map(bits));
+    const out = new Float32Array(64);
+    kernel('reluBackward', 'float32')(g, z, out);
+    expect(bits(out)).toEqual(bits(relu));
+  }
+});

@@ -122,3 +122,14 @@ export function directGradW32(
     }
   }
 }
+
+/**
+ * Dense's products in float32, on gemmStrided32 (the same sums: each C[i, j] over k in order, in depth
+ * blocks): C (M, N) = A (M, K) · B (K, N); C = A · Bᵀ with B stored (N, K); C = Aᵀ · B with A stored (K, M).
+ */
+export const gemmNN32 = (M: number, N: number, K: number, a: Float32Array, b: Float32Array, c: Float32Array): void =>
+  gemmStrided32(M, N, K, a, 0, K, 1, b, 0, N, 1, c, 0, N, false);
+export const gemmNT32 = (M: number, N: number, K: number, a: Float32Array, b: Float32Array, c: Float32Array): void =>
+  gemmStrided32(M, N, K, a, 0, K, 1, b, 0, 1, K, c, 0, N, false);
+export const gemmTN32 = (M: number, N: number, K: number, a: Float32Array, b: Float32Array, c: Float32Array): void =>
+  gemmStrided32(M, N, K, a, 0, 1, M, b, 0, N, 1, c, 0, N, false);

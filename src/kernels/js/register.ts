@@ -2,7 +2,7 @@
 // backend's fallback chain).
 import { kernel, registerKernels } from '../registry.js';
 import { convForward32Js, convForwardJs, convGradW32Js, convGradWJs, convGradX32Js, convGradXJs } from './convPasses.js';
-import { gemmStrided32 } from './f32.js';
+import { gemmNN32, gemmNT32, gemmStrided32, gemmTN32 } from './f32.js';
 import * as gemm from './gemm.js';
 import { maskStore4, poolBackLoops, poolWindows } from './pool.js';
 import { derivativeJs, rowSumJs, stepActivationJs } from './recurrent.js';
@@ -38,9 +38,18 @@ registerKernels('js', 'float64', {
   buffer: (n) => new Float64Array(n),
 });
 
-// float32 (issue 28): the GEMM and the convolution's forward, dW/db and dX so far, and plain buffers
+// float32 (issue 28): the GEMMs (Dense's too), relu's backward, the convolution's forward, dW/db and dX so far, and plain buffers
 registerKernels('js', 'float32', {
   gemm: gemmStrided32,
+  // Dense's products: the float32 'gemm' entry of the active backend (the same sums on both)
+  gemmNNSmallN: (M, N, K, a, b, c) => kernel('gemm', 'float32')(M, N, K, a, 0, K, 1, b, 0, N, 1, c, 0, N, false),
+  gemmNTSmallK: (M, N, K, a, b, c) => kernel('gemm', 'float32')(M, N, K, a, 0, K, 1, b, 0, 1, K, c, 0, N, false),
+  gemmTNSmallN: (M, N, K, a, b, c) => kernel('gemm', 'float32')(M, N, K, a, 0, 1, M, b, 0, N, 1, c, 0, N, false),
+  // g · [z > 0]: a product by 1 or 0, exact in float32
+  reluBackward: (g, z, out) => {
+    const n = out.length;
+    for (let i = 0; i < n; i++) out[i] = g[i] * +(z[i] > 0);
+  },
   convForward: convForward32Js,
   convGradW: convGradW32Js,
   // dZ · Wᵀ on the float32 'gemm' entry (f32x4 on 'wasm'), then the scatter: the same bits on both backends
