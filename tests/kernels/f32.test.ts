@@ -369,3 +369,50 @@ test("float32 Dense products ('gemmNNSmallN', 'gemmNTSmallK', 'gemmTNSmallN') an
     expect(bits(out)).toEqual(bits(relu));
   }
 });
+
+describe('float32 pooling', () => {
+  // [h, w, d, ph, pw, sh, sw]: 2×2/2 (windows of 4), overlapping 3×3/1, 1×4/4
+  const SHAPES: [number, number, number, number, number, number, number][] = [[6, 8, 3, 2, 2, 2, 2], [7, 7, 2, 3, 3, 1, 1], [4, 8, 2, 1, 4, 1, 4]];
+  for (const [h, w, d, ph, pw, sh, sw] of SHAPES) {
+    test(`${h}×${w}×${d} window ${ph}×${pw} strides ${sh}×${sw}: max/min exact, mean within float32 rounding, forward and backward`, async () => {
+      const { MAX, MEAN, MIN, SELECT, poolWindows, poolBackLoops } = await import('../../src/kernels/js/pool.js');
+      const { windowOffsets } = await import('../../src/kernels/pool.js');
+      const m = 2;
+      const oh = Math.floor((h - ph) / sh) + 1;
+      const ow = Math.floor((w - pw) / sw) + 1;
+      const p = { m, h, w, d, oh, ow, sh, sw, ph, pw };
+      const offs = windowOffsets(p);
+      const x32 = rand32(m * h * w * d);
+      x32[5] = x32[6]; // a tie
+      const x64 = Float64Array.from(x32);
+      const da32 = rand32(m * oh * ow * d);
+      const da64 = Float64Array.from(da32);
+      const nz = m * oh * ow * d;
+      for (const backend of ['js', 'wasm'] as const) {
+        if (!selectBackend(backend)) continue;
+        for (const [mode, sign] of [[SELECT, 1], [SELECT, -1], [MAX, 1], [MIN, 1], [MEAN, 1]] as const) {
+          const z32 = new Float32Array(nz);
+          const z64 = new Float64Array(nz);
+          kernel('poolWindows', 'float32')(x32, z32, p, offs, mode, sign);
+          poolWindows(x64, z64, m, h, w, d, oh, ow, sh, sw, offs, mode, sign);
+          if (mode !== MEAN) expect(Array.from(z32)).toEqual(Array.from(z64)); // a selected float32 value
+          else for (let i = 0; i < nz; i++) expect(Math.abs(z32[i] - z64[i])).toBeLessThan(1e-6 * (offs.length + 1));
+          // Backward onto zeros
+          const mean = mode === MEAN;
+          const dx32 = new Float32Array(x32.length);
+          const dx64 = new Float64Array(x64.length);
+          if (mean) kernel('poolMeanBack', 'float32')(da32, dx32, p);
+          else kernel('poolMask', 'float32')(x32, z32, da32, dx32, p, offs, false);
+          poolBackLoops(x64, z64, da64, dx64, p, mean);
+          if (!mean && sh >= ph && sw >= pw) expect(Array.from(dx32)).toEqual(Array.from(dx64)); // one term each: exact
+          else for (let i = 0; i < dx32.length; i++) expect(Math.abs(dx32[i] - dx64[i])).toBeLessThan(1e-6 * 9 * (Math.abs(dx64[i]) + 1));
+          if (!mean && ph * pw === 4 && sh >= ph && sw >= pw) {
+            const dx4 = rand32(x32.length).fill(0);
+            kernel('poolMask4', 'float32')(x32, z32, da32, dx4, p);
+            expect(bits(dx4)).toEqual(bits(dx32));
+          }
+        }
+      }
+    });
+  }
+});

@@ -5,6 +5,7 @@ import { convForward32Js, convForwardJs, convGradW32Js, convGradWJs, convGradX32
 import { gemmNN32, gemmNT32, gemmStrided32, gemmTN32 } from './f32.js';
 import * as gemm from './gemm.js';
 import { maskStore4, poolBackLoops, poolWindows } from './pool.js';
+import { poolBack32, poolMask4_32, poolWindows32 } from './pool32.js';
 import { derivativeJs, rowSumJs, stepActivationJs } from './recurrent.js';
 
 /** X and Z, which mean pooling's backward does not read. */
@@ -38,7 +39,10 @@ registerKernels('js', 'float64', {
   buffer: (n) => new Float64Array(n),
 });
 
-// float32 (issue 28): the GEMMs (Dense's too), relu's backward, the convolution's forward, dW/db and dX so far, and plain buffers
+/** X and Z, which mean pooling's backward does not read (float32). */
+const NONE32 = new Float32Array(0);
+
+// float32 (issue 28): the GEMMs (Dense's too), relu's backward, pooling, the convolution's forward, dW/db and dX so far, and plain buffers
 registerKernels('js', 'float32', {
   gemm: gemmStrided32,
   // Dense's products: the float32 'gemm' entry of the active backend (the same sums on both)
@@ -50,6 +54,10 @@ registerKernels('js', 'float32', {
     const n = out.length;
     for (let i = 0; i < n; i++) out[i] = g[i] * +(z[i] > 0);
   },
+  poolWindows: poolWindows32,
+  poolMask4: poolMask4_32,
+  poolMask: (x, z, da, dx, p, _offs, store) => poolBack32(x, z, da, dx, p, false, store),
+  poolMeanBack: (da, dx, p) => poolBack32(NONE32, NONE32, da, dx, p, true),
   convForward: convForward32Js,
   convGradW: convGradW32Js,
   // dZ · Wᵀ on the float32 'gemm' entry (f32x4 on 'wasm'), then the scatter: the same bits on both backends
