@@ -22,6 +22,7 @@ export type Decline = typeof DECLINE;
 /** A kernel as registered: the operation's signature, whose result may be DECLINE. */
 export type Declinable<F> = F extends (...args: infer P) => infer R ? (...args: P) => R | Decline : never;
 
+import { EpyNNError } from '../commons/errors.js';
 import type { PoolDims } from './pool.js';
 import type { ConvDims, ConvScratch } from './scratch.js';
 import type { StepKernels, StepKind } from './wasm/recurrent.js';
@@ -112,7 +113,7 @@ export function registerKernels<D extends DType>(
 
 /** Declares a backend and its fallback chain (itself first, 'js' last). */
 export function registerBackend(name: string, chain: readonly string[]): void {
-  if (chain[0] !== name || chain[chain.length - 1] !== 'js') throw new Error(`registerBackend: the chain of '${name}' must start with it and end with 'js', got ${chain.join(' → ')}`);
+  if (chain[0] !== name || chain[chain.length - 1] !== 'js') throw new EpyNNError(`registerBackend: the chain of '${name}' must start with it and end with 'js', got ${chain.join(' → ')}`);
   chains.set(name, [...chain]);
   resolved = { float64: new Map(), float32: new Map() };
 }
@@ -124,7 +125,7 @@ export function setBackendResolver(fn: () => string): void {
 
 /** Makes `backend` the one whose kernels run first (src/kernels/backend.ts selects it). */
 export function setActiveBackend(backend: string): void {
-  if (!chains.has(backend)) throw new Error(`setActiveBackend: unknown backend '${backend}'`);
+  if (!chains.has(backend)) throw new EpyNNError(`setActiveBackend: unknown backend '${backend}'`);
   if (backend === active) return;
   active = backend;
   resolved = { float64: new Map(), float32: new Map() };
@@ -145,7 +146,7 @@ function resolve(op: string, dtype: DType): AnyKernel {
   const fns = (chains.get(activeKernelBackend()) ?? ['js']).map((b) => kernels.get(keyOf(op, b, dtype))).filter((f): f is AnyKernel => f !== undefined);
   if (fns.length === 0) {
     return () => {
-      throw new Error(`no kernel '${op}' for ${dtype} on the '${activeKernelBackend()}' backend or its fallbacks`);
+      throw new EpyNNError(`kernel registry: no kernel '${op}' for ${dtype} on the '${activeKernelBackend()}' backend or its fallbacks`);
     };
   }
   // The last of the chain ('js') never declines

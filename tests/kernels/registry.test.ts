@@ -8,6 +8,7 @@ import { activeBackend, selectBackend } from '../../src/kernels/backend.js';
 import {
   DECLINE, type OpName, activeKernelBackend, hasKernel, kernel, kernelBackends, registerBackend, registerKernel, setActiveBackend,
 } from '../../src/kernels/registry.js';
+import { EpyNNError } from '../../src/commons/errors.js';
 import { gemmNN } from '../../src/kernels/gemm.js';
 
 const OPS: OpName[] = [
@@ -71,13 +72,17 @@ describe('kernel registry', () => {
   });
 
   test('a chain must start with its backend and end with js; an unknown backend is refused', () => {
+    expect(() => registerBackend('x', ['js'])).toThrow(EpyNNError);
     expect(() => registerBackend('x', ['js'])).toThrow(/must start with it and end with 'js'/);
     expect(() => registerBackend('x', ['x', 'wasm'])).toThrow(/must start with it and end with 'js'/);
+    expect(() => setActiveBackend('nope')).toThrow(EpyNNError);
     expect(() => setActiveBackend('nope')).toThrow(/unknown backend 'nope'/);
   });
 
   test('an op without any kernel for a dtype says so when called', () => {
     expect(() => kernel('convForward', 'float32')).not.toThrow(); // resolving is lazy and harmless
+    expect(() => (kernel('rowSum', 'float32') as (...a: unknown[]) => void)(new Float32Array(1), new Float32Array(1), 1, 1))
+      .toThrow(EpyNNError);
     expect(() => (kernel('rowSum', 'float32') as (...a: unknown[]) => void)(new Float32Array(1), new Float32Array(1), 1, 1))
       .toThrow(/no kernel 'rowSum' for float32/);
   });
