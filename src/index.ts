@@ -6,7 +6,7 @@ export {
   NDArray, type Shape, type Nested, array, toNested, zeros, zerosLike, ones, full, reshape, fmt, size, sameShape,
   map, map2, add, sub, mul, scale, sum, sumAxis0, transpose, argmax, dot, roundHalfEven,
 } from './commons/ndarray.js';
-export { type SliceIndex, stack, concatenate, expandDims, linspace, arange } from './commons/ndarray.js';
+export { type SliceIndex, stack, concatenate, expandDims, linspace, arange, BoolArray, countNonzero } from './commons/ndarray.js';
 export {
   type Element, type Elements, type ElementToIdx, type IdxToElement, oneHotEncode, oneHotEncodeSequence, oneHotDecodeSequence,
   encodeDataset, scaleFeatures, indexElementsAuto, padding,
@@ -14,16 +14,23 @@ export {
 export { type Rng, type RngState, restoreRng, seededRng } from './commons/rng.js';
 export type { ChoiceOptions } from './commons/rng.js';
 export { NumpyRng, type NumpyRngState, numpyRng } from './commons/numpy_rng.js';
+export { PythonRandom, type PythonRandomState, random } from './commons/python_random.js';
+export { crLog, crSin, crCos } from './commons/libm.js';
+export { RandomState, type RandomStateState, type RandomStateTuple, type Size, np } from './commons/random_state.js';
 export {
   Layer, DataSet, sgdUpdate, optimizerUpdate, type LayerTraits, type Mode, type Phase, BARE_MODE, DEFAULT_TRAITS, INDEPENDENT_TRAITS, CLIPPING_TRAITS,
 } from './commons/models.js';
 // The seams of training (docs/CONCEPTS.md "Seams"): optimizers and callbacks
 export { type Optimizer, type UpdateArgs, epynnSGD, checkOptimizer } from './optimizers/optimizer.js';
 export {
-  type SGDOptions, type AdamOptions, type RMSpropOptions, type AdagradOptions, sgd, adam, adamw, rmsprop, adagrad, OPTIMIZERS, optimizerFromConfig,
+  type SGDOptions, type AdamOptions, type RMSpropOptions, type AdagradOptions, sgd, adam, adamw, rmsprop, adagrad, OPTIMIZERS, type OptimizerFactory, optimizerFromConfig, registerOptimizer, optimizerNames,
 } from './optimizers/index.js';
 export { CLIP_NORM_EPS, clipByGlobalNorm, clipByValue, parameterGradients } from './optimizers/clip.js';
-export { type Callback, type CallbackEvent, type CallbackHook, type StopWhen, CALLBACK_HOOKS } from './callbacks/callback.js';
+export { type Callback, type CallbackEvent, type CallbackHook, type StopWhen, type History, CALLBACK_HOOKS } from './callbacks/callback.js';
+export {
+  type MonitorMode, type EarlyStoppingOptions, type EarlyStopping, type ModelCheckpointOptions, type ModelCheckpoint, type ReduceLROnPlateauOptions,
+  type ReduceLROnPlateau, earlyStopping, modelCheckpoint, reduceLROnPlateau, monitorDirection,
+} from './callbacks/index.js';
 export { E_SAFE, hadamard, clipGradient } from './commons/maths.js';
 export { type Loss, MSE, MAE, MSLE, CCE, BCE, lossFunctions } from './commons/loss.js';
 export { type Metric, accuracy, recall, precision, fscore, specificity, NPV, metricsFunctions, evaluateMetric } from './commons/metrics.js';
@@ -48,7 +55,8 @@ export { RNN, type RNNOptions, type RNNConfig } from './rnn/models.js';
 export { LSTM, type LSTMOptions, type LSTMConfig } from './lstm/models.js';
 export { GRU, type GRUOptions, type GRUConfig } from './gru/models.js';
 
-export { EpyNN, type InitializeOptions, type TrainOptions, type PredictOptions } from './network/models.js';
+export { EpyNN, type EpyNNOptions, type InitializeOptions, type TrainOptions, type PredictOptions } from './network/models.js';
+export { type ModelSummary, type LayerSummaryRow, modelSummary, formatBytes } from './network/summary.js';
 
 // Models as JSON (browser-safe), the layer registry, plots as SVG strings
 export {
@@ -65,8 +73,9 @@ export {
 export {
   type PortableModel, type PortableLayer, type PortableActivation, type Preprocessing, describeModel, buildModel, preprocess,
 } from './io/portable.js';
-export { type TFJSModelJSON, type TFJSArtifacts, type TFJSWeightSpec, TFJS_WEIGHTS_FILE, toTFJS, fromTFJS } from './io/tfjs.js';
+export { type TFJSModelJSON, type TFJSArtifacts, type TFJSWeightSpec, TFJS_WEIGHTS_FILE, checkManifest, toTFJS, fromTFJS } from './io/tfjs.js';
+export { MAX_PARAMETERS, MAX_SAMPLE_VALUES, type ReadLimits } from './io/limits.js';
 export { ONNX_OPSET, ONNX_IR_VERSION, toONNX } from './io/onnx.js';
 
 // Data parallelism over worker threads (training, evaluation, predict): the thread count
-export { setThreads, getThreads, threadsNote, threadStats } from './parallel/engine.js';
+export { setThreads, getThreads, threadsForced, threadsNote, threadStats } from './parallel/engine.js';

@@ -51,3 +51,15 @@ export const CALLBACK_HOOKS = ['onTrainBegin', 'onEpochBegin', 'onBatchBegin', '
 
 /** One of the hook names. */
 export type CallbackHook = (typeof CALLBACK_HOOKS)[number];
+
+/**
+ * What one train() call went through (Keras' History): the epochs trained and, per value of the epoch
+ * logs (`dtrain.accuracy`, `dval.loss`, ...), its value after each of them. `model.train()` returns the
+ * model, whose `history` is this record of the call.
+ */
+export interface History {
+  /** The epochs trained by the call, in order. */
+  epoch: number[];
+  /** The epoch logs' values, one per epoch in `epoch`. */
+  logs: Record<string, number[]>;
+}

@@ -9,7 +9,8 @@ import { MAX_THREADS, closestKey } from '../commons/checks.js';
 import { setThreads } from '../parallel/engine.js';
 import { modelTerminalChart } from '../commons/plot.js';
 import { readModel } from '../node/fs.js'; // also registers the file-system adapter (model.write(), model.plot())
-import { writeONNX, writeTFJS } from '../node/formats.js';
+import { refuseOverwrite, writeONNX, writeTFJS } from '../node/formats.js';
+import { modelSummary } from '../network/summary.js';
 
 /** What the CLI needs from examples/index.ts (kept local: the examples are outside src/). */
 interface Example {
@@ -51,6 +52,7 @@ commands:
   copy [dir]            copy the examples into a folder you can edit (default ./epynnlive)
   export --format tfjs|onnx <model.json> <out>
                         convert a saved model for TensorFlow.js or ONNX Runtime (docs/OUTGROW.md)
+  summary <model.json>  print a model's layers, shapes, dimensions and parameter counts
   help [command]        show help
 
 Run "epynn <command> --help" for the options of a command.`,
@@ -87,6 +89,11 @@ Converts a model written by model.write() (or epynn run --save):
   --format onnx  <out> is a file: an ONNX model (opset 13, float32) for ONNX Runtime
 Weights become float32. Layers or settings with no exact equivalent are refused with the reason.
 See docs/OUTGROW.md.`,
+  summary: `usage: epynn summary <model.json>
+
+Prints the summary of a model written by model.write() (or epynn run --save): each layer's output
+shape, EpyNN's dimensions d, its parameter count and whether it trains (with its optimizer), then the
+totals and the memory of the parameters and of the optimizer state (model.summary()).`,
 };
 
 /** Where the examples come from: the bundled ones by default, a copied folder's own from its run.ts. */
@@ -335,9 +342,21 @@ function commandExport(argv: string[], io: CliIO): number {
     return USAGE;
   }
   const [input, out] = operands;
+  refuseOverwrite(input, format === 'tfjs' ? [out, join(out, 'model.json')] : [out], 'epynn export');
   const model = readModel(input);
   const written = format === 'tfjs' ? writeTFJS(model, out) : writeONNX(model, out);
   io.out(`${format === 'tfjs' ? 'TF.js' : 'ONNX'} model written to ${written}`);
+  return 0;
+}
+
+/** `epynn summary <model.json>`: the model's summary table (model.summary()). */
+function commandSummary(argv: string[], io: CliIO): number {
+  const bad = argv.find((a) => a.startsWith('-'));
+  if (bad !== undefined || argv.length !== 1) {
+    io.err(`epynn summary: ${bad !== undefined ? `unknown option ${bad}` : `expected one <model.json>, got ${argv.length} arguments`}\n\n${HELP.summary}`);
+    return USAGE;
+  }
+  io.out(modelSummary(readModel(argv[0])).text);
   return 0;
 }
 
@@ -358,7 +377,7 @@ export async function main(argv: string[], io: CliIO = consoleIO, load: Examples
     io.out(HELP[topic]);
     return 0;
   }
-  if (!['examples', 'run', 'copy', 'export'].includes(command)) {
+  if (!['examples', 'run', 'copy', 'export', 'summary'].includes(command)) {
     io.err(`epynn: unknown command '${command}'\n\n${HELP.main}`);
     return USAGE;
   }
@@ -377,6 +396,7 @@ export async function main(argv: string[], io: CliIO = consoleIO, load: Examples
     }
     if (command === 'run') return await commandRun(rest, io, load);
     if (command === 'export') return commandExport(rest, io);
+    if (command === 'summary') return commandSummary(rest, io);
     return commandCopy(rest, io);
   } catch (err) {
     io.err(`epynn ${command}: ${err instanceof Error ? err.message : String(err)}`);

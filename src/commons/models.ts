@@ -186,6 +186,7 @@ export abstract class Layer {
   get training(): boolean {
     return this.mode.phase === 'training';
   }
+  /** Sets `mode.phase` to training (true) or evaluation (false), the rest of the mode kept. */
   set training(on: boolean) {
     this.mode = Object.freeze({ ...this.mode, phase: on ? 'training' : 'evaluation' });
   }
@@ -194,6 +195,7 @@ export abstract class Layer {
   get reuseOutputs(): boolean {
     return this.mode.reuseOutputs;
   }
+  /** Sets `mode.reuseOutputs`, the rest of the mode kept. */
   set reuseOutputs(on: boolean) {
     this.mode = Object.freeze({ ...this.mode, reuseOutputs: on });
   }
@@ -202,6 +204,7 @@ export abstract class Layer {
   get forwardOnly(): boolean {
     return this.mode.forwardOnly;
   }
+  /** Sets `mode.forwardOnly`, the rest of the mode kept. */
   set forwardOnly(on: boolean) {
     this.mode = Object.freeze({ ...this.mode, forwardOnly: on });
   }
@@ -210,6 +213,7 @@ export abstract class Layer {
   get skipDX(): boolean {
     return this.mode.skipDX;
   }
+  /** Sets `mode.skipDX`, the rest of the mode kept. */
   set skipDX(on: boolean) {
     this.mode = Object.freeze({ ...this.mode, skipDX: on });
   }

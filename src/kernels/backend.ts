@@ -1,9 +1,11 @@
 // Which kernels run: the WebAssembly SIMD ones ('wasm', the default where WebAssembly SIMD validates)
 // or the TypeScript ones ('js', the fallback). Both give results within the fixtures' tolerances;
 // where they share a blocking they give the same bits (see src/kernels/wasm/kernels.wat).
-// Environment variable EPYNN_BACKEND=js|wasm sets the initial choice (tests run both).
+// Environment variable EPYNN_BACKEND=js|wasm sets the initial choice (tests run both); any other
+// value is an EpyNNError at the first use of the kernels.
 // The kernels themselves are reached through the registry (src/kernels/registry.ts), whose active
 // backend this module sets; loading it registers both backends' kernels.
+import { EpyNNError } from '../commons/errors.js';
 import './js/register.js';
 import './wasm/register.js';
 import { kernel, setActiveBackend, setBackendResolver } from './registry.js';
@@ -17,8 +19,10 @@ let wasm: WasmRuntime | null = null;
 let fallbackNote = '';
 
 function resolve(): void {
-  resolved = true;
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.EPYNN_BACKEND;
+  // A misspelled choice is an error (like EPYNN_THREADS), not a silent default
+  if (env !== undefined && env !== '' && env !== 'js' && env !== 'wasm') throw new EpyNNError(`EPYNN_BACKEND must be 'js' or 'wasm' (or unset), got '${env}'`);
+  resolved = true;
   const want = env === 'js' ? 'js' : 'wasm';
   wasm = want === 'wasm' ? wasmRuntime() : null;
   if (want === 'wasm' && wasm === null) fallbackNote = wasmUnavailableReason();

@@ -4,7 +4,7 @@
 // file helpers). So `io -> network` is the only runtime direction between the two folders.
 import { EpyNNError } from '../commons/errors.js';
 import type { PlotOptions } from '../commons/plot.js';
-import type { ModelJSON, ToJSONOptions } from '../io/library.js';
+import type { ModelJSON, ReplicaJSONOptions, ToJSONOptions } from '../io/library.js';
 import type { NDArray } from '../commons/ndarray.js';
 import type { EpyNN } from './models.js';
 
@@ -21,7 +21,7 @@ export interface NodeIO {
 
 /** Our JSON format (docs/FORMAT.md), as registered by src/io/library.ts. */
 export interface ModelFormat {
-  toJSON(model: EpyNN, options: ToJSONOptions): ModelJSON;
+  toJSON(model: EpyNN, options: ReplicaJSONOptions): ModelJSON;
   fromJSON(json: ModelJSON | string): EpyNN;
 }
 

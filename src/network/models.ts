@@ -1,5 +1,5 @@
 // The EpyNN network: a list of layers starting with an Embedding (EpyNN network/models.py).
-import { checkBoolean, checkHPars, checkInteger, checkKey, checkNumber, checkOptions, checkThreadCount, show } from '../commons/checks.js';
+import { checkBoolean, checkHPars, checkInteger, checkKey, checkNumber, checkOptions, checkThreadCount, show, checkFinite } from '../commons/checks.js';
 import { EpyNNError, ShapeError, StateError } from '../commons/errors.js';
 import { type Output, defaultOutput, silentOutput } from '../commons/logs.js';
 import { type Loss, lossFunctions } from '../commons/loss.js';
@@ -18,8 +18,9 @@ import { modelAssignSeeds, modelInitialize } from './initialize.js';
 import { decide } from './predict.js';
 import { initializeModelReport, modelReport, singleBatchReport } from './report.js';
 import { modelTraining } from './training.js';
+import { modelSummary } from './summary.js';
 import { clearMode, setMode, withMode } from './mode.js';
-import type { Callback } from '../callbacks/callback.js';
+import type { Callback, History } from '../callbacks/callback.js';
 import { type Optimizer, checkOptimizer, epynnSGD } from '../optimizers/optimizer.js';
 import { PLOT_OPTIONS, type PlotOptions, modelTerminalChart } from '../commons/plot.js';
 import type { ModelJSON, ToJSONOptions } from '../io/library.js';
@@ -45,6 +46,11 @@ export interface InitializeOptions {
    * EpyNN's softmax gradient without 1/T. @default undefined (the port's own behaviour)
    */
   compat?: 'epynn';
+  /**
+   * What ends a progress line (EpyNN's `initialize(end='\r')`): '\r' (the default) redraws it in place on a
+   * terminal, '\n' prints every progress line on its own line.
+   */
+  end?: '\r' | '\n';
   /**
    * Threads for training, evaluation and predict: this one plus workers (Node worker_threads, Web
    * Workers). Batches are cut into shards by their size alone, so any thread count gives the same
@@ -88,6 +94,19 @@ export interface TrainOptions {
    * called in this order; a hook may stop training cleanly with `event.stop()`. @default []
    */
   callbacks?: readonly Callback[];
+  /**
+   * The compatibility mode of the implicit `initialize()` when the model was not initialized yet (EpyNN's
+   * `model.train(epochs)` initializes with its defaults): `model.train({ epochs, compat: 'epynn' })`.
+   */
+  compat?: 'epynn';
+}
+
+/** `new EpyNN({ layers, name })`: EpyNN's keyword form of the constructor. */
+export interface EpyNNOptions {
+  /** The layers, the Embedding first. */
+  layers: Layer[];
+  /** The model's name (its uname is `<timestamp>_<name>`). @default 'EpyNN' */
+  name?: string;
 }
 
 /** Labeled data for `EpyNN.setData` and `train({ data })`: raw features and labels, as given to the Embedding. */
@@ -116,8 +135,8 @@ export interface PredictOptions {
 }
 
 /** The option names of `initialize`, `train`, `predict`, `write` and `toJSON` (strictly checked). */
-export const INITIALIZE_OPTIONS = ['loss', 'seHPars', 'metrics', 'seed', 'params', 'quiet', 'compat', 'threads', 'optimizer', 'clipNorm', 'clipValue'] as const;
-export const TRAIN_OPTIONS = ['epochs', 'verbose', 'initLogs', 'quiet', 'chart', 'data', 'threads', 'callbacks'] as const;
+export const INITIALIZE_OPTIONS = ['loss', 'seHPars', 'metrics', 'seed', 'params', 'quiet', 'compat', 'end', 'threads', 'optimizer', 'clipNorm', 'clipValue'] as const;
+export const TRAIN_OPTIONS = ['epochs', 'verbose', 'initLogs', 'quiet', 'chart', 'data', 'threads', 'compat', 'callbacks'] as const;
 export const PREDICT_OPTIONS = ['XEncode', 'XScale'] as const;
 export const WRITE_OPTIONS = ['includeData'] as const;
 
@@ -165,6 +184,13 @@ export class EpyNN {
   seed: number | undefined;
   /** The optimizer of the layers without their own (InitializeOptions.optimizer). */
   optimizer: Optimizer = epynnSGD;
+  /**
+   * Factor on every layer's scheduled learning rate (1; lowered by the reduceLROnPlateau callback), kept
+   * across train() calls and in the model file. See modelLearningRate.
+   */
+  lrScale = 1;
+  /** The rate a reduction of lrScale does not go below (reduceLROnPlateau's minLr). */
+  lrFloor = 0;
   /** InitializeOptions.clipNorm: the largest 2-norm of all gradients together, or undefined. */
   clipNorm: number | undefined;
   /** InitializeOptions.clipValue: the largest absolute gradient value, or undefined. */
@@ -183,6 +209,10 @@ export class EpyNN {
   /** Where reports and messages go (a line sink; `silentOutput` in quiet mode). EpyNN has no such
    * attribute; its `model.output` is the output activation, which here is `layers[layers.length - 1].activation.activate`. */
   logger: Output = defaultOutput();
+  /** What the last train() call went through: its epochs and their logs (Keras' History). */
+  history: History = { epoch: [], logs: {} };
+  /** What ends a progress line: '\r' redraws it in place on a terminal, '\n' prints each on its own line (`initialize({ end })`). */
+  end: '\r' | '\n' = '\r';
   /** Warnings of training (finite divergence: the loss growing or frozen for several epochs), also printed to `logger`. */
   trainingWarnings: string[] = [];
   /** @internal */
@@ -200,7 +230,14 @@ export class EpyNN {
   /** @internal */
   evalCount = 0;
 
-  constructor(layers: Layer[], name = 'EpyNN') {
+  constructor(layers: Layer[] | EpyNNOptions, name?: string) {
+    if (layers !== null && typeof layers === 'object' && !Array.isArray(layers)) {
+      if (name !== undefined) throw new EpyNNError("EpyNN: give the name once: new EpyNN({ layers, name }) or new EpyNN(layers, name)");
+      const o = checkOptions('EpyNN', layers, ['layers', 'name'] as const, { call: 'new EpyNN', primary: 'layers', example: '[embedding, dense]' });
+      ({ layers, name } = o as EpyNNOptions);
+    }
+    if (name === undefined) name = 'EpyNN';
+    if (typeof name !== 'string') throw new EpyNNError(`EpyNN: name must be a string, got ${show(name)}`);
     if (!Array.isArray(layers) || layers.length === 0) throw new EpyNNError('EpyNN: layers must be a non-empty array of layers');
     layers.forEach((l, i) => checkLayer('EpyNN', l, `layers[${i}]`));
     if (!(layers[0] instanceof Embedding)) {
@@ -237,11 +274,12 @@ export class EpyNN {
   initialize(options?: InitializeOptions): this {
     const where = 'EpyNN.initialize';
     const opts = checkOptions(where, options, INITIALIZE_OPTIONS, { call: 'model.initialize', primary: 'loss', example: "'MSE'" });
-    const { loss = 'MSE', seHPars, metrics = ['accuracy'], seed, params = true, quiet = false, compat, threads, optimizer = epynnSGD, clipNorm, clipValue } = opts;
+    const { loss = 'MSE', seHPars, metrics = ['accuracy'], seed, params = true, quiet = false, compat, end, threads, optimizer = epynnSGD, clipNorm, clipValue } = opts;
     checkOptimizer(where, 'optimizer', optimizer);
     if (clipNorm !== undefined) checkNumber(where, 'clipNorm', clipNorm, { min: 0, exclusiveMin: true });
     if (clipValue !== undefined) checkNumber(where, 'clipValue', clipValue, { min: 0, exclusiveMin: true });
     checkBoolean(where, 'quiet', quiet);
+    if (end !== undefined && end !== '\r' && end !== '\n') throw new EpyNNError(`${where}: end must be '\\r' or '\\n', got ${typeof end === 'string' ? JSON.stringify(end) : show(end)}`);
     if (threads !== undefined) checkThreadCount(where, threads);
     checkBoolean(where, 'params', params);
     if (seed !== undefined && !(typeof seed === 'number' && Number.isSafeInteger(seed))) {
@@ -265,6 +303,7 @@ export class EpyNN {
     if (!Array.isArray(metrics)) throw new EpyNNError(`${where}: metrics must be an array of names, got ${show(metrics)}`);
     const hPars = seHPars === undefined ? {} : checkHPars(where, seHPars);
     if (quiet) this.logger = silentOutput;
+    if (end !== undefined) this.end = end;
     // Check consistency of output activation and loss
     const outputActivation = this.layers[this.layers.length - 1].activation.activate;
     this.trainingLoss = lossFunctions(loss, outputActivation);
@@ -285,6 +324,8 @@ export class EpyNN {
     // The optimizer of every layer without its own; a fresh optimizer state (new parameters, or the same
     // ones from here on: the moments of another run do not belong to them)
     this.optimizer = optimizer;
+    this.lrScale = 1;
+    this.lrFloor = 0;
     this.clipNorm = clipNorm;
     this.clipValue = clipValue;
     for (const layer of this.layers) {
@@ -311,13 +352,17 @@ export class EpyNN {
 
   /**
    * Trains for `epochs` epochs (initializing with defaults first if needed). A second call
-   * continues for exactly `epochs` more.
+   * continues for exactly `epochs` more. Returns the model, whose `history` holds this call's epochs
+   * and their metrics (`const { history } = model.train({ epochs: 5 })`).
    */
   train(options: TrainOptions): this {
     const where = 'EpyNN.train';
     const opts = checkOptions(where, options, TRAIN_OPTIONS, { call: 'model.train', primary: 'epochs', example: '10' });
-    const { epochs, verbose, initLogs = true, quiet = false, chart = false, data, threads, callbacks = [] } = opts;
+    const { epochs, verbose, initLogs = true, quiet = false, chart = false, data, threads, compat, callbacks = [] } = opts;
     checkCallbacks(where, callbacks);
+    if (compat !== undefined && this.initialized && compat !== this.compat) {
+      throw new EpyNNError(`${where}: compat applies to the implicit initialize() of a model not initialized yet; this model was initialized with compat ${show(this.compat)}`);
+    }
     if (epochs === undefined) throw new EpyNNError(`${where}: epochs is required, e.g. model.train({ epochs: 10 })`);
     checkInteger(where, 'epochs', epochs);
     if (verbose !== undefined) checkInteger(where, 'verbose', verbose);
@@ -327,7 +372,7 @@ export class EpyNN {
     if (threads !== undefined) this.threads = checkThreadCount(where, threads);
     if (data !== undefined) this.setData(data, 'EpyNN.train: data');
     if (quiet) this.logger = silentOutput;
-    if (!this.initialized) this.initialize({ quiet });
+    if (!this.initialized) this.initialize({ quiet, compat });
 
     this.startEpoch = this.epochsDone;
     this.epochs = this.epochsDone + epochs;
@@ -340,9 +385,22 @@ export class EpyNN {
     this.evalTime = 0;
     this.evalCount = 0;
     this.currentLogs = [];
+    this.history = { epoch: [], logs: {} };
     modelTraining(this, callbacks);
     if (chart) this.logger.line('\n' + modelTerminalChart(this));
     return this;
+  }
+
+  /**
+   * A table of the layers like Keras' model.summary(): output shape (sample axis m), EpyNN's dimensions
+   * `d`, parameter count, trainable (and the optimizer); then the totals and the memory of the parameters
+   * and of the optimizer state. Printed to `logger` (nothing in quiet mode) and returned as text; after
+   * initialize() or after reading a model.
+   */
+  summary(): string {
+    const { text } = modelSummary(this);
+    this.logger.line(text);
+    return text;
   }
 
   /** Appends this epoch's metrics for dtrain, dval and dtest to `metrics`. */
@@ -421,6 +479,7 @@ export class EpyNN {
       if (emb.e2i.size === 0) throw new EpyNNError('EpyNN.predict: XEncode needs the element map of an Embedding built with XEncode: true');
       X = encodeDataset(toSequences(XData, 'EpyNN.predict'), emb.e2i, 'EpyNN.predict');
     } else X = toArray(XData, 'EpyNN.predict', 'XData');
+    checkFinite('EpyNN.predict', 'XData', X); // a NaN or an infinity would come out as NaN outputs
     if (XScale) {
       if (!epynn && emb.XScaleRange !== undefined) X = scaleFeatures(X, 'EpyNN.predict', emb.XScaleRange);
       else if (options.XScale === true) X = scaleFeatures(X, 'EpyNN.predict'); // over this X (EpyNN)

@@ -140,13 +140,16 @@ function trainEpochs(model: EpyNN, guard: TrainingGuard, trainer: ShardedTrainer
     model.evalCount++;
     guard.afterEvaluate();
     model.epochsDone = model.e + 1;
+    const logs = epochLogs(model);
+    model.history.epoch.push(model.e);
+    for (const [k, v] of Object.entries(logs)) (model.history.logs[k] ??= []).push(v);
     // A stop asked for by a callback: this epoch is the last one (the report row printed, the table closed)
     if (hooks.stopWhen !== undefined) model.epochs = model.epochsDone;
 
     // Tabular report for dsets
     modelReport(model);
     try {
-      hooks.call('onEpochEnd', -1, 0, () => epochLogs(model));
+      hooks.call('onEpochEnd', -1, 0, () => logs);
     } catch (err) {
       model.epochs = model.epochsDone; // this epoch is done; none after it
       closeReport(model);

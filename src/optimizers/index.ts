@@ -8,7 +8,7 @@
 // zero at the start (layer.s, see optimizer.ts).
 import { checkBoolean, checkNumber, checkOptions } from '../commons/checks.js';
 import { EpyNNError } from '../commons/errors.js';
-import { type Optimizer, type UpdateArgs, epynnSGD } from './optimizer.js';
+import { type Optimizer, type UpdateArgs, checkOptimizer, epynnSGD } from './optimizer.js';
 
 export { type Optimizer, type UpdateArgs, epynnSGD, checkOptimizer } from './optimizer.js';
 
@@ -244,8 +244,11 @@ export function adagrad(options?: AdagradOptions): Optimizer {
   });
 }
 
-/** The optimizers by name, as the model file names them: name → factory of its config. */
-export const OPTIMIZERS: Readonly<Record<string, (config?: Record<string, unknown>) => Optimizer>> = Object.freeze({
+/** Makes an optimizer from its `config` (what the model file stores beside its name). */
+export type OptimizerFactory = (config?: Record<string, unknown>) => Optimizer;
+
+/** The library's optimizers by name, as the model file names them. */
+export const OPTIMIZERS: Readonly<Record<string, OptimizerFactory>> = Object.freeze({
   epynn_sgd: () => epynnSGD,
   sgd: (c?: Record<string, unknown>) => sgd(c as SGDOptions),
   adam: (c?: Record<string, unknown>) => adam(c as AdamOptions),
@@ -254,8 +257,30 @@ export const OPTIMIZERS: Readonly<Record<string, (config?: Record<string, unknow
   adagrad: (c?: Record<string, unknown>) => adagrad(c as AdagradOptions),
 });
 
+const registered = new Map<string, OptimizerFactory>(Object.entries(OPTIMIZERS));
+
+/**
+ * Registers an optimizer of your own under its `name`, so that models using it can be written, read
+ * and copied to the worker threads (as registerLayer does for layers). The library's names are taken.
+ */
+export function registerOptimizer(name: string, factory: OptimizerFactory): void {
+  if (typeof name !== 'string' || name === '') throw new EpyNNError(`registerOptimizer: name must be a non-empty string, got ${String(name)}`);
+  if (Object.hasOwn(OPTIMIZERS, name)) throw new EpyNNError(`registerOptimizer: '${name}' is one of the library's optimizers`);
+  if (typeof factory !== 'function') throw new EpyNNError(`registerOptimizer: factory must be a function (config) => Optimizer, got ${typeof factory}`);
+  registered.set(name, factory);
+}
+
+/** The names of every known optimizer (the library's and the registered ones). */
+export function optimizerNames(): string[] {
+  return [...registered.keys()];
+}
+
 /** The optimizer `name` made with `config` (a model file's `{ name, config }`); an unknown name is an error. */
 export function optimizerFromConfig(where: string, name: string, config: Record<string, unknown>): Optimizer {
-  if (!Object.hasOwn(OPTIMIZERS, name)) throw new EpyNNError(`${where}: unknown optimizer '${name}'; known: ${Object.keys(OPTIMIZERS).join(', ')}`);
-  return OPTIMIZERS[name](config);
+  const f = registered.get(name);
+  if (f === undefined) throw new EpyNNError(`${where}: unknown optimizer '${name}'; known: ${optimizerNames().join(', ')} (use registerOptimizer for your own)`);
+  const opt = f({ ...config });
+  checkOptimizer(where, `the optimizer '${name}'`, opt);
+  if (opt.name !== name) throw new EpyNNError(`${where}: the factory of '${name}' made an optimizer named '${opt.name}'`);
+  return opt;
 }

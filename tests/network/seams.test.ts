@@ -192,6 +192,10 @@ describe('optimizer', () => {
     const a = build().initialize({ loss: 'CCE', seed: 4, quiet: true });
     const b = build().initialize({ loss: 'CCE', seed: 4, quiet: true, optimizer: scaledSGD(1) });
     expect(a.layers[1].optimizer).toBe(epynnSGD);
+    // an optimizer of your own, not registered, still trains in shards (the replicas carry no optimizer)
+    const trainer = parallelEngine()!.trainer(b);
+    expect(trainer).toBeDefined();
+    trainer!.close();
     a.train({ epochs: 3, quiet: true });
     b.train({ epochs: 3, quiet: true });
     expect(params(b)).toEqual(params(a));
