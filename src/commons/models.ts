@@ -262,7 +262,7 @@ export abstract class Layer {
     const i = bufs.findIndex((b) => b.length === n);
     let buf: Float64Array;
     if (i < 0) {
-      buf = kernelArray(n); // in the WebAssembly kernels' memory when they can work on it in place
+      buf = kernelArray(n); // from the kernels' backend, which may work on it in place
       bufs.unshift(buf);
       // The oldest size goes, its WebAssembly block given back now: left to the garbage collector, a
       // worker thread (whose heap is rarely collected) cycling through more sizes grows without end
