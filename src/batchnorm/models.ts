@@ -73,6 +73,7 @@ export class BatchNormalization extends Layer {
     this.center = checkBoolean(where, 'center', center);
     this.scale = checkBoolean(where, 'scale', scale);
     this.trainable = true;
+    this.nonTrainableKeys = ['mean', 'var'];
   }
 
   override get traits(): LayerTraits {

@@ -129,6 +129,11 @@ export abstract class Layer {
   seHPars: HPars | undefined;
   /** Whether updateParameters changes `p`. */
   trainable = false;
+  /**
+   * Keys of `p` that no gradient moves (BatchNormalization's running statistics `mean` and `var`): they
+   * get no `g` entry, so optimizers keep no state for them, and summary() counts them as non-trainable.
+   */
+  nonTrainableKeys: readonly string[] = [];
   /** Layer name (EpyNN: the class name). */
   name: string;
   /** Seeded random source (EpyNN `np_rng`); the model assigns seed + layer index. */
