@@ -5,3 +5,4 @@ export {
   MAX_MODEL_BYTES, MODELS_DIR, PLOTS_DIR, type ReadOptions, newestModelFile, readModel, removeStaleTemps, writeFileAtomic, writeModel, writePlot, writeSVG,
 } from './fs.js';
 export { readTFJS, writeONNX, writeTFJS } from './formats.js';
+export { readPyTorch, writeFolderAtomic, writePyTorch } from './pytorch.js';

@@ -1,0 +1,91 @@
+// Node-only files of the PyTorch export (src/io/pytorch.ts): the folder is written as one unit, a
+// fresh temporary folder next to it (every file durably, by writeFileAtomic) swapped in by renames,
+// so `dir` is at any time either the complete previous folder or the complete new one (a crash
+// between the two renames leaves the new folder complete under its temporary name and the old one
+// under `.<name>.old-*`).
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { checkOptions, show } from '../commons/checks.js';
+import { EpyNNError, FileWriteError, ModelFileError } from '../commons/errors.js';
+import { PYTORCH_FILES, type PyTorchOptions, fromPyTorch, toPyTorch } from '../io/pytorch.js';
+import type { EpyNN } from '../network/models.js';
+import { writeFileAtomic } from './fs.js';
+
+/** Largest epynn.json / weights.npz readPyTorch reads (1 GiB). */
+const MAX_BYTES = 2 ** 30;
+
+/**
+ * Writes `files` (name -> contents) as the folder `dir`, replacing what was there as a whole: the
+ * files go durably into a new temporary folder beside `dir`, which is then renamed to `dir` (the
+ * previous folder, if any, renamed away first and removed after). Returns the absolute path.
+ */
+export function writeFolderAtomic(dir: string, files: Record<string, string | Uint8Array>, where = 'writeFolderAtomic'): string {
+  if (typeof dir !== 'string' || dir === '') throw new EpyNNError(`${where}: dir must be a folder path, got ${show(dir)}`);
+  const target = resolve(dir);
+  const parent = dirname(target);
+  const tag = `${process.pid}.${randomBytes(4).toString('hex')}`;
+  const tmp = join(parent, `.${basename(target)}.${tag}.tmp`);
+  const old = join(parent, `.${basename(target)}.${tag}.old`);
+  if (existsSync(target) && !statSync(target).isDirectory()) throw new FileWriteError(`${where}: cannot write ${target}: it is a file, not a folder (EEXIST)`, target, 'EEXIST');
+  try {
+    for (const [name, content] of Object.entries(files)) {
+      if (name.includes('/') || name.includes('\\') || name === '.' || name === '..') throw new EpyNNError(`${where}: file name ${JSON.stringify(name)} must be a plain name`);
+      writeFileAtomic(join(tmp, name), content, where);
+    }
+    let moved = false;
+    if (existsSync(target)) {
+      renameSync(target, old);
+      moved = true;
+    }
+    try {
+      renameSync(tmp, target);
+    } catch (err) {
+      if (moved) renameSync(old, target); // put the previous folder back
+      throw err;
+    }
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    if (err instanceof EpyNNError) throw err;
+    const code = (err as NodeJS.ErrnoException).code ?? 'UNKNOWN';
+    throw new FileWriteError(`${where}: cannot write ${target}: ${(err as Error).message} (${code})`, target, code, { cause: err });
+  }
+  rmSync(old, { recursive: true, force: true });
+  return target;
+}
+
+/**
+ * Writes the model as a PyTorch folder `dir` (model.py, weights.npz, train.py, README.md,
+ * epynn.json; data.npz with `{ data: true }`), replacing an existing folder as a whole. Returns the
+ * folder's absolute path. See toPyTorch and docs/OUTGROW.md.
+ */
+export function writePyTorch(model: EpyNN, dir: string, options?: PyTorchOptions): string {
+  const opts = checkOptions('writePyTorch', options, ['data'], { call: 'writePyTorch', lead: 'model, dir, ', primary: 'data', example: 'true' });
+  if (typeof dir !== 'string' || dir === '') throw new EpyNNError(`writePyTorch: dir must be a folder path, got ${show(dir)}`);
+  return writeFolderAtomic(dir, toPyTorch(model, opts), 'writePyTorch');
+}
+
+function readBytes(file: string, where: string): Uint8Array {
+  let st;
+  try {
+    st = statSync(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ModelFileError(code === 'ENOENT' ? `${where}: no such file: ${file}` : `${where}: cannot read ${file}: ${(err as Error).message}`);
+  }
+  if (!st.isFile()) throw new ModelFileError(`${where}: ${file} is not a regular file`);
+  if (st.size > MAX_BYTES) throw new ModelFileError(`${where}: ${file} holds ${st.size} bytes, more than the ${MAX_BYTES} read`);
+  return new Uint8Array(readFileSync(file));
+}
+
+/**
+ * Reads a PyTorch folder written by writePyTorch or by its train.py (epynn.json + weights.npz) back
+ * into an epynn-ts model: it predicts with the folder's weights and continues training with
+ * `model.train({ epochs, data })`. See fromPyTorch.
+ */
+export function readPyTorch(dir: string): EpyNN {
+  const where = 'readPyTorch';
+  if (typeof dir !== 'string' || dir === '') throw new EpyNNError(`${where}: dir must be a folder path, got ${show(dir)}`);
+  const sidecar = new TextDecoder().decode(readBytes(join(dir, PYTORCH_FILES.sidecar), where));
+  return fromPyTorch(sidecar, readBytes(join(dir, PYTORCH_FILES.weights), where), where);
+}
