@@ -58,6 +58,29 @@ class Convolution(nn.Module):
         return self.activate(Z.permute(0, 2, 3, 1))
 
 
+class ExtremumPooling(torch.autograd.Function):
+    """Max or min pooling of NCHW tensors with EpyNN's gradient: every position of a window that holds
+    its extremum receives the window's dZ (all of them at ties, where max_pool2d picks one), and
+    overlapping windows add up."""
+
+    @staticmethod
+    def forward(ctx, Xc, pool_size, strides, pool):
+        Z = F.max_pool2d(Xc, pool_size, strides) if pool == 'max' else -F.max_pool2d(-Xc, pool_size, strides)
+        ctx.save_for_backward(Xc, Z)
+        ctx.pool_size, ctx.strides = pool_size, strides
+        return Z
+
+    @staticmethod
+    def backward(ctx, dZ):
+        Xc, Z = ctx.saved_tensors
+        m, d, h, w = Xc.shape
+        k = ctx.pool_size[0] * ctx.pool_size[1]
+        windows = F.unfold(Xc, ctx.pool_size, stride=ctx.strides).reshape(m, d, k, -1)  # (m, d, ph*pw, oh*ow)
+        mask = (windows == Z.reshape(m, d, 1, -1)).to(dZ.dtype)
+        dwindows = (mask * dZ.reshape(m, d, 1, -1)).reshape(m, d * k, -1)
+        return F.fold(dwindows, (h, w), ctx.pool_size, stride=ctx.strides), None, None, None
+
+
 class Pooling(nn.Module):
     """EpyNN's Pooling on (m, h, w, d): max, min or mean over (ph, pw) windows every 'strides' (no padding)."""
 
@@ -67,12 +90,10 @@ class Pooling(nn.Module):
 
     def forward(self, X):
         Xc = X.permute(0, 3, 1, 2)
-        if self.pool == 'max':
-            Z = F.max_pool2d(Xc, self.pool_size, self.strides)
-        elif self.pool == 'min':
-            Z = -F.max_pool2d(-Xc, self.pool_size, self.strides)  # no min pooling in PyTorch
-        else:
+        if self.pool == 'mean':
             Z = F.avg_pool2d(Xc, self.pool_size, self.strides)
+        else:
+            Z = ExtremumPooling.apply(Xc, self.pool_size, self.strides, self.pool)  # min: no min pooling in PyTorch
         return Z.permute(0, 2, 3, 1)
 
 
