@@ -10,6 +10,7 @@ import { setThreads } from '../parallel/engine.js';
 import { modelTerminalChart } from '../commons/plot.js';
 import { readModel } from '../node/fs.js'; // also registers the file-system adapter (model.write(), model.plot())
 import { writeONNX, writeTFJS } from '../node/formats.js';
+import { writePyTorch } from '../node/pytorch.js';
 
 /** What the CLI needs from examples/index.ts (kept local: the examples are outside src/). */
 interface Example {
@@ -49,8 +50,8 @@ commands:
   examples              list the bundled examples
   run <example> [...]   train one example (epynn run --help)
   copy [dir]            copy the examples into a folder you can edit (default ./epynnlive)
-  export --format tfjs|onnx <model.json> <out>
-                        convert a saved model for TensorFlow.js or ONNX Runtime (docs/OUTGROW.md)
+  export --format tfjs|onnx|pytorch <model.json> <out>
+                        convert a saved model for TensorFlow.js, ONNX Runtime or PyTorch (docs/OUTGROW.md)
   help [command]        show help
 
 Run "epynn <command> --help" for the options of a command.`,
@@ -79,13 +80,17 @@ name 'epynn-ts', so you can edit and run them:
   cd <dir> && npx tsx run.ts <example> [--epochs N] ...
 They need epynn-ts and tsx installed in the folder or one of its parents (the copied README.md
 says how). The folder must not exist or be empty, unless --force.`,
-  export: `usage: epynn export --format tfjs|onnx <model.json> <out>
+  export: `usage: epynn export --format tfjs|onnx|pytorch [--data] <model.json> <out>
 
 Converts a model written by model.write() (or epynn run --save):
   --format tfjs  <out> is a folder: model.json + group1-shard1of1.bin (TF.js Layers format,
                  tf.loadLayersModel; tensorflowjs_converter turns it into a Keras model)
   --format onnx  <out> is a file: an ONNX model (opset 13, float32) for ONNX Runtime
-Weights become float32. Layers or settings with no exact equivalent are refused with the reason.
+  --format pytorch  <out> is a folder: model.py (torch.nn.Module), weights.npz (float64), train.py
+                 (continues training, also with torchrun --ddp), epynn.json, README.md
+  --data         (pytorch) also write data.npz, the model's training set (the file must hold its data:
+                 model.write(path, { includeData: true }))
+TF.js and ONNX weights become float32. Layers or settings with no exact equivalent are refused with the reason.
 See docs/OUTGROW.md.`,
 };
 
@@ -316,26 +321,36 @@ function commandCopy(argv: string[], io: CliIO): number {
 
 function commandExport(argv: string[], io: CliIO): number {
   let format: string | undefined;
+  let data = false;
   const operands: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--format') format = argv[++i];
+    else if (a === '--data') data = true;
     else if (a.startsWith('--format=')) format = a.slice('--format='.length);
     else if (a.startsWith('-')) {
       io.err(`epynn export: unknown option ${a}\n\n${HELP.export}`);
       return USAGE;
     } else operands.push(a);
   }
-  if (format !== 'tfjs' && format !== 'onnx') {
-    io.err(`epynn export: --format must be tfjs or onnx, got ${format === undefined ? 'nothing' : JSON.stringify(format)}\n\n${HELP.export}`);
+  if (format !== 'tfjs' && format !== 'onnx' && format !== 'pytorch') {
+    io.err(`epynn export: --format must be tfjs, onnx or pytorch, got ${format === undefined ? 'nothing' : JSON.stringify(format)}\n\n${HELP.export}`);
     return USAGE;
   }
   if (operands.length !== 2) {
     io.err(`epynn export: expected <model.json> <out>, got ${operands.length} argument${operands.length === 1 ? '' : 's'}\n\n${HELP.export}`);
     return USAGE;
   }
+  if (data && format !== 'pytorch') {
+    io.err(`epynn export: --data goes with --format pytorch\n\n${HELP.export}`);
+    return USAGE;
+  }
   const [input, out] = operands;
   const model = readModel(input);
+  if (format === 'pytorch') {
+    io.out(`PyTorch folder written to ${writePyTorch(model, out, { data })}`);
+    return 0;
+  }
   const written = format === 'tfjs' ? writeTFJS(model, out) : writeONNX(model, out);
   io.out(`${format === 'tfjs' ? 'TF.js' : 'ONNX'} model written to ${written}`);
   return 0;
