@@ -7,7 +7,8 @@
 //                   Convolution  conv2d on NCHW views of EpyNN's NHWC tensors; W (fh, fw, d, u) kept as
 //                                EpyNN's, viewed as (u, d, fh, fw); zero padding p on both sides, strides
 //                   Pooling      max_pool2d / avg_pool2d (no padding, strides as the layer's: the pool size
-//                                by default); min pooling as −max_pool2d(−X)
+//                                by default); min pooling as −max_pool2d(−X); max/min in an autograd
+//                                Function with EpyNN's gradient (every tied extremum gets the window's dZ)
 //                   Flatten      reshape (m, −1) of the NHWC tensor: EpyNN's (h, w, d) order
 //                   Dense        X·W + b; softmax with temperature T as softmax(Z / T) (not folded: the
 //                                gradients of W and b stay EpyNN's)
@@ -27,7 +28,7 @@ import { checkOptions, show } from '../commons/checks.js';
 import { elu, identity, lrelu, nameOf, relu, sigmoid, softmax, tanh, type Activation } from '../activation/functions.js';
 import { EpyNNError, ModelFileError } from '../commons/errors.js';
 import type { Layer } from '../commons/models.js';
-import { NDArray, fmt, sameShape } from '../commons/ndarray.js';
+import { NDArray } from '../commons/ndarray.js';
 import { Convolution } from '../convolution/models.js';
 import { Dense } from '../dense/models.js';
 import { Dropout } from '../dropout/models.js';
@@ -100,7 +101,7 @@ const py = (v: unknown): string => {
   if (typeof v === 'boolean') return v ? 'True' : 'False';
   if (Array.isArray(v)) return `(${v.map(py).join(', ')}${v.length === 1 ? ',' : ''})`;
   if (typeof v === 'string') return `'${v}'`;
-  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(v);
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
   throw new EpyNNError(`toPyTorch: cannot write ${show(v)} as Python`);
 };
 
@@ -131,7 +132,7 @@ interface PyLayer {
 }
 
 /** The Python module of a layer, or an EpyNNError naming it when it has no exact PyTorch form. */
-function pyLayer(layer: Layer, i: number, last: boolean, compat: boolean): PyLayer {
+function pyLayer(layer: Layer, i: number, compat: boolean): PyLayer {
   const w = `toPyTorch: layer ${i} (${layer.name})`;
   const hp = layer.hPars;
   const comment = `EpyNN layer ${i}: ${layer.name}(${Object.entries(layer.toConfig()).filter(([k]) => k !== 'seHPars').map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')})`;
@@ -175,7 +176,6 @@ function pyLayer(layer: Layer, i: number, last: boolean, compat: boolean): PyLay
       comment, clip: layer.clipGradients,
     };
   }
-  void last;
   throw new EpyNNError(`${w}: layer type '${layer.name}' has no PyTorch mapping (exportable: Convolution, Pooling, Flatten, Dense, Dropout, RNN, LSTM, GRU)`);
 }
 
@@ -200,7 +200,7 @@ export function toPyTorch(model: EpyNN, options?: PyTorchOptions): Record<string
   }
   const compat = model.compat === 'epynn';
   const inputShape = emb.fs.X.slice(1);
-  const layers = model.layers.slice(1).map((l, j) => pyLayer(l, j + 1, j === model.layers.length - 2, compat));
+  const layers = model.layers.slice(1).map((l, j) => pyLayer(l, j + 1, compat));
 
   // weights.npz: every parameter as EpyNN stores it
   const weights: Record<string, NDArray> = {};
@@ -355,7 +355,5 @@ export function fromPyTorch(sidecar: PyTorchSidecar | string, weights: Uint8Arra
       if (!v.data.every(Number.isFinite)) throw new ModelFileError(`${where}: parameter ${k} of layer ${layer.name} holds NaN or infinite values`);
     }
   }
-  void sameShape;
-  void fmt;
   return model;
 }
