@@ -354,6 +354,8 @@ def main(argv=None):
 
     with open(os.path.join(HERE, 'epynn.json')) as f:
         sidecar = json.load(f)
+    if sidecar.get('format') != 'epynn-ts/pytorch' or sidecar.get('version') != 1:
+        sys.exit('train.py: %s is not an epynn-ts PyTorch sidecar of version 1' % os.path.join(HERE, 'epynn.json'))
     training = sidecar['training']
     cuda = torch.cuda.is_available() and not args.cpu
     if args.ddp:
@@ -369,11 +371,16 @@ def main(argv=None):
     torch.manual_seed(args.seed + rank)
 
     with np.load(args.data) as z:
+        if 'X' not in z.files or 'Y' not in z.files:
+            sys.exit('train.py: %s must hold arrays X and Y, it holds %s' % (args.data, ', '.join(z.files) or 'none'))
         X = torch.from_numpy(np.array(z['X'], dtype=np.float64)).to(dtype)
         Y = torch.from_numpy(np.array(z['Y'], dtype=np.float64)).to(dtype)
     n = X.shape[0]
-    if Y.shape[0] != n:
-        sys.exit('train.py: X has %d samples but Y has %d' % (n, Y.shape[0]))
+    shape = tuple(sidecar['preprocessing']['inputShape'])
+    if tuple(X.shape[1:]) != shape:
+        sys.exit('train.py: the samples of X have shape %s, the model takes %s (encoded and scaled as its Embedding does)' % (tuple(X.shape[1:]), shape))
+    if Y.ndim != 2 or Y.shape[0] != n or Y.shape[1] != sidecar['preprocessing']['labelColumns']:
+        sys.exit('train.py: Y must have shape (%d, %d) (as the loss sees it: one-hot for YEncode), got %s' % (n, sidecar['preprocessing']['labelColumns'], tuple(Y.shape)))
     batch = training['batchSize'] or n
     if batch > n:
         sys.exit('train.py: the batch size %d is larger than the data (%d samples)' % (batch, n))
