@@ -4,7 +4,7 @@
 // between the two renames leaves the new folder complete under its temporary name and the old one
 // under `.<name>.old-*`).
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { checkOptions, show } from '../commons/checks.js';
 import { EpyNNError, FileWriteError, ModelFileError } from '../commons/errors.js';
@@ -14,6 +14,19 @@ import { writeFileAtomic } from './fs.js';
 
 /** Largest epynn.json / weights.npz readPyTorch reads (1 GiB). */
 const MAX_BYTES = 2 ** 30;
+
+/** Flushes a folder's entries (the renames) to disk; platforms that cannot open a folder are skipped. */
+function fsyncFolder(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch (err) {
+    if (!['EISDIR', 'EPERM', 'EINVAL', 'EBADF', 'EACCES'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
 
 /**
  * Writes `files` (name -> contents) as the folder `dir`, replacing what was there as a whole: the
@@ -44,6 +57,7 @@ export function writeFolderAtomic(dir: string, files: Record<string, string | Ui
       if (moved) renameSync(old, target); // put the previous folder back
       throw err;
     }
+    fsyncFolder(parent);
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
     if (err instanceof EpyNNError) throw err;
