@@ -146,7 +146,7 @@ describe('train.py trains as epynn-ts (float64, rtol 1e-9)', () => {
     }
   });
 
-  it('continues where epynn-ts stopped: learning-rate schedules over the total epochs (exp_decay, lin_decay per layer)', () => {
+  it('continues where epynn-ts stopped: learning-rate schedules over the total epochs (exp_decay, lin_decay per layer); --dtype float32 close (rtol 1e-4)', () => {
     const own = defaultHPars({ learning_rate: 0.5, schedule: 'lin_decay', decay_k: 0.002 });
     const m = build('schedules', [6], [new Dense({ units: 4, activate: tanh, seHPars: own }), new Dense({ units: 2, activate: sigmoid })], { hPars: { learning_rate: 0.3, schedule: 'exp_decay', cycle_epochs: 2, cycle_descent: 0.2 } });
     m.train({ epochs: 1, quiet: true }); // decay_k written by the schedule, epochsDone 1
@@ -157,6 +157,11 @@ describe('train.py trains as epynn-ts (float64, rtol 1e-9)', () => {
     expect(back.epochsDone).toBe(4);
     expect(paramMismatches(back, m, 1e-9)).toBe('');
     expect(back.layers[1].hPars.decay_k).toBe(m.layers[1].hPars.decay_k);
+    // --dtype float32: the same training in single precision, close to the float64 run
+    python([join(dir, 'train.py'), '--data', join(dir, 'data.npz'), '--epochs', '3', '--out', join(dir, 'out32'), '--dtype', 'float32']);
+    const back32 = readPyTorch(join(dir, 'out32'));
+    expect(paramMismatches(back32, m, 1e-4).replace(/\n/g, ' ')).toBe('');
+    expect(paramMismatches(back32, m, 1e-9)).not.toBe(''); // it did run in float32
   });
 });
 
