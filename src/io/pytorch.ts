@@ -250,7 +250,11 @@ export function toPyTorch(model: EpyNN, options?: PyTorchOptions): Record<string
 
 function modelPy(model: EpyNN, inputShape: number[], layers: PyLayer[]): string {
   const init = layers.map((l, j) => `        # ${l.comment}\n        self.layer${j + 1} = ${l.ctor}`).join('\n');
-  const forward = layers.map((_, j) => `        A = self.layer${j + 1}(A)`).join('\n');
+  const shape = (j: number): string => {
+    const A = model.layers[j + 1].fs.A;
+    return A === undefined ? '' : `  # (m, ${A.slice(1).join(', ')})`;
+  };
+  const forward = layers.map((_, j) => `        A = self.layer${j + 1}(A)${shape(j)}`).join('\n');
   return `# model.py: the epynn-ts model '${model.name}' as a torch.nn.Module, written by toPyTorch (epynn-ts).
 # Input: float tensors of shape (m, ${inputShape.join(', ')}) in EpyNN's layout (images (m, h, w, d),
 # sequences (m, s, e)), already encoded/scaled as the Embedding does (see epynn.json "preprocessing").
@@ -270,7 +274,7 @@ class Model(nn.Module):
 ${init}
 
     def forward(self, X):
-        A = X
+        A = X  # (m, ${inputShape.join(', ')})
 ${forward}
         return A
 
