@@ -199,6 +199,18 @@ export function toPyTorch(model: EpyNN, options?: PyTorchOptions): Record<string
     throw new EpyNNError(`${fn}: the model '${model.name}' is not initialized (no parameters or input shape yet): call initialize() or train() first`);
   }
   const compat = model.compat === 'epynn';
+  // train.py applies EpyNN's SGD: a model trained with another optimizer (or global clipping), once
+  // epynn-ts has them, would continue differently; refused until train.py carries them
+  const clip = model as unknown as { clipNorm?: number; clipValue?: number };
+  for (const k of ['clipNorm', 'clipValue'] as const) {
+    if (clip[k] !== undefined && clip[k] !== null) throw new EpyNNError(`${fn}: the model clips its gradients with ${k} = ${clip[k]}; train.py applies EpyNN's SGD without it (only the layers' clipGradients)`);
+  }
+  model.layers.forEach((layer, i) => {
+    const opt = (layer as unknown as { optimizer?: { name?: unknown; epynn?: unknown } }).optimizer;
+    if (opt !== undefined && opt !== null && opt.epynn !== true) {
+      throw new EpyNNError(`${fn}: layer ${i} (${layer.name}): optimizer '${String(opt.name)}': train.py continues with EpyNN's SGD only (p -= lrate · g)`);
+    }
+  });
   const inputShape = emb.fs.X.slice(1);
   const layers = model.layers.slice(1).map((l, j) => pyLayer(l, j + 1, compat));
 
