@@ -1,6 +1,6 @@
 // Every ONNX export passes ONNX's own checker with full_check (shape inference included), run by
 // Debian's python3-onnx.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -32,5 +32,6 @@ describe('onnx.checker.check_model(full_check=True) accepts every ONNX export', 
     const lines = python([script('check.py', CHECK_PY), ...files]).trim().split('\n');
     expect(lines.filter((l) => !l.startsWith('ok ')).join('\n')).toBe('');
     expect(lines.length).toBe(files.length);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -1,7 +1,7 @@
 // Python for the interop tests: Debian's /usr/bin/python3 with python3-torch and python3-onnx
 // (interop/run.mjs --install installs them with apt-get). EPYNN_PYTHON overrides the interpreter.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -23,10 +23,12 @@ export function command(cmd: string, args: string[], options: { cwd?: string; ti
   return r.stdout;
 }
 
-/** Writes a Python script into a fresh temporary folder and returns its path. */
+const scripts = mkdtempSync(join(tmpdir(), 'epynn-interop-'));
+process.on('exit', () => rmSync(scripts, { recursive: true, force: true }));
+
+/** Writes a Python script into the run's temporary folder and returns its path. */
 export function script(name: string, text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'epynn-interop-'));
-  const file = join(dir, name);
+  const file = join(scripts, name);
   writeFileSync(file, text);
   return file;
 }

@@ -1,10 +1,10 @@
 // epynn-ts's PyTorch export checked by PyTorch itself (Debian's python3-torch, CPU, float64):
 // model.py predicts as epynn-ts, train.py trains as epynn-ts, torchrun data-parallel trains as one
 // process, and readPyTorch brings the result back.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Convolution, Dense, Embedding, EpyNN, Flatten, GRU, LSTM, type Layer, type NDArray, Pooling, RNN, decodeNpz, defaultHPars, encodeNpz, relu, sigmoid, softmax, tanh,
 } from '../../src/index.js';
@@ -13,6 +13,7 @@ import { randomizeParameters, samples, zoo } from '../../tests/io/export_models.
 import { PYTHON, command, mismatches, python, script, versions } from './python.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'epynn-pytorch-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** A model on seeded samples with `labels` one-hot classes, initialized and randomized (seeded). */
 function build(name: string, inputShape: number[], layers: Layer[], o: { loss?: string; batchSize?: number; labels?: number; hPars?: object; n?: number } = {}): EpyNN {
