@@ -2,14 +2,17 @@
 // their options, EpyNN's settings.py, the prepared-data file format, `model.plot(path=False)` and the
 // write/read block.
 import { readFileSync } from 'node:fs';
-import { type EpyNN, NDArray, modelTerminalChart, readModel } from '../src/node/index.js';
+import { type EpyNN, NDArray, type Output, modelTerminalChart, readModel } from '../src/node/index.js';
 import type { ExampleOptions } from './types.js';
+import { DataFileError } from './types.js';
 
 export interface EpynnliveOptions extends ExampleOptions {
   /** Train on prepared data from this JSON file (see readPreparedData) instead of preparing it. */
   dataFile?: string;
   /** Where `model.write()` writes the last model before reading it back; undefined: models/<uname>.json. */
   modelPath?: string;
+  /** Where the models print their reports (tests collect the lines); default: the terminal. */
+  logger?: Output;
 }
 
 export interface EpynnliveResult {
@@ -50,14 +53,14 @@ export function readPreparedData(path: string, where: string): { X: NDArray | un
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new Error(`${where}: cannot read the data file ${path}: ${(err as Error).message}`);
+    throw new DataFileError(`${where}: cannot read the data file ${path}: ${(err as Error).message}`);
   }
   const d = json?.data ?? json;
   const X = d?.X_features;
   const Y = d?.Y_label;
-  if (X === undefined || !Array.isArray(Y)) throw new Error(`${where}: ${path} must hold { X_features, Y_label }`);
+  if (X === undefined || !Array.isArray(Y)) throw new DataFileError(`${where}: ${path} must hold { X_features, Y_label }`);
   if (Array.isArray(X)) return { X, Y };
-  if (!Array.isArray(X.shape) || !Array.isArray(X.data)) throw new Error(`${where}: X_features in ${path} must be nested arrays or { shape, data }`);
+  if (!Array.isArray(X.shape) || !Array.isArray(X.data)) throw new DataFileError(`${where}: X_features in ${path} must be nested arrays or { shape, data }`);
   if (X.dtype === 'str') {
     const [n, s] = X.shape as number[];
     return { X: Array.from({ length: n }, (_, i) => X.data.slice(i * s, (i + 1) * s)), Y };

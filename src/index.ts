@@ -6,7 +6,7 @@ export {
   NDArray, type Shape, type Nested, array, toNested, zeros, zerosLike, ones, full, reshape, fmt, size, sameShape,
   map, map2, add, sub, mul, scale, sum, sumAxis0, transpose, argmax, dot, roundHalfEven,
 } from './commons/ndarray.js';
-export { type SliceIndex, stack, concatenate, expandDims, linspace, arange } from './commons/ndarray.js';
+export { type SliceIndex, stack, concatenate, expandDims, linspace, arange, BoolArray, countNonzero } from './commons/ndarray.js';
 export {
   type Element, type Elements, type ElementToIdx, type IdxToElement, oneHotEncode, oneHotEncodeSequence, oneHotDecodeSequence,
   encodeDataset, scaleFeatures, indexElementsAuto, padding,
@@ -14,6 +14,9 @@ export {
 export { type Rng, type RngState, restoreRng, seededRng } from './commons/rng.js';
 export type { ChoiceOptions } from './commons/rng.js';
 export { NumpyRng, type NumpyRngState, numpyRng } from './commons/numpy_rng.js';
+export { PythonRandom, type PythonRandomState, random } from './commons/python_random.js';
+export { crLog, crSin, crCos } from './commons/libm.js';
+export { RandomState, type RandomStateState, type RandomStateTuple, type Size, np } from './commons/random_state.js';
 export { Layer, DataSet, sgdUpdate } from './commons/models.js';
 export { E_SAFE, hadamard, clipGradient } from './commons/maths.js';
 export { type Loss, MSE, MAE, MSLE, CCE, BCE, lossFunctions } from './commons/loss.js';
@@ -39,7 +42,7 @@ export { RNN, type RNNOptions, type RNNConfig } from './rnn/models.js';
 export { LSTM, type LSTMOptions, type LSTMConfig } from './lstm/models.js';
 export { GRU, type GRUOptions, type GRUConfig } from './gru/models.js';
 
-export { EpyNN, type InitializeOptions, type TrainOptions, type PredictOptions } from './network/models.js';
+export { EpyNN, type EpyNNOptions, type InitializeOptions, type TrainOptions, type PredictOptions } from './network/models.js';
 
 // Models as JSON (browser-safe), the layer registry, plots as SVG strings
 export {
@@ -56,7 +59,8 @@ export {
 export {
   type PortableModel, type PortableLayer, type PortableActivation, type Preprocessing, describeModel, buildModel, preprocess,
 } from './io/portable.js';
-export { type TFJSModelJSON, type TFJSArtifacts, type TFJSWeightSpec, TFJS_WEIGHTS_FILE, toTFJS, fromTFJS } from './io/tfjs.js';
+export { type TFJSModelJSON, type TFJSArtifacts, type TFJSWeightSpec, TFJS_WEIGHTS_FILE, checkManifest, toTFJS, fromTFJS } from './io/tfjs.js';
+export { MAX_PARAMETERS, MAX_SAMPLE_VALUES, type ReadLimits } from './io/limits.js';
 export { ONNX_OPSET, ONNX_IR_VERSION, toONNX } from './io/onnx.js';
 export {
   PYTORCH_FILES, PYTORCH_FORMAT, PYTORCH_VERSION, type PyTorchHPars, type PyTorchOptions, type PyTorchSidecar, type PyTorchTrainLayer,
@@ -65,4 +69,4 @@ export {
 export { decodeNpy, decodeNpz, encodeNpy, encodeNpz } from './io/npy.js';
 
 // Data parallelism over worker threads (training, evaluation, predict): the thread count
-export { setThreads, getThreads, threadsNote, threadStats } from './parallel/engine.js';
+export { setThreads, getThreads, threadsForced, threadsNote, threadStats } from './parallel/engine.js';

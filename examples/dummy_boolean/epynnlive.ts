@@ -1,13 +1,14 @@
 // EpyNN's epynnlive/dummy_boolean/train.py, ported line for line in compat: 'epynn' mode.
 // Run: npm run example -- dummy_boolean --variant epynnlive [--data FILE.json]
-// Each block is headed by the Python it ports. prepare_dataset.py uses Python's `random`: here a numpyRng.
-import { Dense, EpyNN, Embedding, numpyRng, type NumpyRng } from '../../src/node/index.js';
+// Each block is headed by the Python it ports. prepare_dataset.py draws from Python's `random` module: here
+// `random` (PythonRandom, CPython's generator bit for bit), so the data are EpyNN's very samples.
+import { Dense, EpyNN, Embedding, type PythonRandom, random } from '../../src/node/index.js';
 import { type EpynnliveOptions, type EpynnliveResult, dataOption, plotNoPath, printPredictions, readPreparedData, writeRead } from '../epynnlive.js';
 
 // prepare_dataset.py
 // def features_boolean(N_FEATURES=11): features = [random.choice([True, False]) for j in range(N_FEATURES)]
-export function featuresBoolean(rng: NumpyRng, N_FEATURES = 11): boolean[] {
-  return Array.from({ length: N_FEATURES }, () => rng.choice([true, false]) as boolean);
+export function featuresBoolean(rng: PythonRandom = random, N_FEATURES = 11): boolean[] {
+  return Array.from({ length: N_FEATURES }, () => rng.choice([true, false]));
 }
 
 // def label_features(features): p_label = 0 if more True than False, n_label = 1 if fewer
@@ -19,7 +20,7 @@ export function labelFeatures(features: boolean[]): number {
 }
 
 // def prepare_dataset(N_SAMPLES=100): features and labels, then random.shuffle(dataset)
-export function prepareDataset(N_SAMPLES = 100, rng: NumpyRng = numpyRng(1)): { X_features: boolean[][]; Y_label: number[] } {
+export function prepareDataset(N_SAMPLES = 100, rng: PythonRandom = random): { X_features: boolean[][]; Y_label: number[] } {
   const dataset: [boolean[], number][] = [];
   for (let i = 0; i < N_SAMPLES; i++) {
     const features = featuresBoolean(rng);
@@ -38,7 +39,8 @@ export function trainScript(options: EpynnliveOptions = {}): EpynnliveResult {
   const { file } = dataOption(options);
 
   // random.seed(1)   (dropped: np.set_printoptions, np.seterr, configure_directory(clear=True))
-  const rng = numpyRng(seed);
+  random.seed(seed);
+  const rng = random;
 
   // X_features, Y_label = prepare_dataset(N_SAMPLES=50)
   let X_features: unknown;

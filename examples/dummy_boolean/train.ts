@@ -1,6 +1,6 @@
 // Perceptron on dummy booleans (EpyNN epynnlive/dummy_boolean/train.py).
 import { Dense, EpyNN, Embedding } from '../../src/node/index.js';
-import { type Example, type ExampleOptions, checkExampleOptions, EPYNNLIVE_OPTIONS } from '../types.js';
+import { type Example, type ExampleOptions, checkExampleOptions, EPYNNLIVE_OPTIONS, unknownVariant } from '../types.js';
 import { trainScript } from './epynnlive.js';
 import { prepareDataset } from './prepare_dataset.js';
 
@@ -8,7 +8,7 @@ export function run(options: ExampleOptions = {}): EpyNN {
   checkExampleOptions('dummy_boolean', options, EPYNNLIVE_OPTIONS);
   const { epochs = 100, seed = 1, quiet = false, samples = 200, variant = 'perceptron' } = options;
   if (variant === 'epynnlive') return trainScript(options).model; // options may carry modelPath, dataFile
-  if (variant !== 'perceptron') throw new Error(`dummy_boolean: unknown variant '${variant}' (known: perceptron, epynnlive)`);
+  if (variant !== 'perceptron') throw unknownVariant('dummy_boolean', variant, ['perceptron', 'epynnlive']);
   const { X, Y } = prepareDataset(samples, seed);
 
   const embedding = new Embedding({ XData: X, YData: Y, relativeSize: [2, 1, 0] });

@@ -3,20 +3,27 @@
 // Run: npm run example -- dummy_image --variant epynnlive [--data FILE.json]
 // Each block is headed by the Python it ports.
 import {
-  Convolution, Dense, Dropout, EpyNN, Embedding, Flatten, NDArray, Pooling, numpyRng, relu, softmax, type NumpyRng,
+  Convolution, Dense, Dropout, EpyNN, Embedding, Flatten, NDArray, Pooling, type PythonRandom, type RandomState, np, random, relu, softmax, zerosLike,
 } from '../../src/node/index.js';
 import {
   type EpynnliveOptions, type EpynnliveResult, dataOption, printPredictions, readPreparedData, settings, writeRead,
 } from '../epynnlive.js';
+import { DataFileError } from '../types.js';
 
 export type { EpynnliveOptions, EpynnliveResult };
 
 // ---------------------------------------------------------------------------------------------------
-// prepare_dataset.py. Python's `random` and the legacy `np.random` become one numpyRng: the images are
-// the same kind, not EpyNN's very pixels (read EpyNN's data from a file for that: `dataFile`).
+// prepare_dataset.py. Python's `random` and the legacy `np.random`: `random` (CPython's generator) and
+// `np.random` (NumPy's legacy RandomState), bit for bit, so the images are EpyNN's very pixels.
+
+/** The two generators prepare_dataset.py draws from: Python's `random` module and `np.random`. */
+export interface Generators {
+  random: PythonRandom;
+  np: { random: RandomState };
+}
 
 // def features_image(WIDTH=28, HEIGHT=28):
-export function featuresImage(rng: NumpyRng, WIDTH = 28, HEIGHT = 28): { features: NDArray; maskOnFeatures: NDArray } {
+export function featuresImage(rng: Generators = { random, np }, WIDTH = 28, HEIGHT = 28): { features: NDArray; maskOnFeatures: NDArray } {
   // DEPTH = 1; N_FEATURES = WIDTH * HEIGHT * DEPTH; N_TONES = 16; GSCALE = [i for i in range(N_TONES)]
   const DEPTH = 1;
   const N_FEATURES = WIDTH * HEIGHT * DEPTH;
@@ -24,17 +31,15 @@ export function featuresImage(rng: NumpyRng, WIDTH = 28, HEIGHT = 28): { feature
   const GSCALE = Array.from({ length: N_TONES }, (_, i) => i);
   // features = [random.choice(GSCALE) for j in range(N_FEATURES)]
   // features = np.array(features).reshape(HEIGHT, WIDTH, DEPTH)
-  const features = new NDArray(Float64Array.from({ length: N_FEATURES }, () => rng.choice(GSCALE) as number), [HEIGHT, WIDTH, DEPTH]);
+  const features = new NDArray(Float64Array.from({ length: N_FEATURES }, () => rng.random.choice(GSCALE)), [HEIGHT, WIDTH, DEPTH]);
   // mask_on_features = features.copy()
   // mask_on_features[np.random.randint(0, HEIGHT)] = np.zeros_like(features[0])
   // mask_on_features[:, np.random.randint(0, WIDTH)] = np.zeros_like(features[:, 0])
   const maskOnFeatures = features.copy();
-  const row = rng.integers(0, HEIGHT);
-  for (let w = 0; w < WIDTH * DEPTH; w++) maskOnFeatures.data[row * WIDTH * DEPTH + w] = 0;
-  const col = rng.integers(0, WIDTH);
-  for (let h = 0; h < HEIGHT; h++) for (let d = 0; d < DEPTH; d++) maskOnFeatures.data[(h * WIDTH + col) * DEPTH + d] = 0;
+  maskOnFeatures.assign(zerosLike(features.row(0)), rng.np.random.randint(0, HEIGHT));
+  maskOnFeatures.assign(zerosLike(features.slice(null, 0)), null, rng.np.random.randint(0, WIDTH));
   // features = random.choice([features, mask_on_features])
-  const chosen = rng.choice([features, maskOnFeatures]) as NDArray;
+  const chosen = rng.random.choice([features, maskOnFeatures]);
   return { features: chosen, maskOnFeatures };
 }
 
@@ -50,7 +55,7 @@ export function labelFeatures(features: NDArray, maskOnFeatures: NDArray): numbe
 }
 
 // def prepare_dataset(N_SAMPLES=100):
-export function prepareDataset(N_SAMPLES = 100, rng: NumpyRng = numpyRng(1)): { X_features: NDArray[]; Y_label: number[] } {
+export function prepareDataset(N_SAMPLES = 100, rng: Generators = { random, np }): { X_features: NDArray[]; Y_label: number[] } {
   // X_features = []; Y_label = []
   let X_features: NDArray[] = [];
   let Y_label: number[] = [];
@@ -63,7 +68,7 @@ export function prepareDataset(N_SAMPLES = 100, rng: NumpyRng = numpyRng(1)): { 
   }
   // dataset = list(zip(X_features, Y_label)); random.shuffle(dataset); X_features, Y_label = zip(*dataset)
   const dataset = X_features.map((x, i) => [x, Y_label[i]] as const);
-  rng.shuffle(dataset as (readonly [NDArray, number])[]);
+  rng.random.shuffle(dataset as (readonly [NDArray, number])[]);
   X_features = dataset.map(([x]) => x);
   Y_label = dataset.map(([, y]) => y);
   return { X_features, Y_label };
@@ -81,7 +86,7 @@ export function stackImages(images: NDArray[]): NDArray {
 /** Reads `{ X_features, Y_label }` as EpyNN's prepare_dataset returned it (live_dummy_image.json's `data`). */
 export function readDataset(path: string): { X: NDArray; Y: number[] } {
   const { X, Y } = readPreparedData(path, 'dummy_image epynnlive');
-  if (!(X instanceof NDArray)) throw new Error(`dummy_image epynnlive: X_features in ${path} must be { shape, data }`);
+  if (!(X instanceof NDArray)) throw new DataFileError(`dummy_image epynnlive: X_features in ${path} must be { shape, data }`);
   return { X, Y };
 }
 
@@ -94,7 +99,9 @@ export function trainScript(options: EpynnliveOptions = {}): EpynnliveResult {
   // from settings import se_hPars
   const se_hPars = settings();
   // random.seed(1); np.random.seed(1)   (dropped: np.set_printoptions, np.seterr, configure_directory)
-  const rng = numpyRng(seed);
+  random.seed(seed);
+  np.random.seed(seed);
+  const rng: Generators = { random, np };
 
   // ############################ DATASET ##########################
   // X_features, Y_label = prepare_dataset(N_SAMPLES=750)

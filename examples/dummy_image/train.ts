@@ -2,7 +2,7 @@
 import {
   Convolution, Dense, Dropout, EpyNN, Embedding, Flatten, Pooling, relu, seHPars, softmax, type Layer,
 } from '../../src/node/index.js';
-import { type Example, type ExampleOptions, checkExampleOptions, EPYNNLIVE_OPTIONS } from '../types.js';
+import { type Example, type ExampleOptions, checkExampleOptions, EPYNNLIVE_OPTIONS, unknownVariant } from '../types.js';
 import { trainScript } from './epynnlive.js';
 import { prepareDataset } from './prepare_dataset.js';
 
@@ -24,7 +24,7 @@ export const FEED_FORWARD_NOTE =
 export function run(options: ExampleOptions = {}): EpyNN {
   checkExampleOptions('dummy_image', options, EPYNNLIVE_OPTIONS);
   const { epochs = 40, seed = 1, quiet = false, variant = 'conv', samples = 750 } = options;
-  if (!(variant in variants)) throw new Error(`dummy_image: unknown variant '${variant}' (known: ${Object.keys(variants).join(', ')})`);
+  if (typeof variant !== 'string' || !Object.hasOwn(variants, variant)) throw unknownVariant('dummy_image', variant, Object.keys(variants));
   if (variant === 'epynnlive') return trainScript({ ...options, epochs: options.epochs ?? 100 }).model; // options may carry modelPath, dataFile
   const { X, Y } = prepareDataset(samples, seed);
   const embedding = new Embedding({ XData: X, YData: Y, XScale: true, YEncode: true, batchSize: 32, relativeSize: [2, 1, 0] });
@@ -51,7 +51,7 @@ export function run(options: ExampleOptions = {}): EpyNN {
       learningRate = 0.01; // EpyNN uses 0.001 with 100 epochs; 0.01 learns within 40
       break;
     default:
-      throw new Error(`dummy_image: unknown variant '${variant}' (known: ${Object.keys(variants).join(', ')})`);
+      throw unknownVariant('dummy_image', variant, Object.keys(variants));
   }
 
   const model = new EpyNN([embedding, ...layers], name);

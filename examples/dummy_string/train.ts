@@ -1,6 +1,6 @@
 // One-hot string sequences: Flatten, RNN and LSTM networks (EpyNN epynnlive/dummy_string/train.py).
 import { Dense, EpyNN, Embedding, Flatten, LSTM, RNN, relu, seHPars, softmax, type Layer } from '../../src/node/index.js';
-import { type Example, type ExampleOptions, checkExampleOptions, EPYNNLIVE_OPTIONS } from '../types.js';
+import { type Example, type ExampleOptions, checkExampleOptions, EPYNNLIVE_OPTIONS, unknownVariant } from '../types.js';
 import { trainScript } from './epynnlive.js';
 import { prepareDataset } from './prepare_dataset.js';
 
@@ -18,7 +18,7 @@ const variants = {
 export function run(options: ExampleOptions = {}): EpyNN {
   checkExampleOptions('dummy_string', options, EPYNNLIVE_OPTIONS);
   const { epochs = 50, seed = 1, quiet = false, variant = 'flatten', samples = 480 } = options;
-  if (!(variant in variants)) throw new Error(`dummy_string: unknown variant '${variant}' (known: ${Object.keys(variants).join(', ')})`);
+  if (typeof variant !== 'string' || !Object.hasOwn(variants, variant)) throw unknownVariant('dummy_string', variant, Object.keys(variants));
   if (variant === 'epynnlive') return trainScript(options).model; // options may carry modelPath, dataFile
   const { X, Y } = prepareDataset(samples, seed);
   const embedding = new Embedding({ XData: X, YData: Y, XEncode: true, YEncode: true, batchSize: 32, relativeSize: [2, 1, 0] });
@@ -30,7 +30,7 @@ export function run(options: ExampleOptions = {}): EpyNN {
     case 'flatten': layers = head(); name = 'Flatten_Dense-16-relu_Dense-2-softmax'; break;
     case 'rnn': layers = [new RNN({ unitCells: 8, sequences: true }), ...head()]; name = 'RNN-8-Seq_Flatten_Dense-16-relu_Dense-2-softmax'; break;
     case 'lstm': layers = [new LSTM({ unitCells: 8, sequences: true }), ...head()]; name = 'LSTM-8-Seq_Flatten_Dense-16-relu_Dense-2-softmax'; break;
-    default: throw new Error(`dummy_string: unknown variant '${variant}' (known: ${Object.keys(variants).join(', ')})`);
+    default: throw unknownVariant('dummy_string', variant, Object.keys(variants));
   }
   const lr = 0.05;
 

@@ -1,25 +1,36 @@
 // EpyNN's epynnlive/dummy_time/train.py, ported line for line in compat: 'epynn' mode.
 // Run: npm run example -- dummy_time --variant epynnlive [--data FILE.json]
-// Each block is headed by the Python it ports. prepare_dataset.py's `random` and `np.random`: one numpyRng.
-import { Dense, Dropout, EpyNN, Embedding, Flatten, NDArray, RNN, numpyRng, relu, softmax, type NumpyRng } from '../../src/node/index.js';
+// Each block is headed by the Python it ports. prepare_dataset.py's `random` and `np.random`:
+// `random` (CPython's generator) and `np.random` (NumPy's legacy RandomState), bit for bit, so the data are EpyNN's.
+import { Dense, Dropout, EpyNN, Embedding, Flatten, NDArray, RNN, type PythonRandom, type RandomState, crSin, np, random, relu, softmax } from '../../src/node/index.js';
 import { type EpynnliveOptions, type EpynnliveResult, dataOption, plotNoPath, printPredictions, readPreparedData, settings, writeRead } from '../epynnlive.js';
+
+/** The two generators prepare_dataset.py draws from: Python's `random` module and `np.random`. */
+export interface Generators {
+  random: PythonRandom;
+  np: { random: RandomState };
+}
+
+/** np.sin: the correctly rounded sine (C's sin, as NumPy calls it, on all but rare inputs). */
+const sin = crSin;
 
 // prepare_dataset.py
 // def features_time(TIME=1, SAMPLING_RATE=128):
-export function featuresTime(rng: NumpyRng, TIME = 1, SAMPLING_RATE = 128): { features: Float64Array; white_noise: Float64Array } {
+export function featuresTime(rng: Generators = { random, np }, TIME = 1, SAMPLING_RATE = 128): { features: Float64Array; white_noise: Float64Array } {
   // N_FEATURES = TIME * SAMPLING_RATE; features = np.linspace(0, TIME, N_FEATURES, endpoint=False)
   const N_FEATURES = TIME * SAMPLING_RATE;
   const step = TIME / N_FEATURES;
   let features: Float64Array = Float64Array.from({ length: N_FEATURES }, (_, i) => i * step);
   // signal_frequency = random.uniform(0, SAMPLING_RATE // 4)
-  const signal_frequency = rng.uniform(0, Math.floor(SAMPLING_RATE / 4));
+  const signal_frequency = rng.random.uniform(0, Math.floor(SAMPLING_RATE / 4));
   // features = np.sin(2 * np.pi * signal_frequency * features)
-  features = features.map((t) => Math.sin(2 * Math.PI * signal_frequency * t));
+  const w = 2 * Math.PI * signal_frequency;
+  features = features.map((t) => sin(w * t));
   // white_noise = np.random.normal(0, scale=0.5, size=N_FEATURES)
-  const white_noise = rng.normalArray(0, 0.5, N_FEATURES);
+  const white_noise = rng.np.random.normal(0, 0.5, N_FEATURES).data;
   // features = random.choice([features + white_noise, white_noise])
   const signal = features.map((v, i) => v + white_noise[i]);
-  features = rng.choice([signal, white_noise]) as Float64Array;
+  features = rng.random.choice([signal, white_noise]);
   return { features, white_noise };
 }
 
@@ -29,14 +40,14 @@ export function labelFeatures(features: Float64Array, white_noise: Float64Array)
 }
 
 // def prepare_dataset(N_SAMPLES=100): features (expand_dims(features, 1)) and labels, then random.shuffle(dataset)
-export function prepareDataset(N_SAMPLES = 100, rng: NumpyRng = numpyRng(1)): { X_features: NDArray[]; Y_label: number[] } {
+export function prepareDataset(N_SAMPLES = 100, rng: Generators = { random, np }): { X_features: NDArray[]; Y_label: number[] } {
   const dataset: [NDArray, number][] = [];
   for (let i = 0; i < N_SAMPLES; i++) {
     const { features, white_noise } = featuresTime(rng);
     const label = labelFeatures(features, white_noise);
     dataset.push([new NDArray(features, [features.length, 1]), label]);
   }
-  rng.shuffle(dataset);
+  rng.random.shuffle(dataset);
   return { X_features: dataset.map(([x]) => x), Y_label: dataset.map(([, y]) => y) };
 }
 
@@ -49,12 +60,14 @@ export function stack(samples: NDArray[]): NDArray {
 
 /** train.py, top to bottom. `epochs` overrides the script's 100 for every model. */
 export function trainScript(options: EpynnliveOptions = {}): EpynnliveResult {
-  const { epochs = 100, seed = 1, quiet = false, samples = 1024, modelPath } = options;
+  const { epochs = 100, seed = 1, quiet = false, samples = 1024, modelPath, logger } = options;
   const { file } = dataOption(options);
   // from settings import se_hPars
   const se_hPars = settings();
   // random.seed(1); np.random.seed(1)   (dropped: np.set_printoptions, np.seterr, configure_directory)
-  const rng = numpyRng(seed);
+  random.seed(seed);
+  np.random.seed(seed);
+  const rng: Generators = { random, np };
 
   // X_features, Y_label = prepare_dataset(N_SAMPLES=1024)
   let X_features: NDArray;
@@ -76,6 +89,7 @@ export function trainScript(options: EpynnliveOptions = {}): EpynnliveResult {
   //             model.initialize(loss='MSE', seed=1, se_hPars=se_hPars.copy()); model.train(epochs=100, init_logs=False)
   const fit = (layers: ConstructorParameters<typeof EpyNN>[0], name: string): EpyNN => {
     const model = new EpyNN(layers, name);
+    if (logger !== undefined) model.logger = logger;
     model.initialize({ loss: 'MSE', seed, seHPars: { ...se_hPars }, quiet, compat: 'epynn' });
     model.train({ epochs, initLogs: false, quiet });
     models.push(model);

@@ -1,6 +1,6 @@
 // Dummy time series: Dense, Dropout and RNN networks (EpyNN epynnlive/dummy_time/train.py).
 import { Dense, Dropout, EpyNN, Embedding, Flatten, RNN, relu, seHPars, softmax, type HPars, type Layer } from '../../src/node/index.js';
-import { type Example, type ExampleOptions, checkExampleOptions, EPYNNLIVE_OPTIONS } from '../types.js';
+import { type Example, type ExampleOptions, checkExampleOptions, EPYNNLIVE_OPTIONS, unknownVariant } from '../types.js';
 import { trainScript } from './epynnlive.js';
 import { prepareDataset } from './prepare_dataset.js';
 
@@ -14,7 +14,7 @@ const variants = {
 export function run(options: ExampleOptions = {}): EpyNN {
   checkExampleOptions('dummy_time', options, EPYNNLIVE_OPTIONS);
   const { epochs = 50, seed = 1, quiet = false, variant = 'dense', samples = 1024 } = options;
-  if (!(variant in variants)) throw new Error(`dummy_time: unknown variant '${variant}' (known: ${Object.keys(variants).join(', ')})`);
+  if (typeof variant !== 'string' || !Object.hasOwn(variants, variant)) throw unknownVariant('dummy_time', variant, Object.keys(variants));
   if (variant === 'epynnlive') return trainScript(options).model; // options may carry modelPath, dataFile
   const { X, Y } = prepareDataset(samples, seed);
   const embedding = new Embedding({ XData: X, YData: Y, YEncode: true, batchSize: 32, relativeSize: [2, 1, 0] });
@@ -38,7 +38,7 @@ export function run(options: ExampleOptions = {}): EpyNN {
       hPars = { ...seHPars, learning_rate: 0.01, softmax_temperature: 5 };
       break;
     default:
-      throw new Error(`dummy_time: unknown variant '${variant}' (known: ${Object.keys(variants).join(', ')})`);
+      throw unknownVariant('dummy_time', variant, Object.keys(variants));
   }
 
   const model = new EpyNN([embedding, ...layers], name);

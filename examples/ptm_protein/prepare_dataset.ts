@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { type Rng, seededRng } from '../../src/index.js';
 import { type Fetcher, defaultCacheDir, downloadDataset, isCached, listFiles } from '../download.js';
+import { DataFileError } from '../types.js';
 
 /** EpyNN's download location (a .tar holding data/21_positive.dat and data/21_negative.dat). */
 export const PTM_URL = 'https://synthase.s3.us-west-2.amazonaws.com/ptm_prediction_data.tar';
@@ -23,12 +24,12 @@ export function parsePeptides(text: string, source = 'peptides'): string[] {
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.trim();
     if (line === '') return;
-    if (!/^[A-Za-z]+$/.test(line)) throw new Error(`ptm_protein: ${source} line ${i + 1}: a peptide is one-letter residues, got '${line.slice(0, 40)}'`);
+    if (!/^[A-Za-z]+$/.test(line)) throw new DataFileError(`ptm_protein: ${source} line ${i + 1}: a peptide is one-letter residues, got '${line.slice(0, 40)}'`);
     length ??= line.length;
-    if (line.length !== length) throw new Error(`ptm_protein: ${source} line ${i + 1}: peptide of ${line.length} residues, the file's first one has ${length}`);
+    if (line.length !== length) throw new DataFileError(`ptm_protein: ${source} line ${i + 1}: peptide of ${line.length} residues, the file's first one has ${length}`);
     out.push(line.toUpperCase());
   });
-  if (out.length === 0) throw new Error(`ptm_protein: ${source} holds no peptide`);
+  if (out.length === 0) throw new DataFileError(`ptm_protein: ${source} holds no peptide`);
   return out;
 }
 
@@ -44,11 +45,11 @@ export function findPeptideFiles(dir: string): { positive: string; negative: str
 /** Reads the positive and negative peptides from `dir`. */
 export function readPeptideFolder(dir: string): { positive: string[]; negative: string[] } {
   const found = findPeptideFiles(dir);
-  if (!found) throw new Error(`ptm_protein: no ${POSITIVE_FILE} and ${NEGATIVE_FILE} under ${dir}`);
+  if (!found) throw new DataFileError(`ptm_protein: no ${POSITIVE_FILE} and ${NEGATIVE_FILE} under ${dir}`);
   const positive = parsePeptides(readFileSync(found.positive, 'utf8'), found.positive);
   const negative = parsePeptides(readFileSync(found.negative, 'utf8'), found.negative);
   if (positive[0].length !== negative[0].length) {
-    throw new Error(`ptm_protein: positive peptides have ${positive[0].length} residues, negative ones ${negative[0].length}`);
+    throw new DataFileError(`ptm_protein: positive peptides have ${positive[0].length} residues, negative ones ${negative[0].length}`);
   }
   return { positive, negative };
 }

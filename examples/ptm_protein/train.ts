@@ -1,7 +1,7 @@
 // Post-translational modification sites: feed-forward and LSTM networks (EpyNN epynnlive/ptm_protein/train.py).
 import { Dense, Dropout, EpyNN, Embedding, Flatten, LSTM, relu, seHPars, softmax, type Layer } from '../../src/node/index.js';
 import type { Fetcher } from '../download.js';
-import { type Example, type ExampleOptions, checkExampleOptions, EPYNNLIVE_OPTIONS } from '../types.js';
+import { type Example, type ExampleOptions, checkExampleOptions, EPYNNLIVE_OPTIONS, unknownVariant } from '../types.js';
 import { trainScript } from './epynnlive.js';
 import { downloadSequences, peptideFolder, prepareDataset } from './prepare_dataset.js';
 
@@ -33,11 +33,11 @@ export const LAST_STEP_NOTE =
 const EPOCHS: Record<string, number> = { lstm: 20, 'lstm-seq': 20, 'lstm-seq-dense': 20, dense: 100 };
 
 export async function run(options: PtmProteinOptions = {}): Promise<EpyNN> {
-  checkExampleOptions('ptm_protein', options, ['cacheDir', 'fetcher', ...EPYNNLIVE_OPTIONS]);
+  checkExampleOptions('ptm_protein', options, ['cacheDir', 'fetcher', ...EPYNNLIVE_OPTIONS], { readsData: true });
   let {
     epochs, seed = 1, quiet = false, variant = 'lstm-seq', samples = 1280, dataDir, download = false, cacheDir, fetcher,
   } = options;
-  if (!(variant in variants)) throw new Error(`ptm_protein: unknown variant '${variant}' (known: ${Object.keys(variants).join(', ')})`);
+  if (typeof variant !== 'string' || !Object.hasOwn(variants, variant)) throw unknownVariant('ptm_protein', variant, Object.keys(variants));
   if (download && dataDir === undefined) cacheDir = await downloadSequences(cacheDir, fetcher);
   if (variant === 'epynnlive') return trainScript({ ...options, cacheDir }).model;
   const { X, Y, source } = prepareDataset(samples, seed, peptideFolder(dataDir, cacheDir));

@@ -9,7 +9,7 @@ import { MAX_THREADS, closestKey } from '../commons/checks.js';
 import { setThreads } from '../parallel/engine.js';
 import { modelTerminalChart } from '../commons/plot.js';
 import { readModel } from '../node/fs.js'; // also registers the file-system adapter (model.write(), model.plot())
-import { writeONNX, writeTFJS } from '../node/formats.js';
+import { refuseOverwrite, writeONNX, writeTFJS } from '../node/formats.js';
 import { writePyTorch } from '../node/pytorch.js';
 
 /** What the CLI needs from examples/index.ts (kept local: the examples are outside src/). */
@@ -346,9 +346,11 @@ function commandExport(argv: string[], io: CliIO): number {
     return USAGE;
   }
   const [input, out] = operands;
+  refuseOverwrite(input, format === 'tfjs' ? [out, join(out, 'model.json')] : [out], 'epynn export');
   const model = readModel(input);
   if (format === 'pytorch') {
-    io.out(`PyTorch folder written to ${writePyTorch(model, out, { data })}`);
+    // the folder is replaced as a whole: the model file must not be inside it
+    io.out(`PyTorch folder written to ${writePyTorch(model, out, { data, keep: input })}`);
     return 0;
   }
   const written = format === 'tfjs' ? writeTFJS(model, out) : writeONNX(model, out);

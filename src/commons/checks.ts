@@ -314,6 +314,18 @@ export function checkFinite(where: string, what: string, x: { data: ArrayLike<nu
 }
 
 /**
+ * The input of a layer's forward called directly (not by a network or a replica, which set
+ * reuseOutputs or forwardOnly and check their input once): NaN or ±Infinity is a NonFiniteError
+ * naming the layer and the index. A non-array is left to the layer's own checks.
+ */
+export function checkLayerInput(layer: { name: string; reuseOutputs: boolean; forwardOnly: boolean }, A: unknown): void {
+  if (layer.reuseOutputs || layer.forwardOnly) return;
+  const x = A as { data?: unknown; shape?: unknown } | null;
+  if (x === null || typeof x !== 'object' || !(x.data instanceof Float64Array) || !Array.isArray(x.shape)) return;
+  checkFinite(`${layer.name}.forward`, 'A', x as { data: Float64Array; shape: number[] });
+}
+
+/**
  * Largest number of elements of one array: 2^31 − 8, so every element offset, also rounded up to a
  * multiple of 4 or 8 for the kernels' blocks ((M + 3) & ~3), fits the 32-bit integers the kernels use
  * (a Float64Array this size is 16 GiB, beyond what a process can allocate in practice).

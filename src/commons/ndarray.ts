@@ -103,10 +103,310 @@ export class NDArray {
     return sliceArray(this, index);
   }
 
-  /** A short description: `NDArray(shape)`. */
-  toString(): string {
-    return `NDArray${fmt(this.shape)}`;
+  /**
+   * Assignment to an element, a row, a column or a slice: `a[i, j] = v` → `a.assign(v, i, j)`,
+   * `mask[r] = zeros_like(f[0])` → `mask.assign(zerosLike(f.row(0)), r)`, `mask[:, c] = 0` →
+   * `mask.assign(0, null, c)`, `a[1:3] = b` → `a.assign(b, [1, 3])`. The index is read as by `slice`; the
+   * value is a number or an array broadcast to the selection (NumPy's rules). Writes in place, returns `this`.
+   */
+  assign(value: number | boolean | NDArray | Nested, ...index: SliceIndex[]): this {
+    assignArray(this, index, value);
+    return this;
   }
+
+  /** The sum of all elements, or along `axis` (`a.sum()`, `a.sum(0)`). */
+  sum(): number;
+  sum(axis: number): NDArray;
+  sum(axis?: number): number | NDArray {
+    return reduceAxis(this, axis, 'NDArray.sum', (d, o, n, st) => {
+      let t = 0;
+      for (let i = 0; i < n; i++) t += d[o + i * st];
+      return t;
+    });
+  }
+
+  /** The mean of all elements, or along `axis` (NumPy's `mean`; NaN for an empty array, as NumPy). */
+  mean(): number;
+  mean(axis: number): NDArray;
+  mean(axis?: number): number | NDArray {
+    return reduceAxis(this, axis, 'NDArray.mean', (d, o, n, st) => {
+      let t = 0;
+      for (let i = 0; i < n; i++) t += d[o + i * st];
+      return t / n;
+    });
+  }
+
+  /** The largest element, or along `axis` (NaN propagates, as NumPy's `max`). */
+  max(): number;
+  max(axis: number): NDArray;
+  max(axis?: number): number | NDArray {
+    return reduceAxis(this, axis, 'NDArray.max', (d, o, n, st) => {
+      if (n === 0) throw new EpyNNError('NDArray.max: zero-size array has no maximum');
+      let m = -Infinity;
+      for (let i = 0; i < n; i++) {
+        const v = d[o + i * st];
+        if (v > m || Number.isNaN(v)) m = v;
+        if (Number.isNaN(m)) break;
+      }
+      return m;
+    });
+  }
+
+  /** The smallest element, or along `axis`. */
+  min(): number;
+  min(axis: number): NDArray;
+  min(axis?: number): number | NDArray {
+    return reduceAxis(this, axis, 'NDArray.min', (d, o, n, st) => {
+      if (n === 0) throw new EpyNNError('NDArray.min: zero-size array has no minimum');
+      let m = Infinity;
+      for (let i = 0; i < n; i++) {
+        const v = d[o + i * st];
+        if (v < m || Number.isNaN(v)) m = v;
+        if (Number.isNaN(m)) break;
+      }
+      return m;
+    });
+  }
+
+  /** Element-wise `a == b` (a number or a broadcastable array): a BoolArray. */
+  eq(b: number | NDArray | Nested): BoolArray {
+    return compare(this, b, 'NDArray.eq', (x, y) => x === y);
+  }
+  /** Element-wise `a != b`. */
+  ne(b: number | NDArray | Nested): BoolArray {
+    return compare(this, b, 'NDArray.ne', (x, y) => x !== y);
+  }
+  /** Element-wise `a > b`. */
+  gt(b: number | NDArray | Nested): BoolArray {
+    return compare(this, b, 'NDArray.gt', (x, y) => x > y);
+  }
+  /** Element-wise `a >= b`. */
+  ge(b: number | NDArray | Nested): BoolArray {
+    return compare(this, b, 'NDArray.ge', (x, y) => x >= y);
+  }
+  /** Element-wise `a < b`. */
+  lt(b: number | NDArray | Nested): BoolArray {
+    return compare(this, b, 'NDArray.lt', (x, y) => x < y);
+  }
+  /** Element-wise `a <= b`. */
+  le(b: number | NDArray | Nested): BoolArray {
+    return compare(this, b, 'NDArray.le', (x, y) => x <= y);
+  }
+
+  /** Whether any element is non-zero (`np.any(a)`, `any(a != b)`). */
+  any(): boolean {
+    return this.data.some((v) => v !== 0);
+  }
+
+  /** Whether every element is non-zero (`np.all(a)`, `all(a == b)`). */
+  all(): boolean {
+    return this.data.every((v) => v !== 0);
+  }
+
+  /** The number of non-zero elements (`np.count_nonzero(a)`). */
+  countNonzero(): number {
+    let n = 0;
+    for (const v of this.data) if (v !== 0) n++;
+    return n;
+  }
+
+  /** NumPy's `str(a)` with its default print options: `[0.1 0.9]`, `[[1. 2.]\n [3. 4.]]`, `[ True False]`. */
+  toString(): string {
+    return arrayToString(this);
+  }
+}
+
+/** The result of an element-wise comparison: 0/1 values that print as NumPy's booleans (`[ True False]`). */
+export class BoolArray extends NDArray {}
+
+/** `np.count_nonzero(a)`. */
+export function countNonzero(a: NDArray | Nested): number {
+  return asArray(a, 'countNonzero').countNonzero();
+}
+
+/** Broadcasts `b` to `shape` (NumPy's rules, `b` right-aligned, dimensions equal or 1); returns its data in `shape`'s order. */
+function broadcastTo(where: string, b: NDArray, shape: readonly number[]): Float64Array {
+  if (sameShape(b.shape, shape)) return b.data;
+  const nd = shape.length;
+  if (b.ndim > nd) throw new ShapeError(`${where}: cannot broadcast shape ${fmt(b.shape)} to ${fmt(shape)}`);
+  const bs = [...Array(nd - b.ndim).fill(1), ...b.shape];
+  for (let k = 0; k < nd; k++) {
+    if (bs[k] !== shape[k] && bs[k] !== 1) throw new ShapeError(`${where}: cannot broadcast shape ${fmt(b.shape)} to ${fmt(shape)}`);
+  }
+  const strides = bs.map((_, k) => (bs[k] === 1 ? 0 : size(bs.slice(k + 1))));
+  const out = new Float64Array(size(shape));
+  const idx = new Array(nd).fill(0);
+  for (let i = 0; i < out.length; i++) {
+    let o = 0;
+    for (let k = 0; k < nd; k++) o += idx[k] * strides[k];
+    out[i] = b.data[o];
+    for (let k = nd - 1; k >= 0; k--) {
+      if (++idx[k] < shape[k]) break;
+      idx[k] = 0;
+    }
+  }
+  return out;
+}
+
+function compare(a: NDArray, b: number | NDArray | Nested, where: string, f: (x: number, y: number) => boolean): BoolArray {
+  if (typeof b === 'number' || typeof b === 'boolean') {
+    const y = Number(b);
+    return new BoolArray(Float64Array.from(a.data, (x) => (f(x, y) ? 1 : 0)), a.shape);
+  }
+  const B = asArray(b, where);
+  // broadcast both ways: the result has the larger shape
+  const [big, small, swap] = B.ndim > a.ndim || (B.ndim === a.ndim && B.size > a.size) ? [B, a, true] : [a, B, false];
+  const s = broadcastTo(where, small, big.shape);
+  return new BoolArray(Float64Array.from(big.data, (x, i) => (swap ? f(s[i], x) : f(x, s[i])) ? 1 : 0), big.shape);
+}
+
+type Reducer = (d: Float64Array, offset: number, n: number, stride: number) => number;
+
+function reduceAxis(x: NDArray, axis: number | undefined, where: string, f: Reducer): number | NDArray {
+  if (axis === undefined) return f(x.data, 0, x.size, 1);
+  const ax = normalizeAxis(where, axis, x.ndim);
+  const outer = size(x.shape.slice(0, ax));
+  const n = x.shape[ax];
+  const inner = size(x.shape.slice(ax + 1));
+  const out = new Float64Array(outer * inner);
+  for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) out[o * inner + i] = f(x.data, o * n * inner + i, n, inner);
+  return new NDArray(out, [...x.shape.slice(0, ax), ...x.shape.slice(ax + 1)]);
+}
+
+function assignArray(x: NDArray, index: readonly SliceIndex[], value: number | boolean | NDArray | Nested): void {
+  const where = 'NDArray.assign';
+  if (index.length > x.ndim) throw new ShapeError(`${where}: too many indices (${index.length}) for an array of shape ${fmt(x.shape)}`);
+  const picks: number[][] = [];
+  const shape: number[] = [];
+  x.shape.forEach((n, ax) => {
+    const spec = ax < index.length ? index[ax] : null;
+    if (typeof spec === 'number') picks.push([normalizeIndex(where, spec, ax, n)]);
+    else if (spec === null || spec === undefined) {
+      picks.push(Array.from({ length: n }, (_, i) => i));
+      shape.push(n);
+    } else if (Array.isArray(spec)) {
+      const sel = sliceIndices(where, spec, ax, n);
+      picks.push(sel);
+      shape.push(sel.length);
+    } else throw new EpyNNError(`${where}: axis ${ax} takes a number, null or [start, stop, step], got ${show(spec)}`);
+  });
+  let src: Float64Array | number;
+  if (typeof value === 'number' || typeof value === 'boolean') src = Number(value);
+  else src = broadcastTo(where, value instanceof NDArray ? value : asArray(value, where), shape);
+  const strides = x.shape.map((_, ax) => size(x.shape.slice(ax + 1)));
+  let k = 0;
+  const walk = (ax: number, offset: number): void => {
+    if (ax === picks.length) {
+      x.data[offset] = typeof src === 'number' ? src : src[k++];
+      return;
+    }
+    for (const i of picks[ax]) walk(ax + 1, offset + i * strides[ax]);
+  };
+  walk(0, 0);
+}
+
+/** The digits of v with at most `precision` decimals, shortest round-trip (NumPy's dragon4, unique, 'maxprec'). */
+function positional(v: number, precision: number): string {
+  let s = String(Math.abs(v));
+  if (/e/.test(s)) s = Math.abs(v).toFixed(precision);
+  const dot = s.indexOf('.');
+  if (dot >= 0 && s.length - dot - 1 > precision) s = Math.abs(v).toFixed(precision).replace(/0+$/, '');
+  if (!s.includes('.')) s += '.';
+  return (v < 0 || Object.is(v, -0) ? '-' : '') + s;
+}
+
+/** Mantissa and exponent of v in NumPy's scientific style (shortest digits, at most `precision` decimals). */
+function scientific(v: number, precision: number): [string, string] {
+  let [m, e] = Math.abs(v).toExponential().split('e');
+  if ((m.split('.')[1] ?? '').length > precision) [m, e] = Math.abs(v).toExponential(precision).replace(/0+e/, 'e').split('e');
+  if (!m.includes('.')) m += '.';
+  const n = Number(e);
+  return [(v < 0 ? '-' : '') + m, `e${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(2, '0')}`];
+}
+
+/** NumPy's array2string with its default options (precision 8, threshold 1000, edgeitems 3, linewidth 75). */
+function arrayToString(x: NDArray): string {
+  const isBool = x instanceof BoolArray;
+  const data = x.data;
+  const summarize = x.size > 1000;
+  const shown: number[] = [];
+  // which values are printed (summarized arrays show 3 items at each end of every axis)
+  const visit = (ax: number, offset: number): void => {
+    if (ax === x.ndim) {
+      shown.push(data[offset]);
+      return;
+    }
+    const n = x.shape[ax];
+    const st = size(x.shape.slice(ax + 1));
+    const idx = summarize && n > 6 ? [0, 1, 2, n - 3, n - 2, n - 1] : Array.from({ length: n }, (_, i) => i);
+    for (const i of idx) visit(ax + 1, offset + i * st);
+  };
+  visit(0, 0);
+  let fmtOne: (v: number) => string;
+  if (isBool) fmtOne = (v) => (v ? ' True' : 'False');
+  else {
+    const finite = shown.filter((v) => Number.isFinite(v));
+    const abs = finite.map(Math.abs).filter((v) => v !== 0);
+    const mx = abs.length ? Math.max(...abs) : 0;
+    const mn = abs.length ? Math.min(...abs) : 0;
+    const sci = abs.length > 0 && (mx >= 1e8 || mn < 1e-4 || mx / mn > 1e3);
+    const special = (v: number): string => (Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf');
+    if (!sci || finite.length === 0) {
+      const parts = finite.map((v) => positional(v, 8).split('.'));
+      const left = Math.max(0, ...parts.map((p) => p[0].length));
+      const right = Math.max(0, ...parts.map((p) => p[1].length));
+      const width = left + 1 + right;
+      fmtOne = (v) => {
+        if (!Number.isFinite(v)) return special(v).padStart(width);
+        const [a, b] = positional(v, 8).split('.');
+        return a.padStart(left) + '.' + b.padEnd(right);
+      };
+    } else {
+      const parts = finite.map((v) => scientific(v, 8));
+      const left = Math.max(...parts.map(([m]) => m.split('.')[0].length));
+      const right = Math.max(...parts.map(([m]) => m.split('.')[1].length));
+      const ew = Math.max(...parts.map(([, e]) => e.length));
+      fmtOne = (v) => {
+        if (!Number.isFinite(v)) return special(v).padStart(left + 1 + right + ew);
+        const [m, e] = scientific(v, 8);
+        const [a, b] = m.split('.');
+        return a.padStart(left) + '.' + b.padEnd(right) + e.slice(0, 2) + e.slice(2).padStart(ew - 2, '0');
+      };
+    }
+  }
+  if (x.ndim === 0) return fmtOne(data[0]).trim();
+  const lineWidth = 75;
+  const rec = (ax: number, offset: number, indent: string): string => {
+    const n = x.shape[ax];
+    const st = size(x.shape.slice(ax + 1));
+    const cut = summarize && n > 6;
+    const idx = cut ? [0, 1, 2, -1, n - 3, n - 2, n - 1] : Array.from({ length: n }, (_, i) => i);
+    if (ax === x.ndim - 1) {
+      const lines: string[] = [];
+      let line = indent.slice(0, -1) + '[';
+      let first = true;
+      const close = ']'.repeat(x.ndim - ax);
+      idx.forEach((i, j) => {
+        const word = i < 0 ? '...' : fmtOne(data[offset + i * st]);
+        const last = j === idx.length - 1;
+        const sep = first ? '' : ' ';
+        const room = lineWidth - (last ? close.length : 0);
+        if (!first && line.length + sep.length + word.length > room) {
+          lines.push(line.replace(/\s+$/, ''));
+          line = indent + word;
+        } else line += sep + word;
+        first = false;
+      });
+      lines.push(line + ']');
+      return lines.join('\n');
+    }
+    const blocks = idx.map((i) => (i < 0 ? indent + '...' : rec(ax + 1, offset + i * st, indent + ' ')));
+    const sep = '\n'.repeat(x.ndim - ax - 1);
+    const inner = blocks.map((b, j) => (j === 0 ? b.slice(indent.length) : b)).join(sep);
+    return indent.slice(0, -1) + '[' + inner + ']';
+  };
+  const out = rec(0, 0, ' ');
+  return out;
 }
 
 /** Shape of a nested array; throws on ragged input. */
@@ -282,6 +582,7 @@ export function sum(a: NDArray): number {
 
 /** np.sum(x, axis=0) for an (m, ...rest) array -> (...rest). */
 export function sumAxis0(x: NDArray): NDArray {
+  if (x.ndim === 0) throw new ShapeError('sumAxis0: a 0-d array has no axis 0 (expected shape (m, ...), got ())');
   const m = x.shape[0];
   const rest = x.shape.slice(1);
   const n = size(rest);

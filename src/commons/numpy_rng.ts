@@ -6,6 +6,7 @@
 import { checkOptions, show } from './checks.js';
 import { EpyNNError } from './errors.js';
 import type { ChoiceOptions, Rng } from './rng.js';
+import { RandomState, type RandomStateState } from './random_state.js';
 import { FI, KI, WI, ZIGGURAT_NOR_INV_R, ZIGGURAT_NOR_R } from './ziggurat.js';
 
 /** The generator's state, as NumPy's `bit_generator.state` (128-bit integers as decimal strings). */
@@ -143,11 +144,21 @@ export class NumpyRng implements Rng {
     this.step();
   }
 
-  /** A generator continuing from a saved `state()`. */
-  static fromState(state: NumpyRngState): NumpyRng {
+  /**
+   * A generator continuing from a saved `state()`. A legacy MT19937 state (`RandomState.getState()`, NumPy's
+   * `get_state(legacy=False)`) gives a RandomState continuing that stream, as an `Rng`.
+   */
+  static fromState(state: NumpyRngState): NumpyRng;
+  static fromState(state: RandomStateState): Rng;
+  static fromState(state: NumpyRngState | RandomStateState): NumpyRng | Rng {
     const where = 'numpyRng state';
+    if (state !== null && typeof state === 'object' && state.bit_generator === 'MT19937') {
+      const rs = new RandomState(0);
+      rs.setState(state);
+      return rs.asRng();
+    }
     if (state === null || typeof state !== 'object' || state.bit_generator !== 'PCG64' || typeof state.state !== 'object' || state.state === null) {
-      throw new EpyNNError(`${where}: expected { bit_generator: 'PCG64', state: { state, inc }, has_uint32, uinteger }, got ${show(state)}`);
+      throw new EpyNNError(`${where}: expected { bit_generator: 'PCG64', state: { state, inc }, has_uint32, uinteger } (or an MT19937 state), got ${show(state)}`);
     }
     const big = (v: unknown, k: string): bigint => {
       if (typeof v !== 'string' || !/^\d+$/.test(v) || BigInt(v) >= 1n << 128n) {

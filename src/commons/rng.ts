@@ -4,6 +4,7 @@ import { show } from './checks.js';
 import seedrandom from 'seedrandom';
 import { EpyNNError } from './errors.js';
 import { NumpyRng, type NumpyRngState } from './numpy_rng.js';
+import type { RandomStateState } from './random_state.js';
 
 /** The random source every layer and the embedding draw from. */
 export interface Rng {
@@ -42,14 +43,17 @@ export interface AleaRngState {
   spare: number | null;
 }
 
-/** Snapshot of a generator: the default (Alea) one, or NumPy's PCG64 (`numpyRng`, compat: 'epynn'). */
-export type RngState = AleaRngState | NumpyRngState;
+/**
+ * Snapshot of a generator: the default (Alea) one, NumPy's PCG64 (`numpyRng`, compat: 'epynn'), or NumPy's
+ * legacy MT19937 (`RandomState.asRng()`).
+ */
+export type RngState = AleaRngState | NumpyRngState | RandomStateState;
 
 /** A generator continuing from a `state()` snapshot of either kind. */
 export function restoreRng(state: RngState): Rng {
-  if (state !== null && typeof state === 'object' && 'bit_generator' in state) return NumpyRng.fromState(state);
+  if (state !== null && typeof state === 'object' && 'bit_generator' in state) return NumpyRng.fromState(state as NumpyRngState);
   if (state !== null && typeof state === 'object' && 'alea' in state) return seededRng(undefined, state);
-  throw new EpyNNError(`restoreRng: expected a generator state ({ alea, spare } or { bit_generator: 'PCG64', ... }), got ${show(state)}`);
+  throw new EpyNNError(`restoreRng: expected a generator state ({ alea, spare }, { bit_generator: 'PCG64', ... } or { bit_generator: 'MT19937', ... }), got ${show(state)}`);
 }
 
 /**

@@ -1,5 +1,5 @@
 // Learning-rate schedules (EpyNN commons/schedule.py) and schedule_lrate (EpyNN network/hyperparameters.py).
-import { show } from './checks.js';
+import { checkHPars, checkInteger, checkNumber, show } from './checks.js';
 import { EpyNNError } from './errors.js';
 import type { HPars } from '../settings.js';
 
@@ -16,22 +16,40 @@ export interface ScheduleArgs {
 /** A schedule: the learning rate of every epoch (length e). */
 export type Schedule = (args: ScheduleArgs) => number[];
 
+/** The schedule's arguments checked (a schedule called directly gets no NaN, no negative cycle). */
+function checkArgs(where: string, { e, lr, n, k, d, epc }: ScheduleArgs, cycles = false): void {
+  checkInteger(where, 'e', e, 0);
+  checkNumber(where, 'lr', lr, { min: 0, exclusiveMin: true });
+  if (!cycles) return;
+  checkInteger(where, 'n', n, 0);
+  checkNumber(where, 'k', k, { min: 0 });
+  checkNumber(where, 'd', d, { min: 0 });
+  checkInteger(where, 'epc', epc, 1);
+}
+
 /** Exponential decay within each cycle, lowered by (1 − d) per cycle: lr · (1 − d)^⌊x/epc⌋ · exp(−(x mod epc) · k). */
-export function exp_decay({ e, lr, k, d, epc }: ScheduleArgs): number[] {
+export function exp_decay(args: ScheduleArgs): number[] {
+  checkArgs('exp_decay', args, true);
+  const { e, lr, k, d, epc } = args;
   const lrate: number[] = [];
   for (let x = 0; x < e; x++) lrate.push(lr * (1 - d) ** Math.floor(x / epc) * Math.exp(-(x % epc) * k));
   return lrate;
 }
 
 /** Inverse-linear decay: lr / (1 + 100 · k · x) (no cycles). */
-export function lin_decay({ e, lr, k }: ScheduleArgs): number[] {
+export function lin_decay(args: ScheduleArgs): number[] {
+  checkArgs('lin_decay', args);
+  const { e, lr, k } = args;
+  checkNumber('lin_decay', 'k', k, { min: 0 });
   const lrate: number[] = [];
   for (let x = 0; x < e; x++) lrate.push(lr / (1 + k * 100 * x));
   return lrate;
 }
 
 /** Constant learning rate. */
-export function steady({ e, lr }: ScheduleArgs): number[] {
+export function steady(args: ScheduleArgs): number[] {
+  checkArgs('steady', args);
+  const { e, lr } = args;
   return new Array<number>(e).fill(lr);
 }
 
@@ -74,6 +92,7 @@ export function scheduleLrate(seHPars: HPars, trainingEpochs: number): { seHPars
   if (!Object.hasOwn(SCHEDULES, seHPars.schedule)) {
     throw new EpyNNError(`scheduleLrate: schedule '${String(seHPars.schedule)}' is unknown; known schedules: ${Object.keys(SCHEDULES).join(', ')}`);
   }
+  checkHPars('scheduleLrate', seHPars); // every field: a number where a number belongs, in range
 
   // Extract hyperparameters
   const e = (seHPars.epochs = trainingEpochs);

@@ -1,6 +1,6 @@
 // Convolution 2D layer (EpyNN convolution/models.py). Math: docs/Convolution.md
 import { type Activation, nameOf, relu } from '../activation/functions.js';
-import { checkBoolean, checkFunction, checkInteger, checkOptions, checkPair } from '../commons/checks.js';
+import { checkBoolean, checkFunction, checkInteger, checkOptions, checkPair, checkLayerInput } from '../commons/checks.js';
 import { Layer } from '../commons/models.js';
 import type { NDArray } from '../commons/ndarray.js';
 import { type Initializer, initializerName, xavier } from '../initialization/functions.js';
@@ -108,6 +108,7 @@ export class Convolution extends Layer {
   }
 
   forward(A: NDArray): NDArray {
+    checkLayerInput(this, A);
     A = convolutionForward(this, A);
     this.updateShapes(this.fc, this.fs);
     return A;

@@ -1,6 +1,6 @@
 // Dense (fully connected) layer (EpyNN dense/models.py). Math: docs/Dense.md
 import { type Activation, nameOf, sigmoid } from '../activation/functions.js';
-import { checkFunction, checkInteger, checkOptions } from '../commons/checks.js';
+import { checkFunction, checkInteger, checkOptions, checkLayerInput } from '../commons/checks.js';
 import { Layer } from '../commons/models.js';
 import type { NDArray } from '../commons/ndarray.js';
 import { type Initializer, initializerName, xavier } from '../initialization/functions.js';
@@ -60,6 +60,7 @@ export class Dense extends Layer {
   }
 
   forward(A: NDArray): NDArray {
+    checkLayerInput(this, A);
     A = denseForward(this, A);
     this.updateShapes(this.fc, this.fs);
     return A;

@@ -1,7 +1,7 @@
 // Dropout layer (EpyNN epynn/dropout/models.py).
 import { Layer } from '../commons/models.js';
 import { EpyNNError, NonFiniteError } from '../commons/errors.js';
-import { checkOptions, show } from '../commons/checks.js';
+import { checkOptions, show, checkLayerInput } from '../commons/checks.js';
 import type { NDArray } from '../commons/ndarray.js';
 import type { HPars } from '../settings.js';
 import { dropoutForward } from './forward.js';
@@ -77,6 +77,7 @@ export class Dropout extends Layer {
   }
 
   forward(A: NDArray): NDArray {
+    checkLayerInput(this, A);
     // Shapes are recomputed on every call, as in EpyNN (batches may differ in size)
     this.computeShapes(A);
     A = this.fc.A = dropoutForward(this, A);

@@ -1,8 +1,8 @@
 // Embedding: EpyNN's input/data layer. It holds the datasets, builds mini-batches, and passes X through.
 import { checkBoolean, checkOptions, show } from '../commons/checks.js';
-import { EpyNNError } from '../commons/errors.js';
+import { EpyNNError, ShapeError } from '../commons/errors.js';
 import { DataSet, Layer } from '../commons/models.js';
-import { NDArray } from '../commons/ndarray.js';
+import { NDArray, fmt } from '../commons/ndarray.js';
 import { NumpyRng } from '../commons/numpy_rng.js';
 import { embeddingBackward } from './backward.js';
 import {
@@ -147,6 +147,7 @@ export class Embedding extends Layer {
       X = encodeDataset(sequences, this.e2i, where);
     } else X = toArray(XData, where, 'XData');
     if (X.ndim === 0 || X.shape[0] === 0) throw new EpyNNError(`${where}: XData is empty`);
+    if (X.size === 0) throw new ShapeError(`${where}: XData has ${X.shape[0]} samples of shape ${fmt(X.shape.slice(1))}, with no features: a sample needs at least one value`);
     if (this.XScale) {
       this.XScaleRange ??= featureRange(X, where);
       X = scaleFeatures(X, where, this.XScaleRange);
@@ -271,6 +272,9 @@ export function embeddingCheck(
     n = X.shape[0];
   }
   if (n === 0) throw new EpyNNError(`${where}: XData is empty (no samples)`);
+  if (X instanceof NDArray ? X.size === 0 : X.every((x) => x.length === 0)) {
+    throw new ShapeError(`${where}: XData has ${n} samples${X instanceof NDArray ? ` of shape ${fmt(X.shape.slice(1))}` : ''} with no features: a sample needs at least one value`);
+  }
   let Y: NDArray | undefined;
   if (YData !== undefined && YData !== null) {
     Y = toArray(YData, where, 'YData');

@@ -1,5 +1,5 @@
 // Flatten layer (EpyNN flatten/models.py): (m, ...) -> (m, n), no parameters.
-import { checkOptions } from '../commons/checks.js';
+import { checkOptions, checkLayerInput } from '../commons/checks.js';
 import { Layer } from '../commons/models.js';
 import type { NDArray } from '../commons/ndarray.js';
 import { flattenBackward } from './backward.js';
@@ -31,6 +31,7 @@ export class Flatten extends Layer {
   }
 
   forward(A: NDArray): NDArray {
+    checkLayerInput(this, A);
     this.computeShapes(A); // Flatten recomputes its shapes on every call (EpyNN)
     A = flattenForward(this, A);
     this.updateShapes(this.fc, this.fs);

@@ -1,6 +1,6 @@
 // Gated recurrent unit layer (EpyNN gru/models.py).
 import { type Activation, nameOf, sigmoid, tanh } from '../activation/functions.js';
-import { checkBoolean, checkFunction, checkInteger, checkOptions, checkSizes } from '../commons/checks.js';
+import { checkBoolean, checkFunction, checkInteger, checkOptions, checkSizes, checkLayerInput } from '../commons/checks.js';
 import { clipGradient } from '../commons/maths.js';
 import { Layer } from '../commons/models.js';
 import type { NDArray } from '../commons/ndarray.js';
@@ -102,6 +102,7 @@ export class GRU extends Layer {
   }
 
   forward(A: NDArray): NDArray {
+    checkLayerInput(this, A);
     // As EpyNN: shapes are recomputed from every input (m and s may change between calls)
     this.computeShapes(A);
     const out = gruForward(this, A); // replaces this.fc: assign fc.A after the call

@@ -1,6 +1,6 @@
 // Model files (EpyNN commons/library.py, which pickles the whole object): our own JSON format,
 // documented in docs/FORMAT.md. Browser-safe: no fs, no Buffer. Files live in src/node/.
-import { show } from '../commons/checks.js';
+import { checkFinite, show } from '../commons/checks.js';
 import { activationName, getActivation } from '../activation/functions.js';
 import { EpyNNError, ModelFileError } from '../commons/errors.js';
 import { lossFunctions } from '../commons/loss.js';
@@ -15,6 +15,7 @@ import { EpyNN } from '../network/models.js';
 import { setModelFormat } from '../network/hooks.js';
 import type { HPars } from '../settings.js';
 import { Crc32Text, base64Decode, base64Encode, bytesToFloat64, crc32, float64ToBytes } from './bytes.js';
+import { type ReadLimits, maxParametersOf, valueBudget } from './limits.js';
 import { getLayerClass, layerTypes } from './registry.js';
 import { checkModelDocument, checkNumber, checkTree, isObject, shown } from './schema.js';
 
@@ -519,7 +520,8 @@ function checkForwardShapes(entry: LayerJSON, layer: Layer, w: string): void {
  * (then the stored dimensions and parameter shapes are compared, before anything is allocated),
  * initializeParameters (the expected names), the stored parameters put in place, forward.
  */
-function restoreParameters(model: EpyNN, json: ModelJSON, where: string): void {
+function restoreParameters(model: EpyNN, json: ModelJSON, where: string, maxParameters: number): void {
+  const budget = valueBudget(maxParameters, where);
   const layers = model.layers;
   const outputActivation = layers[layers.length - 1].activation.activate;
   model.trainingLoss = lossFunctions(json.model.loss, outputActivation);
@@ -541,6 +543,7 @@ function restoreParameters(model: EpyNN, json: ModelJSON, where: string): void {
       }
     };
     stage('computeShapes', () => layer.computeShapes(A));
+    budget(layer, w);
     checkDimensions(entry, layer, w, { complete: true });
     for (const [k, a] of Object.entries(entry.params)) {
       const want = layer.fs[k];
@@ -554,6 +557,7 @@ function restoreParameters(model: EpyNN, json: ModelJSON, where: string): void {
     for (const [k, a] of Object.entries(entry.params)) {
       if (!Object.hasOwn(layer.p, k)) throw new ModelFileError(`${w}: unexpected parameter ${k} (the architecture has ${Object.keys(layer.p).join(', ') || 'none'})`);
       saved[k] = decodeArray(a, `${w}: parameter ${k}`);
+      checkFinite(`${w}: parameter ${k}`, k, saved[k]);
       if (!sameShape(saved[k].shape, layer.p[k].shape)) {
         throw new ModelFileError(`${w}: parameter ${k} has shape ${fmt(saved[k].shape)} but the architecture needs ${fmt(layer.p[k].shape)}`);
       }
@@ -595,9 +599,11 @@ function restoreLayerState(model: EpyNN, json: ModelJSON, where: string): void {
 /**
  * Rebuilds a model from `modelToJSON` output (object or JSON text). The model predicts exactly as
  * the one written and, when the data was included, continues training on the same random streams.
- * Every problem with the input is a ModelFileError naming the field.
+ * Every problem with the input is a ModelFileError naming the field. `limits.maxParameters` bounds
+ * the values the model may hold (MAX_PARAMETERS by default), checked from the shapes before allocating.
  */
-export function modelFromJSON(input: ModelJSON | string, where = 'EpyNN.fromJSON'): EpyNN {
+export function modelFromJSON(input: ModelJSON | string, where = 'EpyNN.fromJSON', limits?: ReadLimits): EpyNN {
+  const maxParameters = maxParametersOf(limits, where);
   try {
     // (1) The document, checked before anything is built
     const json = typeof input === 'string' ? parseModelJSON(input, where) : checkModelJSON(input, where);
@@ -611,7 +617,7 @@ export function modelFromJSON(input: ModelJSON | string, where = 'EpyNN.fromJSON
     // (3)-(6)
     restoreModelFields(model, json);
     restoreEmbedding(model, json, where);
-    if (json.model.initialized) restoreParameters(model, json, where);
+    if (json.model.initialized) restoreParameters(model, json, where, maxParameters);
     restoreLayerState(model, json, where);
     // (7) compat: 'epynn' mode (checked by the schema)
     model.setCompat(json.model.compat ?? undefined);

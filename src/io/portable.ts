@@ -27,6 +27,7 @@ import { EpyNN } from '../network/models.js';
 import { Pooling } from '../pooling/models.js';
 import { RNN } from '../rnn/models.js';
 import { type HPars, defaultHPars } from '../settings.js';
+import { MAX_PARAMETERS, valueBudget } from './limits.js';
 
 /** Activations every format can express exactly (`alpha` for elu and leaky_relu). */
 export type PortableActivationName = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'elu' | 'leaky_relu';
@@ -274,7 +275,8 @@ const ACTIVATIONS: Record<PortableActivationName, Activation> = { linear: identi
  * training with `model.train({ epochs, data: { XData, YData } })` (docs/OUTGROW.md). Alphas of elu/lrelu become the
  * model's hyperparameters when all layers agree, else the layer's own seHPars.
  */
-export function buildModel(desc: PortableModel, fn = 'buildModel', loss = 'MSE'): EpyNN {
+export function buildModel(desc: PortableModel, fn = 'buildModel', loss = 'MSE', maxParameters = MAX_PARAMETERS): EpyNN {
+  const budget = valueBudget(maxParameters, fn);
   const alphas = { elu: new Set<number>(), leaky_relu: new Set<number>() };
   for (const l of desc.layers) {
     for (const a of 'activation' in l ? [l.activation, ...('recurrentActivation' in l ? [l.recurrentActivation] : [])] : []) {
@@ -337,6 +339,11 @@ export function buildModel(desc: PortableModel, fn = 'buildModel', loss = 'MSE')
     const w = `${fn}: layer ${i} (${layer.name})`;
     try {
       layer.computeShapes(A);
+    } catch (err) {
+      throw new EpyNNError(`${w}: does not fit its input ${fmt(A.shape)}: ${(err as Error).message}`, { cause: err });
+    }
+    budget(layer, w);
+    try {
       layer.initializeParameters();
     } catch (err) {
       throw new EpyNNError(`${w}: does not fit its input ${fmt(A.shape)}: ${(err as Error).message}`, { cause: err });

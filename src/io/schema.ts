@@ -165,12 +165,24 @@ export function checkHPars(v: unknown, where: string, path: string): void {
 /**
  * A random generator state: the default generator's (seededRng: Alea's three fractions in [0, 1),
  * its carry, the cached normal) or NumPy's PCG64 (numpyRng, compat: 'epynn': 128-bit state and odd
- * increment as decimal strings, the cached 32-bit half).
+ * increment as decimal strings, the cached 32-bit half) or NumPy's legacy MT19937 (RandomState: 624 key
+ * words, pos, the cached normal).
  */
 export function checkRngState(v: unknown, where: string, path: string): void {
+  if (isObject(v) && v.bit_generator === 'MT19937') {
+    // NumPy's legacy RandomState (get_state(legacy=False)): 624 uint32 key words, pos, the cached normal
+    const r = checkObject(v, where, path, ['bit_generator', 'state', 'has_gauss', 'gauss']);
+    const st = checkObject(r.state, where, `${path}.state`, ['key', 'pos']);
+    if (!Array.isArray(st.key) || st.key.length !== 624) fail(where, `${path}.state.key`, `expected 624 uint32 integers, got ${shown(st.key)}`);
+    (st.key as unknown[]).forEach((w, i) => checkNumber(w, where, `${path}.state.key[${i}]`, { int: true, min: 0, max: 2 ** 32 - 1 }));
+    checkNumber(st.pos, where, `${path}.state.pos`, { int: true, min: 0, max: 624 });
+    if (r.has_gauss !== 0 && r.has_gauss !== 1) fail(where, `${path}.has_gauss`, `expected 0 or 1, got ${shown(r.has_gauss)}`);
+    checkNumber(r.gauss, where, `${path}.gauss`);
+    return;
+  }
   if (isObject(v) && Object.hasOwn(v, 'bit_generator')) {
     const r = checkObject(v, where, path, ['bit_generator', 'state', 'has_uint32', 'uinteger']);
-    if (r.bit_generator !== 'PCG64') fail(where, `${path}.bit_generator`, `expected "PCG64", got ${shown(r.bit_generator)}`);
+    if (r.bit_generator !== 'PCG64') fail(where, `${path}.bit_generator`, `expected "PCG64" or "MT19937", got ${shown(r.bit_generator)}`);
     const st = checkObject(r.state, where, `${path}.state`, ['state', 'inc']);
     for (const k of ['state', 'inc']) {
       const x = st[k];

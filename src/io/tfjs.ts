@@ -13,9 +13,10 @@
 //   GRU                   -> GRU(reset_after = false): columns [z | r | h] (EpyNN's hh is Keras's h)
 //   lrelu                 -> activation 'linear' + LeakyReLU(alpha) layer (not in recurrent cells)
 //   elu                   -> 'elu' with ELU_alpha 1 only (tfjs-layers refuses other alphas; ONNX takes any)
-import { checkOptions, show } from '../commons/checks.js';
-import { EpyNNError } from '../commons/errors.js';
+import { MAX_ELEMENTS, checkFinite, checkOptions, show } from '../commons/checks.js';
+import { EpyNNError, ModelFileError, NonFiniteError } from '../commons/errors.js';
 import { NDArray, fmt, size } from '../commons/ndarray.js';
+import { MAX_SAMPLE_VALUES, type ReadLimits, maxParametersOf } from './limits.js';
 import type { EpyNN } from '../network/models.js';
 import {
   type PortableActivation, type PortableActivationName, type PortableLayer, type PortableModel, type Preprocessing,
@@ -227,32 +228,84 @@ const pairOf = (v: unknown, w: string, what: string): [number, number] => {
   return [p[0], p[1]];
 };
 
+/** A finite number from a topology (a NonFiniteError for NaN or ±Infinity, an EpyNNError for another type or range). */
+function num(v: unknown, w: string, what: string, { min, below }: { min?: number; below?: number } = {}): number {
+  if (typeof v !== 'number') throw new EpyNNError(`${w}: ${what} must be a number, got ${show(v)}`);
+  if (!Number.isFinite(v)) throw new NonFiniteError(`${w}: ${what} must be a finite number, got ${show(v)}`);
+  if ((min !== undefined && v < min) || (below !== undefined && !(v < below))) throw new EpyNNError(`${w}: ${what} must be ${below === undefined ? `>= ${min}` : `in [${min}, ${below})`}, got ${show(v)}`);
+  return v;
+}
+
+/** A positive integer from a topology. */
+function int(v: unknown, w: string, what: string): number {
+  if (typeof v === 'number' && !Number.isFinite(v)) throw new NonFiniteError(`${w}: ${what} must be a positive integer, got ${show(v)}`);
+  if (!(Number.isSafeInteger(v) && (v as number) > 0)) throw new EpyNNError(`${w}: ${what} must be a positive integer, got ${show(v)}`);
+  return v as number;
+}
+
 function expect(cond: boolean, w: string, message: string): void {
   if (!cond) throw new EpyNNError(`${w}: ${message}`);
 }
 
-/** The float32 weights of a TF.js model by name, as float64 arrays. */
+/** Whether `v` is a plain (non-null, non-array) object. */
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * The weights manifest checked entry by entry before anything is read or allocated: an array of
+ * groups `{ paths: string[], weights: { name, shape, dtype }[] }`, every shape an array of
+ * non-negative integers whose product fits one array; returns the byte count it describes.
+ */
+export function checkManifest(modelJSON: TFJSModelJSON, where = FN): number {
+  const manifest = (modelJSON as { weightsManifest?: unknown }).weightsManifest;
+  if (!Array.isArray(manifest)) throw new ModelFileError(`${where}: modelJSON.weightsManifest must be an array, got ${show(manifest)}`);
+  let bytes = 0;
+  const names = new Set<string>();
+  manifest.forEach((group: unknown, g) => {
+    const at = `weightsManifest[${g}]`;
+    if (!isRecord(group)) throw new ModelFileError(`${where}: ${at} must be an object { paths, weights }, got ${show(group)}`);
+    if (!Array.isArray(group.paths) || !group.paths.every((p) => typeof p === 'string')) throw new ModelFileError(`${where}: ${at}.paths must be an array of file names, got ${show(group.paths)}`);
+    if (!Array.isArray(group.weights)) throw new ModelFileError(`${where}: ${at}.weights must be an array, got ${show(group.weights)}`);
+    group.weights.forEach((spec: unknown, j) => {
+      const ws = `${at}.weights[${j}]`;
+      if (!isRecord(spec)) throw new ModelFileError(`${where}: ${ws} must be an object { name, shape, dtype }, got ${show(spec)}`);
+      if (typeof spec.name !== 'string' || spec.name === '') throw new ModelFileError(`${where}: ${ws}.name must be a non-empty string, got ${show(spec.name)}`);
+      if (names.has(spec.name)) throw new ModelFileError(`${where}: ${ws}: weight ${JSON.stringify(spec.name)} is listed twice`);
+      names.add(spec.name);
+      const shape = spec.shape;
+      if (!Array.isArray(shape) || shape.length > 8 || !shape.every((v) => Number.isSafeInteger(v) && (v as number) >= 0)) {
+        throw new ModelFileError(`${where}: ${ws} (${spec.name}).shape must be an array of at most 8 non-negative integers, got ${show(shape)}`);
+      }
+      if (spec.dtype !== 'float32' || spec.quantization !== undefined) {
+        throw new ModelFileError(`${where}: weight ${spec.name} has dtype ${JSON.stringify(spec.dtype)}${spec.quantization !== undefined ? ' (quantized)' : ''}; only float32 weights are read`);
+      }
+      const n = (shape as number[]).reduce((a, b) => a * b, 1);
+      if (!(n <= MAX_ELEMENTS)) throw new ModelFileError(`${where}: weight ${spec.name} of shape ${fmt(shape as number[])} would hold ${n.toExponential(3)} values, more than the ${MAX_ELEMENTS} an array may hold`);
+      bytes += n * 4;
+    });
+  });
+  return bytes;
+}
+
+/** The float32 weights of a TF.js model by name, as float64 arrays (every value finite). */
 function readWeights(modelJSON: TFJSModelJSON, weightData: ArrayBuffer | Uint8Array): Map<string, NDArray> {
   const bytes = weightData instanceof Uint8Array ? weightData : new Uint8Array(weightData);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out = new Map<string, NDArray>();
+  const described = checkManifest(modelJSON);
+  if (described !== bytes.byteLength) {
+    throw new ModelFileError(`${FN}: weightData holds ${bytes.byteLength} bytes but the manifest describes ${described}${described > bytes.byteLength ? ' (the weights file is truncated)' : ''}`);
+  }
   let o = 0;
-  const manifest = modelJSON.weightsManifest;
-  if (!Array.isArray(manifest)) throw new EpyNNError(`${FN}: modelJSON.weightsManifest must be an array`);
-  for (const group of manifest) {
-    for (const spec of group.weights ?? []) {
-      const s = spec as TFJSWeightSpec & { quantization?: unknown };
-      if (s.dtype !== 'float32' || s.quantization !== undefined) {
-        throw new EpyNNError(`${FN}: weight ${s.name} has dtype ${JSON.stringify(s.dtype)}${s.quantization !== undefined ? ' (quantized)' : ''}; only float32 weights are read`);
-      }
+  for (const group of modelJSON.weightsManifest) {
+    for (const s of group.weights) {
       const n = size(s.shape);
-      if (o + n * 4 > bytes.byteLength) throw new EpyNNError(`${FN}: weightData holds ${bytes.byteLength} bytes, too few for weight ${s.name} ${fmt(s.shape)} (the file is truncated)`);
       const data = new Float64Array(n);
       for (let i = 0; i < n; i++, o += 4) data[i] = view.getFloat32(o, true);
-      out.set(s.name, new NDArray(data, [...s.shape]));
+      const a = new NDArray(data, [...s.shape]);
+      checkFinite(`${FN}: weight '${s.name}'`, s.name, a);
+      out.set(s.name, a);
     }
   }
-  if (o !== bytes.byteLength) throw new EpyNNError(`${FN}: weightData holds ${bytes.byteLength} bytes but the manifest describes ${o}`);
   return out;
 }
 
@@ -262,12 +315,19 @@ function sequentialLayers(modelJSON: TFJSModelJSON): { name: string; layers: Ker
   let topo = modelJSON.modelTopology as Record<string, unknown> | undefined;
   if (topo === null || typeof topo !== 'object') throw new EpyNNError(`${FN}: modelJSON.modelTopology is missing`);
   if ('model_config' in topo) topo = topo.model_config as Record<string, unknown>;
+  if (topo === null || typeof topo !== 'object') throw new EpyNNError(`${FN}: modelJSON.modelTopology.model_config must be an object, got ${show(topo)}`);
   if (topo.class_name !== 'Sequential') {
     throw new EpyNNError(`${FN}: model class ${JSON.stringify(topo.class_name)} is not read; only Sequential models (one input, one chain of layers) map to EpyNN`);
   }
   const config = topo.config as Record<string, unknown> | unknown[];
+  if (config === null || typeof config !== 'object') throw new EpyNNError(`${FN}: the Sequential model's config must be an object with layers, got ${show(config)}`);
   const layers = (Array.isArray(config) ? config : (config as { layers?: unknown }).layers) as KerasLayer[] | undefined;
   if (!Array.isArray(layers) || layers.length === 0) throw new EpyNNError(`${FN}: the Sequential model has no layers`);
+  layers.forEach((l, i) => {
+    if (l === null || typeof l !== 'object' || Array.isArray(l) || typeof l.class_name !== 'string' || (l.config !== undefined && (l.config === null || typeof l.config !== 'object' || Array.isArray(l.config)))) {
+      throw new EpyNNError(`${FN}: layer ${i} must be an object { class_name, config }, got ${show(l)}`);
+    }
+  });
   const name = Array.isArray(config) ? 'TFJS' : String((config as { name?: unknown }).name ?? 'TFJS');
   return { name, layers };
 }
@@ -337,7 +397,7 @@ export function tfjsToPortable(modelJSON: TFJSModelJSON, weightData: ArrayBuffer
         const W = weight(lname, 'kernel', w);
         const b = useBias ? weight(lname, 'bias', w) : null;
         layers.push({
-          kind: 'Conv2D', filters: Number(cfg.filters), kernel, strides, padding, useBias,
+          kind: 'Conv2D', filters: int(cfg.filters, w, 'filters'), kernel, strides, padding, useBias,
           activation: activationFromKeras(cfg.activation, w), p: { W, b },
         });
         if ((layers[layers.length - 1] as { activation: PortableActivation }).activation.name === 'softmax') expect(false, w, 'softmax after a convolution has no EpyNN form (EpyNN applies softmax in Dense only)');
@@ -355,26 +415,26 @@ export function tfjsToPortable(modelJSON: TFJSModelJSON, weightData: ArrayBuffer
         return;
       case 'Dropout':
         expect(cfg.noise_shape === null || cfg.noise_shape === undefined, w, 'noise_shape is not read');
-        layers.push({ kind: 'Dropout', rate: Number(cfg.rate) });
+        layers.push({ kind: 'Dropout', rate: num(cfg.rate, w, 'rate', { min: 0, below: 1 }) });
         return;
       case 'Dense': {
         const W = weight(lname, 'kernel', w);
         // EpyNN's Dense always has a bias: without one, it starts at zero (it then trains)
         const b = cfg.use_bias === false ? new NDArray(new Float64Array(W.shape[1]), [W.shape[1]]) : weight(lname, 'bias', w);
-        layers.push({ kind: 'Dense', units: Number(cfg.units), activation: activationFromKeras(cfg.activation, w), p: { W, b } });
+        layers.push({ kind: 'Dense', units: int(cfg.units, w, 'units'), activation: activationFromKeras(cfg.activation, w), p: { W, b } });
         return;
       }
       case 'Activation':
         mergeActivation(activationFromKeras(cfg.activation, w));
         return;
       case 'LeakyReLU': {
-        const alpha = Number(cfg.alpha ?? cfg.negative_slope ?? 0.3);
+        const alpha = num(cfg.alpha ?? cfg.negative_slope ?? 0.3, w, 'alpha');
         expect(alpha >= 0 && alpha <= 1, w, `alpha ${alpha} outside [0, 1]: EpyNN's lrelu is max(αx, x)`);
         mergeActivation({ name: 'leaky_relu', alpha });
         return;
       }
       case 'ELU':
-        mergeActivation({ name: 'elu', alpha: Number(cfg.alpha ?? 1) });
+        mergeActivation({ name: 'elu', alpha: num(cfg.alpha ?? 1, w, 'alpha') });
         return;
       case 'SimpleRNN':
       case 'LSTM':
@@ -389,7 +449,7 @@ export function tfjsToPortable(modelJSON: TFJSModelJSON, weightData: ArrayBuffer
           expect(['tanh', 'sigmoid', 'relu'].includes(p.name), w, `${option} '${p.name}' is not read in a recurrent layer (tanh, sigmoid or relu)`);
           return p;
         };
-        const units = Number(cfg.units);
+        const units = int(cfg.units, w, 'units');
         const U = weight(lname, 'kernel', w);
         const V = weight(lname, 'recurrent_kernel', w);
         const gates = cls === 'SimpleRNN' ? 1 : cls === 'LSTM' ? 4 : 3;
@@ -421,6 +481,9 @@ export function tfjsToPortable(modelJSON: TFJSModelJSON, weightData: ArrayBuffer
   if (inputShape === undefined || !inputShape.every((v) => Number.isInteger(v) && v > 0)) {
     throw new EpyNNError(`${FN}: the first layer must give the input shape (batch_input_shape [null, ...]) with every size known, got ${show(inputShape)}`);
   }
+  if (inputShape.length > 8 || size(inputShape) > MAX_SAMPLE_VALUES) {
+    throw new ModelFileError(`${FN}: the input shape ${fmt(inputShape)} has ${size(inputShape)} values per sample (at most ${MAX_SAMPLE_VALUES} in at most 8 dimensions)`);
+  }
   const unused = [...weights.keys()].filter((k) => !used.has(k));
   if (unused.length > 0) throw new EpyNNError(`${FN}: weights ${unused.join(', ')} belong to no layer read`);
   const meta = modelJSON.userDefinedMetadata?.epynn;
@@ -436,10 +499,12 @@ export function tfjsToPortable(modelJSON: TFJSModelJSON, weightData: ArrayBuffer
  * An EpyNN model (float64) from a TF.js Layers model: `modelJSON` is the parsed model.json,
  * `weightData` its weights (all shards concatenated in manifest order). The model predicts at
  * once and continues training with new data (docs/OUTGROW.md). Anything without an EpyNN
- * equivalent is refused with an EpyNNError naming the layer. `loss` sets the training loss.
+ * equivalent is refused with an EpyNNError naming the layer. `loss` sets the training loss;
+ * `maxParameters` bounds the values the model may hold (MAX_PARAMETERS by default), checked before allocating.
  */
-export function fromTFJS(modelJSON: TFJSModelJSON | string, weightData: ArrayBuffer | Uint8Array, options?: { loss?: string }): EpyNN {
-  const { loss = 'MSE' } = checkOptions('fromTFJS', options, ['loss'], { call: 'fromTFJS', lead: 'modelJSON, weightData, ', primary: 'loss', example: "'MSE'" });
+export function fromTFJS(modelJSON: TFJSModelJSON | string, weightData: ArrayBuffer | Uint8Array, options?: { loss?: string } & ReadLimits): EpyNN {
+  const { loss = 'MSE', maxParameters } = checkOptions('fromTFJS', options, ['loss', 'maxParameters'], { call: 'fromTFJS', lead: 'modelJSON, weightData, ', primary: 'loss', example: "'MSE'" });
+  const max = maxParametersOf({ maxParameters }, FN);
   let json: TFJSModelJSON;
   if (typeof modelJSON === 'string') {
     try {
@@ -449,5 +514,5 @@ export function fromTFJS(modelJSON: TFJSModelJSON | string, weightData: ArrayBuf
     }
   } else json = modelJSON;
   if (!(weightData instanceof ArrayBuffer || weightData instanceof Uint8Array)) throw new EpyNNError(`${FN}: weightData must be an ArrayBuffer or Uint8Array, got ${typeof weightData}`);
-  return buildModel(tfjsToPortable(json, weightData), FN, loss);
+  return buildModel(tfjsToPortable(json, weightData), FN, loss, max);
 }

@@ -1,7 +1,9 @@
 // Which kernels run: the WebAssembly SIMD ones ('wasm', the default where WebAssembly SIMD validates)
 // or the TypeScript ones ('js', the fallback). Both give results within the fixtures' tolerances;
 // where they share a blocking they give the same bits (see src/kernels/wasm/kernels.wat).
-// Environment variable EPYNN_BACKEND=js|wasm sets the initial choice (tests run both).
+// Environment variable EPYNN_BACKEND=js|wasm sets the initial choice (tests run both); any other
+// value is an EpyNNError at the first use of the kernels.
+import { EpyNNError } from '../commons/errors.js';
 import { type WasmRuntime, wasmRuntime, wasmUnavailableReason } from './wasm/runtime.js';
 
 /** A kernel backend: WebAssembly SIMD kernels (`'wasm'`) or the TypeScript ones (`'js'`). */
@@ -12,8 +14,10 @@ let wasm: WasmRuntime | null = null;
 let fallbackNote = '';
 
 function resolve(): void {
-  resolved = true;
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.EPYNN_BACKEND;
+  // A misspelled choice is an error (like EPYNN_THREADS), not a silent default
+  if (env !== undefined && env !== '' && env !== 'js' && env !== 'wasm') throw new EpyNNError(`EPYNN_BACKEND must be 'js' or 'wasm' (or unset), got '${env}'`);
+  resolved = true;
   const want = env === 'js' ? 'js' : 'wasm';
   wasm = want === 'wasm' ? wasmRuntime() : null;
   if (want === 'wasm' && wasm === null) fallbackNote = wasmUnavailableReason();

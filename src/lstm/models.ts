@@ -1,6 +1,6 @@
 // Long short-term memory layer (EpyNN lstm/models.py).
 import { type Activation, nameOf, sigmoid, tanh } from '../activation/functions.js';
-import { checkBoolean, checkFunction, checkInteger, checkOptions, checkSizes } from '../commons/checks.js';
+import { checkBoolean, checkFunction, checkInteger, checkOptions, checkSizes, checkLayerInput } from '../commons/checks.js';
 import { clipGradient } from '../commons/maths.js';
 import { Layer } from '../commons/models.js';
 import type { NDArray } from '../commons/ndarray.js';
@@ -118,6 +118,7 @@ export class LSTM extends Layer {
   }
 
   forward(A: NDArray): NDArray {
+    checkLayerInput(this, A);
     // As EpyNN: shapes are recomputed from every input (m and s may change between calls)
     this.computeShapes(A);
     const out = lstmForward(this, A); // replaces this.fc: assign fc.A after the call

@@ -1,5 +1,5 @@
 // The EpyNN network: a list of layers starting with an Embedding (EpyNN network/models.py).
-import { checkBoolean, checkHPars, checkInteger, checkKey, checkOptions, checkThreadCount, show } from '../commons/checks.js';
+import { checkBoolean, checkHPars, checkInteger, checkKey, checkOptions, checkThreadCount, show, checkFinite } from '../commons/checks.js';
 import { EpyNNError, ShapeError, StateError } from '../commons/errors.js';
 import { type Output, defaultOutput, silentOutput } from '../commons/logs.js';
 import { type Loss, lossFunctions } from '../commons/loss.js';
@@ -43,6 +43,11 @@ export interface InitializeOptions {
    */
   compat?: 'epynn';
   /**
+   * What ends a progress line (EpyNN's `initialize(end='\r')`): '\r' (the default) redraws it in place on a
+   * terminal, '\n' prints every progress line on its own line.
+   */
+  end?: '\r' | '\n';
+  /**
    * Threads for training, evaluation and predict: this one plus workers (Node worker_threads, Web
    * Workers). Batches are cut into shards by their size alone, so any thread count gives the same
    * numbers. @default setThreads(), else EPYNN_THREADS, else the available cores (at most 8)
@@ -66,6 +71,19 @@ export interface TrainOptions {
   data?: TrainData;
   /** Threads from now on (as `initialize({ threads })`); the numbers do not depend on it. */
   threads?: number;
+  /**
+   * The compatibility mode of the implicit `initialize()` when the model was not initialized yet (EpyNN's
+   * `model.train(epochs)` initializes with its defaults): `model.train({ epochs, compat: 'epynn' })`.
+   */
+  compat?: 'epynn';
+}
+
+/** `new EpyNN({ layers, name })`: EpyNN's keyword form of the constructor. */
+export interface EpyNNOptions {
+  /** The layers, the Embedding first. */
+  layers: Layer[];
+  /** The model's name (its uname is `<timestamp>_<name>`). @default 'EpyNN' */
+  name?: string;
 }
 
 /** Labeled data for `EpyNN.setData` and `train({ data })`: raw features and labels, as given to the Embedding. */
@@ -94,8 +112,8 @@ export interface PredictOptions {
 }
 
 /** The option names of `initialize`, `train`, `predict`, `write` and `toJSON` (strictly checked). */
-export const INITIALIZE_OPTIONS = ['loss', 'seHPars', 'metrics', 'seed', 'params', 'quiet', 'compat', 'threads'] as const;
-export const TRAIN_OPTIONS = ['epochs', 'verbose', 'initLogs', 'quiet', 'chart', 'data', 'threads'] as const;
+export const INITIALIZE_OPTIONS = ['loss', 'seHPars', 'metrics', 'seed', 'params', 'quiet', 'compat', 'end', 'threads'] as const;
+export const TRAIN_OPTIONS = ['epochs', 'verbose', 'initLogs', 'quiet', 'chart', 'data', 'threads', 'compat'] as const;
 export const PREDICT_OPTIONS = ['XEncode', 'XScale'] as const;
 export const WRITE_OPTIONS = ['includeData'] as const;
 
@@ -139,6 +157,8 @@ export class EpyNN {
   /** Where reports and messages go (a line sink; `silentOutput` in quiet mode). EpyNN has no such
    * attribute; its `model.output` is the output activation, which here is `layers[layers.length - 1].activation.activate`. */
   logger: Output = defaultOutput();
+  /** What ends a progress line: '\r' redraws it in place on a terminal, '\n' prints each on its own line (`initialize({ end })`). */
+  end: '\r' | '\n' = '\r';
   /** Warnings of training (finite divergence: the loss growing or frozen for several epochs), also printed to `logger`. */
   trainingWarnings: string[] = [];
   /** @internal */
@@ -156,7 +176,14 @@ export class EpyNN {
   /** @internal */
   evalCount = 0;
 
-  constructor(layers: Layer[], name = 'EpyNN') {
+  constructor(layers: Layer[] | EpyNNOptions, name?: string) {
+    if (layers !== null && typeof layers === 'object' && !Array.isArray(layers)) {
+      if (name !== undefined) throw new EpyNNError("EpyNN: give the name once: new EpyNN({ layers, name }) or new EpyNN(layers, name)");
+      const o = checkOptions('EpyNN', layers, ['layers', 'name'] as const, { call: 'new EpyNN', primary: 'layers', example: '[embedding, dense]' });
+      ({ layers, name } = o as EpyNNOptions);
+    }
+    if (name === undefined) name = 'EpyNN';
+    if (typeof name !== 'string') throw new EpyNNError(`EpyNN: name must be a string, got ${show(name)}`);
     if (!Array.isArray(layers) || layers.length === 0) throw new EpyNNError('EpyNN: layers must be a non-empty array of layers');
     layers.forEach((l, i) => checkLayer('EpyNN', l, `layers[${i}]`));
     if (!(layers[0] instanceof Embedding)) {
@@ -193,8 +220,9 @@ export class EpyNN {
   initialize(options?: InitializeOptions): this {
     const where = 'EpyNN.initialize';
     const opts = checkOptions(where, options, INITIALIZE_OPTIONS, { call: 'model.initialize', primary: 'loss', example: "'MSE'" });
-    const { loss = 'MSE', seHPars, metrics = ['accuracy'], seed, params = true, quiet = false, compat, threads } = opts;
+    const { loss = 'MSE', seHPars, metrics = ['accuracy'], seed, params = true, quiet = false, compat, end, threads } = opts;
     checkBoolean(where, 'quiet', quiet);
+    if (end !== undefined && end !== '\r' && end !== '\n') throw new EpyNNError(`${where}: end must be '\\r' or '\\n', got ${typeof end === 'string' ? JSON.stringify(end) : show(end)}`);
     if (threads !== undefined) checkThreadCount(where, threads);
     checkBoolean(where, 'params', params);
     if (seed !== undefined && !(typeof seed === 'number' && Number.isSafeInteger(seed))) {
@@ -208,6 +236,7 @@ export class EpyNN {
     if (!Array.isArray(metrics)) throw new EpyNNError(`${where}: metrics must be an array of names, got ${show(metrics)}`);
     const hPars = seHPars === undefined ? {} : checkHPars(where, seHPars);
     if (quiet) this.logger = silentOutput;
+    if (end !== undefined) this.end = end;
     // Check consistency of output activation and loss
     const outputActivation = this.layers[this.layers.length - 1].activation.activate;
     this.trainingLoss = lossFunctions(loss, outputActivation);
@@ -252,7 +281,10 @@ export class EpyNN {
   train(options: TrainOptions): this {
     const where = 'EpyNN.train';
     const opts = checkOptions(where, options, TRAIN_OPTIONS, { call: 'model.train', primary: 'epochs', example: '10' });
-    const { epochs, verbose, initLogs = true, quiet = false, chart = false, data, threads } = opts;
+    const { epochs, verbose, initLogs = true, quiet = false, chart = false, data, threads, compat } = opts;
+    if (compat !== undefined && this.initialized && compat !== this.compat) {
+      throw new EpyNNError(`${where}: compat applies to the implicit initialize() of a model not initialized yet; this model was initialized with compat ${show(this.compat)}`);
+    }
     if (epochs === undefined) throw new EpyNNError(`${where}: epochs is required, e.g. model.train({ epochs: 10 })`);
     checkInteger(where, 'epochs', epochs);
     if (verbose !== undefined) checkInteger(where, 'verbose', verbose);
@@ -262,7 +294,7 @@ export class EpyNN {
     if (threads !== undefined) this.threads = checkThreadCount(where, threads);
     if (data !== undefined) this.setData(data, 'EpyNN.train: data');
     if (quiet) this.logger = silentOutput;
-    if (!this.initialized) this.initialize({ quiet });
+    if (!this.initialized) this.initialize({ quiet, compat });
 
     this.startEpoch = this.epochsDone;
     this.epochs = this.epochsDone + epochs;
@@ -351,6 +383,7 @@ export class EpyNN {
       if (emb.e2i.size === 0) throw new EpyNNError('EpyNN.predict: XEncode needs the element map of an Embedding built with XEncode: true');
       X = encodeDataset(toSequences(XData, 'EpyNN.predict'), emb.e2i, 'EpyNN.predict');
     } else X = toArray(XData, 'EpyNN.predict', 'XData');
+    checkFinite('EpyNN.predict', 'XData', X); // a NaN or an infinity would come out as NaN outputs
     if (XScale) {
       if (!epynn && emb.XScaleRange !== undefined) X = scaleFeatures(X, 'EpyNN.predict', emb.XScaleRange);
       else if (options.XScale === true) X = scaleFeatures(X, 'EpyNN.predict'); // over this X (EpyNN)

@@ -1,22 +1,29 @@
 // Reports printed while training (EpyNN network/report.py and commons/logs.py).
 import { fmt } from '../commons/ndarray.js';
-import { fixed, sci, table } from '../commons/logs.js';
+import { fitLine, fixed, outputColumns, pyFixed, pyRepr, pyRound, pyRoundInt, sci, table, wrapText } from '../commons/logs.js';
 import { batchEvaluate } from './evaluate.js';
 import type { EpyNN } from './models.js';
 import type { DataSet } from '../commons/models.js';
 
 const SETS = ['dtrain', 'dval', 'dtest'] as const;
 
-/** Header row of the metrics table. */
+/**
+ * Header row of the metrics table, as EpyNN's headers_logs: the metric name over its first set only
+ * (`accuracy\ndtrain`, then `\ndval`), `epoch\n` and `Experiment\n` on two lines. With three sets EpyNN
+ * forgets the dval header and every header after it shifts one column; here each column keeps its own.
+ */
 function headers(model: EpyNN): string[] {
-  const h = ['epoch'];
+  const h = ['epoch\n'];
   for (const layer of model.layers) if (Object.keys(layer.p).length > 0) h.push(`lrate\n${layer.name}`);
   for (const name of Object.keys(model.metrics)) {
+    let first = true;
     SETS.forEach((s, k) => {
-      if (model.activeSlots.includes(k)) h.push(`${name}\n${s}`);
+      if (!model.activeSlots.includes(k)) return;
+      h.push(first ? `${name}\n${s}` : `\n${s}`);
+      first = false;
     });
   }
-  h.push('Experiment');
+  h.push('Experiment\n');
   return h;
 }
 
@@ -34,7 +41,8 @@ function currentRow(model: EpyNN): string[] {
   for (const values of Object.values(model.metrics)) {
     for (const k of model.activeSlots) {
       const v = values[k][values[k].length - 1];
-      row.push(Number.isNaN(v) ? NOT_AVAILABLE : fixed(v)); // undefined metric (0/0), footnoted under the table
+      // EpyNN's '%.3f' % round(v, 3); an undefined metric (0/0) is footnoted under the table
+      row.push(Number.isNaN(v) ? NOT_AVAILABLE : pyFixed(v, 3));
     }
   }
   row.push(model.uname);
@@ -49,8 +57,10 @@ export function modelReport(model: EpyNN): void {
   if (model.e % model.verbose === 0 || last) model.currentLogs.push(currentRow(model));
   if (model.currentLogs.length === sizeTable + 1 || last) {
     model.logger.line('');
-    model.logger.line(table(model.currentLogs));
-    if (model.currentLogs.some((row) => row.includes(NOT_AVAILABLE))) model.logger.line(NOT_AVAILABLE_NOTE);
+    model.logger.line(table(model.currentLogs)); // whole, however wide: a table re-wrapped mid-row is unreadable
+    if (model.currentLogs.some((row) => row.includes(NOT_AVAILABLE))) {
+      for (const l of wrapText(NOT_AVAILABLE_NOTE, outputColumns(model.logger))) model.logger.line(l);
+    }
     model.currentLogs = [];
   }
 }
@@ -75,6 +85,35 @@ export function timeToCompletion(model: EpyNN, elapsed: number, done: number, tr
   return (total - done) * perEpoch + (total - model.evalCount) * perEval;
 }
 
+/** What the progress line shows (EpyNN's single_batch_report). */
+export interface ProgressFields {
+  /** Epoch. */
+  e: number;
+  /** Batch index and the last batch's index. */
+  batch: number;
+  lastBatch: number;
+  accuracy: number;
+  cost: number;
+  /** Seconds since training started. */
+  elapsed: number;
+  /** Epochs per second. */
+  rate: number;
+  /** Seconds to completion. */
+  ttc: number;
+}
+
+/**
+ * The progress line as EpyNN formats it: `'Epoch %s - Batch %s/%s - Accuracy: %s Cost: %s - TIME: %ss RATE: %se/s
+ * TTC: %ss'` with Python's str of round(accuracy, 3), round(cost, 5), round(elapsed, 2) (`1.0`, `0.05833`,
+ * `5.39`), the rate as `'{:.2e}'` of round(rate, 3), and the time to completion rounded to an integer.
+ */
+export function progressLine(f: ProgressFields): string {
+  return (
+    `Epoch ${f.e} - Batch ${f.batch}/${f.lastBatch} - Accuracy: ${pyRepr(pyRound(f.accuracy, 3))} Cost: ${pyRepr(pyRound(f.cost, 5))} - ` +
+    `TIME: ${pyRepr(pyRound(f.elapsed, 2))}s RATE: ${sci(pyRound(f.rate, 3))}e/s TTC: ${pyRoundInt(f.ttc)}s`
+  );
+}
+
 /** The progress line for one batch: epoch, batch, accuracy, cost, elapsed, epochs/s, time to completion. */
 export function singleBatchReport(model: EpyNN, batch: DataSet, A: import('../commons/ndarray.js').NDArray, i: number, n: number): void {
   const now = Date.now();
@@ -86,11 +125,11 @@ export function singleBatchReport(model: EpyNN, batch: DataSet, A: import('../co
   const elapsed = (now - model.startTime) / 1000;
   const done = model.e - model.startEpoch + (i + 1) / n;
   const rate = done / (elapsed + 1e-16);
-  const ttc = Math.round(timeToCompletion(model, elapsed, done, batch.X.shape[0] * n));
-  model.logger.redraw(
-    `Epoch ${model.e} - Batch ${i}/${n - 1} - Accuracy: ${fixed(accuracy, 3)} Cost: ${fixed(cost, 5)} - ` +
-      `TIME: ${elapsed.toFixed(2)}s RATE: ${sci(rate)}e/s TTC: ${ttc}s`,
-  );
+  const ttc = timeToCompletion(model, elapsed, done, batch.X.shape[0] * n);
+  const line = progressLine({ e: model.e, batch: i, lastBatch: n - 1, accuracy, cost, elapsed, rate, ttc });
+  const fitted = fitLine(line, outputColumns(model.logger));
+  if (model.end === '\n') model.logger.line(fitted);
+  else model.logger.redraw(fitted);
 }
 
 /** Data, architecture-with-shapes and hyperparameter summaries printed before training (init logs). */

@@ -2,14 +2,15 @@
 // rename, fsync of the folder) and read with limits (regular files only, bounded size).
 import { randomBytes } from 'node:crypto';
 import {
-  closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, readdirSync, renameSync, rmSync, statSync, writeSync,
+  closeSync, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeSync,
 } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, parse, resolve } from 'node:path';
 import { checkOptions } from '../commons/checks.js';
 import { EpyNNError, FileWriteError, ModelFileError } from '../commons/errors.js';
 import { PLOT_OPTIONS, type PlotOptions, plotSVG } from '../commons/plot.js';
 import { type NodeIO, type WriteOptions, setNodeIO } from '../io/adapter.js';
 import { modelFromJSON, modelToJSON, parseModelJSON } from '../io/library.js';
+import { maxParametersOf } from '../io/limits.js';
 import { shown } from '../io/schema.js';
 import type { EpyNN } from '../network/models.js';
 
@@ -22,7 +23,7 @@ export const PLOTS_DIR = 'plots';
  * @internal The file-system calls of the writer and the reader. Tests replace entries to inject a
  * short write, a failing fsync or a full disk; nothing else should touch this.
  */
-export const fileOps = { openSync, writeSync, fsyncSync, closeSync, renameSync, rmSync, readSync, fstatSync, statSync };
+export const fileOps = { openSync, writeSync, fsyncSync, closeSync, renameSync, rmSync, readSync, fstatSync, statSync, lstatSync };
 
 const REASONS: Record<string, string> = {
   ENOSPC: 'no space left on the device',
@@ -37,6 +38,11 @@ const REASONS: Record<string, string> = {
   EMFILE: 'too many open files',
   EIO: 'input/output error',
   SHORT_WRITE: 'the system accepted no more bytes (disk full?)',
+  NOT_REGULAR: 'the path is not a regular file (a device, a FIFO or a socket?); only regular files are replaced',
+  DANGLING_LINK: 'the path is a symbolic link to nothing; a link is written through only to an existing regular file',
+  SYSTEM_PATH: 'the path is under /proc or /sys (a kernel interface, not a place for files)',
+  SAME_FILE: 'the path is the input being read; writing it would destroy the input',
+  OUTSIDE: 'the default path leaves its folder',
 };
 
 const errorCode = (err: unknown): string => (err as NodeJS.ErrnoException | undefined)?.code ?? 'UNKNOWN';
@@ -46,6 +52,130 @@ function writeError(where: string, path: string, err: unknown, after = ''): File
   const code = errorCode(err);
   const reason = REASONS[code] ?? (err as Error)?.message ?? String(err);
   return new FileWriteError(`${where}: cannot write ${path}: ${reason} (${code})${after}`, path, code, { cause: err });
+}
+
+/** Longest file name (without extension) made from a name read from a model. */
+export const MAX_NAME_LENGTH = 100;
+
+/**
+ * A name read from a model (`uname`, a TF.js `config.name`, ...) made safe as one file name: path
+ * separators, control characters and the characters Windows refuses become `_`, runs of dots
+ * become one `_`, leading dots and trailing dots or spaces go, and at most MAX_NAME_LENGTH
+ * characters remain; an empty result is `fallback`. The file chooses no folder: only the caller does.
+ */
+export function safeFileName(name: unknown, fallback = 'model'): string {
+  let s = typeof name === 'string' ? name : String(name ?? '');
+  // eslint-disable-next-line no-control-regex
+  s = s.replace(/[\/\\\x00-\x1f\x7f<>:"|?*]/g, '_').replace(/\.{2,}/g, '_').replace(/^[.\s]+/, '').replace(/[.\s]+$/, '');
+  s = [...s].slice(0, MAX_NAME_LENGTH).join('');
+  return s === '' ? fallback : s;
+}
+
+/**
+ * The default path `<dir>/<safe name><ext>`, checked after resolution to lie directly inside `dir`
+ * (a FileWriteError with code OUTSIDE otherwise, which safeFileName makes impossible).
+ */
+export function defaultPath(dir: string, name: unknown, ext: string, where: string): string {
+  const file = join(dir, `${safeFileName(name)}${ext}`);
+  if (dirname(resolve(file)) !== resolve(dir)) {
+    throw new FileWriteError(`${where}: cannot write ${file}: ${REASONS.OUTSIDE} ${resolve(dir)} (the name ${shown(name)} read from the model)`, file, 'OUTSIDE');
+  }
+  return file;
+}
+
+/** Whether an absolute path is /proc, /sys or under one of them. */
+const systemPath = (abs: string): boolean => /^\/(proc|sys)(\/|$)/.test(abs);
+
+/** The deepest existing ancestor of an absolute path (itself if it exists), resolved through links. */
+function realAncestor(abs: string): string {
+  let p = abs;
+  for (let i = 0; i < 4096; i++) {
+    try {
+      return realpathSync(p);
+    } catch {
+      const up = dirname(p);
+      if (up === p) return p;
+      p = up;
+    }
+  }
+  return p;
+}
+
+/** Throws a FileWriteError (code SYSTEM_PATH) for a path under /proc or /sys, also through a link. */
+export function refuseSystemPath(path: string, where: string): void {
+  const abs = resolve(path);
+  if (systemPath(abs) || systemPath(realAncestor(abs))) throw new FileWriteError(`${where}: cannot write ${path}: ${REASONS.SYSTEM_PATH} (SYSTEM_PATH)`, path, 'SYSTEM_PATH');
+}
+
+/**
+ * Where a write of `path` really goes, refusing what must not be replaced (a FileWriteError with
+ * the code): a path under /proc or /sys (SYSTEM_PATH, also through a link), a folder (EISDIR), a
+ * device, FIFO or socket (NOT_REGULAR), a link to nothing (DANGLING_LINK). A symbolic link to a
+ * regular file is written through: the file it points to is replaced (atomically, in its own
+ * folder) and the link stays. An absent path is written as a new file.
+ */
+export function writeTarget(path: string, where: string): string {
+  const refuse = (code: string, shownPath = path): never => {
+    throw new FileWriteError(`${where}: cannot write ${shownPath}: ${REASONS[code]} (${code})`, path, code);
+  };
+  refuseSystemPath(path, where);
+  const abs = resolve(path);
+  let lst;
+  try {
+    lst = fileOps.lstatSync(abs);
+  } catch (err) {
+    if (errorCode(err) === 'ENOENT' || errorCode(err) === 'ENOTDIR') return abs;
+    throw writeError(where, path, err);
+  }
+  if (lst.isSymbolicLink()) {
+    let real: string;
+    try {
+      real = realpathSync(abs);
+    } catch {
+      return refuse('DANGLING_LINK');
+    }
+    if (systemPath(real)) refuse('SYSTEM_PATH');
+    const st = fileOps.statSync(real);
+    if (st.isDirectory()) refuse('EISDIR');
+    if (!st.isFile()) refuse('NOT_REGULAR');
+    return real;
+  }
+  if (lst.isDirectory()) refuse('EISDIR');
+  if (!lst.isFile()) refuse('NOT_REGULAR');
+  return abs;
+}
+
+/**
+ * Creates the folder `dir` and its missing parents one level at a time (no recursive mkdir, which
+ * loops on some kernel file systems): at most one mkdir per missing level.
+ */
+export function makeFolders(dir: string): void {
+  const abs = resolve(dir);
+  const missing: string[] = [];
+  let p = abs;
+  const root = parse(abs).root;
+  for (;;) {
+    let st;
+    try {
+      st = fileOps.statSync(p);
+    } catch (err) {
+      if (errorCode(err) !== 'ENOENT') throw err;
+      if (p === root) throw err;
+      missing.push(p);
+      p = dirname(p);
+      continue;
+    }
+    if (!st.isDirectory()) throw Object.assign(new Error(`${p} is not a folder`), { code: 'ENOTDIR' });
+    break;
+  }
+  for (const m of missing.reverse()) {
+    try {
+      mkdirSync(m);
+    } catch (err) {
+      // another writer made it meanwhile
+      if (errorCode(err) !== 'EEXIST' || !fileOps.statSync(m).isDirectory()) throw err;
+    }
+  }
 }
 
 /** Temp files of `path` are named `<file>.<pid>.<8 hex>.tmp`. */
@@ -125,12 +255,16 @@ function fsyncFolder(dir: string): void {
 export function writeFileAtomic(path: string, text: string | Uint8Array, where = 'writeFileAtomic'): void {
   if (typeof path !== 'string' || path.length === 0) throw new EpyNNError(`${where}: the path must be a non-empty string, got ${shown(path)}`);
   if (typeof text !== 'string' && !(text instanceof Uint8Array)) throw new EpyNNError(`${where}: the content must be a string or bytes, got ${shown(text)}`);
-  const dir = dirname(path);
+  const shownPath = path;
+  const dir0 = dirname(resolve(path));
+  refuseSystemPath(path, where);
   try {
-    mkdirSync(dir, { recursive: true });
+    makeFolders(dir0);
   } catch (err) {
-    throw writeError(where, path, err, ` (creating the folder ${dir})`);
+    throw writeError(where, path, err, ` (creating the folder ${dirname(path)})`);
   }
+  path = writeTarget(path, where);
+  const dir = dirname(path);
   removeStaleTemps(path);
   const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
   const tmp = tempName(path);
@@ -156,19 +290,19 @@ export function writeFileAtomic(path: string, text: string | Uint8Array, where =
     } catch {
       // nothing more we can do; a later write to the same path removes it
     }
-    throw writeError(where, path, err);
+    throw writeError(where, shownPath, err);
   }
   try {
     fsyncFolder(dir);
   } catch (err) {
-    throw writeError(where, path, err, ': the new file is in place, but its folder could not be flushed to disk');
+    throw writeError(where, shownPath, err, ': the new file is in place, but its folder could not be flushed to disk');
   }
 }
 
 /** Writes the model as JSON (docs/FORMAT.md); default `models/<uname>.json`. Returns the path. */
 export function writeModel(model: EpyNN, path?: string, options?: WriteOptions): string {
   options = checkOptions('writeModel', options, ['includeData'], { call: 'writeModel', lead: 'model, path, ', primary: 'includeData', example: 'true' });
-  const file = path ?? join(MODELS_DIR, `${model.uname}.json`);
+  const file = path ?? defaultPath(MODELS_DIR, model.uname, '.json', 'EpyNN.write');
   const json = modelToJSON(model, options);
   let text: string;
   try {
@@ -207,6 +341,8 @@ export function newestModelFile(dir = MODELS_DIR): string {
 export interface ReadOptions {
   /** Largest file read, in bytes (a model with its data can be large). @default 512 MiB, about the longest string V8 holds */
   maxBytes?: number;
+  /** Largest number of values the model may hold (parameters and one sample's arrays), checked before allocating. @default MAX_PARAMETERS = 2**26 */
+  maxParameters?: number;
 }
 
 /** Default `maxBytes` of readModel. */
@@ -268,8 +404,9 @@ export function readModel(path?: string, options?: ReadOptions): EpyNN {
   if (path !== undefined && (typeof path !== 'string' || path.length === 0)) {
     throw new ModelFileError(`readModel: path must be a non-empty string (or nothing, for the newest file in ${MODELS_DIR}/), got ${shown(path)}`);
   }
-  const { maxBytes = MAX_MODEL_BYTES } = checkOptions('readModel', options, ['maxBytes'], { call: 'readModel', lead: 'path, ', primary: 'maxBytes', example: '1e8' });
+  const { maxBytes = MAX_MODEL_BYTES, maxParameters } = checkOptions('readModel', options, ['maxBytes', 'maxParameters'], { call: 'readModel', lead: 'path, ', primary: 'maxBytes', example: '1e8' });
   if (!(Number.isSafeInteger(maxBytes) && maxBytes >= 1)) throw new ModelFileError(`readModel: maxBytes must be a positive integer, got ${shown(maxBytes)}`);
+  maxParametersOf({ maxParameters }, 'readModel');
   const file = path ?? newestModelFile();
   const where = `readModel(${file})`;
   const bytes = readRegularFile(file, maxBytes, where);
@@ -280,7 +417,7 @@ export function readModel(path?: string, options?: ReadOptions): EpyNN {
     if (bytes.length >= MAX_MODEL_BYTES) throw new ModelFileError(`${where}: the file (${bytes.length} bytes) is too large to hold as one JavaScript string`, { cause: err });
     throw new ModelFileError(`${where}: the file is not UTF-8 text (${(err as Error).message})`, { cause: err });
   }
-  return modelFromJSON(parseModelJSON(text, where), where);
+  return modelFromJSON(parseModelJSON(text, where), where, { maxParameters });
 }
 
 /** Writes an SVG document; returns the path. */
@@ -292,7 +429,7 @@ export function writeSVG(svg: string, path: string): string {
 /** Writes the model's training curves; default `plots/<uname>.svg`. Returns the path. */
 export function writePlot(model: EpyNN, options?: PlotOptions): string {
   const { path, ...chart } = checkOptions('writePlot', options, PLOT_OPTIONS, { call: 'writePlot', lead: 'model, ', primary: 'path', example: "'plots/model.svg'" });
-  return writeSVG(plotSVG(model, chart), path ?? join(PLOTS_DIR, `${model.uname}.svg`));
+  return writeSVG(plotSVG(model, chart), path ?? defaultPath(PLOTS_DIR, model.uname, '.svg', 'EpyNN.plot'));
 }
 
 export const nodeFileSystem: NodeIO = { writeModel, writePlot };

@@ -2,7 +2,8 @@
 // Importing this module registers the file-system adapter used by EpyNN.write and EpyNN.plot.
 export * from '../index.js';
 export {
-  MAX_MODEL_BYTES, MODELS_DIR, PLOTS_DIR, type ReadOptions, newestModelFile, readModel, removeStaleTemps, writeFileAtomic, writeModel, writePlot, writeSVG,
+  MAX_MODEL_BYTES, MAX_NAME_LENGTH, MODELS_DIR, PLOTS_DIR, type ReadOptions, defaultPath, makeFolders, newestModelFile, readModel, refuseSystemPath, removeStaleTemps, safeFileName,
+  writeFileAtomic, writeModel, writePlot, writeSVG, writeTarget,
 } from './fs.js';
-export { readTFJS, writeONNX, writeTFJS } from './formats.js';
+export { TFJS_SHARDS_KEY, type TFJSShardRecord, readTFJS, refuseOverwrite, writeONNX, writeTFJS } from './formats.js';
 export { readPyTorch, writeFolderAtomic, writePyTorch } from './pytorch.js';

@@ -4,13 +4,13 @@
 // between the two renames leaves the new folder complete under its temporary name and the old one
 // under `.<name>.old-*`).
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { closeSync, existsSync, fsyncSync, lstatSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { checkOptions, show } from '../commons/checks.js';
 import { EpyNNError, FileWriteError, ModelFileError } from '../commons/errors.js';
 import { PYTORCH_FILES, type PyTorchOptions, fromPyTorch, toPyTorch } from '../io/pytorch.js';
 import type { EpyNN } from '../network/models.js';
-import { writeFileAtomic } from './fs.js';
+import { refuseSystemPath, writeFileAtomic } from './fs.js';
 
 /** Largest epynn.json / weights.npz readPyTorch reads (1 GiB). */
 const MAX_BYTES = 2 ** 30;
@@ -32,10 +32,31 @@ function fsyncFolder(dir: string): void {
  * Writes `files` (name -> contents) as the folder `dir`, replacing what was there as a whole: the
  * files go durably into a new temporary folder beside `dir`, which is then renamed to `dir` (the
  * previous folder, if any, renamed away first and removed after). Returns the absolute path.
+ * Refused with a FileWriteError: a path under /proc or /sys, a symbolic link or a file at `dir`, and
+ * (`keep`) a folder holding that file, which the replacement would remove.
  */
-export function writeFolderAtomic(dir: string, files: Record<string, string | Uint8Array>, where = 'writeFolderAtomic'): string {
+export function writeFolderAtomic(dir: string, files: Record<string, string | Uint8Array>, where = 'writeFolderAtomic', keep?: string): string {
   if (typeof dir !== 'string' || dir === '') throw new EpyNNError(`${where}: dir must be a folder path, got ${show(dir)}`);
+  refuseSystemPath(dir, where);
   const target = resolve(dir);
+  let link = false;
+  try {
+    link = lstatSync(target).isSymbolicLink();
+  } catch {
+    // absent
+  }
+  if (link) throw new FileWriteError(`${where}: cannot write ${target}: it is a symbolic link; the folder is replaced as a whole, so give the real path (LINK)`, target, 'LINK');
+  if (keep !== undefined) {
+    let real: string | undefined;
+    try {
+      real = realpathSync(keep);
+    } catch {
+      // no such file: nothing to protect
+    }
+    if (real !== undefined && (real + sep).startsWith(target + sep)) {
+      throw new FileWriteError(`${where}: cannot write ${target}: it holds ${keep}, which replacing the folder would remove (SAME_FILE)`, target, 'SAME_FILE');
+    }
+  }
   const parent = dirname(target);
   const tag = `${process.pid}.${randomBytes(4).toString('hex')}`;
   const tmp = join(parent, `.${basename(target)}.${tag}.tmp`);
@@ -71,12 +92,14 @@ export function writeFolderAtomic(dir: string, files: Record<string, string | Ui
 /**
  * Writes the model as a PyTorch folder `dir` (model.py, weights.npz, train.py, README.md,
  * epynn.json; data.npz with `{ data: true }`), replacing an existing folder as a whole. Returns the
- * folder's absolute path. See toPyTorch and docs/OUTGROW.md.
+ * folder's absolute path. `keep`: a file that must survive (the CLI passes the model file it read):
+ * a `dir` holding it is refused. See toPyTorch and docs/OUTGROW.md.
  */
-export function writePyTorch(model: EpyNN, dir: string, options?: PyTorchOptions): string {
-  const opts = checkOptions('writePyTorch', options, ['data'], { call: 'writePyTorch', lead: 'model, dir, ', primary: 'data', example: 'true' });
+export function writePyTorch(model: EpyNN, dir: string, options?: PyTorchOptions & { keep?: string }): string {
+  const { keep, ...opts } = checkOptions('writePyTorch', options, ['data', 'keep'], { call: 'writePyTorch', lead: 'model, dir, ', primary: 'data', example: 'true' });
   if (typeof dir !== 'string' || dir === '') throw new EpyNNError(`writePyTorch: dir must be a folder path, got ${show(dir)}`);
-  return writeFolderAtomic(dir, toPyTorch(model, opts), 'writePyTorch');
+  if (keep !== undefined && typeof keep !== 'string') throw new EpyNNError(`writePyTorch: keep must be a file path, got ${show(keep)}`);
+  return writeFolderAtomic(dir, toPyTorch(model, opts), 'writePyTorch', keep);
 }
 
 function readBytes(file: string, where: string): Uint8Array {

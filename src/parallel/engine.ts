@@ -8,7 +8,7 @@
 //
 // With one thread the same shards run here one after the other: the numbers are the same for any
 // thread count. compat: 'epynn' mode and models with layers of your own train each batch whole.
-import { MAX_THREADS, checkThreadCount } from '../commons/checks.js';
+import { MAX_THREADS, checkOptions, checkThreadCount, show } from '../commons/checks.js';
 import { EpyNNError } from '../commons/errors.js';
 import { clipGradient } from '../commons/maths.js';
 import type { Layer } from '../commons/models.js';
@@ -39,9 +39,14 @@ let threadsSetting: number | undefined;
  * Sets the default number of threads for training, evaluation and predict (a model's own `threads`,
  * from initialize or train, comes first); undefined restores the default: the environment variable
  * EPYNN_THREADS, else the available cores (at most 8). 1 runs everything on the calling thread.
+ * A count above the available cores is capped at the core count (said once in the model's log)
+ * unless `force` is true (or the environment variable EPYNN_THREADS_FORCE=1).
  */
-export function setThreads(threads: number | undefined): void {
+export function setThreads(threads: number | undefined, options?: { force?: boolean }): void {
+  const { force = false } = checkOptions('setThreads', options, ['force'], { call: 'setThreads', lead: 'threads, ', primary: 'force', example: 'true' });
+  if (typeof force !== 'boolean') throw new EpyNNError(`setThreads: force must be true or false, got ${show(force)}`);
   threadsSetting = threads === undefined ? undefined : checkThreadCount('setThreads', threads);
+  forceSetting = force;
 }
 
 /** The default number of threads (see setThreads). */
@@ -54,6 +59,31 @@ export function getThreads(): number {
     return n;
   }
   return Math.min(DEFAULT_MAX_THREADS, availableCores());
+}
+
+let forceSetting = false;
+
+/**
+ * Whether thread counts above the available cores run as asked (setThreads(n, { force: true }) or
+ * the environment variable EPYNN_THREADS_FORCE=1); by default they are capped at the core count.
+ */
+export function threadsForced(): boolean {
+  if (forceSetting) return true;
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.EPYNN_THREADS_FORCE;
+  if (env === undefined || env === '' || env === '0') return false;
+  if (env === '1') return true;
+  throw new EpyNNError(`EPYNN_THREADS_FORCE must be 1 or 0, got '${env}'`);
+}
+
+/**
+ * More threads than cores only wait for each other (and each worker holds a model replica): `threads`
+ * above availableCores() runs that many, said once in the model's log, unless forced.
+ */
+function cappedThreads(model: EpyNN, threads: number): number {
+  const cores = availableCores();
+  if (threads <= cores || threadsForced()) return threads;
+  noteOnce(model, `threads: ${threads} asked for, but this machine has ${cores} core${cores === 1 ? '' : 's'}: running ${cores} (setThreads(${threads}, { force: true }) or EPYNN_THREADS_FORCE=1 runs ${threads} anyway)`);
+  return cores;
 }
 
 /** Threads for this model: its own setting, else the default. */
@@ -251,9 +281,15 @@ class Pool {
     const replica = spec.replica;
     replica.shareParameters(model, job.slots);
     let longest = 0;
+    const failedHere = new Map<number, unknown>(); // the errors of items computed on this thread
     const here = work(this.ctl, job, b, (idx) => {
       const t0 = Date.now();
-      runItem(job, b, replica, idx);
+      try {
+        runItem(job, b, replica, idx);
+      } catch (err) {
+        failedHere.set(idx, err);
+        throw err;
+      }
       longest = Math.max(longest, Date.now() - t0);
     });
     // A worker that claimed an item and stopped (killed, out of memory) must not hang this thread:
@@ -270,8 +306,9 @@ class Pool {
     if (Atomics.load(this.ctl, ERR) !== 0) {
       const idx = Atomics.load(this.ctl, ERR_ITEM);
       const message = new TextDecoder().decode(b.err.slice(0, Atomics.load(this.ctl, ERR_LEN)));
+      if (failedHere.has(idx)) throw failedHere.get(idx); // it ran here: its own error, as thrown
       runItem(job, b, replica, idx); // throws the error itself
-      throw new EpyNNError(`parallel: item ${idx} failed on a worker thread: ${message}`);
+      throw new EpyNNError(`parallel: item ${idx} failed on a worker thread (computed again on the calling thread, it did not fail): ${message}`);
     }
     return true;
   }
@@ -332,6 +369,7 @@ let localPool: Pool | undefined;
  * Says once, in the model's log, why fewer threads run than asked for.
  */
 function poolFor(model: EpyNN, threads: number, workable: string): { pool: Pool; workers: boolean } {
+  threads = cappedThreads(model, threads);
   if (threads > 1) {
     const why = threadsUnavailable() || workable;
     if (why === '') {

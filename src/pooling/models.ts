@@ -1,6 +1,6 @@
 // Pooling layer (EpyNN epynn/pooling/models.py).
 import { Layer } from '../commons/models.js';
-import { checkOneOf, checkOptions, checkPair } from '../commons/checks.js';
+import { checkOneOf, checkOptions, checkPair, checkLayerInput } from '../commons/checks.js';
 import type { NDArray } from '../commons/ndarray.js';
 import type { HPars } from '../settings.js';
 import { poolingForward } from './forward.js';
@@ -67,6 +67,7 @@ export class Pooling extends Layer {
   }
 
   forward(A: NDArray): NDArray {
+    checkLayerInput(this, A);
     // Shapes are recomputed on every call, as in EpyNN (batches may differ in size)
     this.computeShapes(A);
     A = poolingForward(this, A);

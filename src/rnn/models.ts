@@ -1,6 +1,6 @@
 // Recurrent layer (EpyNN rnn/models.py): h_t = f(X_t · U + h_{t-1} · V + b).
 import { type Activation, nameOf, tanh } from '../activation/functions.js';
-import { checkBoolean, checkFunction, checkInteger, checkOptions, checkSizes } from '../commons/checks.js';
+import { checkBoolean, checkFunction, checkInteger, checkOptions, checkSizes, checkLayerInput } from '../commons/checks.js';
 import { clipGradient } from '../commons/maths.js';
 import { Layer } from '../commons/models.js';
 import type { NDArray } from '../commons/ndarray.js';
@@ -77,6 +77,7 @@ export class RNN extends Layer {
   }
 
   forward(A: NDArray): NDArray {
+    checkLayerInput(this, A);
     // As EpyNN: shapes are recomputed from every input (m and s may change between calls)
     this.computeShapes(A);
     const out = rnnForward(this, A); // replaces this.fc: assign fc.A after the call

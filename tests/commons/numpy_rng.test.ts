@@ -145,7 +145,8 @@ describe('numpyRng bad input', () => {
     expect(g.choice(['a', 'b', 'c'], 4)).toHaveLength(4);
   });
   test('restoring a bad state', () => {
-    throwsWith(() => NumpyRng.fromState({ bit_generator: 'MT19937' } as any), EpyNNError, 'PCG64');
+    throwsWith(() => NumpyRng.fromState({ bit_generator: 'Philox' } as any), EpyNNError, 'PCG64');
+    throwsWith(() => NumpyRng.fromState({ bit_generator: 'MT19937' } as any), EpyNNError, 'MT19937', 'key');
     const ok = numpyRng(1).state();
     throwsWith(() => NumpyRng.fromState({ ...ok, state: { ...ok.state, inc: '2' } }), EpyNNError, 'inc', 'odd');
     throwsWith(() => NumpyRng.fromState({ ...ok, state: { ...ok.state, state: 'x' } }), EpyNNError, 'state.state');

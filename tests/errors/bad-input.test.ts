@@ -10,7 +10,7 @@ import {
   Convolution, Dense, Dropout, EpyNN, EpyNNError, Embedding, FileWriteError, Flatten, GRU, LSTM, ModelFileError, NDArray,
   NonFiniteError, Pooling, RNN, ShapeError, StateError, add, argmax, array, defaultHPars, dot, evaluateMetric, full,
   lineChartSVG, lossFunctions, metricsFunctions, modelFromJSON, ones, parseModelJSON, plotSVG, relu, reshape,
-  scheduleLrate, seHPars, terminalChart, transpose, zeros,
+  scheduleLrate, seHPars, sumAxis0, terminalChart, toTFJS, fromTFJS, transpose, zeros,
 } from '../../src/index.js';
 import { readModel } from '../../src/node/index.js';
 import { show } from '../../src/commons/checks.js';
@@ -367,6 +367,39 @@ add_('readModel newest in an empty folder', () => {
     process.chdir(cwd);
   }
 }, ModelFileError, 'readModel: no model file (*.json) in');
+
+// Hostile numbers (issue 22): non-finite input to predict and to a layer called directly, samples
+// without features, a 0-d array where an axis is summed, TF.js manifests with null entries
+add_('predict NaN input', () => trainedDense().predict([[1, NaN, 0]]), NonFiniteError, 'EpyNN.predict: XData must hold finite numbers, got NaN at XData[0, 1]');
+add_('predict Infinity input', () => trainedDense().predict([[1, 2, 3], [Infinity, 0, 0]]), NonFiniteError, 'EpyNN.predict: XData must hold finite numbers, got Infinity at XData[1, 0]');
+add_('Convolution.forward NaN', () => {
+  const c = new Convolution({ unitFilters: 1, filterSize: 2 });
+  const A = full([1, 3, 3, 1], 0.5);
+  c.computeShapes(A);
+  c.initializeParameters();
+  A.data[4] = NaN;
+  return c.forward(A);
+}, NonFiniteError, 'Convolution.forward: A must hold finite numbers, got NaN at A[0, 1, 1, 0]');
+add_('Dense.forward -Infinity', () => {
+  const d = new Dense({ units: 2 });
+  const A = ones([2, 3]);
+  d.computeShapes(A);
+  d.initializeParameters();
+  A.data[5] = -Infinity;
+  return d.forward(A);
+}, NonFiniteError, 'Dense.forward: A must hold finite numbers, got -Infinity at A[1, 2]');
+add_('Embedding samples without features', () => new Embedding({ XData: [[], []], YData: [0, 1] }), ShapeError, 'Embedding: XData has 2 samples of shape (0,) with no features: a sample needs at least one value');
+add_('sumAxis0 of a 0-d array', () => sumAxis0(new NDArray(new Float64Array([5]), [])), ShapeError, 'sumAxis0: a 0-d array has no axis 0');
+add_('fromTFJS null manifest group', () => {
+  const t = toTFJS(trainedDense());
+  return fromTFJS({ ...t.modelJSON, weightsManifest: [null as never] }, t.weightData);
+}, ModelFileError, 'fromTFJS: weightsManifest[0] must be an object { paths, weights }, got null');
+add_('fromTFJS negative shape', () => {
+  const t = toTFJS(trainedDense());
+  const json = JSON.parse(JSON.stringify(t.modelJSON));
+  json.weightsManifest[0].weights[0].shape = [3, -1];
+  return fromTFJS(json, t.weightData);
+}, ModelFileError, 'fromTFJS: weightsManifest[0].weights[0] (dense_1/kernel).shape must be an array of at most 8 non-negative integers, got [3, -1]');
 
 describe('bad inputs give a typed error naming the entry point, the argument and the value', () => {
   test('the table covers at least 250 cases', () => {

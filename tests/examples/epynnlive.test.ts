@@ -13,7 +13,7 @@ import * as music from '../../examples/author_music/epynnlive.js';
 import * as captcha from '../../examples/captcha_mnist/epynnlive.js';
 import * as ptm from '../../examples/ptm_protein/epynnlive.js';
 import { loadMnistPackage } from '../../examples/captcha_mnist/prepare_dataset.js';
-import { numpyRng } from '../../src/index.js';
+import { PythonRandom, RandomState } from '../../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'epynnlive-smoke-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -71,7 +71,7 @@ describe('epynnlive ports run', () => {
   }
 
   test('--data FILE.json: the script trains on the prepared data in the file', () => {
-    const { X_features, Y_label } = string.prepareDataset(40, numpyRng(9));
+    const { X_features, Y_label } = string.prepareDataset(40, new PythonRandom(9));
     const file = join(dir, 'strings.json');
     writeFileSync(file, JSON.stringify({ X_features, Y_label }));
     const { models } = string.trainScript({ epochs: 1, quiet: true, dataDir: file, modelPath: join(dir, 'from-file.json') });
@@ -81,11 +81,11 @@ describe('epynnlive ports run', () => {
   });
 
   test('data generators follow the prepare_dataset laws', () => {
-    const b = boolean.prepareDataset(50, numpyRng(2));
+    const b = boolean.prepareDataset(50, new PythonRandom(2));
     b.X_features.forEach((x, i) => expect(b.Y_label[i]).toBe(x.filter(Boolean).length > 5 ? 0 : 1));
-    const s = string.prepareDataset(50, numpyRng(2));
+    const s = string.prepareDataset(50, new PythonRandom(2));
     s.X_features.forEach((x, i) => expect(s.Y_label[i]).toBe(x[0] === x[11] ? 0 : 1));
-    const t = time.prepareDataset(50, numpyRng(2));
+    const t = time.prepareDataset(50, { random: new PythonRandom(2), np: { random: new RandomState(2) } });
     expect(t.X_features[0].shape).toEqual([128, 1]);
     expect(new Set(t.Y_label)).toEqual(new Set([0, 1]));
   });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { examples } from '../../examples/index.js';
 import { prepareDataset, readDataset, trainScript } from '../../examples/dummy_image/epynnlive.js';
-import { EpyNN, Embedding, numpyRng } from '../../src/index.js';
+import { EpyNN, Embedding, PythonRandom, RandomState } from '../../src/index.js';
 import { buildLayer } from '../helpers/build.js';
 import type { NDArray } from '../../src/commons/ndarray.js';
 import { expectClose, expectCloseNum } from '../helpers/close.js';
@@ -60,7 +60,7 @@ describe('dummy_image epynnlive port reproduces EpyNN', () => {
   });
 
   test('its data generator mirrors prepare_dataset.py (labels follow the masking law)', () => {
-    const { X_features, Y_label } = prepareDataset(200, numpyRng(3));
+    const { X_features, Y_label } = prepareDataset(200, { random: new PythonRandom(3), np: { random: new RandomState(3) } });
     expect(X_features.length).toBe(200);
     expect(X_features[0].shape).toEqual([28, 28, 1]);
     X_features.forEach((x, i) => {
@@ -74,7 +74,7 @@ describe('dummy_image epynnlive port reproduces EpyNN', () => {
     expect(positives).toBeGreaterThan(60);
     expect(positives).toBeLessThan(140);
     // same seed, same data
-    const again = prepareDataset(200, numpyRng(3));
+    const again = prepareDataset(200, { random: new PythonRandom(3), np: { random: new RandomState(3) } });
     expect(again.Y_label).toEqual(Y_label);
     expect(Array.from(again.X_features[7].data)).toEqual(Array.from(X_features[7].data));
   });

@@ -224,6 +224,8 @@ describe('setBackend / getBackend', () => {
     }).trim();
     expect(run('js')).toBe('js');
     expect(run('wasm')).toBe('wasm');
+    // a misspelled choice is an error, like EPYNN_THREADS, not a silent wasm
+    for (const bad of ['jss', 'JS', 'wsam']) expect(() => run(bad)).toThrow(`EpyNNError: EPYNN_BACKEND must be 'js' or 'wasm' (or unset), got '${bad}'`);
   });
 });
 

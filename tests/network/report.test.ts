@@ -48,6 +48,10 @@ describe('undefined metrics in the report', () => {
     const text = out.lines.join('\n');
     expect(text).not.toContain('NaN');
     expect(text).toMatch(/\|\s+n\/a\s+\|/);
-    expect(text).toContain(NOT_AVAILABLE_NOTE);
+    // the footnote is wrapped to the output's width (100 columns here), never wider
+    const note = out.lines.slice(out.lines.findIndex((l) => l.startsWith('n/a:')));
+    expect(note.join(' ')).toBe(NOT_AVAILABLE_NOTE);
+    for (const l of note) expect(l.length).toBeLessThanOrEqual(100);
+    expect(note.length).toBeGreaterThan(1);
   });
 });
