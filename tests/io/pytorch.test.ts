@@ -2,7 +2,7 @@
 // NPY/NPZ writer and reader against files NumPy wrote (tests/fixtures/pytorch/make_npz.py), the
 // folder's contents, refusals, the way back (fromPyTorch/readPyTorch), the atomic folder writer and
 // `epynn export --format pytorch`.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -161,7 +161,7 @@ describe('fromPyTorch / readPyTorch', () => {
     expect(() => fromPyTorch(side, encodeNpz(missing))).toThrow(/parameter b is missing/);
     expect(() => fromPyTorch(side, encodeNpz({ ...w, 'layer1.W': A }))).toThrow(/parameter W has shape \(2, 3\) but the architecture needs \(4, 3\)/);
     const nan = new NDArray(w['layer2.b'].data.map(() => NaN), w['layer2.b'].shape);
-    expect(() => fromPyTorch(side, encodeNpz({ ...w, 'layer2.b': nan }))).toThrow(/NaN or infinite/);
+    expect(() => fromPyTorch(side, encodeNpz({ ...w, 'layer2.b': nan }))).toThrow(/fromPyTorch: layer 2 \(Dense\): parameter b: .*finite/);
   });
 });
 
@@ -191,6 +191,13 @@ describe('writePyTorch / writeFolderAtomic', () => {
     expect(() => writePyTorch(zoo.dense_identity_relu(), '')).toThrow(/writePyTorch: dir must be a folder path/);
     expect(() => writePyTorch(zoo.dense_identity_relu(), join(parent, 'g'), { date: true } as never)).toThrow(EpyNNError);
     expect(() => readPyTorch(join(parent, 'missing'))).toThrow(/readPyTorch: no such file: .*missing.*epynn\.json/);
+    mkdirSync(join(parent, 'real'));
+    symlinkSync(join(parent, 'real'), join(parent, 'link'));
+    expect(() => writePyTorch(zoo.dense_identity_relu(), join(parent, 'link'))).toThrow(/writePyTorch: cannot write .*link: it is a symbolic link/);
+    expect(() => writePyTorch(zoo.dense_identity_relu(), '/proc/epynn-x')).toThrow(FileWriteError);
+    writeFileSync(join(parent, 'real', 'model.json'), '{}');
+    expect(() => writePyTorch(zoo.dense_identity_relu(), join(parent, 'real'), { keep: join(parent, 'real', 'model.json') })).toThrow(/it holds .*model\.json, which replacing the folder would remove \(SAME_FILE\)/);
+    expect(readdirSync(join(parent, 'real'))).toEqual(['model.json']);
   });
 
   it('epynn export --format pytorch [--data] <model.json> <out>', async () => {
@@ -209,6 +216,9 @@ describe('writePyTorch / writeFolderAtomic', () => {
     const withData = m.write(join(dir, 'data.json'), { includeData: true });
     expect(await main(['export', '--format', 'pytorch', '--data', withData, join(dir, 'pt3')], io)).toBe(0);
     expect(readdirSync(join(dir, 'pt3'))).toContain('data.npz');
+    expect(await main(['export', '--format', 'pytorch', plain, dir], io)).toBe(1); // the folder holding the model file
+    expect(err.join('\n')).toContain('which replacing the folder would remove (SAME_FILE)');
+    expect(existsSync(plain)).toBe(true);
     expect(await main(['export', '--format', 'onnx', '--data', plain, join(dir, 'x.onnx')], io)).toBe(2);
     expect(err.join('\n')).toContain('--data goes with --format pytorch');
   });
