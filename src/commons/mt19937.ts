@@ -10,6 +10,20 @@ const MATRIX_A = 0x9908b0df;
 const UPPER = 0x80000000;
 const LOWER = 0x7fffffff;
 
+/**
+ * Fresh seed words for an unseeded generator: `crypto.getRandomValues` where the platform has it (as
+ * CPython and NumPy read the OS's entropy); elsewhere (a bare JavaScript engine) the clock and
+ * `Math.random`, as CPython falls back to the time when the OS has no entropy source. Never reproducible.
+ */
+export function entropyWords(n: number = MT_N): Uint32Array {
+  const words = new Uint32Array(n);
+  const c = (globalThis as { crypto?: { getRandomValues?(a: Uint32Array): Uint32Array } }).crypto;
+  if (c?.getRandomValues) return c.getRandomValues(words);
+  const now = Date.now();
+  for (let i = 0; i < n; i++) words[i] = (Math.random() * 4294967296) ^ (i === 0 ? now : i === 1 ? now / 4294967296 : 0);
+  return words;
+}
+
 /** The MT19937 state and its outputs (shared by PythonRandom and RandomState). */
 export class MT19937 {
   /** The 624 state words. */

@@ -5,7 +5,7 @@
 import { show } from './checks.js';
 import { EpyNNError } from './errors.js';
 import { crCos, crLog, crSin } from './libm.js';
-import { MT19937, MT_N, uint32Chunks } from './mt19937.js';
+import { MT19937, MT_N, entropyWords, uint32Chunks } from './mt19937.js';
 
 /** `random.getstate()`: `[3, [624 state words..., index], gauss_next]`, as Python's tuple (JSON-able). */
 export type PythonRandomState = [3, number[], number | null];
@@ -15,14 +15,6 @@ const TWOPI = 2 * Math.PI;
 
 function bitLength(n: number): number {
   return n === 0 ? 0 : n < TWO32 ? 32 - Math.clz32(n) : 32 + bitLength(Math.floor(n / TWO32));
-}
-
-function entropyWords(where: string): Uint32Array {
-  const words = new Uint32Array(MT_N);
-  const c = (globalThis as { crypto?: { getRandomValues?(a: Uint32Array): Uint32Array } }).crypto;
-  if (!c?.getRandomValues) throw new EpyNNError(`${where}: no seed given and no crypto.getRandomValues to draw one from`);
-  c.getRandomValues(words);
-  return words;
 }
 
 /**
@@ -49,7 +41,7 @@ export class PythonRandom {
    * for fresh entropy. String seeds (Python's SHA-512 version 2 seeding) are not supported.
    */
   seed(a?: number | bigint | null): void {
-    if (a === undefined || a === null) this.mt.initByArray(entropyWords('PythonRandom.seed'));
+    if (a === undefined || a === null) this.mt.initByArray(entropyWords(MT_N));
     else if (typeof a === 'bigint') this.mt.initByArray(uint32Chunks(a));
     else if (typeof a === 'number' && Number.isSafeInteger(a)) this.mt.initByArray(uint32Chunks(BigInt(a)));
     else {

@@ -6,7 +6,7 @@
 import { show } from './checks.js';
 import { EpyNNError, ShapeError } from './errors.js';
 import { crLog } from './libm.js';
-import { MT19937, MT_N } from './mt19937.js';
+import { MT19937, MT_N, entropyWords } from './mt19937.js';
 import { NDArray } from './ndarray.js';
 import type { ChoiceOptions, Rng } from './rng.js';
 
@@ -77,9 +77,7 @@ export class RandomState {
     const where = 'RandomState.seed';
     const inRange = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < TWO32;
     if (seed === undefined || seed === null) {
-      const c = (globalThis as { crypto?: { getRandomValues?(a: Uint32Array): Uint32Array } }).crypto;
-      if (!c?.getRandomValues) throw new EpyNNError(`${where}: no seed given and no crypto.getRandomValues to draw one from`);
-      this.mt.initByArray(c.getRandomValues(new Uint32Array(MT_N)));
+      this.mt.initByArray(entropyWords(MT_N));
     } else if (typeof seed === 'number') {
       if (!inRange(seed)) throw new EpyNNError(`${where}: seed must be between 0 and 2**32 - 1, got ${seed}`);
       this.mt.initGenrand(seed);

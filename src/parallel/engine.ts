@@ -81,7 +81,8 @@ export function threadsForced(): boolean {
  */
 function cappedThreads(model: EpyNN, threads: number): number {
   const cores = availableCores();
-  if (threads <= cores || threadsForced()) return threads;
+  // where no worker can start, the model runs on one thread and says why (not a cap)
+  if (threads <= cores || threadsForced() || threadsUnavailable() !== '') return threads;
   noteOnce(model, `threads: ${threads} asked for, but this machine has ${cores} core${cores === 1 ? '' : 's'}: running ${cores} (setThreads(${threads}, { force: true }) or EPYNN_THREADS_FORCE=1 runs ${threads} anyway)`);
   return cores;
 }
