@@ -1,6 +1,17 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+/** 'epynn-ts' in tests is the sources, as under tsx in the clone (tsconfig.json's paths). */
+const source = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+
 export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^epynn-ts$/, replacement: source('./src/node/index.ts') },
+      { find: /^epynn-ts\/core$/, replacement: source('./src/index.ts') },
+      { find: /^epynn-ts\/cli$/, replacement: source('./src/cli/main.ts') },
+    ],
+  },
   test: {
     include: ['tests/**/*.test.ts'],
     globalSetup: ['tests/setup/dist.ts'],

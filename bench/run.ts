@@ -6,17 +6,19 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { type Backend, activeBackend, selectBackend } from '../src/kernels/backend.js';
 import { convCases } from './cases/conv.js';
+import { ioCases } from './cases/io.js';
 import { layerCases } from './cases/layers.js';
 import { rngCases } from './cases/rng.js';
 import { peerCases } from './cases/peers.js';
 import { threadCases } from './cases/threads.js';
 import { trainCases } from './cases/train.js';
 import { median } from './timing.js';
+import { type ParsedCommand, UsageError, parseCommand } from '../src/cli/args.js';
 import type { BenchCase, BenchOptions, Row } from './types.js';
 
 const USAGE = `usage: npm run bench -- [options]
   --quick          fewer runs and epochs (about a minute)
-  --case NAME      only the cases whose name contains NAME (repeatable; e.g. conv, S3, train, memory, dense, LSTM;
+  --case NAME      only the cases whose name contains NAME (repeatable; e.g. conv, S3, train, memory, dense, LSTM, io;
                    =NAME for the exact name)
   --procs N        run every case in N fresh processes and report the median of their medians (V8 varies per process)
   --peers          also time TensorFlow.js (CPU, WASM) and ConvNetJS from bench/peers/node_modules
@@ -27,6 +29,7 @@ const USAGE = `usage: npm run bench -- [options]
                    'in train()' layer cases run as train() runs them, sharded over that many threads)
   --json           print the rows as JSON (used by --procs)
   --list           list the case names
+Values go after a space or an '=' (--case conv, --case=conv).
 The kernel cases (conv fwd/bwd, Dense/RNN/LSTM/GRU layers alone, rng) run on one thread.`;
 
 interface Args extends BenchOptions {
@@ -39,44 +42,53 @@ interface Args extends BenchOptions {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { quick: false, runs: 0, warmup: 0, peers: false, threads: [1, 2], backends: ['js', 'wasm'], out: 'bench-results.json', filters: [], procs: 1, json: false, list: false };
-  for (let i = 0; i < argv.length; i++) {
-    const k = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${k} needs a value\n${USAGE}`);
-      return v;
-    };
-    if (k === '--quick') a.quick = true;
-    else if (k === '--peers') a.peers = true;
-    else if (k === '--json') a.json = true;
-    else if (k === '--list') a.list = true;
-    else if (k === '--case') a.filters.push(value().toLowerCase());
-    else if (k === '--procs') a.procs = Math.max(1, parseInt(value(), 10) || 1);
-    else if (k === '--runs') a.runs = parseInt(value(), 10) || 0;
-    else if (k === '--out') a.out = value();
-    else if (k === '--threads') {
-      const v = value();
-      a.threads = v.split(',').map((t) => parseInt(t, 10));
-      if (a.threads.some((t) => !(t >= 1 && t <= 64))) throw new Error(`--threads must be a list of thread counts such as 1,2, got ${v}\n${USAGE}`);
-    }
-    else if (k === '--backend') {
-      const b = value();
-      if (b !== 'js' && b !== 'wasm' && b !== 'both') throw new Error(`--backend must be js, wasm or both, got ${b}\n${USAGE}`);
-      a.backends = b === 'both' ? ['js', 'wasm'] : [b];
-    }
-    else if (k === '--help' || k === '-h') {
-      console.log(USAGE);
-      process.exit(0);
-    } else throw new Error(`unknown option ${k}\n${USAGE}`);
+  let parsed: ParsedCommand;
+  try {
+    parsed = parseCommand(argv, {
+      quick: { kind: 'flag' },
+      peers: { kind: 'flag' },
+      json: { kind: 'flag' },
+      list: { kind: 'flag' },
+      help: { kind: 'flag', short: 'h' },
+      case: { kind: 'string', multiple: true },
+      procs: { kind: 'int', min: 1, max: 100 },
+      runs: { kind: 'int', min: 5, max: 10_000 },
+      out: { kind: 'string' },
+      threads: { kind: 'string' },
+      backend: { kind: 'string', choices: ['js', 'wasm', 'both'] },
+    });
+    if (parsed.operands.length > 0) throw new UsageError(`unexpected argument ${parsed.operands[0]}`);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    console.error(`bench: ${err.message}\n${USAGE}`);
+    process.exit(2);
   }
-  a.runs = Math.max(5, a.runs || (a.quick ? 5 : 9));
+  const v = parsed.values;
+  if (v.help === true) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const a: Args = {
+    quick: v.quick === true, runs: (v.runs as number | undefined) ?? 0, warmup: 0, peers: v.peers === true, threads: [1, 2],
+    backends: v.backend === undefined || v.backend === 'both' ? ['js', 'wasm'] : [v.backend as Backend],
+    out: (v.out as string | undefined) ?? 'bench-results.json', filters: ((v.case as string[] | undefined) ?? []).map((c) => c.toLowerCase()),
+    procs: (v.procs as number | undefined) ?? 1, json: v.json === true, list: v.list === true,
+  };
+  if (v.threads !== undefined) {
+    const list = (v.threads as string).split(',');
+    if (!list.every((t) => /^\d+$/.test(t) && Number(t) >= 1 && Number(t) <= 64)) {
+      console.error(`bench: --threads must be a list of thread counts from 1 to 64 such as 1,2, got ${v.threads}\n${USAGE}`);
+      process.exit(2);
+    }
+    a.threads = list.map(Number);
+  }
+  a.runs = a.runs || (a.quick ? 5 : 9);
   a.warmup = a.quick ? 2 : 4;
   return a;
 }
 
 // Peers right after our train step, so their samples/s sit next to ours
-const ALL: BenchCase[] = [...convCases, trainCases[0], ...peerCases, ...trainCases.slice(1), ...layerCases, ...threadCases, ...rngCases];
+const ALL: BenchCase[] = [...convCases, trainCases[0], ...peerCases, ...trainCases.slice(1), ...layerCases, ...threadCases, ...rngCases, ...ioCases];
 
 const selected = (a: Args): BenchCase[] =>
   ALL.filter((c) => a.filters.length === 0 || a.filters.some((f) =>

@@ -4,6 +4,7 @@
 // only once they have computed shards (or after 10 s, said in the note).
 import type { NDArray } from '../src/commons/ndarray.js';
 import { parallelEngine } from '../src/network/hooks.js';
+import { modelUpdate } from '../src/network/update.js';
 import type { EpyNN } from '../src/network/models.js';
 import { stats } from '../src/parallel/engine.js';
 import { type Timing, time } from './timing.js';
@@ -52,7 +53,7 @@ export function timeTrainStep(model: EpyNN, X: NDArray, Y: NDArray, threads: num
   try {
     return timeThreads(() => {
       trainer.step(X, Y);
-      trainer.update();
+      modelUpdate(model, { summedShards: true });
     }, threads, o);
   } finally {
     trainer.close();

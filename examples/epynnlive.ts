@@ -1,8 +1,7 @@
 // What the line-for-line ports of EpyNN's epynnlive train.py scripts share (examples/<name>/epynnlive.ts):
 // their options, EpyNN's settings.py, the prepared-data file format, `model.plot(path=False)` and the
 // write/read block.
-import { readFileSync } from 'node:fs';
-import { type EpyNN, NDArray, type Output, modelTerminalChart, readModel } from '../src/node/index.js';
+import { type EpyNN, EpyNNError, type NDArray, type Output, modelTerminalChart, readModel, readPreparedData as readPrepared } from '../src/node/index.js';
 import type { ExampleOptions } from './types.js';
 import { DataFileError } from './types.js';
 
@@ -13,6 +12,8 @@ export interface EpynnliveOptions extends ExampleOptions {
   modelPath?: string;
   /** Where the models print their reports (tests collect the lines); default: the terminal. */
   logger?: Output;
+  /** The script's `random.seed(...)` where it differs from `seed` (dummy_image's notebook: 0). */
+  randomSeed?: number;
 }
 
 export interface EpynnliveResult {
@@ -43,29 +44,14 @@ export function dataOption({ dataFile, dataDir }: EpynnliveOptions): { file?: st
   return { dir: dataDir };
 }
 
-/**
- * Reads `{ X_features, Y_label }` (or the same under `data`), what a prepare_dataset returned:
- * X_features an array `{ shape, data }` (numbers, or strings with dtype "str") or nested arrays;
- * Y_label a list of labels.
- */
+/** Reads `{ X_features, Y_label }`, what a prepare_dataset returned (the library's readPreparedData). */
 export function readPreparedData(path: string, where: string): { X: NDArray | unknown[]; Y: number[] } {
-  let json: any;
   try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
+    return readPrepared(path, where);
   } catch (err) {
-    throw new DataFileError(`${where}: cannot read the data file ${path}: ${(err as Error).message}`);
+    if (err instanceof EpyNNError && !(err instanceof DataFileError)) throw new DataFileError(err.message, { cause: err });
+    throw err;
   }
-  const d = json?.data ?? json;
-  const X = d?.X_features;
-  const Y = d?.Y_label;
-  if (X === undefined || !Array.isArray(Y)) throw new DataFileError(`${where}: ${path} must hold { X_features, Y_label }`);
-  if (Array.isArray(X)) return { X, Y };
-  if (!Array.isArray(X.shape) || !Array.isArray(X.data)) throw new DataFileError(`${where}: X_features in ${path} must be nested arrays or { shape, data }`);
-  if (X.dtype === 'str') {
-    const [n, s] = X.shape as number[];
-    return { X: Array.from({ length: n }, (_, i) => X.data.slice(i * s, (i + 1) * s)), Y };
-  }
-  return { X: new NDArray(Float64Array.from(X.data as number[]), X.shape), Y };
 }
 
 /** `model.plot(path=False)`: EpyNN shows the pyplot window; here the chart goes to the terminal. */

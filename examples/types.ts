@@ -23,6 +23,12 @@ export interface Example {
   description: string;
   /** Network variants, the first being the default. */
   variants: Record<string, string>;
+  /**
+   * What `--data` names: a string for the examples that read data files in every variant (they also
+   * take `--download`), or the variants that read one (e.g. `epynnlive`: a prepared .json file). Absent
+   * for an example (or variant) that generates its data: the `epynn` command refuses `--data` there.
+   */
+  data?: string | Readonly<Record<string, string>>;
   run(options?: ExampleOptions): Promise<EpyNN> | EpyNN;
 }
 

@@ -1,3 +1,13 @@
+/**
+ * The library without the file system, for browsers (and Node): layers, the network, models as JSON
+ * strings, plots as SVG strings, TF.js and ONNX in memory. In Node, import `epynn-ts`, which adds files.
+ *
+ * @example
+ * ```js
+ * import { EpyNN, Dense, Embedding } from 'epynn-ts/core';
+ * ```
+ * @module epynn-ts/core
+ */
 // epynn-ts public API: the one entry point (runs in Node and in browsers; Node-only helpers live in src/node).
 export { EpyNNError, ShapeError, StateError } from './commons/errors.js';
 export { FileWriteError, ModelFileError, NonFiniteError } from './commons/errors.js';
@@ -16,8 +26,22 @@ export type { ChoiceOptions } from './commons/rng.js';
 export { NumpyRng, type NumpyRngState, numpyRng } from './commons/numpy_rng.js';
 export { PythonRandom, type PythonRandomState, random } from './commons/python_random.js';
 export { crLog, crSin, crCos } from './commons/libm.js';
+export { type PreparedData, parsePreparedData } from './commons/prepared.js';
 export { RandomState, type RandomStateState, type RandomStateTuple, type Size, np } from './commons/random_state.js';
-export { Layer, DataSet, sgdUpdate } from './commons/models.js';
+export {
+  Layer, DataSet, sgdUpdate, optimizerUpdate, type LayerTraits, type Mode, type Phase, BARE_MODE, DEFAULT_TRAITS, INDEPENDENT_TRAITS, CLIPPING_TRAITS,
+} from './commons/models.js';
+// The seams of training (docs/CONCEPTS.md "Seams"): optimizers and callbacks
+export { type Optimizer, type UpdateArgs, epynnSGD, checkOptimizer } from './optimizers/optimizer.js';
+export {
+  type SGDOptions, type AdamOptions, type RMSpropOptions, type AdagradOptions, sgd, adam, adamw, rmsprop, adagrad, OPTIMIZERS, type OptimizerFactory, optimizerFromConfig, registerOptimizer, optimizerNames,
+} from './optimizers/index.js';
+export { CLIP_NORM_EPS, clipByGlobalNorm, clipByValue, parameterGradients } from './optimizers/clip.js';
+export { type Callback, type CallbackEvent, type CallbackHook, type StopWhen, type History, CALLBACK_HOOKS } from './callbacks/callback.js';
+export {
+  type MonitorMode, type EarlyStoppingOptions, type EarlyStopping, type ModelCheckpointOptions, type ModelCheckpoint, type ReduceLROnPlateauOptions,
+  type ReduceLROnPlateau, earlyStopping, modelCheckpoint, reduceLROnPlateau, monitorDirection,
+} from './callbacks/index.js';
 export { E_SAFE, hadamard, clipGradient } from './commons/maths.js';
 export { type Loss, MSE, MAE, MSLE, CCE, BCE, lossFunctions } from './commons/loss.js';
 export { type Metric, accuracy, recall, precision, fscore, specificity, NPV, metricsFunctions, evaluateMetric } from './commons/metrics.js';
@@ -43,6 +67,7 @@ export { LSTM, type LSTMOptions, type LSTMConfig } from './lstm/models.js';
 export { GRU, type GRUOptions, type GRUConfig } from './gru/models.js';
 
 export { EpyNN, type EpyNNOptions, type InitializeOptions, type TrainOptions, type PredictOptions } from './network/models.js';
+export { type ModelSummary, type LayerSummaryRow, modelSummary, formatBytes } from './network/summary.js';
 
 // Models as JSON (browser-safe), the layer registry, plots as SVG strings
 export {

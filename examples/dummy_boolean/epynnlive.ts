@@ -35,7 +35,7 @@ const asNumbers = (X: boolean[][]): number[][] => X.map((s) => s.map(Number));
 
 /** train.py, top to bottom. `epochs` overrides the script's 100. */
 export function trainScript(options: EpynnliveOptions = {}): EpynnliveResult {
-  const { epochs = 100, seed = 1, quiet = false, samples = 50, modelPath } = options;
+  const { epochs = 100, seed = 1, quiet = false, samples = 50, modelPath, logger } = options;
   const { file } = dataOption(options);
 
   // random.seed(1)   (dropped: np.set_printoptions, np.seterr, configure_directory(clear=True))
@@ -59,10 +59,10 @@ export function trainScript(options: EpynnliveOptions = {}): EpynnliveResult {
   const name = 'Perceptron_Dense-1-sigmoid';
   const dense = new Dense();
   // model = EpyNN(layers=[embedding, dense], name=name)
-  let model = new EpyNN([embedding, dense], name);
+  let model = new EpyNN({ layers: [embedding, dense], name });
+  if (logger !== undefined) model.logger = logger;
   // model.train(epochs=100)   (EpyNN's train() first calls initialize() with its defaults: no seed)
-  model.initialize({ quiet, compat: 'epynn' });
-  model.train({ epochs, quiet });
+  model.train({ epochs, quiet, compat: 'epynn' });
   const perceptron = model;
   // model.plot(path=False)
   plotNoPath(model, quiet);

@@ -35,5 +35,6 @@ export const example: Example = {
     perceptron: 'Embedding -> Dense(1, sigmoid), MSE',
     epynnlive: "EpyNN's train.py line for line (compat: 'epynn'): the perceptron, 100 epochs; writes models/ (--data FILE.json: prepared data)",
   },
+  data: { epynnlive: 'a prepared-data .json file' },
   run,
 };

@@ -72,5 +72,6 @@ export const example: Example = {
   name: 'dummy_image',
   description: 'Is a 28x28 image random, or masked by a zero row and column? Feed-forward, Dropout and CNN variants',
   variants,
+  data: { epynnlive: 'a prepared-data .json file' },
   run,
 };

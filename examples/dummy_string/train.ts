@@ -51,5 +51,6 @@ export const example: Example = {
   name: 'dummy_string',
   description: 'Are the first and last letters of a 12-letter A/T/G/C string equal? Flatten, RNN and LSTM variants',
   variants,
+  data: { epynnlive: 'a prepared-data .json file' },
   run,
 };

@@ -58,5 +58,6 @@ export const example: Example = {
   name: 'dummy_time',
   description: 'Is there a sine wave in a noisy 128-sample time series? Dense, Dropout and RNN variants',
   variants,
+  data: { epynnlive: 'a prepared-data .json file' },
   run,
 };

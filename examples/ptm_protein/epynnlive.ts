@@ -2,12 +2,29 @@
 // Run: npm run example -- ptm_protein --variant epynnlive [--data DIR | --data FILE.json] [--download]
 // Each block is headed by the Python it ports. The peptides: examples/ptm_protein/prepare_dataset.ts
 // (EpyNN's .dat files with --data DIR or --download, else generated peptides).
-import { Dense, Dropout, EpyNN, Embedding, Flatten, LSTM, relu, softmax } from '../../src/node/index.js';
+import { Dense, Dropout, EpyNN, Embedding, Flatten, LSTM, type PythonRandom, random, relu, softmax } from '../../src/node/index.js';
 import { type EpynnliveOptions, type EpynnliveResult, dataOption, plotNoPath, printPredictions, readPreparedData, settings, writeRead } from '../epynnlive.js';
-import { peptideFolder, prepareDataset } from './prepare_dataset.js';
+import { peptideFolder, readPeptideFolder, syntheticPeptides } from './prepare_dataset.js';
 
 export interface PtmEpynnliveOptions extends EpynnliveOptions {
   cacheDir?: string;
+}
+
+/**
+ * prepare_dataset.py's prepare_dataset(N_SAMPLES) with Python's `random` (continuing its stream): positives
+ * (label 0) and negatives (1) one sequence per line, `random.shuffle` each, negatives truncated to the number of
+ * positives, `random.shuffle(positive + negative)`, the first N_SAMPLES.
+ */
+export function prepareDatasetLive(
+  N_SAMPLES: number, data: { positive: string[]; negative: string[] }, rng: PythonRandom = random,
+): { X: string[][]; Y: number[] } {
+  const positive = data.positive.map((x): [string[], number] => [[...x], 0]);
+  let negative = data.negative.map((x): [string[], number] => [[...x], 1]);
+  rng.shuffle(positive);
+  rng.shuffle(negative);
+  negative = negative.slice(0, positive.length);
+  const dataset = rng.shuffle([...positive, ...negative]).slice(0, N_SAMPLES);
+  return { X: dataset.map(([x]) => x), Y: dataset.map(([, y]) => y) };
 }
 
 /** train.py, top to bottom. `epochs` overrides the script's epochs (100, 20, 20, 20) for every model. */
@@ -21,10 +38,10 @@ export function trainScript(options: PtmEpynnliveOptions = {}): EpynnliveResult 
   const folder = file === undefined ? peptideFolder(dir, cacheDir) : undefined;
 
   // X_features, Y_label = prepare_dataset(N_SAMPLES=1280)
-  let X_features: unknown;
-  let Y_label: number[];
-  if (file !== undefined) ({ X: X_features, Y: Y_label } = readPreparedData(file, 'ptm_protein epynnlive'));
-  else ({ X: X_features, Y: Y_label } = prepareDataset(samples, seed, folder));
+  // random.seed(1); X_features, Y_label = prepare_dataset(N_SAMPLES=1280)   (no data folder: generated peptides)
+  random.seed(seed);
+  const peptides = folder !== undefined ? readPeptideFolder(folder) : syntheticPeptides(samples, seed);
+  const { X: X_features, Y: Y_label } = file !== undefined ? readPreparedData(file, 'ptm_protein epynnlive') : prepareDatasetLive(samples, peptides);
 
   // embedding = Embedding(X_data=X_features, Y_data=Y_label, X_encode=True, Y_encode=True, batch_size=32, relative_size=(2, 1, 0))
   const embedding = new Embedding({ XData: X_features as string[][], YData: Y_label, XEncode: true, YEncode: true, batchSize: 32, relativeSize: [2, 1, 0] });
@@ -71,7 +88,8 @@ export function trainScript(options: PtmEpynnliveOptions = {}): EpynnliveResult 
   // model.write(); model = read_model()
   const model = writeRead(last, modelPath);
   // X_features, _ = prepare_dataset(N_SAMPLES=10); dset = model.predict(X_features, X_encode=True)
-  const fresh = file !== undefined ? (X_features as string[][]).slice(0, 10) : prepareDataset(10, seed + 1, folder).X;
+  // X_features, _ = prepare_dataset(N_SAMPLES=10)   (the same stream continued)
+  const fresh = file !== undefined ? (X_features as string[][]).slice(0, 10) : prepareDatasetLive(10, peptides).X;
   const dset = model.predict(fresh, { XEncode: true });
   // for n, pred, probs in zip(dset.ids, dset.P, dset.A): print(n, pred, probs)
   printPredictions(dset, quiet);

@@ -103,5 +103,6 @@ export const example: Example = {
   name: 'ptm_protein',
   description: 'O-GlcNAcylation sites in 21-residue peptides (one-hot amino acids): LSTM and feed-forward',
   variants,
+  data: 'peptide files 21_positive.dat and 21_negative.dat',
   run,
 };

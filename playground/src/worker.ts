@@ -3,16 +3,15 @@
 // rebuilds it with EpyNN.fromJSON to draw filters and feature maps and to predict drawn digits).
 //
 // Stop: the page sets a flag in a SharedArrayBuffer (available when the page is cross-origin isolated);
-// the worker reads it after every batch and abandons the epoch, which Resume then trains again.
-import { type EpyNN, type Output, getBackend, getThreads, setBackend, threadsNote } from '../../src/index.js';
+// the worker reads it after every batch (a callback of train()) and stops training cleanly there: the
+// epoch is evaluated and counts as done, and Resume continues from it.
+import { type Callback, type EpyNN, getBackend, getThreads, setBackend, threadsNote } from '../../src/index.js';
 import { buildModel, confusionMatrix } from './network.js';
 import { type Session, trainHPars } from './spec.js';
 import type { FromWorker, ToWorker } from './messages.js';
 
 const ctx = self as unknown as { postMessage(m: FromWorker): void; onmessage: ((ev: MessageEvent<ToWorker>) => void) | null };
 const post = (m: FromWorker): void => ctx.postMessage(m);
-
-class Stopped extends Error {}
 
 let model: EpyNN | undefined;
 let session: Session | undefined;
@@ -41,52 +40,49 @@ function run(): void {
     post({ type: 'done', epochsDone: m.epochsDone });
     return;
   }
-  const ntrain = m.embedding.dtrain.X.shape[0];
-  const nbatches = Math.ceil(ntrain / (m.embedding.batchSize ?? ntrain));
   const t0 = performance.now();
   // samples/s of the training steps alone: the time between consecutive batches of one epoch (the
   // evaluation after each epoch and the first batch of each epoch are left out)
   let stepTime = 0;
   let stepSamples = 0;
   let lastBatchEnd: number | undefined;
-  let lastEpoch = m.epochsDone;
-  let batch = 0;
   let lastPost = 0;
+  let stopped = false;
   const rate = (): number => (stepTime > 0 ? stepSamples / (stepTime / 1000) : 0);
-  const output: Output = {
-    tty: true, // redraw is then called after every batch
-    line: (text) => post({ type: 'log', text }),
-    redraw: () => {
+  // The library's callback seam: progress after every batch, the epoch's results after every epoch,
+  // and Stop as a clean stop after the current batch (the epoch is evaluated and counts as done;
+  // Resume continues from there)
+  const callbacks: Callback[] = [{
+    onEpochBegin: () => {
+      lastBatchEnd = undefined;
+    },
+    onBatchEnd: (e) => {
       const now = performance.now();
-      if (m.epochsDone !== lastEpoch) {
-        lastEpoch = m.epochsDone;
-        batch = 0;
-        lastBatchEnd = undefined;
-        postEpoch(m, rate());
-      }
-      batch++;
       if (lastBatchEnd !== undefined) {
         stepTime += now - lastBatchEnd;
-        stepSamples += Math.min(m.embedding.batchSize ?? ntrain, ntrain - (batch - 1) * (m.embedding.batchSize ?? ntrain));
+        stepSamples += e.model.embedding.batchDtrain[e.batch]?.X.shape[0] ?? 0;
       }
       if (now - lastPost > 150) {
         lastPost = now;
-        post({ type: 'progress', epoch: m.e, epochs: target, batch, batches: nbatches, samplesPerSecond: rate(), seconds: (now - t0) / 1000 });
+        post({ type: 'progress', epoch: e.epoch, epochs: target, batch: e.batch + 1, batches: e.batches, samplesPerSecond: rate(), seconds: (now - t0) / 1000 });
       }
       lastBatchEnd = performance.now();
-      if (stopFlag && Atomics.load(stopFlag, 0) === 1) throw new Stopped('stopped');
+      if (stopFlag && Atomics.load(stopFlag, 0) === 1) {
+        stopped = true;
+        e.stop('batch');
+      }
     },
-  };
-  m.logger = output;
+    onEpochEnd: (e) => postEpoch(e.model, rate()),
+  }];
+  m.logger = { tty: false, line: (text) => post({ type: 'log', text }), redraw: () => {} };
   try {
-    m.train({ epochs: remaining, initLogs: m.epochsDone === 0, verbose: 1 });
-    postEpoch(m, rate());
-    post({ type: 'done', epochsDone: m.epochsDone });
-  } catch (err) {
-    if (err instanceof Stopped) {
+    m.train({ epochs: remaining, initLogs: m.epochsDone === 0, verbose: 1, callbacks });
+    if (stopped) {
       if (stopFlag) Atomics.store(stopFlag, 0, 0);
       post({ type: 'stopped', epochsDone: m.epochsDone });
-    } else post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+    } else post({ type: 'done', epochsDone: m.epochsDone });
+  } catch (err) {
+    post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
   }
 }
 

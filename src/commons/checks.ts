@@ -314,12 +314,19 @@ export function checkFinite(where: string, what: string, x: { data: ArrayLike<nu
 }
 
 /**
+ * Most epochs one train() call runs: the model file's limit (MAX_EPOCHS of src/io/schema.ts), so a
+ * trained model can always be written and read back; it also bounds the per-epoch learning rates.
+ */
+export const MAX_TRAIN_EPOCHS = 1_000_000;
+
+/**
  * The input of a layer's forward called directly (not by a network or a replica, which set
  * reuseOutputs or forwardOnly and check their input once): NaN or ±Infinity is a NonFiniteError
- * naming the layer and the index. A non-array is left to the layer's own checks.
+ * naming the layer and the index (unless the layer's checkInput is false). A non-array is left to the
+ * layer's own checks.
  */
-export function checkLayerInput(layer: { name: string; reuseOutputs: boolean; forwardOnly: boolean }, A: unknown): void {
-  if (layer.reuseOutputs || layer.forwardOnly) return;
+export function checkLayerInput(layer: { name: string; reuseOutputs: boolean; forwardOnly: boolean; checkInput: boolean }, A: unknown): void {
+  if (layer.reuseOutputs || layer.forwardOnly || !layer.checkInput) return;
   const x = A as { data?: unknown; shape?: unknown } | null;
   if (x === null || typeof x !== 'object' || !(x.data instanceof Float64Array) || !Array.isArray(x.shape)) return;
   checkFinite(`${layer.name}.forward`, 'A', x as { data: Float64Array; shape: number[] });

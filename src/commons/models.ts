@@ -5,7 +5,94 @@ import { checkHPars } from './checks.js';
 import { NDArray, type Shape, size } from './ndarray.js';
 import { type Rng, seededRng } from './rng.js';
 import { EpyNNError } from './errors.js';
-import { kernelArray } from '../kernels/backend.js';
+import { kernelArray, releaseKernelArray } from '../kernels/backend.js';
+
+/**
+ * Output buffers a layer keeps per key while reuseOutputs is on: one per size in use (the training
+ * shards' two sizes, evaluation chunks, a last partial batch), the least recent dropped beyond this.
+ */
+const OUTPUT_SIZES = 6;
+import { type Optimizer, checkOptimizer, epynnSGD } from '../optimizers/optimizer.js';
+
+/** What a pass through the layers is for (see Mode). */
+export type Phase = 'training' | 'evaluation' | 'prediction';
+
+/**
+ * The mode of a pass through the layers: one object, set on every layer of a model by one function
+ * (`withMode` in src/network/mode.ts) and restored after the pass. Layers read it (`layer.mode`); the
+ * forward(A) / backward(dX) signatures stay as EpyNN's. A layer called on its own (no model pass) has
+ * BARE_MODE: evaluation, fresh outputs, full caches, every gradient computed.
+ */
+export interface Mode {
+  /** training: a step of train() or the check pass (Dropout drops); evaluation: metrics after an epoch; prediction: predict(). */
+  readonly phase: Phase;
+  /**
+   * Every output of the pass is consumed within it (the caller copies what it keeps): a layer may hand
+   * out the same buffers again on the next call (Layer.outputArray).
+   */
+  readonly reuseOutputs: boolean;
+  /** No backward follows: a layer may keep less in its forward cache (Convolution with relu keeps A, not Z). */
+  readonly forwardOnly: boolean;
+  /**
+   * The gradient with respect to this layer's input is not needed (the layer right after the Embedding
+   * in train()): backward may skip dX, leave `bc.dX` unset and return an empty array.
+   */
+  readonly skipDX: boolean;
+  /**
+   * The pass computes one shard of a batch (src/parallel): gradients are partial sums, so what needs the
+   * whole batch is left to the engine, which reads the layer's traits (clipping by the norm is applied
+   * to the summed gradients; a layer with batch statistics is never sharded).
+   */
+  readonly shard: boolean;
+}
+
+/** The mode of a layer called on its own: evaluation, fresh outputs, full caches, dX computed. */
+export const BARE_MODE: Mode = Object.freeze({ phase: 'evaluation', reuseOutputs: false, forwardOnly: false, skipDX: false, shard: false });
+
+/**
+ * What a layer declares about itself (`layer.traits`); the parallel engine, compat mode and the
+ * exporters read it instead of guessing from the class or the name. A layer of your own inherits
+ * the base class's conservative answer (its samples may mix: each batch trains whole) and may
+ * declare more (docs/CUSTOM_LAYER.md).
+ */
+export interface LayerTraits {
+  /**
+   * Each sample's output, and its contribution to the gradients, depend on that sample alone, in every
+   * mode: a batch may be cut into shards whose gradients add up to the batch's.
+   */
+  readonly samplesIndependent: boolean;
+  /**
+   * Forward draws random numbers from `layer.rng` while training (Dropout). The layer then implements
+   * `randomShape(m, sample)` and reads `presetUniforms` when set: the engine draws the whole batch's
+   * numbers beforehand, in the usual order, and hands each shard its rows.
+   */
+  readonly drawsRandom: boolean;
+  /**
+   * Forward computes statistics over the batch while training (batch normalization): the samples of a
+   * training batch are not independent, so the engine never splits such a layer's batch across shards
+   * (the model trains each batch whole, on this thread; evaluation and prediction, which use running
+   * statistics, are still spread). A cross-shard reduction can plug in here later.
+   */
+  readonly batchStatistics: boolean;
+  /**
+   * computeGradients ends by clipping the layer's gradients by their norm (`clipGradient`, EpyNN's
+   * clip_gradient). In shard mode the layer does not clip; the engine clips the summed gradients once.
+   */
+  readonly clipsGradients: boolean;
+  /**
+   * Backward applies the full Jacobian of softmax when softmax is the layer's activation (Dense): the
+   * check pass refuses softmax in any layer that does not declare it.
+   */
+  readonly softmaxJacobian: boolean;
+}
+
+/** The traits of a layer that declares nothing (a layer of your own): nothing assumed. */
+export const DEFAULT_TRAITS: LayerTraits = Object.freeze({ samplesIndependent: false, drawsRandom: false, batchStatistics: false, clipsGradients: false, softmaxJacobian: false });
+
+/** The traits of a built-in layer whose samples are independent and that draws nothing. */
+export const INDEPENDENT_TRAITS: LayerTraits = Object.freeze({ ...DEFAULT_TRAITS, samplesIndependent: true });
+/** INDEPENDENT_TRAITS of a layer that clips its gradients (RNN, LSTM, GRU with clipGradients). */
+export const CLIPPING_TRAITS: LayerTraits = Object.freeze({ ...INDEPENDENT_TRAITS, clipsGradients: true });
 
 /**
  * Base class of every layer. State lives in EpyNN's dictionaries, with EpyNN's keys:
@@ -50,32 +137,38 @@ export abstract class Layer {
   lrate: number[] = [];
   /** Current epoch (set by the model before each forward). */
   e = 0;
-  /** True while the model trains (Dropout is only active then). */
-  training = false;
+  /** The mode of the current pass (see Mode); BARE_MODE outside the model's passes. */
+  mode: Mode = BARE_MODE;
   /**
    * Set by `model.initialize({ compat: 'epynn' })`: the layer does what EpyNN does where the port
    * otherwise differs (Dropout drops outside training too; Dense's softmax gradient omits 1/T).
    */
   epynnCompat = false;
   /**
-   * Set by the network, during training only, on the layer right after the Embedding: nothing uses the
-   * gradient with respect to the network's input, so the layer may skip computing dX (Convolution does:
-   * it is a third of its backward work). Such a backward leaves `bc.dX` unset and returns an empty array.
+   * The layer's own optimizer (`new Dense({ optimizer })` or assigned before initialize); undefined:
+   * the model's (`initialize({ optimizer })`), which `optimizer` returns then. EpyNN's SGD by default.
    */
-  skipDX = false;
+  ownOptimizer: Optimizer | undefined;
+  /** @internal The model's optimizer, assigned by initialize to the layers without their own. */
+  modelOptimizer: Optimizer = epynnSGD;
+  /** Optimizer state by parameter key: `slots` vectors of the parameter's size, one flat array (see Optimizer). */
+  s: Record<string, Float64Array> = {};
+  /** Updates applied by the optimizer so far (Adam's bias correction counts them). */
+  steps = 0;
   /**
-   * Set by the network around forward-only passes (evaluation, predict: no backward follows): a layer
-   * may then keep less in its forward cache (Convolution with relu keeps A but not Z). Off by default.
+   * @internal Uniforms for the next forward, drawn beforehand (traits.drawsRandom: src/parallel draws a
+   * whole batch's numbers from `rng` in the usual order and hands each shard its rows); undefined: drawn in forward.
    */
-  forwardOnly = false;
+  presetUniforms: Float64Array | undefined;
   /**
-   * Set by the network around its training batches: every output of a layer is then consumed within
-   * the same step, so a layer may hand out the same buffers again on the next batch (see outputArray).
+   * When forward is called directly (not by a network or a replica, which set reuseOutputs or
+   * forwardOnly and check their input once), NaN or ±Infinity in its input is a NonFiniteError. Set
+   * false to pass IEEE special values through on purpose (the kernels propagate them as NumPy does).
    */
-  reuseOutputs = false;
+  checkInput = true;
   /**
    * Buffers handed out by outputArray while reuseOutputs is on, by key: the last few sizes (training
-   * batches, evaluation chunks, a last partial batch), most recent first.
+   * batches, evaluation chunks, a last partial batch; at most OUTPUT_SIZES), most recent first.
    */
   private readonly outputBuffers = new Map<string, Float64Array[]>();
 
@@ -85,6 +178,64 @@ export abstract class Layer {
     this.seHPars = seHPars === undefined ? undefined : (checkHPars(name, seHPars) as unknown as HPars);
     this.rng = seededRng(0);
   }
+
+  /** What the layer declares about itself (see LayerTraits); the base class assumes nothing. */
+  get traits(): LayerTraits {
+    return DEFAULT_TRAITS;
+  }
+
+  /** The optimizer in effect: the layer's own, else the model's (EpyNN's SGD by default). */
+  get optimizer(): Optimizer {
+    return this.ownOptimizer ?? this.modelOptimizer;
+  }
+  /** Gives the layer its own optimizer (over the model's); undefined goes back to the model's. */
+  set optimizer(opt: Optimizer | undefined) {
+    if (opt !== undefined) checkOptimizer(this.name, 'optimizer', opt);
+    this.ownOptimizer = opt;
+  }
+
+  /** True while training (`mode.phase`): Dropout drops only then. Setting it sets the phase (bare layer calls, tests). */
+  get training(): boolean {
+    return this.mode.phase === 'training';
+  }
+  /** Sets `mode.phase` to training (true) or evaluation (false), the rest of the mode kept. */
+  set training(on: boolean) {
+    this.mode = Object.freeze({ ...this.mode, phase: on ? 'training' : 'evaluation' });
+  }
+
+  /** `mode.reuseOutputs` (see Mode); setting it changes the layer's mode (bare layer calls, tests). */
+  get reuseOutputs(): boolean {
+    return this.mode.reuseOutputs;
+  }
+  /** Sets `mode.reuseOutputs`, the rest of the mode kept. */
+  set reuseOutputs(on: boolean) {
+    this.mode = Object.freeze({ ...this.mode, reuseOutputs: on });
+  }
+
+  /** `mode.forwardOnly` (see Mode); setting it changes the layer's mode (bare layer calls, tests). */
+  get forwardOnly(): boolean {
+    return this.mode.forwardOnly;
+  }
+  /** Sets `mode.forwardOnly`, the rest of the mode kept. */
+  set forwardOnly(on: boolean) {
+    this.mode = Object.freeze({ ...this.mode, forwardOnly: on });
+  }
+
+  /** `mode.skipDX` (see Mode); setting it changes the layer's mode (bare layer calls, tests). */
+  get skipDX(): boolean {
+    return this.mode.skipDX;
+  }
+  /** Sets `mode.skipDX`, the rest of the mode kept. */
+  set skipDX(on: boolean) {
+    this.mode = Object.freeze({ ...this.mode, skipDX: on });
+  }
+
+  /**
+   * For traits.drawsRandom: the shape of the uniforms one training forward of `m` samples (each of
+   * input shape `sample`) draws from `rng`, row-major; its first axis is m (one row per sample) or 1
+   * (shared by every sample). Undefined for a layer that draws nothing.
+   */
+  randomShape?(m: number, sample: readonly number[]): number[];
 
   /** The hyper-parameters in effect: the layer's own, or EpyNN's (frozen) defaults before a model assigns them. */
   get hPars(): Readonly<HPars> {
@@ -113,7 +264,9 @@ export abstract class Layer {
     if (i < 0) {
       buf = kernelArray(n); // in the WebAssembly kernels' memory when they can work on it in place
       bufs.unshift(buf);
-      if (bufs.length > 3) bufs.pop();
+      // The oldest size goes, its WebAssembly block given back now: left to the garbage collector, a
+      // worker thread (whose heap is rarely collected) cycling through more sizes grows without end
+      if (bufs.length > OUTPUT_SIZES) releaseKernelArray(bufs.pop()!);
     } else {
       buf = bufs[i];
       if (i > 0) bufs.unshift(...bufs.splice(i, 1));
@@ -206,19 +359,32 @@ export function checkLayerOutput(layer: Layer, method: 'forward' | 'backward', o
 }
 
 /**
- * Gradient descent on every parameter: p[k] -= lrate[e] · g['d' + k] (the same loop in every
- * EpyNN layer's update_parameters).
+ * Applies the gradients `g` to the parameters `p` with the layer's optimizer, at the learning rate of
+ * the current epoch, lrate[e] (EpyNN's schedule). With the default optimizer this is EpyNN's
+ * update_parameters loop, p[k] -= lrate[e] · g['d' + k], with the same bits. Every layer's
+ * updateParameters calls it; a layer of your own does too, and so gets the model's optimizer.
  */
-export function sgdUpdate(layer: Layer): void {
+export function optimizerUpdate(layer: Layer): void {
   const lr = layer.lrate[layer.e] ?? layer.hPars.learning_rate;
+  const opt = layer.optimizer;
+  const step = layer.steps + 1;
   for (const [gradient, dP] of Object.entries(layer.g)) {
-    const P = layer.p[gradient.slice(1)]; // 'dW' -> 'W'
+    const key = gradient.slice(1); // 'dW' -> 'W'
+    const P = layer.p[key];
     if (P === undefined) continue;
-    const p = P.data;
-    const g = dP.data;
-    for (let i = 0; i < p.length; i++) p[i] -= lr * g[i];
+    const n = P.data.length;
+    let s = layer.s[key];
+    if (s === undefined || s.length !== opt.slots * n) s = layer.s[key] = new Float64Array(opt.slots * n);
+    opt.update({ p: P.data, g: dP.data, s, lr, step });
   }
+  layer.steps = step;
 }
+
+/**
+ * EpyNN's name for the update (its layers' update_parameters): the same as `optimizerUpdate`, so a
+ * layer of your own that calls it gets the model's optimizer too (EpyNN's SGD by default).
+ */
+export const sgdUpdate: (layer: Layer) => void = optimizerUpdate;
 
 /** Label balance of a dataset: label -> number of samples. */
 export type Balance = Map<number, number>;

@@ -6,7 +6,8 @@
 import { checkOptions, show } from './checks.js';
 import { EpyNNError } from './errors.js';
 import type { ChoiceOptions, Rng } from './rng.js';
-import { RandomState, type RandomStateState } from './random_state.js';
+import { NDArray } from './ndarray.js';
+import { RandomState, type RandomStateState, type Size } from './random_state.js';
 import { FI, KI, WI, ZIGGURAT_NOR_INV_R, ZIGGURAT_NOR_R } from './ziggurat.js';
 
 /** The generator's state, as NumPy's `bit_generator.state` (128-bit integers as decimal strings). */
@@ -268,13 +269,34 @@ export class NumpyRng implements Rng {
     return ((this.st[12] >>> 0) * 2097152 + (this.st[13] >>> 11)) * 1.1102230246251565e-16;
   }
 
-  /** `random()`: uniform in [0, 1). */
-  random(): number {
-    return this.nextDouble();
+  /** `size` draws as an NDArray of that shape (a count or a shape). */
+  private sized(where: string, size: Size, draw: () => number): NDArray {
+    const shape = typeof size === 'number' ? [size] : Array.isArray(size) ? [...size] : null;
+    if (shape === null || shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
+      throw new EpyNNError(`numpyRng.${where}: size must be a non-negative integer or a shape (array of them), got ${show(size)}`);
+    }
+    const n = shape.reduce((a, b) => a * b, 1);
+    checkSize(n, where);
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = draw();
+    return new NDArray(out, shape);
   }
 
-  /** `uniform(low, high)`: low + (high - low) * U, default [0, 1) (random_uniform); see `uniformArray` for `size`. */
-  uniform(low = 0, high = 1): number {
+  /** `random(size)`: uniform in [0, 1); with `size` (a count or a shape) an NDArray. */
+  random(): number;
+  random(size: Size): NDArray;
+  random(size?: Size): number | NDArray {
+    return size === undefined ? this.nextDouble() : this.sized('random', size, () => this.nextDouble());
+  }
+
+  /** `uniform(low, high, size)`: low + (high - low) * U, default [0, 1) (random_uniform); with `size` an NDArray. */
+  uniform(low?: number, high?: number): number;
+  uniform(low: number, high: number, size: Size): NDArray;
+  uniform(low = 0, high = 1, size?: Size): number | NDArray {
+    if (size !== undefined) {
+      const range = high - low;
+      return this.sized('uniform', size, () => low + range * this.nextDouble());
+    }
     return low + (high - low) * this.nextDouble();
   }
 
@@ -295,8 +317,15 @@ export class NumpyRng implements Rng {
     return out;
   }
 
-  /** `standard_normal()`: NumPy's ziggurat (random_standard_normal), bit for bit. */
-  standardNormal(): number {
+  /** `standard_normal(size)`: NumPy's ziggurat (random_standard_normal), bit for bit; with `size` an NDArray. */
+  standardNormal(): number;
+  standardNormal(size: Size): NDArray;
+  standardNormal(size?: Size): number | NDArray {
+    return size === undefined ? this.gauss() : this.sized('standard_normal', size, () => this.gauss());
+  }
+
+  /** One standard normal deviate (the ziggurat). */
+  private gauss(): number {
     for (;;) {
       this.next64();
       const lo = this.st[13];
@@ -322,20 +351,22 @@ export class NumpyRng implements Rng {
   standardNormalArray(size: number): Float64Array {
     checkSize(size, 'standard_normal');
     const out = new Float64Array(size);
-    for (let i = 0; i < size; i++) out[i] = this.standardNormal();
+    for (let i = 0; i < size; i++) out[i] = this.gauss();
     return out;
   }
 
-  /** `normal(loc, scale)`: loc + scale * standard_normal (random_normal). */
-  normal(loc = 0, scale = 1): number {
-    return loc + scale * this.standardNormal();
+  /** `normal(loc, scale, size)`: loc + scale * standard_normal (random_normal); with `size` an NDArray. */
+  normal(loc?: number, scale?: number): number;
+  normal(loc: number, scale: number, size: Size): NDArray;
+  normal(loc = 0, scale = 1, size?: Size): number | NDArray {
+    return size === undefined ? loc + scale * this.gauss() : this.sized('normal', size, () => loc + scale * this.gauss());
   }
 
   /** `normal(loc, scale, size)`. */
   normalArray(loc: number, scale: number, size: number): Float64Array {
     checkSize(size, 'normal');
     const out = new Float64Array(size);
-    for (let i = 0; i < size; i++) out[i] = loc + scale * this.standardNormal();
+    for (let i = 0; i < size; i++) out[i] = loc + scale * this.gauss();
     return out;
   }
 
@@ -383,13 +414,16 @@ export class NumpyRng implements Rng {
   }
 
   /**
-   * `integers(low, high)`: one integer in [low, high) (int64, endpoint=False); with only `low`,
-   * [0, low). Use `integersArray` for `size`.
+   * `integers(low, high, size)`: one integer in [low, high) (int64, endpoint=False); with only `low`,
+   * [0, low); with `size` (a count or a shape) an NDArray of them.
    */
-  integers(low: number, high?: number): number {
-    const [lo, hi] = high === undefined ? [0, low] : [low, high];
+  integers(low: number, high?: number | null): number;
+  integers(low: number, high: number | null | undefined, size: Size): NDArray;
+  integers(low: number, high?: number | null, size?: Size): number | NDArray {
+    const [lo, hi] = high === undefined || high === null ? [0, low] : [low, high];
     checkRange(lo, hi, 'integers');
-    return lo + this.bounded(hi - lo - 1);
+    const rng = hi - lo - 1;
+    return size === undefined ? lo + this.bounded(rng) : this.sized('integers', size, () => lo + this.bounded(rng));
   }
 
   /** `integers(low, high, size)`. */

@@ -1,7 +1,7 @@
 // Convolution 2D layer (EpyNN convolution/models.py). Math: docs/Convolution.md
 import { type Activation, nameOf, relu } from '../activation/functions.js';
 import { checkBoolean, checkFunction, checkInteger, checkOptions, checkPair, checkLayerInput } from '../commons/checks.js';
-import { Layer } from '../commons/models.js';
+import { Layer, INDEPENDENT_TRAITS, type LayerTraits } from '../commons/models.js';
 import type { NDArray } from '../commons/ndarray.js';
 import { type Initializer, initializerName, xavier } from '../initialization/functions.js';
 import { ConvScratch } from '../kernels/conv.js';
@@ -97,6 +97,11 @@ export class Convolution extends Layer {
 
     this.activation = { activate: nameOf(activate) };
     this.trainable = true;
+  }
+
+  /** Samples independent in every mode; draws nothing; no batch statistics; no clipping. */
+  override get traits(): LayerTraits {
+    return INDEPENDENT_TRAITS;
   }
 
   computeShapes(A: NDArray): void {

@@ -1,7 +1,7 @@
 // Shapes, parameters and gradients of the Convolution layer (EpyNN convolution/parameters.py).
 import { stateError } from '../commons/checks.js';
 import { ShapeError } from '../commons/errors.js';
-import { sgdUpdate } from '../commons/models.js';
+import { optimizerUpdate } from '../commons/models.js';
 import { type NDArray, fmt, zeros } from '../commons/ndarray.js';
 import { convGradW } from '../kernels/conv.js';
 import { checkConvParameters, checkRank4, convDims } from './dims.js';
@@ -76,7 +76,7 @@ export function convolutionComputeGradients(layer: Convolution): void {
   layer.g.db = db;
 }
 
-/** Update parameters from gradients for layer: p -= lrate[e] · g (lrate scheduled per epoch). */
+/** Update parameters from gradients for layer with its optimizer (EpyNN: p -= lrate[e] · g, lrate scheduled per epoch). */
 export function convolutionUpdateParameters(layer: Convolution): void {
-  sgdUpdate(layer);
+  optimizerUpdate(layer);
 }

@@ -1,7 +1,7 @@
 // Dense (fully connected) layer (EpyNN dense/models.py). Math: docs/Dense.md
 import { type Activation, nameOf, sigmoid } from '../activation/functions.js';
 import { checkFunction, checkInteger, checkOptions, checkLayerInput } from '../commons/checks.js';
-import { Layer } from '../commons/models.js';
+import { Layer, INDEPENDENT_TRAITS, type LayerTraits } from '../commons/models.js';
 import type { NDArray } from '../commons/ndarray.js';
 import { type Initializer, initializerName, xavier } from '../initialization/functions.js';
 import type { HPars } from '../settings.js';
@@ -29,6 +29,9 @@ export interface DenseOptions {
 /** The option names `new Dense` accepts. */
 export const DENSE_OPTIONS = ['units', 'activate', 'initialization', 'seHPars'] as const;
 
+/** Dense's traits: INDEPENDENT_TRAITS, and softmax allowed as its activation. */
+const DENSE_TRAITS: LayerTraits = Object.freeze({ ...INDEPENDENT_TRAITS, softmaxJacobian: true });
+
 /**
  * Fully connected layer: Z = X · W + b, A = f(Z), with X (m, n), W (n, u), b (1, u).
  * Softmax is supported through its Jacobian (exact gradient, temperature included).
@@ -49,6 +52,11 @@ export class Dense extends Layer {
     this.initialization = initialization;
     this.activation = { activate: nameOf(activate) };
     this.trainable = true;
+  }
+
+  /** Samples independent in every mode; draws nothing; no batch statistics; no clipping; softmax's full Jacobian in backward. */
+  override get traits(): LayerTraits {
+    return DENSE_TRAITS;
   }
 
   computeShapes(A: NDArray): void {

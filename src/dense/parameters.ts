@@ -2,7 +2,7 @@
 import { checkShapesKnown, checkSize, stateError } from '../commons/checks.js';
 import { ShapeError } from '../commons/errors.js';
 import { gemmTN, gemmTNSmallN, smallN } from '../commons/gemm.js';
-import { sgdUpdate } from '../commons/models.js';
+import { optimizerUpdate } from '../commons/models.js';
 import { NDArray, fmt, zeros } from '../commons/ndarray.js';
 import type { Dense } from './models.js';
 
@@ -54,7 +54,7 @@ export function denseComputeGradients(layer: Dense): void {
 
   // (1) Gradient of the loss with respect to W, b
   // The gradient arrays of the previous batch are reused when their shapes still fit (no 400 KB
-  // allocation per batch for a 784×64 layer); sgdUpdate reads them right after this call.
+  // allocation per batch for a 784×64 layer); optimizerUpdate reads them right after this call.
   const gW = reuse(layer.g.dW, [n, u]); // (1.1) dL/dW (n, u)
   const gb = reuse(layer.g.db, [1, u]); // (1.2) dL/db (1, u)
   const dW = gW.data;
@@ -79,7 +79,7 @@ function reuse(prev: NDArray | undefined, shape: [number, number]): NDArray {
     : zeros(shape);
 }
 
-/** Update parameters from gradients for layer: p -= lrate[e] · g. */
+/** Update parameters from gradients for layer with its optimizer (EpyNN: p -= lrate[e] · g). */
 export function denseUpdateParameters(layer: Dense): void {
-  sgdUpdate(layer);
+  optimizerUpdate(layer);
 }

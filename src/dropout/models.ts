@@ -1,5 +1,5 @@
 // Dropout layer (EpyNN epynn/dropout/models.py).
-import { Layer } from '../commons/models.js';
+import { Layer, INDEPENDENT_TRAITS, type LayerTraits } from '../commons/models.js';
 import { EpyNNError, NonFiniteError } from '../commons/errors.js';
 import { checkOptions, show, checkLayerInput } from '../commons/checks.js';
 import type { NDArray } from '../commons/ndarray.js';
@@ -29,9 +29,12 @@ export interface DropoutOptions {
 /** The option names `new Dropout` accepts. */
 export const DROPOUT_OPTIONS = ['dropProb', 'axis', 'seHPars'] as const;
 
+/** Dropout's traits: samples independent, draws random numbers in forward while training. */
+const DROPOUT_TRAITS: LayerTraits = Object.freeze({ ...INDEPENDENT_TRAITS, drawsRandom: true });
+
 /**
  * Inverted dropout: A = X ⊙ D / (1 − dropProb) with D a 0/1 mask kept where uniform > dropProb.
- * Active only while the model trains (`layer.training === true`); otherwise forward and backward
+ * Active only while the model trains (`layer.mode.phase === 'training'`); otherwise forward and backward
  * are the identity. NOTE: EpyNN has no such flag and also drops during evaluate()/predict().
  *
  * The mask is drawn from `layer.rng.uniform()` in row-major order of the mask shape `fs.D`;
@@ -40,11 +43,6 @@ export const DROPOUT_OPTIONS = ['dropProb', 'axis', 'seHPars'] as const;
 export class Dropout extends Layer {
   /** EpyNN `d['a']`: axes on which the mask has size 1 (kept here, as `d` only holds numbers). */
   axis: number[];
-  /**
-   * @internal The uniforms of the next mask, drawn beforehand (src/parallel draws the whole batch's
-   * mask from `rng` in the usual order and hands each shard its rows); undefined: drawn in forward.
-   */
-  presetUniforms: Float64Array | undefined;
 
   constructor(options?: DropoutOptions) {
     const opts = checkOptions('Dropout', options, DROPOUT_OPTIONS, { call: 'new Dropout', primary: 'dropProb', example: '0.5' });
@@ -66,6 +64,18 @@ export class Dropout extends Layer {
   /** Drop probability (EpyNN `d['d']`). */
   get dropProb(): number {
     return this.d.d;
+  }
+
+  /** Samples independent; draws its mask from `rng` while training (randomShape, presetUniforms). */
+  override get traits(): LayerTraits {
+    return DROPOUT_TRAITS;
+  }
+
+  /** The mask shape for m samples of shape `sample`: 1 on the broadcast axes (fs.D). */
+  override randomShape(m: number, sample: readonly number[]): number[] {
+    const ndim = sample.length + 1;
+    const axes = this.axis.map((a) => (a < 0 ? a + ndim : a));
+    return [m, ...sample].map((s, ax) => (axes.includes(ax) ? 1 : s));
   }
 
   computeShapes(A: NDArray): void {

@@ -1,7 +1,7 @@
 // Embedding: EpyNN's input/data layer. It holds the datasets, builds mini-batches, and passes X through.
 import { checkBoolean, checkOptions, show } from '../commons/checks.js';
 import { EpyNNError, ShapeError } from '../commons/errors.js';
-import { DataSet, Layer } from '../commons/models.js';
+import { DataSet, Layer, INDEPENDENT_TRAITS, type LayerTraits } from '../commons/models.js';
 import { NDArray, fmt } from '../commons/ndarray.js';
 import { NumpyRng } from '../commons/numpy_rng.js';
 import { embeddingBackward } from './backward.js';
@@ -222,6 +222,11 @@ export class Embedding extends Layer {
       YEncode: this.YEncode,
       XScale: this.XScale,
     };
+  }
+
+  /** Samples independent in every mode; draws nothing; no batch statistics; no clipping. */
+  override get traits(): LayerTraits {
+    return INDEPENDENT_TRAITS;
   }
 
   computeShapes(A: NDArray): void {

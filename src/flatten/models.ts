@@ -1,6 +1,6 @@
 // Flatten layer (EpyNN flatten/models.py): (m, ...) -> (m, n), no parameters.
 import { checkOptions, checkLayerInput } from '../commons/checks.js';
-import { Layer } from '../commons/models.js';
+import { Layer, INDEPENDENT_TRAITS, type LayerTraits } from '../commons/models.js';
 import type { NDArray } from '../commons/ndarray.js';
 import { flattenBackward } from './backward.js';
 import { flattenForward } from './forward.js';
@@ -20,6 +20,11 @@ export class Flatten extends Layer {
     checkOptions('Flatten', options, [], { call: 'new Flatten' });
     super('Flatten');
     this.trainable = false;
+  }
+
+  /** Samples independent in every mode; draws nothing; no batch statistics; no clipping. */
+  override get traits(): LayerTraits {
+    return INDEPENDENT_TRAITS;
   }
 
   computeShapes(A: NDArray): void {

@@ -2,7 +2,7 @@
 import { type Activation, nameOf, sigmoid, tanh } from '../activation/functions.js';
 import { checkBoolean, checkFunction, checkInteger, checkOptions, checkSizes, checkLayerInput } from '../commons/checks.js';
 import { clipGradient } from '../commons/maths.js';
-import { Layer } from '../commons/models.js';
+import { Layer, INDEPENDENT_TRAITS, CLIPPING_TRAITS, type LayerTraits } from '../commons/models.js';
 import type { NDArray } from '../commons/ndarray.js';
 import { type Initializer, initializerName, orthogonal } from '../initialization/functions.js';
 import type { HPars } from '../settings.js';
@@ -92,6 +92,11 @@ export class GRU extends Layer {
     this.trainable = true;
   }
 
+  /** Samples independent; computeGradients clips by the norm when `clipGradients` (the engine clips the summed shards). */
+  override get traits(): LayerTraits {
+    return this.clipGradients ? CLIPPING_TRAITS : INDEPENDENT_TRAITS;
+  }
+
   computeShapes(A: NDArray): void {
     gruComputeShapes(this, A);
     checkSizes(this.name, this.fs); // parameters and hidden states within the array size limit
@@ -119,7 +124,8 @@ export class GRU extends Layer {
 
   computeGradients(): void {
     gruComputeGradients(this);
-    if (this.clipGradients) clipGradient(this);
+    // In shard mode (src/parallel) the engine clips the summed gradients of the batch instead
+    if (this.clipGradients && !this.mode.shard) clipGradient(this);
   }
 
   updateParameters(): void {

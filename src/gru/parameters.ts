@@ -1,6 +1,6 @@
 // GRU shapes, parameters and gradients (EpyNN gru/parameters.py).
 import { checkShapesKnown } from '../commons/checks.js';
-import { sgdUpdate } from '../commons/models.js';
+import { optimizerUpdate } from '../commons/models.js';
 import { type NDArray, zeros } from '../commons/ndarray.js';
 import { checkSequenceInput, dataOf, checkBackwardDone, stepsProduct, stepsSum } from '../commons/recurrent.js';
 import type { GRU } from './models.js';
@@ -95,7 +95,7 @@ export function gruComputeGradients(layer: GRU): void {
   stepsSum(dbr, dr_, ms, u); // (3.3) dL/dbr
 }
 
-/** Gradient descent on every gate's U, V, b. */
+/** Updates every gate's U, V, b with the layer's optimizer (EpyNN: gradient descent). */
 export function gruUpdateParameters(layer: GRU): void {
-  sgdUpdate(layer);
+  optimizerUpdate(layer);
 }

@@ -13,6 +13,8 @@ import { Embedding } from '../embedding/models.js';
 import { getInitializer, initializerName, type Initializer } from '../initialization/functions.js';
 import { EpyNN } from '../network/models.js';
 import { setModelFormat } from '../network/hooks.js';
+import { type Optimizer, epynnSGD } from '../optimizers/optimizer.js';
+import { optimizerFromConfig, optimizerNames } from '../optimizers/index.js';
 import type { HPars } from '../settings.js';
 import { Crc32Text, base64Decode, base64Encode, bytesToFloat64, crc32, float64ToBytes } from './bytes.js';
 import { type ReadLimits, maxParametersOf, valueBudget } from './limits.js';
@@ -21,8 +23,20 @@ import { checkModelDocument, checkNumber, checkTree, isObject, shown } from './s
 
 /** The `format` field of every model file. */
 export const FORMAT_NAME = 'epynn-ts/model';
-/** The format version this code writes and reads. */
-export const FORMAT_VERSION = 2;
+/** The format version this code writes (it reads 1 to this one). 3: the optimizer, its state and the clipping. */
+export const FORMAT_VERSION = 3;
+
+/** An optimizer in a model file: its registered name and the options it was made with. */
+export interface OptimizerJSON {
+  name: string;
+  config: Record<string, number | boolean>;
+}
+
+/** A layer's optimizer state in a model file: its update count and the state vectors by parameter key. */
+export interface OptimizerStateJSON {
+  steps: number;
+  s: Record<string, ArrayJSON>;
+}
 
 /** An array: shape, float64 little-endian bytes in base64, CRC-32 of those bytes. */
 export interface ArrayJSON {
@@ -51,6 +65,10 @@ export interface LayerJSON {
   fs: Record<string, number[]>;
   bs: Record<string, number[]>;
   params: Record<string, ArrayJSON>;
+  /** Version 3: the layer's own optimizer (null: the model's). */
+  optimizer?: OptimizerJSON | null;
+  /** Version 3: the optimizer state (null before any update). */
+  optimizerState?: OptimizerStateJSON | null;
 }
 
 /** A dataset of a ModelJSON written with includeData: features X and labels Y. */
@@ -82,6 +100,14 @@ export interface ModelJSON {
     metrics: Record<string, NumberJSON[][]>;
     /** 'epynn' for a model initialized with compat: 'epynn' (absent or null otherwise). */
     compat?: 'epynn' | null;
+    /** Version 3: the model's optimizer (absent in older files: EpyNN's SGD). */
+    optimizer?: OptimizerJSON;
+    /** Version 3: global gradient clipping (null: none). */
+    clipNorm?: number | null;
+    clipValue?: number | null;
+    /** Version 3: the factor on the scheduled learning rates and its floor (reduceLROnPlateau); absent: 1 and 0. */
+    lrScale?: number;
+    lrFloor?: number;
   };
   layers: LayerJSON[];
   embedding: {
@@ -194,8 +220,14 @@ function hydrate(config: Record<string, unknown>, where: string): Record<string,
 
 const layerWhere = (i: number, layer: { name?: string; type?: string }): string => `layer ${i} (${layer.name ?? layer.type})`;
 
+/** @internal modelToJSON's options for src/parallel's replicas: no optimizer (replicas never update). */
+export interface ReplicaJSONOptions extends ToJSONOptions {
+  /** Leave out the optimizers and their state (the replica reads as EpyNN's SGD). */
+  withoutOptimizer?: boolean;
+}
+
 /** The model as a plain JSON object (see docs/FORMAT.md). Parameters are stored bit-exact. */
-export function modelToJSON(model: EpyNN, { includeData = false }: ToJSONOptions = {}): ModelJSON {
+export function modelToJSON(model: EpyNN, { includeData = false, withoutOptimizer = false }: ReplicaJSONOptions = {}): ModelJSON {
   const where = 'EpyNN.toJSON';
   const emb = model.embedding;
   const layers = model.layers.map((layer, i): LayerJSON => {
@@ -211,6 +243,8 @@ export function modelToJSON(model: EpyNN, { includeData = false }: ToJSONOptions
     for (const [k, v] of Object.entries(layer.d)) d[k] = encodeNumber(v);
     const shapes = (s: Record<string, Shape>): Record<string, number[]> =>
       Object.fromEntries(Object.entries(s).map(([k, v]) => [k, [...v]]));
+    const state: Record<string, ArrayJSON> = {};
+    if (!withoutOptimizer) for (const [k, v] of Object.entries(layer.s)) if (Object.hasOwn(layer.p, k)) state[k] = encodeArray(new NDArray(v, [v.length]));
     return {
       type: layer.name,
       config,
@@ -222,6 +256,8 @@ export function modelToJSON(model: EpyNN, { includeData = false }: ToJSONOptions
       fs: shapes(layer.fs),
       bs: shapes(layer.bs),
       params,
+      optimizer: layer.ownOptimizer === undefined || withoutOptimizer ? null : optimizerJSON(layer.ownOptimizer, w),
+      optimizerState: (layer.steps === 0 && Object.keys(state).length === 0) || withoutOptimizer ? null : { steps: layer.steps, s: state },
     };
   });
   const metrics: Record<string, NumberJSON[][]> = {};
@@ -246,6 +282,11 @@ export function modelToJSON(model: EpyNN, { includeData = false }: ToJSONOptions
       seHPars: { ...model.seHPars },
       metrics,
       compat: model.compat ?? null,
+      optimizer: withoutOptimizer ? undefined : optimizerJSON(model.optimizer, `${where}: model`),
+      clipNorm: model.clipNorm ?? null,
+      clipValue: model.clipValue ?? null,
+      lrScale: model.lrScale,
+      lrFloor: model.lrFloor,
     },
     layers,
     embedding: {
@@ -259,6 +300,14 @@ export function modelToJSON(model: EpyNN, { includeData = false }: ToJSONOptions
   };
   doc.checksum = modelChecksum(doc);
   return doc;
+}
+
+/** An optimizer as { name, config }; one that can not be made again from them is refused (registerOptimizer). */
+function optimizerJSON(opt: Optimizer, w: string): OptimizerJSON {
+  if (!optimizerNames().includes(opt.name)) {
+    throw new EpyNNError(`${w}: the optimizer '${opt.name}' is not registered; call registerOptimizer('${opt.name}', factory) first`);
+  }
+  return { name: opt.name, config: JSON.parse(JSON.stringify(opt.config)) as Record<string, number | boolean> };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -323,6 +372,7 @@ export const MAX_SAMPLE_ELEMENTS = 2 ** 24;
 const TOP_FIELDS: Record<number, readonly string[]> = {
   1: ['format', 'version', 'created', 'model', 'layers', 'embedding'],
   2: ['format', 'version', 'created', 'checksum', 'model', 'layers', 'embedding'],
+  3: ['format', 'version', 'created', 'checksum', 'model', 'layers', 'embedding'],
 };
 
 /** Any error met while reading, as a ModelFileError (others would be a bug: the message says so). */
@@ -357,7 +407,7 @@ export function checkModelJSON(json: unknown, where = 'EpyNN.fromJSON'): ModelJS
     const version = json.version;
     if (typeof version !== 'number' || !Object.hasOwn(TOP_FIELDS, version)) {
       throw new ModelFileError(
-        `${where}: unsupported format version ${shown(version)}; this epynn-ts reads versions ${Object.keys(TOP_FIELDS).join(' and ')}` +
+        `${where}: unsupported format version ${shown(version)}; this epynn-ts reads versions ${Object.keys(TOP_FIELDS).slice(0, -1).join(', ')} and ${Object.keys(TOP_FIELDS).slice(-1)[0]}` +
           (typeof version === 'number' && version > FORMAT_VERSION ? ' (written by a newer epynn-ts: upgrade)' : ''),
       );
     }
@@ -422,7 +472,7 @@ function firstDifference(stored: unknown, built: unknown, path: string): string 
 }
 
 /** (3) Hyperparameters (layers marked 'model' share the model's object), loss, metrics, epochs. */
-function restoreModelFields(model: EpyNN, json: ModelJSON): void {
+function restoreModelFields(model: EpyNN, json: ModelJSON, where: string): void {
   const m = json.model;
   model.ts = m.ts;
   model.uname = m.uname;
@@ -441,6 +491,17 @@ function restoreModelFields(model: EpyNN, json: ModelJSON): void {
   model.e = m.e;
   model.epochs = m.epochs;
   model.epochsDone = m.epochsDone;
+  // Version 3: the optimizer and the clipping (older files: EpyNN's SGD, none)
+  model.optimizer = m.optimizer === undefined ? epynnSGD : optimizerFromConfig(`${where}: model.optimizer`, m.optimizer.name, m.optimizer.config);
+  model.clipNorm = m.clipNorm ?? undefined;
+  model.clipValue = m.clipValue ?? undefined;
+  model.lrScale = m.lrScale ?? 1;
+  model.lrFloor = m.lrFloor ?? 0;
+  json.layers.forEach((entry, i) => {
+    const layer = model.layers[i];
+    layer.modelOptimizer = model.optimizer;
+    layer.ownOptimizer = entry.optimizer === undefined || entry.optimizer === null ? undefined : optimizerFromConfig(`${where}: ${layerWhere(i, entry)}.optimizer`, entry.optimizer.name, entry.optimizer.config);
+  });
 }
 
 /** (4) Embedding: element map, label count and (optionally) the datasets, checked against inputShape. */
@@ -592,8 +653,28 @@ function restoreLayerState(model: EpyNN, json: ModelJSON, where: string): void {
     layer.trainable = entry.trainable;
     layer.e = json.model.e;
     layer.rng = restoreRng(entry.rng);
+    restoreOptimizerState(layer, entry, `${where}: ${layerWhere(i, entry)}`);
     model.network.set(layer, { Layer: layer.name, Activation: { ...layer.activation }, Dimensions: layer.d, FW_Shapes: layer.fs, BW_Shapes: layer.bs });
   });
+}
+
+/** The layer's optimizer state (version 3): one state array per parameter, slots × its size values. */
+function restoreOptimizerState(layer: Layer, entry: LayerJSON, w: string): void {
+  layer.s = {};
+  layer.steps = 0;
+  const st = entry.optimizerState;
+  if (st === undefined || st === null) return;
+  const slots = layer.optimizer.slots;
+  for (const [k, a] of Object.entries(st.s)) {
+    const P = layer.p[k];
+    if (P === undefined) throw new ModelFileError(`${w}: optimizerState.s.${k} is not a parameter of this layer (it has ${Object.keys(layer.p).join(', ') || 'none'})`);
+    const want = slots * P.data.length;
+    if (a.shape.length !== 1 || a.shape[0] !== want) {
+      throw new ModelFileError(`${w}: optimizerState.s.${k} has shape ${fmt(a.shape)}, the optimizer '${layer.optimizer.name}' keeps ${slots} × ${P.data.length} = ${want} values for it`);
+    }
+    layer.s[k] = decodeArray(a, `${w}: optimizerState.s.${k}`).data;
+  }
+  layer.steps = st.steps;
 }
 
 /**
@@ -615,7 +696,7 @@ export function modelFromJSON(input: ModelJSON | string, where = 'EpyNN.fromJSON
     if (!(layers[0] instanceof Embedding)) throw new ModelFileError(`${where}: the first layer must be an Embedding, got ${layers[0].name}`);
     const model = new EpyNN(layers, json.model.name);
     // (3)-(6)
-    restoreModelFields(model, json);
+    restoreModelFields(model, json, where);
     restoreEmbedding(model, json, where);
     if (json.model.initialized) restoreParameters(model, json, where, maxParameters);
     restoreLayerState(model, json, where);

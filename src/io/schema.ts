@@ -206,7 +206,11 @@ export function checkRngState(v: unknown, where: string, path: string): void {
 /** The `model` section. */
 function checkModelSection(v: unknown, where: string): Record<string, unknown> {
   const path = 'model';
-  const m = checkObject(v, where, path, ['name', 'uname', 'ts', 'loss', 'seed', 'initialized', 'e', 'epochs', 'epochsDone', 'seHPars', 'metrics'], ['compat']);
+  const m = checkObject(v, where, path, ['name', 'uname', 'ts', 'loss', 'seed', 'initialized', 'e', 'epochs', 'epochsDone', 'seHPars', 'metrics'], ['compat', 'optimizer', 'clipNorm', 'clipValue', 'lrScale', 'lrFloor']);
+  if (m.lrScale !== undefined) checkNumber(m.lrScale, where, `${path}.lrScale`, { above: 0, max: 1 });
+  if (m.lrFloor !== undefined) checkNumber(m.lrFloor, where, `${path}.lrFloor`, { min: 0 });
+  if (m.optimizer !== undefined) checkOptimizerJSON(m.optimizer, where, `${path}.optimizer`);
+  for (const k of ['clipNorm', 'clipValue']) if (m[k] !== undefined && m[k] !== null) checkNumber(m[k], where, `${path}.${k}`, { above: 0 });
   if (m.compat !== undefined && m.compat !== null && m.compat !== 'epynn') fail(where, `${path}.compat`, `expected "epynn" or null, got ${shown(m.compat)}`);
   checkString(m.name, where, `${path}.name`);
   checkString(m.uname, where, `${path}.uname`);
@@ -233,9 +237,24 @@ function checkModelSection(v: unknown, where: string): Record<string, unknown> {
   return m;
 }
 
+/** An optimizer: { name, config } with a config of numbers and booleans (the factory checks the values). */
+function checkOptimizerJSON(v: unknown, where: string, path: string): void {
+  const o = checkObject(v, where, path, ['name', 'config']);
+  checkString(o.name, where, `${path}.name`, 200);
+  checkRecord(o.config, where, `${path}.config`, (x, p) => {
+    if (typeof x !== 'boolean') checkNumber(x, where, p);
+  });
+}
+
 /** One entry of `layers` (its config is checked by the layer's constructor, its d/fs/params against the architecture). */
 function checkLayerEntry(v: unknown, where: string, path: string): void {
-  const l = checkObject(v, where, path, ['type', 'config', 'seHPars', 'trainable', 'd', 'o', 'rng', 'fs', 'bs', 'params']);
+  const l = checkObject(v, where, path, ['type', 'config', 'seHPars', 'trainable', 'd', 'o', 'rng', 'fs', 'bs', 'params'], ['optimizer', 'optimizerState']);
+  if (l.optimizer !== undefined && l.optimizer !== null) checkOptimizerJSON(l.optimizer, where, `${path}.optimizer`);
+  if (l.optimizerState !== undefined && l.optimizerState !== null) {
+    const st = checkObject(l.optimizerState, where, `${path}.optimizerState`, ['steps', 's']);
+    checkNumber(st.steps, where, `${path}.optimizerState.steps`, { int: true, min: 0, max: Number.MAX_SAFE_INTEGER });
+    checkRecord(st.s, where, `${path}.optimizerState.s`, (x, p) => checkArrayJSON(x, where, p));
+  }
   checkString(l.type, where, `${path}.type`, 200);
   checkRecord(l.config, where, `${path}.config`, () => undefined);
   if (l.seHPars !== 'model' && l.seHPars !== null) checkHPars(l.seHPars, where, `${path}.seHPars`);

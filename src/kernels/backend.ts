@@ -65,3 +65,11 @@ export function kernelArray(n: number): Float64Array {
   const rt = wasmKernels();
   return (rt !== null ? rt.residentArray(n) : null) ?? new Float64Array(n);
 }
+
+/**
+ * Releases an array from kernelArray that will never be used again: its block of the WebAssembly
+ * memory is reused at once (else only after a garbage collection). Nothing for an ordinary array.
+ */
+export function releaseKernelArray(a: Float64Array): void {
+  wasm?.releaseArray(a);
+}

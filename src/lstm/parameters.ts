@@ -1,6 +1,6 @@
 // LSTM shapes, parameters and gradients (EpyNN lstm/parameters.py).
 import { checkShapesKnown } from '../commons/checks.js';
-import { sgdUpdate } from '../commons/models.js';
+import { optimizerUpdate } from '../commons/models.js';
 import { type NDArray, zeros } from '../commons/ndarray.js';
 import { checkSequenceInput, dataOf, checkBackwardDone, stepsProduct, stepsSum } from '../commons/recurrent.js';
 import type { LSTM } from './models.js';
@@ -100,7 +100,7 @@ export function lstmComputeGradients(layer: LSTM): void {
   stepsSum(dbf, df_, ms, u); // (4.3) dL/dbf
 }
 
-/** Gradient descent on every gate's U, V, b. */
+/** Updates every gate's U, V, b with the layer's optimizer (EpyNN: gradient descent). */
 export function lstmUpdateParameters(layer: LSTM): void {
-  sgdUpdate(layer);
+  optimizerUpdate(layer);
 }

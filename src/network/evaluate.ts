@@ -2,6 +2,7 @@ import { evaluateMetric } from '../commons/metrics.js';
 import type { NDArray } from '../commons/ndarray.js';
 import { modelForward, modelForwardBatched } from './forward.js';
 import { decide } from './predict.js';
+import { withMode } from './mode.js';
 import type { EpyNN } from './models.js';
 
 /**
@@ -15,7 +16,7 @@ export function modelEvaluate(model: EpyNN): void {
   [emb.dtrain, emb.dval, emb.dtest].forEach((dset, k) => {
     if (!dset.active || dset.Y === undefined) return;
     // compat: 'epynn': one forward per set, as EpyNN (Dropout draws its masks here too, in EpyNN's order)
-    dset.A = model.compat === 'epynn' ? modelForward(model, dset.X) : modelForwardBatched(model, dset.X);
+    dset.A = model.compat === 'epynn' ? withMode(model, 'evaluation', {}, () => modelForward(model, dset.X)) : modelForwardBatched(model, dset.X, undefined, 'evaluation');
     dset.P = decide(dset.A, dset.Y.shape[1] > 1);
     for (const name of Object.keys(model.metrics)) {
       model.metrics[name][k].push(evaluateMetric(name, dset.Y, dset.A));

@@ -44,6 +44,8 @@ export class TrainingGuard {
   private lengths: number[][] = [];
   /** Every layer's random state at the start of the epoch, and the Embedding's batch order (compat). */
   private rngs: RngState[] = [];
+  /** Per layer: the optimizer state (by parameter key) and update count at the epoch's start. */
+  private optimizerStates: { s: Record<string, Float64Array>; steps: number }[] = [];
   private zipOrder: number[] | undefined;
   private losses: number[] = [];
   private warned = false;
@@ -89,14 +91,15 @@ export class TrainingGuard {
   startEpoch(): void {
     this.snapshot = this.model.layers.map((layer) => Object.values(layer.p).map((P) => P.data.slice()));
     this.rngs = this.model.layers.map((layer) => layer.rng.state());
+    this.optimizerStates = this.model.layers.map((layer) => ({ s: Object.fromEntries(Object.entries(layer.s).map(([k, v]) => [k, v.slice()])), steps: layer.steps }));
     const zip = this.model.embedding.zipOrder;
     this.zipOrder = zip === undefined ? undefined : [...zip];
     this.lengths = Object.values(this.model.metrics).map((sets) => sets.map((values) => values.length));
   }
 
   /**
-   * Puts the parameters (in place: arrays shared with others stay shared) and the random states of
-   * the last good epoch back, so that training again continues exactly from there.
+   * Puts the parameters (in place: arrays shared with others stay shared), the optimizer state and the
+   * random states of the last good epoch back, so that training again continues exactly from there.
    */
   restore(): void {
     const m = this.model;
@@ -106,6 +109,11 @@ export class TrainingGuard {
         if (saved !== undefined && saved.length === P.data.length) P.data.set(saved);
       });
       if (this.rngs[i] !== undefined) layer.rng = restoreRng(this.rngs[i]);
+      const opt = this.optimizerStates[i];
+      if (opt !== undefined) {
+        layer.s = opt.s;
+        layer.steps = opt.steps;
+      }
     });
     if (this.zipOrder !== undefined) m.embedding.zipOrder = [...this.zipOrder];
     m.epochs = m.epochsDone;

@@ -1,6 +1,7 @@
 import { checkLayerOutput } from '../commons/models.js';
 import { NDArray } from '../commons/ndarray.js';
 import { parallelEngine } from './hooks.js';
+import { withMode } from './mode.js';
 import type { EpyNN } from './models.js';
 
 /** Forward propagate X through every layer; returns the output of the last layer. */
@@ -24,23 +25,19 @@ export const EVAL_BATCH = 32;
  * Forward pass over many samples, `batch` at a time, with the outputs concatenated. Gives the same
  * outputs as one forward pass (outside training every layer treats samples independently), with the
  * caches of a single batch instead of the whole set in memory. Only the last layer's output is kept
- * (copied out), so the layers reuse their output buffers from chunk to chunk (Layer.reuseOutputs):
+ * (copied out), so the layers reuse their output buffers from chunk to chunk (Mode.reuseOutputs):
  * no fresh multi-megabyte arrays per chunk, and on the WebAssembly backend the kernels work in place.
+ * No backward follows (Mode.forwardOnly): layers that can keep less do.
  */
-export function modelForwardBatched(model: EpyNN, X: NDArray, batch = EVAL_BATCH): NDArray {
+export function modelForwardBatched(model: EpyNN, X: NDArray, batch = EVAL_BATCH, phase: 'evaluation' | 'prediction' = 'prediction'): NDArray {
   // The same chunks over several threads when src/parallel takes them (the same outputs)
-  const spread = parallelEngine()?.forward(model, X, batch);
+  const spread = parallelEngine()?.forward(model, X, batch, phase);
   if (spread !== undefined) return spread;
   const m = X.shape[0];
   const xRow = m === 0 ? 0 : X.data.length / m;
   let out: Float64Array | undefined;
   let outShape: number[] = [];
-  const reuse = model.layers.map((layer) => layer.reuseOutputs);
-  for (const layer of model.layers) layer.reuseOutputs = true;
-  // No backward follows: layers that can keep less (Layer.forwardOnly) do
-  const only = model.layers.map((layer) => layer.forwardOnly);
-  for (const layer of model.layers) layer.forwardOnly = true;
-  try {
+  withMode(model, phase, { reuseOutputs: true }, () => {
     for (let start = 0; start < m; start += batch) {
       const end = Math.min(m, start + batch);
       const chunk = m <= batch ? X : new NDArray(X.data.subarray(start * xRow, end * xRow), [end - start, ...X.shape.slice(1)]);
@@ -52,12 +49,7 @@ export function modelForwardBatched(model: EpyNN, X: NDArray, batch = EVAL_BATCH
       }
       out.set(A.data, start * aRow);
     }
-  } finally {
-    model.layers.forEach((layer, i) => {
-      layer.reuseOutputs = reuse[i];
-      layer.forwardOnly = only[i];
-    });
-  }
-  if (out === undefined) return modelForward(model, X); // no samples: whatever the layers make of it
+  });
+  if (out === undefined) return withMode(model, phase, {}, () => modelForward(model, X)); // no samples: whatever the layers make of it
   return new NDArray(out, outShape);
 }

@@ -4,7 +4,7 @@
 // file helpers). So `io -> network` is the only runtime direction between the two folders.
 import { EpyNNError } from '../commons/errors.js';
 import type { PlotOptions } from '../commons/plot.js';
-import type { ModelJSON, ToJSONOptions } from '../io/library.js';
+import type { ModelJSON, ReplicaJSONOptions, ToJSONOptions } from '../io/library.js';
 import type { NDArray } from '../commons/ndarray.js';
 import type { EpyNN } from './models.js';
 
@@ -21,7 +21,7 @@ export interface NodeIO {
 
 /** Our JSON format (docs/FORMAT.md), as registered by src/io/library.ts. */
 export interface ModelFormat {
-  toJSON(model: EpyNN, options: ToJSONOptions): ModelJSON;
+  toJSON(model: EpyNN, options: ReplicaJSONOptions): ModelJSON;
   fromJSON(json: ModelJSON | string): EpyNN;
 }
 
@@ -60,26 +60,24 @@ export function modelFormat(where: string): ModelFormat {
 /**
  * Training one batch in shards (src/parallel): `step` runs forward and backward of every shard (on this
  * thread and on worker threads) and leaves the sum of the shards' gradients in each layer's `g`, in a
- * fixed order; `update` then clips where a layer asks for it and updates every layer's parameters.
+ * fixed order; the training loop then updates (network/update.ts: clipping where a layer declares it, the optimizer).
  */
 export interface ShardedTrainer {
   /** Forward and backward of one batch in shards; returns the network output for the whole batch. */
   step(X: NDArray, Y: NDArray): NDArray;
-  /** Applies the summed gradients: each layer's clipping (LSTM, GRU) and updateParameters, last layer first. */
-  update(): void;
   /** Ends the train() call: drops the data copied for it (the workers stay, idle). */
   close(): void;
 }
 
 /** What src/parallel provides to the network (registered when it is loaded). */
 export interface ParallelEngine {
-  /** A sharded trainer for one train() call, or undefined to train each batch whole (compat mode, custom layers). */
+  /** A sharded trainer for one train() call, or undefined to train each batch whole (compat mode, layers whose traits forbid shards). */
   trainer(model: EpyNN): ShardedTrainer | undefined;
   /**
    * The forward pass of many samples, `batch` at a time, spread over the threads; undefined when it
    * runs here as one thread does (modelForwardBatched then runs it; the outputs are the same).
    */
-  forward(model: EpyNN, X: NDArray, batch: number): NDArray | undefined;
+  forward(model: EpyNN, X: NDArray, batch: number, phase: 'evaluation' | 'prediction'): NDArray | undefined;
 }
 
 let parallel: ParallelEngine | undefined;

@@ -66,8 +66,8 @@ export function modelInitialize(model: EpyNN, params = true): void {
   for (const layer of model.layers) {
     model.network.set(layer, { Layer: layer.name, Activation: { ...layer.activation }, Dimensions: layer.d });
 
-    // Dense handles the softmax Jacobian (hadamard); other layers do not
-    if (Object.values(layer.activation).includes('softmax') && layer.name !== 'Dense') {
+    // Dense handles the softmax Jacobian (hadamard); a layer that does not declare it can not use softmax
+    if (Object.values(layer.activation).includes('softmax') && !layer.traits.softmaxJacobian) {
       throw checkFailed(layer, 'initialize', new EpyNNError(`Softmax can not be used with ${layer.name}, only with Dense`));
     }
     out.line(`Layer: ${layer.name}`);

@@ -1,5 +1,5 @@
 // The EpyNN network: a list of layers starting with an Embedding (EpyNN network/models.py).
-import { checkBoolean, checkHPars, checkInteger, checkKey, checkOptions, checkThreadCount, show, checkFinite } from '../commons/checks.js';
+import { MAX_TRAIN_EPOCHS, checkBoolean, checkHPars, checkInteger, checkKey, checkNumber, checkOptions, checkThreadCount, show, checkFinite } from '../commons/checks.js';
 import { EpyNNError, ShapeError, StateError } from '../commons/errors.js';
 import { type Output, defaultOutput, silentOutput } from '../commons/logs.js';
 import { type Loss, lossFunctions } from '../commons/loss.js';
@@ -18,6 +18,10 @@ import { modelAssignSeeds, modelInitialize } from './initialize.js';
 import { decide } from './predict.js';
 import { initializeModelReport, modelReport, singleBatchReport } from './report.js';
 import { modelTraining } from './training.js';
+import { modelSummary } from './summary.js';
+import { clearMode, setMode, withMode } from './mode.js';
+import type { Callback, History } from '../callbacks/callback.js';
+import { type Optimizer, checkOptimizer, epynnSGD } from '../optimizers/optimizer.js';
 import { PLOT_OPTIONS, type PlotOptions, modelTerminalChart } from '../commons/plot.js';
 import type { ModelJSON, ToJSONOptions } from '../io/library.js';
 import { type WriteOptions, modelFormat, nodeIO } from './hooks.js';
@@ -53,6 +57,20 @@ export interface InitializeOptions {
    * numbers. @default setThreads(), else EPYNN_THREADS, else the available cores (at most 8)
    */
   threads?: number;
+  /**
+   * How every layer's parameters move from their gradients (src/optimizers): an object such as the
+   * default `epynnSGD` (EpyNN's p -= lrate · g). A layer given its own (`layer.optimizer = ...`) keeps
+   * it. `compat: 'epynn'` accepts EpyNN's SGD only. Re-initializing clears the optimizer state.
+   * @default epynnSGD
+   */
+  optimizer?: Optimizer;
+  /**
+   * Before each update, scale all gradients together so that their 2-norm is at most this
+   * (torch.nn.utils.clip_grad_norm_; Keras' global_clipnorm). Not in `compat: 'epynn'`. @default undefined (none)
+   */
+  clipNorm?: number;
+  /** Before each update (and before clipNorm), clamp every gradient value to [−clipValue, clipValue] (torch's clip_grad_value_). @default undefined (none) */
+  clipValue?: number;
 }
 
 /** Options of `EpyNN.train` (EpyNN's `model.train(epochs, verbose, init_logs)`). */
@@ -71,6 +89,11 @@ export interface TrainOptions {
   data?: TrainData;
   /** Threads from now on (as `initialize({ threads })`); the numbers do not depend on it. */
   threads?: number;
+  /**
+   * Objects with any of the hooks onTrainBegin/End, onEpochBegin/End, onBatchBegin/End (src/callbacks),
+   * called in this order; a hook may stop training cleanly with `event.stop()`. @default []
+   */
+  callbacks?: readonly Callback[];
   /**
    * The compatibility mode of the implicit `initialize()` when the model was not initialized yet (EpyNN's
    * `model.train(epochs)` initializes with its defaults): `model.train({ epochs, compat: 'epynn' })`.
@@ -112,10 +135,26 @@ export interface PredictOptions {
 }
 
 /** The option names of `initialize`, `train`, `predict`, `write` and `toJSON` (strictly checked). */
-export const INITIALIZE_OPTIONS = ['loss', 'seHPars', 'metrics', 'seed', 'params', 'quiet', 'compat', 'end', 'threads'] as const;
-export const TRAIN_OPTIONS = ['epochs', 'verbose', 'initLogs', 'quiet', 'chart', 'data', 'threads', 'compat'] as const;
+export const INITIALIZE_OPTIONS = ['loss', 'seHPars', 'metrics', 'seed', 'params', 'quiet', 'compat', 'end', 'threads', 'optimizer', 'clipNorm', 'clipValue'] as const;
+export const TRAIN_OPTIONS = ['epochs', 'verbose', 'initLogs', 'quiet', 'chart', 'data', 'threads', 'compat', 'callbacks'] as const;
 export const PREDICT_OPTIONS = ['XEncode', 'XScale'] as const;
 export const WRITE_OPTIONS = ['includeData'] as const;
+
+const HOOKS = ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd'];
+
+/** Throws unless `callbacks` is an array of objects whose known keys are functions and that have at least one hook. */
+function checkCallbacks(where: string, callbacks: unknown): asserts callbacks is readonly Callback[] {
+  if (!Array.isArray(callbacks)) throw new EpyNNError(`${where}: callbacks must be an array of callback objects, got ${show(callbacks)}`);
+  callbacks.forEach((cb: unknown, i) => {
+    if (cb === null || typeof cb !== 'object') throw new EpyNNError(`${where}: callbacks[${i}] must be an object with hooks (${HOOKS.join(', ')}), got ${show(cb)}`);
+    const hooks = HOOKS.filter((h) => (cb as Record<string, unknown>)[h] !== undefined);
+    if (hooks.length === 0) throw new EpyNNError(`${where}: callbacks[${i}] has none of the hooks ${HOOKS.join(', ')}`);
+    for (const h of hooks) {
+      const f = (cb as Record<string, unknown>)[h];
+      if (typeof f !== 'function') throw new EpyNNError(`${where}: callbacks[${i}].${h} must be a function, got ${show(f)}`);
+    }
+  });
+}
 
 /** Summary of one layer after the check pass (EpyNN model.network). */
 export interface LayerSummary {
@@ -143,6 +182,19 @@ export class EpyNN {
   trainingLoss!: Loss;
   seHPars: HPars = defaultHPars();
   seed: number | undefined;
+  /** The optimizer of the layers without their own (InitializeOptions.optimizer). */
+  optimizer: Optimizer = epynnSGD;
+  /**
+   * Factor on every layer's scheduled learning rate (1; lowered by the reduceLROnPlateau callback), kept
+   * across train() calls and in the model file. See modelLearningRate.
+   */
+  lrScale = 1;
+  /** The rate a reduction of lrScale does not go below (reduceLROnPlateau's minLr). */
+  lrFloor = 0;
+  /** InitializeOptions.clipNorm: the largest 2-norm of all gradients together, or undefined. */
+  clipNorm: number | undefined;
+  /** InitializeOptions.clipValue: the largest absolute gradient value, or undefined. */
+  clipValue: number | undefined;
   /** 'epynn' after `initialize({ compat: 'epynn' })` (see InitializeOptions.compat). */
   compat: 'epynn' | undefined;
   /** Threads for training, evaluation and predict (InitializeOptions.threads); undefined: the default (setThreads). */
@@ -157,6 +209,8 @@ export class EpyNN {
   /** Where reports and messages go (a line sink; `silentOutput` in quiet mode). EpyNN has no such
    * attribute; its `model.output` is the output activation, which here is `layers[layers.length - 1].activation.activate`. */
   logger: Output = defaultOutput();
+  /** What the last train() call went through: its epochs and their logs (Keras' History). */
+  history: History = { epoch: [], logs: {} };
   /** What ends a progress line: '\r' redraws it in place on a terminal, '\n' prints each on its own line (`initialize({ end })`). */
   end: '\r' | '\n' = '\r';
   /** Warnings of training (finite divergence: the loss growing or frozen for several epochs), also printed to `logger`. */
@@ -220,7 +274,10 @@ export class EpyNN {
   initialize(options?: InitializeOptions): this {
     const where = 'EpyNN.initialize';
     const opts = checkOptions(where, options, INITIALIZE_OPTIONS, { call: 'model.initialize', primary: 'loss', example: "'MSE'" });
-    const { loss = 'MSE', seHPars, metrics = ['accuracy'], seed, params = true, quiet = false, compat, end, threads } = opts;
+    const { loss = 'MSE', seHPars, metrics = ['accuracy'], seed, params = true, quiet = false, compat, end, threads, optimizer = epynnSGD, clipNorm, clipValue } = opts;
+    checkOptimizer(where, 'optimizer', optimizer);
+    if (clipNorm !== undefined) checkNumber(where, 'clipNorm', clipNorm, { min: 0, exclusiveMin: true });
+    if (clipValue !== undefined) checkNumber(where, 'clipValue', clipValue, { min: 0, exclusiveMin: true });
     checkBoolean(where, 'quiet', quiet);
     if (end !== undefined && end !== '\r' && end !== '\n') throw new EpyNNError(`${where}: end must be '\\r' or '\\n', got ${typeof end === 'string' ? JSON.stringify(end) : show(end)}`);
     if (threads !== undefined) checkThreadCount(where, threads);
@@ -230,6 +287,16 @@ export class EpyNN {
     }
     if (compat !== undefined && compat !== 'epynn') {
       throw new EpyNNError(`${where}: compat must be 'epynn' or undefined, got ${show(compat)}`);
+    }
+    if (compat === 'epynn') {
+      const own = this.layers.find((l) => !l.optimizer.epynn && l.ownOptimizer !== undefined);
+      if (!optimizer.epynn || own !== undefined) {
+        const what = !optimizer.epynn ? `optimizer '${optimizer.name}'` : `layer ${own!.name}'s optimizer '${own!.optimizer.name}'`;
+        throw new EpyNNError(`${where}: compat: 'epynn' trains with EpyNN's SGD only (p -= lrate · g: the default optimizer), got ${what}`);
+      }
+      if (clipNorm !== undefined || clipValue !== undefined) {
+        throw new EpyNNError(`${where}: compat: 'epynn' has no global gradient clipping (EpyNN clips per layer, with clipGradients), got ${clipNorm !== undefined ? `clipNorm ${clipNorm}` : `clipValue ${clipValue}`}`);
+      }
     }
     if (compat === 'epynn' && seed !== undefined && seed < 0) throw new EpyNNError(`${where}: with compat 'epynn' the seed must be non-negative (NumPy's), got ${seed}`);
     if (typeof loss !== 'string') throw new EpyNNError(`${where}: loss must be a loss name such as 'MSE', got ${show(loss)}`);
@@ -254,6 +321,19 @@ export class EpyNN {
     this.seHPars = defaultHPars(hPars as Partial<HPars>);
     modelHyperparameters(this);
 
+    // The optimizer of every layer without its own; a fresh optimizer state (new parameters, or the same
+    // ones from here on: the moments of another run do not belong to them)
+    this.optimizer = optimizer;
+    this.lrScale = 1;
+    this.lrFloor = 0;
+    this.clipNorm = clipNorm;
+    this.clipValue = clipValue;
+    for (const layer of this.layers) {
+      layer.modelOptimizer = optimizer;
+      layer.s = {};
+      layer.steps = 0;
+    }
+
     // Seed model and layers
     this.seed = seed;
     if (threads !== undefined) this.threads = threads;
@@ -261,12 +341,8 @@ export class EpyNN {
     modelAssignSeeds(this);
 
     this.network = new Map();
-    this.setTraining(true);
-    try {
-      modelInitialize(this, params);
-    } finally {
-      this.setTraining(false);
-    }
+    // The check pass: a training step (Dropout drops) with fresh outputs and every gradient, no update
+    withMode(this, 'training', {}, () => modelInitialize(this, params));
     this.e = 0;
     this.epochs = 0;
     this.epochsDone = 0;
@@ -276,17 +352,20 @@ export class EpyNN {
 
   /**
    * Trains for `epochs` epochs (initializing with defaults first if needed). A second call
-   * continues for exactly `epochs` more.
+   * continues for exactly `epochs` more. Returns the model, whose `history` holds this call's epochs
+   * and their metrics (`const { history } = model.train({ epochs: 5 })`).
    */
   train(options: TrainOptions): this {
     const where = 'EpyNN.train';
     const opts = checkOptions(where, options, TRAIN_OPTIONS, { call: 'model.train', primary: 'epochs', example: '10' });
-    const { epochs, verbose, initLogs = true, quiet = false, chart = false, data, threads, compat } = opts;
+    const { epochs, verbose, initLogs = true, quiet = false, chart = false, data, threads, compat, callbacks = [] } = opts;
+    checkCallbacks(where, callbacks);
     if (compat !== undefined && this.initialized && compat !== this.compat) {
       throw new EpyNNError(`${where}: compat applies to the implicit initialize() of a model not initialized yet; this model was initialized with compat ${show(this.compat)}`);
     }
     if (epochs === undefined) throw new EpyNNError(`${where}: epochs is required, e.g. model.train({ epochs: 10 })`);
     checkInteger(where, 'epochs', epochs);
+    if (epochs > MAX_TRAIN_EPOCHS) throw new EpyNNError(`${where}: epochs must be at most ${MAX_TRAIN_EPOCHS} per call (what a model file records), got ${show(epochs)}`);
     if (verbose !== undefined) checkInteger(where, 'verbose', verbose);
     checkBoolean(where, 'initLogs', initLogs);
     checkBoolean(where, 'quiet', quiet);
@@ -307,9 +386,22 @@ export class EpyNN {
     this.evalTime = 0;
     this.evalCount = 0;
     this.currentLogs = [];
-    modelTraining(this);
+    this.history = { epoch: [], logs: {} };
+    modelTraining(this, callbacks);
     if (chart) this.logger.line('\n' + modelTerminalChart(this));
     return this;
+  }
+
+  /**
+   * A table of the layers like Keras' model.summary(): output shape (sample axis m), EpyNN's dimensions
+   * `d`, parameter count, trainable (and the optimizer); then the totals and the memory of the parameters
+   * and of the optimizer state. Printed to `logger` (nothing in quiet mode) and returned as text; after
+   * initialize() or after reading a model.
+   */
+  summary(): string {
+    const { text } = modelSummary(this);
+    this.logger.line(text);
+    return text;
   }
 
   /** Appends this epoch's metrics for dtrain, dval and dtest to `metrics`. */
@@ -328,9 +420,14 @@ export class EpyNN {
     for (const layer of this.layers) layer.epynnCompat = compat === 'epynn';
   }
 
-  /** @internal Sets the training flag of every layer (Dropout is active only while training). */
+  /**
+   * @internal Puts every layer in the mode of a training step without reuse (on: Dropout drops, a
+   * backward may follow) or back to BARE_MODE (off), for passes run by hand (tests, bench tools).
+   * The model's own passes set their modes themselves (network/mode.ts).
+   */
   setTraining(on: boolean): void {
-    for (const layer of this.layers) layer.training = on;
+    if (on) setMode(this.layers, 'training');
+    else clearMode(this.layers);
   }
 
   /**
@@ -396,11 +493,10 @@ export class EpyNN {
     }
     const dset = new DataSet(X);
     if (!dset.active) throw new EpyNNError(`EpyNN.predict: XData is empty (shape ${fmt(X.shape)})`);
-    this.setTraining(false);
     // compat: 'epynn': one forward over all samples, as EpyNN (Dropout draws its masks here too)
     const sample = emb.fs.X?.slice(1); // one sample's shape in the check pass and training
     try {
-      dset.A = this.compat === 'epynn' ? modelForward(this, dset.X) : modelForwardBatched(this, dset.X);
+      dset.A = this.compat === 'epynn' ? withMode(this, 'prediction', {}, () => modelForward(this, dset.X)) : modelForwardBatched(this, dset.X, undefined, 'prediction');
     } catch (err) {
       if (!(err instanceof ShapeError) || sample === undefined) throw err;
       // Name the input and the shape the model was built for, not only the layer that noticed

@@ -61,8 +61,8 @@ function readBytes(file: string, where: string, max = MAX_BYTES): Uint8Array {
 
 /** Staging folders of writeTFJS are named `.tfjs.<pid>.<8 hex>.tmp` inside the target folder. */
 const STAGING = /^\.tfjs\.(\d+)\.[0-9a-f]{8}\.tmp$/;
-/** Shards written by writeTFJS: `group1-shard1of1.<16 hex of the SHA-256>.bin`. */
-const OUR_SHARD = /^group1-shard1of1\.[0-9a-f]{16}\.bin$/;
+/** Shards written by writeTFJS: `group1-shard1of1.<16 hex of the SHA-256>.bin` (earlier versions: without the hash). */
+const OUR_SHARD = /^group1-shard1of1(\.[0-9a-f]{16})?\.bin$/;
 
 function processAlive(pid: number): boolean {
   try {

@@ -7,17 +7,15 @@
 //   forward(model, X)   evaluation and predict: the 32-sample chunks of modelForwardBatched, spread.
 //
 // With one thread the same shards run here one after the other: the numbers are the same for any
-// thread count. compat: 'epynn' mode and models with layers of your own train each batch whole.
+// thread count. compat: 'epynn' mode, and models with a layer whose traits (Layer.traits) do not allow
+// shards, train each batch whole.
 import { MAX_THREADS, checkOptions, checkThreadCount, show } from '../commons/checks.js';
 import { EpyNNError } from '../commons/errors.js';
-import { clipGradient } from '../commons/maths.js';
 import type { Layer } from '../commons/models.js';
 import { NDArray, size } from '../commons/ndarray.js';
 import { activeBackend } from '../kernels/backend.js';
 import { BUILTIN_ACTIVATIONS } from '../activation/functions.js';
 import { BUILTIN_INITIALIZERS } from '../initialization/functions.js';
-import { Dropout } from '../dropout/models.js';
-import { BUILTIN_LAYERS } from '../io/registry.js';
 import { type ParallelEngine, type ShardedTrainer, modelFormat, setParallelEngine } from '../network/hooks.js';
 import type { EpyNN } from '../network/models.js';
 import {
@@ -112,25 +110,48 @@ export function threadsNote(): string {
 // ---------------------------------------------------------------------------------------------
 // Which models
 
-const BUILTIN_FUNCTIONS = new Set<unknown>([...Object.values(BUILTIN_ACTIVATIONS), ...Object.values(BUILTIN_INITIALIZERS)]);
+/** The names of the library's activations and initializers (every worker thread has them). */
+const BUILTIN_FUNCTIONS = new Set<string>([...Object.keys(BUILTIN_ACTIVATIONS), ...Object.keys(BUILTIN_INITIALIZERS)]);
 
-/** Why the model trains each batch whole ('' when it trains in shards). */
+/**
+ * Why the model trains each batch whole ('' when it trains in shards), from what its layers declare
+ * (Layer.traits): samples independent, no batch statistics, random draws the engine can make beforehand.
+ */
 function unshardedReason(model: EpyNN): string {
   if (model.compat === 'epynn') return "compat: 'epynn' trains each batch whole, in EpyNN's order of operations";
-  for (const layer of model.layers) {
-    if (!Object.hasOwn(BUILTIN_LAYERS, layer.name) || BUILTIN_LAYERS[layer.name] !== layer.constructor) {
-      return `the layer ${layer.name} is not one of the library's (a layer of your own may mix the samples of a batch), so each batch trains whole`;
-    }
+  return model.layers.map(layerReason).find((why) => why !== '') ?? '';
+}
+
+/** Why this layer keeps a training batch whole ('' when it can be sharded). */
+function layerReason(layer: Layer): string {
+  const t = layer.traits;
+  if (t.batchStatistics) return `the layer ${layer.name} computes statistics over the batch (traits.batchStatistics), so each batch trains whole`;
+  if (!t.samplesIndependent) {
+    return `the layer ${layer.name} does not declare its samples independent (traits.samplesIndependent; a layer of your own may mix the samples of a batch), so each batch trains whole`;
+  }
+  if (t.drawsRandom && typeof layer.randomShape !== 'function') {
+    return `the layer ${layer.name} draws random numbers (traits.drawsRandom) without randomShape(m, sample), so each batch trains whole`;
   }
   return '';
 }
 
-/** Why worker threads can not hold a replica of the model ('' when they can). */
+/** Why evaluation and predict do not spread over threads ('' when they can): samples must be independent outside training. */
+function forwardReason(model: EpyNN): string {
+  // batch statistics are running statistics outside training: the samples are independent there
+  const layer = model.layers.find((l) => !l.traits.samplesIndependent && !l.traits.batchStatistics);
+  return layer === undefined ? '' : `the layer ${layer.name} does not declare its samples independent`;
+}
+
+/**
+ * Why worker threads can not hold a replica of the model ('' when they can): a function of your own
+ * (registered on this thread only) among the activations and initializers a layer's options name, as
+ * its toConfig() declares them for the model file.
+ */
 function workerReason(model: EpyNN): string {
   for (const layer of model.layers) {
-    for (const [k, v] of Object.entries(layer)) {
-      if ((k.startsWith('activate') || k === 'initialization') && typeof v === 'function' && !BUILTIN_FUNCTIONS.has(v)) {
-        return `${layer.name}.${k} is a function of your own, which worker threads do not have`;
+    for (const [k, v] of Object.entries(layer.toConfig())) {
+      if ((k.startsWith('activate') || k === 'initialization') && typeof v === 'string' && !BUILTIN_FUNCTIONS.has(v)) {
+        return `${layer.name}.${k} is a function of your own, which worker threads do not have ('${v}' is registered on this thread only)`;
       }
     }
   }
@@ -175,7 +196,7 @@ function specOf(model: EpyNN): Spec | undefined {
   let json: string;
   let replica: Replica;
   try {
-    json = JSON.stringify(format.toJSON(model, {}));
+    json = JSON.stringify(format.toJSON(model, { withoutOptimizer: true })); // replicas never update: no optimizer (one of your own needs no registering)
     replica = new Replica(format.fromJSON(json));
   } catch (err) {
     // e.g. an activation not registered by name: the model trains here, unsharded
@@ -391,7 +412,8 @@ function poolFor(model: EpyNN, threads: number, workable: string): { pool: Pool;
 // Training
 
 class Trainer implements ShardedTrainer {
-  private readonly masks: { layer: Dropout; index: number }[];
+  /** The layers that draw random numbers in forward (traits.drawsRandom), with their index. */
+  private readonly masks: { layer: Layer; index: number }[];
 
   constructor(
     private readonly model: EpyNN,
@@ -399,7 +421,7 @@ class Trainer implements ShardedTrainer {
     private pool: Pool,
     private useWorkers: boolean,
   ) {
-    this.masks = model.layers.flatMap((layer, index) => (layer instanceof Dropout ? [{ layer, index }] : []));
+    this.masks = model.layers.flatMap((layer, index) => (layer.traits.drawsRandom ? [{ layer, index }] : []));
   }
 
   step(X: NDArray, Y: NDArray): NDArray {
@@ -415,14 +437,13 @@ class Trainer implements ShardedTrainer {
     pool.buffer('Y', m * yRow).set(Y.data);
     pool.buffer('A', m * aRow);
     pool.buffer('grads', S * P);
-    // Dropout: the whole batch's masks drawn here, layer by layer, as one forward would draw them
+    // Layers that draw (Dropout): the whole batch's numbers drawn here, layer by layer, as one forward
+    // would draw them (Layer.randomShape: one row per sample, or one row shared by every sample)
     const masks: MaskSlot[] = [];
     let offset = 0;
     for (const { layer, index } of this.masks) {
-      const rest = spec.inputs[index];
-      const ndim = rest.length + 1;
-      const axes = layer.axis.map((a) => (a < 0 ? a + ndim : a));
-      const shape = [m, ...rest].map((s, ax) => (axes.includes(ax) ? 1 : s));
+      const shape = layer.randomShape!(m, spec.inputs[index]);
+      if (shape[0] !== m && shape[0] !== 1) throw new EpyNNError(`parallel: ${layer.name}.randomShape(${m}, ...) must have ${m} or 1 rows first, got ${JSON.stringify(shape)}`);
       masks.push({ layer: index, offset, shape });
       offset += size(shape);
     }
@@ -431,7 +452,7 @@ class Trainer implements ShardedTrainer {
       const { offset: o, shape } = masks[k];
       for (let i = 0, n = size(shape); i < n; i++) U[o + i] = layer.rng.uniform();
     }
-    const job: Omit<Job, 'gen'> = { kind: 'train', count: S, m, chunk: 0, xShape: X.shape.slice(1), yShape: Y.shape.slice(1), aShape: spec.output, params: P, slots: spec.slots, masks, backend: activeBackend(), spec: spec.id };
+    const job: Omit<Job, 'gen'> = { kind: 'train', phase: 'training', count: S, m, chunk: 0, xShape: X.shape.slice(1), yShape: Y.shape.slice(1), aShape: spec.output, params: P, slots: spec.slots, masks, backend: activeBackend(), spec: spec.id };
     const ran = runJob(model, pool, job, spec, this.useWorkers, [['X', m * xRow], ['Y', m * yRow], ['U', offset]]);
     if (ran !== pool) {
       // a worker stopped: the rest of this train() call runs here
@@ -454,16 +475,6 @@ class Trainer implements ShardedTrainer {
       }
     }
     return new NDArray(Aout.subarray(0, m * aRow), [m, ...spec.output]);
-  }
-
-  update(): void {
-    const model = this.model;
-    for (let i = model.layers.length - 1; i >= 1; i--) {
-      const layer = model.layers[i] as Layer & { clipGradients?: boolean };
-      layer.e = model.e; // learning rate schedule
-      if (layer.clipGradients === true) clipGradient(layer); // by the norm of the whole batch's gradients
-      layer.updateParameters();
-    }
   }
 
   close(): void {
@@ -497,7 +508,7 @@ function trainer(model: EpyNN): ShardedTrainer | undefined {
 // ---------------------------------------------------------------------------------------------
 // Evaluation and predict
 
-function forward(model: EpyNN, X: NDArray, batch: number): NDArray | undefined {
+function forward(model: EpyNN, X: NDArray, batch: number, phase: 'evaluation' | 'prediction'): NDArray | undefined {
   const threads = threadsOf(model);
   const m = X.shape[0];
   if (threads <= 1 || model.compat === 'epynn' || m <= batch) return undefined;
@@ -506,7 +517,7 @@ function forward(model: EpyNN, X: NDArray, batch: number): NDArray | undefined {
   if (sample === undefined || X.shape.length !== sample.length + 1 || X.shape.some((s, i) => i > 0 && s !== sample[i - 1])) {
     return undefined; // not what the model takes: the forward here names the problem
   }
-  if (unshardedReason(model) !== '') return undefined;
+  if (forwardReason(model) !== '') return undefined;
   const spec = specOf(model);
   if (spec === undefined) return undefined;
   const { pool, workers } = poolFor(model, threads, workerReason(model));
@@ -519,7 +530,7 @@ function forward(model: EpyNN, X: NDArray, batch: number): NDArray | undefined {
   pool.buffer('grads', 0);
   pool.buffer('Y', 0);
   pool.buffer('U', 0);
-  const job: Omit<Job, 'gen'> = { kind: 'forward', count: Math.ceil(m / batch), m, chunk: batch, xShape: sample, yShape: [], aShape: spec.output, params: spec.params, slots: spec.slots, masks: [], backend: activeBackend(), spec: spec.id };
+  const job: Omit<Job, 'gen'> = { kind: 'forward', phase, count: Math.ceil(m / batch), m, chunk: batch, xShape: sample, yShape: [], aShape: spec.output, params: spec.params, slots: spec.slots, masks: [], backend: activeBackend(), spec: spec.id };
   const ran = runJob(model, pool, job, spec, true, [['X', m * xRow]]);
   return new NDArray(ran.buffer('A', m * aRow).slice(0, m * aRow), [m, ...spec.output]);
 }

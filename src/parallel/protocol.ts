@@ -44,6 +44,8 @@ export const BUFFER_NAMES: readonly BufferName[] = ['params', 'grads', 'X', 'Y',
 export interface Job {
   gen: number;
   kind: 'train' | 'forward';
+  /** The pass's phase (Mode.phase): training for 'train', evaluation or prediction for 'forward'. */
+  phase: 'training' | 'evaluation' | 'prediction';
   /** Items: shards (train) or chunks (forward). */
   count: number;
   /** Samples. */
@@ -70,7 +72,7 @@ export function runItem(job: Job, b: Buffers, replica: Replica, idx: number): vo
   if (job.kind === 'forward') {
     const start = idx * job.chunk;
     const end = Math.min(job.m, start + job.chunk);
-    replica.forwardChunk(rowsOf(b.X, start, end, job.xShape), b.A.subarray(start * aRow, end * aRow));
+    replica.forwardChunk(rowsOf(b.X, start, end, job.xShape), b.A.subarray(start * aRow, end * aRow), job.phase === 'evaluation' ? 'evaluation' : 'prediction');
     return;
   }
   const [start, end] = shardRows(job.m, job.count, idx);

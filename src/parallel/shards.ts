@@ -6,8 +6,8 @@
 import { EpyNNError } from '../commons/errors.js';
 import { type Layer, checkLayerOutput } from '../commons/models.js';
 import { NDArray, size } from '../commons/ndarray.js';
-import { Dropout } from '../dropout/models.js';
 import type { EpyNN } from '../network/models.js';
+import { setMode } from '../network/mode.js';
 
 /** Samples per shard aimed at: below this a shard's fixed costs outweigh what a second thread brings. */
 export const SHARD_ROWS = 8;
@@ -61,11 +61,11 @@ export function gatherParameters(model: EpyNN, slots: readonly Slot[], flat: Flo
   for (const s of slots) flat.set(model.layers[s.layer].p[s.key].data, s.offset);
 }
 
-/** A Dropout layer's place in the flat buffer of the uniforms drawn for a batch, and its mask shape. */
+/** The place of a layer that draws (traits.drawsRandom: Dropout) in the flat buffer of the uniforms drawn for a batch, and their shape. */
 export interface MaskSlot {
   layer: number;
   offset: number;
-  /** The whole batch's mask shape (fs.D for m samples). */
+  /** The shape of the whole batch's draws (Layer.randomShape: Dropout's fs.D for m samples). */
   shape: number[];
 }
 
@@ -77,8 +77,8 @@ export function rowsOf(flat: Float64Array, start: number, end: number, shape: re
 
 /**
  * A copy of the network that computes shards (built from the model's JSON without its data). Its
- * layers reuse their output buffers from shard to shard, and LSTM/GRU do not clip per shard: clipping
- * by the global norm is applied once to the summed gradients by the main thread.
+ * passes run in shard mode (Mode.shard, with reused output buffers): a layer that clips its gradients
+ * (traits.clipsGradients) does not clip per shard; the main thread clips the summed gradients once.
  */
 export class Replica {
   readonly model: EpyNN;
@@ -87,11 +87,6 @@ export class Replica {
   constructor(model: EpyNN) {
     this.model = model;
     this.layers = model.layers;
-    for (const layer of model.layers) {
-      layer.reuseOutputs = true;
-      const clip = layer as Layer & { clipGradients?: boolean };
-      if (clip.clipGradients === true) clip.clipGradients = false;
-    }
   }
 
   /** Puts the parameters of the flat buffer (layout `slots`) into the replica's own arrays. */
@@ -127,9 +122,9 @@ export class Replica {
    */
   trainShard(X: NDArray, Y: NDArray, uniforms: Map<number, Float64Array>, out: Float64Array, slots: readonly Slot[], grads: Float64Array): void {
     const model = this.model;
-    model.setTraining(true);
-    for (const layer of this.layers) layer.forwardOnly = false;
-    for (const [i, u] of uniforms) (this.layers[i] as Dropout).presetUniforms = u;
+    // A training step of one shard: no dL/dX for the network's input, outputs reused from shard to shard
+    setMode(this.layers, 'training', { reuseOutputs: true, inputGradient: false, shard: true });
+    for (const [i, u] of uniforms) this.layers[i].presetUniforms = u;
     try {
       const A = this.forward(X);
       if (A.data.length !== out.length) throw new EpyNNError(`parallel: the shard's output has ${A.data.length} values, ${out.length} expected`);
@@ -138,16 +133,11 @@ export class Replica {
       let dX = model.trainingLoss(Y, A, true);
       for (let i = this.layers.length - 1; i >= 1; i--) {
         const layer = this.layers[i];
-        layer.skipDX = i === 1;
-        try {
-          dX = checkLayerOutput(layer, 'backward', layer.backward(dX));
-        } finally {
-          layer.skipDX = false;
-        }
+        dX = checkLayerOutput(layer, 'backward', layer.backward(dX));
         layer.computeGradients();
       }
     } finally {
-      for (const i of uniforms.keys()) (this.layers[i] as Dropout).presetUniforms = undefined;
+      for (const i of uniforms.keys()) this.layers[i].presetUniforms = undefined;
     }
     for (const s of slots) {
       const g = this.layers[s.layer].g[`d${s.key}`];
@@ -163,7 +153,7 @@ export class Replica {
    * input) and at the network's output, from a forward pass of one zero sample.
    */
   sampleShapes(input: readonly number[]): { inputs: number[][]; output: number[] } {
-    this.model.setTraining(false);
+    setMode(this.layers, 'prediction', { reuseOutputs: true, shard: true });
     const inputs: number[][] = [[...input]];
     let A = new NDArray(new Float64Array(size(input)), [1, ...input]);
     for (let i = 1; i < this.layers.length; i++) {
@@ -174,14 +164,10 @@ export class Replica {
   }
 
   /** One chunk of a forward pass outside training; the output rows go to `out`. */
-  forwardChunk(X: NDArray, out: Float64Array): void {
-    this.model.setTraining(false);
-    for (const layer of this.layers) layer.forwardOnly = true; // no backward follows
+  forwardChunk(X: NDArray, out: Float64Array, phase: 'evaluation' | 'prediction' = 'prediction'): void {
+    setMode(this.layers, phase, { reuseOutputs: true, shard: true }); // no backward follows
     const A = this.forward(X);
     if (A.data.length !== out.length) throw new EpyNNError(`parallel: the chunk's output has ${A.data.length} values, ${out.length} expected`);
     out.set(A.data);
   }
 }
-
-/** True for a Dropout layer (the only layer that draws random numbers in forward). */
-export const isDropout = (layer: Layer): layer is Dropout => layer instanceof Dropout;

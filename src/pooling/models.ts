@@ -1,5 +1,5 @@
 // Pooling layer (EpyNN epynn/pooling/models.py).
-import { Layer } from '../commons/models.js';
+import { Layer, INDEPENDENT_TRAITS, type LayerTraits } from '../commons/models.js';
 import { checkOneOf, checkOptions, checkPair, checkLayerInput } from '../commons/checks.js';
 import type { NDArray } from '../commons/ndarray.js';
 import type { HPars } from '../settings.js';
@@ -56,6 +56,11 @@ export class Pooling extends Layer {
     this.pool = pool;
     this.activation = { pool };
     this.trainable = false;
+  }
+
+  /** Samples independent in every mode; draws nothing; no batch statistics; no clipping. */
+  override get traits(): LayerTraits {
+    return INDEPENDENT_TRAITS;
   }
 
   computeShapes(A: NDArray): void {

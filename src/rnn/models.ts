@@ -2,7 +2,7 @@
 import { type Activation, nameOf, tanh } from '../activation/functions.js';
 import { checkBoolean, checkFunction, checkInteger, checkOptions, checkSizes, checkLayerInput } from '../commons/checks.js';
 import { clipGradient } from '../commons/maths.js';
-import { Layer } from '../commons/models.js';
+import { Layer, INDEPENDENT_TRAITS, CLIPPING_TRAITS, type LayerTraits } from '../commons/models.js';
 import type { NDArray } from '../commons/ndarray.js';
 import { type Initializer, initializerName, xavier } from '../initialization/functions.js';
 import type { HPars } from '../settings.js';
@@ -67,6 +67,11 @@ export class RNN extends Layer {
     this.trainable = true;
   }
 
+  /** Samples independent; computeGradients clips by the norm when `clipGradients` (the engine clips the summed shards). */
+  override get traits(): LayerTraits {
+    return this.clipGradients ? CLIPPING_TRAITS : INDEPENDENT_TRAITS;
+  }
+
   computeShapes(A: NDArray): void {
     rnnComputeShapes(this, A);
     checkSizes(this.name, this.fs); // parameters and hidden states within the array size limit
@@ -94,7 +99,8 @@ export class RNN extends Layer {
 
   computeGradients(): void {
     rnnComputeGradients(this);
-    if (this.clipGradients) clipGradient(this);
+    // In shard mode (src/parallel) the engine clips the summed gradients of the batch instead
+    if (this.clipGradients && !this.mode.shard) clipGradient(this);
   }
 
   updateParameters(): void {

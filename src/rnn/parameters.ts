@@ -1,6 +1,6 @@
 // RNN shapes, parameters and gradients (EpyNN rnn/parameters.py).
 import { checkShapesKnown } from '../commons/checks.js';
-import { sgdUpdate } from '../commons/models.js';
+import { optimizerUpdate } from '../commons/models.js';
 import { type NDArray, zeros } from '../commons/ndarray.js';
 import { checkSequenceInput, checkBackwardDone, stepsProduct, stepsSum } from '../commons/recurrent.js';
 import type { RNN } from './models.js';
@@ -64,7 +64,7 @@ export function rnnComputeGradients(layer: RNN): void {
   stepsSum(layer.g.db.data, dh_, ms, u); // (1.3) dL/db
 }
 
-/** Gradient descent on U, V, b. */
+/** Updates U, V, b with the layer's optimizer (EpyNN: gradient descent). */
 export function rnnUpdateParameters(layer: RNN): void {
-  sgdUpdate(layer);
+  optimizerUpdate(layer);
 }

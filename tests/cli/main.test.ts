@@ -1,6 +1,6 @@
 // Smoke tests of the `epynn` command, run as users run it (node bin/epynn.js).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -63,7 +63,7 @@ describe('epynn', () => {
     for (const bad of ['0', '65', 'two']) {
       const r = await cli(['run', 'dummy_image', '--threads', bad]);
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/epynn run: --threads (must be from 1 to 64|needs an integer), got /);
+      expect(r.stderr).toMatch(/epynn run: --threads (must be an integer from 1 to 64, got -?\d+|needs an integer from 1 to 64, got "two")\n/);
     }
   });
 
@@ -78,10 +78,81 @@ describe('epynn', () => {
     expect(ex.stderr).toMatch(/known: .*dummy_boolean.*\(see "epynn examples"\)/);
     const opt = await cli(['run', 'dummy_boolean', '--epochs', 'many']);
     expect(opt.code).toBe(2);
-    expect(opt.stderr).toContain('epynn run: --epochs needs an integer, got many');
+    expect(opt.stderr).toContain('epynn run: --epochs needs an integer from 1 to 1000000, got "many"');
     const variant = await cli(['run', 'dummy_boolean', '--variant', 'huge']);
     expect(variant.code).toBe(2);
     expect(variant.stderr).toContain("epynn run: example 'dummy_boolean' has no variant 'huge'; known: perceptron");
+  });
+
+  it('options as --flag=value, --flag value, -q and --: the same run', async () => {
+    const spaced = await cli(['run', 'dummy_boolean', '--epochs', '2', '--seed', '5', '--samples', '40']);
+    const inline = await cli(['run', '--epochs=2', '--seed=5', 'dummy_boolean', '--samples=40']);
+    expect(spaced.code).toBe(0);
+    expect(inline).toEqual(spaced);
+    expect(spaced.stdout).toContain('Perceptron_Dense-1-sigmoid: accuracy and MSE per epoch');
+    expect(await cli(['run', 'dummy_boolean', '--epochs=2', '-q'])).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(await cli(['run', '-q', '--epochs=2', '--', 'dummy_boolean'])).toEqual({ code: 0, stdout: '', stderr: '' });
+    // after --, an option-like word is an operand: here a second example name
+    const after = await cli(['run', 'dummy_boolean', '--', '--epochs=2']);
+    expect(after.code).toBe(2);
+    expect(after.stderr).toContain('epynn run: expected one example, got dummy_boolean --epochs=2');
+  });
+
+  it('every number is an integer in range, and the message names the flag', async () => {
+    const cases: [string[], string][] = [
+      [['--epochs', '99999999999999999999'], '--epochs must be an integer from 1 to 1000000, got 99999999999999999999'],
+      [['--epochs=0'], '--epochs must be an integer from 1 to 1000000, got 0'],
+      [['--epochs', '2.5'], '--epochs needs an integer from 1 to 1000000, got "2.5"'],
+      [['--epochs', '1e3'], '--epochs needs an integer from 1 to 1000000, got "1e3"'],
+      [['--epochs'], '--epochs needs an integer from 1 to 1000000, got nothing'],
+      [['--samples', '-5'], '--samples must be an integer from 1 to 1000000, got -5'],
+      [['--samples', '1.5'], '--samples needs an integer from 1 to 1000000, got "1.5"'],
+      [['--samples='], '--samples needs an integer from 1 to 1000000, got ""'],
+      [['--seed', '9007199254740992'], '--seed must be an integer from -2^53-1 to 2^53-1, got 9007199254740992'],
+      [['--threads', '65'], '--threads must be an integer from 1 to 64, got 65'],
+      [['--variant'], '--variant needs a value'],
+      [['--data', '--quiet'], "--data needs a value, got the option --quiet (write --data=--quiet for a value starting with '-')"],
+      [['--quiet=yes'], '--quiet takes no value, got --quiet=yes'],
+      [['--epoch=3'], 'unknown option --epoch (did you mean --epochs?)'],
+      [['-x'], 'unknown option -x'],
+    ];
+    for (const [args, message] of cases) {
+      const r = await cli(['run', 'dummy_boolean', ...args]);
+      expect([r.code, r.stdout], args.join(' ')).toEqual([2, '']);
+      expect(r.stderr.split('\n')[0], args.join(' ')).toBe(`epynn run: ${message}`);
+      expect(r.stderr).toContain('usage: epynn run <example>');
+    }
+  });
+
+  it('--data and --download are refused by the examples (and variants) that generate their data', async () => {
+    for (const flag of [['--data', 'some/dir'], ['--data=some/dir']]) {
+      const r = await cli(['run', 'dummy_image', ...flag, '--epochs', '1']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(
+        "epynn run: --data: example 'dummy_image' (variant conv) generates its data and reads no files (its variant epynnlive reads --data: a prepared-data .json file); the examples that read data in every variant: captcha_mnist, author_music, ptm_protein",
+      );
+    }
+    const custom = await cli(['run', 'custom_layer', '--data', 'x']);
+    expect(custom.stderr).toBe("epynn run: --data: example 'custom_layer' (variant scale) generates its data and reads no files; the examples that read data in every variant: captcha_mnist, author_music, ptm_protein");
+    const download = await cli(['run', 'dummy_time', '--variant=epynnlive', '--download']);
+    expect(download.code).toBe(2);
+    expect(download.stderr).toBe("epynn run: --download: example 'dummy_time' generates its data and downloads nothing; the examples with a dataset to download: captcha_mnist, author_music, ptm_protein");
+    // the epynnlive variant takes --data (a prepared .json file): not refused by the command, the example reads it
+    const live = await cli(['run', 'dummy_boolean', '--variant', 'epynnlive', '--data', join(tmpdir(), 'no-such-prepared-data.json'), '-q']);
+    expect(live.stderr).not.toContain('generates its data');
+    expect([live.code, live.stderr]).toEqual([1, expect.stringContaining('dummy_boolean epynnlive: cannot read the data file ')]);
+    const readers = Object.values(examples).filter((e) => typeof e.data === 'string').map((e) => e.name).sort();
+    expect(readers).toEqual(['author_music', 'captcha_mnist', 'ptm_protein']);
+  });
+
+  it('export: --format=x and --format x, checked', async () => {
+    const bad = await cli(['export', '--format=keras', 'a.json', 'out']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.split('\n')[0]).toBe('epynn export: --format must be tfjs or onnx, got "keras"');
+    const none = await cli(['export', 'a.json', 'out']);
+    expect(none.stderr.split('\n')[0]).toBe('epynn export: --format is required: tfjs or onnx');
+    const operands = await cli(['export', '--format', 'onnx', 'a.json']);
+    expect(operands.stderr.split('\n')[0]).toBe('epynn export: expected <model.json> <out>, got 1 argument');
   });
 
   it('--help for the command and each subcommand', async () => {
@@ -139,6 +210,29 @@ describe('epynn', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('Perceptron_Dense-1-sigmoid');
+  });
+});
+
+describe('epynn copy inside the clone (no build)', () => {
+  // As the README says: `npx epynn copy my-examples && cd my-examples && npx tsx run.ts dummy_image`, in the
+  // clone right after `npm ci`: tsx finds the clone's tsconfig.json, whose paths map 'epynn-ts' and
+  // 'epynn-ts/cli' to src/ (dist/ plays no part; tests/docs checks that mapping)
+  it('a copied example runs with npx tsx from a folder of the clone', () => {
+    const work = mkdtempSync(join(root, '.copytest-'));
+    try {
+      expect(epynn(['copy', 'my-examples'], work).code).toBe(0);
+      const live = join(work, 'my-examples');
+      expect(existsSync(join(live, 'package.json'))).toBe(false); // the clone's package.json (type: module) holds
+      const tsxCli = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+      const r = spawnSync(process.execPath, [tsxCli, 'run.ts', 'dummy_image', '--epochs=1', '--samples', '100'], {
+        cwd: live, encoding: 'utf8', timeout: 120_000,
+      });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain('EpyNN Check OK');
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 });
 

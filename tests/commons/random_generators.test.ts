@@ -93,3 +93,22 @@ describe('typed errors', () => {
     throwsWith(() => rs.setState({ bit_generator: 'MT19937', state: { key: [1], pos: 0 }, has_gauss: 0, gauss: 0 }), EpyNNError, 'key', '624');
   });
 });
+
+describe("numpyRng's sized draws", () => {
+  test('random / uniform / standardNormal / normal / integers with size: NDArrays of the shape, the same draws as the ...Array methods', async () => {
+    const { numpyRng } = await import('../../src/commons/numpy_rng.js');
+    const a = numpyRng(5);
+    const b = numpyRng(5);
+    const u = a.uniform(-1, 2, [2, 3]);
+    expect(u).toBeInstanceOf(NDArray);
+    expect(u.shape).toEqual([2, 3]);
+    expect(Array.from(u.data)).toEqual(Array.from(b.uniformArray(-1, 2, 6)));
+    expect(Array.from(a.normal(1, 0.5, 4).data)).toEqual(Array.from(b.normalArray(1, 0.5, 4)));
+    expect(Array.from(a.standardNormal(3).data)).toEqual(Array.from(b.standardNormalArray(3)));
+    expect(Array.from(a.random([1, 2]).data)).toEqual(Array.from(b.randomArray(2)));
+    expect(Array.from(a.integers(0, 10, 5).data)).toEqual(b.integersArray(0, 10, 5));
+    expect(a.integers(7, null, [2, 2]).shape).toEqual([2, 2]);
+    expect(typeof a.normal()).toBe('number');
+    throwsWith(() => a.normal(0, 1, [-1]), EpyNNError, 'numpyRng.normal', 'size');
+  });
+});

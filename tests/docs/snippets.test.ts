@@ -1,17 +1,28 @@
 // Doc tests: every ```ts block of README.md and docs/*.md is a complete program (its own data, imports
-// from 'epynn-ts') and runs here as written: bundled with esbuild ('epynn-ts' resolved to the sources)
-// and run by node in its own empty folder. A block marked ```ts partial is deliberately incomplete: it
-// is type-checked only (names it uses but does not define are allowed). Every block is type-checked.
+// from 'epynn-ts') and runs here exactly as the README tells a user to run it right after `npm ci`: saved
+// as a file in a folder of the clone and run with `npx tsx file.ts` from there, no build. tsx maps
+// 'epynn-ts' to the sources through tsconfig.json's `paths` (so dist/ plays no part and an edit to src/ is
+// seen at once); a test below checks that mapping. A block marked ```ts partial is deliberately
+// incomplete: it is type-checked only (names it uses but does not define are allowed). Every block is
+// type-checked.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { join, resolve } from 'node:path';
 import ts from 'typescript';
 import { afterAll, describe, expect, test } from 'vitest';
 
 const root = resolve(import.meta.dirname, '..', '..');
-const work = mkdtempSync(join(tmpdir(), 'epynn-doctest-'));
+// A scratch folder inside the clone (ignored by git): where a user saves a snippet; tsx finds the clone's
+// tsconfig.json from there
+const work = mkdtempSync(join(root, '.doctest-'));
+const tsxCli = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'); // what `npx tsx` runs
+/** `npx tsx file` in `cwd`, with the environment of a user's shell (no vitest, no NODE_OPTIONS). */
+function tsx(file: string, cwd: string): { status: number | null; stdout: string; stderr: string } {
+  const env = { ...process.env };
+  for (const k of Object.keys(env)) if (k.startsWith('VITEST') || k === 'NODE_OPTIONS' || k === 'TSX_TSCONFIG_PATH') delete env[k];
+  const r = spawnSync(process.execPath, [tsxCli, file], { cwd, env, encoding: 'utf8', timeout: 120_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 interface Snippet {
@@ -44,10 +55,10 @@ const docs = ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.en
 const snippets = docs.flatMap((f) => extractSnippets(readFileSync(join(root, f), 'utf8'), f));
 const where = (s: Snippet): string => `${s.file}:${s.line}`;
 
-// Each snippet as an .mts file (always an ES module: top-level await, import)
+// Each snippet as a .ts file, as a user saves it (an ES module: the clone's package.json says "type": "module")
 const srcDir = join(work, 'src');
 mkdirSync(srcDir);
-for (const s of snippets) writeFileSync(join(srcDir, `${s.id}.mts`), s.code);
+for (const s of snippets) writeFileSync(join(srcDir, `${s.id}.ts`), s.code);
 
 describe('doc snippets', () => {
   test('there are snippets to check', () => {
@@ -68,11 +79,11 @@ describe('doc snippets', () => {
       baseUrl: root,
       paths: { 'epynn-ts': ['src/node/index.ts'], 'epynn-ts/core': ['src/index.ts'], 'epynn-ts/cli': ['src/cli/main.ts'] },
     };
-    const files = snippets.map((s) => join(srcDir, `${s.id}.mts`));
+    const files = snippets.map((s) => join(srcDir, `${s.id}.ts`));
     const program = ts.createProgram(files, options);
     const problems: string[] = [];
     for (const s of snippets) {
-      const sf = program.getSourceFile(join(srcDir, `${s.id}.mts`))!;
+      const sf = program.getSourceFile(join(srcDir, `${s.id}.ts`))!;
       for (const d of [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)]) {
         // a partial block may use names it does not define (the surrounding program has them)
         if (s.partial && [2304, 2552, 18004].includes(d.code)) continue;
@@ -83,26 +94,28 @@ describe('doc snippets', () => {
     expect(problems).toEqual([]);
   });
 
+  test("under `npx tsx` in the clone, 'epynn-ts' is the sources (src/), not dist/", () => {
+    const probe = join(work, 'resolve-probe.ts');
+    writeFileSync(probe, "for (const s of ['epynn-ts', 'epynn-ts/core', 'epynn-ts/cli']) console.log(import.meta.resolve(s));\n");
+    const r = tsx(probe, work);
+    expect(r.stderr).toBe('');
+    const url = (p: string): string => new URL(`file://${join(root, p)}`).href;
+    expect(r.stdout.trim().split('\n')).toEqual([url('src/node/index.ts'), url('src/index.ts'), url('src/cli/main.ts')]);
+  });
+
+  test("under vitest too, 'epynn-ts' is the sources (vitest.config.ts aliases, like tsconfig.json's paths)", async () => {
+    const [node, core, cli] = await Promise.all([import('epynn-ts'), import('epynn-ts/core'), import('epynn-ts/cli')]);
+    expect(node.EpyNN).toBe((await import('../../src/node/index.js')).EpyNN);
+    expect(core.Dense).toBe((await import('../../src/index.js')).Dense);
+    expect(cli.main).toBe((await import('../../src/cli/main.js')).main);
+  });
+
   for (const s of snippets.filter((x) => !x.partial)) {
-    test(`${where(s)} runs as written`, async () => {
-      // 'epynn-ts' is the package: here the sources (src/node for Node, as the package's "node" export)
-      const bundle = join(work, `${s.id}.mjs`);
-      await build({
-        entryPoints: [join(srcDir, `${s.id}.mts`)],
-        bundle: true,
-        platform: 'node',
-        format: 'esm',
-        target: 'node20',
-        outfile: bundle,
-        logLevel: 'silent',
-        alias: { 'epynn-ts/cli': join(root, 'src/cli/main.ts'), 'epynn-ts/core': join(root, 'src/index.ts'), 'epynn-ts': join(root, 'src/node/index.ts') },
-        external: ['typescript', 'tsx', 'esbuild'],
-        banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-      });
-      const cwd = join(work, `${s.id}-cwd`);
+    test(`${where(s)} runs as written (npx tsx, no build)`, () => {
+      const cwd = join(work, `${s.id}-cwd`); // its own folder: models/ and plots/ land there
       mkdirSync(cwd);
-      const r = spawnSync(process.execPath, [bundle], { cwd, encoding: 'utf8', timeout: 120_000 });
-      expect(r.stderr, `${where(s)} (${relative(root, bundle)}) wrote to stderr`).toBe('');
+      const r = tsx(join(srcDir, `${s.id}.ts`), cwd);
+      expect(r.stderr, `${where(s)} wrote to stderr`).toBe('');
       expect(r.status, `${where(s)} exit status\n${r.stdout}`).toBe(0);
     }, 120_000);
   }

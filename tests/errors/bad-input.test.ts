@@ -370,6 +370,8 @@ add_('readModel newest in an empty folder', () => {
 
 // Hostile numbers (issue 22): non-finite input to predict and to a layer called directly, samples
 // without features, a 0-d array where an axis is summed, TF.js manifests with null entries
+add_('train epochs 1e20', () => dense().train({ epochs: 1e20, quiet: true }), EpyNNError, 'EpyNN.train: epochs must be at most 1000000 per call (what a model file records), got 100000000000000000000');
+add_('train epochs 2**32', () => dense().train({ epochs: 2 ** 32, quiet: true }), EpyNNError, 'EpyNN.train: epochs must be at most 1000000 per call');
 add_('predict NaN input', () => trainedDense().predict([[1, NaN, 0]]), NonFiniteError, 'EpyNN.predict: XData must hold finite numbers, got NaN at XData[0, 1]');
 add_('predict Infinity input', () => trainedDense().predict([[1, 2, 3], [Infinity, 0, 0]]), NonFiniteError, 'EpyNN.predict: XData must hold finite numbers, got Infinity at XData[1, 0]');
 add_('Convolution.forward NaN', () => {

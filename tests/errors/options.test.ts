@@ -8,6 +8,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import {
   Convolution, Dense, Dropout, EpyNN, EpyNNError, Embedding, Flatten, GRU, LSTM, Pooling, RNN,
   fromTFJS, lineChartSVG, linspace, modelTerminalChart, numpyRng, plotSVG, seededRng, terminalChart, toTFJS,
+  adagrad, adam, adamw, earlyStopping, modelCheckpoint, reduceLROnPlateau, rmsprop, sgd,
 } from '../../src/index.js';
 import { readModel, writeModel, writePlot } from '../../src/node/index.js';
 import { main } from '../../src/cli/main.js';
@@ -66,6 +67,16 @@ const ENTRY_POINTS: [string, Call, string, string, string, string][] = [
   ['Rng.choice', (o) => seededRng(1).choice(5, 2, o), 'replac', 'replace', 'Replace', 'replace'],
   ['NumpyRng.choice', (o) => numpyRng(1).choice(5, 2, o), 'replac', 'replace', 'P', 'p'],
   ['fromTFJS', (o) => { const a = toTFJS(trainedModel()); return fromTFJS(a.modelJSON, a.weightData, o); }, 'los', 'loss', 'Loss', 'loss'],
+  ['EpyNN.initialize', (o) => model().initialize({ quiet: true, ...o }), 'optimiser', 'optimizer', 'clip_norm', 'clipNorm'],
+  ['EpyNN.train', (o) => model().train({ epochs: 1, quiet: true, ...o }), 'callback', 'callbacks', 'init_logs', 'initLogs'],
+  ['sgd', (o) => sgd(o), 'momentun', 'momentum', 'weight_decay', 'weightDecay'],
+  ['adam', (o) => adam(o), 'amsgrd', 'amsgrad', 'weight_decay', 'weightDecay'],
+  ['adamw', (o) => adamw(o), 'epsilom', 'epsilon', 'weight_decay', 'weightDecay'],
+  ['rmsprop', (o) => rmsprop(o), 'centred', 'centered', 'weight_decay', 'weightDecay'],
+  ['adagrad', (o) => adagrad(o), 'lrDecy', 'lrDecay', 'lr_decay', 'lrDecay'],
+  ['earlyStopping', (o) => earlyStopping(o), 'patiance', 'patience', 'restore_best_weights', 'restoreBestWeights'],
+  ['modelCheckpoint', (o) => modelCheckpoint({ path: join(dir, 'c.json'), ...o }), 'saveBestOnli', 'saveBestOnly', 'save_best_only', 'saveBestOnly'],
+  ['reduceLROnPlateau', (o) => reduceLROnPlateau(o), 'minlr', 'minLr', 'min_lr', 'minLr'],
   // seHPars keep EpyNN's spelling: camelCase is the "wrong" spelling there
   ['Dense: seHPars', (o) => new Dense({ seHPars: o }), 'learning_rat', 'learning_rate', 'learningRate', 'learning_rate'],
   ['EpyNN.initialize: seHPars', (o) => model().initialize({ quiet: true, seHPars: o }), 'LRELU_alph', 'LRELU_alpha', 'softmaxTemperature', 'softmax_temperature'],

@@ -109,6 +109,14 @@ describe('captcha_mnist training', () => {
     expect(val[val.length - 1]).toBeGreaterThan(0.6);
   }, 60_000);
 
+  it('the adam variant: the same CNN and seed with Adam instead of EpyNN SGD learns too', async () => {
+    const model = await run({ variant: 'adam', samples: 500, epochs: 3, quiet: true });
+    expect(model.optimizer.name).toBe('adam');
+    expect(model.layers[1].steps).toBe(3 * 12); // 400 digits in batches of 32: 12 per epoch (the last 16 digits make no batch, as in EpyNN)
+    const val = model.metrics.accuracy[1];
+    expect(val[val.length - 1]).toBeGreaterThan(0.6);
+  }, 60_000);
+
   it('the feed-forward variant runs and learns something too', async () => {
     const model = await run({ variant: 'dropout', samples: 500, epochs: 5, quiet: true });
     const val = model.metrics.accuracy[1];
@@ -136,6 +144,6 @@ describe('captcha_mnist training', () => {
   }, 60_000);
 
   it('rejects an unknown variant', async () => {
-    await expect(run({ variant: 'mlp', quiet: true })).rejects.toThrow("captcha_mnist: unknown variant 'mlp' (known: conv, dropout, epynnlive)");
+    await expect(run({ variant: 'mlp', quiet: true })).rejects.toThrow("captcha_mnist: unknown variant 'mlp' (known: conv, dropout, adam, epynnlive)");
   });
 });

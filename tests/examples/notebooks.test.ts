@@ -5,11 +5,13 @@
 // published in the notebooks (tests/fixtures/notebooks/published.json, extracted by extract.py), byte for byte
 // apart from the timestamp in the model's uname.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import * as boolean from '../../examples/dummy_boolean/epynnlive.js';
+import { prepareDatasetLive as captchaData } from '../../examples/captcha_mnist/epynnlive.js';
 import * as image from '../../examples/dummy_image/epynnlive.js';
 import * as string from '../../examples/dummy_string/epynnlive.js';
 import * as time from '../../examples/dummy_time/epynnlive.js';
@@ -56,6 +58,18 @@ describe("the dummy notebooks' data, from their own seeds", () => {
   });
 });
 
+test("captcha_mnist's epynnlive data: the first N images in file order, shuffled by Python's random (and the 10 predicted continue it)", () => {
+  // digits whose pixels and labels name their index in the file
+  const n = 800;
+  const digits = { images: Float64Array.from({ length: n * 4 }, (_, i) => Math.floor(i / 4)), labels: Uint8Array.from({ length: n }, (_, i) => i % 10), n, rows: 2, cols: 2, source: 'index' };
+  random.seed(1);
+  const d = captchaData(750, digits);
+  expect(Array.from({ length: 750 }, (_, i) => d.X.data[i * 4])).toEqual(data.captcha_mnist.order);
+  expect(d.Y).toEqual(data.captcha_mnist.order.map((k: number) => k % 10));
+  const p = captchaData(10, digits);
+  expect(Array.from({ length: 10 }, (_, i) => p.X.data[i * 4])).toEqual(data.captcha_mnist.predictOrder);
+});
+
 /** Table rows printed by a run, by model name, with the uname's timestamp masked. */
 function rowsOf(lines: string[]): { epoch: number; model: string; line: string }[] {
   const out: { epoch: number; model: string; line: string }[] = [];
@@ -66,15 +80,43 @@ function rowsOf(lines: string[]): { epoch: number; model: string; line: string }
   return out;
 }
 const mask = (line: string): string => line.replace(/\d{10}_/, 'TS_');
+const dir = mkdtempSync(join(tmpdir(), 'epynn-notebooks-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+type Row = { epoch: number; model: string; line: string };
+const publishedRows = (name: string): Row[] => (published[name] as { rows: Row[] }[]).flatMap((c) => c.rows);
+/** The published rows of `epochs` the run printed differently or not at all. */
+const missingRows = (ours: Row[], theirs: Row[]): string[] =>
+  theirs.filter((r) => !ours.some((o) => o.model === r.model && o.epoch === r.epoch && o.line === mask(r.line))).map((r) => r.line);
 
 describe('the published tables', () => {
   test('dummy_string: every published row of its four models, byte for byte', () => {
     const lines: string[] = [];
-    string.trainScript({ logger: memoryOutput(lines), modelPath: join(FIX, '..', '..', '..', 'node_modules', '.tmp-notebook-string.json') });
-    const ours = rowsOf(lines);
-    const theirs = (published.dummy_string as { rows: { epoch: number; model: string; line: string }[] }[]).flatMap((c) => c.rows);
+    string.trainScript({ logger: memoryOutput(lines), modelPath: join(dir, 'string.json') });
+    const theirs = publishedRows('dummy_string');
     expect(theirs.length).toBe(41);
-    const missing = theirs.filter((r) => !ours.some((o) => o.model === r.model && o.epoch === r.epoch && o.line === mask(r.line)));
-    expect(missing.map((r) => r.line)).toEqual([]);
+    expect(missingRows(rowsOf(lines), theirs)).toEqual([]);
+  });
+
+  // dummy_time and dummy_image train 100 epochs per model (minutes): here the first epoch of every model;
+  // scripts/notebook_tables.ts runs them in full (dummy_time: 36 of 44 rows, as EpyNN itself; see PORTING.md).
+  test.each([['dummy_time', time.trainScript, 4], ['dummy_image', image.trainScript, 2]] as const)(
+    '%s: the epoch-0 row of every model, byte for byte', (name, trainScript, models) => {
+      const lines: string[] = [];
+      trainScript({ epochs: 1, logger: memoryOutput(lines), modelPath: join(dir, `${name}.json`) });
+      const theirs = publishedRows(name).filter((r) => r.epoch === 0);
+      expect(theirs.length).toBe(models);
+      expect(missingRows(rowsOf(lines), theirs)).toEqual([]);
+    });
+});
+
+describe('dummy_boolean', () => {
+  test("its model is never seeded (EpyNN's train() initializes without a seed): its data and split are EpyNN's", () => {
+    const lines: string[] = [];
+    const { models } = boolean.trainScript({ epochs: 1, logger: memoryOutput(lines), modelPath: join(dir, 'boolean.json') });
+    const emb = models[0].embedding;
+    // the published Datasets tables: dtrain 33 (0: 18, 1: 15), dval 17 (0: 9, 1: 8)
+    expect([emb.dtrain.X.shape[0], emb.dval.X.shape[0]]).toEqual([33, 17]);
+    expect([...emb.dtrain.b.entries()].sort()).toEqual([[0, 18], [1, 15]]);
+    expect([...emb.dval.b.entries()].sort()).toEqual([[0, 9], [1, 8]]);
   });
 });

@@ -76,7 +76,7 @@ describe('reading a file', () => {
 
   it('unknown format version, and a file that is not a model', () => {
     expect(() => modelFromJSON({ ...clone(), version: 99 })).toThrow(
-      'EpyNN.fromJSON: unsupported format version 99; this epynn-ts reads versions 1 and 2 (written by a newer epynn-ts: upgrade)',
+      'EpyNN.fromJSON: unsupported format version 99; this epynn-ts reads versions 1, 2 and 3 (written by a newer epynn-ts: upgrade)',
     );
     expect(() => EpyNN.fromJSON('{"hello": 1}')).toThrow('EpyNN.fromJSON: not an epynn-ts model (the "format" field must be "epynn-ts/model")');
   });

@@ -153,7 +153,7 @@ describe('what a write may replace', () => {
     const err: string[] = [];
     const io = { out: () => undefined, err: (s: string) => err.push(s) };
     expect(await main(['export', '--format', 'tfjs', input, d], io)).toBe(1);
-    expect(err.join('\n')).toContain(`epynn export: cannot write ${join(d, 'model.json')}: it is the input ${input}; writing it would destroy the model being exported (SAME_FILE)`);
+    expect(err.join('\n')).toContain(`epynn export: writeTFJS: cannot write ${join(d, 'model.json')}: it is the input ${input}; writing it would destroy the model being exported (SAME_FILE)`);
     expect(await main(['export', '--format', 'onnx', input, input], io)).toBe(1);
     const link = join(d, 'alias.onnx');
     symlinkSync(input, link);
@@ -192,6 +192,17 @@ describe('TF.js pairs', () => {
     writeFileSync(join(foreign, 'model.json'), JSON.stringify(stripped));
     writeFileSync(join(foreign, rec[0].path), readFileSync(shardA));
     expect(same(readTFJS(foreign).predict(X).A.data, readTFJS(a).predict(X).A.data)).toBe(true);
+  });
+
+  it("an export over an earlier version's pair (fixed shard name) replaces it and removes the old shard", () => {
+    const d = sub('pair-legacy');
+    const t = toTFJS(A);
+    writeFileSync(join(d, 'model.json'), JSON.stringify(t.modelJSON)); // names group1-shard1of1.bin
+    writeFileSync(join(d, 'group1-shard1of1.bin'), new Uint8Array(t.weightData));
+    writeFileSync(join(d, 'notes.txt'), 'mine');
+    writeTFJS(B, d);
+    expect(readdirSync(d).sort()).toEqual([expect.stringMatching(/^group1-shard1of1\.[0-9a-f]{16}\.bin$/), 'model.json', 'notes.txt']);
+    expect(same(readTFJS(d).predict(X).A.data, readTFJS(writeTFJS(B, sub('pair-legacy-b'))).predict(X).A.data)).toBe(true);
   });
 
   it('a shard listed twice, shards of the wrong total size, a missing shard: refused before reading', () => {
@@ -282,5 +293,23 @@ describe('schedules, layers and predict on hostile numbers', () => {
     throwsWith(() => scheduleLrate({ ...defaultHPars(), decay_k: NaN }, 10), NonFiniteError, 'scheduleLrate: seHPars: decay_k must be a finite number, got NaN');
     throwsWith(() => exp_decay({ e: 3, lr: 0.1, n: 1, k: 0.5, d: 0, epc: 0 }), EpyNNError, 'exp_decay: epc must be a positive integer, got 0');
     throwsWith(() => exp_decay({ e: 3, lr: Infinity, n: 1, k: 0.5, d: 0, epc: 3 }), NonFiniteError, 'exp_decay: lr must be a finite number, got Infinity');
+  });
+});
+
+describe('epynn copy on hostile targets', () => {
+  it('refuses /proc and /sys at once', async () => {
+    const err: string[] = [];
+    const t0 = Date.now();
+    expect(await main(['copy', '/proc/x/epynnlive'], { out: () => undefined, err: (s: string) => err.push(s) })).toBe(1);
+    expect(err.join('\n')).toContain('epynn copy: copyExamples: cannot write /proc/x/epynnlive: the path is under /proc or /sys (a kernel interface, not a place for files) (SYSTEM_PATH)');
+    expect(Date.now() - t0).toBeLessThan(2000);
+  });
+});
+
+describe('limits agree', () => {
+  it('train() runs at most the epochs a model file records', async () => {
+    const { MAX_TRAIN_EPOCHS } = await import('../../src/commons/checks.js');
+    const { MAX_EPOCHS } = await import('../../src/io/schema.js');
+    expect(MAX_TRAIN_EPOCHS).toBe(MAX_EPOCHS);
   });
 });

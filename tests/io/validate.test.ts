@@ -28,7 +28,7 @@ const load = (edit: (j: ModelJSON & Record<string, any>) => void): EpyNN => {
 describe('one checksum over the whole document (version 2)', () => {
   it('is written, and any edit outside the parameters is caught', () => {
     expect(base.version).toBe(FORMAT_VERSION);
-    expect(FORMAT_VERSION).toBe(2);
+    expect(FORMAT_VERSION).toBe(3);
     expect(base.checksum).toMatch(/^crc32:[0-9a-f]{8}$/);
     expect(modelChecksum(base)).toBe(base.checksum);
     const edits: [string, (j: any) => void][] = [
@@ -129,7 +129,7 @@ describe('the schema: every field checked before anything is built (edits re-sig
   it('__proto__, constructor and prototype keys are refused anywhere', () => {
     const text = JSON.stringify(signed(clone()));
     const at = [
-      ['"config":{', '"config":{"__proto__":{"units":7},'],
+      ['"type":"Embedding","config":{', '"type":"Embedding","config":{"__proto__":{"units":7},'],
       ['"metrics":{', '"metrics":{"constructor":[[],[],[]],'],
       ['"model":{', '"model":{"prototype":1,'],
       ['"d":{', '"d":{"__proto__":null,'],

@@ -9,6 +9,8 @@ import { Flatten } from '../../src/flatten/models.js';
 import { EpyNN } from '../../src/network/models.js';
 import { modelForward, modelForwardBatched } from '../../src/network/forward.js';
 import { modelBackward } from '../../src/network/backward.js';
+import { withMode } from '../../src/network/mode.js';
+import { BARE_MODE } from '../../src/commons/models.js';
 import { NDArray } from '../../src/commons/ndarray.js';
 import { Pooling } from '../../src/pooling/models.js';
 import { seededRng } from '../../src/commons/rng.js';
@@ -120,15 +122,19 @@ describe('EpyNN model', () => {
     const X = a.embedding.dtrain.X;
     const Y = a.embedding.dtrain.Y!;
     for (const [m, inputGradient] of [[a, true], [b, false]] as const) {
-      const A = m.forward(X);
-      const dX = modelBackward(m, m.trainingLoss(Y, A, true), { inputGradient });
+      // the mode of train()'s steps (without reused outputs): the layer after the Embedding skips dX when inputGradient is false
+      const dX = withMode(m, 'training', { inputGradient }, () => {
+        const A = m.forward(X);
+        return modelBackward(m, m.trainingLoss(Y, A, true), { inputGradient });
+      });
       expect(dX.shape).toEqual(inputGradient ? [10, 6, 6, 1] : [0]);
     }
     expect(params(b)).toEqual(params(a));
     expect(a.layers[1].bc.dX?.shape).toEqual([10, 6, 6, 1]);
     expect(b.layers[1].bc.dX).toBeUndefined();
     expect(b.layers[1].bs.dX).toEqual([10, 6, 6, 1]); // recorded by the check pass
-    expect(b.layers[1].skipDX).toBe(false);
+    expect(b.layers[1].skipDX).toBe(false); // the mode is put back after the pass
+    expect(b.layers[1].mode).toBe(BARE_MODE);
   });
 
   test('training reuses layer output buffers between batches, never arrays handed to the user', () => {

@@ -2,9 +2,10 @@
 // folder OFFLINE (its one dependency, seedrandom, packed from the repository's node_modules), then run the `epynn`
 // command, a copied example and a script importing 'epynn-ts' and 'epynn-ts/cli' with plain node.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '..', '..');
@@ -111,4 +112,75 @@ console.log(threadStats().workerItems > 0, JSON.stringify(threadsNote()));
     expect(r.status, r.out).toBe(0);
     expect(r.out).toContain('Perceptron_Dense-1-sigmoid');
   });
+
+  it("require('epynn-ts') from CommonJS works (require(esm): engines says node >= 20.19)", () => {
+    const engines = (JSON.parse(readFileSync(join(app, 'node_modules', 'epynn-ts', 'package.json'), 'utf8')) as { engines: { node: string } }).engines;
+    expect(engines.node).toBe('>=20.19');
+    const [major, minor] = process.versions.node.split('.').map(Number);
+    expect(major > 20 || (major === 20 && minor >= 19)).toBe(true);
+    writeFileSync(join(app, 'script.cjs'), "const { EpyNN } = require('epynn-ts');\nconst { main } = require('epynn-ts/cli');\nconsole.log(typeof EpyNN, typeof main);\n");
+    const r = spawnSync(process.execPath, ['script.cjs'], { cwd: app, env, encoding: 'utf8' });
+    expect(r.stdout.trim()).toBe('function function');
+  });
+});
+
+// A TypeScript project using the installed package, type-checked (not skipLibCheck) with each module
+// resolution users choose: node16 and bundler through `exports`, node10 through `typesVersions`.
+// 'epynn-ts/core' (the browser entry) needs no @types/node; 'epynn-ts' and 'epynn-ts/cli' are Node's
+// and are checked with @types/node, as a Node project has it.
+describe('the packed package type-checks in a consumer project', () => {
+  const modes: Record<string, ts.CompilerOptions> = {
+    node16: { module: ts.ModuleKind.Node16, moduleResolution: ts.ModuleResolutionKind.Node16 },
+    bundler: { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler },
+    node10: { module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10 },
+  };
+  const core = `import { Dense, Embedding, EpyNN, sigmoid, type NDArray } from 'epynn-ts/core';
+const model: EpyNN = new EpyNN([new Embedding({ XData: [[0, 1]], YData: [1] }), new Dense({ units: 1, activate: sigmoid })], 'm');
+const out: NDArray = model.predict([[1, 0]]).A;
+export const shape: number[] = out.shape;
+`;
+  const node = `import { EpyNN, readModel } from 'epynn-ts';
+import { main } from 'epynn-ts/cli';
+import { Dense } from 'epynn-ts/core';
+export const read: (path?: string) => EpyNN = readModel;
+export const run: Promise<number> = main(['examples']);
+export const layer = new Dense({ units: 2 });
+`;
+  // Proof that the types are really resolved (an unresolved module would be a different error, 2307)
+  const wrong = "import { NoSuchExport } from 'epynn-ts/core';\nexport const x = NoSuchExport;\n";
+  const host = ts.createCompilerHost({});
+  const cache = new Map<string, ts.SourceFile | undefined>();
+  const getSourceFile = host.getSourceFile.bind(host);
+  host.getSourceFile = (file, lang) => {
+    if (!file.includes('/tc-') && cache.has(file)) return cache.get(file);
+    const sf = getSourceFile(file, lang);
+    cache.set(file, sf);
+    return sf;
+  };
+  const check = (mode: string, code: string, types: string[]): string[] => {
+    const dir = join(app, `tc-${mode}-${types.length}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'index.ts'), code);
+    const program = ts.createProgram([join(dir, 'index.ts')], {
+      ...modes[mode], target: ts.ScriptTarget.ES2022, lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'], strict: true, noEmit: true,
+      skipLibCheck: false, skipDefaultLibCheck: true, types, typeRoots: [join(app, 'node_modules', '@types')],
+    }, host);
+    return ts.getPreEmitDiagnostics(program).map((d) => `${d.file ? d.file.fileName.replace(app, '') : ''} TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
+  };
+
+  beforeAll(() => {
+    // @types/node for the Node entries, from the repository (offline, like the rest)
+    mkdirSync(join(app, 'node_modules', '@types'), { recursive: true });
+    symlinkSync(join(root, 'node_modules', '@types', 'node'), join(app, 'node_modules', '@types', 'node'), 'dir');
+  });
+
+  for (const mode of Object.keys(modes)) {
+    it(`moduleResolution ${mode}: epynn-ts/core without @types/node, all three entries with it`, () => {
+      expect(check(mode, core, [])).toEqual([]);
+      expect(check(mode, node, ['node'])).toEqual([]);
+      const bad = check(mode, wrong, []);
+      expect(bad).toHaveLength(1);
+      expect(bad[0]).toMatch(/TS2305: Module '"epynn-ts\/core"' has no exported member 'NoSuchExport'/);
+    });
+  }
 });

@@ -221,7 +221,7 @@ describe('threads', () => {
     model.initialize({ loss: 'CCE', seed: 1, quiet: true, threads: 2 });
     expect(parallelEngine()!.trainer(model)).toBeUndefined();
     model.train({ epochs: 1, quiet: true });
-    expect(threadsNote()).toMatch(/ScaleForThreads is not one of the library's/);
+    expect(threadsNote()).toMatch(/the layer ScaleForThreads does not declare its samples independent \(traits.samplesIndependent/);
   });
 
   test('threads is checked (option, setThreads, EPYNN_THREADS)', () => {

@@ -93,8 +93,11 @@ describe('Pooling properties', () => {
 
   test('NaN in a window propagates to max/min output like np.max', () => {
     const X = NDArray.from([[[[1], [NaN]], [[3], [10]]]]);
-    expect(Number.isNaN(new Pooling({ pool: 'max' }).forward(X).data[0])).toBe(true);
-    expect(Number.isNaN(new Pooling({ pool: 'min' }).forward(X).data[0])).toBe(true);
+    // a direct call refuses it (NonFiniteError); with checkInput off, as inside a network, NaN propagates
+    expect(() => new Pooling({ pool: 'max' }).forward(X)).toThrow('Pooling.forward: A must hold finite numbers, got NaN at A[0, 0, 1, 0]');
+    const unchecked = (pool: 'max' | 'min'): Pooling => Object.assign(new Pooling({ pool }), { checkInput: false });
+    expect(Number.isNaN(unchecked('max').forward(X).data[0])).toBe(true);
+    expect(Number.isNaN(unchecked('min').forward(X).data[0])).toBe(true);
   });
 
   test('parameterless: initializeParameters/computeGradients/updateParameters change nothing', () => {

@@ -156,8 +156,20 @@ export class WasmRuntime {
     const ptr = this.alloc(bytes);
     const a = this.f64(ptr, n);
     a.fill(0);
-    this.finalizer.register(a, [ptr, bytes]);
+    this.finalizer.register(a, [ptr, bytes], a);
     return a;
+  }
+
+  /**
+   * Gives a resident array's block back at once, instead of when the array is garbage collected (a
+   * worker thread's heap may go uncollected for a long time while its WebAssembly memory grows). The
+   * array must not be used afterwards. False (nothing done) when `a` is not a live resident array.
+   */
+  releaseArray(a: Float64Array): boolean {
+    if (this.finalizer === undefined || this.addressOf(a) < 0) return false;
+    if (!this.finalizer.unregister(a)) return false; // not one of ours, or released already
+    this.free(a.byteOffset, a.length * 8);
+    return true;
   }
 }
 
