@@ -207,7 +207,7 @@ export function toPyTorch(model: EpyNN, options?: PyTorchOptions): Record<string
   }
   model.layers.forEach((layer, i) => {
     const opt = (layer as unknown as { optimizer?: { name?: unknown; epynn?: unknown } }).optimizer;
-    if (opt !== undefined && opt !== null && opt.epynn !== true) {
+    if (opt !== undefined && opt !== null && opt.epynn !== true && Object.keys(layer.p).length > 0) {
       throw new EpyNNError(`${fn}: layer ${i} (${layer.name}): optimizer '${String(opt.name)}': train.py continues with EpyNN's SGD only (p -= lrate · g)`);
     }
   });

@@ -17,6 +17,7 @@ import { Flatten } from '../../src/flatten/models.js';
 import { decodeNpy, decodeNpz, encodeNpy, encodeNpz } from '../../src/io/npy.js';
 import { PYTORCH_FILES, type PyTorchSidecar, fromPyTorch, toPyTorch } from '../../src/io/pytorch.js';
 import { EpyNN } from '../../src/network/models.js';
+import { adam } from '../../src/index.js';
 import { readPyTorch, writeFolderAtomic, writePyTorch } from '../../src/node/pytorch.js';
 import { Pooling } from '../../src/pooling/models.js';
 import { Convolution } from '../../src/convolution/models.js';
@@ -121,6 +122,14 @@ describe('toPyTorch', () => {
     expect(() => toPyTorch(zoo.dense_identity_relu(), { data: 1 as unknown as boolean })).toThrow(/toPyTorch: data must be a boolean, got 1/);
     expect(() => toPyTorch(zoo.dense_identity_relu(), { dat: true } as never)).toThrow(EpyNNError);
     expect(() => toPyTorch({} as EpyNN)).toThrow(/toPyTorch: expected an EpyNN model/);
+    // train.py continues with EpyNN's SGD: other optimizers and global clipping are refused
+    const data = { XData: samples(12, [4], 1), YData: Array.from({ length: 12 }, (_, i) => i % 2) };
+    const withAdam = new EpyNN([new Embedding({ ...data, YEncode: true }), new Dense({ units: 2 })], 'adam');
+    withAdam.initialize({ loss: 'MSE', seed: 1, quiet: true, optimizer: adam() });
+    expect(() => toPyTorch(withAdam)).toThrow(/toPyTorch: layer 1 \(Dense\): optimizer 'adam': train\.py continues with EpyNN's SGD only/);
+    const clipped = new EpyNN([new Embedding({ ...data, YEncode: true }), new Dense({ units: 2 })], 'clip');
+    clipped.initialize({ loss: 'MSE', seed: 1, quiet: true, clipNorm: 1 });
+    expect(() => toPyTorch(clipped)).toThrow(/toPyTorch: the model clips its gradients with clipNorm = 1/);
   });
 });
 
