@@ -7,10 +7,12 @@ import { cpus, loadavg } from 'node:os';
 import { type Backend, activeBackend, selectBackend } from '../src/kernels/backend.js';
 import { convCases } from './cases/conv.js';
 import { ioCases } from './cases/io.js';
+import { f32Cases } from './cases/f32.js';
 import { layerCases } from './cases/layers.js';
 import { rngCases } from './cases/rng.js';
 import { peerCases } from './cases/peers.js';
 import { threadCases } from './cases/threads.js';
+import { TORCH_CASES, torchCases } from './cases/torch.js';
 import { trainCases } from './cases/train.js';
 import { median } from './timing.js';
 import { type ParsedCommand, UsageError, parseCommand } from '../src/cli/args.js';
@@ -21,7 +23,8 @@ const USAGE = `usage: npm run bench -- [options]
   --case NAME      only the cases whose name contains NAME (repeatable; e.g. conv, S3, train, memory, dense, LSTM, io;
                    =NAME for the exact name)
   --procs N        run every case in N fresh processes and report the median of their medians (V8 varies per process)
-  --peers          also time TensorFlow.js (CPU, WASM) and ConvNetJS from bench/peers/node_modules
+  --peers          also time TensorFlow.js (CPU, WASM) and ConvNetJS from bench/peers/node_modules, and PyTorch
+                   (bench/peers/torch_bench.py, float64 and float32, with /usr/bin/python3 when it imports torch)
   --runs N         timed samples per measurement (default 9, quick 5; at least 5)
   --backend B      js, wasm or both (default both: every case on each kernel backend, wasm/js column)
   --out FILE       where to write the JSON of the results (default bench-results.json)
@@ -35,7 +38,6 @@ The kernel cases (conv fwd/bwd, Dense/RNN/LSTM/GRU layers alone, rng) run on one
 interface Args extends BenchOptions {
   backends: Backend[];
   out: string;
-  filters: string[];
   procs: number;
   json: boolean;
   list: boolean;
@@ -88,11 +90,15 @@ function parseArgs(argv: string[]): Args {
 }
 
 // Peers right after our train step, so their samples/s sit next to ours
-const ALL: BenchCase[] = [...convCases, trainCases[0], ...peerCases, ...trainCases.slice(1), ...layerCases, ...threadCases, ...rngCases, ...ioCases];
+// PyTorch last: its rows carry our case names and are shown beside ours
+const ALL: BenchCase[] = [...convCases, trainCases[0], ...peerCases, ...trainCases.slice(1), ...layerCases, ...threadCases, ...rngCases, ...ioCases, ...f32Cases, ...torchCases];
+
+const matches = (name: string, f: string): boolean =>
+  f.startsWith('=') ? name.toLowerCase() === f.slice(1) : name.toLowerCase().includes(f);
 
 const selected = (a: Args): BenchCase[] =>
   ALL.filter((c) => a.filters.length === 0 || a.filters.some((f) =>
-    f.startsWith('=') ? c.name.toLowerCase() === f.slice(1) : c.name.toLowerCase().includes(f)))
+    matches(c.name, f) || (c.name === 'peers pytorch' && TORCH_CASES.some((t) => matches(t, f)))))
     .filter((c) => a.peers || !c.name.startsWith('peers'));
 
 // ---------------------------------------------------------------------------------------------------
@@ -100,11 +106,17 @@ const selected = (a: Args): BenchCase[] =>
 
 const fmtMs = (v?: number): string => (v === undefined ? '' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toFixed(3));
 
-function table(rows: Row[]): string {
-  const head = ['case', 'backend', 'threads', 'ours ms', 'wasm/js', 'ref ms', 'ref/ours', 'GFLOP/s', 'samples/s', 'target', 'note'];
+function table(input: Row[]): string {
+  let rows = input;
+  // Rows of the same case together (the PyTorch peer's rows come last from the run)
+  const first = new Map<string, number>();
+  rows.forEach((r, i) => { if (!first.has(r.case)) first.set(r.case, i); });
+  rows = rows.map((r, i) => ({ r, i })).sort((p, q) => first.get(p.r.case)! - first.get(q.r.case)! || p.i - q.i).map((p) => p.r);
+  const head = ['case', 'backend', 'dtype', 'threads', 'ours ms', 'wasm/js', 'ref ms', 'ref/ours', 'GFLOP/s', 'samples/s', 'target', 'note'];
   const body = rows.map((r) => [
     r.case,
     r.backend ?? '',
+    r.dtype ?? 'float64',
     r.threads === undefined ? '' : String(r.threads),
     fmtMs(r.ours),
     r.vsJs === undefined ? '' : `${r.vsJs.toFixed(2)}×`,
@@ -116,7 +128,7 @@ function table(rows: Row[]): string {
     r.note ?? '',
   ]);
   const width = head.map((h, j) => Math.max(h.length, ...body.map((b) => b[j].length)));
-  const right = new Set([2, 3, 4, 5, 6, 7, 8]);
+  const right = new Set([3, 4, 5, 6, 7, 8, 9]);
   const line = (cells: string[]): string =>
     cells.map((c, j) => (j === cells.length - 1 ? c : right.has(j) ? c.padStart(width[j]) : c.padEnd(width[j]))).join('  ').trimEnd();
   return [line(head), line(width.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
@@ -131,7 +143,7 @@ function machine(): string {
 function aggregate(runs: Row[][]): Row[] {
   const out: Row[] = [];
   for (const first of runs[0]) {
-    const same = runs.map((rs) => rs.find((r) => r.case === first.case && r.threads === first.threads)).filter((r): r is Row => r !== undefined);
+    const same = runs.map((rs) => rs.find((r) => r.case === first.case && r.threads === first.threads && r.backend === first.backend && r.dtype === first.dtype)).filter((r): r is Row => r !== undefined);
     const med = (k: 'ours' | 'ref'): number | undefined => {
       const v = same.map((r) => r[k]).filter((x): x is number => x !== undefined);
       return v.length ? median(v) : undefined;
@@ -163,7 +175,7 @@ async function main(): Promise<void> {
     if (load > cpus().length * 0.6) {
       console.log(`WARNING: load average ${load.toFixed(1)} on ${cpus().length} CPUs: other processes compete, timings will be slow and noisy`);
     }
-    console.log(`float64, threads ${a.threads.join(' and ')} for the training cases (1 for the kernels), backends ${a.backends.join(' and ')}; ${a.quick ? 'quick, ' : ''}median of ≥ ${a.runs} runs after ${a.warmup} warm-ups${a.procs > 1 ? `, ${a.procs} processes per case` : ''}\n`);
+    console.log(`threads ${a.threads.join(' and ')} for the training cases (1 for the kernels), backends ${a.backends.join(' and ')}; ${a.quick ? 'quick, ' : ''}median of ≥ ${a.runs} runs after ${a.warmup} warm-ups${a.procs > 1 ? `, ${a.procs} processes per case` : ''}\n`);
   }
 
   const rows: Row[] = [];
@@ -202,7 +214,7 @@ async function main(): Promise<void> {
   }
   // Speed-up of the wasm kernels over the js ones, same case, same run
   for (const r of rows) {
-    const js = rows.find((q) => q.case === r.case && q.backend === 'js' && q.threads === r.threads);
+    const js = rows.find((q) => q.case === r.case && q.backend === 'js' && q.threads === r.threads && q.dtype === r.dtype);
     if (r.backend === 'wasm' && js?.ours !== undefined && r.ours !== undefined) r.vsJs = js.ours / r.ours;
   }
 

@@ -9,6 +9,8 @@ export interface BenchOptions {
   peers: boolean;
   /** Thread counts to time the training cases with (--threads; default 1 and 2). */
   threads: number[];
+  /** The --case filters (lower case; =NAME exact), for peers that time several of our cases. */
+  filters: string[];
 }
 
 /** One line of the results table. */
@@ -28,8 +30,10 @@ export interface Row {
   target?: string;
   met?: boolean;
   note?: string;
-  /** Kernel backend and threads the row was measured with. */
-  backend?: 'js' | 'wasm';
+  /** Kernel backend and threads the row was measured with ('pytorch': the PyTorch peer). */
+  backend?: 'js' | 'wasm' | 'pytorch';
+  /** Floating-point type of the numbers (default float64). */
+  dtype?: 'float64' | 'float32';
   threads?: number;
   /** wasm rows: the js row's time over this one (same case, same run). */
   vsJs?: number;

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const watFiles = ['kernels.wat', 'kernels2.wat', 'kernels3.wat', 'kernels4.wat', 'kernels5.wat', 'kernels3b.wat'];
+const watFiles = ['kernels.wat', 'kernels2.wat', 'kernels3.wat', 'kernels4.wat', 'kernels5.wat', 'kernels3b.wat', 'kernels6.wat'];
 const watPaths = watFiles.map((f) => join(root, 'src', 'kernels', 'wasm', f));
 const outPath = join(root, 'src', 'kernels', 'wasm', 'module.ts');
 

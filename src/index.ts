@@ -62,6 +62,8 @@ export { Dense, type DenseOptions } from './dense/models.js';
 export { Flatten, type FlattenOptions } from './flatten/models.js';
 export { Pooling, type PoolingOptions, type PoolName, POOLS } from './pooling/models.js';
 export { Dropout, type DropoutOptions } from './dropout/models.js';
+export { BatchNormalization, type BatchNormalizationOptions } from './batchnorm/models.js';
+export { LayerNormalization, type LayerNormalizationOptions, type LayerNormAxis } from './layernorm/models.js';
 export { RNN, type RNNOptions, type RNNConfig } from './rnn/models.js';
 export { LSTM, type LSTMOptions, type LSTMConfig } from './lstm/models.js';
 export { GRU, type GRUOptions, type GRUConfig } from './gru/models.js';

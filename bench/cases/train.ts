@@ -126,8 +126,80 @@ async function memory(o: BenchOptions): Promise<Row[]> {
   return rows;
 }
 
+/** The bigger CNN of issue 28, initialized on N samples (all for training), batches of 64. */
+export async function bigCnnModel(N: number): Promise<EpyNN> {
+  const { Convolution, Dense, Embedding, EpyNN, Flatten, Pooling, relu, softmax } = await import('../../src/index.js');
+  const { X, Y } = cnnData(N);
+  const embedding = new Embedding({ XData: X, YData: Y, YEncode: true, batchSize: BIG_BATCH, relativeSize: [1, 0, 0] });
+  const model = new EpyNN([
+    embedding,
+    new Convolution({ unitFilters: 32, filterSize: 3, strides: 1, activate: relu }),
+    new Pooling({ poolSize: 2 }),
+    new Convolution({ unitFilters: 64, filterSize: 3, strides: 1, activate: relu }),
+    new Pooling({ poolSize: 2 }),
+    new Flatten(),
+    new Dense({ units: 128, activate: relu }),
+    new Dense({ units: CLASSES, activate: softmax }),
+  ], 'bench_big_cnn');
+  // EpyNN's default initialization (normal) with random pixels: a rate of 0.01 diverges within an epoch
+  model.initialize({ loss: 'CCE', seed: 1, seHPars: { learning_rate: 1e-4 }, metrics: ['accuracy'], quiet: true });
+  return model;
+}
+
+export const BIG_BATCH = 64;
+
+/** Samples of the bigger CNN's epoch (10 batches of 64; 4 with --quick). */
+export const bigEpochSamples = (o: BenchOptions): number => (o.quick ? 256 : 640);
+
+/**
+ * Matrix-product FLOPs of the bigger CNN over one epoch of N samples as train() runs it: per training
+ * sample conv1 fwd + dW (no dX for the network input), conv2 fwd + dX + dW, the Dense layers fwd + dX + dW;
+ * then the forward of the evaluation over the N samples.
+ */
+export function bigCnnFlops(N: number): number {
+  const conv1 = convFlops({ id: '', m: 1, h: 28, w: 28, d: 1, u: 32, f: 3, s: 1, p: 0 });
+  const conv2 = convFlops({ id: '', m: 1, h: 13, w: 13, d: 32, u: 64, f: 3, s: 1, p: 0 });
+  const dense = 2 * (5 * 5 * 64 * 128 + 128 * CLASSES);
+  return N * (2 * conv1 + 3 * conv2 + 3 * dense) + N * (conv1 + conv2 + dense);
+}
+
+/**
+ * The bigger CNN (issue 28): Conv(32, 3×3, relu) → Pool 2 → Conv(64, 3×3, relu) → Pool 2 → Flatten →
+ * Dense(128, relu) → Dense(10, softmax), CCE, SGD, batch 64, timed as train() runs an epoch: the
+ * sharded steps over the epoch's batches, then the per-epoch evaluation of the training set (forward
+ * only). samples/s counts the training samples. Epochs of ~1–2 s: one warm-up epoch (more until the
+ * workers computed shards), then ≥ 5 timed epochs.
+ */
+async function bigCnn(o: BenchOptions): Promise<Row[]> {
+  const N = bigEpochSamples(o);
+  const model = await bigCnnModel(N);
+  const epoch = (): void => {
+    model.train({ epochs: 1, quiet: true, initLogs: false });
+  };
+  const rows: Row[] = [];
+  for (const threads of o.threads) {
+    model.threads = threads;
+    const items0 = threadStats().workerItems;
+    const t1 = performance.now();
+    let warm = 0;
+    do {
+      epoch();
+      warm++;
+    } while (threads > 1 && threadStats().workerItems === items0 && performance.now() - t1 < 10_000);
+    const w0 = threadStats().workerItems;
+    const t = time(epoch, { runs: 5, warmup: 0 });
+    const share = threads > 1 ? `; ${threadStats().workerItems > w0 ? 'workers computed shards' : 'workers idle'}` : '';
+    rows.push({
+      case: 'bigger CNN epoch', threads, ours: t.median, samples: N, flops: bigCnnFlops(N),
+      note: `Conv(32,3×3)→Pool→Conv(64,3×3)→Pool→Dense(128)→Dense(10), batch 64: ${N} samples + evaluation of them; ${warm} warm-up epoch(s)${share}`,
+    });
+  }
+  return rows;
+}
+
 export const trainCases: BenchCase[] = [
   { name: 'train step', run: trainStep },
   { name: 'evaluation', run: evaluation },
+  { name: 'bigger CNN epoch', run: bigCnn },
   { name: 'memory', isolated: true, run: memory },
 ];

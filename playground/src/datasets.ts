@@ -1,6 +1,7 @@
 // The playground's datasets, built the same way in the page and in the worker: real MNIST digits from the
 // packed asset (scripts/pack-mnist.ts), and the dummy datasets from the examples' own seeded generators.
-import { NDArray } from '../../src/index.js';
+import { NDArray, seededRng } from '../../src/index.js';
+import type { CsvData } from './csv.js';
 import { prepareDataset as dummyImage } from '../../examples/dummy_image/prepare_dataset.js';
 import { prepareDataset as dummyString } from '../../examples/dummy_string/prepare_dataset.js';
 import { prepareDataset as dummyTime } from '../../examples/dummy_time/prepare_dataset.js';
@@ -54,7 +55,12 @@ export const DATASETS: Record<DatasetKind, { label: string; max: number; about: 
   dummy_image: { label: 'dummy_image', max: 5000, about: '28×28 random images; class 0 = masked by a zero row and column, 1 = random' },
   dummy_time: { label: 'dummy_time', max: 5000, about: '128 samples of noise; class 0 = a sine wave is hidden in it, 1 = noise only' },
   dummy_string: { label: 'dummy_string', max: 5000, about: '12 letters of A/T/G/C; class 0 = first and last letters equal, 1 = not' },
+  images: { label: 'your images', max: 1_000_000, about: 'your images: grey, resized like MNIST (20×20 centred by mass in 28×28), labels from folders or file-name prefixes' },
+  csv: { label: 'your CSV', max: 1_000_000, about: 'your CSV file: numeric features (each scaled to [0, 1]) and a label column, rows shuffled with the seed' },
 };
+
+/** Your own data (a CSV), held by the page and sent to the worker. */
+export type CustomData = Pick<CsvData, 'X' | 'n' | 'features' | 'Y' | 'classes'> & { name: string; shape?: number[] };
 
 /** Grey levels scaled to [0, 1] (what EpyNN's XScale does), as an NDArray (n, h, w, 1). */
 function images(nested: number[][][][], max: number): NDArray {
@@ -67,9 +73,24 @@ function images(nested: number[][][][], max: number): NDArray {
 }
 
 /** Builds the dataset (`seed` drives the dummy generators; MNIST takes the first `samples` packed digits). */
-export function makeDataset({ kind, samples }: DataSpec, seed: number, mnist?: MnistPack): Dataset {
+export function makeDataset({ kind, samples }: DataSpec, seed: number, mnist?: MnistPack, custom?: CustomData): Dataset {
   const about = DATASETS[kind].about;
   switch (kind) {
+    case 'images':
+    case 'csv': {
+      if (!custom) throw new Error(kind === 'csv' ? 'no CSV loaded: choose a file with "Load CSV…"' : 'no images loaded: choose or drop them ("Load images…")');
+      // rows in a seeded order (a file sorted by label would otherwise leave one class in dval)
+      const order = seededRng(seed).permutation(custom.n);
+      const n = Math.min(samples || custom.n, custom.n);
+      const shape = custom.shape ?? [custom.features.length];
+      const f = shape.reduce((a, b) => a * b, 1);
+      const data = new Float64Array(n * f);
+      order.slice(0, n).forEach((r, i) => data.set(custom.X.subarray(r * f, (r + 1) * f), i * f));
+      const about = custom.shape ? `${custom.name}, ${custom.classes.length} classes (${custom.classes.join(', ')})`
+        : `${custom.name}: ${custom.n} rows, ${f} features (${custom.features.slice(0, 6).join(', ')}${f > 6 ? ', …' : ''}), ${custom.classes.length} classes`;
+      return { kind, X: new NDArray(data, [n, ...shape]), Y: order.slice(0, n).map((r) => custom.Y[r]), XEncode: false, classes: custom.classes, about,
+        ...(custom.shape ? { image: [custom.shape[0], custom.shape[1]] as [number, number] } : {}) };
+    }
     case 'mnist': {
       if (!mnist) throw new Error('MNIST digits are not loaded yet');
       const n = Math.min(samples, mnist.n);

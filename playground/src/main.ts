@@ -5,11 +5,18 @@ import {
   EpyNN, type Layer, NDArray, TFJS_WEIGHTS_FILE, fmt, lineChartSVG, toONNX, toTFJS, lossFunctions, metricSeries, metricsFunctions, plotSVG, roundHalfEven,
 } from '../../src/index.js';
 import { centreDigit } from './centre.js';
-import { DATASETS, type Dataset, checkSubset, type MnistPack, loadMnist, makeDataset, sampleCount, sliceX } from './datasets.js';
+import { setupTeach, teachTrainingChanged } from './teach.js';
+import { storedZip } from './zip.js';
+import { fromHash, toHash } from './share.js';
+import { batchChartSVG, compareChartSVG } from './live.js';
+import type { BatchPoint } from './worker.js';
+import { type CustomData, DATASETS, type Dataset, checkSubset, type MnistPack, loadMnist, makeDataset, sampleCount, sliceX } from './datasets.js';
+import { parseCsv } from './csv.js';
+import { readImages } from './images.js';
 import type { FromWorker, ToWorker } from './messages.js';
-import { RELATIVE_SIZE, buildModel, confusionMatrix } from './network.js';
+import { RELATIVE_SIZE, buildModel, confusionMatrix, initializeModel } from './network.js';
 import {
-  CATALOG, LAYER_TYPES, type DatasetKind, type LayerSpec, type LayerType, type Session, cleanSpec, specFromConfig, trainHPars, defaultSession, layerSpec, mathLink,
+  CATALOG, LAYER_TYPES, WHAT_LEARNS, type DatasetKind, type LayerSpec, type LayerType, type Session, cleanSpec, specFromConfig, trainHPars, defaultSession, layerSpec, mathLink,
 } from './spec.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
@@ -31,9 +38,14 @@ const METRICS = Object.keys(metricsFunctions());
 // ----------------------------------------------------------------------------------------------
 // State
 
-let session: Session = restoreSession() ?? defaultSession('mnist');
-let metrics: string[] = restoreMetrics();
+// An experiment in the URL hash comes first (share.ts), then the last session in this browser
+const METRICS_LIST = Object.keys(metricsFunctions());
+const linked = fromHash(location.hash, METRICS_LIST);
+let session: Session = (linked && 'session' in linked ? linked.session : undefined) ?? restoreSession() ?? defaultSession('mnist');
+let metrics: string[] = linked && 'session' in linked ? linked.metrics : restoreMetrics();
 let mnist: MnistPack | undefined;
+/** Your own data (a CSV file), when loaded. */
+let custom: CustomData | undefined;
 let dataset: Dataset | undefined;
 /** The model shown (trained, loaded or restored) and its layers' shapes when it arrived. */
 let model: EpyNN | undefined;
@@ -53,7 +65,7 @@ const pageStart = 0;
 function restoreSession(): Session | undefined {
   try {
     const raw = JSON.parse(localStorage.getItem(STORE.session) ?? 'null') as Session | null;
-    if (!raw || !(raw.data?.kind in DATASETS)) return undefined;
+    if (!raw || !(raw.data?.kind in DATASETS) || raw.data.kind === 'csv' || raw.data.kind === 'images') return undefined; // your own data is not kept
     const base = defaultSession(raw.data.kind);
     const layers = Array.isArray(raw.layers) ? raw.layers.map(cleanSpec).filter((l): l is LayerSpec => l !== undefined) : base.layers;
     return { data: { ...base.data, ...raw.data }, layers, train: { ...base.train, ...raw.train } };
@@ -71,6 +83,8 @@ function restoreMetrics(): string[] {
 }
 
 function saveSession(): void {
+  // the address always holds the experiment: copy it to share it
+  history.replaceState(null, '', `#${toHash(session, metrics)}`);
   try {
     localStorage.setItem(STORE.session, JSON.stringify(session));
     localStorage.setItem(STORE.metrics, JSON.stringify(metrics));
@@ -103,6 +117,7 @@ function renderSetup(): void {
   $<HTMLInputElement>('cycle-descent').value = String(t.cycleDescent ?? 0);
   showDecay();
   $<HTMLSelectElement>('backend').value = t.backend === 'js' || !wasmSimd() ? 'js' : 'wasm';
+  $<HTMLSelectElement>('optimizer').value = t.optimizer ?? 'epynn_sgd';
   for (const box of $('metrics').querySelectorAll<HTMLInputElement>('input')) box.checked = metrics.includes(box.value);
   renderLayers();
 }
@@ -178,6 +193,9 @@ function readTrainInputs(): void {
   t.batchSize = Math.max(1, Math.round(num('batch', t.batchSize)));
   t.seed = Math.round(num('seed', t.seed));
   t.backend = $<HTMLSelectElement>('backend').value === 'js' ? 'js' : 'wasm';
+  const opt = $<HTMLSelectElement>('optimizer').value;
+  if (opt === 'epynn_sgd') delete t.optimizer;
+  else t.optimizer = opt;
   t.decayK = Math.max(0, num('decay-k', t.decayK ?? 0));
   t.cycleEpochs = Math.max(0, Math.round(num('cycle-epochs', t.cycleEpochs ?? 0)));
   t.cycleDescent = Math.min(1, Math.max(0, num('cycle-descent', t.cycleDescent ?? 0)));
@@ -264,6 +282,38 @@ function updateButtons(): void {
   for (const el of $('setup').querySelectorAll<HTMLButtonElement>('#layers button, #add-layer')) {
     el.disabled = running || el.dataset.edge === '1';
   }
+  teachTrainingChanged();
+}
+
+// ----------------------------------------------------------------------------------------------
+// Step through a batch (teach.ts): a fresh network of the session, or the worker's model when paused
+
+let pausedJSON: ((json: string) => void) | undefined;
+
+/** The session's network, initialized with its seed exactly as the worker initializes it. */
+function freshModel(): EpyNN | undefined {
+  if (!dataset || checkError !== undefined) return undefined;
+  return initializeModel(buildModel(session, undefined, dataset), session, metrics);
+}
+
+function pauseForSteps(): Promise<EpyNN | undefined> {
+  if (training !== 'running' || !stopBuffer) return Promise.resolve(undefined);
+  return new Promise((done) => {
+    pausedJSON = (json) => {
+      try {
+        const m = EpyNN.fromJSON(json);
+        m.logger = { tty: false, line: () => {}, redraw: () => {} };
+        m.setData({ XData: dataset!.X, YData: dataset!.Y });
+        // the stopped epoch counts as done: the steps are the next epoch's batches (its learning rate)
+        if (m.epochsDone < m.epochs) m.e = m.epochsDone;
+        done(m);
+      } catch (err) {
+        fail(`could not take the paused model: ${err instanceof Error ? err.message : String(err)}`);
+        done(undefined);
+      }
+    };
+    stopTraining();
+  });
 }
 
 function startTraining(): void {
@@ -274,7 +324,11 @@ function startTraining(): void {
   worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
   worker.onmessage = (ev: MessageEvent<FromWorker>) => onWorker(ev.data);
   worker.onerror = (ev) => fail(`the worker failed: ${ev.message}`);
-  stopBuffer = crossOriginIsolated ? new SharedArrayBuffer(4) : null;
+  // [0] the stop flag, [1] the pause after each batch in ms (the speed), [2] what the worker waits on
+  stopBuffer = crossOriginIsolated ? new SharedArrayBuffer(12) : null;
+  applySpeed();
+  batchPoints = [];
+  renderBatchCharts();
   training = 'running';
   lrates = [];
   log = [];
@@ -286,32 +340,52 @@ function startTraining(): void {
   const msg: ToWorker = {
     type: 'train', session: structuredClone(session), metrics, stop: stopBuffer,
     mnist: session.data.kind === 'mnist' && mnist ? { n: mnist.n, labels: mnist.labels.slice(), pixels: mnist.pixels.slice() } : undefined,
+    custom: session.data.kind === 'csv' || session.data.kind === 'images' ? custom : undefined,
   };
   worker.postMessage(msg);
   updateButtons();
 }
 
 let trainStart = 0;
+/** The threads the worker asked for (getThreads), and the badge says how many did the work after an epoch. */
+let threadsAsked = 1;
 let firstEpochLogged = false;
 
 function onWorker(msg: FromWorker): void {
   switch (msg.type) {
     case 'ready':
       setModel(EpyNN.fromJSON(msg.json), false);
-      $('kernels').textContent = `training: ${msg.backend === 'wasm' ? 'WebAssembly SIMD' : 'TypeScript'} kernels, ${msg.threads === 1 ? '1 thread' : `${msg.threads} threads`}`;
+      threadsAsked = msg.threads;
+      $('kernels').textContent = `training: ${msg.backend === 'wasm' ? 'WebAssembly SIMD' : 'TypeScript'} kernels, ${msg.threads === 1 ? '1 thread' : `${msg.threads} threads`} asked for`;
       break;
+    case 'batches':
+      batchPoints.push(...msg.points);
+      if (!chartFrame) chartFrame = requestAnimationFrame(() => { chartFrame = 0; renderBatchCharts(); });
+      break;
+    case 'live': {
+      // the filters and feature maps follow the training (the curves and the report wait for the epoch)
+      const m = EpyNN.fromJSON(msg.json);
+      model = m;
+      modelShapes = shapesOf(m.layers);
+      renderMaps();
+      break;
+    }
     case 'log':
       log.push(msg.text);
       $('log').textContent = log.join('\n');
       break;
     case 'progress':
+      if (training === 'stopping') break; // the status says "Stopping…" until the worker has stopped
       $('status').replaceChildren(statusLine(`epoch ${msg.epoch + 1}/${msg.epochs} · batch ${msg.batch}/${msg.batches}`, msg.samplesPerSecond, msg.seconds));
       break;
     case 'epoch': {
       lrates = msg.lrates;
       confusion = msg.confusion;
       $('warnings').replaceChildren(...msg.warnings.map((w) => h('div', {}, `⚠ ${w}`)));
-      if (msg.threadsNote !== '') $('kernels').textContent = $('kernels').textContent!.replace(/, \d+ threads$/, ', 1 thread') + ` (${msg.threadsNote})`;
+      // the threads that really trained (the worker threads took shards, or not: then the note says why)
+      $('kernels').textContent = $('kernels').textContent!.replace(/, \d+ threads?( asked for)?( \(.*\))?$/, msg.threadsUsed === 1 ? ', 1 thread' : `, ${msg.threadsUsed} threads`) +
+        (msg.threadsNote !== '' ? ` (${msg.threadsNote})` : msg.threadsUsed === 1 && threadsAsked > 1 ? ` (${threadsAsked} asked for: the worker threads took no shards)` : '');
+      $('kernels').dataset.threads = String(msg.threadsUsed);
       const m = EpyNN.fromJSON(msg.json);
       setModel(m, true);
       if (!firstEpochLogged) {
@@ -320,25 +394,109 @@ function onWorker(msg: FromWorker): void {
         document.body.dataset.firstEpochSeconds = s.toFixed(2);
         console.info(`playground: page load to first trained epoch: ${s.toFixed(1)} s`);
       }
-      $('status').replaceChildren(statusLine(`epoch ${msg.epochsDone}/${session.train.epochs} done`, msg.samplesPerSecond, (performance.now() - trainStart) / 1000));
+      if (training !== 'stopping') $('status').replaceChildren(statusLine(`epoch ${msg.epochsDone}/${session.train.epochs} done`, msg.samplesPerSecond, (performance.now() - trainStart) / 1000));
       break;
     }
     case 'done':
       training = 'idle';
       $('status').dataset.state = 'done';
       $('status').prepend(h('strong', {}, 'Done. '));
+      majorityWarning();
       updateButtons();
       break;
     case 'stopped':
       training = 'stopped';
       $('status').dataset.state = 'stopped';
-      $('status').prepend(h('strong', {}, `Stopped after ${msg.epochsDone} epochs (Resume trains the interrupted epoch again). `));
+      $('status').replaceChildren(h('strong', {}, `Stopped in epoch ${msg.epoch + 1}/${session.train.epochs} after batch ${msg.batch}/${msg.batches}`),
+        `: that epoch ended there (evaluated, in the report); ${msg.epochsDone} of ${session.train.epochs} epochs done. Resume trains on.`);
+      pausedJSON?.(msg.json);
+      pausedJSON = undefined;
       updateButtons();
       break;
     case 'error':
       fail(msg.message);
       break;
   }
+}
+
+/** The dval accuracy of always answering the most frequent dval label. */
+function majorityBaseline(): { acc: number; label: string } | undefined {
+  if (!dataset) return undefined;
+  const [ntrain, nval] = valRange();
+  if (nval === 0) return undefined;
+  const counts = new Map<number, number>();
+  for (let i = ntrain; i < ntrain + nval; i++) counts.set(dataset.Y[i], (counts.get(dataset.Y[i]) ?? 0) + 1);
+  const [label, n] = [...counts].reduce((a, b) => (b[1] > a[1] ? b : a));
+  return { acc: n / nval, label: dataset.classes[label] ?? String(label) };
+}
+
+/** Says so when the trained network does no better than the majority class on dval, and what learns the dataset. */
+function majorityWarning(): void {
+  const acc = model?.metrics.accuracy?.[1]?.at(-1);
+  const base = majorityBaseline();
+  // the margin tests/examples/learn.test.ts asks of every CLI example: 0.1 above the baseline
+  if (acc === undefined || !base || acc >= base.acc + 0.1) return;
+  $('warnings').append(h('div', { class: 'majority' },
+    `⚠ This network has not learned the task: its dval accuracy ${acc.toFixed(3)} is not clearly above the majority-class baseline ${base.acc.toFixed(3)} (always answering "${base.label}"; the CLI examples ask for 0.1 more). `,
+    `What learns it: ${WHAT_LEARNS[session.data.kind]}`));
+}
+
+let batchPoints: BatchPoint[] = [];
+let chartFrame = 0;
+
+/** The per-batch curves of the current training: raw points and the smoothed line. */
+function renderBatchCharts(): void {
+  const box = $('batch-charts');
+  const weight = Number($<HTMLInputElement>('smoothing').value);
+  box.innerHTML = batchChartSVG(batchPoints, 'cost', `batch ${session.train.loss} (loss)`, { weight }) + batchChartSVG(batchPoints, 'accuracy', 'batch accuracy', { weight });
+}
+
+/** The pause after each batch the speed control asks for (read by the worker after every batch). */
+function applySpeed(): void {
+  if (stopBuffer) Atomics.store(new Int32Array(stopBuffer), 1, Number($<HTMLSelectElement>('speed').value));
+}
+
+// --- the same seed with two optimizers, side by side (two workers)
+
+const COMPARE = [{ optimizer: 'epynn_sgd', name: 'EpyNN SGD', color: '#0072b2' }, { optimizer: 'adam', name: 'Adam', color: '#d55e00' }];
+let compareWorkers: Worker[] = [];
+
+function compareOptimizers(): void {
+  readTrainInputs();
+  if (!dataset || checkError !== undefined) return;
+  for (const w of compareWorkers) w.terminate();
+  const runs = COMPARE.map((c) => ({ ...c, points: [] as BatchPoint[], acc: undefined as number | undefined, done: false }));
+  const box = $('compare');
+  const draw = (): void => {
+    box.innerHTML = compareChartSVG(runs, 'cost', `batch ${session.train.loss}: the same seed, two optimizers`) + compareChartSVG(runs, 'accuracy', 'batch accuracy');
+    box.append(h('p', { class: 'small', id: 'compare-result', 'data-done': String(runs.every((r) => r.done)) },
+      ...runs.map((r) => h('span', { style: `color:${r.color}`, 'data-optimizer': r.optimizer, 'data-acc': r.acc === undefined ? '' : String(r.acc) }, `${r.name}: dval accuracy ${r.acc === undefined ? '…' : r.acc.toFixed(3)}  `)),
+      ` (${session.train.epochs} epochs, learning rate ${session.train.learningRate} for both; Adam usually wants a smaller one, e.g. 0.001)`));
+  };
+  compareWorkers = runs.map((r) => {
+    const w = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+    const s = structuredClone(session);
+    s.train.optimizer = r.optimizer;
+    w.onmessage = (ev: MessageEvent<FromWorker>) => {
+      const msg = ev.data;
+      if (msg.type === 'batches') r.points.push(...msg.points);
+      else if (msg.type === 'epoch') r.acc = msg.metrics.accuracy?.[1]?.at(-1);
+      else if (msg.type === 'done') {
+        r.done = true;
+        w.terminate();
+      } else if (msg.type === 'error') {
+        r.done = true;
+        box.append(h('div', { class: 'error' }, `${r.name}: ${msg.message}`));
+        return;
+      } else return;
+      draw();
+    };
+    w.postMessage({ type: 'train', session: s, metrics: ['accuracy'], stop: null,
+      mnist: s.data.kind === 'mnist' && mnist ? { n: mnist.n, labels: mnist.labels.slice(), pixels: mnist.pixels.slice() } : undefined,
+      custom: s.data.kind === 'csv' || s.data.kind === 'images' ? custom : undefined } satisfies ToWorker);
+    return w;
+  });
+  draw();
 }
 
 function statusLine(what: string, sps: number, seconds: number): HTMLElement {
@@ -359,7 +517,7 @@ function stopTraining(): void {
   if (stopBuffer) {
     Atomics.store(new Int32Array(stopBuffer), 0, 1);
     training = 'stopping';
-    $('status').prepend('Stopping… ');
+    $('status').replaceChildren('Stopping after this batch…');
   } else {
     // Not cross-origin isolated: no shared flag, so the worker is ended; the last finished epoch's model stays.
     worker?.terminate();
@@ -416,7 +574,7 @@ function renderCharts(): void {
     const div = h('div', { class: 'chart', 'data-metric': name });
     const isLoss = name === model!.loss;
     div.innerHTML = lineChartSVG(series.filter((s) => s.data?.metric === name), {
-      title: isLoss ? `${name} (loss)` : name, width: 640, height: 320, yLabel: name,
+      title: isLoss ? `${name} (loss)` : name, width: 420, height: 240, yLabel: name,
     });
     return div;
   }));
@@ -432,13 +590,16 @@ function renderReport(): void {
     return;
   }
   const sets = ['dtrain', 'dval', 'dtest'];
-  const names = Object.keys(model.metrics);
+  // the loss first, so that it is never the column pushed out of view; one lrate column when every layer has the same
+  const names = [model.loss, ...Object.keys(model.metrics).filter((n) => n !== model!.loss)].filter((n) => n in model!.metrics);
   const active = [0, 1, 2].filter((k) => names.some((n) => model!.metrics[n][k]?.length));
-  const head = h('tr', {}, h('th', {}, 'epoch'), ...lrates.map((l) => h('th', {}, 'lrate', h('br'), l.name)),
-    ...names.flatMap((n) => active.map((k) => h('th', {}, n, h('br'), sets[k]))));
+  const sameRates = lrates.every((l) => JSON.stringify(l.lrate) === JSON.stringify(lrates[0]?.lrate));
+  const rateCols = sameRates && lrates.length ? [{ name: 'every layer', lrate: lrates[0].lrate }] : lrates;
+  const head = h('tr', {}, h('th', {}, 'epoch'), ...rateCols.map((l) => h('th', {}, 'lrate', h('br'), h('span', { class: 'small' }, l.name))),
+    ...names.flatMap((n) => active.map((k) => h('th', {}, n === model!.loss ? `${n} (loss)` : n, h('br'), sets[k]))));
   const rows = Array.from({ length: model.epochsDone }, (_, e) => h('tr', {}, h('td', {}, String(e)),
-    ...lrates.map((l) => h('td', {}, l.lrate[e] === undefined ? '' : l.lrate[e].toExponential(2))),
-    ...names.flatMap((n) => active.map((k) => h('td', { 'data-metric': n, 'data-set': sets[k] }, fixed(model!.metrics[n][k][e]))))));
+    ...rateCols.map((l) => h('td', {}, l.lrate[e] === undefined ? '' : l.lrate[e].toExponential(2))),
+    ...names.flatMap((n) => active.map((k) => h('td', { 'data-metric': n, 'data-set': sets[k], 'data-v': String(model!.metrics[n][k][e]) }, fixed(model!.metrics[n][k][e]))))));
   box.replaceChildren(h('table', {}, h('thead', {}, head), h('tbody', {}, ...rows)));
 }
 
@@ -648,13 +809,55 @@ function renderConfusion(): void {
   const total = cm.flat().reduce((a, b) => a + b, 0);
   const right = cm.reduce((a, row, i) => a + row[i], 0);
   box.replaceChildren(h('table', { class: 'confusion' },
-    h('thead', {}, h('tr', {}, h('th', {}, 'true ↓ predicted →'), ...classes.map((c) => h('th', {}, c)))),
-    h('tbody', {}, ...cm.map((row, i) => h('tr', {}, h('th', {}, classes[i]), ...row.map((v, j) => {
-      const a = max ? v / max : 0;
-      const bg = i === j ? `rgba(0,158,115,${(0.15 + 0.85 * a).toFixed(2)})` : v ? `rgba(213,94,0,${(0.15 + 0.85 * a).toFixed(2)})` : 'transparent';
-      return h('td', { style: `background:${bg}` }, String(v));
-    }))))),
+    h('thead', {}, h('tr', {}, h('th', {}, 'true ↓ predicted →'), ...classes.map((c) => h('th', {}, c)), h('th', { title: 'per-class accuracy: right / samples of the class (recall)' }, 'class acc.'))),
+    h('tbody', {}, ...cm.map((row, i) => {
+      const n = row.reduce((a, b) => a + b, 0);
+      return h('tr', {}, h('th', {}, classes[i]), ...row.map((v, j) => {
+        const a = max ? v / max : 0;
+        const bg = i === j ? `rgba(0,158,115,${(0.15 + 0.85 * a).toFixed(2)})` : v ? `rgba(213,94,0,${(0.15 + 0.85 * a).toFixed(2)})` : 'transparent';
+        return h('td', { style: `background:${bg}` }, String(v));
+      }), h('td', { class: 'classacc', 'data-class': classes[i], 'data-v': n ? String(row[i] / n) : '' }, n ? `${((100 * row[i]) / n).toFixed(1)}%` : '—'));
+    }))),
   h('p', { class: 'muted small' }, `${right} of ${total} validation samples right (${((100 * right) / Math.max(1, total)).toFixed(1)}%).`));
+  renderMistakes();
+}
+
+/** The misclassified validation samples with their probabilities (the model's predictions, made here). */
+let mistakesOf: EpyNN | undefined;
+function renderMistakes(): void {
+  const box = $('mistakes');
+  if (!model || !dataset || !fits(model)) {
+    box.replaceChildren();
+    mistakesOf = undefined;
+    return;
+  }
+  if (mistakesOf === model) return;
+  mistakesOf = model;
+  const [ntrain, nval] = valRange();
+  if (nval === 0) return;
+  const X = Array.isArray(dataset.X) ? dataset.X.slice(ntrain, ntrain + nval) : sliceX(dataset, ntrain, ntrain + nval);
+  const d = model.predict(X, { XEncode: dataset.XEncode });
+  const k = d.A.shape[1] ?? 1;
+  const wrong: number[] = [];
+  for (let i = 0; i < nval; i++) if (d.P.data[i] !== dataset.Y[ntrain + i]) wrong.push(i);
+  const shown = wrong.slice(0, 24);
+  const cards = shown.map((i) => {
+    const idx = ntrain + i;
+    const p = Array.from(d.A.data.subarray(i * k, (i + 1) * k));
+    const pred = d.P.data[i];
+    const x = sliceX(dataset!, idx, idx + 1);
+    let pic: HTMLElement;
+    if (dataset!.image && !Array.isArray(x)) pic = heat(x.data, dataset!.image[0], dataset!.image[1], 'grey', 2);
+    else if (Array.isArray(x)) pic = h('code', { class: 'seq' }, x[0].join(''));
+    else pic = heat(x.data, 1, x.data.length, 'heat', Math.max(1, Math.floor(112 / x.data.length)));
+    const top = p.map((v, j) => [v, j] as const).sort((a, b) => b[0] - a[0]).slice(0, 3);
+    return h('div', { class: 'mistake', 'data-index': String(i), 'data-true': dataset!.classes[dataset!.Y[idx]], 'data-pred': dataset!.classes[pred] ?? String(pred) }, pic,
+      h('div', { class: 'small' }, h('strong', {}, `${dataset!.classes[dataset!.Y[idx]]} → ${dataset!.classes[pred] ?? pred}`)),
+      h('div', { class: 'muted small' }, top.map(([v, j]) => `${dataset!.classes[j] ?? j} ${(100 * v).toFixed(0)}%`).join(' · ')));
+  });
+  box.replaceChildren(h('p', { class: 'muted small' }, wrong.length === 0 ? 'No validation sample is misclassified.' :
+    `${wrong.length} of ${nval} validation samples misclassified${wrong.length > shown.length ? ` (the first ${shown.length})` : ''}: true → predicted, and the three highest probabilities.`),
+  h('div', { class: 'gallery' }, ...cards));
 }
 
 // --- drawing pad
@@ -707,6 +910,39 @@ function setupPad(): void {
     drawn = true;
   }
   $('clear').addEventListener('click', clear);
+  $('draw-add').addEventListener('click', () => {
+    const label = $<HTMLInputElement>('draw-label').value.trim();
+    if (!drawn || label === '') {
+      $('draw-count').textContent = drawn ? 'Name the class first.' : 'Draw something first.';
+      return;
+    }
+    drawings.push({ x: drawingInput(), label });
+    clear();
+    renderDrawings();
+  });
+  $('draw-use').addEventListener('click', () => {
+    const classes = [...new Set(drawings.map((d) => d.label))].sort();
+    const X = new Float64Array(drawings.length * 784);
+    drawings.forEach((d, i) => X.set(d.x, i * 784));
+    custom = { X, n: drawings.length, features: [], Y: drawings.map((d) => classes.indexOf(d.label)), classes, name: `${drawings.length} drawings`, shape: [28, 28, 1] };
+    session = defaultSession('images', classes.length, drawings.length);
+    model = undefined;
+    renderSetup();
+    saveSession();
+    void prepareData();
+  });
+}
+
+/** Your own drawings, each as the network sees it (28 × 28) with its class. */
+const drawings: { x: Float64Array; label: string }[] = [];
+
+function renderDrawings(): void {
+  const counts = new Map<string, number>();
+  for (const d of drawings) counts.set(d.label, (counts.get(d.label) ?? 0) + 1);
+  const ready = counts.size >= 2 && drawings.length >= 10;
+  $<HTMLButtonElement>('draw-use').disabled = !ready;
+  $('draw-count').textContent = `${drawings.length} drawings: ${[...counts].map(([l, n]) => `${l} ${n}`).join(', ')}` +
+    (ready ? '' : ` (${counts.size < 2 ? 'at least two classes' : 'at least ten drawings'} before training)`);
 }
 
 /** The drawing as the network sees it: 28 × 28 grey levels in [0, 1]. */
@@ -765,9 +1001,13 @@ function exportModel(format: 'tfjs' | 'onnx'): void {
   try {
     if (format === 'tfjs') {
       const { modelJSON, weightData } = toTFJS(model);
-      download(JSON.stringify(modelJSON), 'application/json', 'model.json');
-      download(weightData, 'application/octet-stream', TFJS_WEIGHTS_FILE);
-      $('model-info').replaceChildren(`Exported model.json and ${TFJS_WEIGHTS_FILE} (float32): keep them in one folder and load with tf.loadLayersModel('…/model.json').`);
+      // one download: a zip of model.json and its weights file (stored, no compression library)
+      const zip = storedZip([
+        { name: 'model.json', data: new TextEncoder().encode(JSON.stringify(modelJSON)) },
+        { name: TFJS_WEIGHTS_FILE, data: new Uint8Array(weightData) },
+      ]);
+      download(zip.slice().buffer, 'application/zip', `${model.uname}-tfjs.zip`);
+      $('model-info').replaceChildren(`Exported ${model.uname}-tfjs.zip: model.json and ${TFJS_WEIGHTS_FILE} (float32). Unzip into one folder and load with tf.loadLayersModel('…/model.json').`);
     } else {
       download(toONNX(model).slice(), 'application/octet-stream', `${model.uname}.onnx`);
       $('model-info').replaceChildren(`Exported ${model.uname}.onnx (float32, opset 13) for ONNX Runtime.`);
@@ -799,12 +1039,52 @@ async function loadModel(file: File): Promise<void> {
 // ----------------------------------------------------------------------------------------------
 // Data
 
+/** Whether the link asked to train at once (done once, when its data is ready). */
+let autorun = Boolean(linked && 'session' in linked && linked.run);
+
+/** Reads a CSV file as the dataset; a problem is shown naming the row and column, the page keeps its data. */
+async function loadCsv(file: File): Promise<void> {
+  const box = $('data-error');
+  try {
+    const d = parseCsv(await file.text(), file.name);
+    custom = { X: d.X, n: d.n, features: d.features, Y: d.Y, classes: d.classes, name: file.name };
+    box.textContent = '';
+    session = defaultSession('csv', d.classes.length, d.n);
+    model = undefined;
+    renderSetup();
+    saveSession();
+    $('data-about').textContent = `${file.name}: ${d.n} rows${d.header ? ' (a header row was found)' : ''}, features ${d.features.join(', ')}; labels from column '${d.labelColumn}': ${d.classes.join(', ')}. Each feature is scaled to [0, 1]; the rows are shuffled with the seed; the last fifth is dval.`;
+    await prepareData();
+  } catch (err) {
+    box.replaceChildren(h('span', { class: 'error', id: 'csv-error' }, `Could not use ${file.name}: ${err instanceof Error ? err.message : String(err)}`));
+  }
+}
+
+/** Reads dropped or chosen images as the dataset; a problem names the file, the page keeps its data. */
+async function loadImages(files: File[]): Promise<void> {
+  const box = $('data-error');
+  box.textContent = `Reading ${files.length} files…`;
+  try {
+    const d = await readImages(files);
+    custom = d;
+    box.textContent = '';
+    session = defaultSession('images', d.classes.length, d.n);
+    model = undefined;
+    renderSetup();
+    saveSession();
+    $('data-about').textContent = `${d.n} images (${d.sizes}), classes ${d.classes.map((c) => `${c} (${d.Y.filter((y) => d.classes[y] === c).length})`).join(', ')}: made grey, resized like MNIST (cropped, 20×20, centred by mass in 28×28); shuffled with the seed; the last fifth is dval.`;
+    await prepareData();
+  } catch (err) {
+    box.replaceChildren(h('span', { class: 'error', id: 'images-error' }, `Could not use these images: ${err instanceof Error ? err.message : String(err)}`));
+  }
+}
+
 async function prepareData(): Promise<void> {
   dataset = undefined;
   check();
   try {
     if (session.data.kind === 'mnist' && !mnist) mnist = await loadMnist();
-    dataset = makeDataset(session.data, session.train.seed, mnist);
+    dataset = makeDataset(session.data, session.train.seed, mnist, custom);
   } catch (err) {
     $('check').replaceChildren(h('span', { class: 'error' }, `Could not load the data: ${err instanceof Error ? err.message : String(err)}`));
     return;
@@ -812,6 +1092,13 @@ async function prepareData(): Promise<void> {
   confusion = undefined;
   check();
   renderModel();
+  if (autorun) {
+    autorun = false;
+    if (checkError === undefined) {
+      $('share-note').textContent = 'Training the experiment of the link…';
+      startTraining();
+    }
+  }
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -828,6 +1115,8 @@ function init(): void {
   fillSelect($<HTMLSelectElement>('add-type'), LAYER_TYPES);
   fillSelect($<HTMLSelectElement>('loss'), Object.keys(lossFunctions()));
   fillSelect($<HTMLSelectElement>('schedule'), SCHEDULES);
+  fillSelect($<HTMLSelectElement>('optimizer'), ['epynn_sgd', 'sgd', 'adam', 'adamw', 'rmsprop', 'adagrad'],
+    ['EpyNN SGD (p −= lr·g)', 'SGD (torch.optim)', 'Adam', 'AdamW', 'RMSprop', 'Adagrad']);
   $('metrics').replaceChildren(h('span', { class: 'muted' }, 'metrics: '), ...METRICS.map((m) => {
     const box = h('input', { type: 'checkbox', value: m });
     box.addEventListener('change', () => { readTrainInputs(); changed(); });
@@ -835,9 +1124,37 @@ function init(): void {
   }));
   renderSetup();
 
+  for (const id of ['images', 'image-folder']) {
+    $(id).addEventListener('change', () => {
+      const files = [...($<HTMLInputElement>(id).files ?? [])].filter((f) => f.type.startsWith('image/') || /\.(png|jpe?g|gif|webp|bmp)$/i.test(f.name));
+      $<HTMLInputElement>(id).value = '';
+      if (files.length) void loadImages(files);
+    });
+  }
+  // images (or a CSV) dropped anywhere on the Data section
+  const drop = $('setup');
+  drop.addEventListener('dragover', (ev) => ev.preventDefault());
+  drop.addEventListener('drop', (ev) => {
+    ev.preventDefault();
+    const files = [...(ev.dataTransfer?.files ?? [])];
+    if (files.length === 1 && /\.(csv|tsv|txt)$/i.test(files[0].name)) void loadCsv(files[0]);
+    else if (files.length) void loadImages(files);
+  });
+  $('csv').addEventListener('change', () => {
+    const file = $<HTMLInputElement>('csv').files?.[0];
+    $<HTMLInputElement>('csv').value = '';
+    if (file) void loadCsv(file);
+  });
   $('dataset').addEventListener('change', () => {
     const kind = $<HTMLSelectElement>('dataset').value as DatasetKind;
-    session = defaultSession(kind);
+    const own = kind === 'csv' || kind === 'images';
+    if (own && (!custom || (kind === 'images') !== (custom.shape !== undefined))) {
+      $('data-error').textContent = kind === 'csv' ? 'Choose a CSV file first ("Load CSV…"): numeric feature columns and a label column.'
+        : 'Choose or drop images first ("Load images…"): a folder per class, or the class at the start of each file name.';
+      $<HTMLSelectElement>('dataset').value = session.data.kind;
+      return;
+    }
+    session = own ? defaultSession(kind, custom!.classes.length, custom!.n) : defaultSession(kind);
     model = undefined;
     renderSetup();
     saveSession();
@@ -850,7 +1167,7 @@ function init(): void {
     saveSession();
     void prepareData();
   });
-  for (const id of ['loss', 'lr', 'schedule', 'epochs', 'batch', 'seed', 'backend', 'decay-k', 'cycle-epochs', 'cycle-descent']) {
+  for (const id of ['loss', 'lr', 'schedule', 'epochs', 'batch', 'seed', 'backend', 'optimizer', 'decay-k', 'cycle-epochs', 'cycle-descent']) {
     $(id).addEventListener('change', () => {
       readTrainInputs();
       changed();
@@ -864,6 +1181,20 @@ function init(): void {
     changed(true);
   });
   $('train').addEventListener('click', startTraining);
+  $('speed').addEventListener('change', applySpeed);
+  $('compare-run').addEventListener('click', compareOptimizers);
+  $('smoothing').addEventListener('input', renderBatchCharts);
+  $('share').addEventListener('click', () => {
+    readTrainInputs();
+    const link = `${location.href.replace(/#.*$/, '')}#${toHash(session, metrics, true)}`;
+    const box = $<HTMLInputElement>('share-link');
+    box.hidden = false;
+    box.value = link;
+    box.select();
+    void navigator.clipboard?.writeText(link).then(() => { $('share-note').textContent = 'Copied. Opening it trains this experiment again, bit for bit the same numbers (and the same as Node with the same seed).'; },
+      () => { $('share-note').textContent = 'Copy the link: opening it trains this experiment again, bit for bit.'; });
+  });
+  if (linked && 'error' in linked) $('share-note').replaceChildren(h('span', { class: 'error' }, `This link's experiment was not loaded: ${linked.error}.`));
   $('stop').addEventListener('click', stopTraining);
   $('resume').addEventListener('click', resumeTraining);
   $('defaults').addEventListener('click', () => {
@@ -882,6 +1213,7 @@ function init(): void {
     $<HTMLInputElement>('load').value = '';
   });
   setupPad();
+  setupTeach({ fresh: freshModel, training: () => training === 'running', pause: pauseForSteps });
 
   // the last session's model
   const stored = localStorage.getItem(STORE.model);

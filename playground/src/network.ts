@@ -1,13 +1,14 @@
 // Shared by the page and the worker: a session's network, and the confusion matrix of predictions.
-import { EpyNN, Embedding, type NDArray } from '../../src/index.js';
-import { type Dataset, type MnistPack, makeDataset } from './datasets.js';
-import { buildLayer, type Session } from './spec.js';
+import { EpyNN, Embedding, type NDArray, optimizerFromConfig } from '../../src/index.js';
+import { type CustomData, type Dataset, type MnistPack, makeDataset } from './datasets.js';
+import { buildLayer, type Session, trainHPars } from './spec.js';
 
 /** dtrain : dval : dtest (dval is the last fifth of the samples, never trained on). */
 export const RELATIVE_SIZE: [number, number, number] = [4, 1, 0];
 
 /** The network of a session: the Embedding holds the data (or `data`), the other layers come from the specs. */
-export function buildModel(s: Session, mnist?: MnistPack, data: Pick<Dataset, 'X' | 'Y' | 'XEncode'> = makeDataset(s.data, s.train.seed, mnist)): EpyNN {
+export function buildModel(s: Session, mnist?: MnistPack, given?: Pick<Dataset, 'X' | 'Y' | 'XEncode'>, custom?: CustomData): EpyNN {
+  const data = given ?? makeDataset(s.data, s.train.seed, mnist, custom);
   const embedding = new Embedding({
     XData: data.X, YData: data.Y, XEncode: data.XEncode, YEncode: true, batchSize: s.train.batchSize, relativeSize: RELATIVE_SIZE,
   });
@@ -25,4 +26,10 @@ export function confusionMatrix(Y: NDArray, P: NDArray | ArrayLike<number>): num
     cm[truth][p[i]]++;
   }
   return cm;
+}
+
+/** EpyNN's initialize with the session's loss, seed, hyperparameters and optimizer (the worker, the page and the tests alike). */
+export function initializeModel(m: EpyNN, s: Session, metrics: string[]): EpyNN {
+  const optimizer = optimizerFromConfig('playground', s.train.optimizer ?? 'epynn_sgd', {});
+  return m.initialize({ loss: s.train.loss, seed: s.train.seed, metrics, quiet: true, seHPars: trainHPars(s.train), optimizer });
 }

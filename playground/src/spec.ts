@@ -1,10 +1,10 @@
 // The network as plain data (what the page edits, saves in local storage and sends to the worker), and
 // how it becomes EpyNN layers. Each option maps one-to-one to the layer's constructor option.
 import {
-  Convolution, Dense, Dropout, Flatten, GRU, LSTM, Pooling, RNN, getActivation, getInitializer, type Layer,
+  BatchNormalization, Convolution, Dense, Dropout, Flatten, GRU, LSTM, LayerNormalization, Pooling, RNN, getActivation, getInitializer, type Layer,
 } from '../../src/index.js';
 
-export type LayerType = 'Convolution' | 'Pooling' | 'Flatten' | 'Dense' | 'Dropout' | 'RNN' | 'LSTM' | 'GRU';
+export type LayerType = 'Convolution' | 'Pooling' | 'Flatten' | 'Dense' | 'Dropout' | 'RNN' | 'LSTM' | 'GRU' | 'BatchNormalization' | 'LayerNormalization';
 
 /** One layer as the page shows it: its type and its options (numbers, names, booleans). */
 export interface LayerSpec {
@@ -93,6 +93,24 @@ export const CATALOG: Record<LayerType, { options: OptionDef[]; defaults: LayerS
     options: recurrent([act('activateUpdate', 'update gate', 'update gate activation'), act('activateReset', 'reset gate', 'reset gate activation')]),
     defaults: { unitCells: 8, activate: 'tanh', activateUpdate: 'sigmoid', activateReset: 'sigmoid', initialization: 'orthogonal', sequences: false, clipGradients: false },
   },
+  BatchNormalization: {
+    about: 'normalizes each channel over the batch, then γ·x̂ + β (beyond EpyNN)',
+    options: [
+      { key: 'momentum', label: 'momentum', kind: 'number', min: 0, max: 1, step: 0.05, help: 'weight of each batch in the running mean and variance used to predict' },
+      { key: 'center', label: 'β', kind: 'bool', help: 'learn the offset β' },
+      { key: 'scale', label: 'γ', kind: 'bool', help: 'learn the scale γ' },
+    ],
+    defaults: { momentum: 0.1, center: true, scale: true },
+  },
+  LayerNormalization: {
+    about: 'normalizes each sample over its last axis, then γ·x̂ + β (beyond EpyNN)',
+    options: [
+      { key: 'axis', label: 'axis', kind: 'int', min: -1, max: -1, help: 'the last axis: the units, or the channels of each position' },
+      { key: 'center', label: 'β', kind: 'bool', help: 'learn the offset β' },
+      { key: 'scale', label: 'γ', kind: 'bool', help: 'learn the scale γ' },
+    ],
+    defaults: { axis: -1, center: true, scale: true },
+  },
 };
 
 export const LAYER_TYPES = Object.keys(CATALOG) as LayerType[];
@@ -168,6 +186,10 @@ export function buildLayer(spec: LayerSpec): Layer {
       return new LSTM({ ...rec(), activateOutput: a('activateOutput'), activateCandidate: a('activateCandidate'), activateInput: a('activateInput'), activateForget: a('activateForget') });
     case 'GRU':
       return new GRU({ ...rec(), activateUpdate: a('activateUpdate'), activateReset: a('activateReset') });
+    case 'BatchNormalization':
+      return new BatchNormalization({ momentum: num('momentum'), center: Boolean(o.center), scale: Boolean(o.scale) });
+    case 'LayerNormalization':
+      return new LayerNormalization({ axis: num('axis') as -1, center: Boolean(o.center), scale: Boolean(o.scale) });
   }
 }
 
@@ -185,6 +207,8 @@ export interface TrainSpec {
   cycleDescent?: number;
   /** Kernels: 'wasm' (WebAssembly SIMD) or 'js'. */
   backend?: 'wasm' | 'js';
+  /** The optimizer's name (src/optimizers: 'epynn_sgd', EpyNN's p -= lr · g, by default; 'adam', 'sgd', ...). */
+  optimizer?: string;
 }
 
 /** Which data, how much. */
@@ -193,7 +217,7 @@ export interface DataSpec {
   samples: number;
 }
 
-export type DatasetKind = 'mnist' | 'dummy_image' | 'dummy_time' | 'dummy_string';
+export type DatasetKind = 'mnist' | 'dummy_image' | 'dummy_time' | 'dummy_string' | 'csv' | 'images';
 
 /** Everything the page needs to rebuild a session. */
 export interface Session {
@@ -203,8 +227,24 @@ export interface Session {
 }
 
 /** A sensible starting point per dataset (the MNIST CNN learns to ≥ 0.9 validation accuracy in one epoch). */
-export function defaultSession(kind: DatasetKind = 'mnist'): Session {
+export function defaultSession(kind: DatasetKind = 'mnist', classes = 2, samples = 0): Session {
+  // your own data: batches of 16, fewer when dtrain (four fifths) is small, so that an epoch has two batches
+  const small = samples > 0 ? Math.max(1, Math.min(16, Math.floor((samples * 4) / 5 / 2))) : 16;
   switch (kind) {
+    case 'images':
+      // your images, resized like MNIST: the MNIST network with one output per class
+      return {
+        data: { kind, samples },
+        layers: [layerSpec('Convolution'), layerSpec('Pooling'), layerSpec('Flatten'), layerSpec('Dense', { units: 32 }), layerSpec('Dense', { units: classes, activate: 'softmax' })],
+        train: { loss: 'CCE', learningRate: 0.01, schedule: 'steady', epochs: 20, batchSize: small, seed: 1 },
+      };
+    case 'csv':
+      // a CSV of numeric features: a small multilayer perceptron
+      return {
+        data: { kind, samples },
+        layers: [layerSpec('Dense', { units: 16 }), layerSpec('Dense', { units: classes, activate: 'softmax' })],
+        train: { loss: 'CCE', learningRate: 0.1, schedule: 'steady', epochs: 60, batchSize: small, seed: 1 },
+      };
     case 'mnist':
       return {
         data: { kind, samples: 5000 },
@@ -226,11 +266,24 @@ export function defaultSession(kind: DatasetKind = 'mnist'): Session {
     case 'dummy_string':
       return {
         data: { kind, samples: 480 },
-        layers: [layerSpec('LSTM', { unitCells: 8 }), layerSpec('Dense', { units: 2, activate: 'softmax' })],
+        // "first letter = last letter" compares two one-hot letters (not linearly separable): the LSTM returns
+        // every step (sequences) so the head sees the first and the last, and a hidden relu layer separates
+        // them (examples/dummy_string's lstm variant). LSTM(8) → Dense(2) alone stays at the majority class.
+        layers: [layerSpec('LSTM', { unitCells: 8, sequences: true }), layerSpec('Flatten'), layerSpec('Dense', { units: 16 }), layerSpec('Dense', { units: 2, activate: 'softmax' })],
         train: { loss: 'BCE', learningRate: 0.05, schedule: 'steady', epochs: 50, batchSize: 32, seed: 1 },
       };
   }
 }
+
+/** What learns each dataset, for the message when a network stays at the majority class (as the CLI examples print it). */
+export const WHAT_LEARNS: Record<DatasetKind, string> = {
+  mnist: 'a convolution before the Dense layers (the Defaults: Convolution(8, 5×5) → Pooling → Flatten → Dense(32) → Dense(10, softmax), CCE, lr 0.01) reaches about 0.95 in 3 epochs.',
+  dummy_image: 'a convolution, whose 4×4 filters slide over every place (the Defaults: Convolution(6, 4×4, stride 4) → Pooling → Flatten → Dense(2, softmax)); Dense layers alone see 784 unrelated inputs and fit noise.',
+  dummy_time: 'Flatten → Dense(64, relu) → Dense(2, softmax), MSE, lr 0.005 (the Defaults).',
+  images: 'more images per class, more epochs, or classes whose shapes differ once resized to 28×28 grey (colour is dropped).',
+  csv: 'more epochs or a higher learning rate, a hidden layer with more units, or features that carry the label (check the label column).',
+  dummy_string: '"first = last" compares two one-hot letters, which no single layer separates: LSTM(8, sequences) → Flatten → Dense(16, relu) → Dense(2, softmax), BCE, lr 0.05 (the Defaults), or Flatten → Dense(16, relu) → Dense(2, softmax).',
+};
 
 /** The seHPars of a training spec (keys in EpyNN's spelling). */
 export function trainHPars(t: TrainSpec): { learning_rate: number; schedule: string; decay_k: number; cycle_epochs: number; cycle_descent: number } {

@@ -3,11 +3,12 @@
 // rebuilds it with EpyNN.fromJSON to draw filters and feature maps and to predict drawn digits).
 //
 // Stop: the page sets a flag in a SharedArrayBuffer (available when the page is cross-origin isolated);
-// the worker reads it after every batch (a callback of train()) and stops training cleanly there: the
-// epoch is evaluated and counts as done, and Resume continues from it.
-import { type Callback, type EpyNN, getBackend, getThreads, setBackend, threadsNote } from '../../src/index.js';
-import { buildModel, confusionMatrix } from './network.js';
-import { type Session, trainHPars } from './spec.js';
+// the worker reads it after every batch (train()'s onBatchEnd callback) and asks train() to stop there:
+// the epoch ends early, evaluated and counted as done, and Resume trains on from the next epoch.
+// The same buffer holds the speed setting (a pause after each batch, in ms).
+import { type Callback, type CallbackEvent, type EpyNN, getBackend, getThreads, setBackend, threadStats, threadsNote } from '../../src/index.js';
+import { buildModel, confusionMatrix, initializeModel } from './network.js';
+import type { Session } from './spec.js';
 import type { FromWorker, ToWorker } from './messages.js';
 
 const ctx = self as unknown as { postMessage(m: FromWorker): void; onmessage: ((ev: MessageEvent<ToWorker>) => void) | null };
@@ -26,12 +27,29 @@ function postEpoch(m: EpyNN, samplesPerSecond: number): void {
     confusion: m.embedding.dval.P ? confusionMatrix(m.embedding.dval.Y!, m.embedding.dval.P) : undefined,
     samplesPerSecond,
     threadsNote: threadsNote(),
+    threadsUsed: threadStats().workerItems > 0 ? (m.threads ?? getThreads()) : 1,
     warnings: [...m.trainingWarnings],
     json: JSON.stringify(m.toJSON()),
   });
 }
 
-/** Trains the current model until session.train.epochs are done (or Stop). */
+/** One training batch as the curves show it. */
+export interface BatchPoint {
+  /** Batches trained since the start of this session (the x axis). */
+  step: number;
+  epoch: number;
+  batch: number;
+  cost: number;
+  accuracy: number;
+}
+
+let step = 0;
+
+/**
+ * Trains the current model until session.train.epochs are done (or Stop), through train()'s callbacks:
+ * onBatchEnd streams the batch's cost and accuracy, applies the speed setting and asks for a clean stop
+ * after the batch when the page set the flag; onEpochEnd posts the epoch's metrics and the model.
+ */
 function run(): void {
   const m = model!;
   const target = session!.train.epochs;
@@ -47,39 +65,56 @@ function run(): void {
   let stepSamples = 0;
   let lastBatchEnd: number | undefined;
   let lastPost = 0;
-  let stopped = false;
+  let lastLive = 0;
+  let pending: BatchPoint[] = [];
+  let stopped: { epoch: number; batch: number; batches: number } | undefined;
+  const size = m.embedding.batchSize ?? m.embedding.dtrain.X.shape[0];
   const rate = (): number => (stepTime > 0 ? stepSamples / (stepTime / 1000) : 0);
-  // The library's callback seam: progress after every batch, the epoch's results after every epoch,
-  // and Stop as a clean stop after the current batch (the epoch is evaluated and counts as done;
-  // Resume continues from there)
+  const flush = (ev: CallbackEvent | undefined, now: number): void => {
+    if (pending.length) post({ type: 'batches', points: pending });
+    pending = [];
+    if (ev) post({ type: 'progress', epoch: ev.epoch, epochs: target, batch: ev.batch + 1, batches: ev.batches, samplesPerSecond: rate(), seconds: (now - t0) / 1000 });
+    lastPost = now;
+  };
   const callbacks: Callback[] = [{
     onEpochBegin: () => {
       lastBatchEnd = undefined;
     },
-    onBatchEnd: (e) => {
+    onBatchEnd: (ev) => {
       const now = performance.now();
       if (lastBatchEnd !== undefined) {
         stepTime += now - lastBatchEnd;
-        stepSamples += e.model.embedding.batchDtrain[e.batch]?.X.shape[0] ?? 0;
+        stepSamples += size;
       }
-      if (now - lastPost > 150) {
-        lastPost = now;
-        post({ type: 'progress', epoch: e.epoch, epochs: target, batch: e.batch + 1, batches: e.batches, samplesPerSecond: rate(), seconds: (now - t0) / 1000 });
+      pending.push({ step: step++, epoch: ev.epoch, batch: ev.batch, cost: ev.logs.cost, accuracy: ev.logs.accuracy });
+      if (now - lastPost > 120) flush(ev, now);
+      // the filters and feature maps follow the training: the model about once a second
+      if (now - lastLive > 1000) {
+        lastLive = now;
+        post({ type: 'live', json: JSON.stringify(m.toJSON()) });
+      }
+      if (stopFlag && Atomics.load(stopFlag, 0) === 1) {
+        stopped = { epoch: ev.epoch, batch: ev.batch + 1, batches: ev.batches };
+        ev.stop('batch'); // the epoch ends after this batch: evaluated, reported, counted as done
+      } else if (stopFlag) {
+        // the speed setting: a pause after each batch (ms), so that a learner can watch
+        const delay = Atomics.load(stopFlag, 1);
+        if (delay > 0) Atomics.wait(stopFlag, 2, 0, delay);
       }
       lastBatchEnd = performance.now();
-      if (stopFlag && Atomics.load(stopFlag, 0) === 1) {
-        stopped = true;
-        e.stop('batch');
-      }
     },
-    onEpochEnd: (e) => postEpoch(e.model, rate()),
+    onEpochEnd: () => {
+      flush(undefined, performance.now());
+      postEpoch(m, rate());
+    },
   }];
   m.logger = { tty: false, line: (text) => post({ type: 'log', text }), redraw: () => {} };
   try {
     m.train({ epochs: remaining, initLogs: m.epochsDone === 0, verbose: 1, callbacks });
+    flush(undefined, performance.now());
     if (stopped) {
       if (stopFlag) Atomics.store(stopFlag, 0, 0);
-      post({ type: 'stopped', epochsDone: m.epochsDone });
+      post({ type: 'stopped', epochsDone: m.epochsDone, ...stopped, json: JSON.stringify(m.toJSON()) });
     } else post({ type: 'done', epochsDone: m.epochsDone });
   } catch (err) {
     post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
@@ -98,10 +133,9 @@ ctx.onmessage = (ev) => {
       } catch {
         setBackend('js');
       }
-      model = buildModel(session, msg.mnist);
-      const { loss, seed } = session.train;
+      model = buildModel(session, msg.mnist, undefined, msg.custom);
+      initializeModel(model, session, msg.metrics);
       model.logger = { tty: false, line: (text) => post({ type: 'log', text }), redraw: () => {} };
-      model.initialize({ loss, seed, metrics: msg.metrics, seHPars: trainHPars(session.train) });
       post({ type: 'ready', json: JSON.stringify(model.toJSON()), backend: getBackend(), threads: getThreads() });
       run();
     } else if (msg.type === 'resume') {

@@ -25,26 +25,9 @@ export function stepActivation(layer: Layer, gate: string, fn: Activation, m: nu
     if (b === null) return;
     for (let im = 0, o = is * u; im < m; im++, o += s * u) for (let iu = 0; iu < u; iu++) Z[o + iu] += b[iu];
   };
-  if (fn === tanh) {
-    return (Z, b, A, is, s) => {
-      if (stepActivationKernel('tanh', Z, b, A, is * u, s * u, m, u)) return; // WebAssembly, same bits
-      addBias(Z, b, is, s);
-      for (let im = 0, o = is * u; im < m; im++, o += s * u) for (let iu = 0; iu < u; iu++) A[o + iu] = Math.tanh(Z[o + iu]);
-    };
-  }
-  if (fn === sigmoid) {
-    return (Z, b, A, is, s) => {
-      if (stepActivationKernel('sigmoid', Z, b, A, is * u, s * u, m, u)) return; // WebAssembly, same bits
-      addBias(Z, b, is, s);
-      for (let im = 0, o = is * u; im < m; im++, o += s * u) {
-        for (let iu = 0; iu < u; iu++) {
-          const v = Z[o + iu];
-          // Stable sigmoid, the expression of activation/functions.ts
-          A[o + iu] = v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
-        }
-      }
-    };
-  }
+  // The built-ins: the 'stepActivation' kernel (the same bits on both backends)
+  if (fn === tanh) return (Z, b, A, is, s) => stepActivationKernel('tanh', Z, b, A, is * u, s * u, m, u);
+  if (fn === sigmoid) return (Z, b, A, is, s) => stepActivationKernel('sigmoid', Z, b, A, is * u, s * u, m, u);
   const buf = zeros([m, u]); // (m, u) one step of Z, reused
   const z = buf.data;
   return (Z, b, A, is, s) => {
@@ -78,14 +61,12 @@ export function activateStep(layer: Layer, gate: string, fn: Activation, Z: NDAr
 export function derivativeOf(layer: Layer, gate: string, fn: Activation, Z: NDArray, A: Float64Array): Float64Array {
   if (fn === tanh) {
     const d = cacheArray(layer, `d${gate}`, Z.shape, false).data;
-    if (derivativeKernel('tanh', A, d)) return d; // WebAssembly, same bits
-    for (let k = 0; k < A.length; k++) d[k] = 1 - A[k] * A[k];
+    derivativeKernel('tanh', A, d);
     return d;
   }
   if (fn === sigmoid) {
     const d = cacheArray(layer, `d${gate}`, Z.shape, false).data;
-    if (derivativeKernel('sigmoid', A, d)) return d;
-    for (let k = 0; k < A.length; k++) d[k] = A[k] * (1 - A[k]);
+    derivativeKernel('sigmoid', A, d);
     return d;
   }
   const [m, s, u] = Z.shape;

@@ -129,6 +129,11 @@ export abstract class Layer {
   seHPars: HPars | undefined;
   /** Whether updateParameters changes `p`. */
   trainable = false;
+  /**
+   * Keys of `p` that no gradient moves (BatchNormalization's running statistics `mean` and `var`): they
+   * get no `g` entry, so optimizers keep no state for them, and summary() counts them as non-trainable.
+   */
+  nonTrainableKeys: readonly string[] = [];
   /** Layer name (EpyNN: the class name). */
   name: string;
   /** Seeded random source (EpyNN `np_rng`); the model assigns seed + layer index. */
@@ -262,7 +267,7 @@ export abstract class Layer {
     const i = bufs.findIndex((b) => b.length === n);
     let buf: Float64Array;
     if (i < 0) {
-      buf = kernelArray(n); // in the WebAssembly kernels' memory when they can work on it in place
+      buf = kernelArray(n); // from the kernels' backend, which may work on it in place
       bufs.unshift(buf);
       // The oldest size goes, its WebAssembly block given back now: left to the garbage collector, a
       // worker thread (whose heap is rarely collected) cycling through more sizes grows without end

@@ -6,7 +6,6 @@
 import { checkParameters, stateError } from './checks.js';
 import { EpyNNError, ShapeError } from './errors.js';
 import { type StepKernels, recurrentGemmKernel, rowSumKernel } from '../kernels/recurrent.js';
-import { gemmStrided } from './gemm.js';
 import type { Layer } from './models.js';
 import { type NDArray, fmt, sameShape, zeros } from './ndarray.js';
 
@@ -42,8 +41,7 @@ export function recurrentGemm(
   c: Float64Array, cOff: number, ldc: number,
   accumulate: boolean,
 ): void {
-  if (recurrentGemmKernel(M, N, K, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc, accumulate)) return;
-  gemmStrided(M, N, K, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc, accumulate);
+  recurrentGemmKernel(M, N, K, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc, accumulate);
 }
 
 /** P (m·s, u) = X (m·s, e) · U (e, u): the input products of every step at once (overwrites P). */
@@ -190,9 +188,7 @@ export function stepsProduct(dW: Float64Array, A: Float64Array, G: Float64Array,
 
 /** db (1, u) = Σ over all m·s rows of G (m, s, u) (overwrites db). */
 export function stepsSum(db: Float64Array, G: Float64Array, ms: number, u: number): void {
-  if (rowSumKernel(db, G, ms, u)) return; // WebAssembly, the same sums in the same order
-  db.fill(0);
-  for (let r = 0, o = 0; r < ms; r++, o += u) for (let iu = 0; iu < u; iu++) db[iu] += G[o + iu];
+  rowSumKernel(db, G, ms, u); // the same sums in the same order on both backends
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -701,7 +701,7 @@ export function modelFromJSON(input: ModelJSON | string, where = 'EpyNN.fromJSON
     if (json.model.initialized) restoreParameters(model, json, where, maxParameters);
     restoreLayerState(model, json, where);
     // (7) compat: 'epynn' mode (checked by the schema)
-    model.setCompat(json.model.compat ?? undefined);
+    model.setCompat(json.model.compat ?? undefined, where);
     model.initialized = json.model.initialized;
     return model;
   } catch (err) {

@@ -12,6 +12,10 @@
 //   RNN / LSTM / GRU -> Transpose to (s, N, e), the ONNX op (W = Uᵀ per gate, R = Vᵀ, Wb = b, Rb = 0;
 //                 gates ordered i, o, f, c for LSTM and z, r, h for GRU with linear_before_reset 0),
 //                 then Y_h (last state) or Y (every step) squeezed and transposed back to (N, s, u)
+//   BatchNormalization -> BatchNormalization (inference: the running mean and variance; γ = 1 / β = 0 when
+//                 absent) on the channels moved to axis 1 (Transpose for (N, h, w, d) and (N, s, d))
+//   LayerNormalization -> its decomposition (the operator needs opset 17): μ = ReduceMean over the last
+//                 axis or three, D = X − μ, σ² = ReduceMean(D·D), X̂ = D / Sqrt(σ² + ε), then · γ + β
 //   activations -> Relu, Sigmoid, Tanh, Softmax(axis −1), Elu(alpha), LeakyRelu(alpha); identity: none
 // ONNX runtimes usually fold the back-to-back transposes away.
 import { EpyNNError } from '../commons/errors.js';
@@ -198,6 +202,36 @@ export function portableToONNX(desc: PortableModel): Uint8Array {
         const z = g.node('Add', [g.node('MatMul', [x, g.float('W', [n, u], l.p.W.data)])[0], g.float('b', [u], l.p.b.data)])[0];
         x = g.activation(z, l.activation);
         shape = [u];
+        break;
+      }
+      case 'BatchNorm': {
+        const r = shape.length + 1; // with the batch axis
+        const C = shape[shape.length - 1];
+        const p = l.p;
+        // ONNX normalizes axis 1: the channels (last) moved there and back
+        const first = r === 2 ? x : g.node('Transpose', [x], [{ name: 'perm', ints: [0, r - 1, ...Array.from({ length: r - 2 }, (_, k) => k + 1)] }])[0];
+        const bn = g.node('BatchNormalization', [
+          first,
+          g.float('scale', [C], p.gamma?.data ?? new Float64Array(C).fill(1)),
+          g.float('B', [C], p.beta?.data ?? new Float64Array(C)),
+          g.float('mean', [C], p.mean.data),
+          g.float('var', [C], p.var.data),
+        ], [{ name: 'epsilon', f: l.epsilon }])[0];
+        x = r === 2 ? bn : g.node('Transpose', [bn], [{ name: 'perm', ints: [0, ...Array.from({ length: r - 2 }, (_, k) => k + 2), 1] }])[0];
+        break;
+      }
+      case 'LayerNorm': {
+        const r = shape.length + 1; // with the batch axis; the trailing axes as non-negative (the protobuf writer's ints)
+        const axes = Array.from({ length: l.axes }, (_, k) => r - l.axes + k);
+        const mean = (t: string): string => g.node('ReduceMean', [t], [{ name: 'axes', ints: axes }, { name: 'keepdims', i: 1 }])[0];
+        const D = g.node('Sub', [x, mean(x)])[0];
+        const v = mean(g.node('Mul', [D, D])[0]);
+        const den = g.node('Sqrt', [g.node('Add', [v, g.float('epsilon', [], [l.epsilon])])[0]])[0];
+        let y = g.node('Div', [D, den])[0];
+        const G = shape.slice(shape.length - l.axes);
+        if (l.p.gamma !== null) y = g.node('Mul', [y, g.float('gamma', G, l.p.gamma.data)])[0];
+        if (l.p.beta !== null) y = g.node('Add', [y, g.float('beta', G, l.p.beta.data)])[0];
+        x = y;
         break;
       }
       case 'SimpleRNN':

@@ -14,6 +14,7 @@ import { EpyNNError } from '../commons/errors.js';
 import { lossFunctions } from '../commons/loss.js';
 import type { Layer } from '../commons/models.js';
 import { NDArray, fmt, sameShape, zeros } from '../commons/ndarray.js';
+import { BatchNormalization } from '../batchnorm/models.js';
 import { Convolution } from '../convolution/models.js';
 import { Dense } from '../dense/models.js';
 import { Dropout } from '../dropout/models.js';
@@ -21,6 +22,7 @@ import { type Element, type XInput, encodeDataset, scaleFeatures, toArray, toSeq
 import { Embedding } from '../embedding/models.js';
 import { Flatten } from '../flatten/models.js';
 import { GRU } from '../gru/models.js';
+import { LayerNormalization } from '../layernorm/models.js';
 import { LSTM } from '../lstm/models.js';
 import { modelHyperparameters } from '../network/hyperparameters.js';
 import { EpyNN } from '../network/models.js';
@@ -46,7 +48,11 @@ export type PortableLayer =
   | { kind: 'Dropout'; rate: number }
   | { kind: 'SimpleRNN'; units: number; sequences: boolean; activation: PortableActivation; p: { U: NDArray; V: NDArray; b: NDArray } }
   | { kind: 'LSTM'; units: number; sequences: boolean; activation: PortableActivation; recurrentActivation: PortableActivation; p: Record<'Ui' | 'Vi' | 'bi' | 'Uf' | 'Vf' | 'bf' | 'Ug' | 'Vg' | 'bg' | 'Uo' | 'Vo' | 'bo', NDArray> }
-  | { kind: 'GRU'; units: number; sequences: boolean; activation: PortableActivation; recurrentActivation: PortableActivation; p: Record<'Uz' | 'Vz' | 'bz' | 'Ur' | 'Vr' | 'br' | 'Uhh' | 'Vhh' | 'bhh', NDArray> };
+  | { kind: 'GRU'; units: number; sequences: boolean; activation: PortableActivation; recurrentActivation: PortableActivation; p: Record<'Uz' | 'Vz' | 'bz' | 'Ur' | 'Vr' | 'br' | 'Uhh' | 'Vhh' | 'bhh', NDArray> }
+  /** Over the last axis; momentum as ours (PyTorch's: the weight of the batch); mean and var the running statistics. */
+  | { kind: 'BatchNorm'; momentum: number; epsilon: number; p: { gamma: NDArray | null; beta: NDArray | null; mean: NDArray; var: NDArray } }
+  /** Over the last `axes` axes (1 or 3), per sample; gamma and beta have the shape of those axes. */
+  | { kind: 'LayerNorm'; axes: 1 | 3; epsilon: number; p: { gamma: NDArray | null; beta: NDArray | null } };
 
 /**
  * The Embedding's preprocessing, stored in an exported model's metadata (TF.js
@@ -198,8 +204,17 @@ export function describeModel(model: EpyNN, fn = 'describeModel'): PortableModel
         activation: recurrentActivation(layer.activate, hp, w, 'activate'), recurrentActivation: recurrentActivation(layer.activateUpdate, hp, w, 'activateUpdate'),
         p: p as Extract<PortableLayer, { kind: 'GRU' }>['p'],
       });
+    } else if (layer instanceof BatchNormalization) {
+      const p = layer.p;
+      layers.push({
+        kind: 'BatchNorm', momentum: layer.momentum, epsilon: layer.epsilon,
+        p: { gamma: layer.scale ? copy(p.gamma) : null, beta: layer.center ? copy(p.beta) : null, mean: copy(p.mean), var: copy(p.var) },
+      });
+    } else if (layer instanceof LayerNormalization) {
+      const p = layer.p;
+      layers.push({ kind: 'LayerNorm', axes: layer.axes, epsilon: layer.epsilon, p: { gamma: layer.scale ? copy(p.gamma) : null, beta: layer.center ? copy(p.beta) : null } });
     } else {
-      throw new EpyNNError(`${w}: layer type '${layer.name}' has no Keras or ONNX mapping (exportable: Convolution, Pooling, Flatten, Dense, Dropout, RNN, LSTM, GRU)`);
+      throw new EpyNNError(`${w}: layer type '${layer.name}' has no Keras or ONNX mapping (exportable: Convolution, Pooling, Flatten, Dense, Dropout, RNN, LSTM, GRU, BatchNormalization, LayerNormalization)`);
     }
   });
   return { name: model.name, inputShape, layers, preprocessing: preprocessingOf(model) };
@@ -316,6 +331,10 @@ export function buildModel(desc: PortableModel, fn = 'buildModel', loss = 'MSE',
         const g = act(l.recurrentActivation);
         return new GRU({ unitCells: l.units, activate: act(l.activation), activateUpdate: g, activateReset: g, sequences: l.sequences });
       }
+      case 'BatchNorm':
+        return new BatchNormalization({ momentum: l.momentum, epsilon: l.epsilon, center: l.p.beta !== null, scale: l.p.gamma !== null });
+      case 'LayerNorm':
+        return new LayerNormalization({ epsilon: l.epsilon, axis: l.axes === 1 ? -1 : [-3, -2, -1], center: l.p.beta !== null, scale: l.p.gamma !== null });
     }
   });
   const model = new EpyNN([new Embedding(), ...layers], desc.name);

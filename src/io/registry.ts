@@ -2,12 +2,14 @@
 import { show } from '../commons/checks.js';
 import { EpyNNError } from '../commons/errors.js';
 import { type Layer, checkLayerClass } from '../commons/models.js';
+import { BatchNormalization } from '../batchnorm/models.js';
 import { Convolution } from '../convolution/models.js';
 import { Dense } from '../dense/models.js';
 import { Dropout } from '../dropout/models.js';
 import { Embedding } from '../embedding/models.js';
 import { Flatten } from '../flatten/models.js';
 import { GRU } from '../gru/models.js';
+import { LayerNormalization } from '../layernorm/models.js';
 import { LSTM } from '../lstm/models.js';
 import { Pooling } from '../pooling/models.js';
 import { RNN } from '../rnn/models.js';
@@ -41,6 +43,6 @@ export function layerTypes(): string[] {
 }
 
 /** The library's own layer classes, by name (registered already). */
-export const BUILTIN_LAYERS: Readonly<Record<string, LayerClass>> = Object.freeze({ Embedding, Dense, Convolution, Pooling, Flatten, Dropout, RNN, LSTM, GRU } as Record<string, LayerClass>);
+export const BUILTIN_LAYERS: Readonly<Record<string, LayerClass>> = Object.freeze({ Embedding, Dense, Convolution, Pooling, Flatten, Dropout, RNN, LSTM, GRU, BatchNormalization, LayerNormalization } as Record<string, LayerClass>);
 
 for (const [name, cls] of Object.entries(BUILTIN_LAYERS)) registerLayer(name, cls);

@@ -13,6 +13,8 @@
 //   GRU                   -> GRU(reset_after = false): columns [z | r | h] (EpyNN's hh is Keras's h)
 //   lrelu                 -> activation 'linear' + LeakyReLU(alpha) layer (not in recurrent cells)
 //   elu                   -> 'elu' with ELU_alpha 1 only (tfjs-layers refuses other alphas; ONNX takes any)
+//   BatchNormalization    -> BatchNormalization(axis −1, momentum 1 − ours, epsilon): gamma, beta, moving_mean, moving_variance
+//   LayerNormalization    -> LayerNormalization(axis −1 or [−3, −2, −1], epsilon): gamma, beta
 import { MAX_ELEMENTS, checkFinite, checkOptions, show } from '../commons/checks.js';
 import { EpyNNError, ModelFileError, NonFiniteError } from '../commons/errors.js';
 import { NDArray, fmt, size } from '../commons/ndarray.js';
@@ -51,12 +53,16 @@ export interface TFJSArtifacts {
 }
 
 /** The EpyNN layer each portable kind comes from (for messages). */
-const EPYNN_NAMES: Record<PortableLayer['kind'], string> = { Conv2D: 'Convolution', Pool2D: 'Pooling', Flatten: 'Flatten', Dense: 'Dense', Dropout: 'Dropout', SimpleRNN: 'RNN', LSTM: 'LSTM', GRU: 'GRU' };
+const EPYNN_NAMES: Record<PortableLayer['kind'], string> = { Conv2D: 'Convolution', Pool2D: 'Pooling', Flatten: 'Flatten', Dense: 'Dense', Dropout: 'Dropout', SimpleRNN: 'RNN', LSTM: 'LSTM', GRU: 'GRU', BatchNorm: 'BatchNormalization', LayerNorm: 'LayerNormalization' };
+
+/** 1 − m without the rounding noise of the subtraction (Keras's momentum is 1 − ours: 0.1 ↔ 0.9). */
+const complement = (m: number): number => Number((1 - m).toPrecision(15));
 
 type KerasLayer = { class_name: string; config: Record<string, unknown> };
 
 const INIT_UNIFORM = { class_name: 'VarianceScaling', config: { scale: 1, mode: 'fan_avg', distribution: 'uniform', seed: null } };
 const INIT_ZEROS = { class_name: 'Zeros', config: {} };
+const INIT_ONES = { class_name: 'Ones', config: {} };
 
 /** Columns side by side: each (r, u) array -> one (r, k·u) array (vectors: (k·u,)). */
 function concatColumns(parts: NDArray[]): NDArray {
@@ -173,6 +179,30 @@ export function portableToTFJS(desc: PortableModel): TFJSArtifacts {
         ]);
         break;
       }
+      case 'BatchNorm': {
+        const p = l.p;
+        const weights: [string, NDArray][] = [];
+        if (p.gamma !== null) weights.push(['gamma', p.gamma]);
+        if (p.beta !== null) weights.push(['beta', p.beta]);
+        weights.push(['moving_mean', p.mean], ['moving_variance', p.var]);
+        push('BatchNormalization', 'batch_normalization', {
+          axis: -1, momentum: complement(l.momentum), epsilon: l.epsilon, center: p.beta !== null, scale: p.gamma !== null,
+          beta_initializer: INIT_ZEROS, gamma_initializer: INIT_ONES, moving_mean_initializer: INIT_ZEROS, moving_variance_initializer: INIT_ONES,
+          beta_regularizer: null, gamma_regularizer: null, beta_constraint: null, gamma_constraint: null,
+        }, weights);
+        break;
+      }
+      case 'LayerNorm': {
+        const p = l.p;
+        const weights: [string, NDArray][] = [];
+        if (p.gamma !== null) weights.push(['gamma', p.gamma]);
+        if (p.beta !== null) weights.push(['beta', p.beta]);
+        push('LayerNormalization', 'layer_normalization', {
+          axis: l.axes === 1 ? -1 : [-3, -2, -1], epsilon: l.epsilon, center: p.beta !== null, scale: p.gamma !== null,
+          beta_initializer: INIT_ZEROS, gamma_initializer: INIT_ONES, beta_regularizer: null, gamma_regularizer: null,
+        }, weights);
+        break;
+      }
       case 'GRU': {
         const p = l.p;
         push('GRU', 'gru', { ...recurrentCommon(l), activation: l.activation.name, recurrent_activation: l.recurrentActivation.name, reset_after: false, implementation: 1 }, [
@@ -246,6 +276,19 @@ function int(v: unknown, w: string, what: string): number {
 function expect(cond: boolean, w: string, message: string): void {
   if (!cond) throw new EpyNNError(`${w}: ${message}`);
 }
+
+/**
+ * How many trailing axes `axis` (an axis or a list of them, negative or positive, for an input of
+ * `rank` dimensions) names: k when it is exactly the last k axes in order, else 0.
+ */
+function trailingAxes(axis: unknown, rank: number): number {
+  const list = typeof axis === 'number' ? [axis] : axis;
+  if (!Array.isArray(list) || list.length === 0 || !list.every((a) => Number.isInteger(a))) return 0;
+  const k = list.length;
+  return list.every((a: number, i: number) => (a < 0 ? a + rank : a) === rank - k + i) && k < rank ? k : 0;
+}
+
+/** The float32 weights of a TF.js model by name, as float64 arrays. */
 
 /** Whether `v` is a plain (non-null, non-array) object. */
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -348,6 +391,8 @@ export function tfjsToPortable(modelJSON: TFJSModelJSON, weightData: ArrayBuffer
   let inputShape: number[] | undefined;
   const layers: PortableLayer[] = [];
   let pendingPad = 0;
+  // The rank of the current layer's input (with the batch axis), for axes Keras writes as positive
+  const rank = (): number => layers.reduce((r, l) => (l.kind === 'Flatten' || l.kind === 'Dense' ? 2 : l.kind === 'SimpleRNN' || l.kind === 'LSTM' || l.kind === 'GRU' ? (l.sequences ? 3 : 2) : r), (inputShape?.length ?? 0) + 1);
   keras.forEach((k, i) => {
     const cfg = (k?.config ?? {}) as Record<string, unknown>;
     const cls = k?.class_name;
@@ -473,8 +518,32 @@ export function tfjsToPortable(modelJSON: TFJSModelJSON, weightData: ArrayBuffer
         }
         return;
       }
+      case 'BatchNormalization': {
+        expect(trailingAxes(cfg.axis ?? -1, rank()) === 1, w, `axis ${JSON.stringify(cfg.axis)}: EpyNN's BatchNormalization normalizes over the last axis (the channels) only`);
+        const center = cfg.center !== false;
+        const scale = cfg.scale !== false;
+        const keras = cfg.momentum === undefined ? 0.99 : Number(cfg.momentum);
+        const epsilon = cfg.epsilon === undefined ? 1e-3 : Number(cfg.epsilon);
+        expect(keras >= 0 && keras <= 1 && epsilon > 0, w, `momentum ${String(cfg.momentum)} or epsilon ${String(cfg.epsilon)} out of range`);
+        layers.push({
+          kind: 'BatchNorm', momentum: complement(keras), epsilon,
+          p: { gamma: scale ? weight(lname, 'gamma', w) : null, beta: center ? weight(lname, 'beta', w) : null, mean: weight(lname, 'moving_mean', w), var: weight(lname, 'moving_variance', w) },
+        });
+        return;
+      }
+      case 'LayerNormalization': {
+        const axes = trailingAxes(cfg.axis ?? -1, rank());
+        expect(axes === 1 || axes === 3, w, `axis ${JSON.stringify(cfg.axis)}: EpyNN's LayerNormalization normalizes the last axis or the last three`);
+        const epsilon = cfg.epsilon === undefined ? 1e-3 : Number(cfg.epsilon);
+        expect(epsilon > 0, w, `epsilon ${String(cfg.epsilon)} must be > 0`);
+        layers.push({
+          kind: 'LayerNorm', axes: axes as 1 | 3, epsilon,
+          p: { gamma: cfg.scale !== false ? weight(lname, 'gamma', w) : null, beta: cfg.center !== false ? weight(lname, 'beta', w) : null },
+        });
+        return;
+      }
       default:
-        throw new EpyNNError(`${w}: layer class ${JSON.stringify(cls)} has no EpyNN equivalent (readable: InputLayer, ZeroPadding2D, Conv2D, MaxPooling2D, AveragePooling2D, Flatten, Dense, Dropout, Activation, LeakyReLU, ELU, SimpleRNN, LSTM, GRU)`);
+        throw new EpyNNError(`${w}: layer class ${JSON.stringify(cls)} has no EpyNN equivalent (readable: InputLayer, ZeroPadding2D, Conv2D, MaxPooling2D, AveragePooling2D, Flatten, Dense, Dropout, Activation, LeakyReLU, ELU, SimpleRNN, LSTM, GRU, BatchNormalization, LayerNormalization)`);
     }
   });
   if (pendingPad > 0) throw new EpyNNError(`${FN}: the model ends with a ZeroPadding2D (EpyNN pads inside a Convolution)`);

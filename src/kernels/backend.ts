@@ -3,7 +3,12 @@
 // where they share a blocking they give the same bits (see src/kernels/wasm/kernels.wat).
 // Environment variable EPYNN_BACKEND=js|wasm sets the initial choice (tests run both); any other
 // value is an EpyNNError at the first use of the kernels.
+// The kernels themselves are reached through the registry (src/kernels/registry.ts), whose active
+// backend this module sets; loading it registers both backends' kernels.
 import { EpyNNError } from '../commons/errors.js';
+import './js/register.js';
+import './wasm/register.js';
+import { kernel, setActiveBackend, setBackendResolver } from './registry.js';
 import { type WasmRuntime, wasmRuntime, wasmUnavailableReason } from './wasm/runtime.js';
 
 /** A kernel backend: WebAssembly SIMD kernels (`'wasm'`) or the TypeScript ones (`'js'`). */
@@ -21,7 +26,14 @@ function resolve(): void {
   const want = env === 'js' ? 'js' : 'wasm';
   wasm = want === 'wasm' ? wasmRuntime() : null;
   if (want === 'wasm' && wasm === null) fallbackNote = wasmUnavailableReason();
+  setActiveBackend(wasm === null ? 'js' : 'wasm');
 }
+
+// The registry asks on its first kernel call
+setBackendResolver(() => {
+  if (!resolved) resolve();
+  return wasm === null ? 'js' : 'wasm';
+});
 
 /**
  * Selects the kernels. Returns false (and keeps 'js') when 'wasm' is asked for but WebAssembly SIMD
@@ -29,13 +41,13 @@ function resolve(): void {
  */
 export function selectBackend(b: Backend): boolean {
   resolved = true;
-  if (b === 'js') {
-    wasm = null;
-    return true;
+  if (b === 'js') wasm = null;
+  else {
+    wasm = wasmRuntime();
+    if (wasm === null) fallbackNote = wasmUnavailableReason();
   }
-  wasm = wasmRuntime();
-  if (wasm === null) fallbackNote = wasmUnavailableReason();
-  return wasm !== null;
+  setActiveBackend(wasm === null ? 'js' : 'wasm');
+  return b === 'js' || wasm !== null;
 }
 
 /** The kernels in use. */
@@ -50,20 +62,22 @@ export function backendNote(): string {
   return wasm === null ? fallbackNote : '';
 }
 
-/** The WebAssembly runtime when the wasm backend is active, else null (the kernels' dispatch test). */
+/**
+ * The WebAssembly runtime when the wasm backend is active, else null: for tests and tools that look
+ * into its memory. Kernels never ask: the registry only calls a backend's kernels while it is active.
+ */
 export function wasmKernels(): WasmRuntime | null {
   if (!resolved) resolve();
   return wasm;
 }
 
 /**
- * A zero-filled Float64Array of n doubles for a layer buffer that is reused across training batches:
- * resident in the WebAssembly memory when the wasm backend runs on a shared memory (its kernels then
- * read and write it in place), else an ordinary array.
+ * A zero-filled Float64Array of n doubles for a layer buffer that is reused across training batches
+ * (the registry's 'buffer' kernel, as src/kernels/buffer.ts): where the active backend's kernels read
+ * and write it in place, else an ordinary array.
  */
 export function kernelArray(n: number): Float64Array {
-  const rt = wasmKernels();
-  return (rt !== null ? rt.residentArray(n) : null) ?? new Float64Array(n);
+  return kernel('buffer', 'float64')(n);
 }
 
 /**

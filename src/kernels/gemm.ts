@@ -1,8 +1,9 @@
-// The GEMMs of the library, on the backend in use (src/kernels/backend.ts): the WebAssembly SIMD
-// micro-kernel or the TypeScript one. Callers import them from src/commons/gemm.ts.
-import { wasmKernels } from './backend.js';
+// The GEMMs of the library, entries of the registry ('gemm', 'gemmNNSmallN', 'gemmNTSmallK',
+// 'gemmTNSmallN') on the backend in use: the WebAssembly SIMD micro-kernel or the TypeScript one.
+// Callers import them from src/commons/gemm.ts.
+import './backend.js';
+import { kernel } from './registry.js';
 import * as js from './js/gemm.js';
-import { gemmNNSmallNWasm, gemmStridedWasm, gemmTNSmallNWasm } from './wasm/gemm.js';
 
 /**
  * General strided GEMM:  C (M, N) = [C +] A (M, K) · B (K, N)  with
@@ -17,9 +18,7 @@ export function gemmStrided(
   c: Float64Array, cOff: number, ldc: number,
   accumulate = false,
 ): void {
-  const rt = wasmKernels();
-  if (rt !== null) gemmStridedWasm(rt, M, N, K, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc, accumulate);
-  else js.gemmStrided(M, N, K, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc, accumulate);
+  kernel('gemm', 'float64')(M, N, K, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc, accumulate);
 }
 
 /** C (M, N) = [C +] A (M, K) · B (K, N), all contiguous row-major. */
@@ -56,9 +55,7 @@ export const smallN = (rows: number, narrow: number, reread = 0): boolean => js.
  * k in order).
  */
 export function gemmNNSmallN(M: number, N: number, K: number, a: Float64Array, b: Float64Array, c: Float64Array): void {
-  const rt = wasmKernels();
-  if (rt !== null) gemmNNSmallNWasm(rt, M, N, K, a, b, c);
-  else js.gemmNNSmallN(M, N, K, a, b, c);
+  kernel('gemmNNSmallN', 'float64')(M, N, K, a, b, c);
 }
 
 /**
@@ -67,8 +64,7 @@ export function gemmNNSmallN(M: number, N: number, K: number, a: Float64Array, b
  * there), whose sums are exactly these while K fits one depth block (K ≤ KC), else the unpacked kernel.
  */
 export function gemmNTSmallK(M: number, N: number, K: number, a: Float64Array, b: Float64Array, c: Float64Array): void {
-  if (wasmKernels() !== null && K <= js.KC) gemmNT(M, N, K, a, b, c);
-  else js.gemmNTSmallK(M, N, K, a, b, c);
+  kernel('gemmNTSmallK', 'float64')(M, N, K, a, b, c);
 }
 
 /**
@@ -77,7 +73,5 @@ export function gemmNTSmallK(M: number, N: number, K: number, a: Float64Array, b
  * GEMM for (5408, 10) from 32 rows).
  */
 export function gemmTNSmallN(M: number, N: number, K: number, a: Float64Array, b: Float64Array, c: Float64Array): void {
-  const rt = wasmKernels();
-  if (rt !== null) gemmTNSmallNWasm(rt, M, N, K, a, b, c);
-  else js.gemmTNSmallN(M, N, K, a, b, c);
+  kernel('gemmTNSmallN', 'float64')(M, N, K, a, b, c);
 }

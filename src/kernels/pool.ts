@@ -1,153 +1,85 @@
-// Pooling kernels on the WebAssembly backend for the common case: max/min over windows of 4 elements
-// (2×2, 1×4, 4×1), an even depth d, the input already resident in the module's memory (a layer buffer
-// of the previous layer, see kernelArray). Each returns null/false where it does not apply, and the
-// Pooling layer then runs its TypeScript loops, which give the same bits.
-import { wasmKernels } from './backend.js';
+// The Pooling layer's passes, one entry each (poolForwardKernel, poolBackwardKernel), on the kernels of
+// the registry: 'poolWindows' (the forward over every window), 'poolMask4' (max/min backward over
+// non-overlapping windows of 4), 'poolMask' (max/min backward over any windows), 'poolMeanBack'. The
+// WebAssembly kernels decline where they do not apply (d odd, arrays not resident in their memory), and
+// the TypeScript loops (src/kernels/js/pool.ts) run, with the same bits.
+import './backend.js';
+import { MAX, MEAN, MIN, SELECT } from './js/pool.js';
+import { kernel } from './registry.js';
 
-/** Sizes of a pooling: input (m, h, w, d), output (m, oh, ow, d), strides, window offsets (elements). */
-export interface Pool4Dims {
-  m: number; h: number; w: number; d: number; oh: number; ow: number; sh: number; sw: number;
-  o1: number; o2: number; o3: number;
-}
-
-/**
- * z[im, ioh, iow, id] = max (min when isMin) of the window's 4 elements, an exact select (NaN never
- * replaces). Returns Σ (v − v) over the pooled values (NaN when one is not finite), or null when the
- * WebAssembly kernel does not apply (nothing written).
- */
-export function poolSelect4Kernel(x: Float64Array, z: Float64Array, p: Pool4Dims, isMin: boolean): number | null {
-  const rt = wasmKernels();
-  if (rt === null || p.d % 2 !== 0) return null;
-  const xAt = rt.addressOf(x);
-  if (xAt < 0) return null;
-  const n = p.m * p.oh * p.ow * p.d;
-  let zAt = rt.addressOf(z);
-  if (zAt < 0) zAt = rt.scratch(n * 8); // x is resident, so the memory is shared: views stay valid
-  const chk = rt.k.pool_fwd4(xAt, zAt, p.m, p.h, p.w, p.d, p.oh, p.ow, p.sh, p.sw, p.o1 * 8, p.o2 * 8, p.o3 * 8, isMin ? 1 : 0);
-  if (rt.addressOf(z) < 0) z.set(rt.f64(zAt, n));
-  return chk;
-}
-
-/**
- * Max/min backward over non-overlapping windows of 4: each window element dx = [x == z] ? g + 0 : +0.
- * Returns false (nothing written) when the WebAssembly kernel does not apply: it needs x, z and dx
- * resident; da is copied in when it is not.
- */
-export function poolMask4Kernel(x: Float64Array, z: Float64Array, da: Float64Array, dx: Float64Array, p: Pool4Dims): boolean {
-  const rt = wasmKernels();
-  if (rt === null || p.d % 2 !== 0) return false;
-  const xAt = rt.addressOf(x), zAt = rt.addressOf(z), dxAt = rt.addressOf(dx);
-  if (xAt < 0 || zAt < 0 || dxAt < 0) return false;
-  let daAt = rt.addressOf(da);
-  if (daAt < 0) {
-    const n = p.m * p.oh * p.ow * p.d;
-    daAt = rt.scratch(n * 8);
-    rt.f64(daAt, n).set(da.subarray(0, n));
-  }
-  rt.k.pool_bwd4(xAt, zAt, daAt, dxAt, p.m, p.h, p.w, p.d, p.oh, p.ow, p.sh, p.sw, p.o1 * 8, p.o2 * 8, p.o3 * 8);
-  return true;
-}
-
-/** Sizes of a mean pooling: input (m, h, w, d), output (m, oh, ow, d), strides, window (ph, pw). */
+/** Sizes of a pooling: input (m, h, w, d), output (m, oh, ow, d), strides (sh, sw), window (ph, pw). */
 export interface PoolDims {
   m: number; h: number; w: number; d: number; oh: number; ow: number; sh: number; sw: number; ph: number; pw: number;
 }
 
-/**
- * Mean pooling forward: z[im, ioh, iow, id] = (((x0 + x1) + …) / n over the window elements at the
- * element offsets `offs` (window order, offs[0] = 0), the TS loop's sums. Returns false (nothing
- * written) where the WebAssembly kernel does not apply: it needs x resident and d even.
- */
-export function poolMeanKernel(x: Float64Array, z: Float64Array, p: PoolDims, offs: Int32Array): boolean {
-  return windowForward(x, z, p, offs, (rt, xAt, zAt, table) => {
-    rt.k.pool_mean_fwd(xAt, zAt, p.m, p.h, p.w, p.d, p.oh, p.ow, p.sh, p.sw, table, offs.length);
-    return true;
-  }) ?? false;
+/** The pooling of a layer. */
+export type PoolKind = 'max' | 'min' | 'mean';
+
+/** Element offsets of the window positions from the window's first element, in window order. */
+export function windowOffsets(p: PoolDims): Int32Array {
+  const offs = new Int32Array(p.ph * p.pw);
+  for (let iph = 0, k = 0; iph < p.ph; iph++) for (let ipw = 0; ipw < p.pw; ipw++) offs[k++] = (iph * p.w + ipw) * p.d;
+  return offs;
 }
 
 /**
- * The setting of the forward window kernels: x resident (else null: nothing written), d even, the
- * window's offset table in scratch, z in place when resident (else in scratch, copied out after).
- * `run` gets the addresses and returns the kernel's result.
+ * Forward (4): z[im, ioh, iow, id] = pool of x over the window at X[im, ioh·sh, iow·sw, id] (the blocks
+ * Xb never materialized; every element of z written).
+ *
+ * NOTE: max/min select with arithmetic, v·(1 − s) + x·s with s = +(x > v): exact for finite values and
+ * branch-free (on random data a compare-and-branch mispredicts about half the time, ~3× slower). With an
+ * infinity in X, ∞·0 would be NaN: then every window takes Math.max/min (NaN propagates either way).
+ * Whether X is finite: when the windows cover X (every element is read), the arithmetic pass itself
+ * tells: a non-finite element in a window always gives a non-finite pooled value (∞·0 = NaN sticks, or
+ * the selected ∞), so one sum over the outputs replaces a scan of X, and the rare non-finite X is pooled
+ * again by Math.max/min. Otherwise X is scanned first. (NaN alone is fine for the arithmetic select: it
+ * never beats and NaN·0 = NaN, the result is NaN.)
  */
-function windowForward<T>(
-  x: Float64Array, z: Float64Array, p: PoolDims, offs: Int32Array,
-  run: (rt: NonNullable<ReturnType<typeof wasmKernels>>, xAt: number, zAt: number, table: number) => T,
-): T | null {
-  const rt = wasmKernels();
-  if (rt === null || p.d % 2 !== 0) return null;
-  const xAt = rt.addressOf(x);
-  if (xAt < 0) return null;
-  const n = p.m * p.oh * p.ow * p.d;
-  let zAt = rt.addressOf(z);
-  const oBytes = Math.ceil((offs.length * 4) / 64) * 64;
-  const base = rt.scratch(oBytes + (zAt < 0 ? n * 8 : 0)); // x is resident: the memory is shared, views stay valid
-  offsetTable(rt, base, offs);
-  const copyOut = zAt < 0;
-  if (copyOut) zAt = base + oBytes;
-  const result = run(rt, xAt, zAt, base);
-  if (copyOut) z.set(rt.f64(zAt, n));
-  return result;
-}
-
-/**
- * Mean pooling backward: dx[window element] += da / (ph·pw), windows in order (as the TS loop, so the
- * same bits, overlapping windows included); dx zeroed by the caller. Returns false (nothing written)
- * where the WebAssembly kernel does not apply: it needs dx resident and d even; da is copied in when
- * it is not resident.
- */
-export function poolMeanBackKernel(da: Float64Array, dx: Float64Array, p: PoolDims): boolean {
-  const rt = wasmKernels();
-  if (rt === null || p.d % 2 !== 0) return false;
-  const dxAt = rt.addressOf(dx);
-  if (dxAt < 0) return false;
-  let daAt = rt.addressOf(da);
-  if (daAt < 0) {
-    const n = p.m * p.oh * p.ow * p.d;
-    daAt = rt.scratch(n * 8);
-    rt.f64(daAt, n).set(da.subarray(0, n));
+export function poolForwardKernel(x: Float64Array, z: Float64Array, p: PoolDims, pool: PoolKind): void {
+  const { h, w, oh, ow, sh, sw, ph, pw } = p;
+  const n = ph * pw; // window size
+  if (n === 1 && sh === 1 && sw === 1 && oh === h && ow === w) {
+    // 1×1 windows at stride 1: every pool of one element is the element itself (max, min, and mean's
+    // x / 1), Z = X bit for bit
+    z.set(x.subarray(0, z.length));
+    return;
   }
-  rt.k.pool_mean_bwd(daAt, dxAt, p.m, p.h, p.w, p.d, p.oh, p.ow, p.sh, p.sw, p.ph, p.pw);
-  return true;
-}
-
-/** Byte offsets of the window elements in scratch at `at` (the i32 table the kernels read). */
-function offsetTable(rt: NonNullable<ReturnType<typeof wasmKernels>>, at: number, offs: Int32Array): void {
-  const ov = rt.i32(at, offs.length);
-  for (let k = 0; k < offs.length; k++) ov[k] = offs[k] * 8;
-}
-
-/**
- * Max (min when isMin) pooling over any window at the element offsets `offs` (window order, offs[0] =
- * 0), the TS loop's arithmetic select (finite X; an infinity gives NaN and the caller pools again).
- * Returns Σ (v − v) over the pooled values, or null (nothing written) where the WebAssembly kernel does
- * not apply: it needs x resident and d even.
- */
-export function poolSelectKernel(x: Float64Array, z: Float64Array, p: PoolDims, offs: Int32Array, isMin: boolean): number | null {
-  return windowForward(x, z, p, offs, (rt, xAt, zAt, table) =>
-    rt.k.pool_sel_fwd(xAt, zAt, p.m, p.h, p.w, p.d, p.oh, p.ow, p.sh, p.sw, table, offs.length, isMin ? 1 : 0));
+  const offs = windowOffsets(p);
+  const mode = pool === 'mean' ? MEAN : SELECT;
+  const covered = sh <= ph && sw <= pw && (oh - 1) * sh + ph === h && (ow - 1) * sw + pw === w;
+  const noInfinity = (): boolean => {
+    for (let i = 0; i < x.length; i++) if (!(x[i] - x[i] === 0 || x[i] !== x[i])) return false;
+    return true;
+  };
+  const slow = pool === 'max' ? MAX : MIN;
+  // Mean, or a select whose arithmetic is known (or still presumed) exact
+  const fast = mode !== SELECT || covered || noInfinity();
+  const windows = kernel('poolWindows', 'float64');
+  const chk = windows(x, z, p, offs, fast ? mode : slow, pool === 'min' ? -1 : 1);
+  if (mode === SELECT && fast && chk !== chk && !noInfinity()) {
+    windows(x, z, p, offs, slow, 1); // X has an infinity: pooled again
+  }
 }
 
 /**
- * Max/min pooling backward over any windows (overlapping ones add up, in the TS loop's order): each
- * window element dx += g · [x == z] (g finite), or += g where x == z (g = ±∞, NaN); dx zeroed by the
- * caller, or with `store` (windows that tile X) not read and not needing zeros (the terms are added to
- * +0). Returns false (nothing written) where the WebAssembly kernel does not apply: it needs x, z and
- * dx resident and d even; da is copied in when it is not resident.
+ * Whether poolBackwardKernel writes every element of dx (max/min windows that tile X): then dx needs no
+ * zeros before (a reused buffer may be handed out as it is).
  */
-export function poolMaskKernel(
-  x: Float64Array, z: Float64Array, da: Float64Array, dx: Float64Array, p: PoolDims, offs: Int32Array, store = false,
-): boolean {
-  const rt = wasmKernels();
-  if (rt === null || p.d % 2 !== 0) return false;
-  const xAt = rt.addressOf(x), zAt = rt.addressOf(z), dxAt = rt.addressOf(dx);
-  if (xAt < 0 || zAt < 0 || dxAt < 0) return false;
-  let daAt = rt.addressOf(da);
-  const n = p.m * p.oh * p.ow * p.d;
-  const oBytes = Math.ceil((offs.length * 4) / 64) * 64;
-  const base = rt.scratch(oBytes + (daAt < 0 ? n * 8 : 0));
-  offsetTable(rt, base, offs);
-  if (daAt < 0) rt.f64((daAt = base + oBytes), n).set(da.subarray(0, n));
-  rt.k.pool_sel_bwd(xAt, zAt, daAt, dxAt, p.m, p.h, p.w, p.d, p.oh, p.ow, p.sh, p.sw, base, offs.length, store ? 1 : 0);
-  return true;
+export const poolBackwardWritesAll = (p: PoolDims, pool: PoolKind): boolean =>
+  pool !== 'mean' && p.sh === p.ph && p.sw === p.pw && p.oh * p.sh === p.h && p.ow * p.sw === p.w;
+
+/**
+ * Backward: max/min, dx[window element] += da · [x == z] (every tie gets da, as EpyNN); mean, dx[window
+ * element] += da / (ph·pw). dx holds zeros unless poolBackwardWritesAll(p, pool).
+ */
+export function poolBackwardKernel(x: Float64Array, z: Float64Array, da: Float64Array, dx: Float64Array, p: PoolDims, pool: PoolKind): void {
+  const { ph, pw, sh, sw } = p;
+  if (pool !== 'mean' && ph * pw === 4 && sh >= ph && sw >= pw) {
+    // Windows of 4 that do not overlap (the usual 2×2, strides 2): every dX element gets at most one
+    // term, stored (0 + term, as the += onto the zeros: −0 becomes +0) instead of read-added
+    kernel('poolMask4', 'float64')(x, z, da, dx, p);
+    return;
+  }
+  if (pool === 'mean') kernel('poolMeanBack', 'float64')(da, dx, p);
+  else kernel('poolMask', 'float64')(x, z, da, dx, p, windowOffsets(p), poolBackwardWritesAll(p, pool));
 }

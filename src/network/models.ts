@@ -8,6 +8,8 @@ import { DataSet, Layer, checkLayer } from '../commons/models.js';
 import { type NDArray, fmt } from '../commons/ndarray.js';
 import { type Shape } from '../commons/ndarray.js';
 import { Embedding } from '../embedding/models.js';
+import { BatchNormalization } from '../batchnorm/models.js';
+import { LayerNormalization } from '../layernorm/models.js';
 import { type XInput, type YInput, encodeDataset, scaleFeatures, toArray, toSequences } from '../embedding/dataset.js';
 import { type HPars, defaultHPars } from '../settings.js';
 import { modelBackward } from './backward.js';
@@ -289,6 +291,7 @@ export class EpyNN {
       throw new EpyNNError(`${where}: compat must be 'epynn' or undefined, got ${show(compat)}`);
     }
     if (compat === 'epynn') {
+      this.refuseBeyondEpyNN(where);
       const own = this.layers.find((l) => !l.optimizer.epynn && l.ownOptimizer !== undefined);
       if (!optimizer.epynn || own !== undefined) {
         const what = !optimizer.epynn ? `optimizer '${optimizer.name}'` : `layer ${own!.name}'s optimizer '${own!.optimizer.name}'`;
@@ -414,8 +417,17 @@ export class EpyNN {
     modelReport(this);
   }
 
+  /** Throws if a layer is one EpyNN does not have: compat: 'epynn' reproduces EpyNN's numbers, which do not exist for it. */
+  private refuseBeyondEpyNN(where: string): void {
+    const i = this.layers.findIndex((l) => l instanceof BatchNormalization || l instanceof LayerNormalization);
+    if (i >= 0) {
+      throw new EpyNNError(`${where}: compat 'epynn' reproduces EpyNN, which has no ${this.layers[i].name} (layer ${i}); remove the layer or initialize without compat`);
+    }
+  }
+
   /** @internal Sets the compatibility mode on the model and every layer. */
-  setCompat(compat: 'epynn' | undefined): void {
+  setCompat(compat: 'epynn' | undefined, where = 'EpyNN.initialize'): void {
+    if (compat === 'epynn') this.refuseBeyondEpyNN(where);
     this.compat = compat;
     for (const layer of this.layers) layer.epynnCompat = compat === 'epynn';
   }

@@ -16,7 +16,9 @@ export interface LayerSummaryRow {
   dimensions: Record<string, number>;
   /** Number of parameter values (Σ of the sizes of `p`). */
   parameters: number;
-  /** Whether updates change them. */
+  /** Of those, the values updates change (all but the layer's nonTrainableKeys; 0 for a layer that is not trainable). */
+  trainableParameters: number;
+  /** Whether updates change some of them. */
   trainable: boolean;
   /** The optimizer of a trainable layer (its name), '' otherwise. */
   optimizer: string;
@@ -59,11 +61,15 @@ export function modelSummary(model: EpyNN): ModelSummary {
     const outputShape = shape === undefined ? '?' : `(${['m', ...shape.slice(1)].join(', ')})`;
     const dimensions = Object.fromEntries(Object.entries(layer.d).filter(([k]) => k !== 'm'));
     const parameters = Object.values(layer.p).reduce((n, P) => n + size(P.shape), 0);
-    return { index, layer: layer.name, outputShape, dimensions, parameters, trainable: layer.trainable && parameters > 0, optimizer: layer.trainable && parameters > 0 ? layer.optimizer.name : '' };
+    const trainableParameters = layer.trainable
+      ? Object.entries(layer.p).reduce((n, [key, P]) => n + (layer.nonTrainableKeys.includes(key) ? 0 : size(P.shape)), 0)
+      : 0;
+    const trainable = trainableParameters > 0;
+    return { index, layer: layer.name, outputShape, dimensions, parameters, trainableParameters, trainable, optimizer: trainable ? layer.optimizer.name : '' };
   });
   const total = rows.reduce((n, r) => n + r.parameters, 0);
-  const trainable = rows.reduce((n, r) => n + (r.trainable ? r.parameters : 0), 0);
-  const optimizerValues = model.layers.reduce((n, layer, i) => n + (rows[i].trainable ? layer.optimizer.slots * rows[i].parameters : 0), 0);
+  const trainable = rows.reduce((n, r) => n + r.trainableParameters, 0);
+  const optimizerValues = model.layers.reduce((n, layer, i) => n + layer.optimizer.slots * rows[i].trainableParameters, 0);
   const parameterBytes = total * 8;
   const optimizerBytes = optimizerValues * 8;
   const cells = [
@@ -71,7 +77,8 @@ export function modelSummary(model: EpyNN): ModelSummary {
     ...rows.map((r) => [
       String(r.index), r.layer, r.outputShape,
       Object.entries(r.dimensions).map(([k, v]) => `${k}: ${v}`).join(', ') || '-',
-      count(r.parameters), r.parameters === 0 ? '-' : r.trainable ? `yes (${r.optimizer})` : 'no',
+      count(r.parameters),
+      r.parameters === 0 ? '-' : !r.trainable ? 'no' : r.trainableParameters === r.parameters ? `yes (${r.optimizer})` : `${count(r.trainableParameters)} (${r.optimizer})`,
     ]),
   ];
   const lines = [

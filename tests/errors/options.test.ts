@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import {
-  Convolution, Dense, Dropout, EpyNN, EpyNNError, Embedding, Flatten, GRU, LSTM, Pooling, RNN,
+  BatchNormalization, Convolution, Dense, Dropout, EpyNN, EpyNNError, Embedding, Flatten, GRU, LSTM, LayerNormalization, Pooling, RNN,
   fromTFJS, lineChartSVG, linspace, modelTerminalChart, numpyRng, plotSVG, seededRng, terminalChart, toTFJS,
   adagrad, adam, adamw, earlyStopping, modelCheckpoint, reduceLROnPlateau, rmsprop, sgd,
 } from '../../src/index.js';
@@ -39,6 +39,8 @@ const ENTRY_POINTS: [string, Call, string, string, string, string][] = [
   ['Pooling', (o) => new Pooling(o), 'poolsize', 'poolSize', 'pool_size', 'poolSize'],
   ['Dropout', (o) => new Dropout(o), 'dropPro', 'dropProb', 'drop_prob', 'dropProb'],
   ['Flatten', (o) => new Flatten(o), 'units', '', 'se_hPars', ''],
+  ['BatchNormalization', (o) => new BatchNormalization(o), 'momentun', 'momentum', 'se_hPars', 'seHPars'],
+  ['LayerNormalization', (o) => new LayerNormalization(o), 'epsilom', 'epsilon', 'se_hPars', 'seHPars'],
   ['RNN', (o) => new RNN(o), 'unitcell', 'unitCells', 'unit_cells', 'unitCells'],
   ['RNN', (o) => new RNN(o), 'sequence', 'sequences', 'clip_gradients', 'clipGradients'],
   ['LSTM', (o) => new LSTM(o), 'activateOuput', 'activateOutput', 'activate_output', 'activateOutput'],

@@ -123,6 +123,14 @@ describe('captcha_mnist training', () => {
     expect(val[val.length - 1]).toBeGreaterThan(0.4);
   }, 60_000);
 
+  it('the batchnorm variant (beyond EpyNN) learns, with running statistics that moved', async () => {
+    const model = await run({ variant: 'batchnorm', samples: 500, epochs: 3, quiet: true });
+    expect(model.layers.map((l) => l.name)).toEqual(['Embedding', 'Convolution', 'BatchNormalization', 'Pooling', 'Flatten', 'Dense']);
+    expect(Array.from(model.layers[2].p.mean.data).some((v) => v !== 0)).toBe(true);
+    const val = model.metrics.accuracy[1];
+    expect(val[val.length - 1]).toBeGreaterThan(0.6);
+  }, 60_000);
+
   it('trains from IDX files given with dataDir, and from a (fake) download into the cache', async () => {
     const { images, labels } = idxFiles(120);
     const dir = join(root, 'run-idx');
@@ -144,6 +152,6 @@ describe('captcha_mnist training', () => {
   }, 60_000);
 
   it('rejects an unknown variant', async () => {
-    await expect(run({ variant: 'mlp', quiet: true })).rejects.toThrow("captcha_mnist: unknown variant 'mlp' (known: conv, dropout, adam, epynnlive)");
+    await expect(run({ variant: 'mlp', quiet: true })).rejects.toThrow("captcha_mnist: unknown variant 'mlp' (known: conv, batchnorm, dropout, adam, epynnlive)");
   });
 });

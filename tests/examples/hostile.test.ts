@@ -34,7 +34,7 @@ describe('example options', () => {
   it('an unknown variant is an EpyNNError naming the known ones (also a name from Object.prototype)', async () => {
     await rejects(() => examples.dummy_image.run({ variant: 'constructor', quiet: true }), EpyNNError, "dummy_image: unknown variant 'constructor' (known: conv, dense, dropout, epynnlive)");
     await rejects(() => examples.dummy_boolean.run({ variant: 'mlp', quiet: true }), EpyNNError, "dummy_boolean: unknown variant 'mlp' (known: perceptron, epynnlive)");
-    await rejects(() => examples.captcha_mnist.run({ variant: 'toString', quiet: true }), EpyNNError, "captcha_mnist: unknown variant 'toString' (known: conv, dropout, epynnlive)");
+    await rejects(() => examples.captcha_mnist.run({ variant: 'toString', quiet: true }), EpyNNError, "captcha_mnist: unknown variant 'toString' (known: conv, batchnorm, dropout, adam, epynnlive)");
   });
 
   it('an example that reads no data refuses a data folder and a download', async () => {

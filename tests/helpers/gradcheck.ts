@@ -13,13 +13,15 @@ const sumProduct = (a: NDArray, b: NDArray): number => {
 /**
  * Checks layer.backward and layer.computeGradients against central differences of
  * L = Σ A ⊙ R for a fixed random R (so dL/dA = R). The layer must have shapes and parameters
- * initialized; updateParameters is never called. X is perturbed in a copy.
+ * initialized; updateParameters is never called. X is perturbed in a copy. `params`: check every
+ * parameter (true), none (false), or the listed keys only (parameters without a gradient, such as
+ * BatchNormalization's running statistics, are left out).
  */
 export function gradcheck(
   layer: Layer,
   X0: NDArray,
   rng: Rng,
-  { h = 1e-6, tol = 1e-6, params = true }: { h?: number; tol?: number; params?: boolean } = {},
+  { h = 1e-6, tol = 1e-6, params = true }: { h?: number; tol?: number; params?: boolean | readonly string[] } = {},
 ): { checked: number; maxRel: number } {
   const X = X0.copy();
   const A = layer.forward(X);
@@ -49,6 +51,7 @@ export function gradcheck(
     }
   };
   check('dX', X, dX);
-  if (params) for (const k of Object.keys(layer.p)) check(`d${k}`, layer.p[k], grads[`d${k}`]);
+  const keys = params === true ? Object.keys(layer.p) : params === false ? [] : params;
+  for (const k of keys) check(`d${k}`, layer.p[k], grads[`d${k}`]);
   return { checked, maxRel };
 }

@@ -5,12 +5,14 @@ import { elu, identity, lrelu, relu, sigmoid, softmax, tanh } from '../../src/ac
 import type { Layer } from '../../src/commons/models.js';
 import { NDArray } from '../../src/commons/ndarray.js';
 import { seededRng } from '../../src/commons/rng.js';
+import { BatchNormalization } from '../../src/batchnorm/models.js';
 import { Convolution } from '../../src/convolution/models.js';
 import { Dense } from '../../src/dense/models.js';
 import { Dropout } from '../../src/dropout/models.js';
 import { Embedding } from '../../src/embedding/models.js';
 import { Flatten } from '../../src/flatten/models.js';
 import { GRU } from '../../src/gru/models.js';
+import { LayerNormalization } from '../../src/layernorm/models.js';
 import { LSTM } from '../../src/lstm/models.js';
 import { EpyNN } from '../../src/network/models.js';
 import { Pooling } from '../../src/pooling/models.js';
@@ -30,7 +32,8 @@ export function randomizeParameters(model: EpyNN, seed: number, scale = 0.5): Ep
   for (const layer of model.layers) {
     for (const [k, v] of Object.entries(layer.p)) {
       if (layer instanceof Convolution && k === 'b' && !layer.useBias) continue;
-      layer.p[k] = new NDArray(Float64Array.from(v.data, () => (rng.uniform() * 2 - 1) * scale), v.shape);
+      // a running variance is positive: in [0.5, 1.5)
+      layer.p[k] = new NDArray(Float64Array.from(v.data, () => (k === 'var' && layer instanceof BatchNormalization ? 0.5 + rng.uniform() : (rng.uniform() * 2 - 1) * scale)), v.shape);
     }
   }
   return model;
@@ -65,6 +68,18 @@ export const zoo: Record<string, () => EpyNN> = {
     build('gru_stack', [6, 3], [new GRU({ unitCells: 4, sequences: true }), new GRU({ unitCells: 3 }), new Dense({ units: 2, activate: softmax })]),
   rnn_sequences_flatten: () =>
     build('rnn_sequences_flatten', [4, 2], [new GRU({ unitCells: 3, sequences: true }), new Flatten(), new Dense({ units: 2, activate: sigmoid })]),
+  conv_batchnorm: () =>
+    build('conv_batchnorm', [6, 6, 2], [
+      new Convolution({ unitFilters: 3, filterSize: 2, strides: 1, activate: relu }), new BatchNormalization({ momentum: 0.2, epsilon: 1e-3 }), new Pooling({ poolSize: 2 }), new Flatten(),
+      new Dense({ units: 4, activate: tanh }), new BatchNormalization({ center: false }), new BatchNormalization({ scale: false }), new Dense({ units: 2, activate: softmax }),
+    ]),
+  conv_layernorm: () =>
+    build('conv_layernorm', [5, 5, 2], [
+      new Convolution({ unitFilters: 3, filterSize: 2, strides: 1, activate: tanh }), new LayerNormalization({ axis: [-3, -2, -1] }), new LayerNormalization({ center: false }), new Flatten(),
+      new Dense({ units: 4, activate: relu }), new LayerNormalization({ scale: false, epsilon: 1e-3 }), new Dense({ units: 2, activate: softmax }),
+    ]),
+  rnn_sequences_norm: () =>
+    build('rnn_sequences_norm', [4, 3], [new GRU({ unitCells: 3, sequences: true }), new LayerNormalization(), new BatchNormalization(), new Flatten(), new Dense({ units: 2, activate: sigmoid })]),
   mnist_cnn: () =>
     // The architecture of examples/captcha_mnist (variant conv) on 28x28x1 images
     build('mnist_cnn', [28, 28, 1], [new Convolution({ unitFilters: 32, filterSize: [5, 5], strides: [1, 1], activate: relu }), new Pooling({ poolSize: [2, 2] }), new Flatten(), new Dense({ units: 10, activate: softmax })], { labels: 10 }),

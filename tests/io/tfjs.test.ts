@@ -198,7 +198,7 @@ describe('fromTFJS refusals', () => {
   const input = { batch_input_shape: [null, 4], name: 'in' };
   it('a functional model', () => expect(() => fromTFJS({ modelTopology: { class_name: 'Model', config: {} }, weightsManifest: [] }, new ArrayBuffer(0))).toThrow(/only Sequential models/));
   it('an unknown layer class, by name', () =>
-    expect(() => fromTFJS(topology([{ class_name: 'BatchNormalization', config: { ...input } }]), new ArrayBuffer(0))).toThrow(/layer 0 \(BatchNormalization 'in'\): layer class "BatchNormalization" has no EpyNN equivalent/));
+    expect(() => fromTFJS(topology([{ class_name: 'UpSampling2D', config: { ...input } }]), new ArrayBuffer(0))).toThrow(/layer 0 \(UpSampling2D 'in'\): layer class "UpSampling2D" has no EpyNN equivalent/));
   it("GRU with reset_after (Keras 2's default)", () =>
     expect(() => fromTFJS(topology([{ class_name: 'GRU', config: { batch_input_shape: [null, 3, 2], name: 'g', units: 2, reset_after: true, recurrent_activation: 'sigmoid' } }]), new ArrayBuffer(0))).toThrow(/reset_after = true/));
   it("LSTM with TF.js's default hard_sigmoid", () => {

@@ -9,7 +9,8 @@ import { seededRng } from '../../src/commons/rng.js';
 import { LSTM } from '../../src/lstm/models.js';
 import { activeBackend, selectBackend, wasmKernels } from '../../src/kernels/backend.js';
 import * as jsGemm from '../../src/kernels/js/gemm.js';
-import { recurrentGemmKernel } from '../../src/kernels/recurrent.js';
+import { DECLINE } from '../../src/kernels/registry.js';
+import { recurrentGemmWasm } from '../../src/kernels/wasm/recurrent.js';
 import { createWasmRuntime } from '../../src/kernels/wasm/runtime.js';
 
 const rng = seededRng(17);
@@ -169,7 +170,7 @@ describe('step product (rec_mm) = the TypeScript GEMM, bit for bit', () => {
   }
 });
 
-describe('recurrentGemmKernel = the TypeScript GEMM (gemmStrided), bit for bit', () => {
+describe('the wasm recurrentGemm kernel = the TypeScript GEMM (gemmStrided), bit for bit', () => {
   // [M, N, K, layout of A, accumulate, resident operands]
   const cases: [number, number, number, 'rows' | 'cols', boolean, boolean][] = [
     [640, 32, 16, 'rows', false, false], // the input products X · U (X not resident)
@@ -198,7 +199,7 @@ describe('recurrentGemmKernel = the TypeScript GEMM (gemmStrided), bit for bit',
         const C0 = rand(pad + M * ldc);
         const c = put(C0);
         const want = C0.slice();
-        expect(recurrentGemmKernel(M, N, K, a, pad, aRs, aCs, b, 0, bRs, bCs, c, pad, ldc, acc)).toBe(true);
+        expect(recurrentGemmWasm(M, N, K, a, pad, aRs, aCs, b, 0, bRs, bCs, c, pad, ldc, acc)).toBe(undefined); // did not decline
         jsGemm.gemmStrided(M, N, K, a, pad, aRs, aCs, b, 0, bRs, bCs, want, pad, ldc, acc);
         expect(bits(c)).toEqual(bits(want));
       } finally {
@@ -213,13 +214,13 @@ describe('recurrentGemmKernel = the TypeScript GEMM (gemmStrided), bit for bit',
     try {
       if (wasmKernels() === null) return;
       const x = rand(4096);
-      expect(recurrentGemmKernel(40, 6, 40, x, 0, 40, 1, x, 0, 6, 1, rand(240), 0, 6, false)).toBe(false);
-      expect(recurrentGemmKernel(4, 4, 4, x, 0, 4, 1, x, 0, 4, 1, rand(16), 0, 4, false)).toBe(false);
-      expect(recurrentGemmKernel(30, 8, 40, x, 0, 1, 30, x, 0, 8, 1, rand(240), 0, 8, false)).toBe(false); // by columns, M % 4
-      expect(recurrentGemmKernel(32, 8, 40, x, 0, 80, 2, x, 0, 8, 1, rand(256), 0, 8, false)).toBe(false);
+      expect(recurrentGemmWasm(40, 6, 40, x, 0, 40, 1, x, 0, 6, 1, rand(240), 0, 6, false)).toBe(DECLINE);
+      expect(recurrentGemmWasm(4, 4, 4, x, 0, 4, 1, x, 0, 4, 1, rand(16), 0, 4, false)).toBe(DECLINE);
+      expect(recurrentGemmWasm(30, 8, 40, x, 0, 1, 30, x, 0, 8, 1, rand(240), 0, 8, false)).toBe(DECLINE); // by columns, M % 4
+      expect(recurrentGemmWasm(32, 8, 40, x, 0, 80, 2, x, 0, 8, 1, rand(256), 0, 8, false)).toBe(DECLINE);
       // outside the WebAssembly memory, a strided A (one step of an (m, s, u) cache) or C: gemmStrided packs them
-      expect(recurrentGemmKernel(32, 32, 32, x, 0, 96, 1, x, 0, 32, 1, rand(1024), 0, 32, true)).toBe(false);
-      expect(recurrentGemmKernel(32, 32, 32, x, 0, 32, 1, x, 0, 32, 1, rand(2048), 0, 64, true)).toBe(false);
+      expect(recurrentGemmWasm(32, 32, 32, x, 0, 96, 1, x, 0, 32, 1, rand(1024), 0, 32, true)).toBe(DECLINE);
+      expect(recurrentGemmWasm(32, 32, 32, x, 0, 32, 1, x, 0, 32, 1, rand(2048), 0, 64, true)).toBe(DECLINE);
     } finally {
       selectBackend(before);
     }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import {
-  Convolution, Dense, Dropout, Embedding, EpyNN, Flatten, LSTM, NDArray, Pooling, StateError, adam, memoryOutput, modelSummary, numpyRng, softmax,
+  BatchNormalization, Convolution, Dense, Dropout, Embedding, EpyNN, Flatten, LSTM, NDArray, Pooling, StateError, adam, memoryOutput, modelSummary, numpyRng, softmax,
 } from '../../src/node/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'epynn-summary-'));
@@ -57,6 +57,29 @@ describe('summary', () => {
     expect(modelSummary(model).optimizerBytes).toBe(0); // EpyNN's SGD keeps no state
     const back = EpyNN.fromJSON(model.toJSON());
     expect(modelSummary(back).text).toBe(modelSummary(model).text);
+  });
+
+  test('BatchNormalization: γ and β trainable, the running mean and variance not (no optimizer state for them)', () => {
+    const rng = numpyRng(4);
+    const X = new NDArray(new Float64Array(16 * 6).map(() => rng.uniform()), [16, 6]);
+    const model = new EpyNN([
+      new Embedding({ XData: X, YData: Array.from({ length: 16 }, (_, i) => i % 2), YEncode: true, batchSize: 8 }),
+      new Dense({ units: 5 }),
+      new BatchNormalization(),
+      new Dense({ units: 2, activate: softmax }),
+    ], 'bn').initialize({ loss: 'CCE', seed: 1, quiet: true, optimizer: adam() });
+    const s = modelSummary(model);
+    // Dense 6·5 + 5; BatchNormalization γ, β, mean, var of 5 each; Dense 5·2 + 2
+    expect(s.rows.map((r) => r.parameters)).toEqual([0, 35, 20, 12]);
+    expect(s.rows.map((r) => r.trainableParameters)).toEqual([0, 35, 10, 12]);
+    expect(s.total).toBe(67);
+    expect(s.trainable).toBe(57);
+    expect(s.nonTrainable).toBe(10);
+    expect(s.optimizerBytes).toBe(2 * 57 * 8);
+    model.train({ epochs: 1, quiet: true });
+    expect(Object.keys(model.layers[2].s).sort()).toEqual(Object.keys(model.layers[2].g).map((k) => k.slice(1)).sort());
+    expect(model.layers[2].s.mean).toBeUndefined();
+    expect(s.text).toMatch(/\|\s+2\s+\|\s+BatchNormalization\s+\|.*\|\s+20\s+\|\s+10 \(adam\)\s+\|/);
   });
 
   test('before initialize: a StateError', () => {

@@ -37,7 +37,7 @@ const RC = 128;
  * X zero-padded by p on both sides of h and w, (m, h + 2p, w + 2p, d), into `out` (returned when
  * p = 0: x itself, never written).
  */
-export function padInput(x: Float64Array, dm: ConvDims, out: Float64Array): Float64Array {
+export function padInput<T extends Float64Array | Float32Array>(x: T, dm: ConvDims, out: T): T {
   const { m, h, w, d, p } = dm;
   if (p === 0) return x;
   const hp = h + 2 * p;
@@ -463,7 +463,7 @@ export function col2im(
 }
 
 /** dX (m, h, w, d) = the interior of the padded gradient dxp (m, h + 2p, w + 2p, d). */
-export function cropPadding(dxp: Float64Array, dm: ConvDims, dx: Float64Array): void {
+export function cropPadding<T extends Float64Array | Float32Array>(dxp: T, dm: ConvDims, dx: T): void {
   const { m, h, w, d, p } = dm;
   const hp = h + 2 * p;
   const wp = w + 2 * p;

@@ -2,7 +2,13 @@
 // offsets as the TypeScript kernels (src/kernels/js/conv.ts), turned into byte addresses in the module's
 // memory. Arrays already resident there (layer buffers, see kernelArray) are used in place; others are
 // copied in (inputs) or out (results).
-import type { WasmRuntime } from './runtime.js';
+import { DECLINE, type Decline } from '../registry.js';
+import { type ConvDims, cropPadding } from '../js/conv.js';
+import { type ConvScratch, gradXTarget, prepareConv, useDirect } from '../scratch.js';
+import { type WasmRuntime, wasmRuntime } from './runtime.js';
+
+/** The runtime of this thread (its kernels only run while the wasm backend is active: it exists). */
+const runtime = (): WasmRuntime => wasmRuntime()!;
 
 /** Byte size of n doubles rounded up to 64 (keeps the next block aligned). */
 const f64Bytes = (n: number): number => Math.ceil((n * 8) / 64) * 64;
@@ -172,4 +178,63 @@ export function convGradXWasm(
   for (let k = 0; k < K; k++) for (let iu = 0; iu < u; iu++) wt[iu * K4 + k] = W[k * u + iu];
   rt.k.conv_dx(zAt, pxoff, pkoff, M, K, u, pwt);
   if (rt.addressOf(dx) < 0) dx.set(rt.f64(dxAt, dx.length));
+}
+
+/**
+ * convGradX (`make`): dz itself when the WebAssembly kernels can read it in place, else a copy of dz
+ * resident in the module's memory, kept in `s` for the convGradW that follows the same backward. That
+ * convGradW (`take`) reads the copy once and drops the claim, so a later convGradW (a new batch written
+ * into the same array, skipDX) never sees a stale copy; without a copy it gets dz (the wrapper copies).
+ * Returns dz itself too where the memory is not shared (no resident arrays).
+ */
+function residentDz(s: ConvScratch, rt: WasmRuntime, dz: Float64Array, n: number, mode: 'make' | 'take'): Float64Array {
+  if (rt.addressOf(dz) >= 0) return dz;
+  if (mode === 'take') {
+    const kept = s.dzCopyOf === dz && s.dzCopy !== null && s.dzCopyN === n && rt.addressOf(s.dzCopy) >= 0;
+    s.dzCopyOf = undefined;
+    return kept ? s.dzCopy!.subarray(0, n) : dz;
+  }
+  if (s.dzCopy === null || s.dzCopy.length < n) {
+    // grown only (a last, smaller batch reuses it): the old one is freed when collected
+    s.dzCopy = rt.residentArray(n);
+    s.dzCopyOf = undefined;
+    if (s.dzCopy === null) return dz;
+  }
+  const copy = s.dzCopy.subarray(0, n);
+  copy.set(dz.subarray(0, n));
+  s.dzCopyOf = dz;
+  s.dzCopyN = n;
+  return copy;
+}
+
+/** 'convForward' (see convForwardJs): the direct kernel; declines the im2col path (large windows). */
+export function convForwardPassWasm(
+  s: ConvScratch, x: Float64Array, dm: ConvDims, u: number, W: Float64Array, b: Float64Array | null,
+  z: Float64Array | null, a: Float64Array | null,
+): void | Decline {
+  if (!useDirect(dm)) return DECLINE;
+  const { xp, M, K } = prepareConv(s, x, dm, 'always');
+  convForwardWasm(runtime(), xp, s.xoff, s.koff, M, K, u, W, b, z, a);
+}
+
+/** 'convGradW' (see convGradWJs): the direct kernel, on convGradX's resident copy of dz when it made one. */
+export function convGradWPassWasm(
+  s: ConvScratch, x: Float64Array, dm: ConvDims, u: number, dz: Float64Array, dW: Float64Array, db: Float64Array | null,
+): void | Decline {
+  if (!useDirect(dm)) return DECLINE;
+  const rt = runtime();
+  const { xp, M, K } = prepareConv(s, x, dm, 'stale');
+  convGradWWasm(rt, xp, s.xoff, s.koff, M, K, u, u % 4 === 0 ? residentDz(s, rt, dz, M * u, 'take') : dz, dW, db);
+}
+
+/** 'convGradX' (see convGradXJs): the direct kernel, dz copied into the memory once for convGradW too. */
+export function convGradXPassWasm(
+  s: ConvScratch, x: Float64Array, dm: ConvDims, u: number, dz: Float64Array, W: Float64Array, dx: Float64Array,
+): void | Decline {
+  if (!useDirect(dm)) return DECLINE;
+  const rt = runtime();
+  const { M, K } = prepareConv(s, x, dm, 'no');
+  const dxp = gradXTarget(s, dm, dx);
+  convGradXWasm(rt, residentDz(s, rt, dz, M * u, 'make'), s.xoff, s.koff, M, K, u, W, dxp);
+  if (dm.p > 0) cropPadding(dxp, dm, dx);
 }

@@ -40,6 +40,10 @@ export interface WasmExports {
   rec_colsum(db: number, g: number, rows: number, u: number): void;
   rec_mm(M: number, N: number, K: number, a: number, ars: number, b: number, c: number, ldc: number, acc: number): void;
   rec_mm_tn(M: number, N: number, K: number, a: number, lda: number, b: number, c: number, ldc: number, acc: number): void;
+  // kernels6.wat: float32 (f32x4)
+  gemm32_block(mc: number, nc: number, kc: number, pa: number, pb: number, pt: number): void;
+  conv32_fwd(xoff: number, koff: number, M: number, K: number, u: number, wp: number, b: number, z: number, a: number): void;
+  conv32_dw(xoff: number, koff: number, r0: number, r1: number, K: number, u: number, dz: number, dw: number, db: number, first: number): void;
 }
 
 const PAGE = 65536;
@@ -133,12 +137,19 @@ export class WasmRuntime {
     return new Float64Array(buf, ptr, n);
   }
 
+  /** A float32 view (recognised by addressOf, as f64's). */
+  f32(ptr: number, n: number): Float32Array {
+    const buf = this.memory.buffer;
+    if (this.shared) this.buffers.add(buf);
+    return new Float32Array(buf, ptr, n);
+  }
+
   i32(ptr: number, n: number): Int32Array {
     return new Int32Array(this.memory.buffer, ptr, n);
   }
 
   /** Address of `a` when it is a view into this memory (a resident array), else -1. */
-  addressOf(a: Float64Array): number {
+  addressOf(a: Float64Array | Float32Array): number {
     // A shared memory hands out a new SharedArrayBuffer object after each growth, over the same memory:
     // the views made before are recognised by the buffers this runtime has made views of. An unshared
     // memory's views are valid only while its buffer is the current one.
@@ -170,6 +181,17 @@ export class WasmRuntime {
     if (!this.finalizer.unregister(a)) return false; // not one of ours, or released already
     this.free(a.byteOffset, a.length * 8);
     return true;
+  }
+
+  /** residentArray for float32: a Float32Array of n zeros in this memory, or null (memory not shared). */
+  residentArray32(n: number): Float32Array | null {
+    if (!this.shared || this.finalizer === undefined) return null;
+    const bytes = n * 4;
+    const ptr = this.alloc(bytes);
+    const a = this.f32(ptr, n);
+    a.fill(0);
+    this.finalizer.register(a, [ptr, bytes], a);
+    return a;
   }
 }
 
