@@ -97,7 +97,9 @@ beforeAll(() => {
 
 describe('model.py predicts as epynn-ts (float64, rtol 1e-10)', () => {
   it('CNNs (padding, strides, max/mean/min pooling), Dense + Dropout (evaluation), RNN, LSTM, GRU', () => {
-    const models = Object.entries({ ...zoo, ...extra }).map(([name, make]) => [name, make()] as const);
+    // the zoo's normalization models have no PyTorch export (refused by name: tests/io/pytorch.test.ts)
+    const exportable = new Set(['Embedding', 'Convolution', 'Pooling', 'Flatten', 'Dense', 'Dropout', 'RNN', 'LSTM', 'GRU']);
+    const models = Object.entries({ ...zoo, ...extra }).map(([name, make]) => [name, make()] as const).filter(([, m]) => m.layers.every((l) => exportable.has(l.name)));
     expect(models.map(([n]) => n)).toEqual(expect.arrayContaining(['conv_pad_strides_elu', 'cnn_pad_strides_max_min', 'dense_stack_softmax_T', 'rnn_stack', 'lstm_stack', 'gru_stack']));
     const dirs = models.map(([name, m]) => writePyTorch(m, join(tmp, `predict_${name}`)));
     const Xs = models.map(([, m], i) => samples(7, m.embedding.fs.X!.slice(1), 20 + i));
