@@ -89,6 +89,11 @@ export {
 export { type TFJSModelJSON, type TFJSArtifacts, type TFJSWeightSpec, TFJS_WEIGHTS_FILE, checkManifest, toTFJS, fromTFJS } from './io/tfjs.js';
 export { MAX_PARAMETERS, MAX_SAMPLE_VALUES, type ReadLimits } from './io/limits.js';
 export { ONNX_OPSET, ONNX_IR_VERSION, toONNX } from './io/onnx.js';
+export {
+  PYTORCH_FILES, PYTORCH_FORMAT, PYTORCH_VERSION, type PyTorchHPars, type PyTorchOptions, type PyTorchSidecar, type PyTorchTrainLayer,
+  checkPyTorchSidecar, fromPyTorch, toPyTorch,
+} from './io/pytorch.js';
+export { decodeNpy, decodeNpz, encodeNpy, encodeNpz } from './io/npy.js';
 
 // Data parallelism over worker threads (training, evaluation, predict): the thread count
 export { setThreads, getThreads, threadsForced, threadsNote, threadStats } from './parallel/engine.js';

@@ -22,6 +22,7 @@ import { modelTerminalChart } from '../commons/plot.js';
 import { makeFolders, readModel, refuseSystemPath, writeTarget } from '../node/fs.js'; // also registers the file-system adapter (model.write(), model.plot())
 import { refuseOverwrite, writeONNX, writeTFJS } from '../node/formats.js';
 import { modelSummary } from '../network/summary.js';
+import { writePyTorch } from '../node/pytorch.js';
 
 /** What the CLI needs from examples/index.ts (kept local: the examples are outside src/). */
 interface Example {
@@ -67,8 +68,8 @@ commands:
   examples              list the bundled examples
   run <example> [...]   train one example (epynn run --help)
   copy [dir]            copy the examples into a folder you can edit (default ./epynnlive)
-  export --format tfjs|onnx <model.json> <out>
-                        convert a saved model for TensorFlow.js or ONNX Runtime (docs/OUTGROW.md)
+  export --format tfjs|onnx|pytorch <model.json> <out>
+                        convert a saved model for TensorFlow.js, ONNX Runtime or PyTorch (docs/OUTGROW.md)
   summary <model.json>  print a model's layers, shapes, dimensions and parameter counts
   help [command]        show help
 
@@ -101,13 +102,17 @@ name 'epynn-ts', so you can edit and run them:
   cd <dir> && npx tsx run.ts <example> [--epochs N] ...
 They need epynn-ts and tsx installed in the folder or one of its parents (the copied README.md
 says how). The folder must not exist or be empty, unless --force.`,
-  export: `usage: epynn export --format tfjs|onnx <model.json> <out>   (or --format=tfjs)
+  export: `usage: epynn export --format tfjs|onnx|pytorch [--data] <model.json> <out>   (or --format=tfjs)
 
 Converts a model written by model.write() (or epynn run --save):
   --format tfjs  <out> is a folder: model.json + group1-shard1of1.<hash>.bin (TF.js Layers format;
                  tf.loadLayersModel; tensorflowjs_converter turns it into a Keras model)
   --format onnx  <out> is a file: an ONNX model (opset 13, float32) for ONNX Runtime
-Weights become float32. Layers or settings with no exact equivalent are refused with the reason.
+  --format pytorch  <out> is a folder: model.py (torch.nn.Module), weights.npz (float64), train.py
+                 (continues training, also with torchrun --ddp), epynn.json, README.md
+  --data         (pytorch) also write data.npz, the model's training set (the file must hold its data:
+                 model.write(path, { includeData: true }))
+TF.js and ONNX weights become float32. Layers or settings with no exact equivalent are refused with the reason.
 See docs/OUTGROW.md.`,
   summary: `usage: epynn summary <model.json>
 
@@ -338,20 +343,28 @@ function commandCopy(argv: string[], io: CliIO): number {
 const EXPORT_FORMATS: Record<string, { label: string; fn: string; write(model: EpyNN, out: string): string; targets(out: string): string[] }> = {
   tfjs: { label: 'TF.js', fn: 'writeTFJS', write: writeTFJS, targets: (out) => [out, join(out, 'model.json')] },
   onnx: { label: 'ONNX', fn: 'writeONNX', write: writeONNX, targets: (out) => [out] },
+  pytorch: { label: 'PyTorch', fn: 'writePyTorch', write: (model, out) => writePyTorch(model, out), targets: (out) => [out] },
 };
 
 function commandExport(argv: string[], io: CliIO): number {
   const { values, operands } = parseCommand(argv, {
     format: { kind: 'string', choices: Object.keys(EXPORT_FORMATS) },
+    data: { kind: 'flag' },
     help: { kind: 'flag', short: 'h' },
   });
   if (values.format === undefined) throw new UsageError(`--format is required: ${Object.keys(EXPORT_FORMATS).join(' or ')}`);
   if (operands.length !== 2) {
     throw new UsageError(`expected <model.json> <out>, got ${operands.length} argument${operands.length === 1 ? '' : 's'}`);
   }
+  if (values.data === true && values.format !== 'pytorch') throw new UsageError('--data goes with --format pytorch');
   const format = EXPORT_FORMATS[values.format as string];
   const [input, out] = operands;
   refuseOverwrite(input, format.targets(out), format.fn);
+  if (values.format === 'pytorch') {
+    // the folder is replaced as a whole: the model file must not be inside it
+    io.out(`PyTorch folder written to ${writePyTorch(readModel(input), out, { data: values.data === true, keep: input })}`);
+    return 0;
+  }
   const written = format.write(readModel(input), out);
   io.out(`${format.label} model written to ${written}`);
   return 0;

@@ -17,3 +17,4 @@ export {
 } from './fs.js';
 export { TFJS_SHARDS_KEY, type TFJSShardRecord, readTFJS, refuseOverwrite, writeONNX, writeTFJS } from './formats.js';
 export { readPreparedData } from './prepared.js';
+export { readPyTorch, writeFolderAtomic, writePyTorch } from './pytorch.js';

@@ -148,9 +148,9 @@ describe('epynn', () => {
   it('export: --format=x and --format x, checked', async () => {
     const bad = await cli(['export', '--format=keras', 'a.json', 'out']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr.split('\n')[0]).toBe('epynn export: --format must be tfjs or onnx, got "keras"');
+    expect(bad.stderr.split('\n')[0]).toBe('epynn export: --format must be tfjs, onnx or pytorch, got "keras"');
     const none = await cli(['export', 'a.json', 'out']);
-    expect(none.stderr.split('\n')[0]).toBe('epynn export: --format is required: tfjs or onnx');
+    expect(none.stderr.split('\n')[0]).toBe('epynn export: --format is required: tfjs or onnx or pytorch');
     const operands = await cli(['export', '--format', 'onnx', 'a.json']);
     expect(operands.stderr.split('\n')[0]).toBe('epynn export: expected <model.json> <out>, got 1 argument');
   });

@@ -141,8 +141,8 @@ describe('Node files and epynn export', () => {
     expect(await main(['export', '--format=onnx', saved, join(dir, 'm.onnx')], io)).toBe(0);
     expect(new Uint8Array(readFileSync(join(dir, 'm.onnx')))).toEqual(toONNX(m));
     expect(await main(['export', '--format', 'keras', saved, join(dir, 'x')], io)).toBe(2);
-    expect(err.join('\n')).toContain('--format must be tfjs or onnx, got "keras"');
-    expect(err.join('\n')).toContain('usage: epynn export --format tfjs|onnx <model.json> <out>');
+    expect(err.join('\n')).toContain('--format must be tfjs, onnx or pytorch, got "keras"');
+    expect(err.join('\n')).toContain('usage: epynn export --format tfjs|onnx|pytorch [--data] <model.json> <out>');
     out.length = 0;
     expect(await main(['help', 'export'], io)).toBe(0);
     expect(out.join('\n')).toContain('--format onnx  <out> is a file');

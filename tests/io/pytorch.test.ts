@@ -1,0 +1,245 @@
+// PyTorch export without Python (PyTorch itself checks it in interop/tests/pytorch.test.ts): the
+// NPY/NPZ writer and reader against files NumPy wrote (tests/fixtures/pytorch/make_npz.py), the
+// folder's contents, refusals, the way back (fromPyTorch/readPyTorch), the atomic folder writer and
+// `epynn export --format pytorch`.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { type Activation, relu, softmax, lrelu } from '../../src/activation/functions.js';
+import { EpyNNError, FileWriteError, ModelFileError } from '../../src/commons/errors.js';
+import { NDArray } from '../../src/commons/ndarray.js';
+import { Dense } from '../../src/dense/models.js';
+import { Dropout } from '../../src/dropout/models.js';
+import { Embedding } from '../../src/embedding/models.js';
+import { Flatten } from '../../src/flatten/models.js';
+import { decodeNpy, decodeNpz, encodeNpy, encodeNpz } from '../../src/io/npy.js';
+import { PYTORCH_FILES, type PyTorchSidecar, fromPyTorch, toPyTorch } from '../../src/io/pytorch.js';
+import { EpyNN } from '../../src/network/models.js';
+import { adam } from '../../src/index.js';
+import { readPyTorch, writeFolderAtomic, writePyTorch } from '../../src/node/pytorch.js';
+import { Pooling } from '../../src/pooling/models.js';
+import { Convolution } from '../../src/convolution/models.js';
+import { build, samples, zoo } from './export_models.js';
+
+const FIX = resolve(import.meta.dirname, '..', 'fixtures', 'pytorch');
+const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(join(FIX, name)));
+const A = new NDArray(Float64Array.from({ length: 6 }, (_, i) => i / 7 - 0.25), [2, 3]); // make_npz.py's a
+
+describe('NPY / NPZ', () => {
+  it("encodeNpy writes numpy.save's bytes exactly", () => {
+    expect(encodeNpy(A)).toEqual(fixture('a.npy'));
+  });
+
+  it('decodeNpz reads numpy.savez (ZIP64 extras, float32, a 0-d array) and its own output', () => {
+    const z = decodeNpz(fixture('arrays.npz'), 'test');
+    expect(Object.keys(z).sort()).toEqual(['b', 'c32', 'layer1.W', 'scalar']);
+    expect(z['layer1.W'].shape).toEqual([2, 3]);
+    expect([...z['layer1.W'].data]).toEqual([...A.data]);
+    expect([...z.b.data]).toEqual([1.5, -2.25, 1e-300]);
+    expect(z.c32.shape).toEqual([1, 2]);
+    expect([...z.c32.data]).toEqual([Math.fround(0.1), Math.fround(0.2)]);
+    expect(z.scalar.shape).toEqual([]);
+    expect([...z.scalar.data]).toEqual([3.5]);
+    const back = decodeNpz(encodeNpz({ x: A, 'layer2.b': new NDArray(Float64Array.of(-0, Infinity, NaN), [1, 3]) }), 'test');
+    expect([...back.x.data]).toEqual([...A.data]);
+    expect(back['layer2.b'].shape).toEqual([1, 3]);
+    expect(Object.is(back['layer2.b'].data[0], -0)).toBe(true);
+    expect(back['layer2.b'].data[2]).toBeNaN();
+  });
+
+  it('refuses compressed members, other dtypes, corrupted bytes and non-zip input, naming the file', () => {
+    expect(() => decodeNpz(fixture('compressed.npz'), 'readPyTorch: w.npz')).toThrow(/readPyTorch: w\.npz: member a\.npy is compressed \(method 8\); save with numpy\.savez/);
+    expect(() => decodeNpy(fixture('int.npy'), 'x.npy')).toThrow(/x\.npy: dtype '<i8' is not read; expected float64/);
+    const bytes = encodeNpz({ x: A });
+    bytes[100] ^= 1;
+    expect(() => decodeNpz(bytes, 'w.npz')).toThrow(/w\.npz: member x\.npy fails its CRC-32 check/);
+    expect(() => decodeNpz(new Uint8Array(50), 'w.npz')).toThrow(/w\.npz: not an \.npz file/);
+    expect(() => decodeNpy(new Uint8Array(20), 'x.npy')).toThrow(EpyNNError);
+    const short = encodeNpy(A).slice(0, 140);
+    expect(() => decodeNpy(short, 'x.npy')).toThrow(/x\.npy: array \(2, 3\) needs 48 bytes of data, the file holds 12/);
+  });
+});
+
+describe('toPyTorch', () => {
+  it('writes model.py layer by layer with EpyNN names, weights.npz under layer<i>.<name>, train.py, README.md, epynn.json', () => {
+    const m = zoo.conv_default_strides_nobias_lrelu();
+    const files = toPyTorch(m);
+    expect(Object.keys(files).sort()).toEqual(['README.md', 'epynn.json', 'model.py', 'train.py', 'weights.npz']);
+    const py = files['model.py'] as string;
+    expect(py).toContain('# EpyNN layer 1: Convolution(unitFilters=2, filterSize=[2,2]');
+    expect(py).toContain("self.layer1 = Convolution(fh=2, fw=2, d=1, u=2, strides=(2, 2), padding=0, use_bias=False, activate=activation('lrelu', alpha=0.2))");
+    expect(py).toContain("self.layer2 = Pooling(pool_size=(2, 2), strides=(1, 1), pool='max')");
+    expect(py).toContain("self.layer4 = Dense(n=18, u=2, activate=activation('tanh'))");
+    const w = decodeNpz(files['weights.npz'] as Uint8Array, 'test');
+    expect(Object.keys(w)).toEqual(['layer1.W', 'layer1.b', 'layer4.W', 'layer4.b']);
+    expect([...w['layer4.W'].data]).toEqual([...m.layers[4].p.W.data]);
+    expect(w['layer4.b'].shape).toEqual([1, 2]);
+    const side = JSON.parse(files['epynn.json'] as string) as PyTorchSidecar;
+    expect(side.format).toBe('epynn-ts/pytorch');
+    expect(side.training).toMatchObject({ loss: 'MSE', batchSize: 8, epochsDone: 0, optimizer: 'sgd' });
+    expect(side.training.layers.map((l) => [l.index, l.name, l.params])).toEqual([[1, 'Convolution', ['W']], [2, 'Pooling', []], [3, 'Flatten', []], [4, 'Dense', ['W', 'b']]]);
+    expect(side.epynn.layers.every((l) => Object.keys(l.params).length === 0)).toBe(true); // weights only in weights.npz
+    expect(files['train.py']).toContain('def loss_derivative(name, Y, A):');
+  });
+
+  it('keeps softmax temperature in the activation (not folded into W) and writes the RNN clipping flag', () => {
+    const d = toPyTorch(zoo.dense_stack_softmax_T());
+    expect(d['model.py']).toContain("activation('softmax', temperature=2.5)");
+    expect(d['model.py']).toContain('Dropout(drop_prob=0.3)');
+    const r = JSON.parse(toPyTorch(zoo.rnn_stack())['epynn.json'] as string) as PyTorchSidecar;
+    expect(r.training.layers.slice(0, 3).map((l) => l.clipGradients)).toEqual([true, true, true]);
+  });
+
+  it('{ data: true } adds data.npz with dtrain as X and Y (one-hot)', () => {
+    const m = zoo.dense_identity_relu();
+    const z = decodeNpz(toPyTorch(m, { data: true })['data.npz'] as Uint8Array, 'test');
+    expect(z.X.shape).toEqual(m.embedding.dtrain.X.shape);
+    expect([...z.X.data]).toEqual([...m.embedding.dtrain.X.data]);
+    expect([...z.Y.data]).toEqual([...m.embedding.dtrain.Y!.data]);
+    expect(z.Y.shape[1]).toBe(2);
+  });
+
+  it('refuses what it cannot express, naming the layer', () => {
+    const custom: Activation = (x) => x.copy();
+    Object.defineProperty(custom, 'name', { value: 'mine' });
+    const cases: [() => EpyNN, RegExp][] = [
+      [() => build('c', [4], [new Dense({ units: 2, activate: custom })]), /toPyTorch: layer 1 \(Dense\): activate 'mine' is a custom activation with no PyTorch form/],
+      [() => build('l', [4], [new Dense({ units: 2, activate: lrelu })], { hPars: { LRELU_alpha: 2 } }), /toPyTorch: layer 1 \(Dense\): activate lrelu with LRELU_alpha = 2/],
+      [() => build('s', [4, 4, 1], [new Convolution({ unitFilters: 2, filterSize: 2, activate: relu }), new Flatten(), new Dense({ units: 2 })]), /^$/],
+      [() => build('d', [4], [new Dense({ units: 3 }), new Dropout({ dropProb: 0.2, axis: [1] }), new Dense({ units: 2 })]), /toPyTorch: layer 2 \(Dropout\): Dropout with axis \[1\]/],
+    ];
+    for (const [make, re] of cases) {
+      if (re.source === '^$') expect(() => toPyTorch(make())).not.toThrow();
+      else expect(() => toPyTorch(make())).toThrow(re);
+    }
+    const compat = new EpyNN([new Embedding({ XData: samples(12, [4], 1), YData: Array.from({ length: 12 }, (_, i) => i % 2), YEncode: true }), new Dense({ units: 3 }), new Dropout({ dropProb: 0.2 }), new Dense({ units: 2, activate: softmax })], 'compat');
+    compat.initialize({ loss: 'MSE', seed: 1, compat: 'epynn', quiet: true });
+    expect(() => toPyTorch(compat)).toThrow(/toPyTorch: layer 2 \(Dropout\): in compat: 'epynn' mode Dropout stays active at predict/);
+    const fresh = new EpyNN([new Embedding({ XData: samples(12, [4], 1), YData: Array.from({ length: 12 }, (_, i) => i % 2), YEncode: true }), new Dense({ units: 2 })], 'fresh');
+    expect(() => toPyTorch(fresh)).toThrow(/toPyTorch: the model 'fresh' is not initialized/);
+    expect(() => toPyTorch(zoo.dense_identity_relu(), { data: 1 as unknown as boolean })).toThrow(/toPyTorch: data must be a boolean, got 1/);
+    expect(() => toPyTorch(zoo.dense_identity_relu(), { dat: true } as never)).toThrow(EpyNNError);
+    expect(() => toPyTorch({} as EpyNN)).toThrow(/toPyTorch: expected an EpyNN model/);
+    // train.py continues with EpyNN's SGD: other optimizers and global clipping are refused
+    const data = { XData: samples(12, [4], 1), YData: Array.from({ length: 12 }, (_, i) => i % 2) };
+    const withAdam = new EpyNN([new Embedding({ ...data, YEncode: true }), new Dense({ units: 2 })], 'adam');
+    withAdam.initialize({ loss: 'MSE', seed: 1, quiet: true, optimizer: adam() });
+    expect(() => toPyTorch(withAdam)).toThrow(/toPyTorch: layer 1 \(Dense\): optimizer 'adam': train\.py continues with EpyNN's SGD only/);
+    const clipped = new EpyNN([new Embedding({ ...data, YEncode: true }), new Dense({ units: 2 })], 'clip');
+    clipped.initialize({ loss: 'MSE', seed: 1, quiet: true, clipNorm: 1 });
+    expect(() => toPyTorch(clipped)).toThrow(/toPyTorch: the model clips its gradients with clipNorm = 1/);
+  });
+});
+
+describe('fromPyTorch / readPyTorch', () => {
+  it('every zoo model comes back predicting bit for bit as exported (normalization layers: refused by name)', () => {
+    const exportable = new Set(['Embedding', 'Convolution', 'Pooling', 'Flatten', 'Dense', 'Dropout', 'RNN', 'LSTM', 'GRU']);
+    let checked = 0;
+    for (const [name, make] of Object.entries(zoo)) {
+      const m = make();
+      const other = m.layers.find((l) => !exportable.has(l.name));
+      if (other !== undefined) {
+        expect(() => toPyTorch(m), name).toThrow(new RegExp(`toPyTorch: layer \\d+ \\(${other.name}\\): layer type '${other.name}' has no PyTorch mapping`));
+        continue;
+      }
+      checked++;
+      const f = toPyTorch(m);
+      const back = fromPyTorch(f['epynn.json'] as string, f['weights.npz'] as Uint8Array);
+      const X = samples(4, m.embedding.fs.X!.slice(1), 9);
+      expect([...back.predict(X).A!.data], name).toEqual([...m.predict(X).A!.data]);
+    }
+    expect(checked).toBeGreaterThanOrEqual(11);
+  });
+
+  it('reads the epochs and the schedule that train.py recorded, and continues training in epynn-ts', () => {
+    const m = zoo.dense_identity_relu();
+    const f = toPyTorch(m);
+    const side = JSON.parse(f['epynn.json'] as string) as PyTorchSidecar;
+    side.training.epochsDone = 5;
+    for (const l of side.training.layers) Object.assign(l.hPars, { decay_k: 0.5, epochs: 5, cycle_number: 1 });
+    const back = fromPyTorch(side, f['weights.npz'] as Uint8Array);
+    expect(back.epochsDone).toBe(5);
+    expect(back.layers[1].hPars.decay_k).toBe(0.5);
+    back.train({ epochs: 1, quiet: true, data: { XData: samples(12, [4], 3), YData: Array.from({ length: 12 }, (_, i) => i % 2) } });
+    expect(back.epochsDone).toBe(6);
+    expect(back.layers[1].lrate.length).toBe(6); // the schedule over all epochs, as a second train() call computes it
+  });
+
+  it('refuses a foreign sidecar and weights that do not fit the architecture', () => {
+    const f = toPyTorch(zoo.dense_identity_relu());
+    const side = f['epynn.json'] as string;
+    const w = decodeNpz(f['weights.npz'] as Uint8Array, 'test');
+    expect(() => fromPyTorch('{"format":"other"}', f['weights.npz'] as Uint8Array)).toThrow(ModelFileError);
+    expect(() => fromPyTorch('nope', f['weights.npz'] as Uint8Array)).toThrow(/fromPyTorch: epynn\.json is not JSON/);
+    expect(() => fromPyTorch(side, encodeNpz({ ...w, 'layer9.W': A }))).toThrow(/arrays for no layer of the model: layer9\.W/);
+    expect(() => fromPyTorch(side, encodeNpz({ ...w, extra: A }))).toThrow(/holds 'extra', not a layer<i>\.<parameter> array/);
+    const { 'layer1.b': _b, ...missing } = w;
+    expect(() => fromPyTorch(side, encodeNpz(missing))).toThrow(/parameter b is missing/);
+    expect(() => fromPyTorch(side, encodeNpz({ ...w, 'layer1.W': A }))).toThrow(/parameter W has shape \(2, 3\) but the architecture needs \(4, 3\)/);
+    const nan = new NDArray(w['layer2.b'].data.map(() => NaN), w['layer2.b'].shape);
+    expect(() => fromPyTorch(side, encodeNpz({ ...w, 'layer2.b': nan }))).toThrow(/fromPyTorch: layer 2 \(Dense\): parameter b: .*finite/);
+  });
+});
+
+describe('writePyTorch / writeFolderAtomic', () => {
+  it('writes the folder and replaces an existing one as a whole (no stale file left, no temporary left)', () => {
+    const parent = mkdtempSync(join(tmpdir(), 'epynn-pytorch-'));
+    const dir = join(parent, 'out');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'stale.txt'), 'old');
+    const m = zoo.gru_stack();
+    expect(writePyTorch(m, dir, { data: true })).toBe(resolve(dir));
+    expect(readdirSync(dir).sort()).toEqual(['README.md', 'data.npz', 'epynn.json', 'model.py', 'train.py', 'weights.npz']);
+    expect(readdirSync(parent)).toEqual(['out']);
+    const X = samples(3, [6, 3], 4);
+    expect([...readPyTorch(dir).predict(X).A!.data]).toEqual([...m.predict(X).A!.data]);
+    expect(new Uint8Array(readFileSync(join(dir, PYTORCH_FILES.weights)))).toEqual(toPyTorch(m)['weights.npz']);
+  });
+
+  it('typed errors: a file in the way, a bad name, options, a missing folder', () => {
+    const parent = mkdtempSync(join(tmpdir(), 'epynn-pytorch-'));
+    writeFileSync(join(parent, 'file'), 'x');
+    expect(() => writePyTorch(zoo.dense_identity_relu(), join(parent, 'file'))).toThrow(FileWriteError);
+    expect(readFileSync(join(parent, 'file'), 'utf8')).toBe('x');
+    expect(() => writeFolderAtomic(join(parent, 'f'), { '../x': 'y' })).toThrow(/file name "\.\.\/x" must be a plain name/);
+    expect(existsSync(join(parent, 'f'))).toBe(false);
+    expect(readdirSync(parent)).toEqual(['file']);
+    expect(() => writePyTorch(zoo.dense_identity_relu(), '')).toThrow(/writePyTorch: dir must be a folder path/);
+    expect(() => writePyTorch(zoo.dense_identity_relu(), join(parent, 'g'), { date: true } as never)).toThrow(EpyNNError);
+    expect(() => readPyTorch(join(parent, 'missing'))).toThrow(/readPyTorch: no such file: .*missing.*epynn\.json/);
+    mkdirSync(join(parent, 'real'));
+    symlinkSync(join(parent, 'real'), join(parent, 'link'));
+    expect(() => writePyTorch(zoo.dense_identity_relu(), join(parent, 'link'))).toThrow(/writePyTorch: cannot write .*link: it is a symbolic link/);
+    expect(() => writePyTorch(zoo.dense_identity_relu(), '/proc/epynn-x')).toThrow(FileWriteError);
+    writeFileSync(join(parent, 'real', 'model.json'), '{}');
+    expect(() => writePyTorch(zoo.dense_identity_relu(), join(parent, 'real'), { keep: join(parent, 'real', 'model.json') })).toThrow(/it holds .*model\.json, which replacing the folder would remove \(SAME_FILE\)/);
+    expect(readdirSync(join(parent, 'real'))).toEqual(['model.json']);
+  });
+
+  it('epynn export --format pytorch [--data] <model.json> <out>', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'epynn-export-pytorch-'));
+    const m = zoo.lstm_stack();
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = { out: (t: string) => out.push(t), err: (t: string) => err.push(t) };
+    const plain = m.write(join(dir, 'plain.json'));
+    expect(await main(['export', '--format', 'pytorch', plain, join(dir, 'pt')], io)).toBe(0);
+    expect(out.join('\n')).toContain(`PyTorch folder written to ${join(dir, 'pt')}`);
+    const X = samples(3, [6, 3], 2);
+    expect([...readPyTorch(join(dir, 'pt')).predict(X).A!.data]).toEqual([...m.predict(X).A!.data]);
+    expect(await main(['export', '--format', 'pytorch', '--data', plain, join(dir, 'pt2')], io)).toBe(1);
+    expect(err.join('\n')).toContain("{ data: true } needs the Embedding's training set");
+    const withData = m.write(join(dir, 'data.json'), { includeData: true });
+    expect(await main(['export', '--format', 'pytorch', '--data', withData, join(dir, 'pt3')], io)).toBe(0);
+    expect(readdirSync(join(dir, 'pt3'))).toContain('data.npz');
+    expect(await main(['export', '--format', 'pytorch', plain, dir], io)).toBe(1); // the folder holding the model file
+    expect(err.join('\n')).toContain('which replacing the folder would remove (SAME_FILE)');
+    expect(existsSync(plain)).toBe(true);
+    expect(await main(['export', '--format', 'onnx', '--data', plain, join(dir, 'x.onnx')], io)).toBe(2);
+    expect(err.join('\n')).toContain('--data goes with --format pytorch');
+  });
+});
+
+void Pooling;
