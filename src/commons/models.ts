@@ -5,7 +5,7 @@ import { checkHPars } from './checks.js';
 import { NDArray, type Shape, size } from './ndarray.js';
 import { type Rng, seededRng } from './rng.js';
 import { EpyNNError } from './errors.js';
-import { kernelArray, releaseKernelArray } from '../kernels/backend.js';
+import { kernelBuffer, releaseKernelBuffer } from '../kernels/buffer.js';
 
 /**
  * Output buffers a layer keeps per key while reuseOutputs is on: one per size in use (the training
@@ -267,11 +267,11 @@ export abstract class Layer {
     const i = bufs.findIndex((b) => b.length === n);
     let buf: Float64Array;
     if (i < 0) {
-      buf = kernelArray(n); // from the kernels' backend, which may work on it in place
+      buf = kernelBuffer(n); // from the kernels' backend, which may work on it in place
       bufs.unshift(buf);
-      // The oldest size goes, its WebAssembly block given back now: left to the garbage collector, a
-      // worker thread (whose heap is rarely collected) cycling through more sizes grows without end
-      if (bufs.length > OUTPUT_SIZES) releaseKernelArray(bufs.pop()!);
+      // The oldest size goes, its memory given back to the backend now: left to the garbage collector,
+      // a worker thread (whose heap is rarely collected) cycling through more sizes grows without end
+      if (bufs.length > OUTPUT_SIZES) releaseKernelBuffer(bufs.pop()!);
     } else {
       buf = bufs[i];
       if (i > 0) bufs.unshift(...bufs.splice(i, 1));
