@@ -22,6 +22,7 @@ export const GROUPS = [
   ['src/network/', 'Network'],
   ['src/settings.ts', 'Network'],
   ['src/optimizers/', 'Optimizers & callbacks'],
+  ['src/commons/optimizer.ts', 'Optimizers & callbacks'],
   ['src/callbacks/', 'Optimizers & callbacks'],
   ['src/commons/logs.ts', 'Network'],
   ['src/activation/', 'Activations & initializations'],
@@ -46,7 +47,7 @@ export const GROUPS = [
   ['src/commons/io.ts', 'Arrays & data'],
   ['src/commons/prepared.ts', 'Arrays & data'],
   ['src/commons/maths.ts', 'Arrays & data'],
-  ['src/commons/errors.ts', 'Errors'],
+  ['src/errors.ts', 'Errors'],
   ['src/commons/checks.ts', 'Errors'],
   ['src/cli/', 'Command line'],
 ];

@@ -9,8 +9,8 @@
  * @module epynn-ts/core
  */
 // epynn-ts public API: the one entry point (runs in Node and in browsers; Node-only helpers live in src/node).
-export { EpyNNError, ShapeError, StateError } from './commons/errors.js';
-export { FileWriteError, ModelFileError, NonFiniteError } from './commons/errors.js';
+export { EpyNNError, ShapeError, StateError } from './errors.js';
+export { FileWriteError, ModelFileError, NonFiniteError } from './errors.js';
 export { type Backend, getBackend, setBackend } from './commons/backend.js';
 export {
   NDArray, type Shape, type Nested, array, toNested, zeros, zerosLike, ones, full, reshape, fmt, size, sameShape,
@@ -32,7 +32,7 @@ export {
   Layer, DataSet, sgdUpdate, optimizerUpdate, type LayerTraits, type Mode, type Phase, BARE_MODE, DEFAULT_TRAITS, INDEPENDENT_TRAITS, CLIPPING_TRAITS,
 } from './commons/models.js';
 // The seams of training (docs/CONCEPTS.md "Seams"): optimizers and callbacks
-export { type Optimizer, type UpdateArgs, epynnSGD, checkOptimizer } from './optimizers/optimizer.js';
+export { type Optimizer, type UpdateArgs, epynnSGD, checkOptimizer } from './commons/optimizer.js';
 export {
   type SGDOptions, type AdamOptions, type RMSpropOptions, type AdagradOptions, sgd, adam, adamw, rmsprop, adagrad, OPTIMIZERS, type OptimizerFactory, optimizerFromConfig, registerOptimizer, optimizerNames,
 } from './optimizers/index.js';

@@ -1,7 +1,7 @@
 // Activation functions and their derivatives (EpyNN commons/maths.py).
 // Hyper-parameters (alphas, temperature) come from the calling layer: `layer.activate(Z, false, layer.hPars)`.
 import { checkActivationOutput, show } from '../commons/checks.js';
-import { EpyNNError, ShapeError } from '../commons/errors.js';
+import { EpyNNError, ShapeError } from '../errors.js';
 import { hadamard } from '../commons/maths.js';
 import { NDArray, fmt } from '../commons/ndarray.js';
 import { reluBackwardKernel } from '../kernels/activation.js';

@@ -2,7 +2,7 @@
 // activation, in place, and the derivative over every step at once. Like activationBackward, the
 // built-in tanh and sigmoid get loops of their own; any other activation is called as EpyNN calls it.
 import { show } from '../commons/checks.js';
-import { ShapeError } from '../commons/errors.js';
+import { ShapeError } from '../errors.js';
 import type { Layer } from '../commons/models.js';
 import { NDArray, fmt, zeros } from '../commons/ndarray.js';
 import { cacheArray } from '../commons/recurrent.js';

@@ -1,6 +1,6 @@
 // BatchNormalization backward pass.
 import { stateError } from '../commons/checks.js';
-import { ShapeError } from '../commons/errors.js';
+import { ShapeError } from '../errors.js';
 import { NDArray, fmt, sameShape } from '../commons/ndarray.js';
 import type { BatchNormalization } from './models.js';
 

@@ -1,6 +1,6 @@
 // BatchNormalization forward pass.
 import { checkParameters } from '../commons/checks.js';
-import { EpyNNError, ShapeError } from '../commons/errors.js';
+import { EpyNNError, ShapeError } from '../errors.js';
 import { NDArray, fmt } from '../commons/ndarray.js';
 import type { BatchNormalization } from './models.js';
 import { checkBatchNormInput } from './parameters.js';

@@ -1,6 +1,6 @@
 // BatchNormalization shapes, parameters, gradients and updates (EpyNN's parameters.py layout).
 import { checkSize, stateError } from '../commons/checks.js';
-import { ShapeError } from '../commons/errors.js';
+import { ShapeError } from '../errors.js';
 import { optimizerUpdate } from '../commons/models.js';
 import { NDArray, fmt, full, zeros } from '../commons/ndarray.js';
 import type { BatchNormalization } from './models.js';

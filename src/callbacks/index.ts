@@ -2,7 +2,7 @@
 // learning-rate reduction on a plateau. Each is an object with hooks (callback.ts); their state lives in
 // the object, so a callback object is meant for one train() call at a time (it resets at onTrainBegin).
 import { checkBoolean, checkNumber, checkOneOf, checkOptions, checkInteger, show } from '../commons/checks.js';
-import { EpyNNError } from '../commons/errors.js';
+import { EpyNNError } from '../errors.js';
 import { metricsFunctions } from '../commons/metrics.js';
 import type { EpyNN } from '../network/models.js';
 import { modelLearningRate } from '../network/hyperparameters.js';

@@ -3,7 +3,7 @@
 // integer options checked against their range, optional values (`--save` or `--save FILE`), and errors
 // that name the flag (a UsageError the callers print with their usage text).
 import { parseArgs } from 'node:util';
-import { EpyNNError } from '../commons/errors.js';
+import { EpyNNError } from '../errors.js';
 import { closestKey } from '../commons/checks.js';
 
 /** A bad command line: the message names the flag, what it takes and what it got. */

@@ -2,7 +2,7 @@
 // src/kernels/backend.ts). The initial choice is 'wasm' where WebAssembly SIMD validates, else 'js';
 // the environment variable EPYNN_BACKEND=js (or wasm) overrides it.
 import { type Backend, activeBackend, backendNote, selectBackend } from '../kernels/backend.js';
-import { EpyNNError } from './errors.js';
+import { EpyNNError } from '../errors.js';
 
 export type { Backend } from '../kernels/backend.js';
 

@@ -1,6 +1,6 @@
 // The one home of argument, option, shape, size and state checks, and of the one way a received value
 // is printed in an error message. docs/ERRORS.md says which error class each failure gets.
-import { EpyNNError, NonFiniteError, ShapeError, StateError } from './errors.js';
+import { EpyNNError, NonFiniteError, ShapeError, StateError } from '../errors.js';
 
 // ---------------------------------------------------------------------------------------------
 // Printing a received value

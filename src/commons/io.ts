@@ -1,7 +1,7 @@
 // Data encoding helpers (EpyNN commons/io.py): one-hot encoding of sequences, feature scaling, image
 // padding. Same semantics as EpyNN's functions, with typed errors where NumPy would fail or give NaN.
 import { show } from './checks.js';
-import { EpyNNError, ShapeError } from './errors.js';
+import { EpyNNError, ShapeError } from '../errors.js';
 import { NDArray, type Nested, array, fmt, zeros } from './ndarray.js';
 
 /** An element of a sequence: a word, a character, a number (Python's str, int or float). */

@@ -1,7 +1,7 @@
 // Loss functions (EpyNN commons/loss.py). Y and A are (m, k); U = k is the number of output units.
 //   value: per-sample loss, shape (m,);  deriv: dL/dA element-wise, shape (m, k).
 import { show } from './checks.js';
-import { EpyNNError, ShapeError } from './errors.js';
+import { EpyNNError, ShapeError } from '../errors.js';
 import { E_SAFE } from './maths.js';
 import { NDArray, fmt, sameShape } from './ndarray.js';
 

@@ -1,5 +1,5 @@
 // Shared maths helpers of EpyNN's commons/maths.py (activations live in src/activation).
-import { ShapeError } from './errors.js';
+import { ShapeError } from '../errors.js';
 import { NDArray, fmt } from './ndarray.js';
 import type { Layer } from './models.js';
 

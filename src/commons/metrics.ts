@@ -4,7 +4,7 @@
 // np.around(A) (half to even: 0.5 -> 0) with Y. NOTE: EpyNN counts class 0 as the POSITIVE class
 // (tp = P == 0 and y == 0). Ratios are plain divisions, so 0/0 gives NaN.
 import { show } from './checks.js';
-import { EpyNNError, ShapeError } from './errors.js';
+import { EpyNNError, ShapeError } from '../errors.js';
 import { lossFunctions } from './loss.js';
 import { NDArray, argmax, fmt, roundHalfEven, sameShape } from './ndarray.js';
 

@@ -4,7 +4,7 @@ import { seHPars } from '../settings.js';
 import { checkHPars } from './checks.js';
 import { NDArray, type Shape, size } from './ndarray.js';
 import { type Rng, seededRng } from './rng.js';
-import { EpyNNError } from './errors.js';
+import { EpyNNError } from '../errors.js';
 import { kernelBuffer, releaseKernelBuffer } from '../kernels/buffer.js';
 
 /**
@@ -12,7 +12,7 @@ import { kernelBuffer, releaseKernelBuffer } from '../kernels/buffer.js';
  * shards' two sizes, evaluation chunks, a last partial batch), the least recent dropped beyond this.
  */
 const OUTPUT_SIZES = 6;
-import { type Optimizer, checkOptimizer, epynnSGD } from '../optimizers/optimizer.js';
+import { type Optimizer, checkOptimizer, epynnSGD } from './optimizer.js';
 
 /** What a pass through the layers is for (see Mode). */
 export type Phase = 'training' | 'evaluation' | 'prediction';

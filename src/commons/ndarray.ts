@@ -1,6 +1,6 @@
 // A row-major float64 n-dimensional array: a Float64Array plus a shape, with NumPy's names.
 import { allocFloat64, checkOptions, checkShape, checkSize, show } from './checks.js';
-import { EpyNNError, ShapeError } from './errors.js';
+import { EpyNNError, ShapeError } from '../errors.js';
 
 /** An array shape: one length per axis, row-major (NumPy's `shape`). */
 export type Shape = readonly number[];

@@ -4,7 +4,7 @@
 // src/pcg64/pcg64.h, src/distributions/distributions.c, _generator.pyx). The 128-bit state is held in
 // six 24-bit limbs so that every product and column sum stays exact in float64: no BigInt per draw.
 import { checkOptions, show } from './checks.js';
-import { EpyNNError } from './errors.js';
+import { EpyNNError } from '../errors.js';
 import type { ChoiceOptions, Rng } from './rng.js';
 import { NDArray } from './ndarray.js';
 import { RandomState, type RandomStateState, type Size } from './random_state.js';

@@ -2,7 +2,7 @@
 // and a small text chart for terminals. Browser-safe: no DOM, no files (src/node writes the SVG).
 import type { EpyNN } from '../network/models.js';
 import { checkInteger, checkNumber, checkOptions, show } from './checks.js';
-import { EpyNNError } from './errors.js';
+import { EpyNNError } from '../errors.js';
 
 /** One line of a chart. */
 export interface Series {

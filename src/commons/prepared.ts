@@ -1,7 +1,7 @@
 // Prepared data as EpyNN's prepare_dataset.py returns it, in JSON: `{ X_features, Y_label }` (or the same under
 // `data`). Browser-safe (a string or a parsed object); `readPreparedData(path)` in the Node entry reads a file.
 import { show } from './checks.js';
-import { EpyNNError } from './errors.js';
+import { EpyNNError } from '../errors.js';
 import { NDArray } from './ndarray.js';
 
 /** Features and labels of prepared data: X an NDArray (numbers) or nested arrays (strings, ragged data). */

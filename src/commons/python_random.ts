@@ -3,7 +3,7 @@
 // the same order: `_randbelow` by rejection on `n.bit_length()` bits, `shuffle` from the end, `sample`'s
 // pool or set strategy, `gauss` with its cached second value.
 import { show } from './checks.js';
-import { EpyNNError } from './errors.js';
+import { EpyNNError } from '../errors.js';
 import { crCos, crLog, crSin } from './libm.js';
 import { MT19937, MT_N, entropyWords, uint32Chunks } from './mt19937.js';
 

@@ -4,7 +4,7 @@
 // second deviate (legacy_gauss), integers by masked rejection (random_bounded_uint64_fill, `_masked`),
 // shuffles by random_interval, and `choice` as mtrand.pyx writes it.
 import { show } from './checks.js';
-import { EpyNNError, ShapeError } from './errors.js';
+import { EpyNNError, ShapeError } from '../errors.js';
 import { crLog } from './libm.js';
 import { MT19937, MT_N, entropyWords } from './mt19937.js';
 import { NDArray } from './ndarray.js';

@@ -4,7 +4,7 @@
 // The activation of one step and the derivatives over a whole cache are in activation/steps.ts
 // (they know the built-in activations; commons does not import activation).
 import { checkParameters, stateError } from './checks.js';
-import { EpyNNError, ShapeError } from './errors.js';
+import { EpyNNError, ShapeError } from '../errors.js';
 import { type StepKernels, recurrentGemmKernel, rowSumKernel } from '../kernels/recurrent.js';
 import type { Layer } from './models.js';
 import { type NDArray, fmt, sameShape, zeros } from './ndarray.js';

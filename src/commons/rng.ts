@@ -2,7 +2,7 @@
 import { checkOptions } from './checks.js';
 import { show } from './checks.js';
 import seedrandom from 'seedrandom';
-import { EpyNNError } from './errors.js';
+import { EpyNNError } from '../errors.js';
 import { NumpyRng, type NumpyRngState } from './numpy_rng.js';
 import type { RandomStateState } from './random_state.js';
 

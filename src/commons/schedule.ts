@@ -1,6 +1,6 @@
 // Learning-rate schedules (EpyNN commons/schedule.py) and schedule_lrate (EpyNN network/hyperparameters.py).
 import { checkHPars, checkInteger, checkNumber, show } from './checks.js';
-import { EpyNNError } from './errors.js';
+import { EpyNNError } from '../errors.js';
 import type { HPars } from '../settings.js';
 
 /** What a schedule needs: epochs e, learning rate lr, cycles n, decay k, cycle descent d, epochs per cycle epc. */

@@ -1,7 +1,7 @@
 // Backward propagation of the Convolution layer (EpyNN convolution/backward.py).
 import { stateError } from '../commons/checks.js';
 import { activationBackward, identity } from '../activation/functions.js';
-import { ShapeError } from '../commons/errors.js';
+import { ShapeError } from '../errors.js';
 import { NDArray, fmt, sameShape } from '../commons/ndarray.js';
 import { convGradX } from '../kernels/conv.js';
 import { checkConvParameters, convDims } from './dims.js';

@@ -1,6 +1,6 @@
 // Sizes and checks shared by the Convolution layer's passes (not EpyNN steps: its checks are implicit).
 import { checkParameters, checkSize } from '../commons/checks.js';
-import { ShapeError } from '../commons/errors.js';
+import { ShapeError } from '../errors.js';
 import { type NDArray, fmt } from '../commons/ndarray.js';
 import type { ConvDims } from '../kernels/conv.js';
 import type { Convolution } from './models.js';

@@ -1,7 +1,7 @@
 // Forward propagation of the Convolution layer (EpyNN convolution/forward.py).
 import { checkActivationOutput } from '../commons/checks.js';
 import { identity, relu } from '../activation/functions.js';
-import { ShapeError } from '../commons/errors.js';
+import { ShapeError } from '../errors.js';
 import { type NDArray, fmt } from '../commons/ndarray.js';
 import { convForwardKernel } from '../kernels/conv.js';
 import { checkConvParameters, checkRank4, convDims } from './dims.js';

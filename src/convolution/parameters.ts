@@ -1,6 +1,6 @@
 // Shapes, parameters and gradients of the Convolution layer (EpyNN convolution/parameters.py).
 import { stateError } from '../commons/checks.js';
-import { ShapeError } from '../commons/errors.js';
+import { ShapeError } from '../errors.js';
 import { optimizerUpdate } from '../commons/models.js';
 import { type NDArray, fmt, zeros } from '../commons/ndarray.js';
 import { convGradW } from '../kernels/conv.js';

@@ -1,6 +1,6 @@
 // Dense backward pass (EpyNN dense/backward.py).
 import { stateError } from '../commons/checks.js';
-import { ShapeError } from '../commons/errors.js';
+import { ShapeError } from '../errors.js';
 import { activationBackward, softmax } from '../activation/functions.js';
 import { gemmNT, gemmNTSmallK, smallN } from '../commons/gemm.js';
 import { NDArray, fmt } from '../commons/ndarray.js';

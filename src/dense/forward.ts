@@ -1,6 +1,6 @@
 // Dense forward pass (EpyNN dense/forward.py).
 import { checkActivationOutput, checkParameters } from '../commons/checks.js';
-import { ShapeError } from '../commons/errors.js';
+import { ShapeError } from '../errors.js';
 import { gemmNN, gemmNNSmallN, smallN } from '../commons/gemm.js';
 import { NDArray, fmt } from '../commons/ndarray.js';
 import type { Dense } from './models.js';

@@ -1,6 +1,6 @@
 // Dense shapes, parameters and gradients (EpyNN dense/parameters.py).
 import { checkShapesKnown, checkSize, stateError } from '../commons/checks.js';
-import { ShapeError } from '../commons/errors.js';
+import { ShapeError } from '../errors.js';
 import { gemmTN, gemmTNSmallN, smallN } from '../commons/gemm.js';
 import { optimizerUpdate } from '../commons/models.js';
 import { NDArray, fmt, zeros } from '../commons/ndarray.js';

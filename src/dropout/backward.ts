@@ -1,6 +1,6 @@
 // Dropout layer backward pass (EpyNN epynn/dropout/backward.py).
 import { stateError } from '../commons/checks.js';
-import { ShapeError } from '../commons/errors.js';
+import { ShapeError } from '../errors.js';
 import { type NDArray, fmt, sameShape } from '../commons/ndarray.js';
 import { applyMask } from './forward.js';
 import type { Dropout } from './models.js';

@@ -1,5 +1,5 @@
 // Dropout layer forward pass (EpyNN epynn/dropout/forward.py).
-import { ShapeError } from '../commons/errors.js';
+import { ShapeError } from '../errors.js';
 import { type NDArray, fmt, zeros } from '../commons/ndarray.js';
 import type { Dropout } from './models.js';
 

@@ -1,6 +1,6 @@
 // Dropout layer (EpyNN epynn/dropout/models.py).
 import { Layer, INDEPENDENT_TRAITS, type LayerTraits } from '../commons/models.js';
-import { EpyNNError, NonFiniteError } from '../commons/errors.js';
+import { EpyNNError, NonFiniteError } from '../errors.js';
 import { checkOptions, show, checkLayerInput } from '../commons/checks.js';
 import type { NDArray } from '../commons/ndarray.js';
 import type { HPars } from '../settings.js';

@@ -1,5 +1,5 @@
 // Dropout layer shapes and (absent) parameters (EpyNN epynn/dropout/parameters.py).
-import { EpyNNError, ShapeError } from '../commons/errors.js';
+import { EpyNNError, ShapeError } from '../errors.js';
 import { type NDArray, fmt } from '../commons/ndarray.js';
 import type { Dropout } from './models.js';
 

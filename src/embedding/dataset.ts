@@ -1,7 +1,7 @@
 // Data preparation for the Embedding layer (EpyNN embedding/dataset.py and commons/io.py):
 // checks, one-hot encoding, [0, 1] scaling, the train/val/test split and mini-batches.
 import { checkFinite, show } from '../commons/checks.js';
-import { EpyNNError, ShapeError } from '../commons/errors.js';
+import { EpyNNError, ShapeError } from '../errors.js';
 import { DataSet } from '../commons/models.js';
 import { NDArray, type Nested, array, fmt, roundHalfEven } from '../commons/ndarray.js';
 import type { Embedding } from './models.js';

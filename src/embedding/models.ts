@@ -1,6 +1,6 @@
 // Embedding: EpyNN's input/data layer. It holds the datasets, builds mini-batches, and passes X through.
 import { checkBoolean, checkOptions, show } from '../commons/checks.js';
-import { EpyNNError, ShapeError } from '../commons/errors.js';
+import { EpyNNError, ShapeError } from '../errors.js';
 import { DataSet, Layer, INDEPENDENT_TRAITS, type LayerTraits } from '../commons/models.js';
 import { NDArray, fmt } from '../commons/ndarray.js';
 import { NumpyRng } from '../commons/numpy_rng.js';

@@ -1,6 +1,6 @@
 // Flatten backward pass (EpyNN flatten/backward.py).
 import { stateError } from '../commons/checks.js';
-import { ShapeError } from '../commons/errors.js';
+import { ShapeError } from '../errors.js';
 import { NDArray, fmt, reshape, sameShape } from '../commons/ndarray.js';
 import type { Flatten } from './models.js';
 

@@ -1,5 +1,5 @@
 // Flatten shapes (EpyNN flatten/parameters.py); the layer has no parameters.
-import { ShapeError } from '../commons/errors.js';
+import { ShapeError } from '../errors.js';
 import { NDArray, fmt, size } from '../commons/ndarray.js';
 import type { Flatten } from './models.js';
 

@@ -1,5 +1,5 @@
 // Weight initializations (EpyNN commons/maths.py): (shape, rng) -> NDArray.
-import { EpyNNError } from '../commons/errors.js';
+import { EpyNNError } from '../errors.js';
 import { NDArray, type Shape, size } from '../commons/ndarray.js';
 import type { Rng } from '../commons/rng.js';
 

@@ -4,7 +4,7 @@
 // Uint8Array.fromBase64, else btoa / atob in chunks — and plain TypeScript otherwise. A native decoder's
 // bytes are kept only when they encode back to the same text (the native decoders skip characters the
 // format does not allow), so every path gives the same bytes and the same errors.
-import { EpyNNError } from '../commons/errors.js';
+import { EpyNNError } from '../errors.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const LOOKUP = new Int16Array(128).fill(-1);

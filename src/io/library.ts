@@ -2,7 +2,7 @@
 // documented in docs/FORMAT.md. Browser-safe: no fs, no Buffer. Files live in src/node/.
 import { checkFinite, show } from '../commons/checks.js';
 import { activationName, getActivation } from '../activation/functions.js';
-import { EpyNNError, ModelFileError } from '../commons/errors.js';
+import { EpyNNError, ModelFileError } from '../errors.js';
 import { lossFunctions } from '../commons/loss.js';
 import { DataSet, type Layer } from '../commons/models.js';
 import { Convolution } from '../convolution/models.js';
@@ -13,7 +13,7 @@ import { Embedding } from '../embedding/models.js';
 import { getInitializer, initializerName, type Initializer } from '../initialization/functions.js';
 import { EpyNN } from '../network/models.js';
 import { setModelFormat } from '../network/hooks.js';
-import { type Optimizer, epynnSGD } from '../optimizers/optimizer.js';
+import { type Optimizer, epynnSGD } from '../commons/optimizer.js';
 import { optimizerFromConfig, optimizerNames } from '../optimizers/index.js';
 import type { HPars } from '../settings.js';
 import { Crc32Text, base64Decode, base64Encode, bytesToFloat64, crc32, float64ToBytes } from './bytes.js';

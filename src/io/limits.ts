@@ -1,7 +1,7 @@
 // Limits checked before a model read from a file allocates anything: a file may announce any size,
 // and what it announces is only allocated once it is known to fit the limits.
 import { fmt, size } from '../commons/ndarray.js';
-import { ModelFileError } from '../commons/errors.js';
+import { ModelFileError } from '../errors.js';
 import { checkInteger } from '../commons/checks.js';
 import type { Layer } from '../commons/models.js';
 

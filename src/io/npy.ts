@@ -3,7 +3,7 @@
 // writer stores the members uncompressed with their CRC-32, as `numpy.savez` does; the reader takes
 // what `numpy.savez` writes (stored members, the ZIP64 extra fields it adds) and refuses compressed
 // members (`numpy.savez_compressed`) with a clear error.
-import { EpyNNError } from '../commons/errors.js';
+import { EpyNNError } from '../errors.js';
 import { NDArray, fmt } from '../commons/ndarray.js';
 import { crc32 } from './bytes.js';
 

@@ -18,7 +18,7 @@
 //                 axis or three, D = X − μ, σ² = ReduceMean(D·D), X̂ = D / Sqrt(σ² + ε), then · γ + β
 //   activations -> Relu, Sigmoid, Tanh, Softmax(axis −1), Elu(alpha), LeakyRelu(alpha); identity: none
 // ONNX runtimes usually fold the back-to-back transposes away.
-import { EpyNNError } from '../commons/errors.js';
+import { EpyNNError } from '../errors.js';
 import type { NDArray } from '../commons/ndarray.js';
 import type { EpyNN } from '../network/models.js';
 import { type PortableActivation, type PortableModel, describeModel } from './portable.js';

@@ -10,7 +10,7 @@
 // counterpart in Keras and ONNX; the formats can then map every description they get.
 import { show } from '../commons/checks.js';
 import { type Activation, elu, identity, lrelu, nameOf, relu, sigmoid, softmax, tanh } from '../activation/functions.js';
-import { EpyNNError } from '../commons/errors.js';
+import { EpyNNError } from '../errors.js';
 import { lossFunctions } from '../commons/loss.js';
 import type { Layer } from '../commons/models.js';
 import { NDArray, fmt, sameShape, zeros } from '../commons/ndarray.js';

@@ -9,7 +9,7 @@
 //   wire type 2 (LEN):    varint byte length, then the bytes (strings UTF-8, sub-messages, packed repeated)
 //   wire type 5 (I32):    4 bytes little-endian (float)
 // Repeated scalars are written unpacked (one key per value), which every parser must accept.
-import { EpyNNError } from '../commons/errors.js';
+import { EpyNNError } from '../errors.js';
 
 const VARINT = 0;
 const LEN = 2;

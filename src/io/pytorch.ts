@@ -26,7 +26,7 @@
 //   data.npz      with { data: true }: the Embedding's dtrain as X and Y (Y as the loss sees it)
 import { checkOptions, show } from '../commons/checks.js';
 import { elu, identity, lrelu, nameOf, relu, sigmoid, softmax, tanh, type Activation } from '../activation/functions.js';
-import { EpyNNError, ModelFileError } from '../commons/errors.js';
+import { EpyNNError, ModelFileError } from '../errors.js';
 import type { Layer } from '../commons/models.js';
 import { NDArray } from '../commons/ndarray.js';
 import { Convolution } from '../convolution/models.js';

@@ -1,6 +1,6 @@
 // Layer registry for model files: the type name stored in a file -> the class that rebuilds it.
 import { show } from '../commons/checks.js';
-import { EpyNNError } from '../commons/errors.js';
+import { EpyNNError } from '../errors.js';
 import { type Layer, checkLayerClass } from '../commons/models.js';
 import { BatchNormalization } from '../batchnorm/models.js';
 import { Convolution } from '../convolution/models.js';

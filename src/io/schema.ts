@@ -2,7 +2,7 @@
 // types, ranges, key sets, array shapes, no prototype keys. Every failure is a ModelFileError that
 // names the field (`layers[2].d.ph`) and the value found. Browser-safe: no fs.
 import { MAX_ELEMENTS as CHECKS_MAX_ELEMENTS, show } from '../commons/checks.js';
-import { ModelFileError } from '../commons/errors.js';
+import { ModelFileError } from '../errors.js';
 import { lossFunctions } from '../commons/loss.js';
 import { metricsFunctions } from '../commons/metrics.js';
 import { scheduleNames } from '../commons/schedule.js';

@@ -16,7 +16,7 @@
 //   BatchNormalization    -> BatchNormalization(axis −1, momentum 1 − ours, epsilon): gamma, beta, moving_mean, moving_variance
 //   LayerNormalization    -> LayerNormalization(axis −1 or [−3, −2, −1], epsilon): gamma, beta
 import { MAX_ELEMENTS, checkFinite, checkOptions, show } from '../commons/checks.js';
-import { EpyNNError, ModelFileError, NonFiniteError } from '../commons/errors.js';
+import { EpyNNError, ModelFileError, NonFiniteError } from '../errors.js';
 import { NDArray, fmt, size } from '../commons/ndarray.js';
 import { MAX_SAMPLE_VALUES, type ReadLimits, maxParametersOf } from './limits.js';
 import type { EpyNN } from '../network/models.js';

@@ -5,7 +5,7 @@
 // value is an EpyNNError at the first use of the kernels.
 // The kernels themselves are reached through the registry (src/kernels/registry.ts), whose active
 // backend this module sets; loading it registers both backends' kernels.
-import { EpyNNError } from '../commons/errors.js';
+import { EpyNNError } from '../errors.js';
 import './js/register.js';
 import './wasm/register.js';
 import { kernel, setActiveBackend, setBackendResolver } from './registry.js';

@@ -22,7 +22,7 @@ export type Decline = typeof DECLINE;
 /** A kernel as registered: the operation's signature, whose result may be DECLINE. */
 export type Declinable<F> = F extends (...args: infer P) => infer R ? (...args: P) => R | Decline : never;
 
-import { EpyNNError } from '../commons/errors.js';
+import { EpyNNError } from '../errors.js';
 import type { PoolDims } from './pool.js';
 import type { ConvDims, ConvScratch } from './scratch.js';
 import type { StepKernels, StepKind } from './wasm/recurrent.js';

@@ -1,6 +1,6 @@
 // LayerNormalization forward pass.
 import { checkParameters } from '../commons/checks.js';
-import { ShapeError } from '../commons/errors.js';
+import { ShapeError } from '../errors.js';
 import { NDArray, fmt, sameShape } from '../commons/ndarray.js';
 import type { LayerNormalization } from './models.js';
 import { checkLayerNormInput } from './parameters.js';

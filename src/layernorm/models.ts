@@ -1,7 +1,7 @@
 // Layer normalization layer (beyond EpyNN, in EpyNN's layout: models, forward, backward, parameters).
 // Math: docs/LayerNormalization.md
 import { checkBoolean, checkLayerInput, checkNumber, checkOptions, show } from '../commons/checks.js';
-import { EpyNNError } from '../commons/errors.js';
+import { EpyNNError } from '../errors.js';
 import { INDEPENDENT_TRAITS, Layer, type LayerTraits } from '../commons/models.js';
 import type { NDArray } from '../commons/ndarray.js';
 import type { HPars } from '../settings.js';

@@ -1,6 +1,6 @@
 // LayerNormalization shapes, parameters, gradients and updates (EpyNN's parameters.py layout).
 import { checkSize, stateError } from '../commons/checks.js';
-import { ShapeError } from '../commons/errors.js';
+import { ShapeError } from '../errors.js';
 import { optimizerUpdate } from '../commons/models.js';
 import { NDArray, fmt, full, zeros } from '../commons/ndarray.js';
 import type { LayerNormalization } from './models.js';

@@ -3,7 +3,7 @@
 // train() with a NonFiniteError naming the epoch, the batch, the layer and the array, and puts back
 // the parameters of the last good epoch (copied once per epoch). Divergence that stays finite (the
 // loss growing or stuck for several epochs) is a warning in the training log, once per train().
-import { NonFiniteError } from '../commons/errors.js';
+import { NonFiniteError } from '../errors.js';
 import type { DataSet } from '../commons/models.js';
 import type { NDArray } from '../commons/ndarray.js';
 import { type RngState, restoreRng } from '../commons/rng.js';

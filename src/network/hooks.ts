@@ -2,7 +2,7 @@
 // import src/io at run time: src/io knows the network (it builds models) and fills these slots when
 // it is loaded (src/io/library.ts registers the JSON format; the Node entry, src/node/fs.ts, the
 // file helpers). So `io -> network` is the only runtime direction between the two folders.
-import { EpyNNError } from '../commons/errors.js';
+import { EpyNNError } from '../errors.js';
 import type { PlotOptions } from '../commons/plot.js';
 import type { ModelJSON, ReplicaJSONOptions, ToJSONOptions } from '../io/library.js';
 import type { NDArray } from '../commons/ndarray.js';

@@ -1,5 +1,5 @@
 // EpyNN's check pass ("EpyNN Check"): one dry training step on the first batch, without the update.
-import { EpyNNError } from '../commons/errors.js';
+import { EpyNNError } from '../errors.js';
 import { type Layer, checkLayerOutput } from '../commons/models.js';
 import { type Shape, fmt } from '../commons/ndarray.js';
 import { numpyRng } from '../commons/numpy_rng.js';

@@ -1,6 +1,6 @@
 // The EpyNN network: a list of layers starting with an Embedding (EpyNN network/models.py).
 import { MAX_TRAIN_EPOCHS, checkBoolean, checkHPars, checkInteger, checkKey, checkNumber, checkOptions, checkThreadCount, show, checkFinite } from '../commons/checks.js';
-import { EpyNNError, ShapeError, StateError } from '../commons/errors.js';
+import { EpyNNError, ShapeError, StateError } from '../errors.js';
 import { type Output, defaultOutput, silentOutput } from '../commons/logs.js';
 import { type Loss, lossFunctions } from '../commons/loss.js';
 import { metricsFunctions } from '../commons/metrics.js';
@@ -23,7 +23,7 @@ import { modelTraining } from './training.js';
 import { modelSummary } from './summary.js';
 import { clearMode, setMode, withMode } from './mode.js';
 import type { Callback, History } from '../callbacks/callback.js';
-import { type Optimizer, checkOptimizer, epynnSGD } from '../optimizers/optimizer.js';
+import { type Optimizer, checkOptimizer, epynnSGD } from '../commons/optimizer.js';
 import { PLOT_OPTIONS, type PlotOptions, modelTerminalChart } from '../commons/plot.js';
 import type { ModelJSON, ToJSONOptions } from '../io/library.js';
 import { type WriteOptions, modelFormat, nodeIO } from './hooks.js';

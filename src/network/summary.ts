@@ -1,5 +1,5 @@
 // model.summary(): a table like Keras' model.summary(), with EpyNN's dimensions `d`.
-import { StateError } from '../commons/errors.js';
+import { StateError } from '../errors.js';
 import { table } from '../commons/logs.js';
 import { size } from '../commons/ndarray.js';
 import type { EpyNN } from './models.js';

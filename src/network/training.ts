@@ -1,5 +1,5 @@
 import type { Callback, CallbackEvent, CallbackHook, StopWhen } from '../callbacks/callback.js';
-import { EpyNNError } from '../commons/errors.js';
+import { EpyNNError } from '../errors.js';
 import { modelBackward } from './backward.js';
 import { modelEvaluate } from './evaluate.js';
 import { TrainingGuard } from './finite.js';

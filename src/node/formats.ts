@@ -5,7 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, realpathSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { checkOptions, show } from '../commons/checks.js';
-import { EpyNNError, FileWriteError, ModelFileError } from '../commons/errors.js';
+import { EpyNNError, FileWriteError, ModelFileError } from '../errors.js';
 import { type ReadLimits, maxParametersOf } from '../io/limits.js';
 import { toONNX } from '../io/onnx.js';
 import { type TFJSModelJSON, checkManifest, fromTFJS, toTFJS } from '../io/tfjs.js';

@@ -6,7 +6,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join, parse, resolve } from 'node:path';
 import { checkOptions } from '../commons/checks.js';
-import { EpyNNError, FileWriteError, ModelFileError } from '../commons/errors.js';
+import { EpyNNError, FileWriteError, ModelFileError } from '../errors.js';
 import { PLOT_OPTIONS, type PlotOptions, plotSVG } from '../commons/plot.js';
 import { type NodeIO, type WriteOptions, setNodeIO } from '../io/adapter.js';
 import { modelFromJSON, modelToJSON, parseModelJSON } from '../io/library.js';

@@ -1,6 +1,6 @@
 // Reading prepared data files (Node): see parsePreparedData in src/commons/prepared.ts.
 import { readFileSync } from 'node:fs';
-import { EpyNNError } from '../commons/errors.js';
+import { EpyNNError } from '../errors.js';
 import { type PreparedData, parsePreparedData } from '../commons/prepared.js';
 
 /**

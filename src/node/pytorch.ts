@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, lstatSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { checkOptions, show } from '../commons/checks.js';
-import { EpyNNError, FileWriteError, ModelFileError } from '../commons/errors.js';
+import { EpyNNError, FileWriteError, ModelFileError } from '../errors.js';
 import { PYTORCH_FILES, type PyTorchOptions, fromPyTorch, toPyTorch } from '../io/pytorch.js';
 import type { EpyNN } from '../network/models.js';
 import { refuseSystemPath, writeFileAtomic } from './fs.js';

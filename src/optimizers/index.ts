@@ -7,10 +7,10 @@
 // lin_decay), where torch.optim takes the param group's lr. State: `slots` vectors per parameter value,
 // zero at the start (layer.s, see optimizer.ts).
 import { checkBoolean, checkNumber, checkOptions } from '../commons/checks.js';
-import { EpyNNError } from '../commons/errors.js';
-import { type Optimizer, type UpdateArgs, checkOptimizer, epynnSGD } from './optimizer.js';
+import { EpyNNError } from '../errors.js';
+import { type Optimizer, type UpdateArgs, checkOptimizer, epynnSGD } from '../commons/optimizer.js';
 
-export { type Optimizer, type UpdateArgs, epynnSGD, checkOptimizer } from './optimizer.js';
+export { type Optimizer, type UpdateArgs, epynnSGD, checkOptimizer } from '../commons/optimizer.js';
 
 /** Options of `sgd()` (torch.optim.SGD without dampening). */
 export interface SGDOptions {

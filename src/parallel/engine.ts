@@ -10,7 +10,7 @@
 // thread count. compat: 'epynn' mode, and models with a layer whose traits (Layer.traits) do not allow
 // shards, train each batch whole.
 import { MAX_THREADS, checkOptions, checkThreadCount, show } from '../commons/checks.js';
-import { EpyNNError } from '../commons/errors.js';
+import { EpyNNError } from '../errors.js';
 import type { Layer } from '../commons/models.js';
 import { NDArray, size } from '../commons/ndarray.js';
 import { activeBackend } from '../kernels/backend.js';

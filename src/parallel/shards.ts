@@ -3,7 +3,7 @@
 // forward pass. The main thread and every worker compute a shard with the same code on the same
 // numbers, so a shard's gradients have the same bits wherever it ran; the main thread sums the shards
 // in their order. Hence the same parameters after training for 1, 2 or 8 threads.
-import { EpyNNError } from '../commons/errors.js';
+import { EpyNNError } from '../errors.js';
 import { type Layer, checkLayerOutput } from '../commons/models.js';
 import { NDArray, size } from '../commons/ndarray.js';
 import type { EpyNN } from '../network/models.js';

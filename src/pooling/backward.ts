@@ -1,6 +1,6 @@
 // Pooling layer backward pass (EpyNN epynn/pooling/backward.py).
 import { stateError } from '../commons/checks.js';
-import { ShapeError } from '../commons/errors.js';
+import { ShapeError } from '../errors.js';
 import { NDArray, fmt, sameShape } from '../commons/ndarray.js';
 import { poolBackwardKernel, poolBackwardWritesAll } from '../kernels/pool.js';
 import type { Pooling } from './models.js';

@@ -1,6 +1,6 @@
 // Pooling layer shapes and (absent) parameters (EpyNN epynn/pooling/parameters.py).
 import { checkSize } from '../commons/checks.js';
-import { ShapeError } from '../commons/errors.js';
+import { ShapeError } from '../errors.js';
 import { type NDArray, fmt } from '../commons/ndarray.js';
 import type { Pooling } from './models.js';
 

@@ -1,7 +1,7 @@
 // The option parser of the `epynn` command, the example runner and the bench (node:util parseArgs inside).
 import { describe, expect, it } from 'vitest';
 import { type OptionSpec, UsageError, parseCommand } from '../../src/cli/args.js';
-import { EpyNNError } from '../../src/commons/errors.js';
+import { EpyNNError } from '../../src/errors.js';
 
 const spec: Record<string, OptionSpec> = {
   epochs: { kind: 'int', min: 1, max: 100 },

@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import {
   MAX_ELEMENTS, checkFinite, checkOptions, checkSize, closestKey, editDistance, multiIndex, show,
 } from '../../src/commons/checks.js';
-import { EpyNNError, NonFiniteError, ShapeError } from '../../src/commons/errors.js';
+import { EpyNNError, NonFiniteError, ShapeError } from '../../src/errors.js';
 import { zeros } from '../../src/commons/ndarray.js';
 
 describe('show prints a received value one way', () => {

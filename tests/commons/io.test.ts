@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import {
   encodeDataset, indexElementsAuto, oneHotDecodeSequence, oneHotEncode, oneHotEncodeSequence, padding, scaleFeatures,
 } from '../../src/commons/io.js';
-import { EpyNNError, ShapeError } from '../../src/commons/errors.js';
+import { EpyNNError, ShapeError } from '../../src/errors.js';
 import { NDArray, arange, array } from '../../src/commons/ndarray.js';
 import { throwsWith } from '../helpers/errors.js';
 import { softmax } from '../../src/activation/functions.js';

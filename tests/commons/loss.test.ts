@@ -2,7 +2,7 @@
 // (epynn.commons.loss.<LOSS>(Y, A) and (Y, A, deriv=True)). Also: the derivative against finite
 // differences of the summed per-sample loss, and lossFunctions' compatibility errors.
 import { describe, expect, test } from 'vitest';
-import { EpyNNError, ShapeError } from '../../src/commons/errors.js';
+import { EpyNNError, ShapeError } from '../../src/errors.js';
 import { BCE, CCE, type Loss, MAE, MSE, MSLE, lossFunctions } from '../../src/commons/loss.js';
 import { NDArray } from '../../src/commons/ndarray.js';
 import { seededRng } from '../../src/commons/rng.js';

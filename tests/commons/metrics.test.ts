@@ -2,7 +2,7 @@
 // (epynn.commons.metrics.<name>(Y, A)); "NaN" strings are converted to NaN by the loader.
 // evaluateMetric is checked against np.mean(...) of the per-sample values, as network/evaluate.py does.
 import { describe, expect, test } from 'vitest';
-import { EpyNNError, ShapeError } from '../../src/commons/errors.js';
+import { EpyNNError, ShapeError } from '../../src/errors.js';
 import { lossFunctions } from '../../src/commons/loss.js';
 import { NPV, accuracy, evaluateMetric, fscore, metricsFunctions, precision, recall, specificity } from '../../src/commons/metrics.js';
 import { NDArray } from '../../src/commons/ndarray.js';

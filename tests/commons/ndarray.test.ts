@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ShapeError, EpyNNError } from '../../src/commons/errors.js';
+import { ShapeError, EpyNNError } from '../../src/errors.js';
 import {
   NDArray, arange, array, argmax, concatenate, dot, expandDims, fmt, linspace, ones, reshape, roundHalfEven, stack, sumAxis0, transpose, zeros,
 } from '../../src/commons/ndarray.js';

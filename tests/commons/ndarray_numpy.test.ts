@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
-import { EpyNNError, ShapeError } from '../../src/commons/errors.js';
+import { EpyNNError, ShapeError } from '../../src/errors.js';
 import { BoolArray, NDArray, array, countNonzero, zeros, zerosLike } from '../../src/commons/ndarray.js';
 import { throwsWith } from '../helpers/errors.js';
 

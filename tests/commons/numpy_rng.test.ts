@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
-import { EpyNNError } from '../../src/commons/errors.js';
+import { EpyNNError } from '../../src/errors.js';
 import { NumpyRng, type NumpyRngState, numpyRng } from '../../src/commons/numpy_rng.js';
 import { restoreRng } from '../../src/commons/rng.js';
 import { throwsWith } from '../helpers/errors.js';

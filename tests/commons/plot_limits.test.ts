@@ -2,7 +2,7 @@
 // resolution, ±1.7e308), non-finite values skipped with a note, sizes validated.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EpyNNError, NonFiniteError } from '../../src/commons/errors.js';
+import { EpyNNError, NonFiniteError } from '../../src/errors.js';
 import { lineChartSVG, niceTicks, terminalChart } from '../../src/commons/plot.js';
 import { throwsWith } from '../helpers/errors.js';
 import { allElements, parseXML } from '../helpers/xml.js';

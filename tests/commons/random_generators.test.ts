@@ -1,7 +1,7 @@
 // PythonRandom and RandomState beyond the reference sequences: module-level instances, sized draws as
 // NDArrays, states through a model file, typed errors.
 import { describe, expect, test } from 'vitest';
-import { EpyNNError } from '../../src/commons/errors.js';
+import { EpyNNError } from '../../src/errors.js';
 import { NDArray } from '../../src/commons/ndarray.js';
 import { NumpyRng } from '../../src/commons/numpy_rng.js';
 import { PythonRandom, random } from '../../src/commons/python_random.js';

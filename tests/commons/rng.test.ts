@@ -1,7 +1,7 @@
 // The default seeded generator's data-preparation draws (uniform(low, high), normal, integers, choice,
 // shuffle), with the same names and signatures as numpyRng so that data-prep code runs on either.
 import { describe, expect, test } from 'vitest';
-import { EpyNNError } from '../../src/commons/errors.js';
+import { EpyNNError } from '../../src/errors.js';
 import { numpyRng } from '../../src/commons/numpy_rng.js';
 import { type Rng, seededRng } from '../../src/commons/rng.js';
 import { throwsWith } from '../helpers/errors.js';

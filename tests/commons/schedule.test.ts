@@ -2,7 +2,7 @@
 // (epynn.network.hyperparameters.schedule_lrate(hParsIn, epochs)): the returned lrate and the
 // mutated se_hPars (epochs, cycle_number, and decay_k = 5 / epc when it was 0).
 import { describe, expect, test } from 'vitest';
-import { EpyNNError } from '../../src/commons/errors.js';
+import { EpyNNError } from '../../src/errors.js';
 import { exp_decay, lin_decay, scheduleFunctions, scheduleLrate, steady } from '../../src/commons/schedule.js';
 import { seHPars as FROZEN, defaultHPars } from '../../src/settings.js';
 import { expectCloseNum } from '../helpers/close.js';

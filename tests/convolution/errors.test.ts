@@ -1,7 +1,7 @@
 // Bad input: every case throws a typed error whose message names the layer, the option or argument,
 // what was expected and what was received.
 import { describe, expect, test } from 'vitest';
-import { EpyNNError, ShapeError, StateError } from '../../src/commons/errors.js';
+import { EpyNNError, ShapeError, StateError } from '../../src/errors.js';
 import { zeros } from '../../src/commons/ndarray.js';
 import { Convolution, type ConvolutionOptions } from '../../src/convolution/models.js';
 

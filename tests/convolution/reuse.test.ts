@@ -75,7 +75,7 @@ describe('dZ read in place or copied once per backward (the WebAssembly kernels 
 describe('forward-only passes (forwardOnly) with relu: only A, no Z kept', () => {
   for (const [label, d] of [['direct', 1], ['im2col', 16]] as const) {
     test(`${label}: A as a plain forward, bit for bit; no fc.Z; backward says why it cannot run`, async () => {
-      const { StateError } = await import('../../src/commons/errors.js');
+      const { StateError } = await import('../../src/errors.js');
       const make = () => {
         const layer = new Convolution({ unitFilters: 6, filterSize: 3, strides: 1, padding: 1, activate: relu });
         layer.computeShapes(uniformArray([3, 7, 7, d], 1));

@@ -3,7 +3,7 @@
 import * as fcheck from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { relu, softmax, tanh } from '../../src/activation/functions.js';
-import { EpyNNError, ShapeError, StateError } from '../../src/commons/errors.js';
+import { EpyNNError, ShapeError, StateError } from '../../src/errors.js';
 import { NDArray, zeros } from '../../src/commons/ndarray.js';
 import { seededRng } from '../../src/commons/rng.js';
 import { Dense } from '../../src/dense/models.js';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { EpyNNError } from '../../src/commons/errors.js';
+import { EpyNNError } from '../../src/errors.js';
 import { NDArray } from '../../src/commons/ndarray.js';
 import { seededRng } from '../../src/commons/rng.js';
 import { Embedding } from '../../src/embedding/models.js';

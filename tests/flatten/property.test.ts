@@ -1,7 +1,7 @@
 // Flatten: shape laws (backward-then-shape), batch-size changes, no parameters, error messages.
 import * as fcheck from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { EpyNNError, ShapeError } from '../../src/commons/errors.js';
+import { EpyNNError, ShapeError } from '../../src/errors.js';
 import { NDArray, zeros } from '../../src/commons/ndarray.js';
 import { Flatten } from '../../src/flatten/models.js';
 

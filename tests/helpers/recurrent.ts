@@ -4,7 +4,7 @@ import * as fcheck from 'fast-check'; // not `fc`: that name is the forward cach
 import { describe, expect, test } from 'vitest';
 import { type Activation, getActivation } from '../../src/activation/functions.js';
 import type { Layer } from '../../src/commons/models.js';
-import { ShapeError, StateError } from '../../src/commons/errors.js';
+import { ShapeError, StateError } from '../../src/errors.js';
 import { NDArray, map } from '../../src/commons/ndarray.js';
 import { type Rng, seededRng } from '../../src/commons/rng.js';
 import { type HPars, defaultHPars } from '../../src/settings.js';

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { EpyNNError, FileWriteError } from '../../src/commons/errors.js';
+import { EpyNNError, FileWriteError } from '../../src/errors.js';
 import { Dense } from '../../src/dense/models.js';
 import { Embedding } from '../../src/embedding/models.js';
 import { EpyNN } from '../../src/network/models.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type Activation, registerActivation, sigmoid } from '../../src/activation/functions.js';
-import { EpyNNError } from '../../src/commons/errors.js';
+import { EpyNNError } from '../../src/errors.js';
 import { NDArray } from '../../src/commons/ndarray.js';
 import { Dense } from '../../src/dense/models.js';
 import { Embedding } from '../../src/embedding/models.js';

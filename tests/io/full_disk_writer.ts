@@ -3,7 +3,7 @@
 // model, fails to write a big one over it, writes one that fits; prints what it saw as one JSON line.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { FileWriteError } from '../../src/commons/errors.js';
+import { FileWriteError } from '../../src/errors.js';
 import { readModel } from '../../src/node/fs.js';
 import { denseModel, sample } from './durable_models.js';
 

@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ModelFileError } from '../../src/commons/errors.js';
+import { ModelFileError } from '../../src/errors.js';
 import { seededRng, type Rng } from '../../src/commons/rng.js';
 import { type ModelJSON, modelChecksum, modelFromJSON } from '../../src/io/library.js';
 import type { EpyNN } from '../../src/network/models.js';

@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { EpyNNError, FileWriteError, ModelFileError, NonFiniteError } from '../../src/commons/errors.js';
+import { EpyNNError, FileWriteError, ModelFileError, NonFiniteError } from '../../src/errors.js';
 import { type ModelJSON, modelChecksum } from '../../src/io/library.js';
 import { MAX_PARAMETERS } from '../../src/io/limits.js';
 import { type TFJSModelJSON, fromTFJS, toTFJS } from '../../src/io/tfjs.js';

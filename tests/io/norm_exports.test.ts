@@ -3,7 +3,7 @@
 // axes too), the ONNX operators; refusals.
 import { describe, expect, it } from 'vitest';
 import { BatchNormalization } from '../../src/batchnorm/models.js';
-import { EpyNNError } from '../../src/commons/errors.js';
+import { EpyNNError } from '../../src/errors.js';
 import { LayerNormalization } from '../../src/layernorm/models.js';
 import { toONNX } from '../../src/io/onnx.js';
 import { type TFJSModelJSON, fromTFJS, toTFJS } from '../../src/io/tfjs.js';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { EpyNNError } from '../../src/commons/errors.js';
+import { EpyNNError } from '../../src/errors.js';
 import { Dense } from '../../src/dense/models.js';
 import { Flatten } from '../../src/flatten/models.js';
 import { ONNX_OPSET, toONNX } from '../../src/io/onnx.js';

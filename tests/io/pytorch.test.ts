@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { type Activation, relu, softmax, lrelu } from '../../src/activation/functions.js';
-import { EpyNNError, FileWriteError, ModelFileError } from '../../src/commons/errors.js';
+import { EpyNNError, FileWriteError, ModelFileError } from '../../src/errors.js';
 import { NDArray } from '../../src/commons/ndarray.js';
 import { Dense } from '../../src/dense/models.js';
 import { Dropout } from '../../src/dropout/models.js';

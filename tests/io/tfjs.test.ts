@@ -3,7 +3,7 @@
 // Keras's, and what Keras cannot express is refused by name.
 import { describe, expect, it } from 'vitest';
 import { lrelu, registerActivation, relu, softmax, type Activation } from '../../src/activation/functions.js';
-import { EpyNNError } from '../../src/commons/errors.js';
+import { EpyNNError } from '../../src/errors.js';
 import { NDArray } from '../../src/commons/ndarray.js';
 import { Convolution } from '../../src/convolution/models.js';
 import { Dense } from '../../src/dense/models.js';

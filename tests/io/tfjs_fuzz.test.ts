@@ -4,7 +4,7 @@
 // predicts exactly as the unmutated import, but for edits that make another valid model (a listed
 // set of keys: an activation, a stride, ...), which must then predict finite numbers. Seeded.
 import { describe, expect, it } from 'vitest';
-import { EpyNNError } from '../../src/commons/errors.js';
+import { EpyNNError } from '../../src/errors.js';
 import { type Rng, seededRng } from '../../src/commons/rng.js';
 import { type TFJSModelJSON, fromTFJS, toTFJS } from '../../src/io/tfjs.js';
 import type { EpyNN } from '../../src/network/models.js';

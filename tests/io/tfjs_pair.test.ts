@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ModelFileError } from '../../src/commons/errors.js';
+import { ModelFileError } from '../../src/errors.js';
 import { readTFJS, writeTFJS } from '../../src/node/formats.js';
 import { denseModel, sample } from './durable_models.js';
 

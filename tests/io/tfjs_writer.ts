@@ -7,7 +7,7 @@
 //                        over it, prints what it saw as one JSON line.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { FileWriteError } from '../../src/commons/errors.js';
+import { FileWriteError } from '../../src/errors.js';
 import { readTFJS, writeTFJS } from '../../src/node/formats.js';
 import { fileOps } from '../../src/node/fs.js';
 import { denseModel, sample } from './durable_models.js';

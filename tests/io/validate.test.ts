@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EpyNNError, ModelFileError } from '../../src/commons/errors.js';
+import { EpyNNError, ModelFileError } from '../../src/errors.js';
 import { canonicalJSON, FORMAT_VERSION, type ModelJSON, modelChecksum, modelFromJSON, parseModelJSON } from '../../src/io/library.js';
 import { EpyNN } from '../../src/network/models.js';
 import { readModel } from '../../src/node/fs.js';

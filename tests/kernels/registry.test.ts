@@ -8,7 +8,7 @@ import { activeBackend, selectBackend } from '../../src/kernels/backend.js';
 import {
   DECLINE, type OpName, activeKernelBackend, hasKernel, kernel, kernelBackends, registerBackend, registerKernel, setActiveBackend,
 } from '../../src/kernels/registry.js';
-import { EpyNNError } from '../../src/commons/errors.js';
+import { EpyNNError } from '../../src/errors.js';
 import { gemmNN } from '../../src/kernels/gemm.js';
 
 const OPS: OpName[] = [

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { seededRng } from '../../src/commons/rng.js';
 import { getBackend, setBackend } from '../../src/commons/backend.js';
-import { EpyNNError } from '../../src/commons/errors.js';
+import { EpyNNError } from '../../src/errors.js';
 import { offsets } from '../../src/kernels/js/conv.js';
 import { directForward, directGradW, directGradX, packW } from '../../src/kernels/js/conv.js';
 import * as jsGemm from '../../src/kernels/js/gemm.js';

@@ -1,7 +1,7 @@
 // Bad options and bad inputs: typed errors whose message names the layer, the option or argument,
 // what was expected and what was received.
 import { describe, expect, test } from 'vitest';
-import { EpyNNError, NonFiniteError, ShapeError, StateError } from '../../src/commons/errors.js';
+import { EpyNNError, NonFiniteError, ShapeError, StateError } from '../../src/errors.js';
 import { type NDArray, zeros } from '../../src/commons/ndarray.js';
 import { LayerNormalization } from '../../src/layernorm/models.js';
 import { throwsWith } from '../helpers/errors.js';

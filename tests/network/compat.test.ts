@@ -3,7 +3,7 @@
 // default_rng with EpyNN's seeds), its draws in its order (initializers, the check pass, the shuffle of
 // dtrain_zip at initialize and every epoch, Dropout masks in every forward, evaluation included).
 import { describe, expect, test } from 'vitest';
-import { EpyNNError } from '../../src/commons/errors.js';
+import { EpyNNError } from '../../src/errors.js';
 import type { NDArray } from '../../src/commons/ndarray.js';
 import { Dense } from '../../src/dense/models.js';
 import { Dropout } from '../../src/dropout/models.js';

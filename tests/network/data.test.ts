@@ -3,7 +3,7 @@
 // once given data (setData / train({ data })).
 import { describe, expect, test } from 'vitest';
 import { sigmoid, softmax, tanh } from '../../src/activation/functions.js';
-import { EpyNNError } from '../../src/commons/errors.js';
+import { EpyNNError } from '../../src/errors.js';
 import { NDArray } from '../../src/commons/ndarray.js';
 import { seededRng } from '../../src/commons/rng.js';
 import { Dense } from '../../src/dense/models.js';

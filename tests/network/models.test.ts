@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { relu, sigmoid, softmax, tanh } from '../../src/activation/functions.js';
-import { EpyNNError } from '../../src/commons/errors.js';
+import { EpyNNError } from '../../src/errors.js';
 import { memoryOutput } from '../../src/commons/logs.js';
 import { Convolution } from '../../src/convolution/models.js';
 import { Dense } from '../../src/dense/models.js';

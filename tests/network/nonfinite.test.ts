@@ -4,7 +4,7 @@
 // appears in a layer's forward output, or in a trainable layer's gradient, in epoch 2.
 import { describe, expect, it } from 'vitest';
 import { relu, softmax } from '../../src/activation/functions.js';
-import { NonFiniteError } from '../../src/commons/errors.js';
+import { NonFiniteError } from '../../src/errors.js';
 import { memoryOutput } from '../../src/commons/logs.js';
 import type { Layer } from '../../src/commons/models.js';
 import type { NDArray } from '../../src/commons/ndarray.js';

@@ -7,8 +7,8 @@ import {
 } from '../../src/index.js';
 import { BARE_MODE, type LayerTraits, type Mode, sgdUpdate } from '../../src/commons/models.js';
 import { parallelEngine } from '../../src/network/hooks.js';
-import type { Optimizer, UpdateArgs } from '../../src/optimizers/optimizer.js';
-import { epynnSGD } from '../../src/optimizers/optimizer.js';
+import type { Optimizer, UpdateArgs } from '../../src/commons/optimizer.js';
+import { epynnSGD } from '../../src/commons/optimizer.js';
 import type { Callback, CallbackEvent } from '../../src/callbacks/callback.js';
 
 afterEach(() => setThreads(undefined));

@@ -2,7 +2,7 @@
 // what was expected and what was received.
 import { describe, expect, test } from 'vitest';
 import { throwsWith } from '../helpers/errors.js';
-import { EpyNNError, ShapeError, StateError } from '../../src/commons/errors.js';
+import { EpyNNError, ShapeError, StateError } from '../../src/errors.js';
 import { NDArray, zeros } from '../../src/commons/ndarray.js';
 import { Pooling } from '../../src/pooling/models.js';
 

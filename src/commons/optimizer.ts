@@ -6,7 +6,7 @@
 // parameter array, in one flat Float64Array of slots × size beside the parameter (layer.s[key]):
 // vector j of parameter W is s.W[j·size .. (j+1)·size). The model's state is these arrays in the order
 // of the parameters (the shard slots' order of src/parallel), so it is one flat layout too.
-import { EpyNNError } from '../commons/errors.js';
+import { EpyNNError } from '../errors.js';
 
 /** What an optimizer's `update` gets for one parameter array. */
 export interface UpdateArgs {
