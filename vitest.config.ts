@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -18,6 +19,8 @@ export default defineConfig({
     // One thread unless a test asks for more (tests/parallel; CI reruns the training tests with
     // EPYNN_THREADS=2): batches are still cut into shards, so the numbers are those of any thread count
     env: { EPYNN_THREADS: process.env.EPYNN_THREADS ?? '1' },
+    // Vitest's default is one file at a time on a 2-core machine (cores - 1); two at a time halves npm test there
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },
