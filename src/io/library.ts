@@ -327,6 +327,9 @@ export function canonicalJSON(doc: object): string {
   });
 }
 
+/** Characters JSON.stringify writes as escapes (controls, quote, backslash, surrogates, lone or not). */
+const JSON_ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+
 /**
  * The `checksum` field of a document: `crc32:` + CRC-32 of the UTF-8 bytes of its canonical form,
  * computed piece by piece (the same bytes as canonicalJSON, without building that string).
@@ -354,6 +357,8 @@ export function modelChecksum(doc: object): string {
         emit(x);
       }
       crc.update('}');
+    } else if (typeof v === 'string' && v.length >= 256 && !JSON_ESCAPED.test(v)) {
+      crc.update('"').update(v).update('"'); // the arrays' base64: JSON.stringify would only copy it
     } else crc.update(JSON.stringify(v) ?? 'null');
   };
   const { checksum: _omit, ...rest } = doc as Record<string, unknown>;
@@ -576,6 +581,19 @@ function checkForwardShapes(entry: LayerJSON, layer: Layer, w: string): void {
   }
 }
 
+/** Runs f with the layer's own `initialization` function (if it has one) replaced by zeros of the shape. */
+function withZeroInitializer(layer: Layer, f: () => void): void {
+  const own = Object.getOwnPropertyDescriptor(layer, 'initialization');
+  if (own === undefined || typeof own.value !== 'function' || own.writable !== true) return f();
+  const holder = layer as unknown as { initialization: unknown };
+  holder.initialization = (shape: number[]): NDArray => zeros(shape);
+  try {
+    f();
+  } finally {
+    holder.initialization = own.value;
+  }
+}
+
 /**
  * (5) Parameters, by the steps of the model check on one zero sample of inputShape: computeShapes
  * (then the stored dimensions and parameter shapes are compared, before anything is allocated),
@@ -612,7 +630,10 @@ function restoreParameters(model: EpyNN, json: ModelJSON, where: string, maxPara
         throw new ModelFileError(`${w}: parameter ${k} has shape ${fmt(a.shape)} but the architecture needs ${fmt(want)}`);
       }
     }
-    stage('initializeParameters', () => layer.initializeParameters()); // expected names and shapes (the random state is restored later)
+    // expected names and shapes (the random state is restored later); the stored values replace what it
+    // draws, so a layer's own weight initializer is swapped for zeros meanwhile (xavier or orthogonal over
+    // millions of weights would cost more than the rest of the read)
+    stage('initializeParameters', () => withZeroInitializer(layer, () => layer.initializeParameters()));
     for (const k of Object.keys(layer.p)) if (!Object.hasOwn(entry.params, k)) throw new ModelFileError(`${w}: parameter ${k} is missing`);
     const saved: Record<string, NDArray> = {};
     for (const [k, a] of Object.entries(entry.params)) {

@@ -54,7 +54,11 @@ describe('one checksum over the whole document (version 2)', () => {
     const withData = model.toJSON({ includeData: true }) as ModelJSON & Record<string, any>;
     withData.model.name = 'modèle 日本 🙂';
     withData.model.metrics.CCE[1][0] = 'NaN';
-    for (const doc of [base, withData]) expect(modelChecksum(doc)).toBe(`crc32:${crc32Text(canonicalJSON(doc))}`);
+    // long strings (the arrays' base64 takes a fast path) with and without characters JSON escapes
+    const long = 'QUJD'.repeat(100);
+    const strings = { plain: long, quote: `${long}"${long}`, backslash: `${long}\\`, control: `\n${long}`, lone: `${long}\ud800`, pair: `${long}🙂`, accents: `é${long}` };
+    const withStrings = { ...base, extra: strings };
+    for (const doc of [base, withData, withStrings]) expect(modelChecksum(doc)).toBe(`crc32:${crc32Text(canonicalJSON(doc))}`);
     expect(modelChecksum(withData)).not.toBe(modelChecksum(base));
   });
 
