@@ -168,6 +168,12 @@ describe('train.py trains as epynn-ts (float64, rtol 1e-9)', () => {
     gru_clipped: () => build('gru_clipped', [6, 3], [new GRU({ unitCells: 4, clipGradients: true, sequences: true }), new GRU({ unitCells: 3 }), new Dense({ units: 2, activate: softmax })], { hPars: { learning_rate: 3 } }),
     // batch statistics in training (after Convolution: per channel over m·h·w; after Dense), the running ones moved
     batchnorm_conv_dense: () => build('batchnorm_conv_dense', [6, 5, 2], [new Convolution({ unitFilters: 3, filterSize: 2, strides: 1, activate: relu }), new BatchNormalization({ momentum: 0.2, epsilon: 1e-3 }), new Flatten(), new Dense({ units: 4, activate: tanh }), new BatchNormalization({ center: false }), new BatchNormalization({ scale: false }), new Dense({ units: 2, activate: softmax })], { loss: 'CCE' }),
+    batchnorm_frozen: () => {
+      // trainable = false: γ, β and the running statistics stay (the batch statistics still normalize)
+      const m = build('batchnorm_frozen', [6], [new Dense({ units: 4, activate: tanh }), new BatchNormalization(), new Dense({ units: 2, activate: softmax })]);
+      m.layers[2].trainable = false;
+      return m;
+    },
     layernorm_conv_dense: () => build('layernorm_conv_dense', [5, 5, 2], [new Convolution({ unitFilters: 3, filterSize: 2, strides: 1, activate: tanh }), new LayerNormalization({ axis: [-3, -2, -1] }), new LayerNormalization({ center: false }), new Flatten(), new Dense({ units: 4, activate: relu }), new LayerNormalization({ scale: false, epsilon: 1e-3 }), new Dense({ units: 2, activate: softmax })]),
   };
 
@@ -217,7 +223,13 @@ describe('train.py continues with the model\'s optimizers and their state (float
   // One batch of all of dtrain (no batchSize); the optimizers with their options beyond the defaults
   const cases: Record<string, () => EpyNN> = {
     sgd_momentum_nesterov_wd: () => build('sgd_momentum_nesterov_wd', [7], [new Dense({ units: 5, activate: tanh }), new Dense({ units: 3, activate: softmax })], { loss: 'CCE', labels: 3, optimizer: sgd({ momentum: 0.9, nesterov: true, weightDecay: 0.01 }), hPars: { learning_rate: 0.05 } }),
-    sgd_momentum: () => build('sgd_momentum', [5], [new Dense({ units: 4, activate: relu }), new Dense({ units: 2, activate: sigmoid })], { optimizer: sgd({ momentum: 0.8 }), hPars: { learning_rate: 0.2 } }),
+    sgd_momentum_lr_scale: () => {
+      const m = build('sgd_momentum_lr_scale', [5], [new Dense({ units: 4, activate: relu }), new Dense({ units: 2, activate: sigmoid })], { optimizer: sgd({ momentum: 0.8 }), hPars: { learning_rate: 0.2 } });
+      // as reduceLROnPlateau leaves it: rates scaled by 0.25, not below 0.1
+      m.lrScale = 0.25;
+      m.lrFloor = 0.1;
+      return m;
+    },
     adam_conv_batchnorm: () =>
       build('adam_conv_batchnorm', [6, 5, 2], [new Convolution({ unitFilters: 3, filterSize: 2, strides: 1, useBias: false, activate: relu }), new BatchNormalization({ momentum: 0.2 }), new Flatten(), new Dense({ units: 4, activate: tanh }), new BatchNormalization(), new Dense({ units: 2, activate: softmax })], { loss: 'CCE', optimizer: adam({ weightDecay: 0.01 }), hPars: { learning_rate: 0.01, schedule: 'exp_decay', cycle_epochs: 1, cycle_descent: 0.3 } }),
     adamw_amsgrad_layernorm: () =>

@@ -289,7 +289,7 @@ export const TRAIN_PY = String.raw`#!/usr/bin/env python3
 What is EpyNN's (read from epynn.json): the loss and its derivative (MSE, MAE, MSLE, CCE, BCE; the
 gradient is seeded with EpyNN's dL/dA, summed over the batch, not averaged), every layer's learning
 rate schedule (steady, exp_decay, lin_decay over the epochs done so far + N, as epynn-ts's
-model.train({ epochs: N }) computes it), EpyNN's gradient clipping (RNN, LSTM, GRU with
+model.train({ epochs: N }) computes it, reduceLROnPlateau's reduction kept), EpyNN's gradient clipping (RNN, LSTM, GRU with
 clipGradients), then the model's clipValue and clipNorm over all gradients together, and every
 layer's optimizer at lrate[epoch]: EpyNN's SGD (p -= lrate * dL/dp) or epynn-ts's sgd (momentum,
 nesterov, weight decay), adam, adamw, rmsprop, adagrad, written out below as epynn-ts computes them
@@ -553,12 +553,16 @@ def main(argv=None):
     layers = []
     epochs_done = training['epochsDone']
     total = epochs_done + args.epochs
+    # reduceLROnPlateau's lasting reduction in epynn-ts: lr' = max(lr * scale, min(lr, floor))
+    lr_scale, lr_floor = sidecar['epynn']['model'].get('lrScale', 1), sidecar['epynn']['model'].get('lrFloor', 0)
     for entry in training['layers']:
         i = entry['index']
         module = getattr(net, 'layer%d' % i)
         for p in entry['params']:
             getattr(module, p).requires_grad_(entry['trainable'])
         lrate = schedule(entry['hPars'], total)
+        if lr_scale != 1:
+            lrate = [max(lr * lr_scale, min(lr, lr_floor)) for lr in lrate]
         slots = {}
         for k in entry['optimized']:
             slots[k] = {}
