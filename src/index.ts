@@ -90,8 +90,8 @@ export { type TFJSModelJSON, type TFJSArtifacts, type TFJSWeightSpec, TFJS_WEIGH
 export { MAX_PARAMETERS, MAX_SAMPLE_VALUES, type ReadLimits } from './io/limits.js';
 export { ONNX_OPSET, ONNX_IR_VERSION, toONNX } from './io/onnx.js';
 export {
-  PYTORCH_FILES, PYTORCH_FORMAT, PYTORCH_VERSION, type PyTorchHPars, type PyTorchOptions, type PyTorchSidecar, type PyTorchTrainLayer,
-  checkPyTorchSidecar, fromPyTorch, toPyTorch,
+  PYTORCH_FILES, PYTORCH_FORMAT, PYTORCH_VERSION, type PyTorchHPars, type PyTorchOptions, type PyTorchSidecar, type PyTorchTrainLayer, type PyTorchOptimizer,
+  checkPyTorchSidecar, fromPyTorch, toPyTorch, optimizerSlots,
 } from './io/pytorch.js';
 export { decodeNpy, decodeNpz, encodeNpy, encodeNpz } from './io/npy.js';
 

@@ -108,8 +108,9 @@ Converts a model written by model.write() (or epynn run --save):
   --format tfjs  <out> is a folder: model.json + group1-shard1of1.<hash>.bin (TF.js Layers format;
                  tf.loadLayersModel; tensorflowjs_converter turns it into a Keras model)
   --format onnx  <out> is a file: an ONNX model (opset 13, float32) for ONNX Runtime
-  --format pytorch  <out> is a folder: model.py (torch.nn.Module), weights.npz (float64), train.py
-                 (continues training, also with torchrun --ddp), epynn.json, README.md
+  --format pytorch  <out> is a folder: model.py (torch.nn.Module), weights.npz (float64), optimizer.npz
+                 (the optimizer state), train.py (continues training with the model's optimizers, also
+                 with torchrun --ddp), epynn.json, README.md
   --data         (pytorch) also write data.npz, the model's training set (the file must hold its data:
                  model.write(path, { includeData: true }))
 TF.js and ONNX weights become float32. Layers or settings with no exact equivalent are refused with the reason.

@@ -16,10 +16,20 @@
 //                   RNN / LSTM / GRU  the step loops of EpyNN (its gate order, its activations per gate, the
 //                                reset gate applied before Vhh), not nn.RNN/nn.LSTM/nn.GRU
 //                   lrelu        where(x > 0, x, αx) = max(αx, x) for 0 ≤ α ≤ 1 (refused otherwise)
-//   weights.npz   the parameters under EpyNN's names, key `layer<i>.<name>` (= the module's state_dict),
-//                 float64, EpyNN's shapes
+//                   BatchNormalization  EpyNN's equations by hand over the last axis of (m, n) or NHWC
+//                                (m, h, w, d): biased batch variance to normalize, the unbiased one in
+//                                the running variance, PyTorch's momentum; running statistics as buffers;
+//                                under --ddp the batch statistics of the global batch (an all_reduce
+//                                with autograd)
+//                   LayerNormalization  per sample over the last axis or the last three
+//   weights.npz   the parameters under EpyNN's names, key `layer<i>.<name>` (= the module's state_dict,
+//                 BatchNormalization's running mean and var included), float64, EpyNN's shapes
+//   optimizer.npz the optimizer state: `layer<i>.<name>.<slot>` (torch.optim's slot names: exp_avg,
+//                 exp_avg_sq, max_exp_avg_sq, square_avg, momentum_buffer, grad_avg, sum), the
+//                 parameter's shape; the layers' update counts are in epynn.json
 //   train.py      continues training with EpyNN's loss derivative, learning-rate schedules, gradient
-//                 clipping and SGD update; `--ddp` under torchrun
+//                 clipping (the layers' and the model's clipValue / clipNorm) and each layer's optimizer
+//                 with its state (the update written out as src/optimizers does); `--ddp` under torchrun
 //   epynn.json    the sidecar: the epynn-ts model document without its parameters (our own format,
 //                 library.ts) and what train.py needs; readPyTorch/fromPyTorch rebuild the model from it
 //   README.md     the commands
@@ -43,13 +53,16 @@ import { type ModelJSON, encodeArray, modelChecksum, modelFromJSON, modelToJSON 
 import { decodeNpz, encodeNpz } from './npy.js';
 import { type Preprocessing, preprocessingOf } from './portable.js';
 import { MODEL_PY_LIBRARY, README_MD, TRAIN_PY } from './pytorch_python.js';
+import { BatchNormalization } from '../batchnorm/models.js';
+import { LayerNormalization } from '../layernorm/models.js';
+import type { Optimizer } from '../commons/optimizer.js';
 
 /** The `format` field of the sidecar epynn.json. */
 export const PYTORCH_FORMAT = 'epynn-ts/pytorch';
-/** The sidecar version this code writes and reads. */
-export const PYTORCH_VERSION = 1;
+/** The sidecar version this code writes (it reads 1 and 2). 2: the optimizers, their state (optimizer.npz) and the model's clipping. */
+export const PYTORCH_VERSION = 2;
 /** File names of the exported folder. */
-export const PYTORCH_FILES = { model: 'model.py', train: 'train.py', readme: 'README.md', sidecar: 'epynn.json', weights: 'weights.npz', data: 'data.npz' } as const;
+export const PYTORCH_FILES = { model: 'model.py', train: 'train.py', readme: 'README.md', sidecar: 'epynn.json', weights: 'weights.npz', state: 'optimizer.npz', data: 'data.npz' } as const;
 
 /** The learning-rate settings of a layer that train.py's schedule reads (EpyNN's names). */
 export type PyTorchHPars = Pick<HPars, 'learning_rate' | 'schedule' | 'decay_k' | 'cycle_epochs' | 'cycle_descent'> & { epochs?: number; cycle_number?: number };
@@ -60,9 +73,18 @@ export interface PyTorchTrainLayer {
   index: number;
   /** EpyNN's layer name. */
   name: string;
-  /** Parameters trained by SGD (EpyNN's names; the state_dict key is `layer<index>.<name>`). */
+  /** Parameters with a gradient (EpyNN's names; the state_dict key is `layer<index>.<name>`). */
   params: string[];
+  /**
+   * Arrays the optimizer updates: `params`, and a Convolution's b without bias (a zero gradient, as
+   * epynn-ts's optimizer sees it; its state may move, e.g. Adagrad's sum starts at its initial value).
+   */
+  optimized: string[];
   trainable: boolean;
+  /** The layer's optimizer (its own, else the model's) as the model file names it, and its state slots (optimizer.npz). */
+  optimizer: PyTorchOptimizer;
+  /** Updates the optimizer applied so far (layer.steps; Adam's bias correction counts them). */
+  steps: number;
   /** EpyNN's clip_gradient after each backward (global norm of the layer's gradients at most 0.25). */
   clipGradients: boolean;
   hPars: PyTorchHPars;
@@ -80,13 +102,43 @@ export interface PyTorchSidecar {
     batchSize: number | null;
     /** Epochs trained so far (epynn-ts, then every train.py run). */
     epochsDone: number;
-    optimizer: 'sgd';
+    /** Version 1: 'sgd' (EpyNN's); version 2: 'per-layer' (each layer's `optimizer`). */
+    optimizer: 'sgd' | 'per-layer';
+    /** The model's clipping of all gradients together (clipValue first, then clipNorm); null: none. */
+    clipValue?: number | null;
+    clipNorm?: number | null;
     layers: PyTorchTrainLayer[];
     /** Runs of train.py that led here (written by train.py). */
     history: Record<string, unknown>[];
   };
   /** The epynn-ts model document (library.ts) with empty `params`: the weights are in weights.npz. */
   epynn: ModelJSON;
+}
+
+/** A layer's optimizer in the sidecar: registered name, options, and the names of its state slots in optimizer.npz. */
+export interface PyTorchOptimizer {
+  name: 'epynn_sgd' | 'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'adagrad';
+  config: Record<string, number | boolean>;
+  /** torch.optim's names of the state tensors, in the order of epynn-ts's slots. */
+  slots: string[];
+}
+
+/**
+ * The state slots of a library optimizer with torch.optim's names (in epynn-ts's slot order,
+ * src/optimizers/index.ts), or an EpyNNError for an optimizer train.py does not implement.
+ */
+export function optimizerSlots(opt: Optimizer, w: string): PyTorchOptimizer {
+  const c = opt.config;
+  let slots: string[] | undefined;
+  if (opt.name === 'epynn_sgd' && opt.epynn) slots = [];
+  else if (opt.name === 'sgd') slots = (c.momentum as number) > 0 ? ['momentum_buffer'] : [];
+  else if (opt.name === 'adam' || opt.name === 'adamw') slots = ['exp_avg', 'exp_avg_sq', ...(c.amsgrad === true ? ['max_exp_avg_sq'] : [])];
+  else if (opt.name === 'rmsprop') slots = ['square_avg', ...((c.momentum as number) > 0 ? ['momentum_buffer'] : []), ...(c.centered === true ? ['grad_avg'] : [])];
+  else if (opt.name === 'adagrad') slots = ['sum'];
+  if (slots === undefined || slots.length !== opt.slots) {
+    throw new EpyNNError(`${w}: optimizer '${opt.name}' has no update in train.py (exportable: epynn_sgd, sgd, adam, adamw, rmsprop, adagrad)`);
+  }
+  return { name: opt.name as PyTorchOptimizer['name'], config: { ...c }, slots };
 }
 
 /** Options of toPyTorch / writePyTorch. */
@@ -176,12 +228,25 @@ function pyLayer(layer: Layer, i: number, compat: boolean): PyLayer {
       comment, clip: layer.clipGradients,
     };
   }
-  throw new EpyNNError(`${w}: layer type '${layer.name}' has no PyTorch mapping (exportable: Convolution, Pooling, Flatten, Dense, Dropout, RNN, LSTM, GRU)`);
+  if (layer instanceof BatchNormalization) {
+    return { ctor: `BatchNormalization(n=${layer.d.n}, momentum=${py(layer.momentum)}, epsilon=${py(layer.epsilon)}, center=${py(layer.center)}, scale=${py(layer.scale)})`, comment, clip: false };
+  }
+  if (layer instanceof LayerNormalization) {
+    const G = layer.fs.X?.slice(layer.fs.X.length - layer.axes);
+    if (G === undefined) throw new EpyNNError(`${w}: the layer has no input shape yet`);
+    return { ctor: `LayerNormalization(shape=${py(G)}, epsilon=${py(layer.epsilon)}, center=${py(layer.center)}, scale=${py(layer.scale)})`, comment, clip: false };
+  }
+  throw new EpyNNError(`${w}: layer type '${layer.name}' has no PyTorch mapping (exportable: Convolution, Pooling, Flatten, Dense, Dropout, RNN, LSTM, GRU, BatchNormalization, LayerNormalization)`);
 }
 
-/** The parameters a layer trains and stores (a Convolution without bias keeps b as zeros, not trained). */
+/** The arrays the layer's optimizer updates: every parameter but the running statistics (nonTrainableKeys). */
+function optimizedParams(layer: Layer): string[] {
+  return Object.keys(layer.p).filter((k) => !layer.nonTrainableKeys.includes(k));
+}
+
+/** The parameters with a gradient in PyTorch (a Convolution without bias keeps b as zeros: a buffer). */
 function trainedParams(layer: Layer): string[] {
-  return Object.keys(layer.p).filter((k) => !(layer instanceof Convolution && k === 'b' && !layer.useBias));
+  return optimizedParams(layer).filter((k) => !(layer instanceof Convolution && k === 'b' && !layer.useBias));
 }
 
 /**
@@ -199,18 +264,11 @@ export function toPyTorch(model: EpyNN, options?: PyTorchOptions): Record<string
     throw new EpyNNError(`${fn}: the model '${model.name}' is not initialized (no parameters or input shape yet): call initialize() or train() first`);
   }
   const compat = model.compat === 'epynn';
-  // train.py applies EpyNN's SGD: a model trained with another optimizer (or global clipping), once
-  // epynn-ts has them, would continue differently; refused until train.py carries them
-  const clip = model as unknown as { clipNorm?: number; clipValue?: number };
-  for (const k of ['clipNorm', 'clipValue'] as const) {
-    if (clip[k] !== undefined && clip[k] !== null) throw new EpyNNError(`${fn}: the model clips its gradients with ${k} = ${clip[k]}; train.py applies EpyNN's SGD without it (only the layers' clipGradients)`);
-  }
-  model.layers.forEach((layer, i) => {
-    const opt = (layer as unknown as { optimizer?: { name?: unknown; epynn?: unknown } }).optimizer;
-    if (opt !== undefined && opt !== null && opt.epynn !== true && Object.keys(layer.p).length > 0) {
-      throw new EpyNNError(`${fn}: layer ${i} (${layer.name}): optimizer '${String(opt.name)}': train.py continues with EpyNN's SGD only (p -= lrate · g)`);
-    }
-  });
+  // train.py implements the library's optimizers (each layer's own, else the model's) and the
+  // model's clipping; a registered optimizer of your own has no Python update: refused by name
+  const optimizers = model.layers.map((layer, i): PyTorchOptimizer => optimizedParams(layer).length > 0
+    ? optimizerSlots(layer.optimizer, `${fn}: layer ${i} (${layer.name})`)
+    : { name: layer.optimizer.name as PyTorchOptimizer['name'], config: { ...layer.optimizer.config }, slots: [] }); // nothing to update
   const inputShape = emb.fs.X.slice(1);
   const layers = model.layers.slice(1).map((l, j) => pyLayer(l, j + 1, compat));
 
@@ -219,10 +277,27 @@ export function toPyTorch(model: EpyNN, options?: PyTorchOptions): Record<string
   model.layers.forEach((layer, i) => {
     for (const [k, v] of Object.entries(layer.p)) weights[`layer${i}.${k}`] = new NDArray(Float64Array.from(v.data), [...v.shape]);
   });
+  // optimizer.npz: the state slots of every optimized array, each in the parameter's shape (zeros before the first update)
+  const state: Record<string, NDArray> = {};
+  model.layers.forEach((layer, i) => {
+    const slots = optimizers[i].slots;
+    if (slots.length === 0) return;
+    for (const k of optimizedParams(layer)) {
+      const P = layer.p[k];
+      const n = P.data.length;
+      const s = layer.s[k];
+      slots.forEach((slot, j) => {
+        state[`layer${i}.${k}.${slot}`] = new NDArray(s !== undefined && s.length === slots.length * n ? s.slice(j * n, (j + 1) * n) : new Float64Array(n), [...P.shape]);
+      });
+    }
+  });
 
-  // epynn.json: our own document without parameters, and what train.py needs
+  // epynn.json: our own document without parameters and optimizer state, and what train.py needs
   const doc = modelToJSON(model);
-  for (const l of doc.layers) l.params = {};
+  doc.layers.forEach((l, i) => {
+    l.params = {};
+    if (i > 0) l.optimizerState = null; // in optimizer.npz and training.layers[].steps
+  });
   const sidecar: PyTorchSidecar = {
     format: PYTORCH_FORMAT,
     version: PYTORCH_VERSION,
@@ -231,12 +306,17 @@ export function toPyTorch(model: EpyNN, options?: PyTorchOptions): Record<string
       loss: model.loss,
       batchSize: emb.batchSize ?? null,
       epochsDone: model.epochsDone,
-      optimizer: 'sgd',
+      optimizer: 'per-layer',
+      clipValue: model.clipValue ?? null,
+      clipNorm: model.clipNorm ?? null,
       layers: model.layers.slice(1).map((layer, j) => {
         const hp = layer.hPars;
         const h: PyTorchHPars = { learning_rate: hp.learning_rate, schedule: hp.schedule, decay_k: hp.decay_k, cycle_epochs: hp.cycle_epochs, cycle_descent: hp.cycle_descent };
         if (!['steady', 'exp_decay', 'lin_decay'].includes(h.schedule)) throw new EpyNNError(`toPyTorch: layer ${j + 1} (${layer.name}): schedule '${h.schedule}' is not one of steady, exp_decay, lin_decay`);
-        return { index: j + 1, name: layer.name, params: trainedParams(layer), trainable: layer.trainable, clipGradients: layers[j].clip, hPars: h };
+        return {
+          index: j + 1, name: layer.name, params: trainedParams(layer), optimized: optimizedParams(layer), trainable: layer.trainable,
+          optimizer: optimizers[j + 1], steps: layer.steps, clipGradients: layers[j].clip, hPars: h,
+        };
       }),
       history: [],
     },
@@ -249,6 +329,7 @@ export function toPyTorch(model: EpyNN, options?: PyTorchOptions): Record<string
     [PYTORCH_FILES.readme]: README_MD.replaceAll('{{name}}', model.name).replaceAll('{{shape}}', `(m, ${inputShape.join(', ')})`),
     [PYTORCH_FILES.sidecar]: JSON.stringify(sidecar, null, 1) + '\n',
     [PYTORCH_FILES.weights]: encodeNpz(weights),
+    [PYTORCH_FILES.state]: encodeNpz(state),
   };
   if (data) {
     const dtrain = emb.dtrain;
@@ -311,7 +392,7 @@ export function checkPyTorchSidecar(json: unknown, where: string): PyTorchSideca
   if (s === null || typeof s !== 'object' || s.format !== PYTORCH_FORMAT) {
     throw new ModelFileError(`${where}: not an epynn-ts PyTorch sidecar (the "format" field must be "${PYTORCH_FORMAT}")`);
   }
-  if (s.version !== PYTORCH_VERSION) throw new ModelFileError(`${where}: unsupported sidecar version ${show(s.version)}; this epynn-ts reads version ${PYTORCH_VERSION}`);
+  if (s.version !== 1 && s.version !== PYTORCH_VERSION) throw new ModelFileError(`${where}: unsupported sidecar version ${show(s.version)}; this epynn-ts reads versions 1 to ${PYTORCH_VERSION}`);
   const t = s.training;
   if (t === null || typeof t !== 'object' || !Array.isArray(t.layers) || !Number.isInteger(t.epochsDone) || t.epochsDone < 0) {
     throw new ModelFileError(`${where}: the "training" field must hold layers and a non-negative integer epochsDone`);
@@ -321,12 +402,13 @@ export function checkPyTorchSidecar(json: unknown, where: string): PyTorchSideca
 }
 
 /**
- * An epynn-ts model from a PyTorch folder's sidecar (epynn.json, parsed or as text) and weights
- * (weights.npz bytes): the architecture and state of the exported model with the weights of the
- * folder, and the epochs and learning-rate settings train.py recorded. Throws a ModelFileError
- * naming what does not fit.
+ * An epynn-ts model from a PyTorch folder's sidecar (epynn.json, parsed or as text), weights
+ * (weights.npz bytes) and optimizer state (optimizer.npz bytes; needed when a layer's optimizer keeps
+ * state, absent in version-1 folders): the architecture and state of the exported model with the
+ * weights, running statistics and optimizer state of the folder, and the epochs, update counts and
+ * learning-rate settings train.py recorded. Throws a ModelFileError naming what does not fit.
  */
-export function fromPyTorch(sidecar: PyTorchSidecar | string, weights: Uint8Array, where = 'fromPyTorch'): EpyNN {
+export function fromPyTorch(sidecar: PyTorchSidecar | string, weights: Uint8Array, where = 'fromPyTorch', state?: Uint8Array): EpyNN {
   let json: unknown = sidecar;
   if (typeof sidecar === 'string') {
     try {
@@ -337,6 +419,7 @@ export function fromPyTorch(sidecar: PyTorchSidecar | string, weights: Uint8Arra
   }
   const s = checkPyTorchSidecar(json, where);
   if (!(weights instanceof Uint8Array)) throw new ModelFileError(`${where}: weights must be the bytes of ${PYTORCH_FILES.weights}, got ${show(weights)}`);
+  if (state !== undefined && !(state instanceof Uint8Array)) throw new ModelFileError(`${where}: state must be the bytes of ${PYTORCH_FILES.state}, got ${show(state)}`);
   const arrays = decodeNpz(weights, `${where}: ${PYTORCH_FILES.weights}`);
   const doc = structuredClone(s.epynn) as ModelJSON;
   const used = new Set<string>();
@@ -352,6 +435,7 @@ export function fromPyTorch(sidecar: PyTorchSidecar | string, weights: Uint8Arra
       used.add(key);
     }
   });
+  if (s.version >= 2) restoreState(s, doc, arrays, state, where);
   const unused = Object.keys(arrays).filter((k) => !used.has(k));
   if (unused.length > 0) throw new ModelFileError(`${where}: ${PYTORCH_FILES.weights} holds arrays for no layer of the model: ${unused.join(', ')}`);
   doc.checksum = modelChecksum(doc);
@@ -372,4 +456,53 @@ export function fromPyTorch(sidecar: PyTorchSidecar | string, weights: Uint8Arra
     }
   }
   return model;
+}
+
+/**
+ * Version 2: each layer's optimizer state from optimizer.npz (`layer<i>.<name>.<slot>`, the
+ * parameter's shape) and its update count from the sidecar, into the model document's
+ * optimizerState (the slots one after another, as layer.s keeps them).
+ */
+function restoreState(s: PyTorchSidecar, doc: ModelJSON, weights: Record<string, NDArray>, bytes: Uint8Array | undefined, where: string): void {
+  const file = PYTORCH_FILES.state;
+  const needed = s.training.layers.some((t) => t.optimizer?.slots?.length > 0);
+  if (bytes === undefined && needed) throw new ModelFileError(`${where}: the folder's optimizers keep state, but ${file} is missing`);
+  const arrays = bytes === undefined ? {} : decodeNpz(bytes, `${where}: ${file}`);
+  const used = new Set<string>();
+  for (const t of s.training.layers) {
+    const w = `${where}: training.layers[${t.index}] (${t.name})`;
+    const entry = doc.layers[t.index];
+    if (entry === undefined) throw new ModelFileError(`${w}: the model has no layer ${t.index}`);
+    const opt = t.optimizer;
+    if (opt === null || typeof opt !== 'object' || !Array.isArray(opt.slots) || !Number.isInteger(t.steps) || t.steps < 0 || !Array.isArray(t.optimized)) {
+      throw new ModelFileError(`${w}: version ${s.version} needs optimizer { name, config, slots }, optimized and a non-negative integer steps`);
+    }
+    const own = entry.optimizer ?? doc.model.optimizer;
+    const ownName = own?.name ?? 'epynn_sgd';
+    if (ownName !== opt.name) throw new ModelFileError(`${w}: the sidecar's optimizer '${opt.name}' is not the model's '${ownName}'`);
+    const st: Record<string, ReturnType<typeof encodeArray>> = {};
+    if (opt.slots.length > 0) {
+      for (const k of t.optimized) {
+        const P = weights[`layer${t.index}.${k}`];
+        if (P === undefined) throw new ModelFileError(`${w}: optimized array ${k} is not in ${PYTORCH_FILES.weights}`);
+        const n = P.data.length;
+        const flat = new Float64Array(opt.slots.length * n);
+        opt.slots.forEach((slot: string, j: number) => {
+          const key = `layer${t.index}.${k}.${slot}`;
+          const a = arrays[key];
+          if (a === undefined) throw new ModelFileError(`${where}: ${file} has no ${key} (the '${opt.name}' state of ${k})`);
+          if (a.data.length !== n || a.shape.length !== P.shape.length || a.shape.some((d, q) => d !== P.shape[q])) {
+            throw new ModelFileError(`${where}: ${file}: ${key} has shape (${a.shape.join(', ')}), the parameter (${P.shape.join(', ')})`);
+          }
+          if (!a.data.every(Number.isFinite)) throw new ModelFileError(`${where}: ${file}: ${key} holds NaN or infinite values`);
+          flat.set(a.data, j * n);
+          used.add(key);
+        });
+        st[k] = encodeArray(new NDArray(flat, [flat.length]));
+      }
+    }
+    entry.optimizerState = t.steps === 0 && Object.keys(st).length === 0 ? null : { steps: t.steps, s: st };
+  }
+  const unused = Object.keys(arrays).filter((k) => !used.has(k));
+  if (unused.length > 0) throw new ModelFileError(`${where}: ${file} holds arrays for no optimizer state of the model: ${unused.join(', ')}`);
 }

@@ -39,6 +39,15 @@ def parameter(*shape):
     return nn.Parameter(torch.zeros(*shape, dtype=torch.float64))
 
 
+def global_sum(t, group):
+    """Sum of t over the processes of 'group' (with autograd: the backward sums the gradients of
+    every process), or t itself outside data-parallel training (group None)."""
+    if group is None:
+        return t
+    from torch.distributed.nn.functional import all_reduce
+    return all_reduce(t, group=group)
+
+
 class Convolution(nn.Module):
     """EpyNN's Convolution on (m, h, w, d) tensors: W (fh, fw, d, u), b (u,); zero padding p on every
     side, windows from the top-left every 'strides' (sh, sw); Z (m, oh, ow, u), A = activate(Z)."""
@@ -129,6 +138,70 @@ class Dropout(nn.Module):
         return F.dropout(X, self.drop_prob, self.training)
 
 
+class BatchNormalization(nn.Module):
+    """EpyNN-ts's BatchNormalization over the last axis (the channels) of (m, n) or (m, h, w, d) (NHWC),
+    the R = m (or m*h*w) values of each channel together. Training: the batch's mean mu and biased
+    variance s2 (over the global batch under --ddp: train.py sets 'group'), Xh = (X - mu) / sqrt(s2 + eps),
+    A = gamma * Xh + beta; the running statistics move after the batch (when 'update_running'),
+    mean = (1 - momentum) mean + momentum mu, var = (1 - momentum) var + momentum s2 R / (R - 1).
+    Evaluation (predict): the running mean and var instead of the batch's."""
+
+    def __init__(self, n, momentum, epsilon, center, scale):
+        super().__init__()
+        self.n, self.momentum, self.epsilon = n, momentum, epsilon
+        self.gamma = parameter(n) if scale else None
+        self.beta = parameter(n) if center else None
+        self.register_buffer('mean', torch.zeros(n, dtype=torch.float64))
+        self.register_buffer('var', torch.ones(n, dtype=torch.float64))
+        self.update_running = True
+        self.group = None  # train.py --ddp: the process group whose samples form the batch
+
+    def forward(self, X):
+        if self.training:
+            Xr = X.reshape(-1, self.n)  # (R, n): the channel is the last axis (NHWC)
+            count = global_sum(X.new_tensor([float(Xr.shape[0])]), self.group)  # R of the (global) batch
+            R = float(count[0])
+            if R < 2:
+                raise ValueError('BatchNormalization: training needs more than one value per channel')
+            mu = global_sum(Xr.sum(0), self.group) / R  # (n,)
+            var = global_sum(((Xr - mu) ** 2).sum(0), self.group) / R  # (n,) biased, two passes
+            if self.update_running:
+                with torch.no_grad():
+                    m = self.momentum
+                    self.mean.copy_((1 - m) * self.mean + m * mu)
+                    self.var.copy_((1 - m) * self.var + m * (var * (R / (R - 1))))  # the unbiased batch variance
+        else:
+            mu, var = self.mean, self.var
+        A = (X - mu) * (1 / torch.sqrt(var + self.epsilon))
+        if self.gamma is not None:
+            A = self.gamma * A
+        if self.beta is not None:
+            A = A + self.beta
+        return A
+
+
+class LayerNormalization(nn.Module):
+    """EpyNN-ts's LayerNormalization: each sample by its own mean and biased variance over the trailing
+    axes of 'shape' (the last one, or (h, w, d)), Xh = (X - mu) / sqrt(s2 + eps), A = gamma * Xh + beta;
+    the same in training and evaluation."""
+
+    def __init__(self, shape, epsilon, center, scale):
+        super().__init__()
+        self.dims, self.epsilon = tuple(range(-len(shape), 0)), epsilon
+        self.gamma = parameter(*shape) if scale else None
+        self.beta = parameter(*shape) if center else None
+
+    def forward(self, X):
+        mu = X.mean(self.dims, keepdim=True)
+        var = ((X - mu) ** 2).mean(self.dims, keepdim=True)
+        A = (X - mu) * (1 / torch.sqrt(var + self.epsilon))
+        if self.gamma is not None:
+            A = self.gamma * A
+        if self.beta is not None:
+            A = A + self.beta
+        return A
+
+
 class RNN(nn.Module):
     """EpyNN's RNN on (m, s, e): h_t = activate(X_t U + h_{t-1} V + b), h_{-1} = 0.
     Returns every h (m, s, u) with 'sequences', else the last (m, u)."""
@@ -216,8 +289,14 @@ export const TRAIN_PY = String.raw`#!/usr/bin/env python3
 What is EpyNN's (read from epynn.json): the loss and its derivative (MSE, MAE, MSLE, CCE, BCE; the
 gradient is seeded with EpyNN's dL/dA, summed over the batch, not averaged), every layer's learning
 rate schedule (steady, exp_decay, lin_decay over the epochs done so far + N, as epynn-ts's
-model.train({ epochs: N }) computes it), EpyNN's gradient clipping (RNN, LSTM, GRU with
-clipGradients) and the SGD update p -= lrate[epoch] * dL/dp.
+model.train({ epochs: N }) computes it, reduceLROnPlateau's reduction kept), EpyNN's gradient clipping (RNN, LSTM, GRU with
+clipGradients), then the model's clipValue and clipNorm over all gradients together, and every
+layer's optimizer at lrate[epoch]: EpyNN's SGD (p -= lrate * dL/dp) or epynn-ts's sgd (momentum,
+nesterov, weight decay), adam, adamw, rmsprop, adagrad, written out below as epynn-ts computes them
+(torch.optim's equations, the step count per layer), with their state read from optimizer.npz and
+written to OUT_DIR/optimizer.npz. BatchNormalization layers normalize by the batch's statistics
+(under --ddp those of the global batch: an all_reduce in the forward pass) and move their running
+statistics once per batch.
 
 Batches: the data's samples are ordered for epoch e (counted from the model's first epoch in
 epynn-ts) by torch.randperm(n, generator=torch.Generator().manual_seed(seed + e)) (what
@@ -313,7 +392,85 @@ def clip_gradients(grads, max_norm=0.25):
             g.mul_(coef)
 
 
-def write_folder(out, net, sidecar):
+def clip_global(grads, clip_value, clip_norm):
+    """epynn-ts's clipValue (clamp every value), then clipNorm (scale all gradients by
+    min(1, clip_norm / (norm + 1e-6)), norm the 2-norm of all of them together), torch's
+    clip_grad_value_ and clip_grad_norm_."""
+    if clip_value is not None:
+        for g in grads:
+            g.clamp_(-clip_value, clip_value)
+    if clip_norm is not None:
+        total = math.sqrt(sum(float(torch.sqrt((g.double() * g.double()).sum())) ** 2 for g in grads))
+        coef = min(clip_norm / (total + 1e-6), 1)
+        if coef < 1:
+            for g in grads:
+                g.mul_(coef)
+
+
+def optimizer_update(opt, p, g, state, lr, step):
+    """One array's update by its layer's optimizer, in place, as epynn-ts's src/optimizers computes it
+    (docs/OPTIMIZERS.md): p the parameter, g its gradient, state its slots by torch.optim's names,
+    lr the layer's learning rate of the epoch, step the layer's update count (1 at the first)."""
+    name, c = opt['name'], opt['config']
+    if name == 'epynn_sgd':
+        p.sub_(lr * g)  # EpyNN: p -= lrate * g
+        return
+    wd = c.get('weightDecay', 0)
+    d = g
+    if name == 'sgd':
+        mu = c['momentum']
+        if wd != 0:
+            d = d + wd * p  # (1)
+        if mu != 0:
+            b = d.clone() if step == 1 else state['momentum_buffer'] * mu + d  # (2)
+            state['momentum_buffer'] = b
+            d = d + mu * b if c['nesterov'] else b  # (3)
+        p.copy_(p + -lr * d)  # (4)
+    elif name in ('adam', 'adamw'):
+        b1, b2, eps = c['beta1'], c['beta2'], c['epsilon']
+        bc1 = 1 - b1 ** step
+        bc2 = 1 - b2 ** step
+        step_size = lr / bc1
+        bc2_sqrt = math.sqrt(bc2)
+        if name == 'adamw':
+            if wd != 0:
+                p.copy_(p * (1 - lr * wd))  # (1w) decoupled decay
+        elif wd != 0:
+            d = d + wd * p  # (1) L2 penalty
+        m = state['exp_avg'] = state['exp_avg'] * b1 + (1 - b1) * d  # (2)
+        v = state['exp_avg_sq'] = state['exp_avg_sq'] * b2 + (1 - b2) * d * d  # (3)
+        if c['amsgrad']:
+            v = state['max_exp_avg_sq'] = torch.maximum(state['max_exp_avg_sq'], v)  # (3a)
+        denom = torch.sqrt(v) / bc2_sqrt + eps  # (5) eps after the bias correction
+        p.copy_(p + (-step_size * m) / denom)  # (6)
+    elif name == 'rmsprop':
+        alpha, eps, mom = c['alpha'], c['epsilon'], c['momentum']
+        if wd != 0:
+            d = d + wd * p  # (1)
+        a = state['square_avg'] = state['square_avg'] * alpha + (1 - alpha) * d * d  # (2)
+        if c['centered']:
+            gm = state['grad_avg'] = state['grad_avg'] * alpha + (1 - alpha) * d  # (3)
+            avg = torch.sqrt(a + -1 * gm * gm)
+        else:
+            avg = torch.sqrt(a)
+        avg = avg + eps  # (4)
+        if mom > 0:
+            b = state['momentum_buffer'] = state['momentum_buffer'] * mom + d / avg  # (5)
+            p.copy_(p + -lr * b)
+        else:
+            p.copy_(p + (-lr * d) / avg)
+    elif name == 'adagrad':
+        clr = lr / (1 + (step - 1) * c['lrDecay'])  # (2)
+        if wd != 0:
+            d = d + wd * p  # (1)
+        S0 = torch.full_like(p, c['initialAccumulatorValue']) if step == 1 else state['sum']
+        S = state['sum'] = S0 + 1 * d * d  # (3)
+        p.copy_(p + (-clr * d) / (torch.sqrt(S) + c['epsilon']))  # (4)
+    else:
+        raise ValueError('unknown optimizer ' + repr(name))
+
+
+def write_folder(out, net, sidecar, states):
     """OUT_DIR as a new folder of the same format, swapped in whole (a temporary folder, then renames)."""
     out = os.path.abspath(out)
     parent = os.path.dirname(out)
@@ -323,6 +480,7 @@ def write_folder(out, net, sidecar):
         shutil.copyfile(os.path.join(HERE, name), os.path.join(tmp, name))
     state = {k: v.detach().to('cpu', torch.float64).numpy() for k, v in net.state_dict().items()}
     np.savez(os.path.join(tmp, 'weights.npz'), **state)
+    np.savez(os.path.join(tmp, 'optimizer.npz'), **{k: v.detach().to('cpu', torch.float64).numpy() for k, v in states.items()})
     with open(os.path.join(tmp, 'epynn.json'), 'w') as f:
         json.dump(sidecar, f, indent=1)
         f.write('\n')
@@ -354,8 +512,8 @@ def main(argv=None):
 
     with open(os.path.join(HERE, 'epynn.json')) as f:
         sidecar = json.load(f)
-    if sidecar.get('format') != 'epynn-ts/pytorch' or sidecar.get('version') != 1:
-        sys.exit('train.py: %s is not an epynn-ts PyTorch sidecar of version 1' % os.path.join(HERE, 'epynn.json'))
+    if sidecar.get('format') != 'epynn-ts/pytorch' or sidecar.get('version') != 2:
+        sys.exit('train.py: %s is not an epynn-ts PyTorch sidecar of version 2' % os.path.join(HERE, 'epynn.json'))
     training = sidecar['training']
     cuda = torch.cuda.is_available() and not args.cpu
     if args.ddp:
@@ -389,19 +547,38 @@ def main(argv=None):
 
     net = exported.load(dtype).to(device)
     net.train()
+    with np.load(os.path.join(HERE, 'optimizer.npz')) as z:
+        saved = {k: np.array(z[k], dtype=np.float64) for k in z.files}
+    states = {}  # 'layer<i>.<name>.<slot>' -> tensor, the optimizer state (torch.optim's slot names)
     layers = []
     epochs_done = training['epochsDone']
     total = epochs_done + args.epochs
+    # reduceLROnPlateau's lasting reduction in epynn-ts: lr' = max(lr * scale, min(lr, floor))
+    lr_scale, lr_floor = sidecar['epynn']['model'].get('lrScale', 1), sidecar['epynn']['model'].get('lrFloor', 0)
     for entry in training['layers']:
-        module = getattr(net, 'layer%d' % entry['index'])
-        params = [getattr(module, p) for p in entry['params']]
-        for p in params:
-            p.requires_grad_(entry['trainable'])
-        if entry['trainable'] and params:
-            layers.append((params, entry['clipGradients'], schedule(entry['hPars'], total)))
-        else:
-            schedule(entry['hPars'], total)
-    module = DistributedDataParallel(net, device_ids=[device.index] if cuda else None) if args.ddp else net
+        i = entry['index']
+        module = getattr(net, 'layer%d' % i)
+        for p in entry['params']:
+            getattr(module, p).requires_grad_(entry['trainable'])
+        lrate = schedule(entry['hPars'], total)
+        if lr_scale != 1:
+            lrate = [max(lr * lr_scale, min(lr, lr_floor)) for lr in lrate]
+        slots = {}
+        for k in entry['optimized']:
+            slots[k] = {}
+            for slot in entry['optimizer']['slots']:
+                key = 'layer%d.%s.%s' % (i, k, slot)
+                if key not in saved:
+                    sys.exit('train.py: optimizer.npz has no %s' % key)
+                slots[k][slot] = states[key] = torch.from_numpy(saved[key]).to(device, dtype)
+        if isinstance(module, exported.BatchNormalization):
+            module.update_running = entry['trainable']  # epynn-ts moves them in the update of a trainable layer
+            if args.ddp:
+                module.group = dist.group.WORLD  # statistics of the global batch
+        if entry['trainable']:
+            layers.append((entry, module, slots, lrate))
+    clip_value, clip_norm = training.get('clipValue'), training.get('clipNorm')
+    module = DistributedDataParallel(net, device_ids=[device.index] if cuda else None, broadcast_buffers=False) if args.ddp else net
 
     dataset = TensorDataset(X, Y)
     sampler = DistributedSampler(dataset, num_replicas=world, rank=rank, shuffle=True, seed=args.seed, drop_last=True)
@@ -419,11 +596,20 @@ def main(argv=None):
             # EpyNN's dL/dA, times W: DDP averages the W gradients, EpyNN sums over the global batch
             A.backward(loss_derivative(loss, yb, A.detach()) * world)
             with torch.no_grad():
-                for params, clip, lrate in layers:
-                    if clip:
-                        clip_gradients([p.grad for p in params])
-                    for p in params:
-                        p.sub_(lrate[e] * p.grad)
+                grads = []
+                for entry, layer, slots, lrate in layers:
+                    # the optimized arrays' gradients (zeros for a Convolution's b without bias, as in epynn-ts)
+                    g = [getattr(layer, k).grad if getattr(layer, k).grad is not None else torch.zeros_like(getattr(layer, k)) for k in entry['optimized']]
+                    if entry['clipGradients']:
+                        clip_gradients(g)
+                    grads.append(g)
+                if clip_value is not None or clip_norm is not None:
+                    clip_global([x for g in grads for x in g], clip_value, clip_norm)
+                for (entry, layer, slots, lrate), g in zip(layers, grads):
+                    step = entry['steps'] + 1
+                    for k, gk in zip(entry['optimized'], g):
+                        optimizer_update(entry['optimizer'], getattr(layer, k), gk, slots[k], lrate[e], step)
+                    entry['steps'] = step
                 cost += torch.stack([loss_value(loss, yb, A.detach()).sum().double(), torch.tensor(float(xb.shape[0]), dtype=torch.float64, device=device)])
         if args.ddp:
             dist.all_reduce(cost)
@@ -434,7 +620,11 @@ def main(argv=None):
     training['history'].append({'epochs': args.epochs, 'processes': world, 'dtype': args.dtype, 'seed': args.seed,
                                 'torch': torch.__version__, 'device': device.type})
     if rank == 0:
-        write_folder(args.out, net, sidecar)
+        for entry, layer, slots, lrate in layers:  # the updated state tensors (new objects after each update)
+            for k, st in slots.items():
+                for slot, v in st.items():
+                    states['layer%d.%s.%s' % (entry['index'], k, slot)] = v
+        write_folder(args.out, net, sidecar, states)
         print('train.py: model written to %s' % os.path.abspath(args.out), flush=True)
     if args.ddp:
         dist.barrier()
@@ -451,8 +641,9 @@ export const README_MD = `# {{name}}, exported from epynn-ts to PyTorch
 | file | what |
 | --- | --- |
 | \`model.py\` | the model as a \`torch.nn.Module\`, layer by layer with EpyNN's equations; \`model.load()\` |
-| \`weights.npz\` | the parameters (float64), keys \`layer<i>.<EpyNN name>\` = the module's \`state_dict\` |
-| \`train.py\` | continues training (EpyNN's loss, learning rates, SGD), single process or \`--ddp\` |
+| \`weights.npz\` | the parameters (float64), keys \`layer<i>.<EpyNN name>\` = the module's \`state_dict\` (with BatchNormalization's running \`mean\`, \`var\`) |
+| \`optimizer.npz\` | the optimizer state, keys \`layer<i>.<EpyNN name>.<slot>\` (torch.optim's slot names: \`exp_avg\`, \`exp_avg_sq\`, ...) |
+| \`train.py\` | continues training (EpyNN's loss, learning rates, clipping, each layer's optimizer with its state), single process or \`--ddp\` |
 | \`epynn.json\` | what epynn-ts's \`readPyTorch\` and \`train.py\` read (architecture, training settings) |
 | \`data.npz\` | (with \`--data\`) the training set: \`X\` as the network takes it, \`Y\` as the loss sees it |
 

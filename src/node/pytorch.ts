@@ -90,7 +90,7 @@ export function writeFolderAtomic(dir: string, files: Record<string, string | Ui
 }
 
 /**
- * Writes the model as a PyTorch folder `dir` (model.py, weights.npz, train.py, README.md,
+ * Writes the model as a PyTorch folder `dir` (model.py, weights.npz, optimizer.npz, train.py, README.md,
  * epynn.json; data.npz with `{ data: true }`), replacing an existing folder as a whole. Returns the
  * folder's absolute path. `keep`: a file that must survive (the CLI passes the model file it read):
  * a `dir` holding it is refused. See toPyTorch and docs/OUTGROW.md.
@@ -124,5 +124,6 @@ export function readPyTorch(dir: string): EpyNN {
   const where = 'readPyTorch';
   if (typeof dir !== 'string' || dir === '') throw new EpyNNError(`${where}: dir must be a folder path, got ${show(dir)}`);
   const sidecar = new TextDecoder().decode(readBytes(join(dir, PYTORCH_FILES.sidecar), where));
-  return fromPyTorch(sidecar, readBytes(join(dir, PYTORCH_FILES.weights), where), where);
+  const state = join(dir, PYTORCH_FILES.state);
+  return fromPyTorch(sidecar, readBytes(join(dir, PYTORCH_FILES.weights), where), where, existsSync(state) ? readBytes(state, where) : undefined);
 }

@@ -17,7 +17,7 @@ import { Flatten } from '../../src/flatten/models.js';
 import { decodeNpy, decodeNpz, encodeNpy, encodeNpz } from '../../src/io/npy.js';
 import { PYTORCH_FILES, type PyTorchSidecar, fromPyTorch, toPyTorch } from '../../src/io/pytorch.js';
 import { EpyNN } from '../../src/network/models.js';
-import { adam } from '../../src/index.js';
+import { BatchNormalization, LayerNormalization, type Optimizer, adagrad, adam, adamw, rmsprop, sgd, tanh } from '../../src/index.js';
 import { readPyTorch, writeFolderAtomic, writePyTorch } from '../../src/node/pytorch.js';
 import { Pooling } from '../../src/pooling/models.js';
 import { Convolution } from '../../src/convolution/models.js';
@@ -66,7 +66,7 @@ describe('toPyTorch', () => {
   it('writes model.py layer by layer with EpyNN names, weights.npz under layer<i>.<name>, train.py, README.md, epynn.json', () => {
     const m = zoo.conv_default_strides_nobias_lrelu();
     const files = toPyTorch(m);
-    expect(Object.keys(files).sort()).toEqual(['README.md', 'epynn.json', 'model.py', 'train.py', 'weights.npz']);
+    expect(Object.keys(files).sort()).toEqual(['README.md', 'epynn.json', 'model.py', 'optimizer.npz', 'train.py', 'weights.npz']);
     const py = files['model.py'] as string;
     expect(py).toContain('# EpyNN layer 1: Convolution(unitFilters=2, filterSize=[2,2]');
     expect(py).toContain("self.layer1 = Convolution(fh=2, fw=2, d=1, u=2, strides=(2, 2), padding=0, use_bias=False, activate=activation('lrelu', alpha=0.2))");
@@ -78,8 +78,11 @@ describe('toPyTorch', () => {
     expect(w['layer4.b'].shape).toEqual([1, 2]);
     const side = JSON.parse(files['epynn.json'] as string) as PyTorchSidecar;
     expect(side.format).toBe('epynn-ts/pytorch');
-    expect(side.training).toMatchObject({ loss: 'MSE', batchSize: 8, epochsDone: 0, optimizer: 'sgd' });
-    expect(side.training.layers.map((l) => [l.index, l.name, l.params])).toEqual([[1, 'Convolution', ['W']], [2, 'Pooling', []], [3, 'Flatten', []], [4, 'Dense', ['W', 'b']]]);
+    expect(side.version).toBe(2);
+    expect(side.training).toMatchObject({ loss: 'MSE', batchSize: 8, epochsDone: 0, optimizer: 'per-layer', clipNorm: null, clipValue: null });
+    expect(side.training.layers.map((l) => [l.index, l.name, l.params, l.optimized])).toEqual([[1, 'Convolution', ['W'], ['W', 'b']], [2, 'Pooling', [], []], [3, 'Flatten', [], []], [4, 'Dense', ['W', 'b'], ['W', 'b']]]);
+    expect(side.training.layers[0]).toMatchObject({ optimizer: { name: 'epynn_sgd', config: {}, slots: [] }, steps: 0 });
+    expect(decodeNpz(files['optimizer.npz'] as Uint8Array, 'test')).toEqual({}); // EpyNN's SGD keeps no state
     expect(side.epynn.layers.every((l) => Object.keys(l.params).length === 0)).toBe(true); // weights only in weights.npz
     expect(files['train.py']).toContain('def loss_derivative(name, Y, A):');
   });
@@ -122,35 +125,143 @@ describe('toPyTorch', () => {
     expect(() => toPyTorch(zoo.dense_identity_relu(), { data: 1 as unknown as boolean })).toThrow(/toPyTorch: data must be a boolean, got 1/);
     expect(() => toPyTorch(zoo.dense_identity_relu(), { dat: true } as never)).toThrow(EpyNNError);
     expect(() => toPyTorch({} as EpyNN)).toThrow(/toPyTorch: expected an EpyNN model/);
-    // train.py continues with EpyNN's SGD: other optimizers and global clipping are refused
+    // train.py implements the library's optimizers only: one of your own is refused by name (on a layer with parameters)
     const data = { XData: samples(12, [4], 1), YData: Array.from({ length: 12 }, (_, i) => i % 2) };
-    const withAdam = new EpyNN([new Embedding({ ...data, YEncode: true }), new Dense({ units: 2 })], 'adam');
-    withAdam.initialize({ loss: 'MSE', seed: 1, quiet: true, optimizer: adam() });
-    expect(() => toPyTorch(withAdam)).toThrow(/toPyTorch: layer 1 \(Dense\): optimizer 'adam': train\.py continues with EpyNN's SGD only/);
-    const clipped = new EpyNN([new Embedding({ ...data, YEncode: true }), new Dense({ units: 2 })], 'clip');
-    clipped.initialize({ loss: 'MSE', seed: 1, quiet: true, clipNorm: 1 });
-    expect(() => toPyTorch(clipped)).toThrow(/toPyTorch: the model clips its gradients with clipNorm = 1/);
+    const halving: Optimizer = { name: 'halving_sgd', slots: 0, epynn: false, config: {}, update: ({ p, g, lr }) => p.forEach((v, i) => (p[i] = v - 0.5 * lr * g[i])) };
+    const mine = new EpyNN([new Embedding({ ...data, YEncode: true }), new Flatten(), new Dense({ units: 2 })], 'mine');
+    mine.initialize({ loss: 'MSE', seed: 1, quiet: true, optimizer: halving });
+    expect(() => toPyTorch(mine)).toThrow(/toPyTorch: layer 2 \(Dense\): optimizer 'halving_sgd' has no update in train\.py \(exportable: epynn_sgd, sgd, adam, adamw, rmsprop, adagrad\)/);
+  });
+});
+
+describe('toPyTorch: optimizers, clipping, normalization layers', () => {
+  const data = { XData: samples(16, [5], 2), YData: Array.from({ length: 16 }, (_, i) => i % 2) };
+  /** Dense - LayerNormalization - Dense - BatchNormalization - Dense with a model optimizer, the first Dense with its own; trained 2 epochs (state and running statistics moved). */
+  function normModel(optimizer: Optimizer, own: Optimizer = sgd({ momentum: 0.9, nesterov: true })): EpyNN {
+    const first = new Dense({ units: 4, activate: tanh });
+    first.optimizer = own;
+    const m = new EpyNN([new Embedding({ ...data, YEncode: true, batchSize: 4 }), first, new LayerNormalization(), new Dense({ units: 3, activate: relu }), new BatchNormalization({ momentum: 0.2 }), new Dense({ units: 2, activate: softmax })], 'norm');
+    m.initialize({ loss: 'CCE', seed: 3, quiet: true, optimizer, clipNorm: 2, clipValue: 0.5 });
+    return m.train({ epochs: 2, quiet: true });
+  }
+
+  it('writes the optimizers (own and model), their update counts and the clipping into epynn.json, their state into optimizer.npz (torch.optim slot names, parameter shapes)', () => {
+    const m = normModel(adam({ amsgrad: true, weightDecay: 0.01 }));
+    const f = toPyTorch(m);
+    const side = JSON.parse(f['epynn.json'] as string) as PyTorchSidecar;
+    expect(side.training).toMatchObject({ clipNorm: 2, clipValue: 0.5, optimizer: 'per-layer' });
+    const L = side.training.layers;
+    const steps = 2 * Math.floor(m.embedding.dtrain.X.shape[0] / 4); // 2 epochs of batches of 4
+    expect(steps).toBeGreaterThan(0);
+    expect(L[0]).toMatchObject({ name: 'Dense', optimizer: { name: 'sgd', config: { momentum: 0.9, nesterov: true, weightDecay: 0 }, slots: ['momentum_buffer'] }, steps });
+    expect(L[1]).toMatchObject({ name: 'LayerNormalization', params: ['gamma', 'beta'], optimizer: { name: 'adam', slots: ['exp_avg', 'exp_avg_sq', 'max_exp_avg_sq'] }, steps });
+    expect(L[3]).toMatchObject({ name: 'BatchNormalization', params: ['gamma', 'beta'], optimized: ['gamma', 'beta'] }); // running mean and var: no optimizer, no state
+    expect(side.epynn.layers.every((l, i) => i === 0 || l.optimizerState === null)).toBe(true); // the state is in optimizer.npz only
+    const st = decodeNpz(f['optimizer.npz'] as Uint8Array, 'test');
+    expect(Object.keys(st)).toEqual([
+      'layer1.W.momentum_buffer', 'layer1.b.momentum_buffer',
+      ...['layer2.gamma', 'layer2.beta', 'layer3.W', 'layer3.b', 'layer4.gamma', 'layer4.beta', 'layer5.W', 'layer5.b'].flatMap((k) => ['exp_avg', 'exp_avg_sq', 'max_exp_avg_sq'].map((s) => `${k}.${s}`)),
+    ]);
+    const n = m.layers[3].p.W.data.length;
+    expect(st['layer3.W.exp_avg_sq'].shape).toEqual([5 - 1, 3]);
+    expect([...st['layer3.W.exp_avg_sq'].data]).toEqual([...m.layers[3].s.W.slice(n, 2 * n)]);
+    expect([...st['layer5.b.max_exp_avg_sq'].data]).toEqual([...m.layers[5].s.b.slice(4, 6)]);
+    expect(st['layer3.W.exp_avg_sq'].data.some((v) => v !== 0)).toBe(true);
+    // BatchNormalization's running statistics are buffers of the module, in weights.npz
+    const w = decodeNpz(f['weights.npz'] as Uint8Array, 'test');
+    expect([...w['layer4.var'].data]).toEqual([...m.layers[4].p.var.data]);
+    expect(m.layers[4].p.var.data.some((v) => v !== 1)).toBe(true);
+    const py = f['model.py'] as string;
+    expect(py).toContain('self.layer2 = LayerNormalization(shape=(4,), epsilon=0.00001, center=True, scale=True)');
+    expect(py).toContain('self.layer4 = BatchNormalization(n=3, momentum=0.2, epsilon=0.00001, center=True, scale=True)');
+    const train = f['train.py'] as string;
+    for (const branch of ["if name == 'epynn_sgd':", "if name == 'sgd':", "elif name in ('adam', 'adamw'):", "elif name == 'rmsprop':", "elif name == 'adagrad':"]) expect(train).toContain(branch);
+    expect(train).toContain('def clip_global(grads, clip_value, clip_norm):');
+    expect(train).toContain('module.group = dist.group.WORLD');
+  });
+
+  it('writes LayerNormalization over (h, w, d) and BatchNormalization after Convolution (channels last)', () => {
+    const py = toPyTorch(zoo.conv_layernorm())['model.py'] as string;
+    expect(py).toContain('self.layer2 = LayerNormalization(shape=(4, 4, 3), epsilon=0.00001, center=True, scale=True)');
+    expect(py).toContain('self.layer3 = LayerNormalization(shape=(3,), epsilon=0.00001, center=False, scale=True)');
+    const bn = toPyTorch(zoo.conv_batchnorm())['model.py'] as string;
+    expect(bn).toContain('self.layer2 = BatchNormalization(n=3, momentum=0.2, epsilon=0.001, center=True, scale=True)');
+    expect(bn).toContain('self.layer7 = BatchNormalization(n=4, momentum=0.1, epsilon=0.00001, center=True, scale=False)');
+  });
+
+  it('round trip keeps every optimizer\'s state, update counts, running statistics and clipping: training continues bit for bit', () => {
+    const opts: [string, () => Optimizer][] = [
+      ['sgd', () => sgd({ momentum: 0.5, weightDecay: 0.01 })], ['adam', () => adam()], ['adamw', () => adamw({ amsgrad: true })],
+      ['rmsprop', () => rmsprop({ centered: true, momentum: 0.3 })], ['adagrad', () => adagrad({ lrDecay: 0.01, initialAccumulatorValue: 0.2 })],
+    ];
+    for (const [name, make] of opts) {
+      const m = normModel(make(), make());
+      const f = toPyTorch(m);
+      const back = fromPyTorch(f['epynn.json'] as string, f['weights.npz'] as Uint8Array, 'fromPyTorch', f['optimizer.npz'] as Uint8Array);
+      expect(back.clipNorm, name).toBe(2);
+      expect(back.clipValue, name).toBe(0.5);
+      back.layers.forEach((l, i) => {
+        expect(l.optimizer.name, `${name} layer ${i}`).toBe(m.layers[i].optimizer.name);
+        expect(l.steps, `${name} layer ${i}`).toBe(m.layers[i].steps);
+        expect(Object.keys(l.s).sort(), `${name} layer ${i}`).toEqual(Object.keys(m.layers[i].s).sort());
+        for (const k of Object.keys(l.s)) expect([...l.s[k]], `${name} layer ${i} ${k}`).toEqual([...m.layers[i].s[k]]);
+        for (const k of Object.keys(l.p)) expect([...l.p[k].data], `${name} layer ${i} ${k}`).toEqual([...m.layers[i].p[k].data]);
+      });
+      m.train({ epochs: 1, quiet: true });
+      back.train({ epochs: 1, quiet: true, data });
+      back.layers.forEach((l, i) => {
+        for (const k of Object.keys(l.p)) expect([...l.p[k].data], `${name}: continued, layer ${i} ${k}`).toEqual([...m.layers[i].p[k].data]);
+      });
+    }
+  });
+
+  it('the way back refuses a missing, misshapen, extra or foreign optimizer state, naming it', () => {
+    const m = normModel(adam());
+    const f = toPyTorch(m);
+    const side = f['epynn.json'] as string;
+    const w = f['weights.npz'] as Uint8Array;
+    const st = decodeNpz(f['optimizer.npz'] as Uint8Array, 'test');
+    expect(() => fromPyTorch(side, w)).toThrow(/fromPyTorch: the folder's optimizers keep state, but optimizer\.npz is missing/);
+    const { 'layer3.W.exp_avg': _gone, ...missing } = st;
+    expect(() => fromPyTorch(side, w, 'x', encodeNpz(missing))).toThrow(/x: optimizer\.npz has no layer3\.W\.exp_avg \(the 'adam' state of W\)/);
+    expect(() => fromPyTorch(side, w, 'x', encodeNpz({ ...st, 'layer3.W.exp_avg': A }))).toThrow(/x: optimizer\.npz: layer3\.W\.exp_avg has shape \(2, 3\), the parameter \(4, 3\)/);
+    expect(() => fromPyTorch(side, w, 'x', encodeNpz({ ...st, 'layer9.W.sum': A }))).toThrow(/x: optimizer\.npz holds arrays for no optimizer state of the model: layer9\.W\.sum/);
+    const nan = new NDArray(st['layer2.beta.exp_avg'].data.map(() => NaN), st['layer2.beta.exp_avg'].shape);
+    expect(() => fromPyTorch(side, w, 'x', encodeNpz({ ...st, 'layer2.beta.exp_avg': nan }))).toThrow(/layer2\.beta\.exp_avg holds NaN or infinite values/);
+    const foreign = JSON.parse(side) as PyTorchSidecar;
+    foreign.training.layers[1].optimizer.name = 'rmsprop';
+    expect(() => fromPyTorch(foreign, w, 'x', f['optimizer.npz'] as Uint8Array)).toThrow(/x: training\.layers\[2\] \(LayerNormalization\): the sidecar's optimizer 'rmsprop' is not the model's 'adam'/);
+    const noSteps = JSON.parse(side) as PyTorchSidecar;
+    delete (noSteps.training.layers[0] as Partial<typeof noSteps.training.layers[0]>).steps;
+    expect(() => fromPyTorch(noSteps, w, 'x', f['optimizer.npz'] as Uint8Array)).toThrow(/x: training\.layers\[1\] \(Dense\): version 2 needs optimizer \{ name, config, slots \}, optimized and a non-negative integer steps/);
+  });
+
+  it('reads a version-1 folder (EpyNN\'s SGD, no optimizer.npz)', () => {
+    const m = zoo.dense_identity_relu();
+    const f = toPyTorch(m);
+    const v1 = JSON.parse(f['epynn.json'] as string) as PyTorchSidecar;
+    v1.version = 1;
+    v1.training.optimizer = 'sgd';
+    for (const l of v1.training.layers) for (const k of ['optimizer', 'optimized', 'steps'] as const) delete (l as Partial<typeof l>)[k];
+    const X = samples(3, [4], 1);
+    expect([...fromPyTorch(v1, f['weights.npz'] as Uint8Array).predict(X).A!.data]).toEqual([...m.predict(X).A!.data]);
+    v1.version = 3;
+    expect(() => fromPyTorch(v1, f['weights.npz'] as Uint8Array)).toThrow(/unsupported sidecar version 3; this epynn-ts reads versions 1 to 2/);
   });
 });
 
 describe('fromPyTorch / readPyTorch', () => {
-  it('every zoo model comes back predicting bit for bit as exported (normalization layers: refused by name)', () => {
-    const exportable = new Set(['Embedding', 'Convolution', 'Pooling', 'Flatten', 'Dense', 'Dropout', 'RNN', 'LSTM', 'GRU']);
+  it('every zoo model (normalization layers included) comes back predicting bit for bit as exported', () => {
     let checked = 0;
     for (const [name, make] of Object.entries(zoo)) {
       const m = make();
-      const other = m.layers.find((l) => !exportable.has(l.name));
-      if (other !== undefined) {
-        expect(() => toPyTorch(m), name).toThrow(new RegExp(`toPyTorch: layer \\d+ \\(${other.name}\\): layer type '${other.name}' has no PyTorch mapping`));
-        continue;
-      }
       checked++;
       const f = toPyTorch(m);
       const back = fromPyTorch(f['epynn.json'] as string, f['weights.npz'] as Uint8Array);
       const X = samples(4, m.embedding.fs.X!.slice(1), 9);
       expect([...back.predict(X).A!.data], name).toEqual([...m.predict(X).A!.data]);
     }
-    expect(checked).toBeGreaterThanOrEqual(11);
+    expect(checked).toBeGreaterThanOrEqual(14);
   });
 
   it('reads the epochs and the schedule that train.py recorded, and continues training in epynn-ts', () => {
@@ -191,7 +302,7 @@ describe('writePyTorch / writeFolderAtomic', () => {
     writeFileSync(join(dir, 'stale.txt'), 'old');
     const m = zoo.gru_stack();
     expect(writePyTorch(m, dir, { data: true })).toBe(resolve(dir));
-    expect(readdirSync(dir).sort()).toEqual(['README.md', 'data.npz', 'epynn.json', 'model.py', 'train.py', 'weights.npz']);
+    expect(readdirSync(dir).sort()).toEqual(['README.md', 'data.npz', 'epynn.json', 'model.py', 'optimizer.npz', 'train.py', 'weights.npz']);
     expect(readdirSync(parent)).toEqual(['out']);
     const X = samples(3, [6, 3], 4);
     expect([...readPyTorch(dir).predict(X).A!.data]).toEqual([...m.predict(X).A!.data]);
