@@ -349,6 +349,8 @@ function startTraining(): void {
 let trainStart = 0;
 /** The threads the worker asked for (getThreads), and the badge says how many did the work after an epoch. */
 let threadsAsked = 1;
+/** What the console last said about the threads (said again when it changes). */
+let lastThreadsText = '';
 let firstEpochLogged = false;
 
 function onWorker(msg: FromWorker): void {
@@ -382,10 +384,18 @@ function onWorker(msg: FromWorker): void {
       lrates = msg.lrates;
       confusion = msg.confusion;
       $('warnings').replaceChildren(...msg.warnings.map((w) => h('div', {}, `⚠ ${w}`)));
-      // the threads that really trained (the worker threads took shards, or not: then the note says why)
-      $('kernels').textContent = $('kernels').textContent!.replace(/, \d+ threads?( asked for)?( \(.*\))?$/, msg.threadsUsed === 1 ? ', 1 thread' : `, ${msg.threadsUsed} threads`) +
-        (msg.threadsNote !== '' ? ` (${msg.threadsNote})` : msg.threadsUsed === 1 && threadsAsked > 1 ? ` (${threadsAsked} asked for: the worker threads took no shards)` : '');
+      // the threads that really trained (the worker threads that took shards; fewer than asked for: why)
+      const idle = threadsAsked - msg.threadsUsed;
+      const why = msg.threadsNote !== '' ? msg.threadsNote
+        : idle > 0 ? `${threadsAsked} asked for: ${idle === threadsAsked - 1 ? 'the worker threads' : `${idle} worker thread${idle === 1 ? '' : 's'}`} took no shards` : '';
+      const threadsText = `${msg.threadsUsed === 1 ? '1 thread' : `${msg.threadsUsed} threads`}${why !== '' ? ` (${why})` : ''}`;
+      $('kernels').textContent = $('kernels').textContent!.replace(/, \d+ threads?( asked for)?( \(.*\))?$/, `, ${threadsText}`);
       $('kernels').dataset.threads = String(msg.threadsUsed);
+      // the library's counts, for the browser tests: shards computed in all and on the worker threads
+      $('kernels').dataset.items = String(msg.threadStats.items);
+      $('kernels').dataset.workerItems = String(msg.threadStats.workerItems);
+      if (threadsText !== lastThreadsText) console.info(`threads: trained on ${threadsText}`);
+      lastThreadsText = threadsText;
       const m = EpyNN.fromJSON(msg.json);
       setModel(m, true);
       if (!firstEpochLogged) {
