@@ -117,6 +117,11 @@ function renderSetup(): void {
   $<HTMLInputElement>('cycle-descent').value = String(t.cycleDescent ?? 0);
   showDecay();
   $<HTMLSelectElement>('backend').value = t.backend === 'js' || !wasmSimd() ? 'js' : 'wasm';
+  const threads = $<HTMLSelectElement>('threads');
+  const counts = Array.from({ length: Math.max(2, Math.min(8, navigator.hardwareConcurrency ?? 1)) }, (_, i) => i + 1);
+  if (t.threads !== undefined && !counts.includes(t.threads)) counts.push(t.threads); // a link's count beyond this machine's
+  fillSelect(threads, ['', ...counts.map(String)], ['auto (the cores, up to 8)', ...counts.map(String)]);
+  threads.value = t.threads === undefined ? '' : String(t.threads);
   $<HTMLSelectElement>('optimizer').value = t.optimizer ?? 'epynn_sgd';
   for (const box of $('metrics').querySelectorAll<HTMLInputElement>('input')) box.checked = metrics.includes(box.value);
   renderLayers();
@@ -193,6 +198,9 @@ function readTrainInputs(): void {
   t.batchSize = Math.max(1, Math.round(num('batch', t.batchSize)));
   t.seed = Math.round(num('seed', t.seed));
   t.backend = $<HTMLSelectElement>('backend').value === 'js' ? 'js' : 'wasm';
+  const threads = $<HTMLSelectElement>('threads').value;
+  if (threads === '') delete t.threads;
+  else t.threads = Number(threads);
   const opt = $<HTMLSelectElement>('optimizer').value;
   if (opt === 'epynn_sgd') delete t.optimizer;
   else t.optimizer = opt;
@@ -1177,7 +1185,7 @@ function init(): void {
     saveSession();
     void prepareData();
   });
-  for (const id of ['loss', 'lr', 'schedule', 'epochs', 'batch', 'seed', 'backend', 'optimizer', 'decay-k', 'cycle-epochs', 'cycle-descent']) {
+  for (const id of ['loss', 'lr', 'schedule', 'epochs', 'batch', 'seed', 'backend', 'threads', 'optimizer', 'decay-k', 'cycle-epochs', 'cycle-descent']) {
     $(id).addEventListener('change', () => {
       readTrainInputs();
       changed();

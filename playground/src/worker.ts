@@ -115,7 +115,7 @@ function run(): void {
   }];
   m.logger = { tty: false, line: (text) => post({ type: 'log', text }), redraw: () => {} };
   try {
-    m.train({ epochs: remaining, initLogs: m.epochsDone === 0, verbose: 1, callbacks });
+    m.train({ epochs: remaining, initLogs: m.epochsDone === 0, verbose: 1, callbacks, threads: session!.train.threads });
     flush(undefined, performance.now());
     if (stopped) {
       if (stopFlag) Atomics.store(stopFlag, 0, 0);
@@ -141,7 +141,7 @@ ctx.onmessage = async (ev) => {
       model = buildModel(session, msg.mnist, undefined, msg.custom);
       initializeModel(model, session, msg.metrics);
       model.logger = { tty: false, line: (text) => post({ type: 'log', text }), redraw: () => {} };
-      const threads = model.threads ?? getThreads();
+      const threads = session.train.threads ?? getThreads();
       const running = await startThreads(threads); // fewer: threadsNote() says why
       if (running < threads) post({ type: 'log', text: `NOTE: ${threadsNote()}` });
       post({ type: 'ready', json: JSON.stringify(model.toJSON()), backend: getBackend(), threads });

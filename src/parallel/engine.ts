@@ -75,14 +75,16 @@ export function threadsForced(): boolean {
 
 /**
  * More threads than cores only wait for each other (and each worker holds a model replica): `threads`
- * above availableCores() runs that many, said once in the model's log, unless forced.
+ * above availableCores() runs that many, said once in the model's log, unless forced. Returns the
+ * threads to run and, when capped, the note that says so ('' when not).
  */
-function cappedThreads(model: EpyNN | undefined, threads: number): number {
+function cappedThreads(model: EpyNN | undefined, threads: number): { threads: number; note: string } {
   const cores = availableCores();
   // where no worker can start, the model runs on one thread and says why (not a cap)
-  if (threads <= cores || threadsForced() || threadsUnavailable() !== '') return threads;
-  if (model !== undefined) noteOnce(model, `threads: ${threads} asked for, but this machine has ${cores} core${cores === 1 ? '' : 's'}: running ${cores} (setThreads(${threads}, { force: true }) or EPYNN_THREADS_FORCE=1 runs ${threads} anyway)`);
-  return cores;
+  if (threads <= cores || threadsForced() || threadsUnavailable() !== '') return { threads, note: '' };
+  const note = `threads: ${threads} asked for, but this machine has ${cores} core${cores === 1 ? '' : 's'}: running ${cores} (setThreads(${threads}, { force: true }) or EPYNN_THREADS_FORCE=1 runs ${threads} anyway)`;
+  if (model !== undefined) noteOnce(model, note);
+  return { threads: cores, note };
 }
 
 /** Threads for this model: its own setting, else the default. */
@@ -105,8 +107,9 @@ let lastNote = '';
 /** Why startThreads() resolved with fewer threads than asked for ('' when it did not, or once a worker computed an item). */
 let startNote = '';
 /**
- * Why the last training, evaluation or predict with more than one thread asked for ran on one ('' if it
- * did not); or why startThreads() started fewer threads than asked for, until a worker thread computes.
+ * Why the last training, evaluation or predict with more than one thread asked for ran on fewer threads
+ * (on one, or capped at the cores; '' if it did not); or why startThreads() started fewer threads than
+ * asked for, until a worker thread computes.
  */
 export function threadsNote(): string {
   return lastNote || startNote;
@@ -394,9 +397,9 @@ function runJob(model: EpyNN, pool: Pool, job: Omit<Job, 'gen'>, spec: Spec, use
 export const stats = { items: 0, here: 0 };
 
 /**
- * Work items (training shards, forward chunks) run with more than one thread asked for since the
- * process started, how many of them worker threads computed, and how many worker threads computed
- * some (the threads that did the work: this one plus `workers`).
+ * Work items (training shards, forward chunks spread over threads) run since the process started, how
+ * many of them worker threads computed, and how many worker threads computed some (the threads that
+ * did the work: this one plus `workers`).
  */
 export function threadStats(): { items: number; workerItems: number; workers: number } {
   return { items: totals.items, workerItems: totals.items - totals.here, workers: workerThreads };
@@ -412,22 +415,27 @@ let localPool: Pool | undefined;
  * the shared one, with threads − 1 workers, when possible; else the local one (this thread only).
  * Says once, in the model's log, why fewer threads run than asked for.
  */
-function poolFor(model: EpyNN, threads: number, workable: string): { pool: Pool; workers: boolean } {
-  threads = cappedThreads(model, threads);
+function poolFor(model: EpyNN, asked: number, workable: string): { pool: Pool; workers: boolean } {
+  const { threads, note } = cappedThreads(model, asked);
   if (threads > 1) {
     const why = threadsUnavailable() || workable;
     if (why === '') {
       sharedPool ??= new Pool(true);
       if (sharedPool.ensureWorkers(threads - 1)) {
-        lastNote = '';
+        lastNote = note;
         return { pool: sharedPool, workers: true };
       }
     }
     lastNote = `running on one thread: ${why || `worker threads failed to start (${sharedPool?.failure || 'no reason given'})`}`;
     noteOnce(model, lastNote);
-  }
+  } else if (asked > 1) lastNote = note; // capped at one core
   localPool ??= new Pool(false);
   return { pool: localPool, workers: false };
+}
+
+/** @internal The shared pool's worker threads that run (tests check startThreads waited for them). */
+export function runningWorkers(): number {
+  return sharedPool?.running() ?? 0;
 }
 
 /** startThreads waits this long at most for the workers to run. */
@@ -447,8 +455,11 @@ export const START_TIMEOUT_MS = 10_000;
 export async function startThreads(threads?: number, options?: { timeoutMs?: number }): Promise<number> {
   const { timeoutMs = START_TIMEOUT_MS } = checkOptions('startThreads', options, ['timeoutMs'], { call: 'startThreads', lead: 'threads, ', primary: 'timeoutMs', example: '10000' });
   if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0)) throw new EpyNNError(`startThreads: timeoutMs must be a number >= 0, got ${show(timeoutMs)}`);
-  const n = cappedThreads(undefined, threads === undefined ? getThreads() : checkThreadCount('startThreads', threads));
-  if (n <= 1) return 1;
+  const { threads: n, note } = cappedThreads(undefined, threads === undefined ? getThreads() : checkThreadCount('startThreads', threads));
+  if (n <= 1) {
+    startNote = note; // '' when one was asked for
+    return 1;
+  }
   const why = threadsUnavailable();
   if (why !== '') {
     startNote = `running on one thread: ${why}`;
@@ -460,7 +471,7 @@ export async function startThreads(threads?: number, options?: { timeoutMs?: num
     const some = pool.ensureWorkers(n - 1); // replaces a worker that failed
     const running = pool.running();
     if (running >= n - 1) {
-      startNote = '';
+      startNote = note;
       return n;
     }
     if (!some || Date.now() >= deadline) {
@@ -468,7 +479,7 @@ export async function startThreads(threads?: number, options?: { timeoutMs?: num
       const cause = !some
         ? `worker threads failed to start (${failure || 'no reason given'})`
         : `${n - 1 - running} of ${n - 1} worker threads did not start within ${timeoutMs} ms${failure ? ` (${failure})` : ''}`;
-      startNote = `running on ${running + 1} thread${running === 0 ? '' : 's'} of ${n}: ${cause}`;
+      startNote = `running on ${running === 0 ? 'one thread' : `${running + 1} threads of ${n}`}: ${cause}`;
       return running + 1;
     }
     await new Promise((resolve) => setTimeout(resolve, 5)); // this thread's event loop: where a browser starts its workers
