@@ -142,8 +142,7 @@ ctx.onmessage = async (ev) => {
       initializeModel(model, session, msg.metrics);
       model.logger = { tty: false, line: (text) => post({ type: 'log', text }), redraw: () => {} };
       const threads = session.train.threads ?? getThreads();
-      const running = await startThreads(threads); // fewer: threadsNote() says why
-      if (running < threads) post({ type: 'log', text: `NOTE: ${threadsNote()}` });
+      await startThreads(threads); // fewer: threadsNote() and the training log say why
       post({ type: 'ready', json: JSON.stringify(model.toJSON()), backend: getBackend(), threads });
       run();
     } else if (msg.type === 'resume') {

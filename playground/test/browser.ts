@@ -516,6 +516,35 @@ async function main(): Promise<number> {
       return `2 threads: the worker thread computed ${two.workerItems} of ${two.items} shards; ${one.cells.split('\n').length} report values identical to 1 thread's; badge '${two.badge}'`;
     });
 
+    await check('served without COOP/COEP (not cross-origin isolated): 2 threads asked for train on 1, and the badge, the console and the training log say why', async () => {
+      const plain = await preview({ root, configFile: join(root, 'vite.config.ts'), logLevel: 'warn',
+        preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false, headers: { 'Cross-Origin-Opener-Policy': 'unsafe-none', 'Cross-Origin-Embedder-Policy': 'unsafe-none' } } });
+      const said: string[] = [];
+      const listen = (msg: { text(): string }): void => {
+        if (msg.text().startsWith('threads:')) said.push(msg.text());
+      };
+      page.on('console', listen);
+      try {
+        const s = smallCNN();
+        Object.assign(s.train, { epochs: 1, threads: 2 });
+        await page.goto('about:blank');
+        await page.goto(`${plain.resolvedUrls!.local[0]}#${toHash(s, ['accuracy'], true)}`, { waitUntil: 'load' });
+        assert(!(await page.evaluate(() => crossOriginIsolated)), 'the page is cross-origin isolated without COOP/COEP');
+        await page.waitForSelector('#status[data-state="done"]', { timeout: 120_000 });
+      } finally {
+        page.off('console', listen);
+        await plain.close();
+      }
+      const why = 'running on one thread: SharedArrayBuffer is not available (the page is not cross-origin isolated: serve it with COOP: same-origin and COEP: require-corp)';
+      const badge = (await page.textContent('#kernels')) ?? '';
+      assert(badge.endsWith(`, 1 thread (${why})`) && await page.getAttribute('#kernels', 'data-threads') === '1', `the badge says '${badge}'`);
+      assert(said.length === 1 && said[0] === `threads: trained on 1 thread (${why})`, `the console said ${JSON.stringify(said)}`);
+      const notes = ((await page.textContent('#log')) ?? '').split('\n').filter((l) => /thread/.test(l));
+      assert(notes.length === 1 && notes[0] === `NOTE: ${why}`, `the training log says ${JSON.stringify(notes)}`);
+      assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+      return badge;
+    });
+
     await check('a network that does not learn says so, with what learns the dataset (dummy_string at learning rate 1e-9)', async () => {
       await page.goto('about:blank');
       await page.goto(`${url}#data=dummy_string&n=480&loss=BCE&lr=1e-9&epochs=1&run`, { waitUntil: 'load' });

@@ -423,6 +423,7 @@ function poolFor(model: EpyNN, asked: number, workable: string): { pool: Pool; w
       sharedPool ??= new Pool(true);
       if (sharedPool.ensureWorkers(threads - 1)) {
         lastNote = note;
+        if (startNote !== '') noteOnce(model, startNote); // startThreads gave up on some: the log says so
         return { pool: sharedPool, workers: true };
       }
     }
