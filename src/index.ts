@@ -96,4 +96,4 @@ export {
 export { decodeNpy, decodeNpz, encodeNpy, encodeNpz } from './io/npy.js';
 
 // Data parallelism over worker threads (training, evaluation, predict): the thread count
-export { setThreads, getThreads, threadsForced, threadsNote, threadStats } from './parallel/engine.js';
+export { setThreads, getThreads, threadsForced, threadsNote, threadStats, startThreads } from './parallel/engine.js';

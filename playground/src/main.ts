@@ -117,6 +117,11 @@ function renderSetup(): void {
   $<HTMLInputElement>('cycle-descent').value = String(t.cycleDescent ?? 0);
   showDecay();
   $<HTMLSelectElement>('backend').value = t.backend === 'js' || !wasmSimd() ? 'js' : 'wasm';
+  const threads = $<HTMLSelectElement>('threads');
+  const counts = Array.from({ length: Math.max(2, Math.min(8, navigator.hardwareConcurrency ?? 1)) }, (_, i) => i + 1);
+  if (t.threads !== undefined && !counts.includes(t.threads)) counts.push(t.threads); // a link's count beyond this machine's
+  fillSelect(threads, ['', ...counts.map(String)], ['auto (the cores, up to 8)', ...counts.map(String)]);
+  threads.value = t.threads === undefined ? '' : String(t.threads);
   $<HTMLSelectElement>('optimizer').value = t.optimizer ?? 'epynn_sgd';
   for (const box of $('metrics').querySelectorAll<HTMLInputElement>('input')) box.checked = metrics.includes(box.value);
   renderLayers();
@@ -193,6 +198,9 @@ function readTrainInputs(): void {
   t.batchSize = Math.max(1, Math.round(num('batch', t.batchSize)));
   t.seed = Math.round(num('seed', t.seed));
   t.backend = $<HTMLSelectElement>('backend').value === 'js' ? 'js' : 'wasm';
+  const threads = $<HTMLSelectElement>('threads').value;
+  if (threads === '') delete t.threads;
+  else t.threads = Number(threads);
   const opt = $<HTMLSelectElement>('optimizer').value;
   if (opt === 'epynn_sgd') delete t.optimizer;
   else t.optimizer = opt;
@@ -349,6 +357,8 @@ function startTraining(): void {
 let trainStart = 0;
 /** The threads the worker asked for (getThreads), and the badge says how many did the work after an epoch. */
 let threadsAsked = 1;
+/** What the console last said about the threads (said again when it changes). */
+let lastThreadsText = '';
 let firstEpochLogged = false;
 
 function onWorker(msg: FromWorker): void {
@@ -382,10 +392,18 @@ function onWorker(msg: FromWorker): void {
       lrates = msg.lrates;
       confusion = msg.confusion;
       $('warnings').replaceChildren(...msg.warnings.map((w) => h('div', {}, `⚠ ${w}`)));
-      // the threads that really trained (the worker threads took shards, or not: then the note says why)
-      $('kernels').textContent = $('kernels').textContent!.replace(/, \d+ threads?( asked for)?( \(.*\))?$/, msg.threadsUsed === 1 ? ', 1 thread' : `, ${msg.threadsUsed} threads`) +
-        (msg.threadsNote !== '' ? ` (${msg.threadsNote})` : msg.threadsUsed === 1 && threadsAsked > 1 ? ` (${threadsAsked} asked for: the worker threads took no shards)` : '');
+      // the threads that really trained (the worker threads that took shards; fewer than asked for: why)
+      const idle = threadsAsked - msg.threadsUsed;
+      const why = msg.threadsNote !== '' ? msg.threadsNote
+        : idle > 0 ? `${threadsAsked} asked for: ${idle === threadsAsked - 1 ? 'the worker threads' : `${idle} worker thread${idle === 1 ? '' : 's'}`} took no shards` : '';
+      const threadsText = `${msg.threadsUsed === 1 ? '1 thread' : `${msg.threadsUsed} threads`}${why !== '' ? ` (${why})` : ''}`;
+      $('kernels').textContent = $('kernels').textContent!.replace(/, \d+ threads?( asked for)?( \(.*\))?$/, `, ${threadsText}`);
       $('kernels').dataset.threads = String(msg.threadsUsed);
+      // the library's counts, for the browser tests: shards computed in all and on the worker threads
+      $('kernels').dataset.items = String(msg.threadStats.items);
+      $('kernels').dataset.workerItems = String(msg.threadStats.workerItems);
+      if (threadsText !== lastThreadsText) console.info(`threads: trained on ${threadsText}`);
+      lastThreadsText = threadsText;
       const m = EpyNN.fromJSON(msg.json);
       setModel(m, true);
       if (!firstEpochLogged) {
@@ -1167,7 +1185,7 @@ function init(): void {
     saveSession();
     void prepareData();
   });
-  for (const id of ['loss', 'lr', 'schedule', 'epochs', 'batch', 'seed', 'backend', 'optimizer', 'decay-k', 'cycle-epochs', 'cycle-descent']) {
+  for (const id of ['loss', 'lr', 'schedule', 'epochs', 'batch', 'seed', 'backend', 'threads', 'optimizer', 'decay-k', 'cycle-epochs', 'cycle-descent']) {
     $(id).addEventListener('change', () => {
       readTrainInputs();
       changed();

@@ -24,8 +24,10 @@ export type FromWorker =
       samplesPerSecond: number;
       /** Why training ran on one thread although more were asked for ('' when it did not). */
       threadsNote: string;
-      /** Threads that trained: the worker's own plus its worker threads when they took shards. */
+      /** Threads that trained: the worker's own plus its worker threads that took shards. */
       threadsUsed: number;
+      /** The library's threadStats() in the training worker (shards computed, and on worker threads). */
+      threadStats: { items: number; workerItems: number; workers: number };
       /** The library's training warnings (divergence). */
       warnings: string[];
       json: string;

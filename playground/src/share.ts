@@ -2,6 +2,7 @@
 // reproduces a run. Readable keys; each layer as Type(key=value,...) with only the options that differ
 // from the defaults:  #data=mnist&n=5000&net=Convolution(unitFilters=4)~Pooling~Flatten~Dense(units=10,activate=softmax)
 //                     &loss=CCE&lr=0.01&schedule=steady&epochs=3&batch=32&seed=1&metrics=accuracy&run
+import { MAX_THREADS } from '../../src/commons/checks.js';
 import { DATASETS } from './datasets.js';
 import { CATALOG, type DatasetKind, type LayerSpec, type LayerType, type Session, defaultSession, layerSpec } from './spec.js';
 
@@ -19,6 +20,7 @@ export function toHash(s: Session, metrics: string[], run = false): string {
   ];
   if (t.schedule !== 'steady') parts.push(['decayK', t.decayK ?? 0], ['cycleEpochs', t.cycleEpochs ?? 0], ['cycleDescent', t.cycleDescent ?? 0]);
   if (t.backend === 'js') parts.push(['backend', 'js']);
+  if (t.threads !== undefined) parts.push(['threads', t.threads]);
   if (t.optimizer !== undefined && t.optimizer !== 'epynn_sgd') parts.push(['optimizer', t.optimizer]);
   parts.push(['metrics', metrics.join(',')]);
   return parts.map(([k, v]) => `${k}=${k === 'net' ? v : encodeURIComponent(String(v))}`).join('&') + (run ? '&run' : '');
@@ -63,6 +65,10 @@ export function fromHash(hash: string, knownMetrics: string[]): FromHash {
     if (params.has('cycleEpochs')) t.cycleEpochs = num('cycleEpochs', true, 0);
     if (params.has('cycleDescent')) t.cycleDescent = num('cycleDescent', false, 0);
     if (params.get('backend') === 'js') t.backend = 'js';
+    if (params.has('threads')) {
+      t.threads = num('threads', true, 0);
+      if (t.threads < 1 || t.threads > MAX_THREADS) throw new Error(`threads=${t.threads} is not from 1 to ${MAX_THREADS}`);
+    }
     if (params.has('optimizer')) t.optimizer = decodeURIComponent(params.get('optimizer')!);
   } catch (err) {
     return { error: `the link's experiment cannot be read: ${err instanceof Error ? err.message : String(err)}` };

@@ -207,6 +207,8 @@ export interface TrainSpec {
   cycleDescent?: number;
   /** Kernels: 'wasm' (WebAssembly SIMD) or 'js'. */
   backend?: 'wasm' | 'js';
+  /** Threads the worker trains on (undefined: the library's default, the cores up to 8); the numbers do not depend on it. */
+  threads?: number;
   /** The optimizer's name (src/optimizers: 'epynn_sgd', EpyNN's p -= lr · g, by default; 'adam', 'sgd', ...). */
   optimizer?: string;
 }

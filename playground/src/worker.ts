@@ -6,7 +6,11 @@
 // the worker reads it after every batch (train()'s onBatchEnd callback) and asks train() to stop there:
 // the epoch ends early, evaluated and counted as done, and Resume trains on from the next epoch.
 // The same buffer holds the speed setting (a pause after each batch, in ms).
-import { type Callback, type CallbackEvent, type EpyNN, getBackend, getThreads, setBackend, threadStats, threadsNote } from '../../src/index.js';
+//
+// Threads: train() is one synchronous call, and a browser starts a Web Worker only when the thread that
+// created it returns to its event loop, so the library's worker threads, started lazily by train(),
+// would join only after the training. The worker awaits startThreads() first: they run when it begins.
+import { type Callback, type CallbackEvent, type EpyNN, getBackend, getThreads, setBackend, startThreads, threadStats, threadsNote } from '../../src/index.js';
 import { buildModel, confusionMatrix, initializeModel } from './network.js';
 import type { Session } from './spec.js';
 import type { FromWorker, ToWorker } from './messages.js';
@@ -27,7 +31,8 @@ function postEpoch(m: EpyNN, samplesPerSecond: number): void {
     confusion: m.embedding.dval.P ? confusionMatrix(m.embedding.dval.Y!, m.embedding.dval.P) : undefined,
     samplesPerSecond,
     threadsNote: threadsNote(),
-    threadsUsed: threadStats().workerItems > 0 ? (m.threads ?? getThreads()) : 1,
+    threadsUsed: 1 + threadStats().workers,
+    threadStats: threadStats(),
     warnings: [...m.trainingWarnings],
     json: JSON.stringify(m.toJSON()),
   });
@@ -110,7 +115,7 @@ function run(): void {
   }];
   m.logger = { tty: false, line: (text) => post({ type: 'log', text }), redraw: () => {} };
   try {
-    m.train({ epochs: remaining, initLogs: m.epochsDone === 0, verbose: 1, callbacks });
+    m.train({ epochs: remaining, initLogs: m.epochsDone === 0, verbose: 1, callbacks, threads: session!.train.threads });
     flush(undefined, performance.now());
     if (stopped) {
       if (stopFlag) Atomics.store(stopFlag, 0, 0);
@@ -121,7 +126,7 @@ function run(): void {
   }
 }
 
-ctx.onmessage = (ev) => {
+ctx.onmessage = async (ev) => {
   const msg = ev.data;
   try {
     if (msg.type === 'train') {
@@ -136,7 +141,9 @@ ctx.onmessage = (ev) => {
       model = buildModel(session, msg.mnist, undefined, msg.custom);
       initializeModel(model, session, msg.metrics);
       model.logger = { tty: false, line: (text) => post({ type: 'log', text }), redraw: () => {} };
-      post({ type: 'ready', json: JSON.stringify(model.toJSON()), backend: getBackend(), threads: getThreads() });
+      const threads = session.train.threads ?? getThreads();
+      await startThreads(threads); // fewer: threadsNote() and the training log say why
+      post({ type: 'ready', json: JSON.stringify(model.toJSON()), backend: getBackend(), threads });
       run();
     } else if (msg.type === 'resume') {
       if (!model) throw new Error('nothing to resume: train first');

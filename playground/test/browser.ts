@@ -598,6 +598,81 @@ async function main(): Promise<number> {
       return `${count}; trained ${rows} epochs`;
     });
 
+    await check('a link trained on 2 threads: the worker threads compute shards (threadStats) and the metrics equal the same link on 1 thread bit for bit; the badge and the console say the threads that trained', async () => {
+      // The training worker's worker threads (nested Web Workers) start only when it returns to its event
+      // loop: it awaits startThreads() before train(), else they would join after the training
+      const s = smallCNN();
+      const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+      const run = async (threads: number): Promise<{ cells: string; badge: string; used: number; items: number; workerItems: number; log: string; console: string[] }> => {
+        s.train.threads = threads;
+        const said: string[] = [];
+        const listen = (msg: { text(): string }): void => {
+          if (msg.text().startsWith('threads:')) said.push(msg.text());
+        };
+        page.on('console', listen);
+        try {
+          await page.goto('about:blank');
+          await page.goto(`${url}#${toHash(s, ['accuracy', 'fscore'], true)}`, { waitUntil: 'load' });
+          await page.waitForSelector('#status[data-state="done"]', { timeout: 120_000 });
+        } finally {
+          page.off('console', listen);
+        }
+        const cells = await page.locator('#report td[data-v]').evaluateAll((tds) => tds.map((t) => `${t.getAttribute('data-metric')} ${t.getAttribute('data-set')} ${t.getAttribute('data-v')}`));
+        const attr = async (name: string): Promise<number> => Number(await page.getAttribute('#kernels', name));
+        return {
+          cells: cells.join('\n'), badge: (await page.textContent('#kernels')) ?? '', used: await attr('data-threads'), items: await attr('data-items'),
+          workerItems: await attr('data-worker-items'), log: (await page.textContent('#log')) ?? '', console: said,
+        };
+      };
+      const one = await run(1);
+      const two = await run(2);
+      assert(one.cells.split('\n').length >= 8 && two.cells === one.cells, `the report on 2 threads differs from 1 thread's:\n${two.cells}\nvs\n${one.cells}`);
+      assert(one.used === 1 && one.badge.endsWith(', 1 thread') && one.items > 0 && one.workerItems === 0, `1 thread asked for: badge '${one.badge}', ${one.used} thread(s), ${one.workerItems} of ${one.items} shards on worker threads`);
+      assert(one.console.length === 1 && one.console[0] === 'threads: trained on 1 thread', `the console said ${JSON.stringify(one.console)}`);
+      if (cores < 2) {
+        // one core: 2 threads are capped at 1, and the badge, the console and the log say why
+        assert(two.used === 1 && /, 1 thread \(threads: 2 asked for, but this machine has 1 core/.test(two.badge), `one core, 2 threads asked for: the badge says '${two.badge}'`);
+        assert(two.console.length === 1 && two.console[0].startsWith('threads: trained on 1 thread (threads: 2 asked for'), `the console said ${JSON.stringify(two.console)}`);
+        return `one core: 1 thread on both links, the badge says why; the same ${one.cells.split('\n').length} report values`;
+      }
+      assert(two.workerItems > 0 && two.items > two.workerItems, `2 threads: the worker threads computed ${two.workerItems} of ${two.items} shards`);
+      assert(two.used === 2 && two.badge.endsWith(', 2 threads'), `2 threads asked for: the badge says '${two.badge}' (${two.used} thread(s) trained)`);
+      // issue 26, item 8: the badge said 2 threads while the training's console said one
+      assert(two.console.length === 1 && two.console[0] === 'threads: trained on 2 threads', `the console said ${JSON.stringify(two.console)}`);
+      assert(!/one thread|1 thread/.test(two.log), `the training log says: ${two.log.split('\n').filter((l) => /thread/.test(l)).join(' | ')}`);
+      assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+      return `2 threads: the worker thread computed ${two.workerItems} of ${two.items} shards; ${one.cells.split('\n').length} report values identical to 1 thread's; badge '${two.badge}'`;
+    });
+
+    await check('served without COOP/COEP (not cross-origin isolated): 2 threads asked for train on 1, and the badge, the console and the training log say why', async () => {
+      const plain = await preview({ root, configFile: join(root, 'vite.config.ts'), logLevel: 'warn',
+        preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false, headers: { 'Cross-Origin-Opener-Policy': 'unsafe-none', 'Cross-Origin-Embedder-Policy': 'unsafe-none' } } });
+      const said: string[] = [];
+      const listen = (msg: { text(): string }): void => {
+        if (msg.text().startsWith('threads:')) said.push(msg.text());
+      };
+      page.on('console', listen);
+      try {
+        const s = smallCNN();
+        Object.assign(s.train, { epochs: 1, threads: 2 });
+        await page.goto('about:blank');
+        await page.goto(`${plain.resolvedUrls!.local[0]}#${toHash(s, ['accuracy'], true)}`, { waitUntil: 'load' });
+        assert(!(await page.evaluate(() => crossOriginIsolated)), 'the page is cross-origin isolated without COOP/COEP');
+        await page.waitForSelector('#status[data-state="done"]', { timeout: 120_000 });
+      } finally {
+        page.off('console', listen);
+        await plain.close();
+      }
+      const why = 'running on one thread: SharedArrayBuffer is not available (the page is not cross-origin isolated: serve it with COOP: same-origin and COEP: require-corp)';
+      const badge = (await page.textContent('#kernels')) ?? '';
+      assert(badge.endsWith(`, 1 thread (${why})`) && await page.getAttribute('#kernels', 'data-threads') === '1', `the badge says '${badge}'`);
+      assert(said.length === 1 && said[0] === `threads: trained on 1 thread (${why})`, `the console said ${JSON.stringify(said)}`);
+      const notes = ((await page.textContent('#log')) ?? '').split('\n').filter((l) => /thread/.test(l));
+      assert(notes.length === 1 && notes[0] === `NOTE: ${why}`, `the training log says ${JSON.stringify(notes)}`);
+      assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+      return badge;
+    });
+
     if (firstEpoch) console.log(`browser tests: page load to first trained epoch: ${firstEpoch} s (measured in the page)`);
   } finally {
     await context?.close();

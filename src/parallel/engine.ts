@@ -19,8 +19,8 @@ import { BUILTIN_INITIALIZERS } from '../initialization/functions.js';
 import { type ParallelEngine, type ShardedTrainer, modelFormat, setParallelEngine } from '../network/hooks.js';
 import type { EpyNN } from '../network/models.js';
 import {
-  BUFFER_NAMES, type BufferName, type Buffers, CONTROL_WORDS, ERR, ERR_ITEM, ERR_LEN, type Job, MAX_ITEMS,
-  openGeneration, runItem, waitDone, work,
+  BUFFER_NAMES, type BufferName, type Buffers, CONTROL_BYTES, ERR, ERR_ITEM, ERR_LEN, type Job, MAX_ITEMS,
+  openGeneration, runItem, slotItems, slotReady, waitDone, work, WORKER_SLOTS,
 } from './protocol.js';
 import { type WorkerHandle, availableCores, startWorker, threadsUnavailable } from './pool.js';
 import { type MaskSlot, Replica, type Slot, gatherParameters, parameterSlots, shardCount } from './shards.js';
@@ -75,14 +75,16 @@ export function threadsForced(): boolean {
 
 /**
  * More threads than cores only wait for each other (and each worker holds a model replica): `threads`
- * above availableCores() runs that many, said once in the model's log, unless forced.
+ * above availableCores() runs that many, said once in the model's log, unless forced. Returns the
+ * threads to run and, when capped, the note that says so ('' when not).
  */
-function cappedThreads(model: EpyNN, threads: number): number {
+function cappedThreads(model: EpyNN | undefined, threads: number): { threads: number; note: string } {
   const cores = availableCores();
   // where no worker can start, the model runs on one thread and says why (not a cap)
-  if (threads <= cores || threadsForced() || threadsUnavailable() !== '') return threads;
-  noteOnce(model, `threads: ${threads} asked for, but this machine has ${cores} core${cores === 1 ? '' : 's'}: running ${cores} (setThreads(${threads}, { force: true }) or EPYNN_THREADS_FORCE=1 runs ${threads} anyway)`);
-  return cores;
+  if (threads <= cores || threadsForced() || threadsUnavailable() !== '') return { threads, note: '' };
+  const note = `threads: ${threads} asked for, but this machine has ${cores} core${cores === 1 ? '' : 's'}: running ${cores} (setThreads(${threads}, { force: true }) or EPYNN_THREADS_FORCE=1 runs ${threads} anyway)`;
+  if (model !== undefined) noteOnce(model, note);
+  return { threads: cores, note };
 }
 
 /** Threads for this model: its own setting, else the default. */
@@ -102,9 +104,15 @@ function noteOnce(model: EpyNN, text: string): void {
 }
 
 let lastNote = '';
-/** Why the last training, evaluation or predict with more than one thread asked for ran on one ('' if it did not). */
+/** Why startThreads() resolved with fewer threads than asked for ('' when it did not, or once a worker computed an item). */
+let startNote = '';
+/**
+ * Why the last training, evaluation or predict with more than one thread asked for ran on fewer threads
+ * (on one, or capped at the cores; '' if it did not); or why startThreads() started fewer threads than
+ * asked for, until a worker thread computes.
+ */
 export function threadsNote(): string {
-  return lastNote;
+  return lastNote || startNote;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -231,8 +239,8 @@ class Pool {
 
   constructor(shared: boolean) {
     this.shared = shared;
-    this.ctlBuffer = shared ? new SharedArrayBuffer(CONTROL_WORDS * 4) : undefined;
-    this.ctl = new Int32Array(this.ctlBuffer ?? new ArrayBuffer(CONTROL_WORDS * 4));
+    this.ctlBuffer = shared ? new SharedArrayBuffer(CONTROL_BYTES) : undefined;
+    this.ctl = new Int32Array(this.ctlBuffer ?? new ArrayBuffer(CONTROL_BYTES));
   }
 
   /**
@@ -246,11 +254,25 @@ class Pool {
       if (this.workers[i].error !== '') this.failure = this.workers[i].error;
       this.workers.splice(i, 1);
     }
-    while (this.workers.length < n && this.started < 2 * n + 2) {
-      this.started++;
-      this.workers.push(startWorker(this.ctlBuffer!));
+    while (this.workers.length < n && this.started < 2 * n + 2 && this.started < WORKER_SLOTS) {
+      this.workers.push(startWorker(this.ctlBuffer!, this.started++));
     }
     return this.workers.length > 0;
+  }
+
+  /** Workers alive that run (their module loaded and their first message received). */
+  running(): number {
+    return this.workers.filter((w) => w.alive && Atomics.load(this.ctl, slotReady(w.slot)) === 1).length;
+  }
+
+  /** Counts the workers that computed their first items (threadStats().workers). */
+  private countWorked(): void {
+    for (const w of this.workers) {
+      if (w.worked || Atomics.load(this.ctl, slotItems(w.slot)) === 0) continue;
+      w.worked = true;
+      workerThreads++;
+      startNote = '';
+    }
   }
 
   /** The buffer `name` with room for n values (bytes for 'err'), grown (a new buffer) when too small. */
@@ -325,6 +347,7 @@ class Pool {
     stats.here += here;
     totals.items += job.count;
     totals.here += here;
+    if (here < job.count) this.countWorked();
     if (Atomics.load(this.ctl, ERR) !== 0) {
       const idx = Atomics.load(this.ctl, ERR_ITEM);
       const message = new TextDecoder().decode(b.err.slice(0, Atomics.load(this.ctl, ERR_LEN)));
@@ -374,13 +397,15 @@ function runJob(model: EpyNN, pool: Pool, job: Omit<Job, 'gen'>, spec: Spec, use
 export const stats = { items: 0, here: 0 };
 
 /**
- * Work items (training shards, forward chunks) run with more than one thread asked for since the
- * process started, and how many of them worker threads computed.
+ * Work items (training shards, forward chunks spread over threads) run since the process started, how
+ * many of them worker threads computed, and how many worker threads computed some (the threads that
+ * did the work: this one plus `workers`).
  */
-export function threadStats(): { items: number; workerItems: number } {
-  return { items: totals.items, workerItems: totals.items - totals.here };
+export function threadStats(): { items: number; workerItems: number; workers: number } {
+  return { items: totals.items, workerItems: totals.items - totals.here, workers: workerThreads };
 }
 const totals = { items: 0, here: 0 };
+let workerThreads = 0;
 
 let sharedPool: Pool | undefined;
 let localPool: Pool | undefined;
@@ -390,22 +415,76 @@ let localPool: Pool | undefined;
  * the shared one, with threads − 1 workers, when possible; else the local one (this thread only).
  * Says once, in the model's log, why fewer threads run than asked for.
  */
-function poolFor(model: EpyNN, threads: number, workable: string): { pool: Pool; workers: boolean } {
-  threads = cappedThreads(model, threads);
+function poolFor(model: EpyNN, asked: number, workable: string): { pool: Pool; workers: boolean } {
+  const { threads, note } = cappedThreads(model, asked);
   if (threads > 1) {
     const why = threadsUnavailable() || workable;
     if (why === '') {
       sharedPool ??= new Pool(true);
       if (sharedPool.ensureWorkers(threads - 1)) {
-        lastNote = '';
+        lastNote = note;
+        if (startNote !== '') noteOnce(model, startNote); // startThreads gave up on some: the log says so
         return { pool: sharedPool, workers: true };
       }
     }
     lastNote = `running on one thread: ${why || `worker threads failed to start (${sharedPool?.failure || 'no reason given'})`}`;
     noteOnce(model, lastNote);
-  }
+  } else if (asked > 1) lastNote = note; // capped at one core
   localPool ??= new Pool(false);
   return { pool: localPool, workers: false };
+}
+
+/** @internal The shared pool's worker threads that run (tests check startThreads waited for them). */
+export function runningWorkers(): number {
+  return sharedPool?.running() ?? 0;
+}
+
+/** startThreads waits this long at most for the workers to run. */
+export const START_TIMEOUT_MS = 10_000;
+
+/**
+ * Starts the worker threads for `threads` threads now (default: getThreads(); capped at the cores as
+ * training caps it) and resolves once they run, or after `timeoutMs` (10 s): the number of threads
+ * that can take work, this one included. Fewer than asked for: threadsNote() says why.
+ *
+ * Training, evaluation and predict start their workers themselves, in the background, and the workers
+ * join when they run. But a browser starts a Web Worker only when the thread that created it returns
+ * to its event loop, and train() is one synchronous call: in a Web Worker it would run to its end on
+ * that thread alone. There, `await startThreads()` before training. In Node it only saves the workers'
+ * start-up at the first batches.
+ */
+export async function startThreads(threads?: number, options?: { timeoutMs?: number }): Promise<number> {
+  const { timeoutMs = START_TIMEOUT_MS } = checkOptions('startThreads', options, ['timeoutMs'], { call: 'startThreads', lead: 'threads, ', primary: 'timeoutMs', example: '10000' });
+  if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0)) throw new EpyNNError(`startThreads: timeoutMs must be a number >= 0, got ${show(timeoutMs)}`);
+  const { threads: n, note } = cappedThreads(undefined, threads === undefined ? getThreads() : checkThreadCount('startThreads', threads));
+  if (n <= 1) {
+    startNote = note; // '' when one was asked for
+    return 1;
+  }
+  const why = threadsUnavailable();
+  if (why !== '') {
+    startNote = `running on one thread: ${why}`;
+    return 1;
+  }
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const pool = (sharedPool ??= new Pool(true));
+    const some = pool.ensureWorkers(n - 1); // replaces a worker that failed
+    const running = pool.running();
+    if (running >= n - 1) {
+      startNote = note;
+      return n;
+    }
+    if (!some || Date.now() >= deadline) {
+      const failure = pool.failure || pool.workers.find((w) => w.error !== '')?.error || '';
+      const cause = !some
+        ? `worker threads failed to start (${failure || 'no reason given'})`
+        : `${n - 1 - running} of ${n - 1} worker threads did not start within ${timeoutMs} ms${failure ? ` (${failure})` : ''}`;
+      startNote = `running on ${running === 0 ? 'one thread' : `${running + 1} threads of ${n}`}: ${cause}`;
+      return running + 1;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5)); // this thread's event loop: where a browser starts its workers
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -14,6 +14,10 @@ export interface WorkerHandle {
   alive: boolean;
   /** Why it failed ('' if it did not), e.g. its entry module could not be loaded. */
   error: string;
+  /** Its slot in the control buffer (protocol.ts: whether it runs, the items it claimed). */
+  slot: number;
+  /** True once it computed an item. */
+  worked: boolean;
   /** The model replica it holds (spec id), and the version of each shared buffer it has. */
   spec: number;
   versions: Record<string, number>;
@@ -31,6 +35,7 @@ type GlobalWithProcess = {
     postMessage(m: unknown): void;
     terminate(): void;
     onerror: ((e: unknown) => void) | null;
+    onmessage: ((e: unknown) => void) | null;
   };
   window?: unknown;
 };
@@ -110,17 +115,26 @@ function startWebWorker(first: WorkerMessage, handle: WorkerHandle): { post: (m:
     handle.alive = false;
     handle.error = (e as { message?: string }).message ?? 'the worker script failed to load';
   };
+  // the worker's only message: one of ours it could not read (worker.ts)
+  worker.onmessage = (e) => {
+    const error = (e as { data?: { error?: unknown } }).data?.error;
+    if (typeof error !== 'string') return;
+    handle.alive = false;
+    handle.error = error;
+    worker.terminate();
+  };
   worker.postMessage(first);
   return { post: (m) => worker.postMessage(m), terminate: () => worker.terminate() };
 }
 
 /**
- * Starts one worker thread, handing it the control buffer first. It starts in the background; until
- * it runs, the other threads take its share.
+ * Starts one worker thread, handing it the control buffer and its slot there first. It starts in the
+ * background; until it runs, the other threads take its share. (A browser starts it only once this
+ * thread returns to its event loop: engine.ts's startThreads.)
  */
-export function startWorker(ctl: SharedArrayBuffer): WorkerHandle {
-  const handle: WorkerHandle = { post: () => undefined, terminate: () => undefined, alive: true, error: '', spec: -1, versions: {} };
-  const first: WorkerMessage = { ctl };
+export function startWorker(ctl: SharedArrayBuffer, slot: number): WorkerHandle {
+  const handle: WorkerHandle = { post: () => undefined, terminate: () => undefined, alive: true, error: '', slot, worked: false, spec: -1, versions: {} };
+  const first: WorkerMessage = { ctl, slot };
   const started = isNode ? startNodeWorker(first, handle) : startWebWorker(first, handle);
   handle.post = (m) => {
     if (handle.alive) started.post(m);

@@ -4,6 +4,7 @@
 // compare-and-swap on the CLAIM word, computes them into the item's own place in the shared buffers
 // and counts it in DONE; the main thread waits until DONE reaches the item count. Which thread computes
 // an item never changes its numbers, so the result does not depend on the thread count or the timing.
+import { MAX_THREADS } from '../commons/checks.js';
 import { type MaskSlot, type Replica, type Slot, rowsOf, shardRows } from './shards.js';
 
 /** Control words (an Int32Array over a SharedArrayBuffer). */
@@ -14,6 +15,18 @@ export const ERR = 3; // 1 once an item failed in the current generation
 export const ERR_ITEM = 4; // the failed item
 export const ERR_LEN = 5; // bytes of its message in the `err` buffer
 export const CONTROL_WORDS = 8;
+/**
+ * After the control words, two words for each worker thread a pool starts (its slot, handed to it with
+ * the control buffer): 1 once it runs (its module loaded, its first message received), and the items
+ * it claimed. A pool starts at most 2 × (threads − 1) + 2 workers in its life.
+ */
+export const WORKER_SLOTS = 2 * MAX_THREADS + 2;
+/** Bytes of the control buffer: the control words and the worker slots. */
+export const CONTROL_BYTES = 4 * (CONTROL_WORDS + 2 * WORKER_SLOTS);
+/** The word set to 1 once the worker of `slot` runs. */
+export const slotReady = (slot: number): number => CONTROL_WORDS + 2 * slot;
+/** The word counting the items the worker of `slot` claimed. */
+export const slotItems = (slot: number): number => CONTROL_WORDS + 2 * slot + 1;
 
 /** Largest item index the CLAIM word holds. */
 export const MAX_ITEMS = 2 ** 20 - 1;

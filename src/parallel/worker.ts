@@ -4,25 +4,31 @@
 // Node process alive (the main thread unrefs it) and never writes anywhere but the shared buffers.
 import { selectBackend } from '../kernels/backend.js';
 import { modelFromJSON } from '../io/library.js';
-import { BUFFER_NAMES, type BufferName, type Buffers, type Job, isCurrent, runItem, work } from './protocol.js';
+import { BUFFER_NAMES, type BufferName, type Buffers, type Job, isCurrent, runItem, slotItems, slotReady, work } from './protocol.js';
 import { Replica } from './shards.js';
 
-/** What the main thread posts: any of the control buffer, new shared buffers, a new model, a job. */
+/** What the main thread posts: any of the control buffer (with this thread's slot), new shared buffers, a new model, a job. */
 export interface WorkerMessage {
   ctl?: SharedArrayBuffer;
+  slot?: number;
   buffers?: Partial<Record<BufferName, SharedArrayBuffer>>;
   spec?: { id: number; json: string };
   job?: Job;
 }
 
 let ctl: Int32Array | undefined;
+let slot = -1;
 const views: Partial<Buffers> = {};
 let replica: Replica | undefined;
 let specId = -1;
 let backend: 'wasm' | 'js' | undefined;
 
 function receive(msg: WorkerMessage): void {
-  if (msg.ctl !== undefined) ctl = new Int32Array(msg.ctl);
+  if (msg.ctl !== undefined) {
+    ctl = new Int32Array(msg.ctl);
+    slot = msg.slot ?? -1;
+    if (slot >= 0) Atomics.store(ctl, slotReady(slot), 1); // this thread runs (startThreads waits for it)
+  }
   for (const [name, sab] of Object.entries(msg.buffers ?? {}) as [BufferName, SharedArrayBuffer][]) {
     if (!BUFFER_NAMES.includes(name)) continue;
     (views as Record<string, Float64Array | Uint8Array>)[name] = name === 'err' ? new Uint8Array(sab) : new Float64Array(sab);
@@ -47,8 +53,12 @@ function receive(msg: WorkerMessage): void {
     backend = job.backend;
   }
   const r = replica;
+  const c = ctl;
   replica.loadParameters(job.slots, b.params);
-  work(ctl, job, b, (idx) => runItem(job, b, r, idx));
+  work(ctl, job, b, (idx) => {
+    if (slot >= 0) Atomics.add(c, slotItems(slot), 1); // counted before the item is done: the main thread sees it once it waited
+    runItem(job, b, r, idx);
+  });
 }
 
 type NodeWorkerThreads = { parentPort: { on(event: 'message', f: (m: WorkerMessage) => void): void } | null; workerData: unknown };
@@ -60,5 +70,13 @@ if (nodeThreads?.parentPort) {
   if (data !== undefined) receive(data);
   nodeThreads.parentPort.on('message', receive);
 } else {
-  (globalThis as unknown as { onmessage: (e: { data: WorkerMessage }) => void }).onmessage = (e) => receive(e.data);
+  const scope = globalThis as unknown as {
+    onmessage: (e: { data: WorkerMessage }) => void;
+    onmessageerror: () => void;
+    postMessage: (m: { error: string }) => void;
+  };
+  scope.onmessage = (e) => receive(e.data);
+  // e.g. a SharedArrayBuffer this worker may not receive (it is not cross-origin isolated): the calling
+  // thread is told (pool.ts), stops this worker and says why in threadsNote()
+  scope.onmessageerror = () => scope.postMessage({ error: 'a worker thread could not read the shared buffers (is it cross-origin isolated? its script needs COEP: require-corp)' });
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import {
   Convolution, Dense, clipGradient, Dropout, Embedding, EpyNN, EpyNNError, Flatten, GRU, LSTM, Layer, NDArray, Pooling, RNN,
-  ShapeError, getThreads, memoryOutput, numpyRng, relu, setThreads, sigmoid, softmax, threadsNote,
+  ShapeError, getThreads, memoryOutput, numpyRng, relu, setThreads, sigmoid, softmax, startThreads, threadsNote,
 } from '../../src/index.js';
 import { modelForward } from '../../src/network/forward.js';
 import { parallelEngine } from '../../src/network/hooks.js';
@@ -313,7 +313,21 @@ describe('failures', () => {
   });
 });
 
-test('a bundle without the worker file: one thread, and the note says why', async () => {
+test('startThreads resolves once the worker threads run (a browser starts them only then), capped at the cores; its arguments are checked', async () => {
+  const { availableCores } = await import('../../src/parallel/pool.js');
+  const { runningWorkers } = await import('../../src/parallel/engine.js');
+  expect(await startThreads(1)).toBe(1);
+  const cores = availableCores();
+  const threads = Math.min(3, cores);
+  expect(await startThreads(threads)).toBe(threads);
+  expect(runningWorkers()).toBeGreaterThanOrEqual(threads - 1); // each set its ready word in the control buffer
+  expect(await startThreads(cores + 1)).toBe(cores); // as training caps it (unless forced)
+  await expect(startThreads(2, { timeout: 5 } as never)).rejects.toThrow(/^startThreads: unknown option 'timeout'/);
+  await expect(startThreads(2, { timeoutMs: -1 })).rejects.toThrow(new EpyNNError('startThreads: timeoutMs must be a number >= 0, got -1'));
+  await expect(startThreads(0)).rejects.toThrow(EpyNNError);
+});
+
+test('a bundle without the worker file: one thread, and the note says why (startThreads too)', async () => {
   const { build } = await import('esbuild');
   const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
@@ -326,7 +340,8 @@ const XData = Array.from({ length: 64 }, (_, i) => [i % 2, (i >> 1) % 2, (i % 5)
 const YData = XData.map((x) => x[0]);
 const model = new e.EpyNN([new e.Embedding({ XData, YData, YEncode: true, batchSize: 32 }), new e.Dense({ units: 2, activate: e.softmax })]);
 model.initialize({ loss: 'CCE', seed: 1, quiet: true });
-for (let i = 0; i < 100 && !/failed to start/.test(e.threadsNote()); i++) {
+console.log(await e.startThreads(2), e.threadsNote());
+for (let i = 0; i < 100 && (model.epochsDone === 0 || !/failed to start/.test(e.threadsNote())); i++) {
   model.train({ epochs: 1, quiet: true });
   await new Promise((r) => setTimeout(r, 50));
 }
@@ -335,7 +350,9 @@ console.log(e.threadsNote(), model.epochsDone > 0);
     const run = spawnSync(process.execPath, [join(dir, 'script.mjs')], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, EPYNN_THREADS: '' } });
     expect(run.signal).toBeNull();
     expect(run.stderr).toBe('');
-    expect(run.stdout.trim()).toMatch(/^running on one thread: worker threads failed to start \(.*worker\.js.*\) true$/);
+    const [started, trained] = run.stdout.trim().split('\n');
+    expect(started).toMatch(/^1 running on one thread: worker threads failed to start \(.*worker\.js.*\)$/);
+    expect(trained).toMatch(/^running on one thread: worker threads failed to start \(.*worker\.js.*\) true$/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
