@@ -23,7 +23,9 @@ import {
   openGeneration, runItem, waitDone, work,
 } from './protocol.js';
 import { type WorkerHandle, availableCores, startWorker, threadsUnavailable } from './pool.js';
-import { type MaskSlot, Replica, type Slot, gatherParameters, parameterSlots, shardCount } from './shards.js';
+import {
+  type MaskSlot, type NormSlot, Replica, type Slot, gatherParameters, normValues, parameterSlots, shardCount, stagePlan, stageReduce,
+} from './shards.js';
 import type { WorkerMessage } from './worker.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -125,7 +127,11 @@ function unshardedReason(model: EpyNN): string {
 /** Why this layer keeps a training batch whole ('' when it can be sharded). */
 function layerReason(layer: Layer): string {
   const t = layer.traits;
-  if (t.batchStatistics) return `the layer ${layer.name} computes statistics over the batch (traits.batchStatistics), so each batch trains whole`;
+  if (t.batchStatistics) {
+    // reduced over the shards (Trainer.stagedStep) when the layer says how (BatchNormalization)
+    if (typeof layer.batchReduction === 'function') return '';
+    return `the layer ${layer.name} computes statistics over the batch (traits.batchStatistics), so each batch trains whole (it has no batchReduction() to reduce them over shards)`;
+  }
   if (!t.samplesIndependent) {
     return `the layer ${layer.name} does not declare its samples independent (traits.samplesIndependent; a layer of your own may mix the samples of a batch), so each batch trains whole`;
   }
@@ -414,6 +420,8 @@ function poolFor(model: EpyNN, threads: number, workable: string): { pool: Pool;
 class Trainer implements ShardedTrainer {
   /** The layers that draw random numbers in forward (traits.drawsRandom), with their index. */
   private readonly masks: { layer: Layer; index: number }[];
+  /** The layers with batch statistics (traits.batchStatistics, reduced over the shards), by index. */
+  private readonly norms: number[];
 
   constructor(
     private readonly model: EpyNN,
@@ -422,6 +430,7 @@ class Trainer implements ShardedTrainer {
     private useWorkers: boolean,
   ) {
     this.masks = model.layers.flatMap((layer, index) => (layer.traits.drawsRandom ? [{ layer, index }] : []));
+    this.norms = model.layers.flatMap((layer, index) => (index > 0 && layer.traits.batchStatistics ? [index] : []));
   }
 
   step(X: NDArray, Y: NDArray): NDArray {
@@ -453,7 +462,8 @@ class Trainer implements ShardedTrainer {
       for (let i = 0, n = size(shape); i < n; i++) U[o + i] = layer.rng.uniform();
     }
     const job: Omit<Job, 'gen'> = { kind: 'train', phase: 'training', count: S, m, chunk: 0, xShape: X.shape.slice(1), yShape: Y.shape.slice(1), aShape: spec.output, params: P, slots: spec.slots, masks, backend: activeBackend(), spec: spec.id };
-    const ran = runJob(model, pool, job, spec, this.useWorkers, [['X', m * xRow], ['Y', m * yRow], ['U', offset]]);
+    const inputs: [Exclude<BufferName, 'err'>, number][] = [['X', m * xRow], ['Y', m * yRow], ['U', offset]];
+    const ran = this.norms.length === 0 ? runJob(model, pool, job, spec, this.useWorkers, inputs) : this.stagedStep(job, inputs);
     if (ran !== pool) {
       // a worker stopped: the rest of this train() call runs here
       this.pool = ran;
@@ -463,6 +473,7 @@ class Trainer implements ShardedTrainer {
     const grads = ran.buffer('grads', S * P);
     const Aout = ran.buffer('A', m * aRow);
     for (const s of spec.slots) {
+      if (!s.gradient) continue; // no gradient (running statistics)
       const layer = model.layers[s.layer];
       const key = `d${s.key}`;
       let G = layer.g[key];
@@ -475,6 +486,45 @@ class Trainer implements ShardedTrainer {
       }
     }
     return new NDArray(Aout.subarray(0, m * aRow), [m, ...spec.output]);
+  }
+
+  /**
+   * A step of a model with batch statistics (BatchNormalization): the stages of shards.ts (Stage) one
+   * generation each; after each, the shards' partial sums added in shard order here (stageReduce), so
+   * that every shard's BatchNormalization uses the whole batch's μ, σ² and gradient sums. The model's
+   * own BatchNormalization layers get the batch's statistics (the update moves the running ones).
+   * Returns the pool that holds the results.
+   */
+  private stagedStep(job: Omit<Job, 'gen'>, inputs: [Exclude<BufferName, 'err'>, number][]): Pool {
+    const { model, spec } = this;
+    const { m, count: S } = job;
+    const norms: NormSlot[] = [];
+    let z = 0;
+    let b = 0;
+    for (const index of this.norms) {
+      const shape = spec.inputs[index];
+      const n = model.layers[index].batchReduction!().channels;
+      const sample = size(shape);
+      norms.push({ layer: index, n, shape, rows: (m * sample) / n, z, d: z, b });
+      z += m * sample;
+      b += normValues(n);
+    }
+    let pool = this.pool;
+    pool.buffer('Z', z);
+    pool.buffer('D', z);
+    pool.buffer('B', b);
+    inputs.push(['Z', z], ['D', z], ['B', b], ['grads', S * job.params], ['A', m * size(job.aShape)]);
+    for (const stage of stagePlan(norms.length)) {
+      const ran = runJob(model, pool, { ...job, stage, norms }, spec, this.useWorkers && pool === this.pool, inputs);
+      stageReduce(stage, norms, S, ran.buffer('B', b));
+      pool = ran;
+    }
+    const B = pool.buffer('B', b);
+    for (const nm of norms) {
+      const { n, b: o } = nm;
+      model.layers[nm.layer].batchReduction!().acceptStatistics(B.subarray(o, o + n), B.subarray(o + n, o + 2 * n), nm.rows);
+    }
+    return pool;
   }
 
   close(): void {

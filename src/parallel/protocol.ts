@@ -4,7 +4,7 @@
 // compare-and-swap on the CLAIM word, computes them into the item's own place in the shared buffers
 // and counts it in DONE; the main thread waits until DONE reaches the item count. Which thread computes
 // an item never changes its numbers, so the result does not depend on the thread count or the timing.
-import { type MaskSlot, type Replica, type Slot, rowsOf, shardRows } from './shards.js';
+import { type MaskSlot, type NormSlot, type Replica, type Slot, type Stage, rowsOf, shardRows } from './shards.js';
 
 /** Control words (an Int32Array over a SharedArrayBuffer). */
 export const CLAIM = 0; // (generation mod 4096) << 20 | next item index
@@ -36,9 +36,15 @@ export interface Buffers {
   U: Float64Array;
   /** UTF-8 message of a failed item. */
   err: Uint8Array;
+  /** Staged training (batch statistics): the input rows of each BatchNormalization (layout of Job.norms). */
+  Z: Float64Array;
+  /** Staged training: the gradient rows of each BatchNormalization's output. */
+  D: Float64Array;
+  /** Staged training: each BatchNormalization's whole-batch statistics and sums, and its shards' partial sums. */
+  B: Float64Array;
 }
 export type BufferName = keyof Buffers;
-export const BUFFER_NAMES: readonly BufferName[] = ['params', 'grads', 'X', 'Y', 'A', 'U', 'err'];
+export const BUFFER_NAMES: readonly BufferName[] = ['params', 'grads', 'X', 'Y', 'A', 'U', 'err', 'Z', 'D', 'B'];
 
 /** One generation's work, as posted to the workers. */
 export interface Job {
@@ -64,6 +70,12 @@ export interface Job {
   backend: 'wasm' | 'js';
   /** Which model (replica) the job is for. */
   spec: number;
+  /**
+   * Training with batch statistics (BatchNormalization): each generation is one stage of the step
+   * (shards.ts, Stage), the layers' places in Z, D and B in `norms`. Undefined: the whole step at once.
+   */
+  stage?: Stage;
+  norms?: NormSlot[];
 }
 
 /** Computes item `idx` of `job` with `replica` from and into the shared buffers. */
@@ -84,6 +96,20 @@ export function runItem(job: Job, b: Buffers, replica: Replica, idx: number): vo
       const row = total / mask.shape[0];
       uniforms.set(mask.layer, b.U.subarray(mask.offset + start * row, mask.offset + end * row));
     }
+  }
+  if (job.stage !== undefined) {
+    replica.trainStage(job.stage, job.norms ?? [], idx, start, end, {
+      X: rowsOf(b.X, start, end, job.xShape),
+      Y: rowsOf(b.Y, start, end, job.yShape),
+      uniforms,
+      out: b.A.subarray(start * aRow, end * aRow),
+      slots: job.slots,
+      grads: b.grads.subarray(idx * job.params, (idx + 1) * job.params),
+      Z: b.Z,
+      D: b.D,
+      B: b.B,
+    });
+    return;
   }
   replica.trainShard(
     rowsOf(b.X, start, end, job.xShape),
