@@ -203,7 +203,7 @@ function specOf(model: EpyNN): Spec | undefined {
   let replica: Replica;
   try {
     json = JSON.stringify(format.toJSON(model, { withoutOptimizer: true })); // replicas never update: no optimizer (one of your own needs no registering)
-    replica = new Replica(format.fromJSON(json));
+    replica = new Replica(format.fromJSON(json), () => format.fromJSON(json));
   } catch (err) {
     // e.g. an activation not registered by name: the model trains here, unsharded
     specFailure = `the model can not be copied for the threads (${err instanceof Error ? err.message : String(err)})`;
@@ -310,6 +310,7 @@ class Pool {
     replica.shareParameters(model, job.slots);
     let longest = 0;
     const failedHere = new Map<number, unknown>(); // the errors of items computed on this thread
+    const holds = job.step === undefined ? undefined : (idx: number): boolean => replica.holds(idx, job.step!);
     const here = work(this.ctl, job, b, (idx) => {
       const t0 = Date.now();
       try {
@@ -319,7 +320,7 @@ class Pool {
         throw err;
       }
       longest = Math.max(longest, Date.now() - t0);
-    });
+    }, holds);
     // A worker that claimed an item and stopped (killed, out of memory) must not hang this thread:
     // after a long stall these buffers are abandoned (a late write lands in them, not in the next
     // job's) and the caller computes the job again on one thread
@@ -416,6 +417,9 @@ function poolFor(model: EpyNN, threads: number, workable: string): { pool: Pool;
 
 // ---------------------------------------------------------------------------------------------
 // Training
+
+/** Numbers the staged training steps (Job.step): a replica knows which step its shard's caches are of. */
+let nextStep = 1;
 
 class Trainer implements ShardedTrainer {
   /** The layers that draw random numbers in forward (traits.drawsRandom), with their index. */
@@ -514,8 +518,9 @@ class Trainer implements ShardedTrainer {
     pool.buffer('D', z);
     pool.buffer('B', b);
     inputs.push(['Z', z], ['D', z], ['B', b], ['grads', S * job.params], ['A', m * size(job.aShape)]);
+    const step = nextStep++;
     for (const stage of stagePlan(norms.length)) {
-      const ran = runJob(model, pool, { ...job, stage, norms }, spec, this.useWorkers && pool === this.pool, inputs);
+      const ran = runJob(model, pool, { ...job, stage, norms, step }, spec, this.useWorkers && pool === this.pool, inputs);
       stageReduce(stage, norms, S, ran.buffer('B', b));
       pool = ran;
     }

@@ -4,7 +4,7 @@
 // compare-and-swap on the CLAIM word, computes them into the item's own place in the shared buffers
 // and counts it in DONE; the main thread waits until DONE reaches the item count. Which thread computes
 // an item never changes its numbers, so the result does not depend on the thread count or the timing.
-import { type MaskSlot, type NormSlot, type Replica, type Slot, type Stage, rowsOf, shardRows } from './shards.js';
+import { MAX_SHARDS, type MaskSlot, type NormSlot, type Replica, type Slot, type Stage, rowsOf, shardRows } from './shards.js';
 
 /** Control words (an Int32Array over a SharedArrayBuffer). */
 export const CLAIM = 0; // (generation mod 4096) << 20 | next item index
@@ -13,7 +13,12 @@ export const GEN = 2; // current generation (full)
 export const ERR = 3; // 1 once an item failed in the current generation
 export const ERR_ITEM = 4; // the failed item
 export const ERR_LEN = 5; // bytes of its message in the `err` buffer
-export const CONTROL_WORDS = 8;
+/**
+ * Staged training steps (batch statistics): from this word, one word per shard, the last generation
+ * that claimed it. A thread claims first the shards whose layer caches it holds (Replica.holds), then any.
+ */
+export const SHARD_CLAIMS = 8;
+export const CONTROL_WORDS = SHARD_CLAIMS + MAX_SHARDS;
 
 /** Largest item index the CLAIM word holds. */
 export const MAX_ITEMS = 2 ** 20 - 1;
@@ -72,10 +77,12 @@ export interface Job {
   spec: number;
   /**
    * Training with batch statistics (BatchNormalization): each generation is one stage of the step
-   * (shards.ts, Stage), the layers' places in Z, D and B in `norms`. Undefined: the whole step at once.
+   * (shards.ts, Stage), the layers' places in Z, D and B in `norms`, `step` the step's number (unique in
+   * the process). Undefined: the whole step at once.
    */
   stage?: Stage;
   norms?: NormSlot[];
+  step?: number;
 }
 
 /** Computes item `idx` of `job` with `replica` from and into the shared buffers. */
@@ -98,7 +105,8 @@ export function runItem(job: Job, b: Buffers, replica: Replica, idx: number): vo
     }
   }
   if (job.stage !== undefined) {
-    replica.trainStage(job.stage, job.norms ?? [], idx, start, end, {
+    // each shard on its own replica (the layer caches of its earlier stages kept there)
+    replica.forShard(idx).trainStage(job.stage, job.norms ?? [], job.step ?? 0, idx, start, end, {
       X: rowsOf(b.X, start, end, job.xShape),
       Y: rowsOf(b.Y, start, end, job.yShape),
       uniforms,
@@ -156,14 +164,24 @@ export function recordError(ctl: Int32Array, err: Uint8Array, idx: number, messa
 }
 
 /**
- * Claims and computes items of the generation until none is left; a failing item is recorded (and
- * counted done, so that the main thread never waits for it).
+ * Claims shard `s` of generation `gen` of a staged job. Its word holds the last generation that claimed
+ * it: below `gen`, it is free (a thread still on a past generation finds every shard of its job at or
+ * above its generation, so never claims one).
  */
-export function work(ctl: Int32Array, job: Job, b: Buffers, compute: (idx: number) => void): number {
+function claimShard(ctl: Int32Array, gen: number, s: number): boolean {
+  const i = SHARD_CLAIMS + s;
+  const w = Atomics.load(ctl, i);
+  return w < gen && Atomics.compareExchange(ctl, i, w, gen) === w;
+}
+
+/**
+ * Claims and computes items of the generation until none is left; a failing item is recorded (and
+ * counted done, so that the main thread never waits for it). Staged jobs: the shards `holds` says this
+ * thread has the caches of are tried first (which thread computes a shard never changes its numbers).
+ */
+export function work(ctl: Int32Array, job: Job, b: Buffers, compute: (idx: number) => void, holds?: (idx: number) => boolean): number {
   let n = 0;
-  for (;;) {
-    const idx = claim(ctl, job.gen, job.count);
-    if (idx < 0) return n;
+  const run = (idx: number): void => {
     n++;
     try {
       compute(idx);
@@ -172,6 +190,17 @@ export function work(ctl: Int32Array, job: Job, b: Buffers, compute: (idx: numbe
     }
     Atomics.add(ctl, DONE, 1);
     Atomics.notify(ctl, DONE);
+  };
+  if (job.stage !== undefined) {
+    const all = Array.from({ length: job.count }, (_, s) => s);
+    const mine = holds === undefined ? [] : all.filter(holds);
+    for (const idx of [...mine, ...all]) if (claimShard(ctl, job.gen, idx)) run(idx);
+    return n;
+  }
+  for (;;) {
+    const idx = claim(ctl, job.gen, job.count);
+    if (idx < 0) return n;
+    run(idx);
   }
 }
 

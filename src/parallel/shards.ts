@@ -157,6 +157,12 @@ export function stageReduce(stage: Stage, norms: readonly NormSlot[], S: number,
   }
 }
 
+/**
+ * @internal Backward stages run (on this thread) and those that computed the forward again (their
+ * shard's earlier stages ran on another thread); `recompute` forces it (tests: the same bits either way).
+ */
+export const stageStats = { backward: 0, recomputed: 0, recompute: false };
+
 /** The buffers of a staged training shard. */
 export interface StageData {
   X: NDArray;
@@ -184,10 +190,46 @@ export function rowsOf(flat: Float64Array, start: number, end: number, shape: re
 export class Replica {
   readonly model: EpyNN;
   private readonly layers: Layer[];
+  /** Builds another copy of the network (the replicas of staged shards); undefined: none. */
+  private readonly build: (() => EpyNN) | undefined;
+  /** Staged steps: one replica per shard, its parameter arrays this replica's (so loaded or shared once). */
+  private readonly shards = new Map<number, Replica>();
+  /** Staged steps: the step this replica last ran a stage of, and the stages it ran of it (for its shard). */
+  private step = -1;
+  private readonly ran = new Set<string>();
 
-  constructor(model: EpyNN) {
+  constructor(model: EpyNN, build?: () => EpyNN) {
     this.model = model;
     this.layers = model.layers;
+    this.build = build;
+  }
+
+  /**
+   * The replica of shard s in staged steps (built on first use, parameters shared with this one): a
+   * thread keeps each shard's layer caches from stage to stage there, and a shard's backward stage
+   * recomputes the forward only where another thread ran its earlier stages.
+   */
+  forShard(s: number): Replica {
+    let r = this.shards.get(s);
+    if (r === undefined) {
+      if (this.build === undefined) throw new EpyNNError('parallel: this replica can not build the replicas of shards');
+      r = new Replica(this.build());
+      r.shareFrom(this);
+      this.shards.set(s, r);
+    }
+    return r;
+  }
+
+  /** Whether this thread holds shard s's caches of step `step` (it ran a stage of it): it claims it first. */
+  holds(s: number, step: number): boolean {
+    return this.shards.get(s)?.step === step;
+  }
+
+  /** Uses `other`'s parameter arrays. */
+  private shareFrom(other: Replica): void {
+    this.layers.forEach((layer, i) => {
+      for (const key of Object.keys(layer.p)) layer.p[key] = other.layers[i].p[key];
+    });
   }
 
   /** Puts the parameters of the flat buffer (layout `slots`) into the replica's own arrays. */
@@ -204,6 +246,7 @@ export class Replica {
   /** Makes the replica use `model`'s own parameter arrays (the main thread's replica: no copy). */
   shareParameters(model: EpyNN, slots: readonly Slot[]): void {
     for (const s of slots) this.layers[s.layer].p[s.key] = model.layers[s.layer].p[s.key];
+    for (const r of this.shards.values()) r.shareFrom(this);
   }
 
   /** Forward through every layer after the Embedding. */
@@ -256,8 +299,17 @@ export class Replica {
    * its rows of Z and D and its partial sums in B written, the gradients of the layers it finished
    * written to `grads` (layout of `slots`).
    */
-  trainStage(stage: Stage, norms: readonly NormSlot[], shard: number, start: number, end: number, data: StageData): void {
+  trainStage(stage: Stage, norms: readonly NormSlot[], step: number, shard: number, start: number, end: number, data: StageData): void {
     const layers = this.layers;
+    if (this.step !== step) {
+      this.step = step;
+      this.ran.clear();
+    }
+    const name = stage.kind === 'last' ? 'last' : `${stage.kind} ${stage.k}`;
+    // Backward k needs the caches of the forward from norm k−1's input to norm k: this replica has them
+    // when it ran forward k and the stage that ran norm k (forward k+1, or last) of this step
+    const cached = stage.kind === 'backward' && this.ran.has(`forward ${stage.k}`) && this.ran.has(stage.k === norms.length - 1 ? 'last' : `forward ${stage.k + 1}`);
+    this.ran.add(name);
     const K = norms.length;
     const rows = end - start;
     const view = (buf: Float64Array, offset: number, nm: NormSlot): NDArray => {
@@ -323,7 +375,12 @@ export class Replica {
         const k = stage.k;
         const nm = norms[k];
         const from = k === 0 ? 1 : norms[k - 1].layer;
-        forward(k === 0 ? data.X : view(data.Z, norms[k - 1].z, norms[k - 1]), from, nm.layer); // the caches, again
+        // the caches of that forward: kept here, or computed again (the same bits) where another thread ran it
+        stageStats.backward++;
+        if (!cached || stageStats.recompute) {
+          stageStats.recomputed++;
+          forward(k === 0 ? data.X : view(data.Z, norms[k - 1].z, norms[k - 1]), from, nm.layer);
+        }
         const dA = backward(view(data.D, nm.d, nm), nm.layer, k === 0 ? 1 : from + 1);
         if (k > 0) keepGradient(k - 1, dA);
       }

@@ -30,7 +30,8 @@ function receive(msg: WorkerMessage): void {
   if (msg.spec !== undefined) {
     // A model this thread can not rebuild is simply not worked on here: the other threads take its items
     try {
-      replica = new Replica(modelFromJSON(msg.spec.json, 'parallel worker'));
+      const json = msg.spec.json;
+      replica = new Replica(modelFromJSON(json, 'parallel worker'), () => modelFromJSON(json, 'parallel worker'));
       specId = msg.spec.id;
     } catch {
       replica = undefined;
@@ -48,7 +49,8 @@ function receive(msg: WorkerMessage): void {
   }
   const r = replica;
   replica.loadParameters(job.slots, b.params);
-  work(ctl, job, b, (idx) => runItem(job, b, r, idx));
+  const holds = job.step === undefined ? undefined : (idx: number): boolean => r.holds(idx, job.step!);
+  work(ctl, job, b, (idx) => runItem(job, b, r, idx), holds);
 }
 
 type NodeWorkerThreads = { parentPort: { on(event: 'message', f: (m: WorkerMessage) => void): void } | null; workerData: unknown };

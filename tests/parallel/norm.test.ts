@@ -13,7 +13,7 @@ import { getBackend, setBackend } from '../../src/commons/backend.js';
 import { modelForward } from '../../src/network/forward.js';
 import { parallelEngine, setParallelEngine } from '../../src/network/hooks.js';
 import { stats } from '../../src/parallel/engine.js';
-import { shardCount } from '../../src/parallel/shards.js';
+import { shardCount, stageStats } from '../../src/parallel/shards.js';
 import { expectClose } from '../helpers/close.js';
 
 afterEach(() => setThreads(undefined));
@@ -167,6 +167,25 @@ describe('normalization layers on threads', () => {
       expect(Array.from(bn.p.mean.data).some((v) => v !== 0)).toBe(true); // the running statistics moved
     });
   }
+
+  test('BatchNormalization: a backward stage uses the caches its thread kept, or computes the forward again: the same bits', () => {
+    const runs = [false, true].map((recompute) => {
+      stageStats.backward = 0;
+      stageStats.recomputed = 0;
+      stageStats.recompute = recompute;
+      try {
+        const model = bnDense(1);
+        model.train({ epochs: 2, quiet: true });
+        return { s: state(model), backward: stageStats.backward, recomputed: stageStats.recomputed };
+      } finally {
+        stageStats.recompute = false;
+      }
+    });
+    expect(runs[0].backward).toBeGreaterThan(0);
+    expect(runs[0].recomputed).toBe(0); // one thread holds every shard's caches
+    expect(runs[1].recomputed).toBe(runs[1].backward);
+    expect(runs[1].s.every((v, i) => Object.is(v, runs[0].s[i]))).toBe(true);
+  });
 
   test('LayerNormalization: the samples stay independent, batches train in shards', () => {
     const trainer = parallelEngine()!.trainer(lnCnn(2));
