@@ -7,12 +7,13 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import {
   BatchNormalization, Convolution, Dense, Dropout, Embedding, EpyNN, Flatten, LayerNormalization, NDArray, Pooling,
-  numpyRng, relu, setThreads, softmax, threadsNote,
+  memoryOutput, numpyRng, relu, setThreads, softmax, threadsNote,
 } from '../../src/index.js';
 import { getBackend, setBackend } from '../../src/commons/backend.js';
 import { modelForward } from '../../src/network/forward.js';
 import { parallelEngine, setParallelEngine } from '../../src/network/hooks.js';
-import { stats } from '../../src/parallel/engine.js';
+import { stats, testHooks } from '../../src/parallel/engine.js';
+import { SHARD_CLAIMS } from '../../src/parallel/protocol.js';
 import { shardCount, stageStats } from '../../src/parallel/shards.js';
 import { expectClose } from '../helpers/close.js';
 
@@ -237,4 +238,31 @@ describe('normalization layers on threads', () => {
     const first = model.predict(new NDArray(X.data.slice(0, 100), [1, 10, 10, 1])).A;
     expect(Array.from(first.data)).toEqual(Array.from(all.data.slice(0, 3)));
   });
+
+  test('BatchNormalization: a worker that claims a shard in a stage and stops never hangs training: the rest runs here, the same bits', async () => {
+    const one = state((await trained(bnCnn, 1, 2)).model);
+    await trained(bnCnn, 2, 1); // workers up
+    const model = bnCnn(2);
+    const log = memoryOutput();
+    model.logger = log;
+    let opened = 0;
+    testHooks.stallMs = 300;
+    testHooks.afterOpen = (ctl, gen) => {
+      // the 6th generation: the first step's backward stage of the second BatchNormalization (it
+      // needs Z, D, B and the gradients of the stages before, copied to the calling thread's buffers)
+      if (++opened === 6) Atomics.store(ctl, SHARD_CLAIMS + 0, gen); // "a worker" claims shard 0, never heard of again
+    };
+    try {
+      const t0 = Date.now();
+      model.train({ epochs: 2, initLogs: false, verbose: 100 });
+      expect(Date.now() - t0).toBeLessThan(30_000);
+    } finally {
+      delete testHooks.stallMs;
+      delete testHooks.afterOpen;
+    }
+    expect(opened).toBeGreaterThanOrEqual(6);
+    expect(log.lines.filter((l) => l.startsWith('NOTE: running on one thread: a worker thread stopped'))).toHaveLength(1);
+    const s = state(model);
+    expect(s.every((v, i) => Object.is(v, one[i]))).toBe(true);
+  }, 120_000);
 });
