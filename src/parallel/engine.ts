@@ -287,9 +287,12 @@ class Pool {
   run(model: EpyNN, jobIn: Omit<Job, 'gen'>, spec: Spec, useWorkers: boolean): boolean {
     const b = this.buffers();
     const job: Job = { ...jobIn, gen: ++this.gen };
-    openGeneration(this.ctl, job.gen);
+    testHooks.beforeOpen?.(this.ctl, job.gen);
+    openGeneration(this.ctl, job.gen, job.step === undefined ? undefined : { step: job.step, stage: job.stageIndex ?? 0 });
     testHooks.afterOpen?.(this.ctl, job.gen);
-    if (useWorkers && job.count > 1) {
+    // a staged step's job is posted once, with its first stage: the workers follow the rest (workStages)
+    if (useWorkers && job.count > 1 && (job.stageIndex ?? 0) === 0) {
+      // once per step (the stages of a staged step after the first find them there)
       gatherParameters(model, job.slots, this.buffer('params', job.params));
       for (const w of this.workers) {
         if (!w.alive) continue;
@@ -360,8 +363,8 @@ class Pool {
 /** No item done for this long (at least; 20× the longest item this thread computed): a worker stopped. */
 export const STALL_MS = 10_000;
 
-/** @internal Test hooks: a stall timeout, and a call right after a generation opens (to fake a stuck worker). */
-export const testHooks: { stallMs?: number; afterOpen?: (ctl: Int32Array, gen: number) => void } = {};
+/** @internal Test hooks: a stall timeout, and calls right before and after a generation opens (to fake a stuck worker). */
+export const testHooks: { stallMs?: number; beforeOpen?: (ctl: Int32Array, gen: number) => void; afterOpen?: (ctl: Int32Array, gen: number) => void } = {};
 
 /**
  * Runs a job on `pool`; when a worker stalled it, says so once and computes the job again on the
@@ -519,8 +522,8 @@ class Trainer implements ShardedTrainer {
     pool.buffer('B', b);
     inputs.push(['Z', z], ['D', z], ['B', b], ['grads', S * job.params], ['A', m * size(job.aShape)]);
     const step = nextStep++;
-    for (const stage of stagePlan(norms.length)) {
-      const ran = runJob(model, pool, { ...job, stage, norms, step }, spec, this.useWorkers && pool === this.pool, inputs);
+    for (const [stageIndex, stage] of stagePlan(norms.length).entries()) {
+      const ran = runJob(model, pool, { ...job, stage, stageIndex, norms, step }, spec, this.useWorkers && pool === this.pool, inputs);
       stageReduce(stage, norms, S, ran.buffer('B', b));
       pool = ran;
     }

@@ -18,7 +18,14 @@ export const ERR_LEN = 5; // bytes of its message in the `err` buffer
  * that claimed it. A thread claims first the shards whose layer caches it holds (Replica.holds), then any.
  */
 export const SHARD_CLAIMS = 8;
-export const CONTROL_WORDS = SHARD_CLAIMS + MAX_SHARDS;
+/**
+ * Staged training steps: the step (Job.step) and the stage (its index in stagePlan) of the current
+ * generation, written before it opens. The workers receive a step's job once and follow its stages
+ * here (workStages), without a message per stage.
+ */
+export const STEP = SHARD_CLAIMS + MAX_SHARDS;
+export const STAGE = STEP + 1;
+export const CONTROL_WORDS = STAGE + 1;
 
 /** Largest item index the CLAIM word holds. */
 export const MAX_ITEMS = 2 ** 20 - 1;
@@ -81,6 +88,8 @@ export interface Job {
    * the process). Undefined: the whole step at once.
    */
   stage?: Stage;
+  /** The stage's index in stagePlan(norms.length). */
+  stageIndex?: number;
   norms?: NormSlot[];
   step?: number;
 }
@@ -129,12 +138,19 @@ export function runItem(job: Job, b: Buffers, replica: Replica, idx: number): vo
   );
 }
 
-/** Opens generation `gen` with `count` items (main thread, before posting the job). */
-export function openGeneration(ctl: Int32Array, gen: number): void {
-  Atomics.store(ctl, GEN, gen);
+/**
+ * Opens generation `gen` (main thread, before posting the job); for a stage of a staged step, its step
+ * and stage index first (a worker that sees the generation sees them).
+ */
+export function openGeneration(ctl: Int32Array, gen: number, staged?: { step: number; stage: number }): void {
+  // 0: no staged step (a worker still following one goes back to its messages)
+  Atomics.store(ctl, STEP, staged?.step ?? 0);
+  Atomics.store(ctl, STAGE, staged?.stage ?? 0);
   Atomics.store(ctl, DONE, 0);
   Atomics.store(ctl, ERR, 0);
   Atomics.store(ctl, CLAIM, tagOf(gen) << TAG_SHIFT);
+  Atomics.store(ctl, GEN, gen);
+  Atomics.notify(ctl, GEN); // workers following a staged step (workStages)
 }
 
 /** True while `gen` is the current generation (a worker skips the jobs of past ones). */
@@ -220,5 +236,32 @@ export function waitDone(ctl: Int32Array, count: number, stallMs: number): boole
       since = Date.now();
     } else if (Date.now() - since > stallMs) return false;
     Atomics.wait(ctl, DONE, d, 100);
+  }
+}
+
+/** A worker waits this long for the next stage of a staged step before it goes back to its messages. */
+export const STAGE_WAIT_MS = 2000;
+
+/**
+ * A worker's side of a staged step (Job.step): every generation of the step, as the control words
+ * announce them (STEP, STAGE), worked on as they open, until the step's last stage or another job.
+ * `plan` is the step's stagePlan; `job` its first stage's job (the rest differs by gen and stage only).
+ */
+export function workStages(ctl: Int32Array, job: Job, plan: readonly Stage[], b: Buffers, compute: (job: Job, idx: number) => void, holds: (idx: number) => boolean): void {
+  let last = -1;
+  for (;;) {
+    const gen = Atomics.load(ctl, GEN);
+    const step = Atomics.load(ctl, STEP);
+    const stage = Atomics.load(ctl, STAGE);
+    if (Atomics.load(ctl, GEN) !== gen) continue; // opened meanwhile: read again
+    if (step !== job.step || stage >= plan.length) return; // another job now
+    if (gen !== last) {
+      last = gen;
+      // (a generation already done finds every shard claimed: nothing computed)
+      const current: Job = { ...job, gen, stage: plan[stage], stageIndex: stage };
+      work(ctl, current, b, (idx) => compute(current, idx), holds);
+      if (stage === plan.length - 1) return;
+    }
+    if (Atomics.wait(ctl, GEN, gen, STAGE_WAIT_MS) === 'timed-out') return;
   }
 }

@@ -4,8 +4,8 @@
 // Node process alive (the main thread unrefs it) and never writes anywhere but the shared buffers.
 import { selectBackend } from '../kernels/backend.js';
 import { modelFromJSON } from '../io/library.js';
-import { BUFFER_NAMES, type BufferName, type Buffers, type Job, isCurrent, runItem, work } from './protocol.js';
-import { Replica } from './shards.js';
+import { BUFFER_NAMES, type BufferName, type Buffers, STEP, type Job, isCurrent, runItem, work, workStages } from './protocol.js';
+import { Replica, stagePlan } from './shards.js';
 
 /** What the main thread posts: any of the control buffer, new shared buffers, a new model, a job. */
 export interface WorkerMessage {
@@ -40,7 +40,8 @@ function receive(msg: WorkerMessage): void {
   }
   const job = msg.job;
   if (job === undefined || ctl === undefined || replica === undefined || job.spec !== specId) return;
-  if (!isCurrent(ctl, job.gen)) return; // a job of the past, queued while this thread was starting
+  // a job of the past, queued while this thread was starting (a staged step still running is joined)
+  if (!isCurrent(ctl, job.gen) && (job.step === undefined || Atomics.load(ctl, STEP) !== job.step)) return;
   const b = views as Buffers;
   if (BUFFER_NAMES.some((n) => b[n] === undefined)) return;
   if (backend !== job.backend) {
@@ -49,8 +50,13 @@ function receive(msg: WorkerMessage): void {
   }
   const r = replica;
   replica.loadParameters(job.slots, b.params);
-  const holds = job.step === undefined ? undefined : (idx: number): boolean => r.holds(idx, job.step!);
-  work(ctl, job, b, (idx) => runItem(job, b, r, idx), holds);
+  if (job.step === undefined) {
+    work(ctl, job, b, (idx) => runItem(job, b, r, idx));
+    return;
+  }
+  // a staged step: its stages as they open (the parameters do not change between them)
+  const step = job.step;
+  workStages(ctl, job, stagePlan(job.norms?.length ?? 0), b, (stage, idx) => runItem(stage, b, r, idx), (idx) => r.holds(idx, step));
 }
 
 type NodeWorkerThreads = { parentPort: { on(event: 'message', f: (m: WorkerMessage) => void): void } | null; workerData: unknown };

@@ -247,10 +247,11 @@ describe('normalization layers on threads', () => {
     model.logger = log;
     let opened = 0;
     testHooks.stallMs = 300;
-    testHooks.afterOpen = (ctl, gen) => {
+    testHooks.beforeOpen = (ctl, gen) => {
       // the 6th generation: the first step's backward stage of the second BatchNormalization (it
-      // needs Z, D, B and the gradients of the stages before, copied to the calling thread's buffers)
-      if (++opened === 6) Atomics.store(ctl, SHARD_CLAIMS + 0, gen); // "a worker" claims shard 0, never heard of again
+      // needs Z, D, B and the gradients of the stages before, copied to the calling thread's buffers).
+      // "A worker" claims shard 0 before it opens and is never heard of again
+      if (++opened === 6) Atomics.store(ctl, SHARD_CLAIMS + 0, gen);
     };
     try {
       const t0 = Date.now();
@@ -258,7 +259,7 @@ describe('normalization layers on threads', () => {
       expect(Date.now() - t0).toBeLessThan(30_000);
     } finally {
       delete testHooks.stallMs;
-      delete testHooks.afterOpen;
+      delete testHooks.beforeOpen;
     }
     expect(opened).toBeGreaterThanOrEqual(6);
     expect(log.lines.filter((l) => l.startsWith('NOTE: running on one thread: a worker thread stopped'))).toHaveLength(1);
