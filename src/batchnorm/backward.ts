@@ -106,8 +106,23 @@ function sums(dxh: Float64Array, xh: Float64Array, n: number, s1: Float64Array, 
  */
 export function batchNormGradientSums(layer: BatchNormalization, dA: NDArray, s1: Float64Array, s2: Float64Array): void {
   initializeBackward(layer, dA);
-  const dxh = gradientXh(layer, dA).data;
+  const n = s1.length;
+  const da = dA.data;
+  const xh = layer.fc.Xh.data;
+  const R = da.length / n;
+  const gamma = layer.scale ? layer.p.gamma.data : null;
   s1.fill(0);
   s2.fill(0);
-  sums(dxh, layer.fc.Xh.data, s1.length, s1, s2);
+  // dX̂ (2) summed as it is computed (the same products as gradientXh, not kept: the backward computes it again)
+  if (gamma === null) {
+    sums(da, xh, n, s1, s2);
+    return;
+  }
+  for (let r = 0, o = 0; r < R; r++, o += n) {
+    for (let c = 0; c < n; c++) {
+      const d = da[o + c] * gamma[c];
+      s1[c] += d;
+      s2[c] += d * xh[o + c];
+    }
+  }
 }
