@@ -376,7 +376,8 @@ function runJob(model: EpyNN, pool: Pool, job: Omit<Job, 'gen'>, spec: Spec, use
   noteOnce(model, lastNote);
   const local = (localPool ??= new Pool(false));
   pool.copyInputs(local, inputs);
-  local.run(model, job, spec, false);
+  // a stage of a staged step: as a new step, so that no replica uses layer caches that point into the abandoned buffers
+  local.run(model, job.step === undefined ? job : { ...job, step: nextStep++ }, spec, false);
   return local;
 }
 
@@ -521,10 +522,11 @@ class Trainer implements ShardedTrainer {
     pool.buffer('D', z);
     pool.buffer('B', b);
     inputs.push(['Z', z], ['D', z], ['B', b], ['grads', S * job.params], ['A', m * size(job.aShape)]);
-    const step = nextStep++;
+    let step = nextStep++;
     for (const [stageIndex, stage] of stagePlan(norms.length).entries()) {
       const ran = runJob(model, pool, { ...job, stage, stageIndex, norms, step }, spec, this.useWorkers && pool === this.pool, inputs);
       stageReduce(stage, norms, S, ran.buffer('B', b));
+      if (ran !== pool) step = nextStep++; // computed again here: the rest of the step from the copied buffers
       pool = ran;
     }
     const B = pool.buffer('B', b);

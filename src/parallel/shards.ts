@@ -308,7 +308,8 @@ export class Replica {
     const name = stage.kind === 'last' ? 'last' : `${stage.kind} ${stage.k}`;
     // Backward k needs the caches of the forward from norm k−1's input to norm k: this replica has them
     // when it ran forward k and the stage that ran norm k (forward k+1, or last) of this step
-    const cached = stage.kind === 'backward' && this.ran.has(`forward ${stage.k}`) && this.ran.has(stage.k === norms.length - 1 ? 'last' : `forward ${stage.k + 1}`);
+    // (not when this stage runs again here — a stalled generation computed again —: a backward may have used its caches)
+    const cached = stage.kind === 'backward' && !this.ran.has(name) && this.ran.has(`forward ${stage.k}`) && this.ran.has(stage.k === norms.length - 1 ? 'last' : `forward ${stage.k + 1}`);
     this.ran.add(name);
     const K = norms.length;
     const rows = end - start;
