@@ -7,7 +7,8 @@
 //   RNN/LSTM/GRU: Embedding → layer(32 cells) → Dense(2, softmax), CCE, 20 steps × 16 features
 import { NDArray } from '../../src/commons/ndarray.js';
 import type { Layer } from '../../src/commons/models.js';
-import { randomArray } from '../timing.js';
+import { randomArray, time } from '../timing.js';
+import { modelUpdate } from '../../src/network/update.js';
 import { threadNote, timeTrainStep } from '../threads.js';
 import type { BenchCase, BenchOptions, Row } from '../types.js';
 import { SHAPES, type ConvShape, convFlops, describeShape } from './conv.js';
@@ -73,8 +74,46 @@ async function recurrent(kind: 'RNN' | 'LSTM' | 'GRU', o: BenchOptions): Promise
   });
 }
 
+/**
+ * A BatchNormalization CNN: Embedding → Convolution(16, 3×3, relu) → BatchNormalization → Pooling 2×2 →
+ * Flatten → Dense(32, relu) → BatchNormalization → Dense(10, softmax), m=64 28×28 images. Its steps are
+ * staged (the statistics reduced over the shards); the 'whole batch' row is the step without shards, on
+ * the calling thread alone (how such models trained before the cross-shard reduction).
+ */
+async function batchnorm(o: BenchOptions): Promise<Row[]> {
+  const { BatchNormalization, Convolution, Dense, Flatten, Pooling, relu, softmax } = await import('../../src/index.js');
+  const { modelBackward } = await import('../../src/network/backward.js');
+  const { withMode } = await import('../../src/network/mode.js');
+  const X = new NDArray(randomArray(64 * 28 * 28, 7).map(Math.abs), [64, 28, 28, 1]);
+  const { model, X: bx, Y } = await modelFor(X, 10, [
+    new Convolution({ unitFilters: 16, filterSize: 3, activate: relu }),
+    new BatchNormalization(),
+    new Pooling({ poolSize: 2 }),
+    new Flatten(),
+    new Dense({ units: 32, activate: relu }),
+    new BatchNormalization(),
+    new Dense({ units: 10, activate: softmax }),
+  ], 'CCE');
+  const name = 'BatchNorm CNN m=64 28×28 in train()';
+  const whole = time(() => {
+    withMode(model, 'training', { reuseOutputs: true, inputGradient: false }, () => {
+      const A = model.forward(bx);
+      modelBackward(model, model.trainingLoss(Y, A, true), { inputGradient: false, update: false });
+      modelUpdate(model, { summedShards: false });
+    });
+  }, { runs: Math.max(o.runs, 9), warmup: Math.max(o.warmup, 5) });
+  return [
+    { case: `${name}, whole batch`, ours: whole.median, samples: 64, threads: 1, note: 'each batch whole on the calling thread (no shards)' },
+    ...rows(name, o, (t) => {
+      const r = timeTrainStep(model, bx, Y, t, o);
+      return { case: '', ours: r.median, samples: 64, note: `staged step: BatchNorm statistics reduced over the shards; ${threadNote(r, t)}` };
+    }),
+  ];
+}
+
 export const threadCases: BenchCase[] = [
   ...SHAPES.filter((c) => ['S3', 'S4', 'S5'].includes(c.id)).map((c) => ({ name: `threads conv ${c.id}`, run: (o: BenchOptions) => conv(c, o) })),
   { name: 'threads dense', run: dense },
   ...(['RNN', 'LSTM', 'GRU'] as const).map((k) => ({ name: `threads ${k}`, run: (o: BenchOptions) => recurrent(k, o) })),
+  { name: 'threads batchnorm', run: batchnorm },
 ];

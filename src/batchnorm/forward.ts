@@ -39,23 +39,29 @@ export function batchNormForward(layer: BatchNormalization, A: NDArray): NDArray
   // (2)-(3) Statistics per channel
   const mu = new Float64Array(n);
   const v = new Float64Array(n);
+  let rows = R;
   if (training) {
+    const preset = layer.shardStats;
     if (layer.mode.shard) {
-      // never happens through the engine (traits.batchStatistics keeps a training batch whole): a shard's statistics are not the batch's
-      throw new EpyNNError('BatchNormalization: a training forward on a shard of a batch would normalize by the shard\'s statistics, not the batch\'s (traits.batchStatistics)');
-    }
-    if (R < 2) {
-      throw new ShapeError(`BatchNormalization: training needs more than one value per channel to estimate a variance, got input A of shape ${fmt(X.shape)} (m·h·w = ${R})`);
-    }
-    for (let r = 0, o = 0; r < R; r++, o += n) for (let c = 0; c < n; c++) mu[c] += x[o + c];
-    for (let c = 0; c < n; c++) mu[c] /= R; // (2)
-    for (let r = 0, o = 0; r < R; r++, o += n) {
-      for (let c = 0; c < n; c++) {
-        const t = x[o + c] - mu[c];
-        v[c] += t * t;
+      // A shard of a batch (src/parallel): μ and σ² are the whole batch's, reduced over the shards by
+      // the engine from their partial sums (batchNormInputSums) — the shard's own would be wrong
+      if (preset === undefined || preset.mean.length !== n || preset.variance.length !== n) {
+        throw new EpyNNError('BatchNormalization: a training forward on a shard of a batch needs the whole batch\'s statistics (presetStatistics, set by the parallel engine): a shard\'s own are not the batch\'s (traits.batchStatistics)');
       }
+      rows = preset.rows;
     }
-    for (let c = 0; c < n; c++) v[c] /= R; // (3) two passes: no cancellation for large means
+    if (rows < 2) {
+      throw new ShapeError(`BatchNormalization: training needs more than one value per channel to estimate a variance, got input A of shape ${fmt(X.shape)} (m·h·w = ${rows})`);
+    }
+    if (layer.mode.shard) {
+      mu.set(preset!.mean); // (2) over the whole batch
+      v.set(preset!.variance); // (3) over the whole batch
+    } else {
+      batchNormInputSums(layer, X, undefined, mu);
+      for (let c = 0; c < n; c++) mu[c] /= R; // (2)
+      batchNormInputSums(layer, X, mu, v);
+      for (let c = 0; c < n; c++) v[c] /= R; // (3) two passes: no cancellation for large means
+    }
   } else {
     mu.set(layer.p.mean.data); // (2) running mean
     v.set(layer.p.var.data); // (3) running variance
@@ -64,6 +70,7 @@ export function batchNormForward(layer: BatchNormalization, A: NDArray): NDArray
   layer.fc.var = new NDArray(v, [n]);
   layer.batchStats = training;
   layer.runningDue = training;
+  layer.statRows = rows;
 
   // (4) Normalize
   // (5) Scale and shift
@@ -86,4 +93,31 @@ export function batchNormForward(layer: BatchNormalization, A: NDArray): NDArray
   }
 
   return A; // To next layer
+}
+
+/**
+ * The sums of (2) and (3) over the rows of X, per channel, written into `out` (n values):
+ *
+ *   Σ_r X[r, c]              mean undefined: (2)'s numerator
+ *   Σ_r (X[r, c] − μ[c])²    mean = μ: (3)'s numerator
+ *
+ * The training forward divides them by R. The parallel engine calls it on each shard's rows and adds
+ * the shards' sums in shard order (the whole batch's μ, then its σ²: two reductions, as two passes).
+ */
+export function batchNormInputSums(layer: BatchNormalization, X: NDArray, mean: Float64Array | undefined, out: Float64Array): void {
+  const n = out.length;
+  if (X.shape[X.ndim - 1] !== n) throw new ShapeError(`BatchNormalization: inputSums input A has shape ${fmt(X.shape)}, but ${n} channels were expected (the last axis)`);
+  const x = X.data;
+  const R = x.length / n;
+  out.fill(0);
+  if (mean === undefined) {
+    for (let r = 0, o = 0; r < R; r++, o += n) for (let c = 0; c < n; c++) out[c] += x[o + c];
+    return;
+  }
+  for (let r = 0, o = 0; r < R; r++, o += n) {
+    for (let c = 0; c < n; c++) {
+      const t = x[o + c] - mean[c];
+      out[c] += t * t;
+    }
+  }
 }

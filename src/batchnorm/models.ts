@@ -1,11 +1,11 @@
 // Batch normalization layer (beyond EpyNN, in EpyNN's layout: models, forward, backward, parameters).
 // Math: docs/BatchNormalization.md
 import { checkBoolean, checkLayerInput, checkNumber, checkOptions } from '../commons/checks.js';
-import { DEFAULT_TRAITS, Layer, type LayerTraits } from '../commons/models.js';
-import type { NDArray } from '../commons/ndarray.js';
+import { type BatchReduction, DEFAULT_TRAITS, Layer, type LayerTraits } from '../commons/models.js';
+import { NDArray } from '../commons/ndarray.js';
 import type { HPars } from '../settings.js';
-import { batchNormBackward } from './backward.js';
-import { batchNormForward } from './forward.js';
+import { batchNormBackward, batchNormGradientSums } from './backward.js';
+import { batchNormForward, batchNormInputSums } from './forward.js';
 import {
   batchNormComputeGradients,
   batchNormComputeShapes,
@@ -31,8 +31,8 @@ export interface BatchNormalizationOptions {
 }
 
 /**
- * BatchNormalization's traits: statistics over the batch while training (the engine keeps a training
- * batch whole); outside training the running statistics make the samples independent.
+ * BatchNormalization's traits: statistics over the batch while training (the engine reduces them over
+ * the shards: batchReduction); outside training the running statistics make the samples independent.
  */
 const BATCHNORM_TRAITS: LayerTraits = Object.freeze({ ...DEFAULT_TRAITS, batchStatistics: true });
 
@@ -47,7 +47,9 @@ export const BATCHNORM_OPTIONS = ['momentum', 'epsilon', 'center', 'scale', 'seH
  * biased variance σ²_B; `updateParameters` then moves the running statistics towards the batch's
  * (the running variance from the unbiased batch variance, as PyTorch does). Evaluation and
  * prediction: the running statistics instead of the batch's, so each sample's output is its own.
- * The layer declares `traits.batchStatistics`: the parallel engine trains its model's batches whole.
+ * The layer declares `traits.batchStatistics` and implements `batchReduction()`: the parallel engine
+ * trains its model's batches in shards and reduces μ, σ² (forward) and the sums of (3) (backward) over
+ * the shards, in shard order — the whole batch's statistics, the same bits for any thread count.
  *
  * Parameters: `p.gamma`, `p.beta` (learned, (n,); absent when `scale` / `center` is false) and
  * `p.mean`, `p.var`, the running statistics ((n,); no gradient: never changed by the gradient
@@ -62,6 +64,12 @@ export class BatchNormalization extends Layer {
   batchStats = false;
   /** @internal Whether updateParameters has still to move the running statistics (a training forward ran since). */
   runningDue = false;
+  /** @internal Values per channel behind the last training forward's statistics (the whole batch's, also in a shard). */
+  statRows = 0;
+  /** @internal The whole batch's statistics for a training forward on a shard (set by src/parallel). */
+  shardStats: { mean: Float64Array; variance: Float64Array; rows: number } | undefined;
+  /** @internal The whole batch's Σ dX̂ and Σ dX̂ ⊙ X̂ for a training backward on a shard (set by src/parallel). */
+  shardSums: { s1: Float64Array; s2: Float64Array; rows: number } | undefined;
 
   constructor(options?: BatchNormalizationOptions) {
     const where = 'BatchNormalization';
@@ -78,6 +86,25 @@ export class BatchNormalization extends Layer {
 
   override get traits(): LayerTraits {
     return BATCHNORM_TRAITS;
+  }
+
+  /** @internal The cross-shard reduction of the batch statistics (src/parallel; see BatchReduction). */
+  override batchReduction(): BatchReduction {
+    return {
+      channels: this.p.mean.shape[0],
+      inputSums: (X, mean, out) => batchNormInputSums(this, X, mean, out),
+      gradientSums: (dA, s1, s2) => batchNormGradientSums(this, dA, s1, s2),
+      presetStatistics: (stats) => (this.shardStats = stats),
+      presetGradientSums: (sums) => (this.shardSums = sums),
+      acceptStatistics: (mean, variance, rows) => {
+        const n = mean.length;
+        this.fc.mu = new NDArray(Float64Array.from(mean), [n]);
+        this.fc.var = new NDArray(Float64Array.from(variance), [n]);
+        this.statRows = rows;
+        this.batchStats = true;
+        this.runningDue = true; // the update moves the running statistics towards these
+      },
+    };
   }
 
   computeShapes(A: NDArray): void {

@@ -96,7 +96,7 @@ export function batchNormUpdateParameters(layer: BatchNormalization): void {
   const mu = layer.fc.mu;
   const vb = layer.fc.var;
   if (mu === undefined || vb === undefined) throw stateError('BatchNormalization', 'updateParameters', 'forward');
-  const R = layer.fc.Xh.data.length / layer.d.n; // values per channel in the batch
+  const R = layer.statRows; // values per channel in the batch
   const mom = layer.momentum;
   const mean = layer.p.mean.data;
   const vr = layer.p.var.data;

@@ -41,7 +41,7 @@ export interface Mode {
   /**
    * The pass computes one shard of a batch (src/parallel): gradients are partial sums, so what needs the
    * whole batch is left to the engine, which reads the layer's traits (clipping by the norm is applied
-   * to the summed gradients; a layer with batch statistics is never sharded).
+   * to the summed gradients; a layer with batch statistics takes the whole batch's statistics from the engine: BatchReduction).
    */
   readonly shard: boolean;
 }
@@ -69,9 +69,10 @@ export interface LayerTraits {
   readonly drawsRandom: boolean;
   /**
    * Forward computes statistics over the batch while training (batch normalization): the samples of a
-   * training batch are not independent, so the engine never splits such a layer's batch across shards
-   * (the model trains each batch whole, on this thread; evaluation and prediction, which use running
-   * statistics, are still spread). A cross-shard reduction can plug in here later.
+   * training batch are not independent. A layer that also implements `batchReduction()` (BatchNormalization)
+   * trains in shards with a cross-shard reduction of its statistics in the forward and the backward
+   * (src/parallel, docs/PERFORMANCE.md); one that does not keeps its model's training batches whole, on
+   * this thread. Evaluation and prediction, which use running statistics, are spread either way.
    */
   readonly batchStatistics: boolean;
   /**
@@ -84,6 +85,26 @@ export interface LayerTraits {
    * check pass refuses softmax in any layer that does not declare it.
    */
   readonly softmaxJacobian: boolean;
+}
+
+/**
+ * @internal How a layer with traits.batchStatistics takes part in a sharded training step (src/parallel):
+ * per channel (the last axis of its input), partial sums over a shard's rows, which the engine adds up in
+ * shard order, and the whole batch's results handed back to every shard's forward and backward.
+ */
+export interface BatchReduction {
+  /** Channels: the length of every statistic and sum. */
+  readonly channels: number;
+  /** Writes Σ_r X[r, c] (mean undefined) or Σ_r (X[r, c] − mean[c])² over the rows of X (a shard's input to the layer) into out. */
+  inputSums(X: NDArray, mean: Float64Array | undefined, out: Float64Array): void;
+  /** After this shard's forward through the layer: writes Σ_r dX̂[r, c] and Σ_r dX̂[r, c] · X̂[r, c] for the gradient dA of its output into s1, s2. */
+  gradientSums(dA: NDArray, s1: Float64Array, s2: Float64Array): void;
+  /** The whole batch's mean and (biased) variance over `rows` values per channel, for the training forwards that follow (undefined: none). */
+  presetStatistics(stats: { mean: Float64Array; variance: Float64Array; rows: number } | undefined): void;
+  /** The whole batch's gradient sums (of gradientSums, added over the shards), for the training backwards that follow (undefined: none). */
+  presetGradientSums(sums: { s1: Float64Array; s2: Float64Array; rows: number } | undefined): void;
+  /** On the model itself (not a replica): the batch's statistics of a sharded step, as if its own forward had computed them (the running statistics move in the update). */
+  acceptStatistics(mean: Float64Array, variance: Float64Array, rows: number): void;
 }
 
 /** The traits of a layer that declares nothing (a layer of your own): nothing assumed. */
@@ -241,6 +262,12 @@ export abstract class Layer {
    * (shared by every sample). Undefined for a layer that draws nothing.
    */
   randomShape?(m: number, sample: readonly number[]): number[];
+
+  /**
+   * @internal For traits.batchStatistics: the cross-shard reduction of the layer's statistics (see
+   * BatchReduction); undefined (a layer that does not implement it) keeps each training batch whole.
+   */
+  batchReduction?(): BatchReduction;
 
   /** The hyper-parameters in effect: the layer's own, or EpyNN's (frozen) defaults before a model assigns them. */
   get hPars(): Readonly<HPars> {

@@ -23,7 +23,9 @@ import {
   openGeneration, runItem, slotItems, slotReady, waitDone, work, WORKER_SLOTS,
 } from './protocol.js';
 import { type WorkerHandle, availableCores, startWorker, threadsUnavailable } from './pool.js';
-import { type MaskSlot, Replica, type Slot, gatherParameters, parameterSlots, shardCount } from './shards.js';
+import {
+  type MaskSlot, type NormSlot, Replica, type Slot, gatherParameters, normValues, parameterSlots, shardCount, stagePlan, stageReduce,
+} from './shards.js';
 import type { WorkerMessage } from './worker.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -133,7 +135,11 @@ function unshardedReason(model: EpyNN): string {
 /** Why this layer keeps a training batch whole ('' when it can be sharded). */
 function layerReason(layer: Layer): string {
   const t = layer.traits;
-  if (t.batchStatistics) return `the layer ${layer.name} computes statistics over the batch (traits.batchStatistics), so each batch trains whole`;
+  if (t.batchStatistics) {
+    // reduced over the shards (Trainer.stagedStep) when the layer says how (BatchNormalization)
+    if (typeof layer.batchReduction === 'function') return '';
+    return `the layer ${layer.name} computes statistics over the batch (traits.batchStatistics), so each batch trains whole (it has no batchReduction() to reduce them over shards)`;
+  }
   if (!t.samplesIndependent) {
     return `the layer ${layer.name} does not declare its samples independent (traits.samplesIndependent; a layer of your own may mix the samples of a batch), so each batch trains whole`;
   }
@@ -205,7 +211,7 @@ function specOf(model: EpyNN): Spec | undefined {
   let replica: Replica;
   try {
     json = JSON.stringify(format.toJSON(model, { withoutOptimizer: true })); // replicas never update: no optimizer (one of your own needs no registering)
-    replica = new Replica(format.fromJSON(json));
+    replica = new Replica(format.fromJSON(json), () => format.fromJSON(json));
   } catch (err) {
     // e.g. an activation not registered by name: the model trains here, unsharded
     specFailure = `the model can not be copied for the threads (${err instanceof Error ? err.message : String(err)})`;
@@ -303,9 +309,12 @@ class Pool {
   run(model: EpyNN, jobIn: Omit<Job, 'gen'>, spec: Spec, useWorkers: boolean): boolean {
     const b = this.buffers();
     const job: Job = { ...jobIn, gen: ++this.gen };
-    openGeneration(this.ctl, job.gen);
+    testHooks.beforeOpen?.(this.ctl, job.gen);
+    openGeneration(this.ctl, job.gen, job.step === undefined ? undefined : { step: job.step, stage: job.stageIndex ?? 0 });
     testHooks.afterOpen?.(this.ctl, job.gen);
-    if (useWorkers && job.count > 1) {
+    // a staged step's job is posted once, with its first stage: the workers follow the rest (workStages)
+    if (useWorkers && job.count > 1 && (job.stageIndex ?? 0) === 0) {
+      // once per step (the stages of a staged step after the first find them there)
       gatherParameters(model, job.slots, this.buffer('params', job.params));
       for (const w of this.workers) {
         if (!w.alive) continue;
@@ -326,6 +335,7 @@ class Pool {
     replica.shareParameters(model, job.slots);
     let longest = 0;
     const failedHere = new Map<number, unknown>(); // the errors of items computed on this thread
+    const holds = job.step === undefined ? undefined : (idx: number): boolean => replica.holds(idx, job.step!);
     const here = work(this.ctl, job, b, (idx) => {
       const t0 = Date.now();
       try {
@@ -335,7 +345,7 @@ class Pool {
         throw err;
       }
       longest = Math.max(longest, Date.now() - t0);
-    });
+    }, holds);
     // A worker that claimed an item and stopped (killed, out of memory) must not hang this thread:
     // after a long stall these buffers are abandoned (a late write lands in them, not in the next
     // job's) and the caller computes the job again on one thread
@@ -376,8 +386,8 @@ class Pool {
 /** No item done for this long (at least; 20× the longest item this thread computed): a worker stopped. */
 export const STALL_MS = 10_000;
 
-/** @internal Test hooks: a stall timeout, and a call right after a generation opens (to fake a stuck worker). */
-export const testHooks: { stallMs?: number; afterOpen?: (ctl: Int32Array, gen: number) => void } = {};
+/** @internal Test hooks: a stall timeout, and calls right before and after a generation opens (to fake a stuck worker). */
+export const testHooks: { stallMs?: number; beforeOpen?: (ctl: Int32Array, gen: number) => void; afterOpen?: (ctl: Int32Array, gen: number) => void } = {};
 
 /**
  * Runs a job on `pool`; when a worker stalled it, says so once and computes the job again on the
@@ -389,7 +399,8 @@ function runJob(model: EpyNN, pool: Pool, job: Omit<Job, 'gen'>, spec: Spec, use
   noteOnce(model, lastNote);
   const local = (localPool ??= new Pool(false));
   pool.copyInputs(local, inputs);
-  local.run(model, job, spec, false);
+  // a stage of a staged step: as a new step, so that no replica uses layer caches that point into the abandoned buffers
+  local.run(model, job.step === undefined ? job : { ...job, step: nextStep++ }, spec, false);
   return local;
 }
 
@@ -490,9 +501,14 @@ export async function startThreads(threads?: number, options?: { timeoutMs?: num
 // ---------------------------------------------------------------------------------------------
 // Training
 
+/** Numbers the staged training steps (Job.step): a replica knows which step its shard's caches are of. */
+let nextStep = 1;
+
 class Trainer implements ShardedTrainer {
   /** The layers that draw random numbers in forward (traits.drawsRandom), with their index. */
   private readonly masks: { layer: Layer; index: number }[];
+  /** The layers with batch statistics (traits.batchStatistics, reduced over the shards), by index. */
+  private readonly norms: number[];
 
   constructor(
     private readonly model: EpyNN,
@@ -501,6 +517,7 @@ class Trainer implements ShardedTrainer {
     private useWorkers: boolean,
   ) {
     this.masks = model.layers.flatMap((layer, index) => (layer.traits.drawsRandom ? [{ layer, index }] : []));
+    this.norms = model.layers.flatMap((layer, index) => (index > 0 && layer.traits.batchStatistics ? [index] : []));
   }
 
   step(X: NDArray, Y: NDArray): NDArray {
@@ -532,7 +549,8 @@ class Trainer implements ShardedTrainer {
       for (let i = 0, n = size(shape); i < n; i++) U[o + i] = layer.rng.uniform();
     }
     const job: Omit<Job, 'gen'> = { kind: 'train', phase: 'training', count: S, m, chunk: 0, xShape: X.shape.slice(1), yShape: Y.shape.slice(1), aShape: spec.output, params: P, slots: spec.slots, masks, backend: activeBackend(), spec: spec.id };
-    const ran = runJob(model, pool, job, spec, this.useWorkers, [['X', m * xRow], ['Y', m * yRow], ['U', offset]]);
+    const inputs: [Exclude<BufferName, 'err'>, number][] = [['X', m * xRow], ['Y', m * yRow], ['U', offset]];
+    const ran = this.norms.length === 0 ? runJob(model, pool, job, spec, this.useWorkers, inputs) : this.stagedStep(job, inputs);
     if (ran !== pool) {
       // a worker stopped: the rest of this train() call runs here
       this.pool = ran;
@@ -542,6 +560,7 @@ class Trainer implements ShardedTrainer {
     const grads = ran.buffer('grads', S * P);
     const Aout = ran.buffer('A', m * aRow);
     for (const s of spec.slots) {
+      if (!s.gradient) continue; // no gradient (running statistics)
       const layer = model.layers[s.layer];
       const key = `d${s.key}`;
       let G = layer.g[key];
@@ -554,6 +573,47 @@ class Trainer implements ShardedTrainer {
       }
     }
     return new NDArray(Aout.subarray(0, m * aRow), [m, ...spec.output]);
+  }
+
+  /**
+   * A step of a model with batch statistics (BatchNormalization): the stages of shards.ts (Stage) one
+   * generation each; after each, the shards' partial sums added in shard order here (stageReduce), so
+   * that every shard's BatchNormalization uses the whole batch's μ, σ² and gradient sums. The model's
+   * own BatchNormalization layers get the batch's statistics (the update moves the running ones).
+   * Returns the pool that holds the results.
+   */
+  private stagedStep(job: Omit<Job, 'gen'>, inputs: [Exclude<BufferName, 'err'>, number][]): Pool {
+    const { model, spec } = this;
+    const { m, count: S } = job;
+    const norms: NormSlot[] = [];
+    let z = 0;
+    let b = 0;
+    for (const index of this.norms) {
+      const shape = spec.inputs[index];
+      const n = model.layers[index].batchReduction!().channels;
+      const sample = size(shape);
+      norms.push({ layer: index, n, shape, rows: (m * sample) / n, z, d: z, b });
+      z += m * sample;
+      b += normValues(n);
+    }
+    let pool = this.pool;
+    pool.buffer('Z', z);
+    pool.buffer('D', z);
+    pool.buffer('B', b);
+    inputs.push(['Z', z], ['D', z], ['B', b], ['grads', S * job.params], ['A', m * size(job.aShape)]);
+    let step = nextStep++;
+    for (const [stageIndex, stage] of stagePlan(norms.length).entries()) {
+      const ran = runJob(model, pool, { ...job, stage, stageIndex, norms, step }, spec, this.useWorkers && pool === this.pool, inputs);
+      stageReduce(stage, norms, S, ran.buffer('B', b));
+      if (ran !== pool) step = nextStep++; // computed again here: the rest of the step from the copied buffers
+      pool = ran;
+    }
+    const B = pool.buffer('B', b);
+    for (const nm of norms) {
+      const { n, b: o } = nm;
+      model.layers[nm.layer].batchReduction!().acceptStatistics(B.subarray(o, o + n), B.subarray(o + n, o + 2 * n), nm.rows);
+    }
+    return pool;
   }
 
   close(): void {

@@ -5,7 +5,7 @@
 // and counts it in DONE; the main thread waits until DONE reaches the item count. Which thread computes
 // an item never changes its numbers, so the result does not depend on the thread count or the timing.
 import { MAX_THREADS } from '../commons/checks.js';
-import { type MaskSlot, type Replica, type Slot, rowsOf, shardRows } from './shards.js';
+import { MAX_SHARDS, type MaskSlot, type NormSlot, type Replica, type Slot, type Stage, rowsOf, shardRows } from './shards.js';
 
 /** Control words (an Int32Array over a SharedArrayBuffer). */
 export const CLAIM = 0; // (generation mod 4096) << 20 | next item index
@@ -14,7 +14,19 @@ export const GEN = 2; // current generation (full)
 export const ERR = 3; // 1 once an item failed in the current generation
 export const ERR_ITEM = 4; // the failed item
 export const ERR_LEN = 5; // bytes of its message in the `err` buffer
-export const CONTROL_WORDS = 8;
+/**
+ * Staged training steps (batch statistics): from this word, one word per shard, the last generation
+ * that claimed it. A thread claims first the shards whose layer caches it holds (Replica.holds), then any.
+ */
+export const SHARD_CLAIMS = 8;
+/**
+ * Staged training steps: the step (Job.step) and the stage (its index in stagePlan) of the current
+ * generation, written before it opens. The workers receive a step's job once and follow its stages
+ * here (workStages), without a message per stage.
+ */
+export const STEP = SHARD_CLAIMS + MAX_SHARDS;
+export const STAGE = STEP + 1;
+export const CONTROL_WORDS = STAGE + 1;
 /**
  * After the control words, two words for each worker thread a pool starts (its slot, handed to it with
  * the control buffer): 1 once it runs (its module loaded, its first message received), and the items
@@ -49,9 +61,15 @@ export interface Buffers {
   U: Float64Array;
   /** UTF-8 message of a failed item. */
   err: Uint8Array;
+  /** Staged training (batch statistics): the input rows of each BatchNormalization (layout of Job.norms). */
+  Z: Float64Array;
+  /** Staged training: the gradient rows of each BatchNormalization's output. */
+  D: Float64Array;
+  /** Staged training: each BatchNormalization's whole-batch statistics and sums, and its shards' partial sums. */
+  B: Float64Array;
 }
 export type BufferName = keyof Buffers;
-export const BUFFER_NAMES: readonly BufferName[] = ['params', 'grads', 'X', 'Y', 'A', 'U', 'err'];
+export const BUFFER_NAMES: readonly BufferName[] = ['params', 'grads', 'X', 'Y', 'A', 'U', 'err', 'Z', 'D', 'B'];
 
 /** One generation's work, as posted to the workers. */
 export interface Job {
@@ -77,6 +95,16 @@ export interface Job {
   backend: 'wasm' | 'js';
   /** Which model (replica) the job is for. */
   spec: number;
+  /**
+   * Training with batch statistics (BatchNormalization): each generation is one stage of the step
+   * (shards.ts, Stage), the layers' places in Z, D and B in `norms`, `step` the step's number (unique in
+   * the process). Undefined: the whole step at once.
+   */
+  stage?: Stage;
+  /** The stage's index in stagePlan(norms.length). */
+  stageIndex?: number;
+  norms?: NormSlot[];
+  step?: number;
 }
 
 /** Computes item `idx` of `job` with `replica` from and into the shared buffers. */
@@ -98,6 +126,21 @@ export function runItem(job: Job, b: Buffers, replica: Replica, idx: number): vo
       uniforms.set(mask.layer, b.U.subarray(mask.offset + start * row, mask.offset + end * row));
     }
   }
+  if (job.stage !== undefined) {
+    // each shard on its own replica (the layer caches of its earlier stages kept there)
+    replica.forShard(idx).trainStage(job.stage, job.norms ?? [], job.step ?? 0, idx, start, end, {
+      X: rowsOf(b.X, start, end, job.xShape),
+      Y: rowsOf(b.Y, start, end, job.yShape),
+      uniforms,
+      out: b.A.subarray(start * aRow, end * aRow),
+      slots: job.slots,
+      grads: b.grads.subarray(idx * job.params, (idx + 1) * job.params),
+      Z: b.Z,
+      D: b.D,
+      B: b.B,
+    });
+    return;
+  }
   replica.trainShard(
     rowsOf(b.X, start, end, job.xShape),
     rowsOf(b.Y, start, end, job.yShape),
@@ -108,12 +151,19 @@ export function runItem(job: Job, b: Buffers, replica: Replica, idx: number): vo
   );
 }
 
-/** Opens generation `gen` with `count` items (main thread, before posting the job). */
-export function openGeneration(ctl: Int32Array, gen: number): void {
-  Atomics.store(ctl, GEN, gen);
+/**
+ * Opens generation `gen` (main thread, before posting the job); for a stage of a staged step, its step
+ * and stage index first (a worker that sees the generation sees them).
+ */
+export function openGeneration(ctl: Int32Array, gen: number, staged?: { step: number; stage: number }): void {
+  // 0: no staged step (a worker still following one goes back to its messages)
+  Atomics.store(ctl, STEP, staged?.step ?? 0);
+  Atomics.store(ctl, STAGE, staged?.stage ?? 0);
   Atomics.store(ctl, DONE, 0);
   Atomics.store(ctl, ERR, 0);
   Atomics.store(ctl, CLAIM, tagOf(gen) << TAG_SHIFT);
+  Atomics.store(ctl, GEN, gen);
+  Atomics.notify(ctl, GEN); // workers following a staged step (workStages)
 }
 
 /** True while `gen` is the current generation (a worker skips the jobs of past ones). */
@@ -143,14 +193,24 @@ export function recordError(ctl: Int32Array, err: Uint8Array, idx: number, messa
 }
 
 /**
- * Claims and computes items of the generation until none is left; a failing item is recorded (and
- * counted done, so that the main thread never waits for it).
+ * Claims shard `s` of generation `gen` of a staged job. Its word holds the last generation that claimed
+ * it: below `gen`, it is free (a thread still on a past generation finds every shard of its job at or
+ * above its generation, so never claims one).
  */
-export function work(ctl: Int32Array, job: Job, b: Buffers, compute: (idx: number) => void): number {
+function claimShard(ctl: Int32Array, gen: number, s: number): boolean {
+  const i = SHARD_CLAIMS + s;
+  const w = Atomics.load(ctl, i);
+  return w < gen && Atomics.compareExchange(ctl, i, w, gen) === w;
+}
+
+/**
+ * Claims and computes items of the generation until none is left; a failing item is recorded (and
+ * counted done, so that the main thread never waits for it). Staged jobs: the shards `holds` says this
+ * thread has the caches of are tried first (which thread computes a shard never changes its numbers).
+ */
+export function work(ctl: Int32Array, job: Job, b: Buffers, compute: (idx: number) => void, holds?: (idx: number) => boolean): number {
   let n = 0;
-  for (;;) {
-    const idx = claim(ctl, job.gen, job.count);
-    if (idx < 0) return n;
+  const run = (idx: number): void => {
     n++;
     try {
       compute(idx);
@@ -159,6 +219,17 @@ export function work(ctl: Int32Array, job: Job, b: Buffers, compute: (idx: numbe
     }
     Atomics.add(ctl, DONE, 1);
     Atomics.notify(ctl, DONE);
+  };
+  if (job.stage !== undefined) {
+    const all = Array.from({ length: job.count }, (_, s) => s);
+    const mine = holds === undefined ? [] : all.filter(holds);
+    for (const idx of [...mine, ...all]) if (claimShard(ctl, job.gen, idx)) run(idx);
+    return n;
+  }
+  for (;;) {
+    const idx = claim(ctl, job.gen, job.count);
+    if (idx < 0) return n;
+    run(idx);
   }
 }
 
@@ -178,5 +249,32 @@ export function waitDone(ctl: Int32Array, count: number, stallMs: number): boole
       since = Date.now();
     } else if (Date.now() - since > stallMs) return false;
     Atomics.wait(ctl, DONE, d, 100);
+  }
+}
+
+/** A worker waits this long for the next stage of a staged step before it goes back to its messages. */
+export const STAGE_WAIT_MS = 2000;
+
+/**
+ * A worker's side of a staged step (Job.step): every generation of the step, as the control words
+ * announce them (STEP, STAGE), worked on as they open, until the step's last stage or another job.
+ * `plan` is the step's stagePlan; `job` its first stage's job (the rest differs by gen and stage only).
+ */
+export function workStages(ctl: Int32Array, job: Job, plan: readonly Stage[], b: Buffers, compute: (job: Job, idx: number) => void, holds: (idx: number) => boolean): void {
+  let last = -1;
+  for (;;) {
+    const gen = Atomics.load(ctl, GEN);
+    const step = Atomics.load(ctl, STEP);
+    const stage = Atomics.load(ctl, STAGE);
+    if (Atomics.load(ctl, GEN) !== gen) continue; // opened meanwhile: read again
+    if (step !== job.step || stage >= plan.length) return; // another job now
+    if (gen !== last) {
+      last = gen;
+      // (a generation already done finds every shard claimed: nothing computed)
+      const current: Job = { ...job, gen, stage: plan[stage], stageIndex: stage };
+      work(ctl, current, b, (idx) => compute(current, idx), holds);
+      if (stage === plan.length - 1) return;
+    }
+    if (Atomics.wait(ctl, GEN, gen, STAGE_WAIT_MS) === 'timed-out') return;
   }
 }

@@ -4,8 +4,8 @@
 // Node process alive (the main thread unrefs it) and never writes anywhere but the shared buffers.
 import { selectBackend } from '../kernels/backend.js';
 import { modelFromJSON } from '../io/library.js';
-import { BUFFER_NAMES, type BufferName, type Buffers, type Job, isCurrent, runItem, slotItems, slotReady, work } from './protocol.js';
-import { Replica } from './shards.js';
+import { BUFFER_NAMES, type BufferName, type Buffers, STEP, type Job, isCurrent, runItem, slotItems, slotReady, work, workStages } from './protocol.js';
+import { Replica, stagePlan } from './shards.js';
 
 /** What the main thread posts: any of the control buffer (with this thread's slot), new shared buffers, a new model, a job. */
 export interface WorkerMessage {
@@ -36,7 +36,8 @@ function receive(msg: WorkerMessage): void {
   if (msg.spec !== undefined) {
     // A model this thread can not rebuild is simply not worked on here: the other threads take its items
     try {
-      replica = new Replica(modelFromJSON(msg.spec.json, 'parallel worker'));
+      const json = msg.spec.json;
+      replica = new Replica(modelFromJSON(json, 'parallel worker'), () => modelFromJSON(json, 'parallel worker'));
       specId = msg.spec.id;
     } catch {
       replica = undefined;
@@ -45,7 +46,8 @@ function receive(msg: WorkerMessage): void {
   }
   const job = msg.job;
   if (job === undefined || ctl === undefined || replica === undefined || job.spec !== specId) return;
-  if (!isCurrent(ctl, job.gen)) return; // a job of the past, queued while this thread was starting
+  // a job of the past, queued while this thread was starting (a staged step still running is joined)
+  if (!isCurrent(ctl, job.gen) && (job.step === undefined || Atomics.load(ctl, STEP) !== job.step)) return;
   const b = views as Buffers;
   if (BUFFER_NAMES.some((n) => b[n] === undefined)) return;
   if (backend !== job.backend) {
@@ -55,10 +57,23 @@ function receive(msg: WorkerMessage): void {
   const r = replica;
   const c = ctl;
   replica.loadParameters(job.slots, b.params);
-  work(ctl, job, b, (idx) => {
-    if (slot >= 0) Atomics.add(c, slotItems(slot), 1); // counted before the item is done: the main thread sees it once it waited
-    runItem(job, b, r, idx);
-  });
+  // an item is counted before it is done: the main thread sees the count once it waited
+  const counted = (): void => {
+    if (slot >= 0) Atomics.add(c, slotItems(slot), 1);
+  };
+  if (job.step === undefined) {
+    work(ctl, job, b, (idx) => {
+      counted();
+      runItem(job, b, r, idx);
+    });
+    return;
+  }
+  // a staged step: its stages as they open (the parameters do not change between them)
+  const step = job.step;
+  workStages(ctl, job, stagePlan(job.norms?.length ?? 0), b, (stage, idx) => {
+    counted();
+    runItem(stage, b, r, idx);
+  }, (idx) => r.holds(idx, step));
 }
 
 type NodeWorkerThreads = { parentPort: { on(event: 'message', f: (m: WorkerMessage) => void): void } | null; workerData: unknown };

@@ -12,6 +12,7 @@ import { BARE_MODE } from '../../src/commons/models.js';
 import { modelChecksum } from '../../src/io/library.js';
 import type { ModelJSON } from '../../src/io/library.js';
 import { readModel, writeModel } from '../../src/node/index.js';
+import { expectClose } from '../helpers/close.js';
 import { throwsWith } from '../helpers/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'epynn-norm-'));
@@ -86,13 +87,88 @@ describe('normalization layers in model files', () => {
     });
   });
 
-  test('a training forward on a shard of a batch is refused (the engine never asks for one)', () => {
+  test('a training forward or backward on a shard needs the whole batch\'s statistics and sums (the engine hands them over)', () => {
     const layer = new BatchNormalization();
     const X = new NDArray(Float64Array.from({ length: 12 }, (_, i) => i % 5), [4, 3]);
     layer.computeShapes(X);
     layer.initializeParameters();
     layer.mode = Object.freeze({ ...BARE_MODE, phase: 'training', shard: true });
-    throwsWith(() => layer.forward(X), EpyNNError, "BatchNormalization: a training forward on a shard of a batch would normalize by the shard's statistics");
+    throwsWith(() => layer.forward(X), EpyNNError, "BatchNormalization: a training forward on a shard of a batch needs the whole batch's statistics (presetStatistics, set by the parallel engine)");
+    const red = layer.batchReduction();
+    red.presetStatistics({ mean: new Float64Array(3), variance: new Float64Array(3).fill(1), rows: 8 });
+    layer.forward(X);
+    throwsWith(() => layer.backward(X), EpyNNError, "BatchNormalization: a training backward on a shard of a batch needs the whole batch's sums");
+  });
+
+  test('two shards with the reduced statistics and sums give the whole batch\'s forward, backward and gradients', () => {
+    const rng = numpyRng(4);
+    const shape = [6, 2, 2, 3];
+    const X = new NDArray(Float64Array.from({ length: 72 }, () => 3 + rng.uniform()), shape);
+    const dA = new NDArray(Float64Array.from({ length: 72 }, () => rng.uniform() - 0.5), shape);
+    const make = (): BatchNormalization => {
+      const layer = new BatchNormalization();
+      layer.computeShapes(X);
+      layer.initializeParameters();
+      layer.p.gamma.data.set([0.5, 2, -1]);
+      layer.p.beta.data.set([0.1, 0, 0.3]);
+      layer.training = true;
+      return layer;
+    };
+    const whole = make();
+    const A = whole.forward(X);
+    const dX = whole.backward(dA);
+    whole.computeGradients();
+    // the shards: rows 0-2 and 3-5, their sums added in shard order as the engine does
+    const halves = [0, 1].map(() => make());
+    const rows = (T: NDArray, h: number): NDArray => new NDArray(T.data.slice(h * 36, (h + 1) * 36), [3, 2, 2, 3]);
+    const red = halves.map((l) => l.batchReduction());
+    const add = (f: (h: number, out: Float64Array) => void, div: number): Float64Array => {
+      const parts = [0, 1].map((h) => {
+        const out = new Float64Array(3);
+        f(h, out);
+        return out;
+      });
+      return parts[0].map((v, c) => (v + parts[1][c]) / div);
+    };
+    const R = 24; // m·h·w
+    const mean = add((h, out) => red[h].inputSums(rows(X, h), undefined, out), R);
+    const variance = add((h, out) => red[h].inputSums(rows(X, h), mean, out), R);
+    halves.forEach((l) => (l.mode = Object.freeze({ ...l.mode, shard: true })));
+    red.forEach((r) => r.presetStatistics({ mean, variance, rows: R }));
+    const As = halves.map((l, h) => l.forward(rows(X, h)).data.slice());
+    const s1 = new Float64Array(3);
+    const s2 = new Float64Array(3);
+    const parts = halves.map((_, h) => {
+      const a = new Float64Array(3);
+      const b = new Float64Array(3);
+      red[h].gradientSums(rows(dA, h), a, b);
+      return [a, b];
+    });
+    for (let c = 0; c < 3; c++) {
+      s1[c] = parts[0][0][c] + parts[1][0][c];
+      s2[c] = parts[0][1][c] + parts[1][1][c];
+    }
+    red.forEach((r) => r.presetGradientSums({ s1, s2, rows: R }));
+    const dXs = halves.map((l, h) => l.backward(rows(dA, h)).data.slice());
+    halves.forEach((l) => l.computeGradients());
+    const TOL = { rtol: 1e-12, atol: 1e-12 };
+    expectClose(new NDArray(Float64Array.from([...As[0], ...As[1]]), shape), A, 'A', TOL);
+    expectClose(new NDArray(Float64Array.from([...dXs[0], ...dXs[1]]), shape), dX, 'dX', TOL);
+    expectClose(new NDArray(mean, [3]), whole.fc.mu, 'mean', TOL);
+    expectClose(new NDArray(variance, [3]), whole.fc.var, 'variance', TOL);
+    for (const k of ['dgamma', 'dbeta']) {
+      const g = halves[0].g[k].data.map((v, c) => v + halves[1].g[k].data[c]);
+      expectClose(new NDArray(g, [3]), whole.g[k], k, TOL);
+    }
+    // the model's own layer takes the batch's statistics and moves its running ones with them
+    const model = make();
+    model.batchReduction().acceptStatistics(mean, variance, R);
+    model.g = whole.g;
+    model.updateParameters();
+    whole.updateParameters();
+    expectClose(model.p.mean, whole.p.mean, 'running mean', TOL);
+    expectClose(model.p.var, whole.p.var, 'running var', TOL);
+    expect(Array.from(model.p.mean.data).some((v) => v !== 0)).toBe(true);
   });
 
   test('LayerNormalization over the channels of every position of a map (fc.mu of m·h·w groups): JSON round trip', () => {

@@ -107,7 +107,7 @@ describe('traits', () => {
     expect(a).not.toEqual(params(probeModel(new Probe()).initialize({ loss: 'CCE', seed: 1, quiet: true }))); // it trained
   });
 
-  test('a layer with batch statistics is never split across shards, and says why', () => {
+  test('a layer with batch statistics and no batchReduction() is never split across shards, and says why', () => {
     const model = probeModel(new Probe({ batchStatistics: true })).initialize({ loss: 'CCE', seed: 1, quiet: true, threads: 2 });
     const out = memoryOutput();
     model.logger = out;
