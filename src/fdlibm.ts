@@ -5,8 +5,9 @@
 // Microsystems, 1993) as V8 11.3 (Node 20) implements Math.exp, expm1, tanh, log, log1p, sin, cos
 // (v8/src/base/ieee754.cc) and Math.pow (ieee754::legacy::pow): the same operations on the same constants,
 // so Node 20 computes with these exactly the numbers it computed with Math.* (tests/commons/fdlibm.test.ts
-// compares them bit for bit on millions of arguments and the special values), and every other engine too. The WebAssembly kernels'
-// exp and tanh (src/kernels/wasm/kernels3*.wat) are the same algorithms.
+// compares them bit for bit on millions of arguments and the special values), and every engine computes
+// those numbers. The WebAssembly kernels' exp and tanh (src/kernels/wasm/kernels3*.wat) are the same
+// algorithms. Core only: no engine-specific call; Math.abs, Math.sqrt, Math.trunc, Math.floor are exact.
 //
 // The double's 32-bit halves are read and written through one shared Float64Array / Int32Array pair
 // (fdlibm's GET_HIGH_WORD, SET_LOW_WORD, ...); the engine's byte order picks the halves.
@@ -595,6 +596,11 @@ const PIO2 = [
   1.27065575308067607349e-29, 1.22933308981111328932e-36, 2.73370053816464559624e-44, 2.16741683877804819444e-51,
 ];
 const TWO24 = 16777216;
+// kernelRemPio2's work arrays (every element read is written first in the same call)
+const IQ = new Int32Array(20);
+const FF = new Float64Array(20);
+const FQ = new Float64Array(20);
+const QQ = new Float64Array(20);
 const TWON24 = 5.9604644775390625e-8;
 
 /**
@@ -604,10 +610,10 @@ const TWON24 = 5.9604644775390625e-8;
 function kernelRemPio2(x: number[], y: Float64Array, e0: number, nx: number): number {
   const jk = 4;
   const jp = jk;
-  const iq = new Int32Array(20);
-  const f = new Float64Array(20);
-  const fq = new Float64Array(20);
-  const q = new Float64Array(20);
+  const iq = IQ;
+  const f = FF;
+  const fq = FQ;
+  const q = QQ;
   const jx = nx - 1;
   let jv = ((e0 - 3) / 24) | 0;
   if (jv < 0) jv = 0;

@@ -6,6 +6,7 @@ import { hadamard } from '../commons/maths.js';
 import { NDArray, fmt } from '../commons/ndarray.js';
 import { reluBackwardKernel } from '../kernels/activation.js';
 import { type HPars, seHPars as DEFAULTS } from '../settings.js';
+import { exp, tanh as tanhOf } from '../fdlibm.js';
 
 /**
  * An activation: `f(x)` or, with `deriv = true`, its derivative `f'(x)` element-wise
@@ -47,8 +48,8 @@ export function elu(x: NDArray, deriv = false, hPars: HPars = DEFAULTS): NDArray
   const alpha = hPars.ELU_alpha;
   const a = x.data;
   const out = new Float64Array(a.length);
-  if (deriv) for (let i = 0; i < a.length; i++) out[i] = a[i] > 0 ? 1 : alpha * (Math.exp(a[i]) - 1) + alpha;
-  else for (let i = 0; i < a.length; i++) out[i] = a[i] > 0 ? a[i] : alpha * (Math.exp(a[i]) - 1);
+  if (deriv) for (let i = 0; i < a.length; i++) out[i] = a[i] > 0 ? 1 : alpha * (exp(a[i]) - 1) + alpha;
+  else for (let i = 0; i < a.length; i++) out[i] = a[i] > 0 ? a[i] : alpha * (exp(a[i]) - 1);
   return new NDArray(out, x.shape);
 }
 
@@ -59,7 +60,7 @@ export function sigmoid(x: NDArray, deriv = false): NDArray {
   for (let i = 0; i < a.length; i++) {
     const v = a[i];
     // exp of a non-positive number only: no overflow
-    const s = v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
+    const s = v >= 0 ? 1 / (1 + exp(-v)) : exp(v) / (1 + exp(v));
     out[i] = deriv ? s * (1 - s) : s;
   }
   return new NDArray(out, x.shape);
@@ -74,10 +75,10 @@ export function tanh(x: NDArray, deriv = false): NDArray {
   const out = new Float64Array(a.length);
   if (deriv) {
     for (let i = 0; i < a.length; i++) {
-      const t = Math.tanh(a[i]);
+      const t = tanhOf(a[i]);
       out[i] = 1 - t * t;
     }
-  } else for (let i = 0; i < a.length; i++) out[i] = Math.tanh(a[i]);
+  } else for (let i = 0; i < a.length; i++) out[i] = tanhOf(a[i]);
   return new NDArray(out, x.shape);
 }
 
@@ -99,7 +100,7 @@ export function softmax(x: NDArray, deriv = false, hPars: HPars = DEFAULTS): NDA
     let max = -Infinity;
     for (let j = 0; j < k; j++) if (a[o + j] > max) max = a[o + j];
     let total = 0;
-    for (let j = 0; j < k; j++) total += s[o + j] = Math.exp((a[o + j] - max) / T);
+    for (let j = 0; j < k; j++) total += s[o + j] = exp((a[o + j] - max) / T);
     for (let j = 0; j < k; j++) s[o + j] /= total;
   }
   if (!deriv) return new NDArray(s, [m, k]);
@@ -149,16 +150,16 @@ export function activationBackward(
     for (let i = 0; i < n; i++) out[i] = g[i] * (a[i] > 0 ? 1 : alpha);
   } else if (f === elu) {
     const alpha = hPars.ELU_alpha;
-    for (let i = 0; i < n; i++) out[i] = g[i] * (a[i] > 0 ? 1 : alpha * (Math.exp(a[i]) - 1) + alpha);
+    for (let i = 0; i < n; i++) out[i] = g[i] * (a[i] > 0 ? 1 : alpha * (exp(a[i]) - 1) + alpha);
   } else if (f === sigmoid) {
     for (let i = 0; i < n; i++) {
       const v = a[i];
-      const s = v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
+      const s = v >= 0 ? 1 / (1 + exp(-v)) : exp(v) / (1 + exp(v));
       out[i] = g[i] * (s * (1 - s));
     }
   } else {
     for (let i = 0; i < n; i++) {
-      const t = Math.tanh(a[i]);
+      const t = tanhOf(a[i]);
       out[i] = g[i] * (1 - t * t);
     }
   }

@@ -1,6 +1,7 @@
 // The recurrent layers' kernels on the TypeScript backend (the registry's 'stepActivation', 'derivative',
 // 'rowSum'); the WebAssembly ones (src/kernels/wasm/recurrent.ts) compute the same bits.
 import type { StepKind } from '../wasm/recurrent.js';
+import { exp, tanh } from '../../fdlibm.js';
 
 /**
  * For m rows of u entries, rows `ld` apart from `off`: Z[r] += b (b non-null), then A[r] = f(Z[r]) with f
@@ -11,14 +12,14 @@ export function stepActivationJs(
 ): void {
   if (b !== null) for (let im = 0, o = off; im < m; im++, o += ld) for (let iu = 0; iu < u; iu++) Z[o + iu] += b[iu];
   if (kind === 'tanh') {
-    for (let im = 0, o = off; im < m; im++, o += ld) for (let iu = 0; iu < u; iu++) A[o + iu] = Math.tanh(Z[o + iu]);
+    for (let im = 0, o = off; im < m; im++, o += ld) for (let iu = 0; iu < u; iu++) A[o + iu] = tanh(Z[o + iu]);
     return;
   }
   for (let im = 0, o = off; im < m; im++, o += ld) {
     for (let iu = 0; iu < u; iu++) {
       const v = Z[o + iu];
       // Stable sigmoid, the expression of activation/functions.ts
-      A[o + iu] = v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
+      A[o + iu] = v >= 0 ? 1 / (1 + exp(-v)) : exp(v) / (1 + exp(v));
     }
   }
 }
