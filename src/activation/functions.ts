@@ -68,7 +68,7 @@ export function sigmoid(x: NDArray, deriv = false): NDArray {
 
 /**
  * Hyperbolic tangent; tanh'(x) = 1 − tanh²(x).
- * NOTE: EpyNN computes (eˣ − e⁻ˣ)/(eˣ + e⁻ˣ), which is NaN for |x| > ~710; Math.tanh is finite everywhere.
+ * NOTE: EpyNN computes (eˣ − e⁻ˣ)/(eˣ + e⁻ˣ), which is NaN for |x| > ~710; our tanh (fdlibm's, src/fdlibm.ts) is finite everywhere.
  */
 export function tanh(x: NDArray, deriv = false): NDArray {
   const a = x.data;

@@ -86,7 +86,7 @@ function expDD(x: number): DD {
   return [one[0] * scale, one[1] * scale];
 }
 
-/** The double nearest to ln(x) (x > 0 finite; other inputs as Math.log, i.e. fdlibm's log). */
+/** The double nearest to ln(x) (x > 0 finite; other inputs as fdlibm's log, src/fdlibm.ts). */
 export function crLog(x: number): number {
   const y0 = log(x);
   if (!(x > 0) || !Number.isFinite(x) || x === 1) return y0;
