@@ -9,7 +9,8 @@
 // those numbers. The WebAssembly kernels' exp and tanh (src/kernels/wasm/kernels3*.wat) are the same
 // algorithms. Core only: no engine-specific call; Math.abs, Math.sqrt, Math.trunc, Math.floor are exact.
 //
-// The double's 32-bit halves are read and written through one shared Float64Array / Int32Array pair
+// The fast paths write their constants as literals (a module constant is a load and a check each time, and
+// counts against the size under which the compiler inlines a function). The double's 32-bit halves are read and written through one shared Float64Array / Int32Array pair
 // (fdlibm's GET_HIGH_WORD, SET_LOW_WORD, ...); the engine's byte order picks the halves.
 
 const F = new Float64Array(1);
@@ -95,8 +96,35 @@ const P4 = -1.65339022054652515390e-6;
 const P5 = 4.13813679705723846039e-8;
 const TWOM1000 = 9.33263618503218878990e-302; // 2^-1000
 
-/** eˣ: fdlibm's exp, Node 20's Math.exp bit for bit. */
+/**
+ * eˣ: fdlibm's exp, Node 20's Math.exp bit for bit. The usual arguments (2^-28 <= |x| < 709) take fdlibm's
+ * steps with the bands told apart by comparing |x| with the doubles whose high word fdlibm compares (exactly the
+ * same branches) and 2^k read from a table: a small function the compiler inlines into the activations' loops
+ * (a JavaScript function that is not inlined returns its double boxed, an allocation per call). The others
+ * (tiny, large, infinite, NaN) go through expFull, fdlibm's code word for word.
+ */
 export function exp(x: number): number {
+  const ax = x < 0 ? -x : x;
+  if (!(ax < 709) || ax < 3.725290298461914e-9) return expFull(x); // large (k = 1024 from 709.44 on), tiny (high word < 0x3E300000), NaN
+  if (x === 1) return 2.718281828459045;
+  if (ax < 0.3465735912322998) { // high word <= 0x3FD62E42: k = 0
+    const t = x * x;
+    const c = x - t * (1.66666666666666019037e-1 + t * (-2.77777777770155933842e-3 + t * (6.61375632143793436117e-5 + t * (-1.65339022054652515390e-6 + t * 4.13813679705723846039e-8))));
+    return 1 - ((x * c) / (c - 2) - x);
+  }
+  // k from the general rounding, also in the band k = ±1 (|x| < 1.5 ln2), where it gives ±1 and fdlibm's hi, lo
+  const k = (1.44269504088896338700 * x + (x > 0 ? 0.5 : -0.5)) | 0;
+  const hi = x - k * 6.93147180369123816490e-1; // exact
+  const lo = k * 1.90821492927058770002e-10;
+  x = hi - lo;
+  const t = x * x;
+  const c = x - t * (1.66666666666666019037e-1 + t * (-2.77777777770155933842e-3 + t * (6.61375632143793436117e-5 + t * (-1.65339022054652515390e-6 + t * 4.13813679705723846039e-8))));
+  const y = 1 - ((lo - (x * c) / (2 - c)) - hi);
+  return k >= -1021 ? y * TWO[k + 1074] : y * TWO[k + 1000 + 1074] * 9.33263618503218878990e-302;
+}
+
+/** fdlibm's exp on the high word, for every argument. */
+function expFull(x: number): number {
   F[0] = x;
   let hx = W[HI];
   const xsb = hx >>> 31;
@@ -148,8 +176,37 @@ const Q3 = -7.93650757867487942473e-5;
 const Q4 = 4.00821782732936239552e-6;
 const Q5 = -2.01099218183624371326e-7;
 
-/** eˣ − 1: fdlibm's expm1, Node 20's Math.expm1 bit for bit. */
+/**
+ * eˣ − 1: fdlibm's expm1, Node 20's Math.expm1 bit for bit. The usual arguments (2^-54 <= |x| < 56 ln2) by
+ * comparisons of |x| (as exp), in a body small enough for the compiler to inline (a JavaScript function that
+ * is not inlined returns its double boxed, an allocation per call): k from fdlibm's general rounding also in
+ * the band k = ±1, where it gives ±1 and hi, lo equal fdlibm's x ∓ ln2_hi, ±ln2_lo. The others by expm1Full.
+ */
 export function expm1(x: number): number {
+  const ax = x < 0 ? -x : x;
+  if (!(ax < 38.81622314453125) || ax < 5.551115123125783e-17) return expm1Full(x); // high word >= 0x4043687A or < 0x3C900000; NaN
+  const k = ax >= 0.3465735912322998 ? (1.44269504088896338700 * x + (x > 0 ? 0.5 : -0.5)) | 0 : 0; // high word > 0x3FD62E42
+  const hi = x - k * 6.93147180369123816490e-1;
+  const lo = k * 1.90821492927058770002e-10;
+  x = hi - lo;
+  const c = (hi - x) - lo;
+  const hfx = 0.5 * x;
+  const hxs = x * hfx;
+  const r1 = 1 + hxs * (-3.33333333333331316428e-2 + hxs * (1.58730158725481460165e-3 + hxs * (-7.93650757867487942473e-5 + hxs * (4.00821782732936239552e-6 + hxs * -2.01099218183624371326e-7))));
+  const t = 3 - r1 * hfx;
+  let e = hxs * ((r1 - t) / (6 - x * t));
+  if (k === 0) return x - (x * e - hxs);
+  e = x * (e - c) - c - hxs;
+  if (k === -1) return 0.5 * (x - e) - 0.5;
+  if (k === 1) return x < -0.25 ? -2 * (e - (x + 0.5)) : 1 + 2 * (x - e);
+  const twopk = TWO[k + 1074];
+  if (k <= -2) return (1 - (e - x)) * twopk - 1; // here k < 56
+  const twomk = TWO[1074 - k];
+  return k < 20 ? ((1 - twomk) - (e - x)) * twopk : ((x - (e + twomk)) + 1) * twopk; // 1 − 2^-k exact below 20
+}
+
+/** fdlibm's expm1 on the high word, for every argument. */
+function expm1Full(x: number): number {
   F[0] = x;
   let hx = W[HI];
   const xsb = hx >>> 31;
@@ -216,8 +273,19 @@ export function expm1(x: number): number {
   return y * TWO[k + 1074];
 }
 
-/** tanh(x): fdlibm's tanh, Node 20's Math.tanh bit for bit. */
+/** tanh(x): fdlibm's tanh, Node 20's Math.tanh bit for bit (|x| < 22 by comparisons, the others by tanhFull). */
 export function tanh(x: number): number {
+  const ax = x < 0 ? -x : x;
+  if (!(ax < 22) || ax < 3.725290298461914e-9) return tanhFull(x); // high word >= 0x40360000 or < 0x3E300000; NaN
+  // one call site of expm1 (the compiler inlines it once): expm1(2|x|) for |x| >= 1, expm1(−2|x|) below
+  const big = ax >= 1;
+  const t = expm1(big ? 2 * ax : -2 * ax);
+  const z = big ? 1 - 2 / (t + 2) : -t / (t + 2);
+  return x < 0 ? -z : z;
+}
+
+/** fdlibm's tanh on the high word, for every argument. */
+function tanhFull(x: number): number {
   const jx = hiWord(x);
   const ix = jx & 0x7fffffff;
   if (ix >= 0x7ff00000) return jx >= 0 ? 1 / x + 1 : 1 / x - 1; // ±1, NaN
@@ -244,8 +312,32 @@ const LG5 = 1.818357216161805012e-1;
 const LG6 = 1.531383769920937332e-1;
 const LG7 = 1.479819860511658591e-1;
 
-/** ln(x): fdlibm's log, Node 20's Math.log bit for bit. */
+/**
+ * ln(x): fdlibm's log, Node 20's Math.log bit for bit. Normal positive x inline (x scaled into [√2/2, √2) by
+ * an exact multiplication by 2^-k, the bits fdlibm's SET_HIGH_WORD gives); the others by logFull.
+ */
 export function log(x: number): number {
+  F[0] = x;
+  const hx0 = W[HI];
+  if (hx0 < 0x00100000 || hx0 >= 0x7ff00000) return logFull(x); // ±0, subnormal, negative, Infinity, NaN
+  const hx = hx0 & 0x000fffff;
+  const i = (hx + 0x95f64) & 0x100000;
+  const k = (hx0 >> 20) - 1023 + (i >> 20);
+  const f = x * TWO[1074 - k] - 1;
+  if ((0x000fffff & (2 + hx)) < 3) return logFull(x); // -2^-20 <= f < 2^-20
+  const s = f / (2 + f);
+  const z = s * s;
+  const w = z * z;
+  const R = z * (6.666666666666735130e-1 + w * (2.857142874366239149e-1 + w * (1.818357216161805012e-1 + w * 1.479819860511658591e-1))) + w * (3.999999999940941908e-1 + w * (2.222219843214978396e-1 + w * 1.531383769920937332e-1));
+  if (((hx - 0x6147a) | (0x6b851 - hx)) > 0) {
+    const hfsq = 0.5 * f * f;
+    return k === 0 ? f - (hfsq - s * (hfsq + R)) : k * 6.93147180369123816490e-1 - ((hfsq - (s * (hfsq + R) + k * 1.90821492927058770002e-10)) - f);
+  }
+  return k === 0 ? f - s * (f - R) : k * 6.93147180369123816490e-1 - ((s * (f - R) - k * 1.90821492927058770002e-10) - f);
+}
+
+/** fdlibm's log on the words, for every argument. */
+function logFull(x: number): number {
   F[0] = x;
   let hx = W[HI];
   const lx = W[LO];

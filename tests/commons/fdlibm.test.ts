@@ -48,6 +48,9 @@ const SPECIAL = around([
   2 ** -28, -(2 ** -28), 2 ** -29, 2 ** -54, -(2 ** -54), 2 ** -20, 2 ** -27, 22, -22, 1 + 2 ** -20, 1 - 2 ** -20, 2 ** 53, 2 ** 54,
   Math.PI / 4, Math.PI / 2, -Math.PI / 2, 3 * Math.PI / 4, Math.PI, 2 * Math.PI, 2 ** 19 * Math.PI / 2, 2 ** 20, 1e22, 1e300,
   0.2928932188134524, -0.2928932188134524, 0.41421356237309503, 0.3, 0.78125,
+  // the bands of the fast paths (|x| compared with the doubles of fdlibm's high-word thresholds)
+  709, -709, 1023.5 * Math.LN2, 38.81622314453125, -38.81622314453125, 1.0397205352783203, -1.0397205352783203,
+  0.3465735912322998, -0.3465735912322998, 3.725290298461914e-9, -3.725290298461914e-9, 5.551115123125783e-17, 19 * Math.LN2, 20 * Math.LN2,
 ]).concat([NaN, Infinity, -Infinity]);
 
 /** n arguments of each kind for a function: uniform on [lo, hi], log-uniform over every exponent, random bits, subnormals. */
