@@ -17,6 +17,8 @@ import { type Session, defaultSession, layerSpec } from '../src/spec.js';
 import { Stepper } from '../src/stepper.js';
 import { crc32 } from '../src/zip.js';
 import { deflateSync } from 'node:zlib';
+import { build } from 'esbuild';
+import * as fdlibm from '../../src/fdlibm.js';
 
 const root = resolve(import.meta.dirname, '..');
 const dist = join(root, 'dist');
@@ -352,6 +354,38 @@ async function main(): Promise<number> {
     // The page and Node compute the same bits: the library's exp, tanh, log, pow ... are its own TypeScript
     // (src/fdlibm.ts), not the engine's Math.* (which ECMAScript leaves implementation-approximated, and which
     // Chromium's V8 and Node 20's compute differently in the last bit for a few percent of arguments).
+
+    await check('the library\'s exp, log, pow, tanh, sin ... (src/fdlibm.ts) give in Chromium the bits of Node\'s Math.*, which Chromium\'s own Math.* do not', async () => {
+      const bundle = await build({ entryPoints: [resolve(root, '..', 'src', 'fdlibm.ts')], bundle: true, format: 'iife', globalName: 'fdlibmUnderTest', write: false, logLevel: 'silent' });
+      await page.goto('about:blank');
+      await page.addScriptTag({ content: bundle.outputFiles[0].text });
+      const N = 30_000;
+      const ranges: Record<string, [number, number]> = { exp: [-40, 40], expm1: [-5, 5], tanh: [-5, 5], log: [0, 10], log1p: [-0.9, 10], pow: [0, 4], sin: [-10, 10], cos: [-10, 10] };
+      let seed = 12345;
+      const unit = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
+      const xs = Object.fromEntries(Object.entries(ranges).map(([k, [a, b]]) => [k, Array.from({ length: N }, () => a + (b - a) * unit())]));
+      const ys = Array.from({ length: N }, () => -10 + 20 * unit()); // pow's exponents
+      const M = Math as unknown as Record<string, (x: number, y?: number) => number>;
+      const node = Object.fromEntries(Object.keys(ranges).map((k) => [k, xs[k].map((x, i) => M[k](x, ys[i]))]));
+      // the library in Node is Node's Math (tests/commons/fdlibm.test.ts compares millions); one more look here
+      const F = fdlibm as unknown as Record<string, (x: number, y: number) => number>;
+      for (const k of Object.keys(ranges)) assert(xs[k].every((x, i) => Object.is(F[k](x, ys[i]), node[k][i])), `${k}: src/fdlibm.ts in Node is not Node's Math.${k}`);
+      // in the page: how many differ from Node's bits, for the library and for Chromium's Math
+      const off = await page.evaluate(([xs, ys, node]) => {
+        const fd = (globalThis as unknown as { fdlibmUnderTest: Record<string, (x: number, y?: number) => number> }).fdlibmUnderTest;
+        const M = Math as unknown as Record<string, (x: number, y?: number) => number>;
+        return Object.fromEntries(Object.keys(xs).map((k) => [k, {
+          fd: xs[k].filter((x, i) => !Object.is(fd[k](x, ys[i]), node[k][i])).length,
+          math: xs[k].filter((x, i) => !Object.is(M[k](x, ys[i]), node[k][i])).length,
+        }]));
+      }, [xs, ys, node] as const);
+      const lines: string[] = [];
+      for (const k of Object.keys(ranges)) {
+        assert(off[k].fd === 0, `${k}: src/fdlibm.ts in Chromium differs from Node's Math.${k} on ${off[k].fd} of ${N} arguments`);
+        lines.push(`${k} ${off[k].math}`);
+      }
+      return `${N} arguments each: all identical; Chromium's own Math.* differ from Node's on ${lines.join(', ')}`;
+    });
 
     await check('Pause training here: the worker stops after its batch (status says where) and the page steps on from its model', async () => {
       await page.goto('about:blank');
