@@ -47,6 +47,7 @@ export const GROUPS = [
   ['src/commons/io.ts', 'Arrays & data'],
   ['src/commons/prepared.ts', 'Arrays & data'],
   ['src/commons/maths.ts', 'Arrays & data'],
+  ['src/fdlibm.ts', 'Arrays & data'],
   ['src/errors.ts', 'Errors'],
   ['src/commons/checks.ts', 'Errors'],
   ['src/cli/', 'Command line'],

@@ -26,6 +26,8 @@ export type { ChoiceOptions } from './commons/rng.js';
 export { NumpyRng, type NumpyRngState, numpyRng } from './commons/numpy_rng.js';
 export { PythonRandom, type PythonRandomState, random } from './commons/python_random.js';
 export { crLog, crSin, crCos } from './commons/libm.js';
+/** Math.exp, expm1, tanh, log, log1p, pow, sin and cos with the same bits on every JavaScript engine (fdlibm's algorithms, as Node 20 computes Math.*). */
+export * as fdlibm from './fdlibm.js';
 export { type PreparedData, parsePreparedData } from './commons/prepared.js';
 export { RandomState, type RandomStateState, type RandomStateTuple, type Size, np } from './commons/random_state.js';
 export {

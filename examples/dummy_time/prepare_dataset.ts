@@ -1,7 +1,7 @@
 // Dummy time series (EpyNN epynnlive/dummy_time): 1 s sampled at 128 Hz, white noise (σ = 0.5),
 // plus a pure sine of random frequency below 32 Hz for half of the samples.
 // Label 0 (positive) when the sine is there, 1 for noise only.
-import { type Rng, seededRng } from '../../src/index.js';
+import { type Rng, fdlibm, seededRng } from '../../src/index.js';
 
 export function featuresTime(rng: Rng, TIME = 1, SAMPLING_RATE = 128): { features: number[][]; label: number } {
   const N = TIME * SAMPLING_RATE;
@@ -9,7 +9,7 @@ export function featuresTime(rng: Rng, TIME = 1, SAMPLING_RATE = 128): { feature
   const withSignal = rng.uniform() < 0.5;
   const features = Array.from({ length: N }, (_, i) => {
     const noise = 0.5 * rng.standardNormal();
-    return [withSignal ? Math.sin(2 * Math.PI * frequency * (i / SAMPLING_RATE)) + noise : noise];
+    return [withSignal ? fdlibm.sin(2 * Math.PI * frequency * (i / SAMPLING_RATE)) + noise : noise];
   });
   return { features, label: withSignal ? 0 : 1 };
 }

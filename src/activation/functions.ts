@@ -6,6 +6,7 @@ import { hadamard } from '../commons/maths.js';
 import { NDArray, fmt } from '../commons/ndarray.js';
 import { reluBackwardKernel } from '../kernels/activation.js';
 import { type HPars, seHPars as DEFAULTS } from '../settings.js';
+import { exp, tanh as tanhOf } from '../fdlibm.js';
 
 /**
  * An activation: `f(x)` or, with `deriv = true`, its derivative `f'(x)` element-wise
@@ -47,37 +48,27 @@ export function elu(x: NDArray, deriv = false, hPars: HPars = DEFAULTS): NDArray
   const alpha = hPars.ELU_alpha;
   const a = x.data;
   const out = new Float64Array(a.length);
-  if (deriv) for (let i = 0; i < a.length; i++) out[i] = a[i] > 0 ? 1 : alpha * (Math.exp(a[i]) - 1) + alpha;
-  else for (let i = 0; i < a.length; i++) out[i] = a[i] > 0 ? a[i] : alpha * (Math.exp(a[i]) - 1);
+  if (deriv) eluDerivLoop(a, out, alpha);
+  else eluLoop(a, out, alpha);
   return new NDArray(out, x.shape);
 }
 
 /** Sigmoid σ(x) (numerically stable); σ'(x) = σ(x)(1 − σ(x)). */
 export function sigmoid(x: NDArray, deriv = false): NDArray {
-  const a = x.data;
-  const out = new Float64Array(a.length);
-  for (let i = 0; i < a.length; i++) {
-    const v = a[i];
-    // exp of a non-positive number only: no overflow
-    const s = v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
-    out[i] = deriv ? s * (1 - s) : s;
-  }
+  const out = new Float64Array(x.data.length);
+  sigmoidLoop(x.data, out, deriv);
   return new NDArray(out, x.shape);
 }
 
 /**
  * Hyperbolic tangent; tanh'(x) = 1 − tanh²(x).
- * NOTE: EpyNN computes (eˣ − e⁻ˣ)/(eˣ + e⁻ˣ), which is NaN for |x| > ~710; Math.tanh is finite everywhere.
+ * NOTE: EpyNN computes (eˣ − e⁻ˣ)/(eˣ + e⁻ˣ), which is NaN for |x| > ~710; our tanh (fdlibm's, src/fdlibm.ts) is finite everywhere.
  */
 export function tanh(x: NDArray, deriv = false): NDArray {
   const a = x.data;
   const out = new Float64Array(a.length);
-  if (deriv) {
-    for (let i = 0; i < a.length; i++) {
-      const t = Math.tanh(a[i]);
-      out[i] = 1 - t * t;
-    }
-  } else for (let i = 0; i < a.length; i++) out[i] = Math.tanh(a[i]);
+  if (deriv) tanhDerivLoop(a, out);
+  else tanhLoop(a, out);
   return new NDArray(out, x.shape);
 }
 
@@ -98,8 +89,7 @@ export function softmax(x: NDArray, deriv = false, hPars: HPars = DEFAULTS): NDA
     const o = i * k;
     let max = -Infinity;
     for (let j = 0; j < k; j++) if (a[o + j] > max) max = a[o + j];
-    let total = 0;
-    for (let j = 0; j < k; j++) total += s[o + j] = Math.exp((a[o + j] - max) / T);
+    const total = softmaxRowExp(a, s, o, k, max, T);
     for (let j = 0; j < k; j++) s[o + j] /= total;
   }
   if (!deriv) return new NDArray(s, [m, k]);
@@ -148,21 +138,73 @@ export function activationBackward(
     const alpha = hPars.LRELU_alpha;
     for (let i = 0; i < n; i++) out[i] = g[i] * (a[i] > 0 ? 1 : alpha);
   } else if (f === elu) {
-    const alpha = hPars.ELU_alpha;
-    for (let i = 0; i < n; i++) out[i] = g[i] * (a[i] > 0 ? 1 : alpha * (Math.exp(a[i]) - 1) + alpha);
+    eluBackwardLoop(g, a, out, hPars.ELU_alpha);
   } else if (f === sigmoid) {
-    for (let i = 0; i < n; i++) {
-      const v = a[i];
-      const s = v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
-      out[i] = g[i] * (s * (1 - s));
-    }
+    sigmoidBackwardLoop(g, a, out);
   } else {
-    for (let i = 0; i < n; i++) {
-      const t = Math.tanh(a[i]);
-      out[i] = g[i] * (1 - t * t);
-    }
+    tanhBackwardLoop(g, a, out);
   }
   return dZ;
+}
+
+// The loops that call exp or tanh (src/fdlibm.ts), each in its own small function: the compiler inlines exp and
+// tanh into a loop only within a budget per compiled function (a call that is not inlined returns its double
+// boxed), so no function holds more than one or two of these call sites.
+
+function eluLoop(a: Float64Array, out: Float64Array, alpha: number): void {
+  for (let i = 0; i < a.length; i++) out[i] = a[i] > 0 ? a[i] : alpha * (exp(a[i]) - 1);
+}
+
+function eluDerivLoop(a: Float64Array, out: Float64Array, alpha: number): void {
+  for (let i = 0; i < a.length; i++) out[i] = a[i] > 0 ? 1 : alpha * (exp(a[i]) - 1) + alpha;
+}
+
+function eluBackwardLoop(g: Float64Array, a: Float64Array, out: Float64Array, alpha: number): void {
+  for (let i = 0; i < a.length; i++) out[i] = g[i] * (a[i] > 0 ? 1 : alpha * (exp(a[i]) - 1) + alpha);
+}
+
+/** σ(v), or σ(v)(1 − σ(v)) with deriv: exp of a non-positive number only (no overflow), computed once. */
+function sigmoidLoop(a: Float64Array, out: Float64Array, deriv: boolean): void {
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i];
+    const e = exp(v >= 0 ? -v : v);
+    const s = v >= 0 ? 1 / (1 + e) : e / (1 + e);
+    out[i] = deriv ? s * (1 - s) : s;
+  }
+}
+
+function sigmoidBackwardLoop(g: Float64Array, a: Float64Array, out: Float64Array): void {
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i];
+    const e = exp(v >= 0 ? -v : v);
+    const s = v >= 0 ? 1 / (1 + e) : e / (1 + e);
+    out[i] = g[i] * (s * (1 - s));
+  }
+}
+
+function tanhLoop(a: Float64Array, out: Float64Array): void {
+  for (let i = 0; i < a.length; i++) out[i] = tanhOf(a[i]);
+}
+
+function tanhDerivLoop(a: Float64Array, out: Float64Array): void {
+  for (let i = 0; i < a.length; i++) {
+    const t = tanhOf(a[i]);
+    out[i] = 1 - t * t;
+  }
+}
+
+function tanhBackwardLoop(g: Float64Array, a: Float64Array, out: Float64Array): void {
+  for (let i = 0; i < a.length; i++) {
+    const t = tanhOf(a[i]);
+    out[i] = g[i] * (1 - t * t);
+  }
+}
+
+/** s[o + j] = exp((a[o + j] − max) / T) for one row of k; returns their sum, added in order. */
+function softmaxRowExp(a: Float64Array, s: Float64Array, o: number, k: number, max: number, T: number): number {
+  let total = 0;
+  for (let j = 0; j < k; j++) total += s[o + j] = exp((a[o + j] - max) / T);
+  return total;
 }
 
 const registry = new Map<string, Activation>();

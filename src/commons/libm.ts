@@ -1,8 +1,9 @@
 // Correctly rounded log, sin and cos for the generators' normal deviates (CPython's gauss, NumPy's
-// legacy_gauss). JavaScript's Math.log/sin/cos differ from C's libm in the last bit on a few percent of
-// inputs; the value nearest to the exact result is what a correctly rounding libm gives, and what glibc
-// gives on all but about one input in a thousand. Computed in double-double arithmetic (~106 bits): the
-// platform's result is corrected by the exact residual, then rounded once.
+// legacy_gauss). JavaScript's Math.log/sin/cos (and fdlibm's, src/fdlibm.ts) differ from C's libm in the
+// last bit on a few percent of inputs; the value nearest to the exact result is what a correctly rounding
+// libm gives, and what glibc gives on all but about one input in a thousand. Computed in double-double
+// arithmetic (~106 bits): fdlibm's result is corrected by the exact residual, then rounded once.
+import { cos, log, sin } from '../fdlibm.js';
 
 const SPLIT = 134217729; // 2^27 + 1 (Veltkamp)
 
@@ -85,9 +86,9 @@ function expDD(x: number): DD {
   return [one[0] * scale, one[1] * scale];
 }
 
-/** The double nearest to ln(x) (x > 0 finite; other inputs as Math.log). */
+/** The double nearest to ln(x) (x > 0 finite; other inputs as fdlibm's log, src/fdlibm.ts). */
 export function crLog(x: number): number {
-  const y0 = Math.log(x);
+  const y0 = log(x);
   if (!(x > 0) || !Number.isFinite(x) || x === 1) return y0;
   // ln(x) = y0 + ln(x e^-y0) = y0 + z - z^2/2, z = x e^-y0 - 1 (|z| ~ 1e-16)
   const z = add(mulD(expDD(-y0), x), [-1, 0]);
@@ -121,14 +122,14 @@ function sinCos(x: number, wantSin: boolean): number {
   return v[0] + v[1];
 }
 
-/** The double nearest to sin(x), for |x| < 2^20 (larger or non-finite x: Math.sin). */
+/** The double nearest to sin(x), for |x| < 2^20 (larger or non-finite x: fdlibm's sin, as Math.sin in Node). */
 export function crSin(x: number): number {
-  if (!(Math.abs(x) < 1048576)) return Math.sin(x);
+  if (!(Math.abs(x) < 1048576)) return sin(x);
   return sinCos(x, true);
 }
 
-/** The double nearest to cos(x), for |x| < 2^20 (larger or non-finite x: Math.cos). */
+/** The double nearest to cos(x), for |x| < 2^20 (larger or non-finite x: fdlibm's cos, as Math.cos in Node). */
 export function crCos(x: number): number {
-  if (!(Math.abs(x) < 1048576)) return Math.cos(x);
+  if (!(Math.abs(x) < 1048576)) return cos(x);
   return sinCos(x, false);
 }

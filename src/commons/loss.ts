@@ -4,6 +4,7 @@ import { show } from './checks.js';
 import { EpyNNError, ShapeError } from '../errors.js';
 import { E_SAFE } from './maths.js';
 import { NDArray, fmt, sameShape } from './ndarray.js';
+import { log, log1p } from '../fdlibm.js';
 
 /** A loss: per-sample values (m,) or, with `deriv = true`, dL/dA of shape (m, k). */
 export type Loss = (Y: NDArray, A: NDArray, deriv?: boolean) => NDArray;
@@ -56,7 +57,10 @@ function makeLoss(
 export const MSE: Loss = makeLoss(
   'MSE',
   (U) => 1 / U,
-  (y, a) => (y - a) ** 2,
+  (y, a) => {
+    const d = y - a;
+    return d * d; // (Y − A) ** 2 (Node's pow(d, 2) is d · d)
+  },
   (y, a, U) => (-2 / U) * (y - a),
 );
 
@@ -72,8 +76,11 @@ export const MAE: Loss = makeLoss(
 export const MSLE: Loss = makeLoss(
   'MSLE',
   (U) => 1 / U,
-  (y, a) => (Math.log1p(y) - Math.log1p(a)) ** 2,
-  (y, a, U) => ((-2 / U) * (Math.log1p(y) - Math.log1p(a))) / (a + 1),
+  (y, a) => {
+    const d = log1p(y) - log1p(a);
+    return d * d; // d ** 2 (Node's pow(d, 2) is d · d)
+  },
+  (y, a, U) => ((-2 / U) * (log1p(y) - log1p(a))) / (a + 1),
 );
 
 /**
@@ -83,7 +90,7 @@ export const MSLE: Loss = makeLoss(
 export const CCE: Loss = makeLoss(
   'CCE',
   () => -1,
-  (y, a) => y * Math.log(a + E_SAFE),
+  (y, a) => y * log(a + E_SAFE),
   (y, a) => -1 * (y / a),
 );
 
@@ -91,7 +98,7 @@ export const CCE: Loss = makeLoss(
 export const BCE: Loss = makeLoss(
   'BCE',
   (U) => -1 / U,
-  (y, a) => y * Math.log(a + E_SAFE) + (1 - y) * Math.log(1 - a + E_SAFE),
+  (y, a) => y * log(a + E_SAFE) + (1 - y) * log(1 - a + E_SAFE),
   (y, a, U) => ((1 / U) * (a - y)) / (a - a * a + E_SAFE),
 );
 

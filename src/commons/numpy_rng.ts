@@ -9,6 +9,7 @@ import type { ChoiceOptions, Rng } from './rng.js';
 import { NDArray } from './ndarray.js';
 import { RandomState, type RandomStateState, type Size } from './random_state.js';
 import { FI, KI, WI, ZIGGURAT_NOR_INV_R, ZIGGURAT_NOR_R } from './ziggurat.js';
+import { exp, log1p } from '../fdlibm.js';
 
 /** The generator's state, as NumPy's `bit_generator.state` (128-bit integers as decimal strings). */
 export interface NumpyRngState {
@@ -337,11 +338,11 @@ export class NumpyRng implements Rng {
       if (rabs < KI[idx]) return x; // 99.3% of the time
       if (idx === 0) {
         for (;;) {
-          const xx = -ZIGGURAT_NOR_INV_R * Math.log1p(-this.nextDouble());
-          const yy = -Math.log1p(-this.nextDouble());
+          const xx = -ZIGGURAT_NOR_INV_R * log1p(-this.nextDouble());
+          const yy = -log1p(-this.nextDouble());
           if (yy + yy > xx * xx) return (lo >>> 17) & 1 ? -(ZIGGURAT_NOR_R + xx) : ZIGGURAT_NOR_R + xx;
         }
-      } else if ((FI[idx - 1] - FI[idx]) * this.nextDouble() + FI[idx] < Math.exp(-0.5 * x * x)) {
+      } else if ((FI[idx - 1] - FI[idx]) * this.nextDouble() + FI[idx] < exp(-0.5 * x * x)) {
         return x;
       }
     }

@@ -6,6 +6,7 @@ import { show } from './checks.js';
 import { EpyNNError } from '../errors.js';
 import { crCos, crLog, crSin } from './libm.js';
 import { MT19937, MT_N, entropyWords, uint32Chunks } from './mt19937.js';
+import { log, pow } from '../fdlibm.js';
 
 /** `random.getstate()`: `[3, [624 state words..., index], gauss_next]`, as Python's tuple (JSON-able). */
 export type PythonRandomState = [3, number[], number | null];
@@ -161,7 +162,7 @@ export class PythonRandom {
     if (!Number.isSafeInteger(k) || k < 0 || k > n) throw new EpyNNError(`${where}: sample larger than population or is negative (k=${show(k)}, population of ${n})`);
     const result: T[] = new Array(k);
     let setsize = 21;
-    if (k > 5) setsize += 4 ** Math.ceil(Math.log(k * 3) / Math.log(4));
+    if (k > 5) setsize += pow(4, Math.ceil(log(k * 3) / log(4)));
     if (n <= setsize) {
       const pool = Array.from({ length: n }, (_, i) => at(i));
       for (let i = 0; i < k; i++) {

@@ -45,7 +45,8 @@ function maskOf(max: number): number {
     m |= m >>> 16;
     return m >>> 0;
   }
-  return 2 ** (Math.floor(Math.log2(max)) + 1) - 1;
+  // the high 32 bits' mask, then 32 ones (exact: no Math.log2, whose last bit an engine chooses)
+  return maskOf(Math.floor(max / TWO32)) * TWO32 + (TWO32 - 1);
 }
 
 /**

@@ -5,6 +5,7 @@ import seedrandom from 'seedrandom';
 import { EpyNNError } from '../errors.js';
 import { NumpyRng, type NumpyRngState } from './numpy_rng.js';
 import type { RandomStateState } from './random_state.js';
+import { log } from '../fdlibm.js';
 
 /** The random source every layer and the embedding draw from. */
 export interface Rng {
@@ -117,7 +118,7 @@ export function seededRng(seed?: number | string, restore?: AleaRngState): Rng {
         v = 2 * next() - 1;
         s = u * u + v * v;
       } while (s >= 1 || s === 0);
-      const f = Math.sqrt((-2 * Math.log(s)) / s);
+      const f = Math.sqrt((-2 * log(s)) / s);
       spare = v * f;
       return u * f;
     },

@@ -2,6 +2,7 @@
 import { checkHPars, checkInteger, checkNumber, show } from './checks.js';
 import { EpyNNError } from '../errors.js';
 import type { HPars } from '../settings.js';
+import { exp, pow } from '../fdlibm.js';
 
 /** What a schedule needs: epochs e, learning rate lr, cycles n, decay k, cycle descent d, epochs per cycle epc. */
 export interface ScheduleArgs {
@@ -32,7 +33,7 @@ export function exp_decay(args: ScheduleArgs): number[] {
   checkArgs('exp_decay', args, true);
   const { e, lr, k, d, epc } = args;
   const lrate: number[] = [];
-  for (let x = 0; x < e; x++) lrate.push(lr * (1 - d) ** Math.floor(x / epc) * Math.exp(-(x % epc) * k));
+  for (let x = 0; x < e; x++) lrate.push(lr * pow(1 - d, Math.floor(x / epc)) * exp(-(x % epc) * k));
   return lrate;
 }
 

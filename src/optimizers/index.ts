@@ -9,6 +9,7 @@
 import { checkBoolean, checkNumber, checkOptions } from '../commons/checks.js';
 import { EpyNNError } from '../errors.js';
 import { type Optimizer, type UpdateArgs, checkOptimizer, epynnSGD } from '../commons/optimizer.js';
+import { pow } from '../fdlibm.js';
 
 export { type Optimizer, type UpdateArgs, epynnSGD, checkOptimizer } from '../commons/optimizer.js';
 
@@ -119,8 +120,8 @@ function adamUpdate(decoupled: boolean, b1: number, b2: number, eps: number, wd:
   return ({ p, g, s, lr, step }) => {
     const n = p.length;
     // state: m (first moment), v (second moment), vmax (AMSGrad)
-    const bc1 = 1 - b1 ** step; // (4)
-    const bc2 = 1 - b2 ** step;
+    const bc1 = 1 - pow(b1, step); // (4)
+    const bc2 = 1 - pow(b2, step);
     const stepSize = lr / bc1;
     const bc2Sqrt = Math.sqrt(bc2);
     const decay = 1 - lr * wd;

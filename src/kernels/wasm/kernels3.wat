@@ -3,10 +3,10 @@
 ;; Same rules as kernels.wat: each output is the same sequence of IEEE operations as its TypeScript
 ;; counterpart (no fused multiply-add, no reassociation), so both backends give the same bits.
 ;;
-;; exp is fdlibm's algorithm as V8 implements Math.exp (v8/src/base/ieee754.cc): the same operations on
-;; the same constants, so the same bits as V8's Math.exp (tests/kernels/recurrent.test.ts compares them on
-;; hundreds of thousands of arguments). An engine whose Math.exp is not fdlibm's may differ from these in
-;; the last bit.
+;; exp is fdlibm's algorithm as V8 11.3 (Node 20) implements Math.exp (v8/src/base/ieee754.cc) and as
+;; src/fdlibm.ts computes the TypeScript path's exp: the same operations on the same constants, so the same
+;; bits in every engine (tests/kernels/recurrent.test.ts compares them with Node's Math.exp on hundreds of
+;; thousands of arguments).
 (module
   (import "env" "memory" (memory 1 65536 SHARED))
 

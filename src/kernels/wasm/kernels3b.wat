@@ -2,10 +2,10 @@
 ;; (RNN, LSTM, GRU). Same rules as kernels.wat: each output is the same sequence of IEEE operations as its
 ;; TypeScript counterpart, so both backends give the same bits.
 ;;
-;; expm1 and tanh are fdlibm's algorithms as V8 implements Math.expm1 and Math.tanh (v8/src/base/ieee754.cc):
-;; the same operations on the same constants, so the same bits as V8's Math.tanh (tests/kernels/recurrent.test.ts
-;; compares them on hundreds of thousands of arguments). An engine whose Math.tanh is not fdlibm's may
-;; differ from these in the last bit.
+;; expm1 and tanh are fdlibm's algorithms as V8 11.3 (Node 20) implements Math.expm1 and Math.tanh
+;; (v8/src/base/ieee754.cc) and as src/fdlibm.ts computes the TypeScript path's: the same operations on the
+;; same constants, so the same bits in every engine (tests/kernels/recurrent.test.ts compares them with
+;; Node's Math.tanh on hundreds of thousands of arguments).
 (module
   (import "env" "memory" (memory 1 65536 SHARED))
 
