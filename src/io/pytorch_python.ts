@@ -661,8 +661,13 @@ Train (the result is a folder of this same format):
 
 \`\`\`sh
 python3 train.py --data data.npz --epochs 2 --out trained/
-torchrun --nproc_per_node 2 train.py --data data.npz --epochs 2 --out trained/ --ddp
+torchrun --standalone --nproc_per_node 2 --redirects 9:1 --tee 9:1 train.py --data data.npz --epochs 2 --out trained/ --ddp
 \`\`\`
+
+(\`--redirects 9:1 --tee 9:1\` redirects nothing: it works around PyTorch 1.13 on Python 3.11, whose
+\`torchrun\` fails to parse its default \`--redirects 0 --tee 0\` with \`AttributeError: 'NoneType' object
+has no attribute 'get'\`; PyTorch 2.x does not need it. \`python3\` is the Python that has \`torch\`,
+e.g. Debian's \`/usr/bin/python3\` with \`python3-torch\`.)
 
 Back in epynn-ts: \`readPyTorch('trained/')\` (Node) returns the model. See docs/OUTGROW.md of epynn-ts.
 `;

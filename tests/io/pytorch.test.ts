@@ -87,6 +87,15 @@ describe('toPyTorch', () => {
     expect(files['train.py']).toContain('def loss_derivative(name, Y, A):');
   });
 
+  it("README.md's torchrun command is the one that runs with PyTorch 1.13 on Python 3.11 (--redirects 9:1 --tee 9:1)", () => {
+    const readme = toPyTorch(zoo.conv_default_strides_nobias_lrelu())['README.md'] as string;
+    const commands = readme.split('\n').filter((l) => /^(python3|torchrun) /.test(l));
+    expect(commands).toEqual([
+      'python3 train.py --data data.npz --epochs 2 --out trained/',
+      'torchrun --standalone --nproc_per_node 2 --redirects 9:1 --tee 9:1 train.py --data data.npz --epochs 2 --out trained/ --ddp',
+    ]);
+  });
+
   it('keeps softmax temperature in the activation (not folded into W) and writes the RNN clipping flag', () => {
     const d = toPyTorch(zoo.dense_stack_softmax_T());
     expect(d['model.py']).toContain("activation('softmax', temperature=2.5)");
