@@ -20,7 +20,7 @@ import { type ParallelEngine, type ShardedTrainer, modelFormat, setParallelEngin
 import type { EpyNN } from '../network/models.js';
 import {
   BUFFER_NAMES, type BufferName, type Buffers, CONTROL_BYTES, ERR, ERR_ITEM, ERR_LEN, type Job, MAX_ITEMS,
-  openGeneration, runItem, slotItems, slotReady, waitDone, work, WORKER_SLOTS,
+  openGeneration, runItem, slotItems, slotReady, waitDone, waitSummed, work, WORKER_SLOTS,
 } from './protocol.js';
 import { type WorkerHandle, availableCores, startWorker, threadsUnavailable } from './pool.js';
 import {
@@ -307,6 +307,7 @@ class Pool {
    * error is thrown with its own class and message.
    */
   run(model: EpyNN, jobIn: Omit<Job, 'gen'>, spec: Spec, useWorkers: boolean): boolean {
+    const p0 = performance.now();
     const b = this.buffers();
     const job: Job = { ...jobIn, gen: ++this.gen };
     testHooks.beforeOpen?.(this.ctl, job.gen);
@@ -331,6 +332,8 @@ class Pool {
         w.post(msg);
       }
     }
+    const p1 = performance.now();
+    profile.post += p1 - p0;
     const replica = spec.replica;
     replica.shareParameters(model, job.slots);
     let longest = 0;
@@ -346,13 +349,18 @@ class Pool {
       }
       longest = Math.max(longest, Date.now() - t0);
     }, holds);
+    const p2 = performance.now();
+    profile.work += p2 - p1;
+    profile.here += here;
     // A worker that claimed an item and stopped (killed, out of memory) must not hang this thread:
     // after a long stall these buffers are abandoned (a late write lands in them, not in the next
     // job's) and the caller computes the job again on one thread
-    if (!waitDone(this.ctl, job.count, testHooks.stallMs ?? Math.max(STALL_MS, 20 * longest))) {
+    const stallMs = testHooks.stallMs ?? Math.max(STALL_MS, 20 * longest);
+    if (!waitDone(this.ctl, job.count, stallMs) || (job.sum !== undefined && !waitSummed(this.ctl, job, b.grads, stallMs))) {
       this.abandon();
       return false;
     }
+    profile.wait += performance.now() - p2;
     stats.items += job.count;
     stats.here += here;
     totals.items += job.count;
@@ -382,6 +390,13 @@ class Pool {
     for (const [name, n] of names) to.buffer(name, n).set(this.buffer(name, n).subarray(0, n));
   }
 }
+
+/**
+ * @internal Where this thread spent the sharded jobs, in ms since reset (bench/tools/scaleprof.ts):
+ * handing the job to the workers (parameters copied, messages posted), computing items here, waiting
+ * for the other threads (and the last shards' sum), the gradients copied out; the items computed here.
+ */
+export const profile = { post: 0, work: 0, wait: 0, sum: 0, here: 0 };
 
 /** No item done for this long (at least; 20× the longest item this thread computed): a worker stopped. */
 export const STALL_MS = 10_000;
@@ -518,7 +533,11 @@ class Trainer implements ShardedTrainer {
   ) {
     this.masks = model.layers.flatMap((layer, index) => (layer.traits.drawsRandom ? [{ layer, index }] : []));
     this.norms = model.layers.flatMap((layer, index) => (index > 0 && layer.traits.batchStatistics ? [index] : []));
+    this.sumRanges = spec.slots.filter((s) => s.gradient).map((s): [number, number] => [s.offset, s.size]);
   }
+
+  /** The gradient ranges of a slot (Job.sum). */
+  private readonly sumRanges: [number, number][];
 
   step(X: NDArray, Y: NDArray): NDArray {
     const { model, spec, pool } = this;
@@ -550,13 +569,18 @@ class Trainer implements ShardedTrainer {
     }
     const job: Omit<Job, 'gen'> = { kind: 'train', phase: 'training', count: S, m, chunk: 0, xShape: X.shape.slice(1), yShape: Y.shape.slice(1), aShape: spec.output, params: P, slots: spec.slots, masks, backend: activeBackend(), spec: spec.id };
     const inputs: [Exclude<BufferName, 'err'>, number][] = [['X', m * xRow], ['Y', m * yRow], ['U', offset]];
-    const ran = this.norms.length === 0 ? runJob(model, pool, job, spec, this.useWorkers, inputs) : this.stagedStep(job, inputs);
+    // Without stages the threads add the shards' gradients into shard 0's slot as the shards finish
+    // (protocol.ts, accumulate): the sum overlaps the shards still computed
+    const staged = this.norms.length > 0;
+    if (!staged) job.sum = this.sumRanges;
+    const ran = staged ? this.stagedStep(job, inputs) : runJob(model, pool, job, spec, this.useWorkers, inputs);
     if (ran !== pool) {
       // a worker stopped: the rest of this train() call runs here
       this.pool = ran;
       this.useWorkers = false;
     }
     // The shards' gradients, summed in shard order into each layer's g
+    const q0 = performance.now();
     const grads = ran.buffer('grads', S * P);
     const Aout = ran.buffer('A', m * aRow);
     for (const s of spec.slots) {
@@ -567,11 +591,13 @@ class Trainer implements ShardedTrainer {
       if (G === undefined || G.data.length !== s.size) G = layer.g[key] = new NDArray(new Float64Array(s.size), layer.p[s.key].shape);
       const g = G.data;
       g.set(grads.subarray(s.offset, s.offset + s.size));
+      if (!staged) continue; // summed there already
       for (let shard = 1; shard < S; shard++) {
         const base = shard * P + s.offset;
         for (let j = 0; j < s.size; j++) g[j] += grads[base + j];
       }
     }
+    profile.sum += performance.now() - q0;
     return new NDArray(Aout.subarray(0, m * aRow), [m, ...spec.output]);
   }
 

@@ -26,7 +26,15 @@ export const SHARD_CLAIMS = 8;
  */
 export const STEP = SHARD_CLAIMS + MAX_SHARDS;
 export const STAGE = STEP + 1;
-export const CONTROL_WORDS = STAGE + 1;
+/**
+ * Training steps whose gradients are summed as the shards finish (Job.sum): from this word, one word per
+ * shard, the generation in which it was done; then the shards added into shard 0's slot so far (ACC),
+ * and the lock of the thread adding them (ACC_LOCK).
+ */
+export const SHARD_DONE = STAGE + 1;
+export const ACC = SHARD_DONE + MAX_SHARDS;
+export const ACC_LOCK = ACC + 1;
+export const CONTROL_WORDS = ACC_LOCK + 1;
 /**
  * After the control words, two words for each worker thread a pool starts (its slot, handed to it with
  * the control buffer): 1 once it runs (its module loaded, its first message received), and the items
@@ -105,6 +113,12 @@ export interface Job {
   stageIndex?: number;
   norms?: NormSlot[];
   step?: number;
+  /**
+   * Training without stages: the gradient ranges ([offset, values] in a slot) that the threads add into
+   * shard 0's slot in shard order as the shards finish (accumulate): each value summed as
+   * s0 + s1 + … + s(S−1), whichever thread adds which shard. Undefined: no sum (forward jobs, staged steps).
+   */
+  sum?: [number, number][];
 }
 
 /** Computes item `idx` of `job` with `replica` from and into the shared buffers. */
@@ -161,6 +175,8 @@ export function openGeneration(ctl: Int32Array, gen: number, staged?: { step: nu
   Atomics.store(ctl, STAGE, staged?.stage ?? 0);
   Atomics.store(ctl, DONE, 0);
   Atomics.store(ctl, ERR, 0);
+  Atomics.store(ctl, ACC, 0);
+  Atomics.store(ctl, ACC_LOCK, 0);
   Atomics.store(ctl, CLAIM, tagOf(gen) << TAG_SHIFT);
   Atomics.store(ctl, GEN, gen);
   Atomics.notify(ctl, GEN); // workers following a staged step (workStages)
@@ -217,6 +233,11 @@ export function work(ctl: Int32Array, job: Job, b: Buffers, compute: (idx: numbe
     } catch (e) {
       recordError(ctl, b.err, idx, e instanceof Error ? `${e.name}: ${e.message}` : String(e));
     }
+    if (job.sum !== undefined) {
+      // (a failed shard is added too: the step throws its error)
+      Atomics.store(ctl, SHARD_DONE + idx, job.gen);
+      accumulate(ctl, job, b.grads);
+    }
     Atomics.add(ctl, DONE, 1);
     Atomics.notify(ctl, DONE);
   };
@@ -248,7 +269,78 @@ export function waitDone(ctl: Int32Array, count: number, stallMs: number): boole
       last = d;
       since = Date.now();
     } else if (Date.now() - since > stallMs) return false;
+    if (spinUntil(ctl, DONE, d, SPIN_MS)) continue;
     Atomics.wait(ctl, DONE, d, 100);
+  }
+}
+
+/**
+ * Before it sleeps on a control word (Atomics.wait), a thread checks it in a loop for up to this long:
+ * the item another thread is finishing is often done within it, and waking from Atomics.wait costs
+ * the scheduler's latency (tenths of a millisecond on a busy machine), a large share of a short step.
+ */
+export const SPIN_MS = 1;
+
+/** Checks word `i` for up to `ms` ms: true once it no longer holds `value`. */
+export function spinUntil(ctl: Int32Array, i: number, value: number, ms: number): boolean {
+  const end = performance.now() + ms;
+  do {
+    for (let k = 0; k < 64; k++) if (Atomics.load(ctl, i) !== value) return true;
+  } while (performance.now() < end);
+  return false;
+}
+
+/**
+ * Adds the shards done, in shard order, into shard 0's slot (Job.sum), as far as they are done: shard k
+ * is added once shards 0 … k−1 are. One thread at a time (ACC_LOCK); a thread that finds the lock taken
+ * leaves its shard to the holder, who looks again after letting the lock go. Which thread adds which
+ * shard never changes the numbers: each value is s0 + s1 + … in shard order, as one thread sums them.
+ */
+export function accumulate(ctl: Int32Array, job: Job, grads: Float64Array): void {
+  const ranges = job.sum;
+  if (ranges === undefined) return;
+  const { gen, count, params: P } = job;
+  for (;;) {
+    if (Atomics.compareExchange(ctl, ACC_LOCK, 0, 1) !== 0) return;
+    if (Atomics.load(ctl, GEN) !== gen) {
+      Atomics.store(ctl, ACC_LOCK, 0); // a past generation's thread: nothing of its own to add
+      return;
+    }
+    let k = Atomics.load(ctl, ACC);
+    while (k < count && Atomics.load(ctl, SHARD_DONE + k) === gen) {
+      if (k > 0) {
+        const base = k * P;
+        for (const [offset, n] of ranges) {
+          for (let j = offset, end = offset + n; j < end; j++) grads[j] += grads[base + j];
+        }
+      }
+      k++;
+      Atomics.store(ctl, ACC, k);
+    }
+    Atomics.store(ctl, ACC_LOCK, 0);
+    Atomics.notify(ctl, ACC);
+    // a shard done while this thread held the lock: its thread left it here
+    if (k >= count || Atomics.load(ctl, SHARD_DONE + k) !== gen) return;
+  }
+}
+
+/**
+ * The main thread, once every shard is done: waits until they are all added (Job.sum), adding them
+ * itself when no other thread does. False after `stallMs` without progress (a thread that stopped while
+ * it held the lock).
+ */
+export function waitSummed(ctl: Int32Array, job: Job, grads: Float64Array, stallMs: number): boolean {
+  let last = -1;
+  let since = Date.now();
+  for (;;) {
+    accumulate(ctl, job, grads);
+    const k = Atomics.load(ctl, ACC);
+    if (k >= job.count) return true;
+    if (k !== last) {
+      last = k;
+      since = Date.now();
+    } else if (Date.now() - since > stallMs) return false;
+    if (!spinUntil(ctl, ACC, k, SPIN_MS)) Atomics.wait(ctl, ACC, k, 10);
   }
 }
 
