@@ -20,7 +20,7 @@ import { type ParallelEngine, type ShardedTrainer, modelFormat, setParallelEngin
 import type { EpyNN } from '../network/models.js';
 import {
   BUFFER_NAMES, type BufferName, type Buffers, CONTROL_BYTES, ERR, ERR_ITEM, ERR_LEN, type Job, MAX_ITEMS,
-  openGeneration, runItem, slotItems, slotReady, waitDone, waitSummed, work, WORKER_SLOTS,
+  openGeneration, runItem, slotItems, slotParked, slotReady, waitDone, waitSummed, work, WORKER_SLOTS,
 } from './protocol.js';
 import { type WorkerHandle, availableCores, startWorker, threadsUnavailable } from './pool.js';
 import {
@@ -310,15 +310,27 @@ class Pool {
     const p0 = performance.now();
     const b = this.buffers();
     const job: Job = { ...jobIn, gen: ++this.gen };
-    testHooks.beforeOpen?.(this.ctl, job.gen);
-    openGeneration(this.ctl, job.gen, job.step === undefined ? undefined : { step: job.step, stage: job.stageIndex ?? 0 });
-    testHooks.afterOpen?.(this.ctl, job.gen);
     // a staged step's job is posted once, with its first stage: the workers follow the rest (workStages)
-    if (useWorkers && job.count > 1 && (job.stageIndex ?? 0) === 0) {
-      // once per step (the stages of a staged step after the first find them there)
-      gatherParameters(model, job.slots, this.buffer('params', job.params));
-      for (const w of this.workers) {
-        if (!w.alive) continue;
+    const post = useWorkers && job.count > 1 && (job.stageIndex ?? 0) === 0;
+    // a training job without stages that repeats the last one posted to every worker (all but the
+    // generation equal, no new buffers or model): parked workers (protocol.ts, park) take it from the
+    // control words, without a message
+    const key = post && job.kind === 'train' && job.step === undefined ? JSON.stringify({ ...job, gen: 0 }) : '';
+    const alive = this.workers.filter((w) => w.alive);
+    const repeat = key !== '' && alive.every((w) => w.job === key && w.spec === spec.id && [...this.regions].every(([name, r]) => w.versions[name] === r.version));
+    // once per step (the stages of a staged step after the first find them there); before the
+    // generation opens: a parked worker starts on it at once
+    if (post) gatherParameters(model, job.slots, this.buffer('params', job.params));
+    testHooks.beforeOpen?.(this.ctl, job.gen);
+    openGeneration(this.ctl, job.gen, job.step === undefined ? undefined : { step: job.step, stage: job.stageIndex ?? 0 }, repeat);
+    testHooks.afterOpen?.(this.ctl, job.gen);
+    if (post) {
+      for (const w of alive) {
+        // parked: it runs the repeated job (and looks at GEN once more before it unparks)
+        if (repeat && Atomics.load(this.ctl, slotParked(w.slot)) === 1) {
+          stats.unposted++;
+          continue;
+        }
         const msg: WorkerMessage = { job };
         for (const [name, r] of this.regions) {
           if (w.versions[name] === r.version) continue;
@@ -329,6 +341,7 @@ class Pool {
           msg.spec = { id: spec.id, json: spec.json };
           w.spec = spec.id;
         }
+        w.job = key;
         w.post(msg);
       }
     }
@@ -419,8 +432,11 @@ function runJob(model: EpyNN, pool: Pool, job: Omit<Job, 'gen'>, spec: Spec, use
   return local;
 }
 
-/** @internal Items computed in all, and on this thread (tests check that workers took some). */
-export const stats = { items: 0, here: 0 };
+/**
+ * @internal Items computed in all, and on this thread (tests check that workers took some); repeated
+ * training jobs left to parked workers without a message (protocol.ts, park).
+ */
+export const stats = { items: 0, here: 0, unposted: 0 };
 
 /**
  * Work items (training shards, forward chunks spread over threads) run since the process started, how

@@ -21,6 +21,8 @@ export interface WorkerHandle {
   /** The model replica it holds (spec id), and the version of each shared buffer it has. */
   spec: number;
   versions: Record<string, number>;
+  /** The training job last posted to it, but its generation (JSON; '' for any other job): what a repeated job is compared with. */
+  job: string;
 }
 
 type GlobalWithProcess = {
@@ -133,7 +135,7 @@ function startWebWorker(first: WorkerMessage, handle: WorkerHandle): { post: (m:
  * thread returns to its event loop: engine.ts's startThreads.)
  */
 export function startWorker(ctl: SharedArrayBuffer, slot: number): WorkerHandle {
-  const handle: WorkerHandle = { post: () => undefined, terminate: () => undefined, alive: true, error: '', slot, worked: false, spec: -1, versions: {} };
+  const handle: WorkerHandle = { post: () => undefined, terminate: () => undefined, alive: true, error: '', slot, worked: false, spec: -1, versions: {}, job: '' };
   const first: WorkerMessage = { ctl, slot };
   const started = isNode ? startNodeWorker(first, handle) : startWebWorker(first, handle);
   handle.post = (m) => {

@@ -34,19 +34,27 @@ export const STAGE = STEP + 1;
 export const SHARD_DONE = STAGE + 1;
 export const ACC = SHARD_DONE + MAX_SHARDS;
 export const ACC_LOCK = ACC + 1;
-export const CONTROL_WORDS = ACC_LOCK + 1;
 /**
- * After the control words, two words for each worker thread a pool starts (its slot, handed to it with
- * the control buffer): 1 once it runs (its module loaded, its first message received), and the items
- * it claimed. A pool starts at most 2 × (threads − 1) + 2 workers in its life.
+ * The generation, when it repeats the training job last posted to every worker (all but `gen` equal):
+ * a parked worker (park) runs it without a message. 0 otherwise.
+ */
+export const REPEAT = ACC_LOCK + 1;
+export const CONTROL_WORDS = REPEAT + 1;
+/**
+ * After the control words, three words for each worker thread a pool starts (its slot, handed to it
+ * with the control buffer): 1 once it runs (its module loaded, its first message received), the items
+ * it claimed, and 1 while it is parked (it looks at GEN before it goes back to its messages). A pool
+ * starts at most 2 × (threads − 1) + 2 workers in its life.
  */
 export const WORKER_SLOTS = 2 * MAX_THREADS + 2;
 /** Bytes of the control buffer: the control words and the worker slots. */
-export const CONTROL_BYTES = 4 * (CONTROL_WORDS + 2 * WORKER_SLOTS);
+export const CONTROL_BYTES = 4 * (CONTROL_WORDS + 3 * WORKER_SLOTS);
 /** The word set to 1 once the worker of `slot` runs. */
-export const slotReady = (slot: number): number => CONTROL_WORDS + 2 * slot;
+export const slotReady = (slot: number): number => CONTROL_WORDS + 3 * slot;
 /** The word counting the items the worker of `slot` claimed. */
-export const slotItems = (slot: number): number => CONTROL_WORDS + 2 * slot + 1;
+export const slotItems = (slot: number): number => CONTROL_WORDS + 3 * slot + 1;
+/** The word set to 1 while the worker of `slot` is parked (park). */
+export const slotParked = (slot: number): number => CONTROL_WORDS + 3 * slot + 2;
 
 /** Largest item index the CLAIM word holds. */
 export const MAX_ITEMS = 2 ** 20 - 1;
@@ -169,10 +177,11 @@ export function runItem(job: Job, b: Buffers, replica: Replica, idx: number): vo
  * Opens generation `gen` (main thread, before posting the job); for a stage of a staged step, its step
  * and stage index first (a worker that sees the generation sees them).
  */
-export function openGeneration(ctl: Int32Array, gen: number, staged?: { step: number; stage: number }): void {
+export function openGeneration(ctl: Int32Array, gen: number, staged?: { step: number; stage: number }, repeat = false): void {
   // 0: no staged step (a worker still following one goes back to its messages)
   Atomics.store(ctl, STEP, staged?.step ?? 0);
   Atomics.store(ctl, STAGE, staged?.stage ?? 0);
+  Atomics.store(ctl, REPEAT, repeat ? gen : 0);
   Atomics.store(ctl, DONE, 0);
   Atomics.store(ctl, ERR, 0);
   Atomics.store(ctl, ACC, 0);
@@ -341,6 +350,39 @@ export function waitSummed(ctl: Int32Array, job: Job, grads: Float64Array, stall
       since = Date.now();
     } else if (Date.now() - since > stallMs) return false;
     if (!spinUntil(ctl, ACC, k, SPIN_MS)) Atomics.wait(ctl, ACC, k, 10);
+  }
+}
+
+/** A worker parks this long after a training job (park) before it goes back to its messages. */
+export const PARK_MS = 2000;
+
+/**
+ * A worker after a training job without stages: parked on GEN (a short spin, then Atomics.wait) for
+ * the next generation; when it repeats the job (REPEAT: the main thread posts no message then), `run`
+ * computes it, and the worker parks again; any other job, or PARK_MS without one, sends it back to its
+ * messages. Its parked word is 1 throughout: the main thread posts a repeated job only to workers that
+ * are not parked, and a worker leaving looks at GEN once more after clearing the word (so a generation
+ * opened meanwhile is never missed by both).
+ */
+export function park(ctl: Int32Array, slot: number, gen: number, run: (gen: number) => void): void {
+  const parked = slotParked(slot);
+  Atomics.store(ctl, parked, 1);
+  let last = gen;
+  for (;;) {
+    if (!spinUntil(ctl, GEN, last, SPIN_MS) && Atomics.wait(ctl, GEN, last, PARK_MS) === 'timed-out') {
+      Atomics.store(ctl, parked, 0);
+      if (Atomics.load(ctl, GEN) === last) return;
+      Atomics.store(ctl, parked, 1); // opened just now: looked at below
+    }
+    const next = Atomics.load(ctl, GEN);
+    const repeat = Atomics.load(ctl, REPEAT);
+    if (Atomics.load(ctl, GEN) !== next) continue; // opened meanwhile: read again
+    if (repeat !== next) {
+      Atomics.store(ctl, parked, 0); // another job: its message comes
+      return;
+    }
+    run(next);
+    last = next;
   }
 }
 

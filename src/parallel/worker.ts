@@ -4,7 +4,7 @@
 // Node process alive (the main thread unrefs it) and never writes anywhere but the shared buffers.
 import { selectBackend } from '../kernels/backend.js';
 import { modelFromJSON } from '../io/library.js';
-import { BUFFER_NAMES, type BufferName, type Buffers, STEP, type Job, isCurrent, runItem, slotItems, slotReady, work, workStages } from './protocol.js';
+import { BUFFER_NAMES, type BufferName, type Buffers, STEP, type Job, isCurrent, park, runItem, slotItems, slotReady, work, workStages } from './protocol.js';
 import { Replica, stagePlan } from './shards.js';
 
 /** What the main thread posts: any of the control buffer (with this thread's slot), new shared buffers, a new model, a job. */
@@ -65,6 +65,16 @@ function receive(msg: WorkerMessage): void {
     work(ctl, job, b, (idx) => {
       counted();
       runItem(job, b, r, idx);
+    });
+    if (job.kind !== 'train' || slot < 0) return;
+    // the next steps of the training, as long as they repeat this job: woken by the control words, not messages
+    park(c, slot, job.gen, (gen) => {
+      const next: Job = { ...job, gen };
+      r.loadParameters(next.slots, b.params);
+      work(c, next, b, (idx) => {
+        counted();
+        runItem(next, b, r, idx);
+      });
     });
     return;
   }

@@ -407,3 +407,14 @@ test('a worker that claims a shard and stops never hangs training: the step is c
   const again = (await trained(cnn, 2, 1));
   expect(again.workerItems).toBeGreaterThan(0);
 });
+
+test('repeated training steps reach parked workers through the control words, without a message: the same bits', async () => {
+  const one = (await trained(cnn, 1, 3)).model;
+  expect(await startThreads(2)).toBe(2);
+  stats.unposted = 0;
+  const two = await trained(cnn, 2, 3);
+  expect(two.workerItems).toBeGreaterThan(0);
+  // 3 training batches of 40 an epoch: a step repeats the one before (but its generation)
+  expect(stats.unposted).toBeGreaterThan(0);
+  expect(state(two.model)).toEqual(state(one));
+});
