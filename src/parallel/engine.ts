@@ -315,9 +315,9 @@ class Pool {
     // a training job without stages that repeats the last one posted to every worker (all but the
     // generation equal, no new buffers or model): parked workers (protocol.ts, park) take it from the
     // control words, without a message
-    const key = post && job.kind === 'train' && job.step === undefined ? JSON.stringify({ ...job, gen: 0 }) : '';
+    const repeatable = post && job.kind === 'train' && job.step === undefined;
     const alive = this.workers.filter((w) => w.alive);
-    const repeat = key !== '' && alive.every((w) => w.job === key && w.spec === spec.id && [...this.regions].every(([name, r]) => w.versions[name] === r.version));
+    const repeat = repeatable && alive.every((w) => w.job !== undefined && sameJob(w.job, job) && w.spec === spec.id && this.versionsOf(w));
     // once per step (the stages of a staged step after the first find them there); before the
     // generation opens: a parked worker starts on it at once
     if (post) gatherParameters(model, job.slots, this.buffer('params', job.params));
@@ -341,7 +341,7 @@ class Pool {
           msg.spec = { id: spec.id, json: spec.json };
           w.spec = spec.id;
         }
-        w.job = key;
+        w.job = repeatable ? job : undefined;
         w.post(msg);
       }
     }
@@ -389,6 +389,12 @@ class Pool {
     return true;
   }
 
+  /** Whether the worker has every buffer as it is now. */
+  private versionsOf(w: WorkerHandle): boolean {
+    for (const [name, r] of this.regions) if (w.versions[name] !== r.version) return false;
+    return true;
+  }
+
   /** Stops every worker and retires the pool (its buffers are never used again). */
   private abandon(): void {
     for (const w of this.workers) w.terminate();
@@ -410,6 +416,14 @@ class Pool {
  * for the other threads (and the last shards' sum), the gradients copied out; the items computed here.
  */
 export const profile = { post: 0, work: 0, wait: 0, sum: 0, here: 0 };
+
+/** Whether two training jobs are the same but for their generation (a repeated job: Pool.run). */
+function sameJob(a: Job, b: Job): boolean {
+  const same = (x: readonly unknown[] | undefined, y: readonly unknown[] | undefined): boolean => x === y || JSON.stringify(x) === JSON.stringify(y);
+  return a.kind === b.kind && a.phase === b.phase && a.count === b.count && a.m === b.m && a.chunk === b.chunk && a.params === b.params
+    && a.backend === b.backend && a.spec === b.spec && a.step === b.step && a.stage === b.stage
+    && same(a.xShape, b.xShape) && same(a.yShape, b.yShape) && same(a.aShape, b.aShape) && same(a.slots, b.slots) && same(a.masks, b.masks) && same(a.sum, b.sum);
+}
 
 /** No item done for this long (at least; 20× the longest item this thread computed): a worker stopped. */
 export const STALL_MS = 10_000;

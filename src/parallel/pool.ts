@@ -3,6 +3,7 @@
 // module), unref'd so that a script that has trained ends by itself. Browsers: module Web Workers, in
 // a cross-origin isolated page (SharedArrayBuffer), from code that may block (a worker: a page's main
 // thread may not wait on Atomics). Anywhere else everything runs on the calling thread.
+import type { Job } from './protocol.js';
 import type { WorkerMessage } from './worker.js';
 
 /** A started worker thread. */
@@ -21,8 +22,8 @@ export interface WorkerHandle {
   /** The model replica it holds (spec id), and the version of each shared buffer it has. */
   spec: number;
   versions: Record<string, number>;
-  /** The training job last posted to it, but its generation (JSON; '' for any other job): what a repeated job is compared with. */
-  job: string;
+  /** The training job last posted to it (undefined after any other job): what a repeated job is compared with. */
+  job: Job | undefined;
 }
 
 type GlobalWithProcess = {
@@ -135,7 +136,7 @@ function startWebWorker(first: WorkerMessage, handle: WorkerHandle): { post: (m:
  * thread returns to its event loop: engine.ts's startThreads.)
  */
 export function startWorker(ctl: SharedArrayBuffer, slot: number): WorkerHandle {
-  const handle: WorkerHandle = { post: () => undefined, terminate: () => undefined, alive: true, error: '', slot, worked: false, spec: -1, versions: {}, job: '' };
+  const handle: WorkerHandle = { post: () => undefined, terminate: () => undefined, alive: true, error: '', slot, worked: false, spec: -1, versions: {}, job: undefined };
   const first: WorkerMessage = { ctl, slot };
   const started = isNode ? startNodeWorker(first, handle) : startWebWorker(first, handle);
   handle.post = (m) => {
