@@ -285,10 +285,12 @@ export function waitDone(ctl: Int32Array, count: number, stallMs: number): boole
 
 /**
  * Before it sleeps on a control word (Atomics.wait), a thread checks it in a loop for up to this long:
- * the item another thread is finishing is often done within it, and waking from Atomics.wait costs
- * the scheduler's latency (tenths of a millisecond on a busy machine), a large share of a short step.
+ * a parked worker catches the next step (the calling thread's update between steps is a few tenths of
+ * a millisecond), the calling thread a shard finishing, without the wake-up's latency. Short, because a
+ * spinning thread takes a core from the others on a busy machine (with 1 ms, and another 2 cores'
+ * worth of jobs on the 2-core test machine, the 2-thread CNN step was not faster than without a spin).
  */
-export const SPIN_MS = 1;
+export const SPIN_MS = 0.25;
 
 /** Checks word `i` for up to `ms` ms: true once it no longer holds `value`. */
 export function spinUntil(ctl: Int32Array, i: number, value: number, ms: number): boolean {
