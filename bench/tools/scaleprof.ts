@@ -24,6 +24,13 @@ async function modelOf(kind: string): Promise<EpyNN> {
   return model;
 }
 
+/** Whether every value is finite (as network/finite.ts checks). */
+function finiteAll(a: Float64Array): boolean {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] - a[i];
+  return s === 0;
+}
+
 const median = (v: number[]): number => { const s = [...v].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 
 async function main(): Promise<void> {
@@ -50,15 +57,24 @@ async function main(): Promise<void> {
       for (const k of Object.keys(profile) as (keyof typeof profile)[]) profile[k] = 0;
       stats.items = 0; stats.here = 0;
       let upd = 0;
+      let rest = 0;
+      let lastA: NDArray | undefined;
       const t0 = performance.now();
       for (let i = 0; i < N; i++) {
-        tr!.step(batch.X, batch.Y!);
+        lastA = tr!.step(batch.X, batch.Y!);
         const u0 = performance.now();
         modelUpdate(model, { summedShards: true });
-        upd += performance.now() - u0;
+        const u1 = performance.now();
+        upd += u1 - u0;
+        // what train() adds on this thread (network/training.ts): the batch's loss gradient and the
+        // finite checks of the output, the gradient and every parameter (the report: once a second)
+        const A = lastA;
+        if (A !== undefined) finiteAll(model.trainingLoss(batch.Y!, A, true).data) && finiteAll(A.data);
+        for (const l of model.layers) for (const P of Object.values(l.p)) finiteAll(P.data);
+        rest += performance.now() - u1;
       }
-      const total = (performance.now() - t0) / N;
-      const row = { total, post: profile.post / N, work: profile.work / N, wait: profile.wait / N, sum: profile.sum / N, update: upd / N, hereItems: profile.here / N };
+      const total = (performance.now() - t0 - rest) / N; // the bench's step: trainer.step and the update
+      const row = { total, post: profile.post / N, work: profile.work / N, wait: profile.wait / N, sum: profile.sum / N, update: upd / N, train: rest / N, hereItems: profile.here / N };
       for (const [k, v] of Object.entries(row)) (res[t][k] ??= []).push(v);
     }
   }
