@@ -240,6 +240,8 @@ class Pool {
   readonly workers: WorkerHandle[] = [];
   private started = 0;
   private gen = 0;
+  /** Numbers the training jobs posted (Job.seq). */
+  private seq = 0;
   /** Why the last worker that failed did ('' if none did). */
   failure = '';
 
@@ -317,12 +319,14 @@ class Pool {
     // control words, without a message
     const repeatable = post && job.kind === 'train' && job.step === undefined;
     const alive = this.workers.filter((w) => w.alive);
-    const repeat = repeatable && alive.every((w) => w.job !== undefined && sameJob(w.job, job) && w.spec === spec.id && this.versionsOf(w));
+    const seq = alive[0]?.job?.seq;
+    const repeat = repeatable && seq !== undefined && alive.every((w) => w.job !== undefined && w.job.seq === seq && sameJob(w.job, job) && w.spec === spec.id && this.versionsOf(w));
+    if (repeatable) job.seq = repeat ? seq : ++this.seq; // a job's number, kept by its repeats
     // once per step (the stages of a staged step after the first find them there); before the
     // generation opens: a parked worker starts on it at once
     if (post) gatherParameters(model, job.slots, this.buffer('params', job.params));
     testHooks.beforeOpen?.(this.ctl, job.gen);
-    openGeneration(this.ctl, job.gen, job.step === undefined ? undefined : { step: job.step, stage: job.stageIndex ?? 0 }, repeat);
+    openGeneration(this.ctl, job.gen, job.step === undefined ? undefined : { step: job.step, stage: job.stageIndex ?? 0 }, repeat ? job.seq : 0);
     testHooks.afterOpen?.(this.ctl, job.gen);
     if (post) {
       for (const w of alive) {
@@ -341,7 +345,7 @@ class Pool {
           msg.spec = { id: spec.id, json: spec.json };
           w.spec = spec.id;
         }
-        w.job = repeatable ? job : undefined;
+        if (!repeat) w.job = repeatable ? job : undefined; // (a repeat keeps the job and its number)
         w.post(msg);
       }
     }

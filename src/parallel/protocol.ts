@@ -39,7 +39,12 @@ export const ACC_LOCK = ACC + 1;
  * a parked worker (park) runs it without a message. 0 otherwise.
  */
 export const REPEAT = ACC_LOCK + 1;
-export const CONTROL_WORDS = REPEAT + 1;
+/**
+ * The repeated job's number (Job.seq): a parked worker runs the generation only when the job it holds
+ * has it (one that missed a message, its thread held up for a whole step, holds an older job).
+ */
+export const REPEAT_SEQ = REPEAT + 1;
+export const CONTROL_WORDS = REPEAT_SEQ + 1;
 /**
  * After the control words, three words for each worker thread a pool starts (its slot, handed to it
  * with the control buffer): 1 once it runs (its module loaded, its first message received), the items
@@ -127,6 +132,8 @@ export interface Job {
    * s0 + s1 + … + s(S−1), whichever thread adds which shard. Undefined: no sum (forward jobs, staged steps).
    */
   sum?: [number, number][];
+  /** Training jobs without stages: the job's number in its pool, the same for its repeats (REPEAT_SEQ). */
+  seq?: number;
 }
 
 /** Computes item `idx` of `job` with `replica` from and into the shared buffers. */
@@ -175,13 +182,16 @@ export function runItem(job: Job, b: Buffers, replica: Replica, idx: number): vo
 
 /**
  * Opens generation `gen` (main thread, before posting the job); for a stage of a staged step, its step
- * and stage index first (a worker that sees the generation sees them).
+ * and stage index first (a worker that sees the generation sees them); for a repeated training job,
+ * its number (`repeat`: Job.seq).
  */
-export function openGeneration(ctl: Int32Array, gen: number, staged?: { step: number; stage: number }, repeat = false): void {
+export function openGeneration(ctl: Int32Array, gen: number, staged?: { step: number; stage: number }, repeat = 0): void {
   // 0: no staged step (a worker still following one goes back to its messages)
   Atomics.store(ctl, STEP, staged?.step ?? 0);
   Atomics.store(ctl, STAGE, staged?.stage ?? 0);
-  Atomics.store(ctl, REPEAT, repeat ? gen : 0);
+  // repeat: the number (Job.seq) of the job this generation repeats, 0 for none
+  Atomics.store(ctl, REPEAT_SEQ, repeat);
+  Atomics.store(ctl, REPEAT, repeat !== 0 ? gen : 0);
   Atomics.store(ctl, DONE, 0);
   Atomics.store(ctl, ERR, 0);
   Atomics.store(ctl, ACC, 0);
@@ -359,14 +369,14 @@ export function waitSummed(ctl: Int32Array, job: Job, grads: Float64Array, stall
 export const PARK_MS = 2000;
 
 /**
- * A worker after a training job without stages: parked on GEN (a short spin, then Atomics.wait) for
- * the next generation; when it repeats the job (REPEAT: the main thread posts no message then), `run`
- * computes it, and the worker parks again; any other job, or PARK_MS without one, sends it back to its
+ * A worker after a training job without stages (number `seq`): parked on GEN (a short spin, then
+ * Atomics.wait) for the next generation; when it repeats that job (REPEAT and REPEAT_SEQ: the main
+ * thread posts no message then), `run` computes it, and the worker parks again; any other job, or PARK_MS without one, sends it back to its
  * messages. Its parked word is 1 throughout: the main thread posts a repeated job only to workers that
  * are not parked, and a worker leaving looks at GEN once more after clearing the word (so a generation
  * opened meanwhile is never missed by both).
  */
-export function park(ctl: Int32Array, slot: number, gen: number, run: (gen: number) => void): void {
+export function park(ctl: Int32Array, slot: number, gen: number, seq: number, run: (gen: number) => void): void {
   const parked = slotParked(slot);
   Atomics.store(ctl, parked, 1);
   let last = gen;
@@ -378,8 +388,9 @@ export function park(ctl: Int32Array, slot: number, gen: number, run: (gen: numb
     }
     const next = Atomics.load(ctl, GEN);
     const repeat = Atomics.load(ctl, REPEAT);
+    const repeatSeq = Atomics.load(ctl, REPEAT_SEQ);
     if (Atomics.load(ctl, GEN) !== next) continue; // opened meanwhile: read again
-    if (repeat !== next) {
+    if (repeat !== next || repeatSeq !== seq) {
       Atomics.store(ctl, parked, 0); // another job: its message comes
       return;
     }

@@ -66,9 +66,9 @@ function receive(msg: WorkerMessage): void {
       counted();
       runItem(job, b, r, idx);
     });
-    if (job.kind !== 'train' || slot < 0) return;
+    if (job.kind !== 'train' || job.seq === undefined || slot < 0) return;
     // the next steps of the training, as long as they repeat this job: woken by the control words, not messages
-    park(c, slot, job.gen, (gen) => {
+    park(c, slot, job.gen, job.seq, (gen) => {
       const next: Job = { ...job, gen };
       r.loadParameters(next.slots, b.params);
       work(c, next, b, (idx) => {

@@ -311,6 +311,27 @@ describe('failures', () => {
       expect(work(ctl, { gen: gen - 1, count: 7 } as Parameters<typeof work>[1], { err } as Parameters<typeof work>[2], () => undefined)).toBe(0);
     }
   });
+
+  test('a parked worker runs a generation only when it repeats the job it holds (REPEAT and its number), then leaves its park for any other job', async () => {
+    const { CONTROL_BYTES, openGeneration, park, slotParked } = await import('../../src/parallel/protocol.js');
+    const ctl = new Int32Array(new SharedArrayBuffer(CONTROL_BYTES));
+    const slot = 1;
+    const ran: number[] = [];
+    // generation 2 repeats job 7; the worker holds job 5 (it missed a message): it leaves, runs nothing
+    openGeneration(ctl, 1);
+    openGeneration(ctl, 2, undefined, 7);
+    park(ctl, slot, 1, 5, (g) => ran.push(g));
+    expect(ran).toEqual([]);
+    expect(Atomics.load(ctl, slotParked(slot))).toBe(0);
+    // it holds job 7: it runs generations 2 and 3 (repeats), and leaves at 4 (another job)
+    park(ctl, slot, 1, 7, (g) => {
+      ran.push(g);
+      expect(Atomics.load(ctl, slotParked(slot))).toBe(1);
+      openGeneration(ctl, g + 1, undefined, g === 2 ? 7 : 0);
+    });
+    expect(ran).toEqual([2, 3]);
+    expect(Atomics.load(ctl, slotParked(slot))).toBe(0);
+  });
 });
 
 test('startThreads resolves once the worker threads run (a browser starts them only then), capped at the cores; its arguments are checked', async () => {
