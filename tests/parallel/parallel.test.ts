@@ -432,10 +432,15 @@ test('a worker that claims a shard and stops never hangs training: the step is c
 test('repeated training steps reach parked workers through the control words, without a message: the same bits', async () => {
   const one = (await trained(cnn, 1, 3)).model;
   expect(await startThreads(2)).toBe(2);
-  stats.unposted = 0;
-  const two = await trained(cnn, 2, 3);
-  expect(two.workerItems).toBeGreaterThan(0);
-  // 3 training batches of 40 an epoch: a step repeats the one before (but its generation)
+  // 3 training batches of 40 an epoch: a step repeats the one before (but its generation). A worker
+  // held up by a busy machine may not be parked yet when the next step opens (it then gets a message):
+  // trained again until some step went to a parked worker
+  for (let attempt = 0; attempt < 20; attempt++) {
+    stats.unposted = 0;
+    const two = await trained(cnn, 2, 3);
+    expect(two.workerItems).toBeGreaterThan(0);
+    expect(state(two.model)).toEqual(state(one));
+    if (stats.unposted > 0) break;
+  }
   expect(stats.unposted).toBeGreaterThan(0);
-  expect(state(two.model)).toEqual(state(one));
 });
