@@ -20,7 +20,7 @@ import { type ParallelEngine, type ShardedTrainer, modelFormat, setParallelEngin
 import type { EpyNN } from '../network/models.js';
 import {
   BUFFER_NAMES, type BufferName, type Buffers, CONTROL_BYTES, ERR, ERR_ITEM, ERR_LEN, type Job, MAX_ITEMS,
-  openGeneration, runItem, slotItems, slotParked, slotReady, waitDone, waitSummed, work, WORKER_SLOTS,
+  openGeneration, runItem, slotItems, slotParked, slotReady, now, waitDone, waitSummed, work, WORKER_SLOTS,
 } from './protocol.js';
 import { type WorkerHandle, availableCores, startWorker, threadsUnavailable } from './pool.js';
 import {
@@ -309,7 +309,7 @@ class Pool {
    * error is thrown with its own class and message.
    */
   run(model: EpyNN, jobIn: Omit<Job, 'gen'>, spec: Spec, useWorkers: boolean): boolean {
-    const p0 = performance.now();
+    const p0 = now();
     const b = this.buffers();
     const job: Job = { ...jobIn, gen: ++this.gen };
     // a staged step's job is posted once, with its first stage: the workers follow the rest (workStages)
@@ -349,7 +349,7 @@ class Pool {
         w.post(msg);
       }
     }
-    const p1 = performance.now();
+    const p1 = now();
     profile.post += p1 - p0;
     const replica = spec.replica;
     replica.shareParameters(model, job.slots);
@@ -366,7 +366,7 @@ class Pool {
       }
       longest = Math.max(longest, Date.now() - t0);
     }, holds);
-    const p2 = performance.now();
+    const p2 = now();
     profile.work += p2 - p1;
     profile.here += here;
     // A worker that claimed an item and stopped (killed, out of memory) must not hang this thread:
@@ -377,7 +377,7 @@ class Pool {
       this.abandon();
       return false;
     }
-    profile.wait += performance.now() - p2;
+    profile.wait += now() - p2;
     stats.items += job.count;
     stats.here += here;
     totals.items += job.count;
@@ -614,7 +614,7 @@ class Trainer implements ShardedTrainer {
       this.useWorkers = false;
     }
     // The shards' gradients, summed in shard order into each layer's g
-    const q0 = performance.now();
+    const q0 = now();
     const grads = ran.buffer('grads', S * P);
     const Aout = ran.buffer('A', m * aRow);
     for (const s of spec.slots) {
@@ -631,7 +631,7 @@ class Trainer implements ShardedTrainer {
         for (let j = 0; j < s.size; j++) g[j] += grads[base + j];
       }
     }
-    profile.sum += performance.now() - q0;
+    profile.sum += now() - q0;
     return new NDArray(Aout.subarray(0, m * aRow), [m, ...spec.output]);
   }
 

@@ -302,12 +302,18 @@ export function waitDone(ctl: Int32Array, count: number, stallMs: number): boole
  */
 export const SPIN_MS = 0.25;
 
+/**
+ * Milliseconds on the platform's monotonic clock (performance.now), or Date.now where an engine has no
+ * `performance` (a bare V8 context runs the core too: it never starts workers, but the engine is loaded).
+ */
+export const now: () => number = typeof performance === 'object' && typeof performance?.now === 'function' ? () => performance.now() : () => Date.now();
+
 /** Checks word `i` for up to `ms` ms: true once it no longer holds `value`. */
 export function spinUntil(ctl: Int32Array, i: number, value: number, ms: number): boolean {
-  const end = performance.now() + ms;
+  const end = now() + ms;
   do {
     for (let k = 0; k < 64; k++) if (Atomics.load(ctl, i) !== value) return true;
-  } while (performance.now() < end);
+  } while (now() < end);
   return false;
 }
 
