@@ -48,6 +48,17 @@ def global_sum(t, group):
     return all_reduce(t, group=group)
 
 
+def normalize(X, mu, var, epsilon, gamma, beta):
+    """The normalization layers' last steps: Xh = (X - mu) / sqrt(var + epsilon), then gamma * Xh + beta
+    (each when the layer has it)."""
+    A = (X - mu) * (1 / torch.sqrt(var + epsilon))
+    if gamma is not None:
+        A = gamma * A
+    if beta is not None:
+        A = A + beta
+    return A
+
+
 class Convolution(nn.Module):
     """EpyNN's Convolution on (m, h, w, d) tensors: W (fh, fw, d, u), b (u,); zero padding p on every
     side, windows from the top-left every 'strides' (sh, sw); Z (m, oh, ow, u), A = activate(Z)."""
@@ -172,12 +183,7 @@ class BatchNormalization(nn.Module):
                     self.var.copy_((1 - m) * self.var + m * (var * (R / (R - 1))))  # the unbiased batch variance
         else:
             mu, var = self.mean, self.var
-        A = (X - mu) * (1 / torch.sqrt(var + self.epsilon))
-        if self.gamma is not None:
-            A = self.gamma * A
-        if self.beta is not None:
-            A = A + self.beta
-        return A
+        return normalize(X, mu, var, self.epsilon, self.gamma, self.beta)
 
 
 class LayerNormalization(nn.Module):
@@ -194,12 +200,7 @@ class LayerNormalization(nn.Module):
     def forward(self, X):
         mu = X.mean(self.dims, keepdim=True)
         var = ((X - mu) ** 2).mean(self.dims, keepdim=True)
-        A = (X - mu) * (1 / torch.sqrt(var + self.epsilon))
-        if self.gamma is not None:
-            A = self.gamma * A
-        if self.beta is not None:
-            A = A + self.beta
-        return A
+        return normalize(X, mu, var, self.epsilon, self.gamma, self.beta)
 
 
 class RNN(nn.Module):
